@@ -1,0 +1,32 @@
+// Bundles the two entry points that users run without a build step:
+// dist/index.js (the GitHub Action, runs on node24) and dist/cli.js (the `perfgate` bin).
+import commonjs from '@rollup/plugin-commonjs';
+import json from '@rollup/plugin-json';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import typescript from '@rollup/plugin-typescript';
+
+const plugins = () => [
+  typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], noEmit: false, outDir: 'dist' }),
+  nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
+  commonjs(),
+  json(),
+];
+
+export default [
+  {
+    input: 'src/index.ts',
+    output: { file: 'dist/index.js', format: 'es', sourcemap: false, inlineDynamicImports: true },
+    plugins: plugins(),
+  },
+  {
+    input: 'src/cli-entry.ts',
+    output: {
+      file: 'dist/cli.js',
+      format: 'es',
+      sourcemap: false,
+      banner: '#!/usr/bin/env node',
+      inlineDynamicImports: true,
+    },
+    plugins: plugins(),
+  },
+];
