@@ -1,0 +1,82 @@
+/**
+ * One side of a comparison (the CLI's BASE, HEAD, RESULTS, BEFORE or AFTER argument) as perfgate
+ * results: a results file, a folder of files, or a comma-separated list of files, in any one of
+ * the accepted input formats. Several files are pooled: each file's samples are added to the
+ * matching suite/variant/metric, so five BMF trials or ten nightly results form one side.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import { bmfToResults, parseBmf } from '../formats/bmf.js';
+import { detectFormat, type InputFormat } from '../formats/detect.js';
+import { gabToResults, parseGab, type GabOptions } from '../formats/githubActionBenchmark.js';
+import { parseResults, readJsonFile } from './read.js';
+import { poolResults } from './pool.js';
+import type { Results } from './schema.js';
+
+export interface LoadOptions extends GabOptions {
+  /** Time stamp for formats that carry none (BMF, github-action-benchmark). */
+  clock?: () => Date;
+  /** Folder relative paths in `spec` are resolved against; each entry of a list separately. */
+  cwd?: string;
+}
+
+type Importer = (json: unknown, file: string, createdAt: string, options: LoadOptions) => Results;
+
+const IMPORTERS: Record<InputFormat, Importer> = {
+  perfgate: (json, file) => parseResults(json, file),
+  bmf: (json, file, createdAt) => bmfToResults(parseBmf(json, file), createdAt),
+  'github-action-benchmark': (json, file, createdAt, options) =>
+    gabToResults(parseGab(json, file), createdAt, options),
+};
+
+export async function loadSide(spec: string, options: LoadOptions = {}): Promise<Results> {
+  const files = await resolveFiles(spec, options.cwd ?? process.cwd());
+  const inputs = await Promise.all(
+    files.map(async (file) => {
+      const json = await readJsonFile(file);
+      return { file, json, format: detectFormat(json, file) };
+    }),
+  );
+  const format = commonFormat(inputs, spec);
+  const createdAt = (options.clock ?? (() => new Date()))().toISOString();
+  const trials = inputs.map(({ file, json }) => IMPORTERS[format](json, file, createdAt, options));
+  return { ...poolResults(trials, spec), source: format };
+}
+
+/** A file or folder path is taken as it is, so only a path that does not exist is split at commas. */
+async function resolveFiles(spec: string, cwd: string): Promise<string[]> {
+  const path = resolve(cwd, spec);
+  const stats = await stat(path).catch(() => undefined);
+  if (stats?.isDirectory()) return listJsonFiles(path);
+  if (stats || !spec.includes(',')) return [path];
+  const files = spec
+    .split(',')
+    .map((file) => file.trim())
+    .filter(Boolean)
+    .map((file) => resolve(cwd, file));
+  if (files.length === 0) throw new InputError('no file named in this list', spec);
+  return files;
+}
+
+async function listJsonFiles(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true });
+  const names = entries
+    .filter((entry) => entry.isFile() && entry.name.toLowerCase().endsWith('.json'))
+    .map((entry) => entry.name)
+    // Code-unit order, not locale order: the trial order must not depend on the machine.
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (names.length === 0) throw new InputError('folder has no *.json files', folder);
+  return names.map((name) => join(folder, name));
+}
+
+function commonFormat(inputs: { file: string; format: InputFormat }[], spec: string): InputFormat {
+  const formats = new Set(inputs.map((input) => input.format));
+  const [format] = formats;
+  if (format === undefined) throw new InputError('no input files', spec);
+  if (formats.size > 1) {
+    const which = inputs.map(({ file, format }) => `${file} is ${format}`).join(', ');
+    throw new InputError(`mixes input formats (${which}); use one format per side`, spec);
+  }
+  return format;
+}

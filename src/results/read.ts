@@ -1,0 +1,153 @@
+/**
+ * Reading and writing perfgate results files (format v1, see schema.ts and
+ * docs/results-format.md), plus the JSON-reading helpers the importers in src/formats share.
+ *
+ * Every failure is an InputError naming the file, the JSON path and what was expected, because
+ * the person who has to fix the file should not need to read our code to do it.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { z } from 'zod';
+import { InputError } from '../errors.js';
+import { ResultsSchema, type Results } from './schema.js';
+
+/** More issues than this drown the first one, which is usually the cause of the rest. */
+const MAX_ISSUES = 5;
+
+/** Validate a parsed perfgate results file. */
+export function parseResults(json: unknown, file: string): Results {
+  return validate(ResultsSchema, json, file);
+}
+
+export async function readResultsFile(path: string): Promise<Results> {
+  return parseResults(await readJsonFile(path), path);
+}
+
+/**
+ * Validate, then write atomically: the JSON goes to a temporary file in the same folder (same
+ * file system, so `rename` is atomic) and replaces `path` only once complete, so a reader never
+ * sees a half-written file, even if we are killed mid-write.
+ */
+export async function writeResultsFile(path: string, results: Results): Promise<void> {
+  const valid = validate(ResultsSchema, results, path);
+  const folder = dirname(path);
+  await mkdir(folder, { recursive: true });
+  // Ends in .tmp, not .json, so a folder being written to never offers it as an input.
+  const temp = join(folder, `.${basename(path)}.${process.pid}.${randomUUID()}.tmp`);
+  try {
+    await writeFile(temp, JSON.stringify(valid, null, 2) + '\n');
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** Read and parse a JSON file; unreadable files and bad JSON become InputErrors naming it. */
+export async function readJsonFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InputError(describeReadError(error), path);
+  }
+  return parseJson(text, path);
+}
+
+export function parseJson(text: string, file: string): unknown {
+  // Editors on Windows may prepend a byte-order mark, which JSON.parse rejects.
+  const json = text.replace(/^\uFEFF/, '');
+  try {
+    return JSON.parse(json);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InputError(`invalid JSON${jsonErrorLocation(reason, json)}: ${reason}`, file);
+  }
+}
+
+/**
+ * Validate `json` with `schema`, or throw an InputError whose `field` is the path of the first
+ * issue and whose message lists up to MAX_ISSUES issues, each with what was expected and found.
+ */
+export function validate<T>(schema: z.ZodType<T>, json: unknown, file: string): T {
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const [first, ...others] = parsed.error.issues.map((issue) => ({
+    path: formatJsonPath(issue.path),
+    problem: describeIssue(issue, json),
+  }));
+  // zod reports at least one issue on failure.
+  if (!first) throw new InputError('invalid', file);
+  const shown = others.slice(0, MAX_ISSUES - 1).map((i) => `${i.path}: ${i.problem}`);
+  const hidden = others.length - shown.length;
+  const more = shown.length
+    ? ` (also ${shown.join('; ')}${hidden ? `; and ${hidden} more` : ''})`
+    : '';
+  throw new InputError(`${first.problem}${more}`, file, first.path);
+}
+
+/** `["suites", 2, "metrics"]` → `suites[2].metrics`; keys that are not identifiers are quoted. */
+export function formatJsonPath(path: readonly PropertyKey[]): string {
+  const text = path.reduce<string>((out, key) => {
+    if (typeof key === 'number') return `${out}[${key}]`;
+    const name = String(key);
+    if (!/^[A-Za-z_$][\w$]*$/.test(name)) return `${out}[${JSON.stringify(name)}]`;
+    return out ? `${out}.${name}` : name;
+  }, '');
+  return text || '(top level)';
+}
+
+function describeIssue(issue: z.core.$ZodIssue, json: unknown): string {
+  const found = describeValue(valueAt(json, issue.path));
+  const message = issue.message.replace(/^Invalid input: /, '');
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${issue.expected}, got ${found}`;
+    case 'invalid_value':
+    case 'invalid_format':
+    case 'too_small':
+    case 'too_big':
+      return `${message}, got ${found}`;
+    default:
+      return message;
+  }
+}
+
+function valueAt(json: unknown, path: readonly PropertyKey[]): unknown {
+  let value = json;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing (the field is missing)';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'string') {
+    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    return `string ${JSON.stringify(shown)}`;
+  }
+  if (typeof value === 'object') return 'object';
+  return `${typeof value} ${String(value)}`;
+}
+
+/** Node 20 reports a character offset for some JSON errors; people need a line and column. */
+function jsonErrorLocation(reason: string, text: string): string {
+  const match = /at position (\d+)/.exec(reason);
+  if (!match) return '';
+  const before = text.slice(0, Number(match[1]));
+  const lines = before.split('\n');
+  const column = (lines.at(-1) ?? '').length + 1;
+  return ` at line ${lines.length}, column ${column}`;
+}
+
+function describeReadError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'file not found';
+  if (code === 'EISDIR') return 'is a folder, expected a file';
+  return `cannot read: ${error instanceof Error ? error.message : String(error)}`;
+}
