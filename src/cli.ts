@@ -1,0 +1,93 @@
+/**
+ * The `perfgate` command line: parses argv and calls the same pipeline the action uses.
+ * `perfgate(argv, io)` returns the exit code, so whole commands are tested in-process.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { InputError, RunError, EXIT } from './errors.js';
+import { compareCommand } from './commands/compare.js';
+
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export interface Command {
+  summary: string;
+  usage: string;
+  options: Options;
+  run(args: ParsedArgs, io: CliIO): Promise<number>;
+}
+
+export interface ParsedArgs {
+  positionals: string[];
+  values: Record<string, string | boolean | string[] | undefined>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  compare: compareCommand,
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`);
+  return [
+    'usage: perfgate <command> [options]',
+    '',
+    'commands:',
+    ...lines,
+    '',
+    'perfgate <command> --help for its options',
+    '',
+  ].join('\n');
+}
+
+export async function perfgate(argv: readonly string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    (name ? io.stdout : io.stderr)(usage());
+    return name ? EXIT.ok : EXIT.input;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`perfgate: unknown command '${name}'\n\n${usage()}`);
+    return EXIT.input;
+  }
+  try {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout(`${command.usage}\n`);
+      return EXIT.ok;
+    }
+    const parsed = parseArgs({
+      args: [...rest],
+      options: command.options,
+      allowPositionals: true,
+      strict: true,
+    });
+    return await command.run(parsed as ParsedArgs, io);
+  } catch (error) {
+    return reportError(error, name, io);
+  }
+}
+
+function reportError(error: unknown, command: string, io: CliIO): number {
+  if (error instanceof InputError) {
+    io.stderr(`perfgate ${command}: ${error.message}\n`);
+    return EXIT.input;
+  }
+  if (error instanceof RunError) {
+    io.stderr(`perfgate ${command}: run failed: ${error.message}\n`);
+    return EXIT.run;
+  }
+  // node:util parseArgs throws TypeErrors with codes like ERR_PARSE_ARGS_UNKNOWN_OPTION.
+  const code = (error as { code?: string }).code;
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+    io.stderr(
+      `perfgate ${command}: ${(error as Error).message}\n${COMMANDS[command]?.usage ?? ''}\n`,
+    );
+    return EXIT.input;
+  }
+  throw error;
+}

@@ -1,0 +1,46 @@
+/** Parsing of option values shared by commands: errors name the option and what was expected. */
+import { InputError } from '../errors.js';
+import type { Adjustment } from '../stats/multipleTesting.js';
+
+export function numberOption(
+  value: unknown,
+  option: string,
+  range: { min: number; max: number },
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (
+    typeof value !== 'string' ||
+    value.trim() === '' ||
+    !Number.isFinite(n) ||
+    n <= range.min ||
+    n > range.max
+  ) {
+    throw new InputError(
+      `expected a number in (${range.min}, ${range.max}], got '${String(value)}'`,
+      undefined,
+      option,
+    );
+  }
+  return n;
+}
+
+export function choiceOption<T extends string>(
+  value: unknown,
+  option: string,
+  choices: readonly T[],
+): T | undefined {
+  if (value === undefined) return undefined;
+  if (!choices.includes(value as T)) {
+    throw new InputError(
+      `expected one of ${choices.join(', ')}, got '${String(value)}'`,
+      undefined,
+      option,
+    );
+  }
+  return value as T;
+}
+
+export const ADJUSTMENTS: readonly Adjustment[] = ['bh', 'holm', 'none'];
+export const FORMATS = ['text', 'markdown', 'json'] as const;
+export type Format = (typeof FORMATS)[number];

@@ -1,0 +1,225 @@
+/**
+ * Per-metric comparison of a baseline and a candidate: the statistics of DESIGN.md, "Statistics".
+ * Pure: takes results, returns a plain value that report/ renders.
+ */
+import type { Direction, Metric, Results } from '../results/schema.js';
+import { describe, type Summary } from '../stats/describe.js';
+import { hodgesLehmann } from '../stats/hodgesLehmann.js';
+import { mannWhitneyU } from '../stats/mannWhitney.js';
+import { canReachAlpha, minTrialsFor } from '../stats/minTrials.js';
+import { adjustPValues } from '../stats/multipleTesting.js';
+import { resolvePolicy, thresholdFor, type ComparePolicy } from './policy.js';
+
+export type Verdict = 'regression' | 'improvement' | 'unchanged' | 'insufficient';
+
+export interface MetricComparison {
+  /** `<suite>/<metric>`, or `<suite>@<variant>/<metric>`: what threshold globs match. */
+  key: string;
+  suite: string;
+  variant?: string;
+  metric: string;
+  unit: string;
+  direction: Direction;
+  target?: number;
+  base?: Summary;
+  head?: Summary;
+  /** Hodges-Lehmann shift head − base, in the metric's unit. */
+  shift: number | null;
+  /** The shift and its interval relative to |base median|; null when the base median is 0. */
+  change: number | null;
+  changeLower: number | null;
+  changeUpper: number | null;
+  /** Level the interval reached (tiny samples cannot reach the requested one). */
+  confLevel: number | null;
+  p: number | null;
+  pAdjusted: number | null;
+  /** Adjusted p below alpha; the verdict also needs the threshold. */
+  significant: boolean;
+  threshold: number;
+  verdict: Verdict;
+  /** Warnings as data (benchstat's habit): never printed from here. */
+  notes: string[];
+}
+
+export interface Comparison {
+  policy: ComparePolicy;
+  metrics: MetricComparison[];
+  /** Geometric mean over comparable metrics of the cost ratio (lower-is-better orientation): < 0 is better. */
+  geomeanChange: number | null;
+  counts: Record<Verdict, number>;
+  notes: string[];
+}
+
+interface MetricRef {
+  key: string;
+  suite: string;
+  variant?: string;
+  metric: Metric;
+}
+
+export function metricKey(suite: string, variant: string | undefined, metric: string): string {
+  return `${suite}${variant ? `@${variant}` : ''}/${metric}`;
+}
+
+function metricRefs(results: Results): Map<string, MetricRef> {
+  const refs = new Map<string, MetricRef>();
+  for (const suite of results.suites) {
+    for (const metric of suite.metrics) {
+      const key = metricKey(suite.name, suite.variant, metric.name);
+      refs.set(key, { key, suite: suite.name, variant: suite.variant, metric });
+    }
+  }
+  return refs;
+}
+
+export function compareResults(
+  base: Results,
+  head: Results,
+  options: Partial<ComparePolicy> = {},
+): Comparison {
+  const policy = resolvePolicy(options);
+  const baseRefs = metricRefs(base);
+  const headRefs = metricRefs(head);
+  const keys = [...new Set([...baseRefs.keys(), ...headRefs.keys()])];
+  const measured = keys.map((key) => measure(baseRefs.get(key), headRefs.get(key), policy));
+
+  // Adjust only across metrics that can reach alpha: untestable ones would dilute the correction.
+  const testable = measured.filter((m) => m.testable);
+  const adjusted = adjustPValues(
+    testable.map((m) => m.comparison.p ?? 1),
+    policy.adjustment,
+  );
+  testable.forEach((m, i) => (m.comparison.pAdjusted = adjusted[i] ?? null));
+
+  const metrics = measured.map((m) => withVerdict(m.comparison, m.testable, policy));
+  const counts = { regression: 0, improvement: 0, unchanged: 0, insufficient: 0 };
+  for (const m of metrics) counts[m.verdict]++;
+  return { policy, metrics, geomeanChange: geomeanCostChange(metrics), counts, notes: [] };
+}
+
+interface Measured {
+  comparison: MetricComparison;
+  testable: boolean;
+}
+
+function emptyComparison(ref: MetricRef, policy: ComparePolicy): MetricComparison {
+  const { metric } = ref;
+  return {
+    key: ref.key,
+    suite: ref.suite,
+    ...(ref.variant ? { variant: ref.variant } : {}),
+    metric: metric.name,
+    unit: metric.unit,
+    direction: metric.direction,
+    ...(metric.target !== undefined ? { target: metric.target } : {}),
+    shift: null,
+    change: null,
+    changeLower: null,
+    changeUpper: null,
+    confLevel: null,
+    p: null,
+    pAdjusted: null,
+    significant: false,
+    threshold: thresholdFor(policy, ref.key),
+    verdict: 'insufficient',
+    notes: [],
+  };
+}
+
+function measure(
+  baseRef: MetricRef | undefined,
+  headRef: MetricRef | undefined,
+  policy: ComparePolicy,
+): Measured {
+  const ref = (headRef ?? baseRef) as MetricRef;
+  const comparison = emptyComparison(ref, policy);
+  const baseSamples = baseRef?.metric.samples ?? [];
+  const headSamples = headRef?.metric.samples ?? [];
+  if (baseSamples.length > 0) comparison.base = describe(baseSamples);
+  if (headSamples.length > 0) comparison.head = describe(headSamples);
+  if (baseSamples.length === 0 || headSamples.length === 0) {
+    comparison.notes.push(
+      baseSamples.length === 0 ? 'not in the baseline' : 'not in the candidate',
+    );
+    return { comparison, testable: false };
+  }
+  if (baseRef && headRef && baseRef.metric.direction !== headRef.metric.direction) {
+    comparison.notes.push(
+      `direction differs: baseline says ${baseRef.metric.direction}, candidate says ${headRef.metric.direction}`,
+    );
+    return { comparison, testable: false };
+  }
+
+  const test = mannWhitneyU(headSamples, baseSamples);
+  const shift = hodgesLehmann(headSamples, baseSamples, { confLevel: policy.confLevel });
+  const baseMedian = (comparison.base as Summary).median;
+  comparison.p = test.p;
+  comparison.shift = shift.estimate;
+  comparison.confLevel = shift.confLevel;
+  if (baseMedian !== 0) {
+    const scale = Math.abs(baseMedian);
+    comparison.change = shift.estimate / scale;
+    comparison.changeLower = shift.lower / scale;
+    comparison.changeUpper = shift.upper / scale;
+  }
+
+  const testable = canReachAlpha(baseSamples.length, headSamples.length, policy.alpha, 'two-sided');
+  if (!testable) {
+    const needed = minTrialsFor(policy.alpha);
+    comparison.notes.push(
+      `${baseSamples.length} vs ${headSamples.length} trials can never reach p < ${policy.alpha}; ` +
+        `run at least ${needed} trials per side`,
+    );
+  }
+  return { comparison, testable };
+}
+
+/** Positive when the candidate is worse: farther from a target, or moved the wrong way. */
+function worseness(m: MetricComparison): number {
+  const shift = m.shift ?? 0;
+  if (m.direction === 'lower') return shift;
+  if (m.direction === 'higher') return -shift;
+  const baseMedian = m.base?.median ?? 0;
+  const target = m.target ?? 0;
+  return Math.abs(baseMedian + shift - target) - Math.abs(baseMedian - target);
+}
+
+function withVerdict(
+  m: MetricComparison,
+  testable: boolean,
+  policy: ComparePolicy,
+): MetricComparison {
+  if (!testable) return m;
+  const significant = (m.pAdjusted ?? 1) < policy.alpha;
+  // A move away from a zero baseline (e.g. errors 0 → 2 %) has no relative size: any move counts.
+  const beyondThreshold = m.change === null ? m.shift !== 0 : Math.abs(m.change) > m.threshold;
+  const direction = Math.sign(worseness(m));
+  let verdict: Verdict = 'unchanged';
+  if (significant && beyondThreshold && direction > 0) verdict = 'regression';
+  if (significant && beyondThreshold && direction < 0) verdict = 'improvement';
+  if (significant && !beyondThreshold && direction !== 0) {
+    m.notes.push(`significant but within the ${formatPercent(m.threshold)} threshold`);
+  }
+  return { ...m, significant, verdict };
+}
+
+function formatPercent(fraction: number): string {
+  return `${+(fraction * 100).toFixed(2)} %`;
+}
+
+/**
+ * benchstat's geomean row, made direction-aware so that mixed metrics can share one number:
+ * throughput ratios are inverted, so every ratio reads as "cost", and < 0 means better overall.
+ */
+function geomeanCostChange(metrics: MetricComparison[]): number | null {
+  const logs: number[] = [];
+  for (const m of metrics) {
+    const b = m.base?.median;
+    const h = m.head?.median;
+    if (b === undefined || h === undefined || b <= 0 || h <= 0) continue;
+    if (m.direction === 'lower') logs.push(Math.log(h / b));
+    if (m.direction === 'higher') logs.push(Math.log(b / h));
+  }
+  if (logs.length === 0) return null;
+  return Math.exp(logs.reduce((a, b) => a + b, 0) / logs.length) - 1;
+}

@@ -1,0 +1,43 @@
+/**
+ * The comparison policy: one typed object with defaults, user options as a Partial.
+ * "Regression" needs both statistical evidence (adjusted p < alpha) and a practically
+ * relevant size (relative change beyond the metric's threshold).
+ */
+import picomatch from 'picomatch';
+import type { Adjustment } from '../stats/multipleTesting.js';
+
+export interface ThresholdRule {
+  /** Glob on the metric key `<suite>/<metric>` (picomatch syntax). First match wins. */
+  metric: string;
+  /** Relative change (0.05 = 5 %) beyond which a significant change counts. */
+  threshold: number;
+}
+
+export interface ComparePolicy {
+  alpha: number;
+  adjustment: Adjustment;
+  /** Default relative threshold for metrics no rule matches. */
+  threshold: number;
+  thresholds: ThresholdRule[];
+  confLevel: number;
+}
+
+export const DEFAULT_POLICY = {
+  alpha: 0.05,
+  adjustment: 'bh',
+  threshold: 0.05,
+  thresholds: [],
+  confLevel: 0.95,
+} as const satisfies ComparePolicy;
+
+/** Fill in defaults, dropping undefined entries so `{ alpha: undefined }` keeps the default. */
+export function resolvePolicy(options: Partial<ComparePolicy> = {}): ComparePolicy {
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  return { ...DEFAULT_POLICY, thresholds: [], ...defined };
+}
+
+/** The relative threshold that applies to a metric key: the first matching rule, else the default. */
+export function thresholdFor(policy: ComparePolicy, metricKey: string): number {
+  const rule = policy.thresholds.find((r) => picomatch.isMatch(metricKey, r.metric, { dot: true }));
+  return rule?.threshold ?? policy.threshold;
+}

@@ -1,0 +1,94 @@
+/** Markdown rendering for PR comments, job summaries and `--format markdown`. */
+import { markdownTable } from 'markdown-table';
+import type { Comparison, Verdict } from '../compare/compare.js';
+import { escapeMarkdown } from './escape.js';
+import { comparisonTables, metricLabel, type Table } from './table.js';
+
+const VERDICT_LABEL: Record<Verdict, string> = {
+  regression: '🔴 regression',
+  improvement: '🟢 improvement',
+  unchanged: '~',
+  insufficient: '⚪ insufficient',
+};
+
+export function renderMarkdownTable(table: Table): string {
+  const header = [...table.columns, 'verdict'];
+  const rows = table.rows.map((row) => [
+    ...row.cells.map(escapeMarkdown),
+    VERDICT_LABEL[row.verdict],
+  ]);
+  return markdownTable([header, ...rows], { align: [...table.align, 'l'] });
+}
+
+export function headline(comparison: Comparison): string {
+  const { regression, improvement, unchanged, insufficient } = comparison.counts;
+  const status =
+    regression > 0 ? '🔴 **Performance regression**' : '🟢 **No performance regression**';
+  const parts = [
+    `${regression} regressed`,
+    `${improvement} improved`,
+    `${unchanged} unchanged`,
+    ...(insufficient > 0 ? [`${insufficient} insufficient`] : []),
+  ];
+  return `${status}: ${parts.join(', ')}`;
+}
+
+export function methodNote(comparison: Comparison): string {
+  const { alpha, adjustment, confLevel } = comparison.policy;
+  const adjusted = { bh: 'Benjamini-Hochberg', holm: 'Holm', none: 'no' }[adjustment];
+  return (
+    `Mann-Whitney U test per metric over independent trials, ${adjusted} adjustment across metrics, ` +
+    `alpha ${alpha}; change = Hodges-Lehmann shift relative to the baseline median with its ` +
+    `${Math.round(confLevel * 100)} % interval; ~ = no significant difference; ± = half the IQR relative to the median.`
+  );
+}
+
+function noteLines(comparison: Comparison): string[] {
+  const perMetric = comparison.metrics.flatMap((m) =>
+    m.notes.map((note) => `- ${escapeMarkdown(metricLabel(m))}: ${escapeMarkdown(note)}`),
+  );
+  return [...comparison.notes.map((n) => `- ${escapeMarkdown(n)}`), ...perMetric];
+}
+
+export interface MarkdownReportOptions {
+  /** Shown above the headline, e.g. the step name. */
+  title?: string;
+  baseLabel: string;
+  headLabel: string;
+}
+
+/** The comparison report: verdict first, then the regressions, then everything in a collapsed table. */
+export function renderComparisonMarkdown(
+  comparison: Comparison,
+  options: MarkdownReportOptions,
+): string {
+  const { all, regressions } = comparisonTables(comparison);
+  const geomean =
+    comparison.geomeanChange === null
+      ? []
+      : [
+          `Geometric mean of the cost ratio (throughput inverted; negative is better): ` +
+            `${(comparison.geomeanChange * 100).toFixed(2)} %`,
+        ];
+  const notes = noteLines(comparison);
+  return [
+    ...(options.title ? [`### ${escapeMarkdown(options.title)}`, ''] : []),
+    headline(comparison),
+    '',
+    `Baseline: ${escapeMarkdown(options.baseLabel)} · Candidate: ${escapeMarkdown(options.headLabel)}`,
+    '',
+    ...(regressions.rows.length > 0
+      ? ['**Regressions**', '', renderMarkdownTable(regressions), '']
+      : []),
+    `<details${regressions.rows.length > 0 ? '' : ' open'}><summary>All ${all.rows.length} metrics</summary>`,
+    '',
+    renderMarkdownTable(all),
+    '',
+    ...geomean,
+    '</details>',
+    '',
+    ...(notes.length > 0 ? ['**Notes**', '', ...notes, ''] : []),
+    `<sub>${methodNote(comparison)}</sub>`,
+    '',
+  ].join('\n');
+}

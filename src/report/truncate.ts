@@ -1,0 +1,20 @@
+/**
+ * GitHub caps a comment at 65,536 characters and a step summary at 1 MiB, and core.summary does
+ * not enforce it: cut at a line boundary ourselves and say so, keeping what must survive
+ * (the hidden marker) at the start.
+ */
+export const COMMENT_LIMIT = 65_536;
+export const SUMMARY_LIMIT = 1024 * 1024;
+
+export function truncateMarkdown(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const note =
+    "\n\n> ⚠️ This report was truncated to fit GitHub's size limit; the full report is in the results artifact.\n";
+  const budget = limit - note.length;
+  const cut = text.lastIndexOf('\n', budget);
+  // An open <details> would swallow the note; close it when the cut falls inside one.
+  const kept = text.slice(0, cut > 0 ? cut : budget);
+  const openDetails =
+    (kept.match(/<details/g) ?? []).length - (kept.match(/<\/details>/g) ?? []).length;
+  return kept + '\n</details>'.repeat(Math.max(0, openDetails)) + note;
+}

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { compareResults } from '../../src/compare/compare.js';
+import { around, results } from '../helpers/results.js';
+
+// Expected p-values below are exact Mann-Whitney values for fully separated samples:
+// two-sided p = 2 / C(n + m, n), e.g. n = m = 10 → 2 / 184756 = 1.0825e-5.
+const SEPARATED_10_10_P = 2 / 184756;
+
+describe('compareResults', () => {
+  it('calls a significant slowdown beyond the threshold a regression, with its size', () => {
+    const base = results([{ name: 'latency_p95', samples: around(100, 10) }]);
+    const head = results([{ name: 'latency_p95', samples: around(115, 10) }]);
+    const [m] = compareResults(base, head).metrics;
+    expect(m?.verdict).toBe('regression');
+    expect(m?.p).toBeCloseTo(SEPARATED_10_10_P, 12);
+    // Every pairwise difference is within 15 ± (1.15 + 1) around a median of 15: change ≈ +15 %.
+    expect(m?.change).toBeCloseTo(0.15, 2);
+    expect(m?.changeLower).toBeLessThan(0.15);
+    expect(m?.changeUpper).toBeGreaterThan(0.15);
+  });
+
+  it('reads direction from the metric: more throughput is an improvement', () => {
+    const base = results([
+      { name: 'rps', unit: 'req/s', direction: 'higher', samples: around(1000, 10) },
+    ]);
+    const head = results([
+      { name: 'rps', unit: 'req/s', direction: 'higher', samples: around(1200, 10) },
+    ]);
+    expect(compareResults(base, head).metrics[0]?.verdict).toBe('improvement');
+    expect(compareResults(head, base).metrics[0]?.verdict).toBe('regression');
+  });
+
+  it('keeps a significant change inside the threshold unchanged, and says so', () => {
+    const base = results([{ name: 'latency_p50', samples: around(100, 10, 0.001) }]);
+    const head = results([{ name: 'latency_p50', samples: around(102, 10, 0.001) }]);
+    const [m] = compareResults(base, head).metrics;
+    expect(m?.significant).toBe(true);
+    expect(m?.verdict).toBe('unchanged');
+    expect(m?.notes.join()).toMatch(/within the 5 % threshold/);
+  });
+
+  it('applies the first matching per-metric threshold glob', () => {
+    const base = results([{ suite: 'api/embed', name: 'latency_p99', samples: around(100, 10) }]);
+    const head = results([{ suite: 'api/embed', name: 'latency_p99', samples: around(108, 10) }]);
+    const strict = compareResults(base, head);
+    const loose = compareResults(base, head, {
+      thresholds: [
+        { metric: 'api/*/latency_p99', threshold: 0.1 },
+        { metric: '**', threshold: 0.01 },
+      ],
+    });
+    expect(strict.metrics[0]?.verdict).toBe('regression');
+    expect(loose.metrics[0]?.threshold).toBe(0.1);
+    expect(loose.metrics[0]?.verdict).toBe('unchanged');
+  });
+
+  it('does not call noise a regression: overlapping samples give ~', () => {
+    const base = results([
+      { name: 'latency_p95', samples: [100, 104, 98, 101, 103, 99, 102, 97, 105, 100] },
+    ]);
+    const head = results([
+      { name: 'latency_p95', samples: [101, 99, 103, 98, 104, 100, 102, 97, 105, 99] },
+    ]);
+    const [m] = compareResults(base, head).metrics;
+    expect(m?.verdict).toBe('unchanged');
+    expect(m?.significant).toBe(false);
+  });
+
+  it('marks samples too small to ever reach alpha as insufficient and names the trials needed', () => {
+    // n = m = 3: the best two-sided p is 2 / C(6, 3) = 0.1 > 0.05, so 4 trials per side are needed.
+    const base = results([{ name: 'latency_p95', samples: [100, 101, 102] }]);
+    const head = results([{ name: 'latency_p95', samples: [200, 201, 202] }]);
+    const [m] = compareResults(base, head).metrics;
+    expect(m?.verdict).toBe('insufficient');
+    expect(m?.p).toBeCloseTo(0.1, 12);
+    expect(m?.notes.join()).toMatch(/run at least 4 trials per side/);
+  });
+
+  it('adjusts p-values across metrics (Benjamini-Hochberg by default, Holm on request)', () => {
+    // Two metrics, each with exact p = 2 / C(8, 4) = 0.0286: BH keeps both at 0.0286,
+    // Holm multiplies the smallest by 2 → 0.0571 > 0.05, so nothing is significant under Holm.
+    const base = results([
+      { name: 'a', samples: [1, 2, 3, 4] },
+      { name: 'b', samples: [1, 2, 3, 4] },
+    ]);
+    const head = results([
+      { name: 'a', samples: [11, 12, 13, 14] },
+      { name: 'b', samples: [11, 12, 13, 14] },
+    ]);
+    const bh = compareResults(base, head);
+    const holm = compareResults(base, head, { adjustment: 'holm' });
+    expect(bh.metrics.map((m) => m.pAdjusted)).toEqual(
+      [2 / 70, 2 / 70].map((p) => expect.closeTo(p, 12)),
+    );
+    expect(bh.counts.regression).toBe(2);
+    expect(holm.metrics.map((m) => m.pAdjusted)).toEqual(
+      [4 / 70, 4 / 70].map((p) => expect.closeTo(p, 12)),
+    );
+    expect(holm.counts.regression).toBe(0);
+  });
+
+  it('judges target metrics by distance to the target', () => {
+    const spec = { name: 'gpu.utilization', unit: '%', direction: 'target' as const, target: 85 };
+    const base = results([{ ...spec, samples: around(70, 10) }]);
+    const closer = results([{ ...spec, samples: around(84, 10) }]);
+    const overshoot = results([{ ...spec, samples: around(110, 10) }]);
+    expect(compareResults(base, closer).metrics[0]?.verdict).toBe('improvement');
+    expect(compareResults(base, overshoot).metrics[0]?.verdict).toBe('regression');
+  });
+
+  it('counts any significant move away from a zero baseline, which has no relative size', () => {
+    const base = results([{ name: 'error_rate', unit: '%', samples: Array(10).fill(0) }]);
+    const head = results([{ name: 'error_rate', unit: '%', samples: around(2, 10) }]);
+    const [m] = compareResults(base, head).metrics;
+    expect(m?.change).toBeNull();
+    expect(m?.shift).toBeCloseTo(2, 1);
+    expect(m?.verdict).toBe('regression');
+  });
+
+  it('gives p = 1 and unchanged for identical constant samples', () => {
+    const base = results([{ name: 'error_rate', unit: '%', samples: Array(5).fill(0) }]);
+    const [m] = compareResults(base, base).metrics;
+    expect(m?.p).toBe(1);
+    expect(m?.verdict).toBe('unchanged');
+  });
+
+  it('reports a metric on one side only as insufficient, with a note', () => {
+    const base = results([{ name: 'old', samples: around(1, 5) }]);
+    const head = results([{ name: 'new', samples: around(1, 5) }]);
+    const byName = Object.fromEntries(compareResults(base, head).metrics.map((m) => [m.metric, m]));
+    expect(byName.old?.verdict).toBe('insufficient');
+    expect(byName.old?.notes).toContain('not in the candidate');
+    expect(byName.new?.notes).toContain('not in the baseline');
+  });
+
+  it('summarises with a direction-aware geometric mean', () => {
+    // latency ×1.21 (cost ×1.21) and throughput ×1.21 (cost ÷1.21): the geomean cost ratio is 1 → 0 %.
+    const base = results([
+      { name: 'lat', samples: [100] },
+      { name: 'rps', direction: 'higher', unit: 'req/s', samples: [100] },
+    ]);
+    const head = results([
+      { name: 'lat', samples: [121] },
+      { name: 'rps', direction: 'higher', unit: 'req/s', samples: [121] },
+    ]);
+    expect(compareResults(base, head).geomeanChange).toBeCloseTo(0, 12);
+    const slower = results([
+      { name: 'lat', samples: [121] },
+      { name: 'rps', direction: 'higher', unit: 'req/s', samples: [100] },
+    ]);
+    // sqrt(1.21 × 1) − 1 = 0.1
+    expect(compareResults(base, slower).geomeanChange).toBeCloseTo(0.1, 12);
+  });
+});

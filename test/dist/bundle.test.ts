@@ -1,0 +1,79 @@
+// The committed bundles, run as users run them: `node dist/cli.js …` as the bin, and
+// `node dist/index.js` the way a GitHub runner starts an action (INPUT_* variables, GITHUB_OUTPUT
+// and GITHUB_STEP_SUMMARY files). Bundlers break things src/ tests cannot see.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '../..');
+
+async function node(args: string[], env: NodeJS.ProcessEnv = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('dist/cli.js', () => {
+  it('compares the examples and exits 1 on the planted regression', async () => {
+    const result = await node(['dist/cli.js', 'compare', 'examples/base', 'examples/head']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/4 regressed, 0 improved, 8 unchanged/);
+  });
+
+  it('exits 2 with the file named on bad input', async () => {
+    const result = await node(['dist/cli.js', 'compare', 'examples/base', 'package.json']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/package\.json/);
+  });
+});
+
+describe('dist/index.js (the action)', () => {
+  async function runAction(inputs: Record<string, string>) {
+    const dir = await mkdtemp(join(tmpdir(), 'perfgate-action-'));
+    const output = join(dir, 'output');
+    const summary = join(dir, 'summary.md');
+    await writeFile(output, '');
+    await writeFile(summary, '');
+    const env = Object.fromEntries(
+      Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
+    );
+    const result = await node(['dist/index.js'], {
+      ...env,
+      GITHUB_WORKSPACE: ROOT,
+      GITHUB_OUTPUT: output,
+      GITHUB_STEP_SUMMARY: summary,
+      'INPUT_REPORT-PATH': join(dir, 'report.md'),
+    });
+    return { ...result, outputs: await readFile(output, 'utf8'), summary: await readFile(summary, 'utf8'), dir };
+  }
+
+  it('writes the summary and outputs, and fails the step on a regression', async () => {
+    const action = await runAction({ base: 'examples/base', head: 'examples/head' });
+    expect(action.code).toBe(1);
+    expect(action.stdout).toMatch(/::error::perfgate: 4 metric\(s\) regressed: api\/search\/latency_p50/);
+    expect(action.summary).toMatch(/Performance regression/);
+    expect(action.outputs).toMatch(/verdict<<.*\nregression\n/);
+    expect(action.outputs).toMatch(/regressions<<.*\n4\n/);
+    expect(await readFile(join(action.dir, 'report.md'), 'utf8')).toBe(action.summary);
+  });
+
+  it('passes with fail-on-regression: false, still reporting the verdict', async () => {
+    const action = await runAction({ base: 'examples/base', head: 'examples/head', 'fail-on-regression': 'false' });
+    expect(action.code).toBe(0);
+    expect(action.outputs).toMatch(/verdict<<.*\nregression\n/);
+  });
+
+  it('fails with the input named when an input is invalid', async () => {
+    const action = await runAction({ base: 'examples/base', head: 'examples/head', alpha: 'often' });
+    expect(action.code).toBe(1);
+    expect(action.stdout).toMatch(/::error::input alpha: expected a number/);
+  });
+});
