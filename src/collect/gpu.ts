@@ -1,0 +1,255 @@
+/**
+ * `gpu` collector: per-GPU utilization, memory, power and temperature from nvidia-smi, sampled
+ * every intervalMs while the window is open, plus each GPU's identity for the environment.
+ *
+ * nvidia-smi runs in loop mode (`-lms`) from start() until stop() kills it. A machine without
+ * nvidia-smi, or whose driver is broken, yields notes instead of metrics: GPU numbers are an
+ * addition to a run, never a reason to fail it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { max, mean } from 'simple-statistics';
+import type { Gpu } from '../results/schema.js';
+import type { Collector, CollectorOutput, TrialMetric } from '../run/types.js';
+
+export interface GpuCollectorOptions {
+  /** Sampling period passed to `nvidia-smi -lms`; default 250. */
+  intervalMs?: number;
+  /** The nvidia-smi executable; default 'nvidia-smi' looked up on PATH. */
+  binary?: string;
+}
+
+/** The --query-gpu fields, in the order parseNvidiaSmiLine reads them. */
+export const NVIDIA_SMI_FIELDS = [
+  'timestamp',
+  'index',
+  'name',
+  'uuid',
+  'driver_version',
+  'utilization.gpu',
+  'utilization.memory',
+  'memory.used',
+  'memory.total',
+  'power.draw',
+  'temperature.gpu',
+  'clocks.sm',
+] as const;
+
+export function nvidiaSmiArgs(intervalMs: number): string[] {
+  return [
+    `--query-gpu=${NVIDIA_SMI_FIELDS.join(',')}`,
+    '--format=csv,noheader,nounits',
+    '-lms',
+    String(intervalMs),
+  ];
+}
+
+/** One line of nvidia-smi output: one GPU at one instant. null where nvidia-smi printed `[…]`. */
+export interface NvidiaSmiSample {
+  /** As printed, e.g. "2024/05/14 10:21:03.123" (local time, no zone). */
+  timestamp: string;
+  index: number;
+  name: string;
+  uuid: string | null;
+  driver: string | null;
+  /** % of time a kernel was running. */
+  utilization: number | null;
+  /** % of time device memory was being read or written. */
+  memoryUtilization: number | null;
+  memoryUsedMiB: number | null;
+  memoryTotalMiB: number | null;
+  powerW: number | null;
+  temperatureC: number | null;
+  smClockMHz: number | null;
+}
+
+/** `[N/A]`, `[Not Supported]`, `[Insufficient Permissions]`, …: nvidia-smi's ways of saying "no value". */
+const isBracketed = (value: string): boolean => value.startsWith('[') && value.endsWith(']');
+
+/**
+ * Parses one line of `--format=csv,noheader,nounits` output for NVIDIA_SMI_FIELDS.
+ * Returns undefined for anything else (an error message, a truncated line).
+ */
+export function parseNvidiaSmiLine(line: string): NvidiaSmiSample | undefined {
+  // GPU names and driver versions hold no commas, so a plain split is exact for these fields.
+  const cells = line.split(',').map((cell) => cell.trim());
+  if (cells.length !== NVIDIA_SMI_FIELDS.length) return undefined;
+  const [timestamp, index, name, uuid, driver, ...numeric] = cells as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    ...string[],
+  ];
+  const numbers = numeric.map((cell) => (isBracketed(cell) ? null : Number(cell)));
+  if (!/^\d+$/.test(index) || numbers.some((n) => n !== null && !Number.isFinite(n)))
+    return undefined;
+  const [
+    utilization,
+    memoryUtilization,
+    memoryUsedMiB,
+    memoryTotalMiB,
+    powerW,
+    temperatureC,
+    smClockMHz,
+  ] = numbers as (number | null)[];
+  return {
+    timestamp,
+    index: Number(index),
+    name,
+    uuid: isBracketed(uuid) ? null : uuid,
+    driver: isBracketed(driver) ? null : driver,
+    utilization: utilization ?? null,
+    memoryUtilization: memoryUtilization ?? null,
+    memoryUsedMiB: memoryUsedMiB ?? null,
+    memoryTotalMiB: memoryTotalMiB ?? null,
+    powerW: powerW ?? null,
+    temperatureC: temperatureC ?? null,
+    smClockMHz: smClockMHz ?? null,
+  };
+}
+
+/** The per-GPU metrics: which sample field, how the window's samples reduce to one value. */
+const GPU_METRICS = [
+  {
+    suffix: 'utilization',
+    unit: '%',
+    direction: 'higher',
+    pick: (s) => s.utilization,
+    reduce: mean,
+  },
+  {
+    suffix: 'memory_utilization',
+    unit: '%',
+    direction: 'higher',
+    pick: (s) => s.memoryUtilization,
+    reduce: mean,
+  },
+  {
+    suffix: 'memory_used_peak',
+    unit: 'MiB',
+    direction: 'lower',
+    pick: (s) => s.memoryUsedMiB,
+    reduce: max,
+  },
+  { suffix: 'power', unit: 'W', direction: 'lower', pick: (s) => s.powerW, reduce: mean },
+  {
+    suffix: 'temperature_max',
+    unit: '°C',
+    direction: 'lower',
+    pick: (s) => s.temperatureC,
+    reduce: max,
+  },
+] as const satisfies readonly {
+  suffix: string;
+  unit: string;
+  direction: TrialMetric['direction'];
+  pick: (s: NvidiaSmiSample) => number | null;
+  reduce: (values: number[]) => number;
+}[];
+
+/** Reduces a window's samples to metrics per GPU, notes for metrics with no value, and GPU identities. */
+export function summarizeGpuSamples(samples: readonly NvidiaSmiSample[]): CollectorOutput {
+  const byIndex = new Map<number, NvidiaSmiSample[]>();
+  for (const s of samples) {
+    const list = byIndex.get(s.index);
+    if (list) list.push(s);
+    else byIndex.set(s.index, [s]);
+  }
+  const metrics: TrialMetric[] = [];
+  const notes: string[] = [];
+  const gpus: Gpu[] = [];
+  for (const [index, gpuSamples] of [...byIndex].sort(([a], [b]) => a - b)) {
+    const first = gpuSamples[0]!;
+    gpus.push({
+      index,
+      name: first.name,
+      ...(first.uuid !== null && { uuid: first.uuid }),
+      ...(first.driver !== null && { driver: first.driver }),
+      ...(first.memoryTotalMiB !== null && { memoryTotalMiB: first.memoryTotalMiB }),
+    });
+    for (const { suffix, unit, direction, pick, reduce } of GPU_METRICS) {
+      const name = `gpu${index}.${suffix}`;
+      const values = gpuSamples.map(pick).filter((v) => v !== null);
+      if (values.length === 0) {
+        notes.push(
+          `gpu: ${name} omitted: nvidia-smi gave no value in ${gpuSamples.length} samples`,
+        );
+      } else {
+        metrics.push({ name, unit, direction, value: reduce(values) });
+      }
+    }
+  }
+  return { metrics, notes, ...(gpus.length > 0 && { environment: { gpus } }) };
+}
+
+export function gpuCollector({
+  intervalMs = 250,
+  binary = 'nvidia-smi',
+}: GpuCollectorOptions = {}): Collector {
+  let child: ChildProcess | undefined;
+  let closed: Promise<number | null> | undefined;
+  let spawnError: NodeJS.ErrnoException | undefined;
+  let stdout = '';
+  let stderr = '';
+
+  return {
+    name: 'gpu',
+    async start() {
+      const proc = spawn(binary, nvidiaSmiArgs(intervalMs), { stdio: ['ignore', 'pipe', 'pipe'] });
+      child = proc;
+      proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      // 'close' follows 'error' too, so it always settles; it also means both pipes are drained.
+      closed = new Promise((resolve) => proc.once('close', resolve));
+      await new Promise<void>((resolve) => {
+        proc.once('spawn', resolve);
+        proc.once('error', (error) => {
+          spawnError = error;
+          resolve();
+        });
+      });
+    },
+    async stop(): Promise<CollectorOutput> {
+      if (!child || !closed) throw new Error('gpu collector: stop() called before start()');
+      const exitedEarly =
+        child.exitCode !== null || child.signalCode !== null || spawnError !== undefined;
+      if (!exitedEarly) child.kill('SIGTERM');
+      const code = await closed;
+      if (spawnError) {
+        const note =
+          spawnError.code === 'ENOENT'
+            ? 'gpu: nvidia-smi not found; GPU metrics unavailable'
+            : `gpu: cannot run ${binary}: ${spawnError.message}; GPU metrics unavailable`;
+        return { metrics: [], notes: [note] };
+      }
+      // The text after the last newline is a line cut short by the kill: not a sample.
+      const lines = stdout
+        .split('\n')
+        .slice(0, -1)
+        .filter((line) => line.trim() !== '');
+      const samples: NvidiaSmiSample[] = [];
+      const other: string[] = [];
+      for (const line of lines) {
+        const sample = parseNvidiaSmiLine(line);
+        if (sample) samples.push(sample);
+        else other.push(line.trim());
+      }
+      const output = summarizeGpuSamples(samples);
+      if (exitedEarly && code !== 0) {
+        // nvidia-smi prints some failures (e.g. "couldn't communicate with the NVIDIA driver") on
+        // stdout, others on stderr: the note carries both.
+        const message = [stderr.trim(), ...other].filter(Boolean).join(' ');
+        output.notes.push(`gpu: nvidia-smi exited with code ${code}: ${message}`);
+      } else if (other.length > 0) {
+        output.notes.push(
+          `gpu: ignored ${other.length} unrecognized nvidia-smi lines, e.g. "${other[0]}"`,
+        );
+      }
+      if (samples.length === 0 && output.notes.length === 0) {
+        output.notes.push('gpu: nvidia-smi printed no samples during the window');
+      }
+      return output;
+    },
+  };
+}

@@ -1,0 +1,301 @@
+/**
+ * The perfgate.yml schema (documented in docs/config.md). Parsing it yields the resolved config:
+ * defaults filled in, per-suite settings inherited from the top level, and each http suite's
+ * baseUrl known. Paths stay as written here; load.ts resolves them against the config's folder.
+ */
+import { z } from 'zod';
+import type { Adjustment } from '../stats/multipleTesting.js';
+import { unknownKeys } from './messages.js';
+
+/** A mapping that rejects unknown keys, naming the closest known one. */
+function strict<Shape extends z.ZodRawShape>(shape: Shape) {
+  const known = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? unknownKeys(issue.keys, known) : undefined,
+  });
+}
+
+/** After `${VAR}` substitution a number arrives as a string; accept it when it is plainly numeric. */
+function numeric<Schema extends z.ZodNumber>(schema: Schema) {
+  return z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v),
+    schema,
+  );
+}
+
+/** Same for booleans: `${FLAG:-false}` arrives as the string 'false'. */
+const flag = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean());
+
+const count = () => numeric(z.number().int().min(1));
+const seconds = () => numeric(z.number().positive());
+const httpUrl = z.url({ protocol: /^https?$/ });
+const relativePath = z.string().min(1);
+
+/** Environment blocks: YAML `PORT: 8080` is a number, but a process environment holds strings. */
+const envBlock = z
+  .record(
+    z.string(),
+    z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string' }),
+  )
+  .transform((env) => Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])))
+  .default({});
+
+export const COLLECTOR_NAMES = ['gpu', 'process', 'host', 'prometheus'] as const;
+export const CollectorNameSchema = z.enum(COLLECTOR_NAMES);
+export type CollectorName = z.infer<typeof CollectorNameSchema>;
+
+/** A collector section switches the collector on; YAML `host:` (null) means "on, all defaults". */
+function collector<Shape extends z.ZodRawShape>(shape: Shape) {
+  return z.preprocess((v) => v ?? {}, strict(shape)).optional();
+}
+
+export const PrometheusMetricSchema = strict({
+  name: z.string().min(1),
+  unit: z.string().default(''),
+  direction: z.enum(['lower', 'higher']),
+  /** Series names whose increase over the trial is summed (all label sets). */
+  numerator: z.array(z.string().min(1)).min(1),
+  /** Divide by the summed increase of these series (a ratio or a mean). */
+  denominator: z.array(z.string().min(1)).min(1).optional(),
+  /** Divide by the trial's measured seconds instead (a rate). */
+  perSecond: flag.default(false),
+  scale: numeric(z.number()).default(1),
+}).refine((m) => !(m.perSecond && m.denominator), {
+  message: 'expected either denominator or perSecond: true, not both',
+  path: ['perSecond'],
+});
+export type PrometheusMetric = z.infer<typeof PrometheusMetricSchema>;
+
+export const CollectorsSchema = strict({
+  gpu: collector({ intervalMs: count().default(250) }),
+  process: collector({ intervalMs: count().default(200) }),
+  host: collector({}),
+  prometheus: collector({
+    url: httpUrl,
+    metrics: z.array(PrometheusMetricSchema).default([]),
+  }),
+});
+export type Collectors = z.infer<typeof CollectorsSchema>;
+
+export const ServiceSchema = strict({
+  /** Run through `/bin/sh -c`. */
+  command: z.string().min(1),
+  cwd: relativePath.default('.'),
+  env: envBlock,
+  /** Polled until it answers 2xx; its origin is the default baseUrl of http suites. */
+  healthUrl: httpUrl,
+  startTimeoutSeconds: seconds().default(30),
+  stopSignal: z.enum(['SIGTERM', 'SIGINT', 'SIGKILL', 'SIGHUP', 'SIGQUIT']).default('SIGTERM'),
+  stopGraceSeconds: numeric(z.number().min(0)).default(5),
+  /** Default: perfgate-out/service-<variant>.log (see serviceLogFile). */
+  logFile: relativePath.optional(),
+  /** Start a fresh service for every trial instead of once per variant. */
+  restartPerTrial: flag.default(false),
+});
+export type Service = z.infer<typeof ServiceSchema>;
+
+export const RequestSchema = strict({
+  method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
+  path: z.string().startsWith('/', { error: "expected a path starting with '/'" }),
+  headers: z.record(z.string(), z.string()).default({}),
+  /** A string is sent as is; anything else as JSON. */
+  body: z.json().optional(),
+});
+export type HttpRequest = z.infer<typeof RequestSchema>;
+
+/** Settings every suite may override; unset ones are inherited from the top level. */
+const suiteCommon = {
+  name: z.string().regex(/^[A-Za-z0-9_./-]+$/, 'expected letters, digits and _ . / - only'),
+  trials: count().optional(),
+  warmupSeconds: numeric(z.number().min(0)).optional(),
+  /** Default: every collector configured in the top-level collectors section. */
+  collectors: z.array(CollectorNameSchema).optional(),
+};
+
+const HttpSuiteInput = strict({
+  ...suiteCommon,
+  kind: z.literal('http'),
+  baseUrl: httpUrl.optional(),
+  connections: count().default(10),
+  pipelining: count().default(1),
+  durationSeconds: seconds().optional(),
+  /** Number of requests per trial, instead of a duration. */
+  amount: count().optional(),
+  /** Open-loop arrival rate in requests per second; closed loop when absent. */
+  rate: numeric(z.number().positive()).optional(),
+  timeoutSeconds: seconds().default(10),
+  requests: z.array(RequestSchema).default([]),
+  /** A module that generates request bodies (see docs/config.md). */
+  bodyGenerator: relativePath.optional(),
+})
+  .refine((s) => s.durationSeconds === undefined || s.amount === undefined, {
+    message: 'expected durationSeconds or amount, not both',
+    path: ['amount'],
+  })
+  .refine((s) => s.requests.length > 0 || s.bodyGenerator !== undefined, {
+    message: 'expected at least one request (or a bodyGenerator)',
+    path: ['requests'],
+  });
+
+const CommandSuiteInput = strict({
+  ...suiteCommon,
+  kind: z.literal('command'),
+  command: z.string().min(1),
+  cwd: relativePath.default('.'),
+  env: envBlock,
+  timeoutSeconds: seconds().default(300),
+  /** Where the command writes its metrics: its standard output or a file. */
+  output: z
+    .union([z.literal('stdout'), strict({ file: relativePath })], {
+      error: "expected 'stdout' or { file: <path> }",
+    })
+    .default('stdout'),
+  /** Binaries (`nvidia-smi`) or Python modules (`python3:torch`); the suite is skipped when one is absent. */
+  requires: z
+    .array(
+      z.string().regex(/^[^\s:]+(:[A-Za-z0-9_.]+)?$/, 'expected a binary name or python3:<module>'),
+    )
+    .default([]),
+});
+
+export const VariantSchema = strict({
+  name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits and _ . - only'),
+  /** Passed to the service and to command suites. */
+  env: envBlock,
+});
+export type Variant = z.infer<typeof VariantSchema>;
+
+/** Relative change, 0.05 = 5 %. */
+const threshold = numeric(z.number().gt(0).max(10));
+
+export const ThresholdRuleSchema = strict({
+  /** Glob on `<suite>/<metric>`; the first matching rule wins. */
+  metric: z.string().min(1),
+  threshold,
+});
+export type ThresholdRule = z.infer<typeof ThresholdRuleSchema>;
+
+export const CompareSchema = strict({
+  alpha: numeric(z.number().gt(0).max(0.5)).default(0.05),
+  adjustment: z.enum(['bh', 'holm', 'none'] as const satisfies readonly Adjustment[]).default('bh'),
+  threshold: threshold.default(0.05),
+  thresholds: z.array(ThresholdRuleSchema).default([]),
+});
+export type CompareOptions = z.infer<typeof CompareSchema>;
+
+export const TargetSchema = strict({
+  /** Glob on `<suite>/<metric>`. */
+  metric: z.string().min(1),
+  min: numeric(z.number()).optional(),
+  max: numeric(z.number()).optional(),
+  component: z.enum(['api', 'gpu', 'database', 'cache', 'system']).default('api'),
+})
+  .refine((t) => t.min !== undefined || t.max !== undefined, {
+    message: 'expected min, max or both',
+  })
+  .refine((t) => t.min === undefined || t.max === undefined || t.min <= t.max, {
+    message: 'expected min ≤ max',
+    path: ['max'],
+  });
+export type Target = z.infer<typeof TargetSchema>;
+
+const ConfigInput = strict({
+  version: z.literal(1),
+  service: ServiceSchema.optional(),
+  trials: count().default(5),
+  warmupSeconds: numeric(z.number().min(0)).default(2),
+  durationSeconds: seconds().default(10),
+  suites: z.array(z.discriminatedUnion('kind', [HttpSuiteInput, CommandSuiteInput])).min(1),
+  variants: z
+    .array(VariantSchema)
+    .min(1)
+    .default(() => [{ name: 'default', env: {} }]),
+  collectors: CollectorsSchema.prefault({}),
+  compare: CompareSchema.prefault({}),
+  targets: z.array(TargetSchema).default([]),
+});
+type ConfigInput = z.infer<typeof ConfigInput>;
+
+function duplicates(names: readonly string[]): { index: number; first: number }[] {
+  return names.flatMap((name, index) => {
+    const first = names.indexOf(name);
+    return first < index ? [{ index, first }] : [];
+  });
+}
+
+/** Rules that span several fields; each issue points at the field to fix. */
+function checkConsistency(config: ConfigInput, ctx: z.RefinementCtx): void {
+  const problem = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: 'custom', path, message });
+
+  for (const [field, what] of [
+    ['suites', 'suite'],
+    ['variants', 'variant'],
+  ] as const) {
+    const names = config[field].map((entry) => entry.name);
+    for (const { index, first } of duplicates(names)) {
+      problem(
+        [field, index, 'name'],
+        `duplicate ${what} name '${names[index]}' (also ${field}[${first}])`,
+      );
+    }
+  }
+
+  const configured = enabledCollectors(config.collectors);
+  config.suites.forEach((suite, i) => {
+    if (suite.kind === 'http' && suite.baseUrl === undefined && config.service === undefined) {
+      problem(
+        ['suites', i, 'baseUrl'],
+        'required when there is no service (it defaults to the origin of service.healthUrl)',
+      );
+    }
+    suite.collectors?.forEach((name, j) => {
+      if (!configured.includes(name)) {
+        problem(
+          ['suites', i, 'collectors', j],
+          `collector '${name}' is not configured in the top-level collectors section (configured: ${configured.join(', ') || 'none'})`,
+        );
+      }
+    });
+  });
+}
+
+function enabledCollectors(collectors: Collectors): CollectorName[] {
+  return COLLECTOR_NAMES.filter((name) => collectors[name] !== undefined);
+}
+
+/** Fill what each suite leaves unset from the top level; run after checkConsistency passed. */
+function inheritDefaults(config: ConfigInput) {
+  const origin = config.service && new URL(config.service.healthUrl).origin;
+  return {
+    ...config,
+    suites: config.suites.map((suite) => {
+      const inherited = {
+        trials: suite.trials ?? config.trials,
+        warmupSeconds: suite.warmupSeconds ?? config.warmupSeconds,
+        collectors: suite.collectors ?? enabledCollectors(config.collectors),
+      };
+      if (suite.kind === 'command') return { ...suite, ...inherited };
+      return {
+        ...suite,
+        ...inherited,
+        // checkConsistency rejects an http suite with neither a baseUrl nor a service.
+        baseUrl: suite.baseUrl ?? origin ?? '',
+        // Exactly one bounds a trial: a given amount, else a duration.
+        durationSeconds:
+          suite.amount === undefined
+            ? (suite.durationSeconds ?? config.durationSeconds)
+            : undefined,
+      };
+    }),
+  };
+}
+
+export const ConfigSchema = ConfigInput.superRefine(checkConsistency).transform(inheritDefaults);
+
+/** A parsed, resolved config; `file` is the absolute path it was read from. */
+export type Config = z.output<typeof ConfigSchema> & { file: string };
+export type Suite = Config['suites'][number];
+export type HttpSuite = Extract<Suite, { kind: 'http' }>;
+export type CommandSuite = Extract<Suite, { kind: 'command' }>;
