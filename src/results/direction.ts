@@ -17,7 +17,9 @@ const HIGHER = [
   word('throughput|bandwidth|ops|qps|rps|hits|hit ?(?:rate|ratio)'),
   // Anything per unit of time is a rate of work done: req/s, items/s, tokens/s, MB/s, ops/sec.
   /\/ ?s(?:ec(?:ond)?)?(?![a-z])/,
-  word('per sec(?:ond)?'),
+  word('per s(?:ec(?:ond)?)?'),
+  // Snake-case rates as Python benchmarks name them: items_s, tokens_s, samples_per_s.
+  word('(?:items|tokens|samples|images|requests|reqs?|queries|ops) s'),
 ];
 
 const LOWER = [

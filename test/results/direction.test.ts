@@ -15,6 +15,9 @@ describe('inferDirection', () => {
     ['Hit-Rate', ''],
     ['cache hit ratio', ''],
     ['tokens_per_second', ''],
+    ['tokens_s', ''],
+    ['items_s', ''],
+    ['samples_per_s', ''],
     // `ms` inside the unit `items` is not milliseconds, so the name decides.
     ['throughput', 'items'],
   ])('%s in %j is higher-is-better', (name, unit) => {

@@ -1,0 +1,229 @@
+/**
+ * The lifecycle of the system under test: start it in its own process group with its output
+ * appended to a log file, wait until its health URL answers, watch it while trials run, and stop
+ * it with its whole process tree, also when perfgate itself is interrupted or exits.
+ */
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RunError } from '../errors.js';
+import {
+  describeExit,
+  signalGroup,
+  spawnInGroup,
+  type GroupLeader,
+  type ProcessExit,
+} from './processGroup.js';
+import { readLogTail, withTail } from './logTail.js';
+
+export interface ServiceOptions {
+  /** Run with `/bin/sh -c`. */
+  command: string;
+  cwd?: string;
+  /** Added to perfgate's own environment. */
+  env?: Record<string, string>;
+  /** Healthy means this URL answers 2xx. */
+  healthUrl: string;
+  startTimeoutSeconds: number;
+  /** Sent to the whole process group by stop(), usually SIGTERM. */
+  stopSignal: NodeJS.Signals;
+  /** How long stop() waits after stopSignal before it sends SIGKILL. */
+  stopGraceSeconds: number;
+  /** The service's stdout and stderr are appended here; folders are created. */
+  logFile: string;
+}
+
+export interface RunningService {
+  /** Also the id of its process group. */
+  pid: number;
+  /** Rejects (RunError) if the service exited or does not answer its health URL; call between trials. */
+  assertAlive(): Promise<void>;
+  /** Rejects with a RunError as soon as the service exits unless stop() asked it to: race it against a trial. */
+  exited: Promise<never>;
+  /** Stops the service and everything it started; idempotent. */
+  stop(): Promise<void>;
+  /** The last lines the service logged since it was started (default 20). */
+  logTail(lines?: number): Promise<string>;
+}
+
+const POLL_MS = 100;
+/** A service that takes longer than this to answer its health URL counts as hung. */
+const PROBE_TIMEOUT_MS = 2000;
+const TAIL_LINES = 20;
+
+/** Starts the service and resolves once it is healthy; on failure nothing is left running. */
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  await mkdir(path.dirname(options.logFile), { recursive: true });
+  // The log is shared by every start (variants, restarts): read tails only from this start on.
+  const logStart = (await stat(options.logFile).catch(() => undefined))?.size ?? 0;
+  // The service writes its log itself, so nothing is lost if perfgate is busy or dies.
+  const log = openSync(options.logFile, 'a');
+  let leader: GroupLeader;
+  try {
+    const { command, cwd, env } = options;
+    leader = await spawnInGroup(command, { cwd, env, stdio: ['ignore', log, log] });
+  } finally {
+    closeSync(log);
+  }
+  const service = new Service(leader, options, logStart);
+  try {
+    await service.waitUntilHealthy();
+  } catch (error) {
+    await service.stop();
+    throw error;
+  }
+  return service;
+}
+
+class Service implements RunningService {
+  readonly pid: number;
+  readonly exited: Promise<never>;
+  private exit: ProcessExit | undefined;
+  private readonly exitEvent: Promise<ProcessExit>;
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    leader: GroupLeader,
+    private readonly options: ServiceOptions,
+    private readonly logStart: number,
+  ) {
+    this.pid = leader.pid;
+    this.exitEvent = new Promise((resolve) =>
+      leader.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
+        this.exit = { code, signal };
+        // Its group is gone too (spawnInGroup), so shutdown has nothing left to stop.
+        untrackForShutdown(this);
+        resolve(this.exit);
+      }),
+    );
+    this.exited = this.watchExit();
+    // The rejection is for whoever races `exited`; when nobody does, it is not an unhandled error.
+    this.exited.catch(() => undefined);
+    trackForShutdown(this);
+  }
+
+  async waitUntilHealthy(): Promise<void> {
+    const { healthUrl, startTimeoutSeconds } = this.options;
+    const deadline = Date.now() + startTimeoutSeconds * 1000;
+    for (;;) {
+      const timeoutMs = Math.max(1, Math.min(PROBE_TIMEOUT_MS, deadline - Date.now()));
+      const problem = await probe(healthUrl, timeoutMs);
+      if (problem === undefined) return;
+      // Waiting also lets the exit event of a service that just died arrive before we look.
+      await sleep(POLL_MS);
+      if (this.exit) {
+        throw await this.failure(
+          `service exited ${describeExit(this.exit)} before it became healthy`,
+        );
+      }
+      if (Date.now() >= deadline) {
+        const within = `within ${startTimeoutSeconds}s (last probe: ${problem})`;
+        throw await this.failure(`service did not become healthy at ${healthUrl} ${within}`);
+      }
+    }
+  }
+
+  async assertAlive(): Promise<void> {
+    const problem = this.exit ? 'exited' : await probe(this.options.healthUrl, PROBE_TIMEOUT_MS);
+    if (problem === undefined) return;
+    // A refused probe is often a crash whose exit event is a moment behind: report the crash.
+    await Promise.race([this.exitEvent, sleep(POLL_MS)]);
+    if (this.exit) throw await this.failure(`service exited ${describeExit(this.exit)}`);
+    throw await this.failure(`service stopped answering at ${this.options.healthUrl}: ${problem}`);
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.terminate();
+    return this.stopping;
+  }
+
+  logTail(lines = TAIL_LINES): Promise<string> {
+    return readLogTail(this.options.logFile, lines, this.logStart);
+  }
+
+  private async terminate(): Promise<void> {
+    if (!this.exit) {
+      signalGroup(this.pid, this.options.stopSignal);
+      // An unreferenced timer: a service that stops at once must not keep perfgate waiting.
+      await Promise.race([
+        this.exitEvent,
+        sleep(this.options.stopGraceSeconds * 1000, undefined, { ref: false }),
+      ]);
+      if (!this.exit) signalGroup(this.pid, 'SIGKILL');
+      // Whatever the leader leaves behind is killed on its exit (spawnInGroup).
+      await this.exitEvent;
+    }
+  }
+
+  private async watchExit(): Promise<never> {
+    const exit = await this.exitEvent;
+    // An exit that stop() asked for is not a failure: stay pending for whoever still races this.
+    if (this.stopping) return new Promise<never>(() => undefined);
+    throw await this.failure(`service exited ${describeExit(exit)} unexpectedly`);
+  }
+
+  private async failure(message: string): Promise<RunError> {
+    const heading = `last ${TAIL_LINES} lines of ${this.options.logFile}`;
+    return new RunError(withTail(message, heading, await this.logTail(TAIL_LINES)));
+  }
+}
+
+/** Why `url` is not healthy right now, or undefined when it answers 2xx within `timeoutMs`. */
+async function probe(url: string, timeoutMs: number): Promise<string | undefined> {
+  try {
+    // A fresh connection per probe: a pooled one to a restarted service would fail spuriously.
+    const response = await fetch(url, {
+      headers: { connection: 'close' },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await response.body?.cancel();
+    return response.ok ? undefined : `HTTP ${response.status}`;
+  } catch (error) {
+    if ((error as Error).name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    return cause?.code ?? cause?.message ?? (error as Error).message;
+  }
+}
+
+/*
+ * Services still running are stopped when perfgate is interrupted or exits. Signals and exit are
+ * process-wide, so this registry is module-level; its handlers are installed only while it has
+ * members, so a perfgate that runs no service keeps Node's default signal behaviour.
+ */
+const running = new Set<Service>();
+
+function trackForShutdown(service: Service): void {
+  if (running.size === 0) {
+    process.on('SIGINT', stopAllAndReraise);
+    process.on('SIGTERM', stopAllAndReraise);
+    process.on('exit', killAll);
+  }
+  running.add(service);
+}
+
+function untrackForShutdown(service: Service): void {
+  running.delete(service);
+  if (running.size > 0) return;
+  removeSignalHandlers();
+  process.off('exit', killAll);
+}
+
+function removeSignalHandlers(): void {
+  process.off('SIGINT', stopAllAndReraise);
+  process.off('SIGTERM', stopAllAndReraise);
+}
+
+/** Stops every service gracefully, then lets the signal do what it would have done. */
+function stopAllAndReraise(signal: NodeJS.Signals): void {
+  // A second signal during the stop takes the default path: the user insists.
+  removeSignalHandlers();
+  void Promise.allSettled([...running].map((service) => service.stop())).then(() =>
+    process.kill(process.pid, signal),
+  );
+}
+
+/** On exit only synchronous work runs: no grace, SIGKILL. */
+function killAll(): void {
+  for (const service of running) signalGroup(service.pid, 'SIGKILL');
+}
