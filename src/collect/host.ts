@@ -56,7 +56,15 @@ export function hostCollector({ ours }: HostCollectorOptions): Collector {
         };
       }
       return {
-        metrics: [{ name: 'host.background_cpu', unit: '%', direction: 'lower', value }],
+        metrics: [
+          {
+            name: 'host.background_cpu',
+            unit: '%',
+            direction: 'lower',
+            value,
+            informational: true,
+          },
+        ],
         notes: [],
       };
     },

@@ -35,6 +35,8 @@ export interface MetricComparison {
   pAdjusted: number | null;
   /** Adjusted p below alpha; the verdict also needs the threshold. */
   significant: boolean;
+  /** Describes the trial conditions (see Metric.informational): never a regression or improvement. */
+  informational: boolean;
   threshold: number;
   verdict: Verdict;
   /** Warnings as data (benchstat's habit): never printed from here. */
@@ -83,23 +85,66 @@ export function compareResults(
   const keys = [...new Set([...baseRefs.keys(), ...headRefs.keys()])];
   const measured = keys.map((key) => measure(baseRefs.get(key), headRefs.get(key), policy));
 
-  // Adjust only across metrics that can reach alpha: untestable ones would dilute the correction.
-  const testable = measured.filter((m) => m.testable);
+  // Adjust only across gated metrics that can reach alpha: others would dilute the correction.
+  const testable = measured.filter((m) => m.role === 'gated');
   const adjusted = adjustPValues(
     testable.map((m) => m.comparison.p ?? 1),
     policy.adjustment,
   );
   testable.forEach((m, i) => (m.comparison.pAdjusted = adjusted[i] ?? null));
 
-  const metrics = measured.map((m) => withVerdict(m.comparison, m.testable, policy));
+  const metrics = measured.map((m) => withVerdict(m.comparison, m.role, policy));
   const counts = { regression: 0, improvement: 0, unchanged: 0, insufficient: 0 };
   for (const m of metrics) counts[m.verdict]++;
-  return { policy, metrics, geomeanChange: geomeanCostChange(metrics), counts, notes: [] };
+  const gated = metrics.filter((m) => !m.informational);
+  return {
+    policy,
+    metrics,
+    geomeanChange: geomeanCostChange(gated),
+    counts,
+    notes: [...familyNotes(testable, policy), ...confoundingNotes(metrics)],
+  };
 }
+
+/**
+ * Adjusting across M metrics multiplies a lone small p by M (BH and Holm alike), so trial counts
+ * that pass the per-metric check can still never flag a single regression: say so, with the
+ * trials that would.
+ */
+function familyNotes(tested: readonly Measured[], policy: ComparePolicy): string[] {
+  const family = tested.length;
+  if (policy.adjustment === 'none' || family < 2) return [];
+  const familyAlpha = policy.alpha / family;
+  const short = tested.filter(({ comparison: { base, head } }) =>
+    base && head ? !canReachAlpha(base.n, head.n, familyAlpha, 'two-sided') : false,
+  );
+  const example = short[0]?.comparison;
+  if (!example?.base || !example.head) return [];
+  return [
+    `${family} metrics are tested together, so a regression in only one of them needs p < ${+familyAlpha.toPrecision(2)} ` +
+      `before adjustment; ${example.base.n} vs ${example.head.n} trials can never get there. ` +
+      `Run at least ${minTrialsFor(familyAlpha)} trials per side to catch a lone regression.`,
+  ];
+}
+
+/** How a metric takes part: in the gate, as context only, or not at all (too few trials). */
+type Role = 'gated' | 'informational' | 'untestable';
 
 interface Measured {
   comparison: MetricComparison;
-  testable: boolean;
+  role: Role;
+}
+
+/** The conditions of the two sides differed (e.g. host load): say so, since it may explain a verdict. */
+function confoundingNotes(metrics: readonly MetricComparison[]): string[] {
+  return metrics
+    .filter((m) => m.informational && m.significant && m.base && m.head)
+    .map(
+      (m) =>
+        `${m.suite} ${m.metric} differed between the sides (median ${+(m.base as Summary).median.toPrecision(3)} → ` +
+        `${+(m.head as Summary).median.toPrecision(3)} ${m.unit}): the trial conditions were not alike, ` +
+        'so verdicts of this suite may be confounded',
+    );
 }
 
 function emptyComparison(ref: MetricRef, policy: ComparePolicy): MetricComparison {
@@ -122,6 +167,7 @@ function emptyComparison(ref: MetricRef, policy: ComparePolicy): MetricCompariso
     significant: false,
     threshold: thresholdFor(policy, ref.key),
     verdict: 'insufficient',
+    informational: metric.informational ?? false,
     notes: [],
   };
 }
@@ -141,13 +187,13 @@ function measure(
     comparison.notes.push(
       baseSamples.length === 0 ? 'not in the baseline' : 'not in the candidate',
     );
-    return { comparison, testable: false };
+    return { comparison, role: 'untestable' };
   }
   if (baseRef && headRef && baseRef.metric.direction !== headRef.metric.direction) {
     comparison.notes.push(
       `direction differs: baseline says ${baseRef.metric.direction}, candidate says ${headRef.metric.direction}`,
     );
-    return { comparison, testable: false };
+    return { comparison, role: 'untestable' };
   }
 
   const test = mannWhitneyU(headSamples, baseSamples);
@@ -163,6 +209,7 @@ function measure(
     comparison.changeUpper = shift.upper / scale;
   }
 
+  if (comparison.informational) return { comparison, role: 'informational' };
   const testable = canReachAlpha(baseSamples.length, headSamples.length, policy.alpha, 'two-sided');
   if (!testable) {
     const needed = minTrialsFor(policy.alpha);
@@ -171,7 +218,7 @@ function measure(
         `run at least ${needed} trials per side`,
     );
   }
-  return { comparison, testable };
+  return { comparison, role: testable ? 'gated' : 'untestable' };
 }
 
 /** Positive when the candidate is worse: farther from a target, or moved the wrong way. */
@@ -184,12 +231,12 @@ function worseness(m: MetricComparison): number {
   return Math.abs(baseMedian + shift - target) - Math.abs(baseMedian - target);
 }
 
-function withVerdict(
-  m: MetricComparison,
-  testable: boolean,
-  policy: ComparePolicy,
-): MetricComparison {
-  if (!testable) return m;
+function withVerdict(m: MetricComparison, role: Role, policy: ComparePolicy): MetricComparison {
+  if (role === 'untestable') return m;
+  // Context metrics are tested on their own (no adjustment) and never gate.
+  if (role === 'informational') {
+    return { ...m, significant: (m.p ?? 1) < policy.alpha, verdict: 'unchanged' };
+  }
   const significant = (m.pAdjusted ?? 1) < policy.alpha;
   // A move away from a zero baseline (e.g. errors 0 → 2 %) has no relative size: any move counts.
   const beyondThreshold = m.change === null ? m.shift !== 0 : Math.abs(m.change) > m.threshold;
@@ -197,10 +244,11 @@ function withVerdict(
   let verdict: Verdict = 'unchanged';
   if (significant && beyondThreshold && direction > 0) verdict = 'regression';
   if (significant && beyondThreshold && direction < 0) verdict = 'improvement';
-  if (significant && !beyondThreshold && direction !== 0) {
-    m.notes.push(`significant but within the ${formatPercent(m.threshold)} threshold`);
-  }
-  return { ...m, significant, verdict };
+  const notes =
+    significant && !beyondThreshold && direction !== 0
+      ? [...m.notes, `significant but within the ${formatPercent(m.threshold)} threshold`]
+      : m.notes;
+  return { ...m, significant, verdict, notes };
 }
 
 function formatPercent(fraction: number): string {

@@ -1,8 +1,8 @@
 /** Markdown rendering for PR comments, job summaries and `--format markdown`. */
-import { markdownTable } from 'markdown-table';
 import type { Comparison, Verdict } from '../compare/compare.js';
 import { escapeMarkdown } from './escape.js';
-import { comparisonTables, metricLabel, type Table } from './table.js';
+import { layoutMarkdown } from './grid.js';
+import { comparisonTables, metricLabel, withVerdicts, type Table } from './table.js';
 
 const VERDICT_LABEL: Record<Verdict, string> = {
   regression: '🔴 regression',
@@ -11,13 +11,8 @@ const VERDICT_LABEL: Record<Verdict, string> = {
   insufficient: '⚪ insufficient',
 };
 
-export function renderMarkdownTable(table: Table): string {
-  const header = [...table.columns, 'verdict'];
-  const rows = table.rows.map((row) => [
-    ...row.cells.map(escapeMarkdown),
-    VERDICT_LABEL[row.verdict],
-  ]);
-  return markdownTable([header, ...rows], { align: [...table.align, 'l'] });
+function renderMarkdownTable(table: Table): string {
+  return layoutMarkdown(withVerdicts(table, VERDICT_LABEL));
 }
 
 export function headline(comparison: Comparison): string {

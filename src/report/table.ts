@@ -3,20 +3,30 @@
  * cells are plain, unescaped strings; each renderer escapes and labels verdicts its own way.
  */
 import type { Comparison, MetricComparison, Verdict } from '../compare/compare.js';
+import type { Results } from '../results/schema.js';
+import type { Grid } from './grid.js';
 import { formatChange, formatP, formatSpread, formatValue } from './format.js';
-import { relativeSpread } from '../stats/describe.js';
-import type { Summary } from '../stats/describe.js';
+import { describe, relativeSpread, type Summary } from '../stats/describe.js';
 
 export interface TableRow {
   cells: string[];
   verdict: Verdict;
 }
 
+/** A comparison table: each row keeps its verdict, which each renderer labels its own way. */
 export interface Table {
   columns: string[];
-  /** 'l' or 'r' per column, for renderers that align. */
-  align: ('l' | 'r')[];
+  align: Grid['align'];
   rows: TableRow[];
+}
+
+/** The comparison table as a plain grid, with the verdict column labelled by the renderer. */
+export function withVerdicts(table: Table, labels: Record<Verdict, string>): Grid {
+  return {
+    columns: [...table.columns, 'verdict'],
+    align: [...table.align, 'l'],
+    rows: table.rows.map((row) => [...row.cells, labels[row.verdict]]),
+  };
 }
 
 const COLUMNS = ['metric', 'baseline', 'candidate', 'change', 'CI', 'p', 'n'];
@@ -42,7 +52,9 @@ function intervalCell(m: MetricComparison): string {
 }
 
 export function metricLabel(m: MetricComparison): string {
-  return m.variant ? `${m.suite} [${m.variant}] ${m.metric}` : `${m.suite} ${m.metric}`;
+  const label = m.variant ? `${m.suite} [${m.variant}] ${m.metric}` : `${m.suite} ${m.metric}`;
+  // Context metrics (host load, generator CPU) are shown but never gate: mark them.
+  return m.informational ? `${label} (context)` : label;
 }
 
 export function comparisonRow(m: MetricComparison): TableRow {
@@ -70,4 +82,22 @@ export function comparisonTables(comparison: Comparison): { all: Table; regressi
     all: comparisonTable(comparison.metrics),
     regressions: comparisonTable(comparison.metrics.filter((m) => m.verdict === 'regression')),
   };
+}
+
+/** What one run measured: per suite, variant and metric the median, spread and trials. */
+export function resultsTable(results: Results): Grid {
+  const rows = results.suites.flatMap((suite) =>
+    suite.metrics
+      .filter((metric) => metric.samples.length > 0)
+      .map((metric) => {
+        const summary = describe(metric.samples);
+        return [
+          suite.variant ? `${suite.name} [${suite.variant}]` : suite.name,
+          metric.name,
+          summaryCell(summary, metric.unit),
+          String(summary.n),
+        ];
+      }),
+  );
+  return { columns: ['suite', 'metric', 'median', 'n'], align: ['l', 'l', 'r', 'r'], rows };
 }

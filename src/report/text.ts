@@ -1,7 +1,8 @@
 /** Plain-text rendering for terminals and logs: aligned columns, no markup. */
 import type { Comparison, Verdict } from '../compare/compare.js';
 import { methodNote } from './markdown.js';
-import { comparisonTables, metricLabel, type Table } from './table.js';
+import { layoutText } from './grid.js';
+import { comparisonTables, metricLabel, withVerdicts } from './table.js';
 
 const VERDICT_LABEL: Record<Verdict, string> = {
   regression: 'REGRESSION',
@@ -9,22 +10,6 @@ const VERDICT_LABEL: Record<Verdict, string> = {
   unchanged: '~',
   insufficient: 'insufficient',
 };
-
-export function renderTextTable(table: Table): string {
-  const header = [...table.columns, 'verdict'];
-  const align = [...table.align, 'l'];
-  const rows = [header, ...table.rows.map((r) => [...r.cells, VERDICT_LABEL[r.verdict]])];
-  const widths = header.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, i) => {
-        const pad = ' '.repeat((widths[i] ?? 0) - [...cell].length);
-        return align[i] === 'r' ? pad + cell : cell + pad;
-      })
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.slice(1).map(line)].join('\n');
-}
 
 export function renderComparisonText(comparison: Comparison): string {
   const { regression, improvement, unchanged, insufficient } = comparison.counts;
@@ -39,7 +24,7 @@ export function renderComparisonText(comparison: Comparison): string {
           `geomean cost change: ${(comparison.geomeanChange * 100).toFixed(2)} % (negative is better)`,
         ];
   return [
-    renderTextTable(comparisonTables(comparison).all),
+    layoutText(withVerdicts(comparisonTables(comparison).all, VERDICT_LABEL)),
     '',
     ...geomean,
     `${regression} regressed, ${improvement} improved, ${unchanged} unchanged, ${insufficient} insufficient`,

@@ -3,6 +3,7 @@
  * results: a results file, a folder of files, or a comma-separated list of files, in any one of
  * the accepted input formats. Several files are pooled: each file's samples are added to the
  * matching suite/variant/metric, so five BMF trials or ten nightly results form one side.
+ * `spec#variant` keeps one variant of a run (see variant.ts).
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -13,6 +14,7 @@ import { gabToResults, parseGab, type GabOptions } from '../formats/githubAction
 import { parseResults, readJsonFile } from './read.js';
 import { poolResults } from './pool.js';
 import type { Results } from './schema.js';
+import { selectVariant, splitVariant } from './variant.js';
 
 export interface LoadOptions extends GabOptions {
   /** Time stamp for formats that carry none (BMF, github-action-benchmark). */
@@ -31,6 +33,12 @@ const IMPORTERS: Record<InputFormat, Importer> = {
 };
 
 export async function loadSide(spec: string, options: LoadOptions = {}): Promise<Results> {
+  const [filesSpec, variant] = splitVariant(spec);
+  const results = await loadFiles(filesSpec, options);
+  return variant === undefined ? results : selectVariant(results, variant, spec);
+}
+
+async function loadFiles(spec: string, options: LoadOptions): Promise<Results> {
   const files = await resolveFiles(spec, options.cwd ?? process.cwd());
   const inputs = await Promise.all(
     files.map(async (file) => {

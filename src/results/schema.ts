@@ -45,6 +45,12 @@ export const MetricSchema = z
     direction: DirectionSchema,
     /** Required when direction is `target`: the value the metric should approach. */
     target: z.number().finite().optional(),
+    /**
+     * Describes the conditions of the trials (load generator CPU, host background load) rather
+     * than the system under test: compared and shown, never a verdict; a significant difference
+     * is reported as a warning that the comparison may be confounded.
+     */
+    informational: z.boolean().optional(),
     /** One finite value per trial, in trial order. */
     samples: z.array(z.number().finite()),
   })

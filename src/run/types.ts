@@ -10,6 +10,8 @@ export interface TrialMetric {
   unit: string;
   direction: Direction;
   value: number;
+  /** Describes the trial's conditions, not the system under test: never gates (see Metric). */
+  informational?: boolean;
 }
 
 /** A collector samples only while a trial measures: start() at the window's start, stop() at its end. */

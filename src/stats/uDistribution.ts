@@ -50,6 +50,22 @@ export function exactUCounts(n: number, m: number): UDistribution {
   // U has the same distribution for (n, m) and (m, n); the smaller size keeps the table small.
   const rows = Math.min(n, m);
   const cols = Math.max(n, m);
+  // A comparison tests every metric with the same trial counts, and the table costs O(n·m·n·m):
+  // remember recent tables. Callers treat distributions as read-only, so sharing is safe.
+  const key = `${rows}x${cols}`;
+  const cached = EXACT_CACHE.get(key);
+  if (cached) return cached;
+  const dist = buildExactUCounts(rows, cols);
+  if (EXACT_CACHE.size >= EXACT_CACHE_SIZE)
+    EXACT_CACHE.delete(EXACT_CACHE.keys().next().value as string);
+  EXACT_CACHE.set(key, dist);
+  return dist;
+}
+
+const EXACT_CACHE_SIZE = 32;
+const EXACT_CACHE = new Map<string, UDistribution>();
+
+function buildExactUCounts(rows: number, cols: number): UDistribution {
   const width = rows * cols + 1;
   // Row i holds f(i, j, ·) for the current j; rows i - 1 are already at j when row i is updated.
   const f = new Float64Array((rows + 1) * width);

@@ -99,6 +99,22 @@ describe('compareResults', () => {
     expect(holm.counts.regression).toBe(0);
   });
 
+  it('warns when the number of metrics makes a lone regression impossible to flag', () => {
+    // 20 metrics at 5 vs 5 trials: the best p is 2 / C(10, 5) = 0.0079, but a lone regression
+    // needs p < 0.05 / 20 = 0.0025 before adjustment. 2 / C(12, 6) = 0.0022 is the first below:
+    // 6 trials per side.
+    const names = Array.from({ length: 20 }, (_, i) => `m${i}`);
+    const base = results(names.map((name) => ({ name, samples: around(100, 5) })));
+    const head = results(
+      names.map((name, i) => ({ name, samples: around(i === 0 ? 150 : 100, 5) })),
+    );
+    const comparison = compareResults(base, head);
+    expect(comparison.counts.regression).toBe(0);
+    expect(comparison.notes.join()).toMatch(
+      /20 metrics are tested together.*5 vs 5 trials.*at least 6 trials per side/,
+    );
+  });
+
   it('judges target metrics by distance to the target', () => {
     const spec = { name: 'gpu.utilization', unit: '%', direction: 'target' as const, target: 85 };
     const base = results([{ ...spec, samples: around(70, 10) }]);
@@ -131,6 +147,26 @@ describe('compareResults', () => {
     expect(byName.old?.verdict).toBe('insufficient');
     expect(byName.old?.notes).toContain('not in the candidate');
     expect(byName.new?.notes).toContain('not in the baseline');
+  });
+
+  it('never gates on context metrics, but warns when the trial conditions differed', () => {
+    const base = results([
+      { name: 'latency_p95', samples: around(100, 10) },
+      { name: 'host.background_cpu', unit: '%', informational: true, samples: around(10, 10) },
+    ]);
+    const head = results([
+      { name: 'latency_p95', samples: around(100, 10) },
+      { name: 'host.background_cpu', unit: '%', informational: true, samples: around(60, 10) },
+    ]);
+    const comparison = compareResults(base, head);
+    const host = comparison.metrics.find((m) => m.metric === 'host.background_cpu');
+    expect(host?.verdict).toBe('unchanged');
+    expect(host?.significant).toBe(true);
+    expect(host?.pAdjusted).toBeNull();
+    expect(comparison.counts.regression).toBe(0);
+    expect(comparison.notes).toEqual([
+      expect.stringMatching(/host.background_cpu differed between the sides \(median 10 → 60 %\)/),
+    ]);
   });
 
   it('summarises with a direction-aware geometric mean', () => {

@@ -7,6 +7,7 @@ export interface MetricSpec {
   unit?: string;
   direction?: Direction;
   target?: number;
+  informational?: boolean;
   samples: number[];
 }
 
@@ -20,6 +21,7 @@ export function results(metrics: MetricSpec[]): Results {
       unit: m.unit ?? 'ms',
       direction: m.direction ?? 'lower',
       ...(m.target !== undefined ? { target: m.target } : {}),
+      ...(m.informational ? { informational: true } : {}),
       samples: m.samples,
     });
     suites.set(suiteName, suite);
