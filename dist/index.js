@@ -29885,6 +29885,21 @@ function exactUCounts(n, m) {
     // U has the same distribution for (n, m) and (m, n); the smaller size keeps the table small.
     const rows = Math.min(n, m);
     const cols = Math.max(n, m);
+    // A comparison tests every metric with the same trial counts, and the table costs O(n·m·n·m):
+    // remember recent tables. Callers treat distributions as read-only, so sharing is safe.
+    const key = `${rows}x${cols}`;
+    const cached = EXACT_CACHE.get(key);
+    if (cached)
+        return cached;
+    const dist = buildExactUCounts(rows, cols);
+    if (EXACT_CACHE.size >= EXACT_CACHE_SIZE)
+        EXACT_CACHE.delete(EXACT_CACHE.keys().next().value);
+    EXACT_CACHE.set(key, dist);
+    return dist;
+}
+const EXACT_CACHE_SIZE = 32;
+const EXACT_CACHE = new Map();
+function buildExactUCounts(rows, cols) {
     const width = rows * cols + 1;
     // Row i holds f(i, j, ·) for the current j; rows i - 1 are already at j when row i is updated.
     const f = new Float64Array((rows + 1) * width);
@@ -32812,15 +32827,50 @@ function compareResults(base, head, options = {}) {
     const headRefs = metricRefs(head);
     const keys = [...new Set([...baseRefs.keys(), ...headRefs.keys()])];
     const measured = keys.map((key) => measure(baseRefs.get(key), headRefs.get(key), policy));
-    // Adjust only across metrics that can reach alpha: untestable ones would dilute the correction.
-    const testable = measured.filter((m) => m.testable);
+    // Adjust only across gated metrics that can reach alpha: others would dilute the correction.
+    const testable = measured.filter((m) => m.role === 'gated');
     const adjusted = adjustPValues(testable.map((m) => m.comparison.p ?? 1), policy.adjustment);
     testable.forEach((m, i) => (m.comparison.pAdjusted = adjusted[i] ?? null));
-    const metrics = measured.map((m) => withVerdict(m.comparison, m.testable, policy));
+    const metrics = measured.map((m) => withVerdict(m.comparison, m.role, policy));
     const counts = { regression: 0, improvement: 0, unchanged: 0, insufficient: 0 };
     for (const m of metrics)
         counts[m.verdict]++;
-    return { policy, metrics, geomeanChange: geomeanCostChange(metrics), counts, notes: [] };
+    const gated = metrics.filter((m) => !m.informational);
+    return {
+        policy,
+        metrics,
+        geomeanChange: geomeanCostChange(gated),
+        counts,
+        notes: [...familyNotes(testable, policy), ...confoundingNotes(metrics)],
+    };
+}
+/**
+ * Adjusting across M metrics multiplies a lone small p by M (BH and Holm alike), so trial counts
+ * that pass the per-metric check can still never flag a single regression: say so, with the
+ * trials that would.
+ */
+function familyNotes(tested, policy) {
+    const family = tested.length;
+    if (policy.adjustment === 'none' || family < 2)
+        return [];
+    const familyAlpha = policy.alpha / family;
+    const short = tested.filter(({ comparison: { base, head } }) => base && head ? !canReachAlpha(base.n, head.n, familyAlpha, 'two-sided') : false);
+    const example = short[0]?.comparison;
+    if (!example?.base || !example.head)
+        return [];
+    return [
+        `${family} metrics are tested together, so a regression in only one of them needs p < ${+familyAlpha.toPrecision(2)} ` +
+            `before adjustment; ${example.base.n} vs ${example.head.n} trials can never get there. ` +
+            `Run at least ${minTrialsFor(familyAlpha)} trials per side to catch a lone regression.`,
+    ];
+}
+/** The conditions of the two sides differed (e.g. host load): say so, since it may explain a verdict. */
+function confoundingNotes(metrics) {
+    return metrics
+        .filter((m) => m.informational && m.significant && m.base && m.head)
+        .map((m) => `${m.suite} ${m.metric} differed between the sides (median ${+m.base.median.toPrecision(3)} → ` +
+        `${+m.head.median.toPrecision(3)} ${m.unit}): the trial conditions were not alike, ` +
+        'so verdicts of this suite may be confounded');
 }
 function emptyComparison(ref, policy) {
     const { metric } = ref;
@@ -32842,6 +32892,7 @@ function emptyComparison(ref, policy) {
         significant: false,
         threshold: thresholdFor(policy, ref.key),
         verdict: 'insufficient',
+        informational: metric.informational ?? false,
         notes: [],
     };
 }
@@ -32856,11 +32907,11 @@ function measure(baseRef, headRef, policy) {
         comparison.head = describe(headSamples);
     if (baseSamples.length === 0 || headSamples.length === 0) {
         comparison.notes.push(baseSamples.length === 0 ? 'not in the baseline' : 'not in the candidate');
-        return { comparison, testable: false };
+        return { comparison, role: 'untestable' };
     }
     if (baseRef && headRef && baseRef.metric.direction !== headRef.metric.direction) {
         comparison.notes.push(`direction differs: baseline says ${baseRef.metric.direction}, candidate says ${headRef.metric.direction}`);
-        return { comparison, testable: false };
+        return { comparison, role: 'untestable' };
     }
     const test = mannWhitneyU(headSamples, baseSamples);
     const shift = hodgesLehmann(headSamples, baseSamples, { confLevel: policy.confLevel });
@@ -32874,13 +32925,15 @@ function measure(baseRef, headRef, policy) {
         comparison.changeLower = shift.lower / scale;
         comparison.changeUpper = shift.upper / scale;
     }
+    if (comparison.informational)
+        return { comparison, role: 'informational' };
     const testable = canReachAlpha(baseSamples.length, headSamples.length, policy.alpha, 'two-sided');
     if (!testable) {
         const needed = minTrialsFor(policy.alpha);
         comparison.notes.push(`${baseSamples.length} vs ${headSamples.length} trials can never reach p < ${policy.alpha}; ` +
             `run at least ${needed} trials per side`);
     }
-    return { comparison, testable };
+    return { comparison, role: testable ? 'gated' : 'untestable' };
 }
 /** Positive when the candidate is worse: farther from a target, or moved the wrong way. */
 function worseness(m) {
@@ -32893,9 +32946,13 @@ function worseness(m) {
     const target = m.target ?? 0;
     return Math.abs(baseMedian + shift - target) - Math.abs(baseMedian - target);
 }
-function withVerdict(m, testable, policy) {
-    if (!testable)
+function withVerdict(m, role, policy) {
+    if (role === 'untestable')
         return m;
+    // Context metrics are tested on their own (no adjustment) and never gate.
+    if (role === 'informational') {
+        return { ...m, significant: (m.p ?? 1) < policy.alpha, verdict: 'unchanged' };
+    }
     const significant = (m.pAdjusted ?? 1) < policy.alpha;
     // A move away from a zero baseline (e.g. errors 0 → 2 %) has no relative size: any move counts.
     const beyondThreshold = m.change === null ? m.shift !== 0 : Math.abs(m.change) > m.threshold;
@@ -32905,10 +32962,10 @@ function withVerdict(m, testable, policy) {
         verdict = 'regression';
     if (significant && beyondThreshold && direction < 0)
         verdict = 'improvement';
-    if (significant && !beyondThreshold && direction !== 0) {
-        m.notes.push(`significant but within the ${formatPercent(m.threshold)} threshold`);
-    }
-    return { ...m, significant, verdict };
+    const notes = significant && !beyondThreshold && direction !== 0
+        ? [...m.notes, `significant but within the ${formatPercent(m.threshold)} threshold`]
+        : m.notes;
+    return { ...m, significant, verdict, notes };
 }
 function formatPercent(fraction) {
     return `${+(fraction * 100).toFixed(2)} %`;
@@ -48224,6 +48281,15 @@ function strictObject(shape, params) {
         ...normalizeParams(params),
     });
 }
+// looseObject
+function looseObject(shape, params) {
+    return new ZodObject({
+        type: "object",
+        shape,
+        catchall: unknown(),
+        ...normalizeParams(params),
+    });
+}
 const ZodUnion = /*@__PURE__*/ $constructor("ZodUnion", (inst, def) => {
     $ZodUnion.init(inst, def);
     ZodType.init(inst, def);
@@ -48898,6 +48964,27 @@ function overallVerdict(comparison) {
     return 'unchanged';
 }
 
+/**
+ * Benchmark names come from user files (and, for fork PRs, from untrusted artifacts): they must
+ * not inject markdown structure, HTML, or @mentions into a comment that GitHub renders.
+ */
+// Inside a table cell only inline syntax matters: emphasis, code, links/images, cells, strikethrough.
+const MARKDOWN_SPECIAL = /[\\`*_[\]|~]/g;
+const HTML_ENTITIES = {
+    '<': '&lt;',
+    '>': '&gt;',
+    '&': '&amp;',
+    '"': '&quot;',
+};
+function escapeMarkdown(text) {
+    return (text
+        .replace(/[\r\n\t]+/g, ' ')
+        .replace(/[<>&"]/g, (c) => HTML_ENTITIES[c] ?? c)
+        .replace(MARKDOWN_SPECIAL, (c) => `\\${c}`)
+        // A zero-width space after @ stops GitHub from notifying users and teams.
+        .replace(/@/g, '@\u200b'));
+}
+
 // To do: next major: remove.
 /**
  * @typedef {Options} MarkdownTableOptions
@@ -49325,24 +49412,13 @@ function toAlignment(value) {
 }
 
 /**
- * Benchmark names come from user files (and, for fork PRs, from untrusted artifacts): they must
- * not inject markdown structure, HTML, or @mentions into a comment that GitHub renders.
+ * Generic table layout: knows columns, alignment and cells, nothing of statistics (benchstat's
+ * Table → ToText/ToCSV layer). Every renderer of every command lays its tables out here.
  */
-// Inside a table cell only inline syntax matters: emphasis, code, links/images, cells, strikethrough.
-const MARKDOWN_SPECIAL = /[\\`*_[\]|~]/g;
-const HTML_ENTITIES = {
-    '<': '&lt;',
-    '>': '&gt;',
-    '&': '&amp;',
-    '"': '&quot;',
-};
-function escapeMarkdown(text) {
-    return (text
-        .replace(/[\r\n\t]+/g, ' ')
-        .replace(/[<>&"]/g, (c) => HTML_ENTITIES[c] ?? c)
-        .replace(MARKDOWN_SPECIAL, (c) => `\\${c}`)
-        // A zero-width space after @ stops GitHub from notifying users and teams.
-        .replace(/@/g, '@\u200b'));
+/** A GitHub-flavoured markdown table; every cell is escaped, since names come from user files. */
+function layoutMarkdown(grid) {
+    const rows = grid.rows.map((row) => row.map(escapeMarkdown));
+    return markdownTable([grid.columns.map(escapeMarkdown), ...rows], { align: grid.align });
 }
 
 /** Number formatting shared by every renderer: the same value reads the same everywhere. */
@@ -49400,6 +49476,14 @@ function formatP(p) {
     return p < 0.001 ? '<0.001' : p.toFixed(3);
 }
 
+/** The comparison table as a plain grid, with the verdict column labelled by the renderer. */
+function withVerdicts(table, labels) {
+    return {
+        columns: [...table.columns, 'verdict'],
+        align: [...table.align, 'l'],
+        rows: table.rows.map((row) => [...row.cells, labels[row.verdict]]),
+    };
+}
 const COLUMNS = ['metric', 'baseline', 'candidate', 'change', 'CI', 'p', 'n'];
 const ALIGN = ['l', 'r', 'r', 'r', 'r', 'r', 'r'];
 function summaryCell(summary, unit) {
@@ -49424,7 +49508,9 @@ function intervalCell(m) {
     return `${formatChange(m.changeLower)} … ${formatChange(m.changeUpper)}`;
 }
 function metricLabel(m) {
-    return m.variant ? `${m.suite} [${m.variant}] ${m.metric}` : `${m.suite} ${m.metric}`;
+    const label = m.variant ? `${m.suite} [${m.variant}] ${m.metric}` : `${m.suite} ${m.metric}`;
+    // Context metrics (host load, generator CPU) are shown but never gate: mark them.
+    return m.informational ? `${label} (context)` : label;
 }
 function comparisonRow(m) {
     const p = m.pAdjusted ?? m.p;
@@ -49451,7 +49537,6 @@ function comparisonTables(comparison) {
     };
 }
 
-/** Markdown rendering for PR comments, job summaries and `--format markdown`. */
 const VERDICT_LABEL = {
     regression: '🔴 regression',
     improvement: '🟢 improvement',
@@ -49459,12 +49544,7 @@ const VERDICT_LABEL = {
     insufficient: '⚪ insufficient',
 };
 function renderMarkdownTable(table) {
-    const header = [...table.columns, 'verdict'];
-    const rows = table.rows.map((row) => [
-        ...row.cells.map(escapeMarkdown),
-        VERDICT_LABEL[row.verdict],
-    ]);
-    return markdownTable([header, ...rows], { align: [...table.align, 'l'] });
+    return layoutMarkdown(withVerdicts(table, VERDICT_LABEL));
 }
 function headline(comparison) {
     const { regression, improvement, unchanged, insufficient } = comparison.counts;
@@ -49530,7 +49610,9 @@ const HIGHER = [
     word('throughput|bandwidth|ops|qps|rps|hits|hit ?(?:rate|ratio)'),
     // Anything per unit of time is a rate of work done: req/s, items/s, tokens/s, MB/s, ops/sec.
     /\/ ?s(?:ec(?:ond)?)?(?![a-z])/,
-    word('per sec(?:ond)?'),
+    word('per s(?:ec(?:ond)?)?'),
+    // Snake-case rates as Python benchmarks name them: items_s, tokens_s, samples_per_s.
+    word('(?:items|tokens|samples|images|requests|reqs?|queries|ops) s'),
 ];
 const LOWER = [
     word('latency|duration|time|elapsed|memory|rss|heap|size'),
@@ -49597,6 +49679,12 @@ const MetricSchema = object({
     direction: DirectionSchema,
     /** Required when direction is `target`: the value the metric should approach. */
     target: number().finite().optional(),
+    /**
+     * Describes the conditions of the trials (load generator CPU, host background load) rather
+     * than the system under test: compared and shown, never a verdict; a significant difference
+     * is reported as a warning that the comparison may be confounded.
+     */
+    informational: boolean().optional(),
     /** One finite value per trial, in trial order. */
     samples: array(number().finite()),
 })
@@ -49763,12 +49851,19 @@ function describeReadError(error) {
  * One BMF file is one trial, so each measure becomes a metric with a single sample; loadSide
  * pools several files into one sample per file. Benchmark → suite, measure slug → metric.
  * `lower_value`/`upper_value` describe spread within the trial and are not samples: dropped.
+ * `unit` and `direction` beside `value` are perfgate's extensions (docs/command-protocol.md).
  */
-const BmfSchema = record(string().min(1), record(string().min(1), object({
+const nonEmpty = (record) => Object.keys(record).length > 0;
+const BmfMeasureSchema = looseObject({
     value: number(),
     lower_value: number().optional(),
     upper_value: number().optional(),
-})));
+    unit: string().optional(),
+    direction: _enum(['higher', 'lower']).optional(),
+});
+const BmfSchema = record(string().min(1), record(string().min(1), BmfMeasureSchema)
+    .refine(nonEmpty, 'a benchmark needs at least one measure'))
+    .refine(nonEmpty, 'BMF needs at least one benchmark');
 /** Bencher's built-in measures and their units; other measures are user-defined, unit unknown. */
 const WELL_KNOWN_UNITS = new Map([
     ['latency', 'ns'],
@@ -49776,6 +49871,11 @@ const WELL_KNOWN_UNITS = new Map([
 ]);
 function parseBmf(json, file) {
     return validate(BmfSchema, json, file);
+}
+/** Unit and direction of a measure: given ones win, else Bencher's well-known units and inference. */
+function describeMeasure(slug, measure) {
+    const unit = measure.unit ?? WELL_KNOWN_UNITS.get(slug) ?? '';
+    return { unit, direction: measure.direction ?? inferDirection(slug, unit) };
 }
 /** One BMF trial as perfgate results; `createdAt` comes from the caller, BMF has no time. */
 function bmfToResults(bmf, createdAt) {
@@ -49785,10 +49885,11 @@ function bmfToResults(bmf, createdAt) {
         source: 'bmf',
         suites: Object.entries(bmf).map(([benchmark, measures]) => ({
             name: benchmark,
-            metrics: Object.entries(measures).map(([slug, { value }]) => {
-                const unit = WELL_KNOWN_UNITS.get(slug) ?? '';
-                return { name: slug, unit, direction: inferDirection(slug, unit), samples: [value] };
-            }),
+            metrics: Object.entries(measures).map(([slug, measure]) => ({
+                name: slug,
+                ...describeMeasure(slug, measure),
+                samples: [measure.value],
+            })),
         })),
     };
 }
@@ -49952,10 +50053,30 @@ function describeSuite(suite) {
 }
 
 /**
+ * One variant of a run as a side of a comparison: `results.json#baseline` vs
+ * `results.json#candidate` compares two variants measured interleaved in the same run. Pure.
+ */
+/** `path#variant` → [path, variant]; a `#` is rare in paths, so the last one separates. */
+function splitVariant(spec) {
+    const at = spec.lastIndexOf('#');
+    return at <= 0 ? [spec, undefined] : [spec.slice(0, at), spec.slice(at + 1)];
+}
+/** The suites of one variant, without the variant name, so both sides' metric keys match. */
+function selectVariant(results, variant, label) {
+    const suites = results.suites.filter((suite) => suite.variant === variant);
+    if (suites.length === 0) {
+        const known = [...new Set(results.suites.flatMap((s) => (s.variant ? [s.variant] : [])))];
+        throw new InputError(`no variant '${variant}' in these results (variants: ${known.join(', ') || 'none'})`, label);
+    }
+    return { ...results, suites: suites.map(({ variant: _variant, ...suite }) => suite) };
+}
+
+/**
  * One side of a comparison (the CLI's BASE, HEAD, RESULTS, BEFORE or AFTER argument) as perfgate
  * results: a results file, a folder of files, or a comma-separated list of files, in any one of
  * the accepted input formats. Several files are pooled: each file's samples are added to the
  * matching suite/variant/metric, so five BMF trials or ten nightly results form one side.
+ * `spec#variant` keeps one variant of a run (see variant.ts).
  */
 const IMPORTERS = {
     perfgate: (json, file) => parseResults(json, file),
@@ -49963,6 +50084,11 @@ const IMPORTERS = {
     'github-action-benchmark': (json, file, createdAt, options) => gabToResults(parseGab(json, file), createdAt, options),
 };
 async function loadSide(spec, options = {}) {
+    const [filesSpec, variant] = splitVariant(spec);
+    const results = await loadFiles(filesSpec, options);
+    return variant === undefined ? results : selectVariant(results, variant, spec);
+}
+async function loadFiles(spec, options) {
     const files = await resolveFiles(spec, options.cwd ?? process.cwd());
     const inputs = await Promise.all(files.map(async (file) => {
         const json = await readJsonFile(file);

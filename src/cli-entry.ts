@@ -6,5 +6,6 @@ const code = await perfgate(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   cwd: process.cwd(),
   env: process.env,
+  isTTY: process.stderr.isTTY,
 });
 process.exitCode = code;

@@ -5,12 +5,15 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError, RunError, EXIT } from './errors.js';
 import { compareCommand } from './commands/compare.js';
+import { runCommand } from './commands/run.js';
 
 export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** stderr is a terminal: progress redraws one live line instead of printing many. */
+  isTTY?: boolean;
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -28,6 +31,7 @@ export interface ParsedArgs {
 }
 
 const COMMANDS: Record<string, Command> = {
+  run: runCommand,
   compare: compareCommand,
 };
 

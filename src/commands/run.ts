@@ -1,0 +1,54 @@
+/** `perfgate run`: run the config's suites and write a results file. */
+import path from 'node:path';
+import type { CliIO, Command, ParsedArgs } from '../cli.js';
+import { loadConfig, selectSuites, type Config } from '../config/index.js';
+import { InputError, EXIT } from '../errors.js';
+import { layoutText } from '../report/grid.js';
+import { resultsTable } from '../report/table.js';
+import { writeResultsFile } from '../results/read.js';
+import type { Results } from '../results/schema.js';
+import { progressFor } from '../run/progress.js';
+import { runBenchmarks } from '../run/runner.js';
+import { currentRevision } from '../store/revision.js';
+
+const USAGE = `usage: perfgate run --config perfgate.yml [--suite NAME]... [--out results.json]
+
+Runs each suite's trials (variants interleaved) and writes a perfgate results file
+(default perfgate-out/results.json). Exit code 2 on a bad config, 3 when the run itself fails.`;
+
+/** Load the config named by --config and keep the --suite selection: shared by run, check, record. */
+export async function configFrom(values: ParsedArgs['values'], io: CliIO): Promise<Config> {
+  if (typeof values.config !== 'string') throw new InputError('is required', undefined, '--config');
+  const config = await loadConfig(path.resolve(io.cwd, values.config), io.env);
+  const suites = (values.suite as string[] | undefined) ?? [];
+  return suites.length > 0 ? selectSuites(config, suites) : config;
+}
+
+/** Run the config's benchmarks with progress on stderr: the measuring step of every command. */
+export async function measure(config: Config, io: CliIO): Promise<Results> {
+  const progress = progressFor(io.stderr, io.env, io.isTTY ?? false);
+  const revision = await currentRevision(path.dirname(config.file), io.env);
+  return runBenchmarks({ config, env: io.env, progress, ...revision });
+}
+
+export const runCommand: Command = {
+  summary: 'run the benchmark suites of a config and write a results file',
+  usage: USAGE,
+  options: {
+    config: { type: 'string' },
+    suite: { type: 'string', multiple: true },
+    out: { type: 'string' },
+  },
+  async run({ values }, io) {
+    const config = await configFrom(values, io);
+    const results = await measure(config, io);
+    const out = path.resolve(
+      io.cwd,
+      typeof values.out === 'string' ? values.out : 'perfgate-out/results.json',
+    );
+    await writeResultsFile(out, results);
+    const shown = path.relative(io.cwd, out).startsWith('..') ? out : path.relative(io.cwd, out);
+    io.stdout(`${layoutText(resultsTable(results))}\n\nresults written to ${shown}\n`);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,71 @@
+/**
+ * Gathers trial outcomes into results suites: one sample per trial per metric, in trial order.
+ * A metric that a trial did not produce gets no invented value; the gap is noted instead.
+ */
+import type { Direction, SuiteResult } from '../results/schema.js';
+import type { TrialMetric } from './types.js';
+
+interface Series {
+  unit: string;
+  direction: Direction;
+  informational?: boolean;
+  samples: number[];
+}
+
+interface SuiteVariant {
+  suite: string;
+  variant: string;
+  trials: number;
+  metrics: Map<string, Series>;
+  notes: Set<string>;
+}
+
+export class TrialAccumulator {
+  private readonly entries = new Map<string, SuiteVariant>();
+
+  add(
+    suite: string,
+    variant: string,
+    metrics: readonly TrialMetric[],
+    notes: readonly string[],
+  ): void {
+    const key = JSON.stringify([suite, variant]);
+    const entry = this.entries.get(key) ?? {
+      suite,
+      variant,
+      trials: 0,
+      metrics: new Map(),
+      notes: new Set(),
+    };
+    this.entries.set(key, entry);
+    entry.trials += 1;
+    for (const metric of metrics) {
+      const { name, value, ...kind } = metric;
+      const series = entry.metrics.get(name) ?? { ...kind, samples: [] };
+      entry.metrics.set(name, series);
+      series.samples.push(value);
+    }
+    for (const note of notes) entry.notes.add(`trial ${entry.trials}: ${note}`);
+  }
+
+  /** Suites in first-run order; `withVariants` keeps the variant name (several variants ran). */
+  suites(withVariants: boolean, knobs: ReadonlyMap<string, Record<string, string>>): SuiteResult[] {
+    return [...this.entries.values()].map((entry) => {
+      const gaps = [...entry.metrics]
+        .filter(([, series]) => series.samples.length < entry.trials)
+        .map(
+          ([name, series]) =>
+            `${name} is missing from ${entry.trials - series.samples.length} of ${entry.trials} trials`,
+        );
+      const notes = [...entry.notes, ...gaps];
+      const variantKnobs = knobs.get(entry.variant) ?? {};
+      return {
+        name: entry.suite,
+        ...(withVariants ? { variant: entry.variant } : {}),
+        ...(withVariants && Object.keys(variantKnobs).length > 0 ? { knobs: variantKnobs } : {}),
+        metrics: [...entry.metrics].map(([name, series]) => ({ name, ...series })),
+        ...(notes.length > 0 ? { notes } : {}),
+      };
+    });
+  }
+}

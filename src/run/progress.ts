@@ -1,0 +1,79 @@
+/**
+ * Progress of a run, for the person or the log watching it. Three faces of one interface: a live
+ * line on a terminal, log groups in GitHub Actions, plain lines elsewhere. Written to stderr so
+ * stdout stays the command's output.
+ */
+export interface TrialLabel {
+  suite: string;
+  variant: string;
+  trial: number;
+  of: number;
+}
+
+export interface Progress {
+  /** A round of one variant begins (a log group in GitHub Actions). */
+  section(title: string): void;
+  trialStarted(label: TrialLabel): void;
+  /** Live requests/s of an http trial, once a second. */
+  tick(requestsPerSecond: number): void;
+  trialFinished(label: TrialLabel, summary: string): void;
+  note(text: string): void;
+  end(): void;
+}
+
+type Write = (text: string) => void;
+
+const describe = ({ suite, variant, trial, of }: TrialLabel): string =>
+  `${suite} [${variant}] trial ${trial}/${of}`;
+
+const rate = (rps: number): string => `${Math.round(rps).toLocaleString('en-US')} req/s`;
+
+/** One line per trial, rewritten in place with the elapsed time and live req/s. */
+export function terminalProgress(write: Write, now: () => number = Date.now): Progress {
+  let current: { label: TrialLabel; started: number } | undefined;
+  const redraw = (extra: string) => {
+    if (!current) return;
+    const seconds = ((now() - current.started) / 1000).toFixed(1);
+    write(`\r\x1b[2K${describe(current.label)} · ${seconds}s${extra}`);
+  };
+  return {
+    section: (title) => write(`\n${title}\n`),
+    trialStarted: (label) => {
+      current = { label, started: now() };
+      redraw('');
+    },
+    tick: (rps) => redraw(` · ${rate(rps)}`),
+    trialFinished: (label, summary) => {
+      current = undefined;
+      write(`\r\x1b[2K${describe(label)} · ${summary}\n`);
+    },
+    note: (text) => write(`\r\x1b[2K${text}\n`),
+    end: () => undefined,
+  };
+}
+
+/** Plain lines; in GitHub Actions each section is a collapsible log group. */
+export function lineProgress(write: Write, githubActions: boolean): Progress {
+  let open = false;
+  const close = () => {
+    if (githubActions && open) write('::endgroup::\n');
+    open = false;
+  };
+  return {
+    section: (title) => {
+      close();
+      write(githubActions ? `::group::${title}\n` : `${title}\n`);
+      open = true;
+    },
+    trialStarted: (label) => write(`${describe(label)} …\n`),
+    tick: () => undefined,
+    trialFinished: (label, summary) => write(`${describe(label)} · ${summary}\n`),
+    note: (text) => write(`${text}\n`),
+    end: close,
+  };
+}
+
+export function progressFor(write: Write, env: NodeJS.ProcessEnv, isTTY: boolean): Progress {
+  if (env.GITHUB_ACTIONS === 'true') return lineProgress(write, true);
+  return isTTY ? terminalProgress(write) : lineProgress(write, false);
+}

@@ -1,0 +1,29 @@
+/**
+ * Which commit a result describes: the CI's own variables when present (GitHub checks out a
+ * merge commit for pull requests, and GITHUB_SHA names it), else the local checkout's HEAD.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
+
+export interface Revision {
+  commit?: string;
+  ref?: string;
+}
+
+async function git(args: string[], cwd: string): Promise<string | undefined> {
+  try {
+    const { stdout } = await exec('git', args, { cwd, timeout: 10_000 });
+    return stdout.trim() || undefined;
+  } catch {
+    // Not a git checkout, or no git: results simply carry no commit.
+    return undefined;
+  }
+}
+
+export async function currentRevision(cwd: string, env: NodeJS.ProcessEnv): Promise<Revision> {
+  const commit = env.GITHUB_SHA ?? (await git(['rev-parse', 'HEAD'], cwd));
+  const ref = env.GITHUB_REF ?? (await git(['symbolic-ref', '--quiet', 'HEAD'], cwd));
+  return { ...(commit ? { commit } : {}), ...(ref ? { ref } : {}) };
+}

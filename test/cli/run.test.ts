@@ -1,0 +1,170 @@
+// Whole `perfgate run` runs, in-process, against real services the runner starts on 127.0.0.1:
+// the documented example (examples/perfgate.yml, examples/service/) and misbehaving fixtures.
+import { existsSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readResultsFile } from '../../src/results/read.js';
+import type { Results } from '../../src/results/schema.js';
+import { runCli, type CliRun } from '../helpers/cli.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SERVICE_FIXTURE = join(ROOT, 'test/fixtures/services/server.mjs');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+function samples(results: Results, suite: string, variant: string, metric: string): number[] {
+  const found = results.suites.find((s) => s.name === suite && s.variant === variant);
+  return found?.metrics.find((m) => m.name === metric)?.samples ?? [];
+}
+
+describe('perfgate run on the documented example', () => {
+  let dir: string;
+  let run: CliRun;
+  let results: Results;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'perfgate-run-'));
+    const env = { ...process.env, EXAMPLE_PORT: String(await freePort()) };
+    run = await runCli(
+      ['run', '--config', 'examples/perfgate.yml', '--out', join(dir, 'results.json')],
+      ROOT,
+      env,
+    );
+    results = await readResultsFile(join(dir, 'results.json'));
+  }, 120_000);
+
+  it('writes one sample per trial for every suite, variant and metric', () => {
+    expect(run.code).toBe(0);
+    expect(results.suites.map((s) => `${s.name}#${s.variant}`)).toEqual([
+      'api/hello#baseline',
+      'cpu/sort#baseline',
+      'api/hello#candidate',
+      'cpu/sort#candidate',
+    ]);
+    for (const suite of results.suites) {
+      for (const metric of suite.metrics)
+        expect(metric.samples, `${suite.name} ${metric.name}`).toHaveLength(5);
+    }
+    expect(results.configHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(results.environment?.cpuCount).toBeGreaterThan(0);
+  });
+
+  it('measures what the variants changed: a 3 ms delay is slower than 1 ms in every trial', () => {
+    const fast = samples(results, 'api/hello', 'baseline', 'latency_p50');
+    const slow = samples(results, 'api/hello', 'candidate', 'latency_p50');
+    expect(Math.max(...fast)).toBeLessThan(Math.min(...slow));
+    // setTimeout(1 ms) takes 1–2 ms under load; 3 ms takes 3–5 ms.
+    expect(Math.min(...slow)).toBeGreaterThan(2.9);
+  });
+
+  it('derives the cache hit rate from the service’s Prometheus counters', () => {
+    // The example service hits CACHE_SIZE of every 100 keys: 80 % and 40 %, give or take the
+    // partial cycle of 100 keys at the edges of a trial's window (a few hundred requests).
+    const hitRates = (variant: string) =>
+      samples(results, 'api/hello', variant, 'prometheus.cache_hit_rate');
+    expect(hitRates('baseline')).toHaveLength(5);
+    for (const value of hitRates('baseline')) expect(Math.abs(value - 80)).toBeLessThan(2.5);
+    for (const value of hitRates('candidate')) expect(Math.abs(value - 40)).toBeLessThan(2.5);
+  });
+
+  it('records the service’s CPU and memory and the host’s background load', () => {
+    expect(
+      samples(results, 'api/hello', 'baseline', 'process.rss_peak').every((v) => v > 10 * 2 ** 20),
+    ).toBe(true);
+    expect(samples(results, 'api/hello', 'baseline', 'process.cpu').every((v) => v > 0)).toBe(true);
+    expect(samples(results, 'cpu/sort', 'baseline', 'host.background_cpu')).toHaveLength(5);
+  });
+
+  it('compares the two variants of one run and finds the planted slowdown', async () => {
+    const file = join(dir, 'results.json');
+    const compare = await runCli([
+      'compare',
+      `${file}#baseline`,
+      `${file}#candidate`,
+      '--format',
+      'json',
+    ]);
+    const json = JSON.parse(compare.stdout) as { metrics: { key: string; verdict: string }[] };
+    const verdict = (key: string) => json.metrics.find((m) => m.key === key)?.verdict;
+    expect(compare.code).toBe(1);
+    expect(verdict('api/hello/latency_p50')).toBe('regression');
+    expect(verdict('api/hello/prometheus.cache_hit_rate')).toBe('regression');
+    expect(verdict('api/hello/host.background_cpu')).toBe('unchanged');
+  });
+
+  it('prints a progress line per trial on stderr and the medians on stdout', () => {
+    expect(run.stderr.match(/api\/hello \[candidate\] trial \d\/5 · [\d,]+ req\/s/g)).toHaveLength(
+      5,
+    );
+    expect(run.stdout).toMatch(/api\/hello \[baseline\]\s+latency_p50\s+[\d.]+ ms/);
+  });
+});
+
+describe('perfgate run when the service misbehaves', () => {
+  async function configWith(
+    serviceEnv: Record<string, string>,
+    extra = '',
+  ): Promise<{ config: string; out: string }> {
+    const dir = await mkdtemp(join(tmpdir(), 'perfgate-run-bad-'));
+    const port = await freePort();
+    const config = join(dir, 'perfgate.yml');
+    const env = Object.entries({ PORT: String(port), ...serviceEnv })
+      .map(([k, v]) => `    ${k}: '${v}'`)
+      .join('\n');
+    await writeFile(
+      config,
+      [
+        'version: 1',
+        'service:',
+        `  command: node ${SERVICE_FIXTURE}`,
+        '  env:',
+        env,
+        `  healthUrl: http://127.0.0.1:${port}/health`,
+        '  startTimeoutSeconds: 2',
+        '  stopGraceSeconds: 1',
+        'trials: 3',
+        'warmupSeconds: 0',
+        'durationSeconds: 1',
+        'suites:',
+        '  - { name: api, kind: http, connections: 2, requests: [{ path: / }] }',
+        extra,
+      ].join('\n'),
+    );
+    return { config, out: join(dir, 'results.json') };
+  }
+
+  it('fails with exit 3 and the service log when the service crashes mid-run; writes nothing', async () => {
+    const { config, out } = await configWith({ CRASH_AFTER: '300' });
+    const run = await runCli(['run', '--config', config, '--out', out]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/exited with code 1/);
+    expect(run.stderr).toMatch(/crashing after 300 requests/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('fails with exit 3 when the service never becomes healthy', async () => {
+    const { config, out } = await configWith({ HEALTH_STATUS: '503' });
+    const run = await runCli(['run', '--config', config, '--out', out]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/did not become healthy .* within 2s/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('exits 2 naming the config file and field on a bad config', async () => {
+    const { config } = await configWith({}, 'trails: 3');
+    const run = await runCli(['run', '--config', config]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /perfgate\.yml:\d+:\d+: .*unknown key 'trails'.*did you mean 'trials'/,
+    );
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { TrialAccumulator } from '../../src/run/accumulate.js';
+
+const metric = (name: string, value: number) => ({
+  name,
+  unit: 'ms',
+  direction: 'lower' as const,
+  value,
+});
+
+describe('TrialAccumulator', () => {
+  it('gathers one sample per trial in trial order, per suite and variant', () => {
+    const acc = new TrialAccumulator();
+    acc.add('api', 'A', [metric('p50', 1)], []);
+    acc.add('api', 'B', [metric('p50', 5)], []);
+    acc.add('api', 'A', [metric('p50', 2)], []);
+    const suites = acc.suites(true, new Map([['A', { CACHE: '10' }]]));
+    expect(suites).toEqual([
+      {
+        name: 'api',
+        variant: 'A',
+        knobs: { CACHE: '10' },
+        metrics: [{ name: 'p50', unit: 'ms', direction: 'lower', samples: [1, 2] }],
+      },
+      {
+        name: 'api',
+        variant: 'B',
+        metrics: [{ name: 'p50', unit: 'ms', direction: 'lower', samples: [5] }],
+      },
+    ]);
+  });
+
+  it('invents no value for a metric a trial lacked, and notes the gap and each trial note', () => {
+    const acc = new TrialAccumulator();
+    acc.add('gpu', 'default', [metric('util', 80)], []);
+    acc.add('gpu', 'default', [], ['nvidia-smi exited']);
+    const [suite] = acc.suites(false, new Map());
+    expect(suite?.variant).toBeUndefined();
+    expect(suite?.metrics[0]?.samples).toEqual([80]);
+    expect(suite?.notes).toEqual([
+      'trial 2: nvidia-smi exited',
+      'util is missing from 1 of 2 trials',
+    ]);
+  });
+});
