@@ -25,7 +25,7 @@ function onwarn(warning, warn) {
   );
   if (
     inDependency &&
-    ['CIRCULAR_DEPENDENCY', 'INVALID_ANNOTATION', 'THIS_IS_UNDEFINED'].includes(warning.code)
+    ['CIRCULAR_DEPENDENCY', 'INVALID_ANNOTATION', 'THIS_IS_UNDEFINED', 'EVAL'].includes(warning.code)
   )
     return;
   warn(warning);

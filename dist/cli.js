@@ -8,20 +8,19 @@ import require$$0$2 from 'buffer';
 import { spawn, execFile } from 'node:child_process';
 import { once } from 'node:events';
 import os from 'node:os';
-import require$$1$3 from 'fs';
-import require$$0$3 from 'os';
-import require$$2 from 'net';
-import require$$0$4 from 'path';
-import require$$0$6 from 'url';
-import require$$6 from 'child_process';
-import require$$1 from 'util';
-import require$$1$1 from 'tty';
-import require$$1$2 from 'events';
-import require$$0$5 from 'stream';
+import require$$1 from 'events';
+import require$$0$3 from 'path';
+import require$$6 from 'fs';
+import require$$1$1 from 'util';
+import require$$0$4 from 'stream';
 import require$$3 from 'http';
 import require$$4 from 'https';
+import require$$0$5 from 'url';
 import require$$8 from 'crypto';
+import require$$2 from 'net';
 import require$$3$1 from 'tls';
+import require$$0$6 from 'os';
+import require$$1$2 from 'tty';
 import { pathToFileURL } from 'node:url';
 import { openSync, closeSync } from 'node:fs';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
@@ -3978,7 +3977,7 @@ function configHash(config) {
     return createHash('sha256').update(canonicalJson(measured)).digest('hex');
 }
 
-var dist$2 = {};
+var dist$1 = {};
 
 var composer = {};
 
@@ -12631,11 +12630,11 @@ function requirePublicApi () {
 	return publicApi;
 }
 
-var hasRequiredDist$2;
+var hasRequiredDist$1;
 
-function requireDist$2 () {
-	if (hasRequiredDist$2) return dist$2;
-	hasRequiredDist$2 = 1;
+function requireDist$1 () {
+	if (hasRequiredDist$1) return dist$1;
+	hasRequiredDist$1 = 1;
 
 	var composer = requireComposer();
 	var Document = requireDocument();
@@ -12656,39 +12655,39 @@ function requireDist$2 () {
 
 
 
-	dist$2.Composer = composer.Composer;
-	dist$2.Document = Document.Document;
-	dist$2.Schema = Schema.Schema;
-	dist$2.YAMLError = errors.YAMLError;
-	dist$2.YAMLParseError = errors.YAMLParseError;
-	dist$2.YAMLWarning = errors.YAMLWarning;
-	dist$2.Alias = Alias.Alias;
-	dist$2.isAlias = identity.isAlias;
-	dist$2.isCollection = identity.isCollection;
-	dist$2.isDocument = identity.isDocument;
-	dist$2.isMap = identity.isMap;
-	dist$2.isNode = identity.isNode;
-	dist$2.isPair = identity.isPair;
-	dist$2.isScalar = identity.isScalar;
-	dist$2.isSeq = identity.isSeq;
-	dist$2.Pair = Pair.Pair;
-	dist$2.Scalar = Scalar.Scalar;
-	dist$2.YAMLMap = YAMLMap.YAMLMap;
-	dist$2.YAMLSeq = YAMLSeq.YAMLSeq;
-	dist$2.CST = cst;
-	dist$2.Lexer = lexer.Lexer;
-	dist$2.LineCounter = lineCounter.LineCounter;
-	dist$2.Parser = parser.Parser;
-	dist$2.parse = publicApi.parse;
-	dist$2.parseAllDocuments = publicApi.parseAllDocuments;
-	dist$2.parseDocument = publicApi.parseDocument;
-	dist$2.stringify = publicApi.stringify;
-	dist$2.visit = visit.visit;
-	dist$2.visitAsync = visit.visitAsync;
-	return dist$2;
+	dist$1.Composer = composer.Composer;
+	dist$1.Document = Document.Document;
+	dist$1.Schema = Schema.Schema;
+	dist$1.YAMLError = errors.YAMLError;
+	dist$1.YAMLParseError = errors.YAMLParseError;
+	dist$1.YAMLWarning = errors.YAMLWarning;
+	dist$1.Alias = Alias.Alias;
+	dist$1.isAlias = identity.isAlias;
+	dist$1.isCollection = identity.isCollection;
+	dist$1.isDocument = identity.isDocument;
+	dist$1.isMap = identity.isMap;
+	dist$1.isNode = identity.isNode;
+	dist$1.isPair = identity.isPair;
+	dist$1.isScalar = identity.isScalar;
+	dist$1.isSeq = identity.isSeq;
+	dist$1.Pair = Pair.Pair;
+	dist$1.Scalar = Scalar.Scalar;
+	dist$1.YAMLMap = YAMLMap.YAMLMap;
+	dist$1.YAMLSeq = YAMLSeq.YAMLSeq;
+	dist$1.CST = cst;
+	dist$1.Lexer = lexer.Lexer;
+	dist$1.LineCounter = lineCounter.LineCounter;
+	dist$1.Parser = parser.Parser;
+	dist$1.parse = publicApi.parse;
+	dist$1.parseAllDocuments = publicApi.parseAllDocuments;
+	dist$1.parseDocument = publicApi.parseDocument;
+	dist$1.stringify = publicApi.stringify;
+	dist$1.visit = visit.visit;
+	dist$1.visitAsync = visit.visitAsync;
+	return dist$1;
 }
 
-var distExports = requireDist$2();
+var distExports = requireDist$1();
 
 /** Edit distance (insert, delete, substitute) between two short strings. */
 function editDistance(a, b) {
@@ -14489,7 +14488,7 @@ class Doc {
     }
 }
 
-const version$1 = {
+const version = {
     major: 4,
     minor: 6,
     patch: 7,
@@ -14500,7 +14499,7 @@ const $ZodType = /*@__PURE__*/ $constructor("$ZodType", (inst, def) => {
     inst ?? (inst = {});
     inst._zod.def = def; // set _def property
     inst._zod.bag = inst._zod.bag || {}; // initialize _bag object
-    inst._zod.version = version$1;
+    inst._zod.version = version;
     const defChecks = inst._zod.def.checks;
     // if inst is itself a checks.$ZodCheck, run it as a check
     const checks = inst._zod.traits.has("$ZodCheck")
@@ -22449,4938 +22448,26 @@ function hostEnvironment(env) {
     };
 }
 
-var autocannon$1 = {exports: {}};
+var worker_threads;
+var hasRequiredWorker_threads;
 
-var crossArgv_1;
-var hasRequiredCrossArgv;
+function requireWorker_threads () {
+	if (hasRequiredWorker_threads) return worker_threads;
+	hasRequiredWorker_threads = 1;
 
-function requireCrossArgv () {
-	if (hasRequiredCrossArgv) return crossArgv_1;
-	hasRequiredCrossArgv = 1;
-	const IS_WINDOWS = process.platform === 'win32';
+	let workerThreads = {};
 
-	crossArgv_1 = crossArgv;
+	try {
+	  workerThreads = require('worker_threads');
+	} catch (err) {
 
-	function crossArgv (pargv, force) {
-	  if (!pargv) pargv = process.argv;
-	  const str = pargv.join(` `);
-	  if (((!IS_WINDOWS || (str.match(/'/g) || []).length < 2) && !force)) return pargv
-
-	  const newStr = str.replace(/'(.+?)'/g, `"$1"`);
-	  return splitCommandLine(newStr)
-	}
-
-	/**
-	 * @form https://stackoverflow.com/a/56930457/12391660
-	 * @param {*} commandLine
-	 * @returns
-	 */
-	function splitCommandLine (commandLine) {
-	  //  Find a unique marker for pairs of double-quote characters.
-	  //  Start with '<DDQ>' and repeatedly append '@' if necessary to make it unique.
-	  var doubleDoubleQuote = '<DDQ>';
-	  while (commandLine.indexOf(doubleDoubleQuote) > -1) doubleDoubleQuote += '@';
-
-	  //  Replace all pairs of double-quotes with above marker.
-	  var noDoubleDoubleQuotes = commandLine.replace(/""/g, doubleDoubleQuote);
-
-	  //  As above, find a unique marker for spaces.
-	  var spaceMarker = '<SP>';
-	  while (commandLine.indexOf(spaceMarker) > -1) spaceMarker += '@';
-
-	  //  Protect double-quoted strings.
-	  //   o  Find strings of non-double-quotes, wrapped in double-quotes.
-	  //   o  The final double-quote is optional to allow for an unterminated string.
-	  //   o  Replace each double-quoted-string with what's inside the qouble-quotes,
-	  //      after each space character has been replaced with the space-marker above;
-	  //      and each double-double-quote marker has been replaced with a double-
-	  //      quote character.
-	  //   o  The outer double-quotes will not be present.
-	  var noSpacesInQuotes = noDoubleDoubleQuotes.replace(/"([^"]*)"?/g, (fullMatch, capture) => {
-	    return capture.replace(/ /g, spaceMarker)
-	      .replace(RegExp(doubleDoubleQuote, 'g'), '"')
-	  });
-
-	  //  Now that it is safe to do so, split the command-line at one-or-more spaces.
-	  var mangledParamArray = noSpacesInQuotes.split(/ +/);
-
-	  //  Create a new array by restoring spaces from any space-markers. Also, any
-	  //  remaining double-double-quote markers must have been from OUTSIDE a double-
-	  //  quoted string and so are removed.
-	  var paramArray = mangledParamArray.map((mangledParam) => {
-	    return mangledParam.replace(RegExp(spaceMarker, 'g'), ' ')
-	      .replace(RegExp(doubleDoubleQuote, 'g'), '')
-	  });
-
-	  return paramArray
-	}
-	return crossArgv_1;
-}
-
-var getPathVar_1;
-var hasRequiredGetPathVar;
-
-function requireGetPathVar () {
-	if (hasRequiredGetPathVar) return getPathVar_1;
-	hasRequiredGetPathVar = 1;
-
-	getPathVar_1 = getPathVar;
-	var PATH_REGEX = /^PATH$/i;
-
-	function getPathVar(env, platform) {
-	  var PATH = 'PATH';
-
-	  if (platform === 'win32') {
-	    PATH = 'Path';
-	    Object.keys(env).some(function (e) {
-	      var matches = PATH_REGEX.test(e);
-	      if (matches) {
-	        PATH = e;
-	      }
-	      return matches;
-	    });
-	  }
-	  return PATH;
-	}
-	return getPathVar_1;
-}
-
-var getSeparator_1;
-var hasRequiredGetSeparator;
-
-function requireGetSeparator () {
-	if (hasRequiredGetSeparator) return getSeparator_1;
-	hasRequiredGetSeparator = 1;
-
-	getSeparator_1 = getSeparator;
-
-	function getSeparator(platform) {
-	  return platform === 'win32' ? ';' : ':';
-	}
-	return getSeparator_1;
-}
-
-var dist$1;
-var hasRequiredDist$1;
-
-function requireDist$1 () {
-	if (hasRequiredDist$1) return dist$1;
-	hasRequiredDist$1 = 1;
-
-	var getPathVar = requireGetPathVar();
-	var getSeparator = requireGetSeparator();
-
-	dist$1 = managePath;
-
-	function managePath() {
-	  var env = arguments.length <= 0 || arguments[0] === undefined ? {} : arguments[0];
-
-	  var _ref = arguments.length <= 1 || arguments[1] === undefined ? { platform: process.platform } : arguments[1];
-
-	  var _ref$platform = _ref.platform;
-	  var platform = _ref$platform === undefined ? process.platform : _ref$platform;
-
-	  var pathVar = getPathVar(env, platform);
-	  var separator = getSeparator(platform);
-	  var originalPath = env[pathVar];
-	  return { push: push, unshift: unshift, get: get, restore: restore };
-
-	  function push() {
-	    for (var _len = arguments.length, paths = Array(_len), _key = 0; _key < _len; _key++) {
-	      paths[_key] = arguments[_key];
-	    }
-
-	    return change(true, paths);
-	  }
-
-	  function unshift() {
-	    for (var _len2 = arguments.length, paths = Array(_len2), _key2 = 0; _key2 < _len2; _key2++) {
-	      paths[_key2] = arguments[_key2];
-	    }
-
-	    return change(false, paths);
-	  }
-
-	  function get() {
-	    return env[pathVar];
-	  }
-
-	  function restore() {
-	    env[pathVar] = originalPath;
-	    return get();
-	  }
-
-	  function change(append, paths) {
-	    if (!append) {
-	      paths = paths.reverse();
-	    }
-	    paths.forEach(function (path) {
-	      var pathArray = getPathArray(path);
-	      addExistingPath(pathArray, env[pathVar], append);
-	      env[pathVar] = pathArray.join(separator);
-	    });
-	    return get();
-	  }
-	}
-
-	function getPathArray(pathToAdd) {
-	  if (Array.isArray(pathToAdd)) {
-	    return pathToAdd;
-	  } else {
-	    return [pathToAdd];
-	  }
-	}
-
-	function addExistingPath(array, path, appendMode) {
-	  if (!path) {
-	    return;
-	  }
-	  if (appendMode) {
-	    array.unshift(path);
-	  } else {
-	    array.push(path);
-	  }
-	}
-	return dist$1;
-}
-
-var hasAsyncHooks;
-var hasRequiredHasAsyncHooks;
-
-function requireHasAsyncHooks () {
-	if (hasRequiredHasAsyncHooks) return hasAsyncHooks;
-	hasRequiredHasAsyncHooks = 1;
-	hasAsyncHooks = function () {
-	  try {
-	    return typeof require('async_hooks').createHook === 'function'
-	  } catch (err) {
-	    return false
-	  }
-	};
-	return hasAsyncHooks;
-}
-
-var minimist;
-var hasRequiredMinimist;
-
-function requireMinimist () {
-	if (hasRequiredMinimist) return minimist;
-	hasRequiredMinimist = 1;
-
-	function hasKey(obj, keys) {
-		var o = obj;
-		keys.slice(0, -1).forEach(function (key) {
-			o = o[key] || {};
-		});
-
-		var key = keys[keys.length - 1];
-		return key in o;
-	}
-
-	function isNumber(x) {
-		if (typeof x === 'number') { return true; }
-		if ((/^0x[0-9a-f]+$/i).test(x)) { return true; }
-		return (/^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(e[-+]?\d+)?$/).test(x);
-	}
-
-	function isConstructorOrProto(obj, key) {
-		return (key === 'constructor' && typeof obj[key] === 'function') || key === '__proto__';
-	}
-
-	minimist = function (args, opts) {
-		if (!opts) { opts = {}; }
-
-		var flags = {
-			bools: {},
-			strings: {},
-			unknownFn: null,
-		};
-
-		if (typeof opts.unknown === 'function') {
-			flags.unknownFn = opts.unknown;
-		}
-
-		if (typeof opts.boolean === 'boolean' && opts.boolean) {
-			flags.allBools = true;
-		} else {
-			[].concat(opts.boolean).filter(Boolean).forEach(function (key) {
-				flags.bools[key] = true;
-			});
-		}
-
-		var aliases = {};
-
-		function aliasIsBoolean(key) {
-			return aliases[key].some(function (x) {
-				return flags.bools[x];
-			});
-		}
-
-		Object.keys(opts.alias || {}).forEach(function (key) {
-			aliases[key] = [].concat(opts.alias[key]);
-			aliases[key].forEach(function (x) {
-				aliases[x] = [key].concat(aliases[key].filter(function (y) {
-					return x !== y;
-				}));
-			});
-		});
-
-		[].concat(opts.string).filter(Boolean).forEach(function (key) {
-			flags.strings[key] = true;
-			if (aliases[key]) {
-				[].concat(aliases[key]).forEach(function (k) {
-					flags.strings[k] = true;
-				});
-			}
-		});
-
-		var defaults = opts.default || {};
-
-		var argv = { _: [] };
-
-		function argDefined(key, arg) {
-			return (flags.allBools && (/^--[^=]+$/).test(arg))
-				|| flags.strings[key]
-				|| flags.bools[key]
-				|| aliases[key];
-		}
-
-		function setKey(obj, keys, value) {
-			var o = obj;
-			for (var i = 0; i < keys.length - 1; i++) {
-				var key = keys[i];
-				if (isConstructorOrProto(o, key)) { return; }
-				if (o[key] === undefined) { o[key] = {}; }
-				if (
-					o[key] === Object.prototype
-					|| o[key] === Number.prototype
-					|| o[key] === String.prototype
-				) {
-					o[key] = {};
-				}
-				if (o[key] === Array.prototype) { o[key] = []; }
-				o = o[key];
-			}
-
-			var lastKey = keys[keys.length - 1];
-			if (isConstructorOrProto(o, lastKey)) { return; }
-			if (
-				o === Object.prototype
-				|| o === Number.prototype
-				|| o === String.prototype
-			) {
-				o = {};
-			}
-			if (o === Array.prototype) { o = []; }
-			if (o[lastKey] === undefined || flags.bools[lastKey] || typeof o[lastKey] === 'boolean') {
-				o[lastKey] = value;
-			} else if (Array.isArray(o[lastKey])) {
-				o[lastKey].push(value);
-			} else {
-				o[lastKey] = [o[lastKey], value];
-			}
-		}
-
-		function setArg(key, val, arg) {
-			if (arg && flags.unknownFn && !argDefined(key, arg)) {
-				if (flags.unknownFn(arg) === false) { return; }
-			}
-
-			var value = !flags.strings[key] && isNumber(val)
-				? Number(val)
-				: val;
-			setKey(argv, key.split('.'), value);
-
-			(aliases[key] || []).forEach(function (x) {
-				setKey(argv, x.split('.'), value);
-			});
-		}
-
-		Object.keys(flags.bools).forEach(function (key) {
-			setArg(key, defaults[key] === undefined ? false : defaults[key]);
-		});
-
-		var notFlags = [];
-
-		if (args.indexOf('--') !== -1) {
-			notFlags = args.slice(args.indexOf('--') + 1);
-			args = args.slice(0, args.indexOf('--'));
-		}
-
-		for (var i = 0; i < args.length; i++) {
-			var arg = args[i];
-			var key;
-			var next;
-
-			if ((/^--.+=/).test(arg)) {
-				// Using [\s\S] instead of . because js doesn't support the
-				// 'dotall' regex modifier. See:
-				// http://stackoverflow.com/a/1068308/13216
-				var m = arg.match(/^--([^=]+)=([\s\S]*)$/);
-				key = m[1];
-				var value = m[2];
-				if (flags.bools[key]) {
-					value = value !== 'false';
-				}
-				setArg(key, value, arg);
-			} else if ((/^--no-.+/).test(arg)) {
-				key = arg.match(/^--no-(.+)/)[1];
-				setArg(key, false, arg);
-			} else if ((/^--.+/).test(arg)) {
-				key = arg.match(/^--(.+)/)[1];
-				next = args[i + 1];
-				if (
-					next !== undefined
-					&& !(/^(-|--)[^-]/).test(next)
-					&& !flags.bools[key]
-					&& !flags.allBools
-					&& (aliases[key] ? !aliasIsBoolean(key) : true)
-				) {
-					setArg(key, next, arg);
-					i += 1;
-				} else if ((/^(true|false)$/).test(next)) {
-					setArg(key, next === 'true', arg);
-					i += 1;
-				} else {
-					setArg(key, flags.strings[key] ? '' : true, arg);
-				}
-			} else if ((/^-[^-]+/).test(arg)) {
-				var letters = arg.slice(1, -1).split('');
-
-				var broken = false;
-				for (var j = 0; j < letters.length; j++) {
-					next = arg.slice(j + 2);
-
-					if (next === '-') {
-						setArg(letters[j], next, arg);
-						continue;
-					}
-
-					if ((/[A-Za-z]/).test(letters[j]) && next[0] === '=') {
-						setArg(letters[j], next.slice(1), arg);
-						broken = true;
-						break;
-					}
-
-					if (
-						(/[A-Za-z]/).test(letters[j])
-						&& (/-?\d+(\.\d*)?(e-?\d+)?$/).test(next)
-					) {
-						setArg(letters[j], next, arg);
-						broken = true;
-						break;
-					}
-
-					if (letters[j + 1] && letters[j + 1].match(/\W/)) {
-						setArg(letters[j], arg.slice(j + 2), arg);
-						broken = true;
-						break;
-					} else {
-						setArg(letters[j], flags.strings[letters[j]] ? '' : true, arg);
-					}
-				}
-
-				key = arg.slice(-1)[0];
-				if (!broken && key !== '-') {
-					if (
-						args[i + 1]
-						&& !(/^(-|--)[^-]/).test(args[i + 1])
-						&& !flags.bools[key]
-						&& (aliases[key] ? !aliasIsBoolean(key) : true)
-					) {
-						setArg(key, args[i + 1], arg);
-						i += 1;
-					} else if (args[i + 1] && (/^(true|false)$/).test(args[i + 1])) {
-						setArg(key, args[i + 1] === 'true', arg);
-						i += 1;
-					} else {
-						setArg(key, flags.strings[key] ? '' : true, arg);
-					}
-				}
-			} else {
-				if (!flags.unknownFn || flags.unknownFn(arg) !== false) {
-					argv._.push(flags.strings._ || !isNumber(arg) ? arg : Number(arg));
-				}
-				if (opts.stopEarly) {
-					argv._.push.apply(argv._, args.slice(i + 1));
-					break;
-				}
-			}
-		}
-
-		Object.keys(defaults).forEach(function (k) {
-			if (!hasKey(argv, k.split('.'))) {
-				setKey(argv, k.split('.'), defaults[k]);
-
-				(aliases[k] || []).forEach(function (x) {
-					setKey(argv, x.split('.'), defaults[k]);
-				});
-			}
-		});
-
-		if (opts['--']) {
-			argv['--'] = notFlags.slice();
-		} else {
-			notFlags.forEach(function (k) {
-				argv._.push(k);
-			});
-		}
-
-		return argv;
-	};
-	return minimist;
-}
-
-var subarg;
-var hasRequiredSubarg;
-
-function requireSubarg () {
-	if (hasRequiredSubarg) return subarg;
-	hasRequiredSubarg = 1;
-	var minimist = requireMinimist();
-
-	subarg = function parse (args, opts) {
-	    var level = 0, index;
-	    var args_ = [];
-	    
-	    for (var i = 0; i < args.length; i++) {
-	        if (typeof args[i] === 'string' && /^\[/.test(args[i])) {
-	            if (level ++ === 0) {
-	                index = i;
-	            }
-	        }
-	        if (typeof args[i] === 'string' && /\]$/.test(args[i])) {
-	            if (-- level > 0) continue;
-	            
-	            var sub = args.slice(index, i + 1);
-	            if (typeof sub[0] === 'string') {
-	                sub[0] = sub[0].replace(/^\[/, '');
-	            }
-	            if (sub[0] === '') sub.shift();
-	            
-	            var n = sub.length - 1;
-	            if (typeof sub[n] === 'string') {
-	                sub[n] = sub[n].replace(/\]$/, '');
-	            }
-	            if (sub[n] === '') sub.pop();
-	            
-	            args_.push(parse(sub));
-	        }
-	        else if (level === 0) args_.push(args[i]);
-	    }
-	    
-	    var argv = minimist(args_, opts);
-	    return argv;
-	};
-	return subarg;
-}
-
-var debug_1$1;
-var hasRequiredDebug$1;
-
-function requireDebug$1 () {
-	if (hasRequiredDebug$1) return debug_1$1;
-	hasRequiredDebug$1 = 1;
-	let messages = [];
-	let level = 0;
-
-	const debug = (msg, min) => {
-	  if (level >= min) {
-	    messages.push(msg);
-	  }
-	};
-
-	debug.WARN = 1;
-	debug.INFO = 2;
-	debug.DEBUG = 3;
-
-	debug.reset = () => {
-	  messages = [];
-	};
-
-	debug.setDebugLevel = (v) => {
-	  level = v;
-	};
-
-	debug.warn = (msg) => debug(msg, debug.WARN);
-	debug.info = (msg) => debug(msg, debug.INFO);
-	debug.debug = (msg) => debug(msg, debug.DEBUG);
-
-	debug.debugMessages = () => messages;
-
-	debug_1$1 = debug;
-	return debug_1$1;
-}
-
-var stringWidth = {exports: {}};
-
-var ansiRegex;
-var hasRequiredAnsiRegex;
-
-function requireAnsiRegex () {
-	if (hasRequiredAnsiRegex) return ansiRegex;
-	hasRequiredAnsiRegex = 1;
-
-	ansiRegex = ({onlyFirst = false} = {}) => {
-		const pattern = [
-			'[\\u001B\\u009B][[\\]()#;?]*(?:(?:(?:(?:;[-a-zA-Z\\d\\/#&.:=?%@~_]+)*|[a-zA-Z\\d]+(?:;[-a-zA-Z\\d\\/#&.:=?%@~_]*)*)?\\u0007)',
-			'(?:(?:\\d{1,4}(?:;\\d{0,4})*)?[\\dA-PR-TZcf-ntqry=><~]))'
-		].join('|');
-
-		return new RegExp(pattern, onlyFirst ? undefined : 'g');
-	};
-	return ansiRegex;
-}
-
-var stripAnsi;
-var hasRequiredStripAnsi;
-
-function requireStripAnsi () {
-	if (hasRequiredStripAnsi) return stripAnsi;
-	hasRequiredStripAnsi = 1;
-	const ansiRegex = requireAnsiRegex();
-
-	stripAnsi = string => typeof string === 'string' ? string.replace(ansiRegex(), '') : string;
-	return stripAnsi;
-}
-
-var isFullwidthCodePoint = {exports: {}};
-
-/* eslint-disable yoda */
-
-var hasRequiredIsFullwidthCodePoint;
-
-function requireIsFullwidthCodePoint () {
-	if (hasRequiredIsFullwidthCodePoint) return isFullwidthCodePoint.exports;
-	hasRequiredIsFullwidthCodePoint = 1;
-
-	const isFullwidthCodePoint$1 = codePoint => {
-		if (Number.isNaN(codePoint)) {
-			return false;
-		}
-
-		// Code points are derived from:
-		// http://www.unix.org/Public/UNIDATA/EastAsianWidth.txt
-		if (
-			codePoint >= 0x1100 && (
-				codePoint <= 0x115F || // Hangul Jamo
-				codePoint === 0x2329 || // LEFT-POINTING ANGLE BRACKET
-				codePoint === 0x232A || // RIGHT-POINTING ANGLE BRACKET
-				// CJK Radicals Supplement .. Enclosed CJK Letters and Months
-				(0x2E80 <= codePoint && codePoint <= 0x3247 && codePoint !== 0x303F) ||
-				// Enclosed CJK Letters and Months .. CJK Unified Ideographs Extension A
-				(0x3250 <= codePoint && codePoint <= 0x4DBF) ||
-				// CJK Unified Ideographs .. Yi Radicals
-				(0x4E00 <= codePoint && codePoint <= 0xA4C6) ||
-				// Hangul Jamo Extended-A
-				(0xA960 <= codePoint && codePoint <= 0xA97C) ||
-				// Hangul Syllables
-				(0xAC00 <= codePoint && codePoint <= 0xD7A3) ||
-				// CJK Compatibility Ideographs
-				(0xF900 <= codePoint && codePoint <= 0xFAFF) ||
-				// Vertical Forms
-				(0xFE10 <= codePoint && codePoint <= 0xFE19) ||
-				// CJK Compatibility Forms .. Small Form Variants
-				(0xFE30 <= codePoint && codePoint <= 0xFE6B) ||
-				// Halfwidth and Fullwidth Forms
-				(0xFF01 <= codePoint && codePoint <= 0xFF60) ||
-				(0xFFE0 <= codePoint && codePoint <= 0xFFE6) ||
-				// Kana Supplement
-				(0x1B000 <= codePoint && codePoint <= 0x1B001) ||
-				// Enclosed Ideographic Supplement
-				(0x1F200 <= codePoint && codePoint <= 0x1F251) ||
-				// CJK Unified Ideographs Extension B .. Tertiary Ideographic Plane
-				(0x20000 <= codePoint && codePoint <= 0x3FFFD)
-			)
-		) {
-			return true;
-		}
-
-		return false;
-	};
-
-	isFullwidthCodePoint.exports = isFullwidthCodePoint$1;
-	isFullwidthCodePoint.exports.default = isFullwidthCodePoint$1;
-	return isFullwidthCodePoint.exports;
-}
-
-var emojiRegex;
-var hasRequiredEmojiRegex;
-
-function requireEmojiRegex () {
-	if (hasRequiredEmojiRegex) return emojiRegex;
-	hasRequiredEmojiRegex = 1;
-
-	emojiRegex = function () {
-	  // https://mths.be/emoji
-	  return /\uD83C\uDFF4\uDB40\uDC67\uDB40\uDC62(?:\uDB40\uDC65\uDB40\uDC6E\uDB40\uDC67|\uDB40\uDC73\uDB40\uDC63\uDB40\uDC74|\uDB40\uDC77\uDB40\uDC6C\uDB40\uDC73)\uDB40\uDC7F|\uD83D\uDC68(?:\uD83C\uDFFC\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68\uD83C\uDFFB|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFF\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFE])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFE\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFD])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFD\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFC])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\u200D(?:\u2764\uFE0F\u200D(?:\uD83D\uDC8B\u200D)?\uD83D\uDC68|(?:\uD83D[\uDC68\uDC69])\u200D(?:\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67]))|\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67])|(?:\uD83D[\uDC68\uDC69])\u200D(?:\uD83D[\uDC66\uDC67])|[\u2695\u2696\u2708]\uFE0F|\uD83D[\uDC66\uDC67]|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|(?:\uD83C\uDFFB\u200D[\u2695\u2696\u2708]|\uD83C\uDFFF\u200D[\u2695\u2696\u2708]|\uD83C\uDFFE\u200D[\u2695\u2696\u2708]|\uD83C\uDFFD\u200D[\u2695\u2696\u2708]|\uD83C\uDFFC\u200D[\u2695\u2696\u2708])\uFE0F|\uD83C\uDFFB\u200D(?:\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C[\uDFFB-\uDFFF])|(?:\uD83E\uDDD1\uD83C\uDFFB\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFC\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)\uD83C\uDFFB|\uD83E\uDDD1(?:\uD83C\uDFFF\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1(?:\uD83C[\uDFFB-\uDFFF])|\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1)|(?:\uD83E\uDDD1\uD83C\uDFFE\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFF\u200D\uD83E\uDD1D\u200D(?:\uD83D[\uDC68\uDC69]))(?:\uD83C[\uDFFB-\uDFFE])|(?:\uD83E\uDDD1\uD83C\uDFFC\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFD\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)(?:\uD83C[\uDFFB\uDFFC])|\uD83D\uDC69(?:\uD83C\uDFFE\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFD\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFC\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFD-\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFB\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFC-\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFD\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\u200D(?:\u2764\uFE0F\u200D(?:\uD83D\uDC8B\u200D(?:\uD83D[\uDC68\uDC69])|\uD83D[\uDC68\uDC69])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFF\u200D(?:\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD]))|\uD83D\uDC69\u200D\uD83D\uDC69\u200D(?:\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67]))|(?:\uD83E\uDDD1\uD83C\uDFFD\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFE\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)(?:\uD83C[\uDFFB-\uDFFD])|\uD83D\uDC69\u200D\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC69\u200D\uD83D\uDC69\u200D(?:\uD83D[\uDC66\uDC67])|(?:\uD83D\uDC41\uFE0F\u200D\uD83D\uDDE8|\uD83D\uDC69(?:\uD83C\uDFFF\u200D[\u2695\u2696\u2708]|\uD83C\uDFFE\u200D[\u2695\u2696\u2708]|\uD83C\uDFFC\u200D[\u2695\u2696\u2708]|\uD83C\uDFFB\u200D[\u2695\u2696\u2708]|\uD83C\uDFFD\u200D[\u2695\u2696\u2708]|\u200D[\u2695\u2696\u2708])|(?:(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)\uFE0F|\uD83D\uDC6F|\uD83E[\uDD3C\uDDDE\uDDDF])\u200D[\u2640\u2642]|(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)(?:\uD83C[\uDFFB-\uDFFF])\u200D[\u2640\u2642]|(?:\uD83C[\uDFC3\uDFC4\uDFCA]|\uD83D[\uDC6E\uDC71\uDC73\uDC77\uDC81\uDC82\uDC86\uDC87\uDE45-\uDE47\uDE4B\uDE4D\uDE4E\uDEA3\uDEB4-\uDEB6]|\uD83E[\uDD26\uDD37-\uDD39\uDD3D\uDD3E\uDDB8\uDDB9\uDDCD-\uDDCF\uDDD6-\uDDDD])(?:(?:\uD83C[\uDFFB-\uDFFF])\u200D[\u2640\u2642]|\u200D[\u2640\u2642])|\uD83C\uDFF4\u200D\u2620)\uFE0F|\uD83D\uDC69\u200D\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67])|\uD83C\uDFF3\uFE0F\u200D\uD83C\uDF08|\uD83D\uDC15\u200D\uD83E\uDDBA|\uD83D\uDC69\u200D\uD83D\uDC66|\uD83D\uDC69\u200D\uD83D\uDC67|\uD83C\uDDFD\uD83C\uDDF0|\uD83C\uDDF4\uD83C\uDDF2|\uD83C\uDDF6\uD83C\uDDE6|[#\*0-9]\uFE0F\u20E3|\uD83C\uDDE7(?:\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEF\uDDF1-\uDDF4\uDDF6-\uDDF9\uDDFB\uDDFC\uDDFE\uDDFF])|\uD83C\uDDF9(?:\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDED\uDDEF-\uDDF4\uDDF7\uDDF9\uDDFB\uDDFC\uDDFF])|\uD83C\uDDEA(?:\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDED\uDDF7-\uDDFA])|\uD83E\uDDD1(?:\uD83C[\uDFFB-\uDFFF])|\uD83C\uDDF7(?:\uD83C[\uDDEA\uDDF4\uDDF8\uDDFA\uDDFC])|\uD83D\uDC69(?:\uD83C[\uDFFB-\uDFFF])|\uD83C\uDDF2(?:\uD83C[\uDDE6\uDDE8-\uDDED\uDDF0-\uDDFF])|\uD83C\uDDE6(?:\uD83C[\uDDE8-\uDDEC\uDDEE\uDDF1\uDDF2\uDDF4\uDDF6-\uDDFA\uDDFC\uDDFD\uDDFF])|\uD83C\uDDF0(?:\uD83C[\uDDEA\uDDEC-\uDDEE\uDDF2\uDDF3\uDDF5\uDDF7\uDDFC\uDDFE\uDDFF])|\uD83C\uDDED(?:\uD83C[\uDDF0\uDDF2\uDDF3\uDDF7\uDDF9\uDDFA])|\uD83C\uDDE9(?:\uD83C[\uDDEA\uDDEC\uDDEF\uDDF0\uDDF2\uDDF4\uDDFF])|\uD83C\uDDFE(?:\uD83C[\uDDEA\uDDF9])|\uD83C\uDDEC(?:\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEE\uDDF1-\uDDF3\uDDF5-\uDDFA\uDDFC\uDDFE])|\uD83C\uDDF8(?:\uD83C[\uDDE6-\uDDEA\uDDEC-\uDDF4\uDDF7-\uDDF9\uDDFB\uDDFD-\uDDFF])|\uD83C\uDDEB(?:\uD83C[\uDDEE-\uDDF0\uDDF2\uDDF4\uDDF7])|\uD83C\uDDF5(?:\uD83C[\uDDE6\uDDEA-\uDDED\uDDF0-\uDDF3\uDDF7-\uDDF9\uDDFC\uDDFE])|\uD83C\uDDFB(?:\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDEE\uDDF3\uDDFA])|\uD83C\uDDF3(?:\uD83C[\uDDE6\uDDE8\uDDEA-\uDDEC\uDDEE\uDDF1\uDDF4\uDDF5\uDDF7\uDDFA\uDDFF])|\uD83C\uDDE8(?:\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDEE\uDDF0-\uDDF5\uDDF7\uDDFA-\uDDFF])|\uD83C\uDDF1(?:\uD83C[\uDDE6-\uDDE8\uDDEE\uDDF0\uDDF7-\uDDFB\uDDFE])|\uD83C\uDDFF(?:\uD83C[\uDDE6\uDDF2\uDDFC])|\uD83C\uDDFC(?:\uD83C[\uDDEB\uDDF8])|\uD83C\uDDFA(?:\uD83C[\uDDE6\uDDEC\uDDF2\uDDF3\uDDF8\uDDFE\uDDFF])|\uD83C\uDDEE(?:\uD83C[\uDDE8-\uDDEA\uDDF1-\uDDF4\uDDF6-\uDDF9])|\uD83C\uDDEF(?:\uD83C[\uDDEA\uDDF2\uDDF4\uDDF5])|(?:\uD83C[\uDFC3\uDFC4\uDFCA]|\uD83D[\uDC6E\uDC71\uDC73\uDC77\uDC81\uDC82\uDC86\uDC87\uDE45-\uDE47\uDE4B\uDE4D\uDE4E\uDEA3\uDEB4-\uDEB6]|\uD83E[\uDD26\uDD37-\uDD39\uDD3D\uDD3E\uDDB8\uDDB9\uDDCD-\uDDCF\uDDD6-\uDDDD])(?:\uD83C[\uDFFB-\uDFFF])|(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)(?:\uD83C[\uDFFB-\uDFFF])|(?:[\u261D\u270A-\u270D]|\uD83C[\uDF85\uDFC2\uDFC7]|\uD83D[\uDC42\uDC43\uDC46-\uDC50\uDC66\uDC67\uDC6B-\uDC6D\uDC70\uDC72\uDC74-\uDC76\uDC78\uDC7C\uDC83\uDC85\uDCAA\uDD74\uDD7A\uDD90\uDD95\uDD96\uDE4C\uDE4F\uDEC0\uDECC]|\uD83E[\uDD0F\uDD18-\uDD1C\uDD1E\uDD1F\uDD30-\uDD36\uDDB5\uDDB6\uDDBB\uDDD2-\uDDD5])(?:\uD83C[\uDFFB-\uDFFF])|(?:[\u231A\u231B\u23E9-\u23EC\u23F0\u23F3\u25FD\u25FE\u2614\u2615\u2648-\u2653\u267F\u2693\u26A1\u26AA\u26AB\u26BD\u26BE\u26C4\u26C5\u26CE\u26D4\u26EA\u26F2\u26F3\u26F5\u26FA\u26FD\u2705\u270A\u270B\u2728\u274C\u274E\u2753-\u2755\u2757\u2795-\u2797\u27B0\u27BF\u2B1B\u2B1C\u2B50\u2B55]|\uD83C[\uDC04\uDCCF\uDD8E\uDD91-\uDD9A\uDDE6-\uDDFF\uDE01\uDE1A\uDE2F\uDE32-\uDE36\uDE38-\uDE3A\uDE50\uDE51\uDF00-\uDF20\uDF2D-\uDF35\uDF37-\uDF7C\uDF7E-\uDF93\uDFA0-\uDFCA\uDFCF-\uDFD3\uDFE0-\uDFF0\uDFF4\uDFF8-\uDFFF]|\uD83D[\uDC00-\uDC3E\uDC40\uDC42-\uDCFC\uDCFF-\uDD3D\uDD4B-\uDD4E\uDD50-\uDD67\uDD7A\uDD95\uDD96\uDDA4\uDDFB-\uDE4F\uDE80-\uDEC5\uDECC\uDED0-\uDED2\uDED5\uDEEB\uDEEC\uDEF4-\uDEFA\uDFE0-\uDFEB]|\uD83E[\uDD0D-\uDD3A\uDD3C-\uDD45\uDD47-\uDD71\uDD73-\uDD76\uDD7A-\uDDA2\uDDA5-\uDDAA\uDDAE-\uDDCA\uDDCD-\uDDFF\uDE70-\uDE73\uDE78-\uDE7A\uDE80-\uDE82\uDE90-\uDE95])|(?:[#\*0-9\xA9\xAE\u203C\u2049\u2122\u2139\u2194-\u2199\u21A9\u21AA\u231A\u231B\u2328\u23CF\u23E9-\u23F3\u23F8-\u23FA\u24C2\u25AA\u25AB\u25B6\u25C0\u25FB-\u25FE\u2600-\u2604\u260E\u2611\u2614\u2615\u2618\u261D\u2620\u2622\u2623\u2626\u262A\u262E\u262F\u2638-\u263A\u2640\u2642\u2648-\u2653\u265F\u2660\u2663\u2665\u2666\u2668\u267B\u267E\u267F\u2692-\u2697\u2699\u269B\u269C\u26A0\u26A1\u26AA\u26AB\u26B0\u26B1\u26BD\u26BE\u26C4\u26C5\u26C8\u26CE\u26CF\u26D1\u26D3\u26D4\u26E9\u26EA\u26F0-\u26F5\u26F7-\u26FA\u26FD\u2702\u2705\u2708-\u270D\u270F\u2712\u2714\u2716\u271D\u2721\u2728\u2733\u2734\u2744\u2747\u274C\u274E\u2753-\u2755\u2757\u2763\u2764\u2795-\u2797\u27A1\u27B0\u27BF\u2934\u2935\u2B05-\u2B07\u2B1B\u2B1C\u2B50\u2B55\u3030\u303D\u3297\u3299]|\uD83C[\uDC04\uDCCF\uDD70\uDD71\uDD7E\uDD7F\uDD8E\uDD91-\uDD9A\uDDE6-\uDDFF\uDE01\uDE02\uDE1A\uDE2F\uDE32-\uDE3A\uDE50\uDE51\uDF00-\uDF21\uDF24-\uDF93\uDF96\uDF97\uDF99-\uDF9B\uDF9E-\uDFF0\uDFF3-\uDFF5\uDFF7-\uDFFF]|\uD83D[\uDC00-\uDCFD\uDCFF-\uDD3D\uDD49-\uDD4E\uDD50-\uDD67\uDD6F\uDD70\uDD73-\uDD7A\uDD87\uDD8A-\uDD8D\uDD90\uDD95\uDD96\uDDA4\uDDA5\uDDA8\uDDB1\uDDB2\uDDBC\uDDC2-\uDDC4\uDDD1-\uDDD3\uDDDC-\uDDDE\uDDE1\uDDE3\uDDE8\uDDEF\uDDF3\uDDFA-\uDE4F\uDE80-\uDEC5\uDECB-\uDED2\uDED5\uDEE0-\uDEE5\uDEE9\uDEEB\uDEEC\uDEF0\uDEF3-\uDEFA\uDFE0-\uDFEB]|\uD83E[\uDD0D-\uDD3A\uDD3C-\uDD45\uDD47-\uDD71\uDD73-\uDD76\uDD7A-\uDDA2\uDDA5-\uDDAA\uDDAE-\uDDCA\uDDCD-\uDDFF\uDE70-\uDE73\uDE78-\uDE7A\uDE80-\uDE82\uDE90-\uDE95])\uFE0F|(?:[\u261D\u26F9\u270A-\u270D]|\uD83C[\uDF85\uDFC2-\uDFC4\uDFC7\uDFCA-\uDFCC]|\uD83D[\uDC42\uDC43\uDC46-\uDC50\uDC66-\uDC78\uDC7C\uDC81-\uDC83\uDC85-\uDC87\uDC8F\uDC91\uDCAA\uDD74\uDD75\uDD7A\uDD90\uDD95\uDD96\uDE45-\uDE47\uDE4B-\uDE4F\uDEA3\uDEB4-\uDEB6\uDEC0\uDECC]|\uD83E[\uDD0F\uDD18-\uDD1F\uDD26\uDD30-\uDD39\uDD3C-\uDD3E\uDDB5\uDDB6\uDDB8\uDDB9\uDDBB\uDDCD-\uDDCF\uDDD1-\uDDDD])/g;
-	};
-	return emojiRegex;
-}
-
-var hasRequiredStringWidth;
-
-function requireStringWidth () {
-	if (hasRequiredStringWidth) return stringWidth.exports;
-	hasRequiredStringWidth = 1;
-	const stripAnsi = requireStripAnsi();
-	const isFullwidthCodePoint = requireIsFullwidthCodePoint();
-	const emojiRegex = requireEmojiRegex();
-
-	const stringWidth$1 = string => {
-		if (typeof string !== 'string' || string.length === 0) {
-			return 0;
-		}
-
-		string = stripAnsi(string);
-
-		if (string.length === 0) {
-			return 0;
-		}
-
-		string = string.replace(emojiRegex(), '  ');
-
-		let width = 0;
-
-		for (let i = 0; i < string.length; i++) {
-			const code = string.codePointAt(i);
-
-			// Ignore control characters
-			if (code <= 0x1F || (code >= 0x7F && code <= 0x9F)) {
-				continue;
-			}
-
-			// Ignore combining characters
-			if (code >= 0x300 && code <= 0x36F) {
-				continue;
-			}
-
-			// Surrogates
-			if (code > 0xFFFF) {
-				i++;
-			}
-
-			width += isFullwidthCodePoint(code) ? 2 : 1;
-		}
-
-		return width;
-	};
-
-	stringWidth.exports = stringWidth$1;
-	// TODO: remove this in the next major version
-	stringWidth.exports.default = stringWidth$1;
-	return stringWidth.exports;
-}
-
-var utils;
-var hasRequiredUtils;
-
-function requireUtils () {
-	if (hasRequiredUtils) return utils;
-	hasRequiredUtils = 1;
-	const stringWidth = requireStringWidth();
-
-	function codeRegex(capture) {
-	  return capture ? /\u001b\[((?:\d*;){0,5}\d*)m/g : /\u001b\[(?:\d*;){0,5}\d*m/g;
-	}
-
-	function strlen(str) {
-	  let code = codeRegex();
-	  let stripped = ('' + str).replace(code, '');
-	  let split = stripped.split('\n');
-	  return split.reduce(function (memo, s) {
-	    return stringWidth(s) > memo ? stringWidth(s) : memo;
-	  }, 0);
-	}
-
-	function repeat(str, times) {
-	  return Array(times + 1).join(str);
-	}
-
-	function pad(str, len, pad, dir) {
-	  let length = strlen(str);
-	  if (len + 1 >= length) {
-	    let padlen = len - length;
-	    switch (dir) {
-	      case 'right': {
-	        str = repeat(pad, padlen) + str;
-	        break;
-	      }
-	      case 'center': {
-	        let right = Math.ceil(padlen / 2);
-	        let left = padlen - right;
-	        str = repeat(pad, left) + str + repeat(pad, right);
-	        break;
-	      }
-	      default: {
-	        str = str + repeat(pad, padlen);
-	        break;
-	      }
-	    }
-	  }
-	  return str;
-	}
-
-	let codeCache = {};
-
-	function addToCodeCache(name, on, off) {
-	  on = '\u001b[' + on + 'm';
-	  off = '\u001b[' + off + 'm';
-	  codeCache[on] = { set: name, to: true };
-	  codeCache[off] = { set: name, to: false };
-	  codeCache[name] = { on: on, off: off };
-	}
-
-	//https://github.com/Marak/colors.js/blob/master/lib/styles.js
-	addToCodeCache('bold', 1, 22);
-	addToCodeCache('italics', 3, 23);
-	addToCodeCache('underline', 4, 24);
-	addToCodeCache('inverse', 7, 27);
-	addToCodeCache('strikethrough', 9, 29);
-
-	function updateState(state, controlChars) {
-	  let controlCode = controlChars[1] ? parseInt(controlChars[1].split(';')[0]) : 0;
-	  if ((controlCode >= 30 && controlCode <= 39) || (controlCode >= 90 && controlCode <= 97)) {
-	    state.lastForegroundAdded = controlChars[0];
-	    return;
-	  }
-	  if ((controlCode >= 40 && controlCode <= 49) || (controlCode >= 100 && controlCode <= 107)) {
-	    state.lastBackgroundAdded = controlChars[0];
-	    return;
-	  }
-	  if (controlCode === 0) {
-	    for (let i in state) {
-	      /* istanbul ignore else */
-	      if (Object.prototype.hasOwnProperty.call(state, i)) {
-	        delete state[i];
-	      }
-	    }
-	    return;
-	  }
-	  let info = codeCache[controlChars[0]];
-	  if (info) {
-	    state[info.set] = info.to;
-	  }
-	}
-
-	function readState(line) {
-	  let code = codeRegex(true);
-	  let controlChars = code.exec(line);
-	  let state = {};
-	  while (controlChars !== null) {
-	    updateState(state, controlChars);
-	    controlChars = code.exec(line);
-	  }
-	  return state;
-	}
-
-	function unwindState(state, ret) {
-	  let lastBackgroundAdded = state.lastBackgroundAdded;
-	  let lastForegroundAdded = state.lastForegroundAdded;
-
-	  delete state.lastBackgroundAdded;
-	  delete state.lastForegroundAdded;
-
-	  Object.keys(state).forEach(function (key) {
-	    if (state[key]) {
-	      ret += codeCache[key].off;
-	    }
-	  });
-
-	  if (lastBackgroundAdded && lastBackgroundAdded != '\u001b[49m') {
-	    ret += '\u001b[49m';
-	  }
-	  if (lastForegroundAdded && lastForegroundAdded != '\u001b[39m') {
-	    ret += '\u001b[39m';
-	  }
-
-	  return ret;
-	}
-
-	function rewindState(state, ret) {
-	  let lastBackgroundAdded = state.lastBackgroundAdded;
-	  let lastForegroundAdded = state.lastForegroundAdded;
-
-	  delete state.lastBackgroundAdded;
-	  delete state.lastForegroundAdded;
-
-	  Object.keys(state).forEach(function (key) {
-	    if (state[key]) {
-	      ret = codeCache[key].on + ret;
-	    }
-	  });
-
-	  if (lastBackgroundAdded && lastBackgroundAdded != '\u001b[49m') {
-	    ret = lastBackgroundAdded + ret;
-	  }
-	  if (lastForegroundAdded && lastForegroundAdded != '\u001b[39m') {
-	    ret = lastForegroundAdded + ret;
-	  }
-
-	  return ret;
-	}
-
-	function truncateWidth(str, desiredLength) {
-	  if (str.length === strlen(str)) {
-	    return str.substr(0, desiredLength);
-	  }
-
-	  while (strlen(str) > desiredLength) {
-	    str = str.slice(0, -1);
-	  }
-
-	  return str;
-	}
-
-	function truncateWidthWithAnsi(str, desiredLength) {
-	  let code = codeRegex(true);
-	  let split = str.split(codeRegex());
-	  let splitIndex = 0;
-	  let retLen = 0;
-	  let ret = '';
-	  let myArray;
-	  let state = {};
-
-	  while (retLen < desiredLength) {
-	    myArray = code.exec(str);
-	    let toAdd = split[splitIndex];
-	    splitIndex++;
-	    if (retLen + strlen(toAdd) > desiredLength) {
-	      toAdd = truncateWidth(toAdd, desiredLength - retLen);
-	    }
-	    ret += toAdd;
-	    retLen += strlen(toAdd);
-
-	    if (retLen < desiredLength) {
-	      if (!myArray) {
-	        break;
-	      } // full-width chars may cause a whitespace which cannot be filled
-	      ret += myArray[0];
-	      updateState(state, myArray);
-	    }
-	  }
-
-	  return unwindState(state, ret);
-	}
-
-	function truncate(str, desiredLength, truncateChar) {
-	  truncateChar = truncateChar || '…';
-	  let lengthOfStr = strlen(str);
-	  if (lengthOfStr <= desiredLength) {
-	    return str;
-	  }
-	  desiredLength -= strlen(truncateChar);
-
-	  let ret = truncateWidthWithAnsi(str, desiredLength);
-
-	  ret += truncateChar;
-
-	  const hrefTag = '\x1B]8;;\x07';
-
-	  if (str.includes(hrefTag) && !ret.includes(hrefTag)) {
-	    ret += hrefTag;
-	  }
-
-	  return ret;
-	}
-
-	function defaultOptions() {
-	  return {
-	    chars: {
-	      top: '─',
-	      'top-mid': '┬',
-	      'top-left': '┌',
-	      'top-right': '┐',
-	      bottom: '─',
-	      'bottom-mid': '┴',
-	      'bottom-left': '└',
-	      'bottom-right': '┘',
-	      left: '│',
-	      'left-mid': '├',
-	      mid: '─',
-	      'mid-mid': '┼',
-	      right: '│',
-	      'right-mid': '┤',
-	      middle: '│',
-	    },
-	    truncate: '…',
-	    colWidths: [],
-	    rowHeights: [],
-	    colAligns: [],
-	    rowAligns: [],
-	    style: {
-	      'padding-left': 1,
-	      'padding-right': 1,
-	      head: ['red'],
-	      border: ['grey'],
-	      compact: false,
-	    },
-	    head: [],
+	  workerThreads = {
+	    isMainThread: true
 	  };
 	}
 
-	function mergeOptions(options, defaults) {
-	  options = options || {};
-	  defaults = defaults || defaultOptions();
-	  let ret = Object.assign({}, defaults, options);
-	  ret.chars = Object.assign({}, defaults.chars, options.chars);
-	  ret.style = Object.assign({}, defaults.style, options.style);
-	  return ret;
-	}
-
-	// Wrap on word boundary
-	function wordWrap(maxLength, input) {
-	  let lines = [];
-	  let split = input.split(/(\s+)/g);
-	  let line = [];
-	  let lineLength = 0;
-	  let whitespace;
-	  for (let i = 0; i < split.length; i += 2) {
-	    let word = split[i];
-	    let newLength = lineLength + strlen(word);
-	    if (lineLength > 0 && whitespace) {
-	      newLength += whitespace.length;
-	    }
-	    if (newLength > maxLength) {
-	      if (lineLength !== 0) {
-	        lines.push(line.join(''));
-	      }
-	      line = [word];
-	      lineLength = strlen(word);
-	    } else {
-	      line.push(whitespace || '', word);
-	      lineLength = newLength;
-	    }
-	    whitespace = split[i + 1];
-	  }
-	  if (lineLength) {
-	    lines.push(line.join(''));
-	  }
-	  return lines;
-	}
-
-	// Wrap text (ignoring word boundaries)
-	function textWrap(maxLength, input) {
-	  let lines = [];
-	  let line = '';
-	  function pushLine(str, ws) {
-	    if (line.length && ws) line += ws;
-	    line += str;
-	    while (line.length > maxLength) {
-	      lines.push(line.slice(0, maxLength));
-	      line = line.slice(maxLength);
-	    }
-	  }
-	  let split = input.split(/(\s+)/g);
-	  for (let i = 0; i < split.length; i += 2) {
-	    pushLine(split[i], i && split[i - 1]);
-	  }
-	  if (line.length) lines.push(line);
-	  return lines;
-	}
-
-	function multiLineWordWrap(maxLength, input, wrapOnWordBoundary = true) {
-	  let output = [];
-	  input = input.split('\n');
-	  const handler = wrapOnWordBoundary ? wordWrap : textWrap;
-	  for (let i = 0; i < input.length; i++) {
-	    output.push.apply(output, handler(maxLength, input[i]));
-	  }
-	  return output;
-	}
-
-	function colorizeLines(input) {
-	  let state = {};
-	  let output = [];
-	  for (let i = 0; i < input.length; i++) {
-	    let line = rewindState(state, input[i]);
-	    state = readState(line);
-	    let temp = Object.assign({}, state);
-	    output.push(unwindState(temp, line));
-	  }
-	  return output;
-	}
-
-	/**
-	 * Credit: Matheus Sampaio https://github.com/matheussampaio
-	 */
-	function hyperlink(url, text) {
-	  const OSC = '\u001B]';
-	  const BEL = '\u0007';
-	  const SEP = ';';
-
-	  return [OSC, '8', SEP, SEP, url || text, BEL, text, OSC, '8', SEP, SEP, BEL].join('');
-	}
-
-	utils = {
-	  strlen: strlen,
-	  repeat: repeat,
-	  pad: pad,
-	  truncate: truncate,
-	  mergeOptions: mergeOptions,
-	  wordWrap: multiLineWordWrap,
-	  colorizeLines: colorizeLines,
-	  hyperlink,
-	};
-	return utils;
-}
-
-var layoutManager = {exports: {}};
-
-var cell = {exports: {}};
-
-var safe = {exports: {}};
-
-var colors = {exports: {}};
-
-var styles = {exports: {}};
-
-/*
-The MIT License (MIT)
-
-Copyright (c) Sindre Sorhus <sindresorhus@gmail.com> (sindresorhus.com)
-
-Permission is hereby granted, free of charge, to any person obtaining a copy
-of this software and associated documentation files (the "Software"), to deal
-in the Software without restriction, including without limitation the rights
-to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
-copies of the Software, and to permit persons to whom the Software is
-furnished to do so, subject to the following conditions:
-
-The above copyright notice and this permission notice shall be included in
-all copies or substantial portions of the Software.
-
-THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
-OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN
-THE SOFTWARE.
-
-*/
-
-var hasRequiredStyles;
-
-function requireStyles () {
-	if (hasRequiredStyles) return styles.exports;
-	hasRequiredStyles = 1;
-	(function (module) {
-		var styles = {};
-		module['exports'] = styles;
-
-		var codes = {
-		  reset: [0, 0],
-
-		  bold: [1, 22],
-		  dim: [2, 22],
-		  italic: [3, 23],
-		  underline: [4, 24],
-		  inverse: [7, 27],
-		  hidden: [8, 28],
-		  strikethrough: [9, 29],
-
-		  black: [30, 39],
-		  red: [31, 39],
-		  green: [32, 39],
-		  yellow: [33, 39],
-		  blue: [34, 39],
-		  magenta: [35, 39],
-		  cyan: [36, 39],
-		  white: [37, 39],
-		  gray: [90, 39],
-		  grey: [90, 39],
-
-		  brightRed: [91, 39],
-		  brightGreen: [92, 39],
-		  brightYellow: [93, 39],
-		  brightBlue: [94, 39],
-		  brightMagenta: [95, 39],
-		  brightCyan: [96, 39],
-		  brightWhite: [97, 39],
-
-		  bgBlack: [40, 49],
-		  bgRed: [41, 49],
-		  bgGreen: [42, 49],
-		  bgYellow: [43, 49],
-		  bgBlue: [44, 49],
-		  bgMagenta: [45, 49],
-		  bgCyan: [46, 49],
-		  bgWhite: [47, 49],
-		  bgGray: [100, 49],
-		  bgGrey: [100, 49],
-
-		  bgBrightRed: [101, 49],
-		  bgBrightGreen: [102, 49],
-		  bgBrightYellow: [103, 49],
-		  bgBrightBlue: [104, 49],
-		  bgBrightMagenta: [105, 49],
-		  bgBrightCyan: [106, 49],
-		  bgBrightWhite: [107, 49],
-
-		  // legacy styles for colors pre v1.0.0
-		  blackBG: [40, 49],
-		  redBG: [41, 49],
-		  greenBG: [42, 49],
-		  yellowBG: [43, 49],
-		  blueBG: [44, 49],
-		  magentaBG: [45, 49],
-		  cyanBG: [46, 49],
-		  whiteBG: [47, 49],
-
-		};
-
-		Object.keys(codes).forEach(function(key) {
-		  var val = codes[key];
-		  var style = styles[key] = [];
-		  style.open = '\u001b[' + val[0] + 'm';
-		  style.close = '\u001b[' + val[1] + 'm';
-		}); 
-	} (styles));
-	return styles.exports;
-}
-
-/*
-MIT License
-
-Copyright (c) Sindre Sorhus <sindresorhus@gmail.com> (sindresorhus.com)
-
-Permission is hereby granted, free of charge, to any person obtaining a copy of
-this software and associated documentation files (the "Software"), to deal in
-the Software without restriction, including without limitation the rights to
-use, copy, modify, merge, publish, distribute, sublicense, and/or sell copies
-of the Software, and to permit persons to whom the Software is furnished to do
-so, subject to the following conditions:
-
-The above copyright notice and this permission notice shall be included in all
-copies or substantial portions of the Software.
-
-THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
-OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
-SOFTWARE.
-*/
-
-var hasFlag$1;
-var hasRequiredHasFlag$1;
-
-function requireHasFlag$1 () {
-	if (hasRequiredHasFlag$1) return hasFlag$1;
-	hasRequiredHasFlag$1 = 1;
-
-	hasFlag$1 = function(flag, argv) {
-	  argv = argv || process.argv;
-
-	  var terminatorPos = argv.indexOf('--');
-	  var prefix = /^-{1,2}/.test(flag) ? '' : '--';
-	  var pos = argv.indexOf(prefix + flag);
-
-	  return pos !== -1 && (terminatorPos === -1 ? true : pos < terminatorPos);
-	};
-	return hasFlag$1;
-}
-
-/*
-The MIT License (MIT)
-
-Copyright (c) Sindre Sorhus <sindresorhus@gmail.com> (sindresorhus.com)
-
-Permission is hereby granted, free of charge, to any person obtaining a copy
-of this software and associated documentation files (the "Software"), to deal
-in the Software without restriction, including without limitation the rights
-to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
-copies of the Software, and to permit persons to whom the Software is
-furnished to do so, subject to the following conditions:
-
-The above copyright notice and this permission notice shall be included in
-all copies or substantial portions of the Software.
-
-THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
-OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN
-THE SOFTWARE.
-
-*/
-
-var supportsColors;
-var hasRequiredSupportsColors;
-
-function requireSupportsColors () {
-	if (hasRequiredSupportsColors) return supportsColors;
-	hasRequiredSupportsColors = 1;
-
-	var os = require$$0$3;
-	var hasFlag = requireHasFlag$1();
-
-	var env = process.env;
-
-	var forceColor = void 0;
-	if (hasFlag('no-color') || hasFlag('no-colors') || hasFlag('color=false')) {
-	  forceColor = false;
-	} else if (hasFlag('color') || hasFlag('colors') || hasFlag('color=true')
-	           || hasFlag('color=always')) {
-	  forceColor = true;
-	}
-	if ('FORCE_COLOR' in env) {
-	  forceColor = env.FORCE_COLOR.length === 0
-	    || parseInt(env.FORCE_COLOR, 10) !== 0;
-	}
-
-	function translateLevel(level) {
-	  if (level === 0) {
-	    return false;
-	  }
-
-	  return {
-	    level: level,
-	    hasBasic: true,
-	    has256: level >= 2,
-	    has16m: level >= 3,
-	  };
-	}
-
-	function supportsColor(stream) {
-	  if (forceColor === false) {
-	    return 0;
-	  }
-
-	  if (hasFlag('color=16m') || hasFlag('color=full')
-	      || hasFlag('color=truecolor')) {
-	    return 3;
-	  }
-
-	  if (hasFlag('color=256')) {
-	    return 2;
-	  }
-
-	  if (stream && !stream.isTTY && forceColor !== true) {
-	    return 0;
-	  }
-
-	  var min = forceColor ? 1 : 0;
-
-	  if (process.platform === 'win32') {
-	    // Node.js 7.5.0 is the first version of Node.js to include a patch to
-	    // libuv that enables 256 color output on Windows. Anything earlier and it
-	    // won't work. However, here we target Node.js 8 at minimum as it is an LTS
-	    // release, and Node.js 7 is not. Windows 10 build 10586 is the first
-	    // Windows release that supports 256 colors. Windows 10 build 14931 is the
-	    // first release that supports 16m/TrueColor.
-	    var osRelease = os.release().split('.');
-	    if (Number(process.versions.node.split('.')[0]) >= 8
-	        && Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
-	      return Number(osRelease[2]) >= 14931 ? 3 : 2;
-	    }
-
-	    return 1;
-	  }
-
-	  if ('CI' in env) {
-	    if (['TRAVIS', 'CIRCLECI', 'APPVEYOR', 'GITLAB_CI'].some(function(sign) {
-	      return sign in env;
-	    }) || env.CI_NAME === 'codeship') {
-	      return 1;
-	    }
-
-	    return min;
-	  }
-
-	  if ('TEAMCITY_VERSION' in env) {
-	    return (/^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env.TEAMCITY_VERSION) ? 1 : 0
-	    );
-	  }
-
-	  if ('TERM_PROGRAM' in env) {
-	    var version = parseInt((env.TERM_PROGRAM_VERSION || '').split('.')[0], 10);
-
-	    switch (env.TERM_PROGRAM) {
-	      case 'iTerm.app':
-	        return version >= 3 ? 3 : 2;
-	      case 'Hyper':
-	        return 3;
-	      case 'Apple_Terminal':
-	        return 2;
-	      // No default
-	    }
-	  }
-
-	  if (/-256(color)?$/i.test(env.TERM)) {
-	    return 2;
-	  }
-
-	  if (/^screen|^xterm|^vt100|^rxvt|color|ansi|cygwin|linux/i.test(env.TERM)) {
-	    return 1;
-	  }
-
-	  if ('COLORTERM' in env) {
-	    return 1;
-	  }
-
-	  if (env.TERM === 'dumb') {
-	    return min;
-	  }
-
-	  return min;
-	}
-
-	function getSupportLevel(stream) {
-	  var level = supportsColor(stream);
-	  return translateLevel(level);
-	}
-
-	supportsColors = {
-	  supportsColor: getSupportLevel,
-	  stdout: getSupportLevel(process.stdout),
-	  stderr: getSupportLevel(process.stderr),
-	};
-	return supportsColors;
-}
-
-var trap = {exports: {}};
-
-var hasRequiredTrap;
-
-function requireTrap () {
-	if (hasRequiredTrap) return trap.exports;
-	hasRequiredTrap = 1;
-	(function (module) {
-		module['exports'] = function runTheTrap(text, options) {
-		  var result = '';
-		  text = text || 'Run the trap, drop the bass';
-		  text = text.split('');
-		  var trap = {
-		    a: ['\u0040', '\u0104', '\u023a', '\u0245', '\u0394', '\u039b', '\u0414'],
-		    b: ['\u00df', '\u0181', '\u0243', '\u026e', '\u03b2', '\u0e3f'],
-		    c: ['\u00a9', '\u023b', '\u03fe'],
-		    d: ['\u00d0', '\u018a', '\u0500', '\u0501', '\u0502', '\u0503'],
-		    e: ['\u00cb', '\u0115', '\u018e', '\u0258', '\u03a3', '\u03be', '\u04bc',
-		      '\u0a6c'],
-		    f: ['\u04fa'],
-		    g: ['\u0262'],
-		    h: ['\u0126', '\u0195', '\u04a2', '\u04ba', '\u04c7', '\u050a'],
-		    i: ['\u0f0f'],
-		    j: ['\u0134'],
-		    k: ['\u0138', '\u04a0', '\u04c3', '\u051e'],
-		    l: ['\u0139'],
-		    m: ['\u028d', '\u04cd', '\u04ce', '\u0520', '\u0521', '\u0d69'],
-		    n: ['\u00d1', '\u014b', '\u019d', '\u0376', '\u03a0', '\u048a'],
-		    o: ['\u00d8', '\u00f5', '\u00f8', '\u01fe', '\u0298', '\u047a', '\u05dd',
-		      '\u06dd', '\u0e4f'],
-		    p: ['\u01f7', '\u048e'],
-		    q: ['\u09cd'],
-		    r: ['\u00ae', '\u01a6', '\u0210', '\u024c', '\u0280', '\u042f'],
-		    s: ['\u00a7', '\u03de', '\u03df', '\u03e8'],
-		    t: ['\u0141', '\u0166', '\u0373'],
-		    u: ['\u01b1', '\u054d'],
-		    v: ['\u05d8'],
-		    w: ['\u0428', '\u0460', '\u047c', '\u0d70'],
-		    x: ['\u04b2', '\u04fe', '\u04fc', '\u04fd'],
-		    y: ['\u00a5', '\u04b0', '\u04cb'],
-		    z: ['\u01b5', '\u0240'],
-		  };
-		  text.forEach(function(c) {
-		    c = c.toLowerCase();
-		    var chars = trap[c] || [' '];
-		    var rand = Math.floor(Math.random() * chars.length);
-		    if (typeof trap[c] !== 'undefined') {
-		      result += trap[c][rand];
-		    } else {
-		      result += c;
-		    }
-		  });
-		  return result;
-		}; 
-	} (trap));
-	return trap.exports;
-}
-
-var zalgo = {exports: {}};
-
-var hasRequiredZalgo;
-
-function requireZalgo () {
-	if (hasRequiredZalgo) return zalgo.exports;
-	hasRequiredZalgo = 1;
-	(function (module) {
-		// please no
-		module['exports'] = function zalgo(text, options) {
-		  text = text || '   he is here   ';
-		  var soul = {
-		    'up': [
-		      '̍', '̎', '̄', '̅',
-		      '̿', '̑', '̆', '̐',
-		      '͒', '͗', '͑', '̇',
-		      '̈', '̊', '͂', '̓',
-		      '̈', '͊', '͋', '͌',
-		      '̃', '̂', '̌', '͐',
-		      '̀', '́', '̋', '̏',
-		      '̒', '̓', '̔', '̽',
-		      '̉', 'ͣ', 'ͤ', 'ͥ',
-		      'ͦ', 'ͧ', 'ͨ', 'ͩ',
-		      'ͪ', 'ͫ', 'ͬ', 'ͭ',
-		      'ͮ', 'ͯ', '̾', '͛',
-		      '͆', '̚',
-		    ],
-		    'down': [
-		      '̖', '̗', '̘', '̙',
-		      '̜', '̝', '̞', '̟',
-		      '̠', '̤', '̥', '̦',
-		      '̩', '̪', '̫', '̬',
-		      '̭', '̮', '̯', '̰',
-		      '̱', '̲', '̳', '̹',
-		      '̺', '̻', '̼', 'ͅ',
-		      '͇', '͈', '͉', '͍',
-		      '͎', '͓', '͔', '͕',
-		      '͖', '͙', '͚', '̣',
-		    ],
-		    'mid': [
-		      '̕', '̛', '̀', '́',
-		      '͘', '̡', '̢', '̧',
-		      '̨', '̴', '̵', '̶',
-		      '͜', '͝', '͞',
-		      '͟', '͠', '͢', '̸',
-		      '̷', '͡', ' ҉',
-		    ],
-		  };
-		  var all = [].concat(soul.up, soul.down, soul.mid);
-
-		  function randomNumber(range) {
-		    var r = Math.floor(Math.random() * range);
-		    return r;
-		  }
-
-		  function isChar(character) {
-		    var bool = false;
-		    all.filter(function(i) {
-		      bool = (i === character);
-		    });
-		    return bool;
-		  }
-
-
-		  function heComes(text, options) {
-		    var result = '';
-		    var counts;
-		    var l;
-		    options = options || {};
-		    options['up'] =
-		      typeof options['up'] !== 'undefined' ? options['up'] : true;
-		    options['mid'] =
-		      typeof options['mid'] !== 'undefined' ? options['mid'] : true;
-		    options['down'] =
-		      typeof options['down'] !== 'undefined' ? options['down'] : true;
-		    options['size'] =
-		      typeof options['size'] !== 'undefined' ? options['size'] : 'maxi';
-		    text = text.split('');
-		    for (l in text) {
-		      if (isChar(l)) {
-		        continue;
-		      }
-		      result = result + text[l];
-		      counts = {'up': 0, 'down': 0, 'mid': 0};
-		      switch (options.size) {
-		        case 'mini':
-		          counts.up = randomNumber(8);
-		          counts.mid = randomNumber(2);
-		          counts.down = randomNumber(8);
-		          break;
-		        case 'maxi':
-		          counts.up = randomNumber(16) + 3;
-		          counts.mid = randomNumber(4) + 1;
-		          counts.down = randomNumber(64) + 3;
-		          break;
-		        default:
-		          counts.up = randomNumber(8) + 1;
-		          counts.mid = randomNumber(6) / 2;
-		          counts.down = randomNumber(8) + 1;
-		          break;
-		      }
-
-		      var arr = ['up', 'mid', 'down'];
-		      for (var d in arr) {
-		        var index = arr[d];
-		        for (var i = 0; i <= counts[index]; i++) {
-		          if (options[index]) {
-		            result = result + soul[index][randomNumber(soul[index].length)];
-		          }
-		        }
-		      }
-		    }
-		    return result;
-		  }
-		  // don't summon him
-		  return heComes(text, options);
-		}; 
-	} (zalgo));
-	return zalgo.exports;
-}
-
-var america = {exports: {}};
-
-var hasRequiredAmerica;
-
-function requireAmerica () {
-	if (hasRequiredAmerica) return america.exports;
-	hasRequiredAmerica = 1;
-	(function (module) {
-		module['exports'] = function(colors) {
-		  return function(letter, i, exploded) {
-		    if (letter === ' ') return letter;
-		    switch (i%3) {
-		      case 0: return colors.red(letter);
-		      case 1: return colors.white(letter);
-		      case 2: return colors.blue(letter);
-		    }
-		  };
-		}; 
-	} (america));
-	return america.exports;
-}
-
-var zebra = {exports: {}};
-
-var hasRequiredZebra;
-
-function requireZebra () {
-	if (hasRequiredZebra) return zebra.exports;
-	hasRequiredZebra = 1;
-	(function (module) {
-		module['exports'] = function(colors) {
-		  return function(letter, i, exploded) {
-		    return i % 2 === 0 ? letter : colors.inverse(letter);
-		  };
-		}; 
-	} (zebra));
-	return zebra.exports;
-}
-
-var rainbow = {exports: {}};
-
-var hasRequiredRainbow;
-
-function requireRainbow () {
-	if (hasRequiredRainbow) return rainbow.exports;
-	hasRequiredRainbow = 1;
-	(function (module) {
-		module['exports'] = function(colors) {
-		  // RoY G BiV
-		  var rainbowColors = ['red', 'yellow', 'green', 'blue', 'magenta'];
-		  return function(letter, i, exploded) {
-		    if (letter === ' ') {
-		      return letter;
-		    } else {
-		      return colors[rainbowColors[i++ % rainbowColors.length]](letter);
-		    }
-		  };
-		}; 
-	} (rainbow));
-	return rainbow.exports;
-}
-
-var random = {exports: {}};
-
-var hasRequiredRandom;
-
-function requireRandom () {
-	if (hasRequiredRandom) return random.exports;
-	hasRequiredRandom = 1;
-	(function (module) {
-		module['exports'] = function(colors) {
-		  var available = ['underline', 'inverse', 'grey', 'yellow', 'red', 'green',
-		    'blue', 'white', 'cyan', 'magenta', 'brightYellow', 'brightRed',
-		    'brightGreen', 'brightBlue', 'brightWhite', 'brightCyan', 'brightMagenta'];
-		  return function(letter, i, exploded) {
-		    return letter === ' ' ? letter :
-		      colors[
-		          available[Math.round(Math.random() * (available.length - 2))]
-		      ](letter);
-		  };
-		}; 
-	} (random));
-	return random.exports;
-}
-
-/*
-
-The MIT License (MIT)
-
-Original Library
-  - Copyright (c) Marak Squires
-
-Additional functionality
- - Copyright (c) Sindre Sorhus <sindresorhus@gmail.com> (sindresorhus.com)
-
-Permission is hereby granted, free of charge, to any person obtaining a copy
-of this software and associated documentation files (the "Software"), to deal
-in the Software without restriction, including without limitation the rights
-to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
-copies of the Software, and to permit persons to whom the Software is
-furnished to do so, subject to the following conditions:
-
-The above copyright notice and this permission notice shall be included in
-all copies or substantial portions of the Software.
-
-THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
-OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN
-THE SOFTWARE.
-
-*/
-
-var hasRequiredColors;
-
-function requireColors () {
-	if (hasRequiredColors) return colors.exports;
-	hasRequiredColors = 1;
-	(function (module) {
-		var colors = {};
-		module['exports'] = colors;
-
-		colors.themes = {};
-
-		var util = require$$1;
-		var ansiStyles = colors.styles = requireStyles();
-		var defineProps = Object.defineProperties;
-		var newLineRegex = new RegExp(/[\r\n]+/g);
-
-		colors.supportsColor = requireSupportsColors().supportsColor;
-
-		if (typeof colors.enabled === 'undefined') {
-		  colors.enabled = colors.supportsColor() !== false;
-		}
-
-		colors.enable = function() {
-		  colors.enabled = true;
-		};
-
-		colors.disable = function() {
-		  colors.enabled = false;
-		};
-
-		colors.stripColors = colors.strip = function(str) {
-		  return ('' + str).replace(/\x1B\[\d+m/g, '');
-		};
-
-		// eslint-disable-next-line no-unused-vars
-		colors.stylize = function stylize(str, style) {
-		  if (!colors.enabled) {
-		    return str+'';
-		  }
-
-		  var styleMap = ansiStyles[style];
-
-		  // Stylize should work for non-ANSI styles, too
-		  if (!styleMap && style in colors) {
-		    // Style maps like trap operate as functions on strings;
-		    // they don't have properties like open or close.
-		    return colors[style](str);
-		  }
-
-		  return styleMap.open + str + styleMap.close;
-		};
-
-		var matchOperatorsRe = /[|\\{}()[\]^$+*?.]/g;
-		var escapeStringRegexp = function(str) {
-		  if (typeof str !== 'string') {
-		    throw new TypeError('Expected a string');
-		  }
-		  return str.replace(matchOperatorsRe, '\\$&');
-		};
-
-		function build(_styles) {
-		  var builder = function builder() {
-		    return applyStyle.apply(builder, arguments);
-		  };
-		  builder._styles = _styles;
-		  // __proto__ is used because we must return a function, but there is
-		  // no way to create a function with a different prototype.
-		  builder.__proto__ = proto;
-		  return builder;
-		}
-
-		var styles = (function() {
-		  var ret = {};
-		  ansiStyles.grey = ansiStyles.gray;
-		  Object.keys(ansiStyles).forEach(function(key) {
-		    ansiStyles[key].closeRe =
-		      new RegExp(escapeStringRegexp(ansiStyles[key].close), 'g');
-		    ret[key] = {
-		      get: function() {
-		        return build(this._styles.concat(key));
-		      },
-		    };
-		  });
-		  return ret;
-		})();
-
-		var proto = defineProps(function colors() {}, styles);
-
-		function applyStyle() {
-		  var args = Array.prototype.slice.call(arguments);
-
-		  var str = args.map(function(arg) {
-		    // Use weak equality check so we can colorize null/undefined in safe mode
-		    if (arg != null && arg.constructor === String) {
-		      return arg;
-		    } else {
-		      return util.inspect(arg);
-		    }
-		  }).join(' ');
-
-		  if (!colors.enabled || !str) {
-		    return str;
-		  }
-
-		  var newLinesPresent = str.indexOf('\n') != -1;
-
-		  var nestedStyles = this._styles;
-
-		  var i = nestedStyles.length;
-		  while (i--) {
-		    var code = ansiStyles[nestedStyles[i]];
-		    str = code.open + str.replace(code.closeRe, code.open) + code.close;
-		    if (newLinesPresent) {
-		      str = str.replace(newLineRegex, function(match) {
-		        return code.close + match + code.open;
-		      });
-		    }
-		  }
-
-		  return str;
-		}
-
-		colors.setTheme = function(theme) {
-		  if (typeof theme === 'string') {
-		    console.log('colors.setTheme now only accepts an object, not a string.  ' +
-		      'If you are trying to set a theme from a file, it is now your (the ' +
-		      'caller\'s) responsibility to require the file.  The old syntax ' +
-		      'looked like colors.setTheme(__dirname + ' +
-		      '\'/../themes/generic-logging.js\'); The new syntax looks like '+
-		      'colors.setTheme(require(__dirname + ' +
-		      '\'/../themes/generic-logging.js\'));');
-		    return;
-		  }
-		  for (var style in theme) {
-		    (function(style) {
-		      colors[style] = function(str) {
-		        if (typeof theme[style] === 'object') {
-		          var out = str;
-		          for (var i in theme[style]) {
-		            out = colors[theme[style][i]](out);
-		          }
-		          return out;
-		        }
-		        return colors[theme[style]](str);
-		      };
-		    })(style);
-		  }
-		};
-
-		function init() {
-		  var ret = {};
-		  Object.keys(styles).forEach(function(name) {
-		    ret[name] = {
-		      get: function() {
-		        return build([name]);
-		      },
-		    };
-		  });
-		  return ret;
-		}
-
-		var sequencer = function sequencer(map, str) {
-		  var exploded = str.split('');
-		  exploded = exploded.map(map);
-		  return exploded.join('');
-		};
-
-		// custom formatter methods
-		colors.trap = requireTrap();
-		colors.zalgo = requireZalgo();
-
-		// maps
-		colors.maps = {};
-		colors.maps.america = requireAmerica()(colors);
-		colors.maps.zebra = requireZebra()(colors);
-		colors.maps.rainbow = requireRainbow()(colors);
-		colors.maps.random = requireRandom()(colors);
-
-		for (var map in colors.maps) {
-		  (function(map) {
-		    colors[map] = function(str) {
-		      return sequencer(colors.maps[map], str);
-		    };
-		  })(map);
-		}
-
-		defineProps(colors, init()); 
-	} (colors));
-	return colors.exports;
-}
-
-var hasRequiredSafe;
-
-function requireSafe () {
-	if (hasRequiredSafe) return safe.exports;
-	hasRequiredSafe = 1;
-	(function (module) {
-		//
-		// Remark: Requiring this file will use the "safe" colors API,
-		// which will not touch String.prototype.
-		//
-		//   var colors = require('colors/safe');
-		//   colors.red("foo")
-		//
-		//
-		var colors = requireColors();
-		module['exports'] = colors; 
-	} (safe));
-	return safe.exports;
-}
-
-var hasRequiredCell;
-
-function requireCell () {
-	if (hasRequiredCell) return cell.exports;
-	hasRequiredCell = 1;
-	const { info, debug } = requireDebug$1();
-	const utils = requireUtils();
-
-	class Cell {
-	  /**
-	   * A representation of a cell within the table.
-	   * Implementations must have `init` and `draw` methods,
-	   * as well as `colSpan`, `rowSpan`, `desiredHeight` and `desiredWidth` properties.
-	   * @param options
-	   * @constructor
-	   */
-	  constructor(options) {
-	    this.setOptions(options);
-
-	    /**
-	     * Each cell will have it's `x` and `y` values set by the `layout-manager` prior to
-	     * `init` being called;
-	     * @type {Number}
-	     */
-	    this.x = null;
-	    this.y = null;
-	  }
-
-	  setOptions(options) {
-	    if (['boolean', 'number', 'bigint', 'string'].indexOf(typeof options) !== -1) {
-	      options = { content: '' + options };
-	    }
-	    options = options || {};
-	    this.options = options;
-	    let content = options.content;
-	    if (['boolean', 'number', 'bigint', 'string'].indexOf(typeof content) !== -1) {
-	      this.content = String(content);
-	    } else if (!content) {
-	      this.content = this.options.href || '';
-	    } else {
-	      throw new Error('Content needs to be a primitive, got: ' + typeof content);
-	    }
-	    this.colSpan = options.colSpan || 1;
-	    this.rowSpan = options.rowSpan || 1;
-	    if (this.options.href) {
-	      Object.defineProperty(this, 'href', {
-	        get() {
-	          return this.options.href;
-	        },
-	      });
-	    }
-	  }
-
-	  mergeTableOptions(tableOptions, cells) {
-	    this.cells = cells;
-
-	    let optionsChars = this.options.chars || {};
-	    let tableChars = tableOptions.chars;
-	    let chars = (this.chars = {});
-	    CHAR_NAMES.forEach(function (name) {
-	      setOption(optionsChars, tableChars, name, chars);
-	    });
-
-	    this.truncate = this.options.truncate || tableOptions.truncate;
-
-	    let style = (this.options.style = this.options.style || {});
-	    let tableStyle = tableOptions.style;
-	    setOption(style, tableStyle, 'padding-left', this);
-	    setOption(style, tableStyle, 'padding-right', this);
-	    this.head = style.head || tableStyle.head;
-	    this.border = style.border || tableStyle.border;
-
-	    this.fixedWidth = tableOptions.colWidths[this.x];
-	    this.lines = this.computeLines(tableOptions);
-
-	    this.desiredWidth = utils.strlen(this.content) + this.paddingLeft + this.paddingRight;
-	    this.desiredHeight = this.lines.length;
-	  }
-
-	  computeLines(tableOptions) {
-	    const tableWordWrap = tableOptions.wordWrap || tableOptions.textWrap;
-	    const { wordWrap = tableWordWrap } = this.options;
-	    if (this.fixedWidth && wordWrap) {
-	      this.fixedWidth -= this.paddingLeft + this.paddingRight;
-	      if (this.colSpan) {
-	        let i = 1;
-	        while (i < this.colSpan) {
-	          this.fixedWidth += tableOptions.colWidths[this.x + i];
-	          i++;
-	        }
-	      }
-	      const { wrapOnWordBoundary: tableWrapOnWordBoundary = true } = tableOptions;
-	      const { wrapOnWordBoundary = tableWrapOnWordBoundary } = this.options;
-	      return this.wrapLines(utils.wordWrap(this.fixedWidth, this.content, wrapOnWordBoundary));
-	    }
-	    return this.wrapLines(this.content.split('\n'));
-	  }
-
-	  wrapLines(computedLines) {
-	    const lines = utils.colorizeLines(computedLines);
-	    if (this.href) {
-	      return lines.map((line) => utils.hyperlink(this.href, line));
-	    }
-	    return lines;
-	  }
-
-	  /**
-	   * Initializes the Cells data structure.
-	   *
-	   * @param tableOptions - A fully populated set of tableOptions.
-	   * In addition to the standard default values, tableOptions must have fully populated the
-	   * `colWidths` and `rowWidths` arrays. Those arrays must have lengths equal to the number
-	   * of columns or rows (respectively) in this table, and each array item must be a Number.
-	   *
-	   */
-	  init(tableOptions) {
-	    let x = this.x;
-	    let y = this.y;
-	    this.widths = tableOptions.colWidths.slice(x, x + this.colSpan);
-	    this.heights = tableOptions.rowHeights.slice(y, y + this.rowSpan);
-	    this.width = this.widths.reduce(sumPlusOne, -1);
-	    this.height = this.heights.reduce(sumPlusOne, -1);
-
-	    this.hAlign = this.options.hAlign || tableOptions.colAligns[x];
-	    this.vAlign = this.options.vAlign || tableOptions.rowAligns[y];
-
-	    this.drawRight = x + this.colSpan == tableOptions.colWidths.length;
-	  }
-
-	  /**
-	   * Draws the given line of the cell.
-	   * This default implementation defers to methods `drawTop`, `drawBottom`, `drawLine` and `drawEmpty`.
-	   * @param lineNum - can be `top`, `bottom` or a numerical line number.
-	   * @param spanningCell - will be a number if being called from a RowSpanCell, and will represent how
-	   * many rows below it's being called from. Otherwise it's undefined.
-	   * @returns {String} The representation of this line.
-	   */
-	  draw(lineNum, spanningCell) {
-	    if (lineNum == 'top') return this.drawTop(this.drawRight);
-	    if (lineNum == 'bottom') return this.drawBottom(this.drawRight);
-	    let content = utils.truncate(this.content, 10, this.truncate);
-	    if (!lineNum) {
-	      info(`${this.y}-${this.x}: ${this.rowSpan - lineNum}x${this.colSpan} Cell ${content}`);
-	    }
-	    let padLen = Math.max(this.height - this.lines.length, 0);
-	    let padTop;
-	    switch (this.vAlign) {
-	      case 'center':
-	        padTop = Math.ceil(padLen / 2);
-	        break;
-	      case 'bottom':
-	        padTop = padLen;
-	        break;
-	      default:
-	        padTop = 0;
-	    }
-	    if (lineNum < padTop || lineNum >= padTop + this.lines.length) {
-	      return this.drawEmpty(this.drawRight, spanningCell);
-	    }
-	    let forceTruncation = this.lines.length > this.height && lineNum + 1 >= this.height;
-	    return this.drawLine(lineNum - padTop, this.drawRight, forceTruncation, spanningCell);
-	  }
-
-	  /**
-	   * Renders the top line of the cell.
-	   * @param drawRight - true if this method should render the right edge of the cell.
-	   * @returns {String}
-	   */
-	  drawTop(drawRight) {
-	    let content = [];
-	    if (this.cells) {
-	      //TODO: cells should always exist - some tests don't fill it in though
-	      this.widths.forEach(function (width, index) {
-	        content.push(this._topLeftChar(index));
-	        content.push(utils.repeat(this.chars[this.y == 0 ? 'top' : 'mid'], width));
-	      }, this);
-	    } else {
-	      content.push(this._topLeftChar(0));
-	      content.push(utils.repeat(this.chars[this.y == 0 ? 'top' : 'mid'], this.width));
-	    }
-	    if (drawRight) {
-	      content.push(this.chars[this.y == 0 ? 'topRight' : 'rightMid']);
-	    }
-	    return this.wrapWithStyleColors('border', content.join(''));
-	  }
-
-	  _topLeftChar(offset) {
-	    let x = this.x + offset;
-	    let leftChar;
-	    if (this.y == 0) {
-	      leftChar = x == 0 ? 'topLeft' : offset == 0 ? 'topMid' : 'top';
-	    } else {
-	      if (x == 0) {
-	        leftChar = 'leftMid';
-	      } else {
-	        leftChar = offset == 0 ? 'midMid' : 'bottomMid';
-	        if (this.cells) {
-	          //TODO: cells should always exist - some tests don't fill it in though
-	          let spanAbove = this.cells[this.y - 1][x] instanceof Cell.ColSpanCell;
-	          if (spanAbove) {
-	            leftChar = offset == 0 ? 'topMid' : 'mid';
-	          }
-	          if (offset == 0) {
-	            let i = 1;
-	            while (this.cells[this.y][x - i] instanceof Cell.ColSpanCell) {
-	              i++;
-	            }
-	            if (this.cells[this.y][x - i] instanceof Cell.RowSpanCell) {
-	              leftChar = 'leftMid';
-	            }
-	          }
-	        }
-	      }
-	    }
-	    return this.chars[leftChar];
-	  }
-
-	  wrapWithStyleColors(styleProperty, content) {
-	    if (this[styleProperty] && this[styleProperty].length) {
-	      try {
-	        let colors = requireSafe();
-	        for (let i = this[styleProperty].length - 1; i >= 0; i--) {
-	          colors = colors[this[styleProperty][i]];
-	        }
-	        return colors(content);
-	      } catch (e) {
-	        return content;
-	      }
-	    } else {
-	      return content;
-	    }
-	  }
-
-	  /**
-	   * Renders a line of text.
-	   * @param lineNum - Which line of text to render. This is not necessarily the line within the cell.
-	   * There may be top-padding above the first line of text.
-	   * @param drawRight - true if this method should render the right edge of the cell.
-	   * @param forceTruncationSymbol - `true` if the rendered text should end with the truncation symbol even
-	   * if the text fits. This is used when the cell is vertically truncated. If `false` the text should
-	   * only include the truncation symbol if the text will not fit horizontally within the cell width.
-	   * @param spanningCell - a number of if being called from a RowSpanCell. (how many rows below). otherwise undefined.
-	   * @returns {String}
-	   */
-	  drawLine(lineNum, drawRight, forceTruncationSymbol, spanningCell) {
-	    let left = this.chars[this.x == 0 ? 'left' : 'middle'];
-	    if (this.x && spanningCell && this.cells) {
-	      let cellLeft = this.cells[this.y + spanningCell][this.x - 1];
-	      while (cellLeft instanceof ColSpanCell) {
-	        cellLeft = this.cells[cellLeft.y][cellLeft.x - 1];
-	      }
-	      if (!(cellLeft instanceof RowSpanCell)) {
-	        left = this.chars['rightMid'];
-	      }
-	    }
-	    let leftPadding = utils.repeat(' ', this.paddingLeft);
-	    let right = drawRight ? this.chars['right'] : '';
-	    let rightPadding = utils.repeat(' ', this.paddingRight);
-	    let line = this.lines[lineNum];
-	    let len = this.width - (this.paddingLeft + this.paddingRight);
-	    if (forceTruncationSymbol) line += this.truncate || '…';
-	    let content = utils.truncate(line, len, this.truncate);
-	    content = utils.pad(content, len, ' ', this.hAlign);
-	    content = leftPadding + content + rightPadding;
-	    return this.stylizeLine(left, content, right);
-	  }
-
-	  stylizeLine(left, content, right) {
-	    left = this.wrapWithStyleColors('border', left);
-	    right = this.wrapWithStyleColors('border', right);
-	    if (this.y === 0) {
-	      content = this.wrapWithStyleColors('head', content);
-	    }
-	    return left + content + right;
-	  }
-
-	  /**
-	   * Renders the bottom line of the cell.
-	   * @param drawRight - true if this method should render the right edge of the cell.
-	   * @returns {String}
-	   */
-	  drawBottom(drawRight) {
-	    let left = this.chars[this.x == 0 ? 'bottomLeft' : 'bottomMid'];
-	    let content = utils.repeat(this.chars.bottom, this.width);
-	    let right = drawRight ? this.chars['bottomRight'] : '';
-	    return this.wrapWithStyleColors('border', left + content + right);
-	  }
-
-	  /**
-	   * Renders a blank line of text within the cell. Used for top and/or bottom padding.
-	   * @param drawRight - true if this method should render the right edge of the cell.
-	   * @param spanningCell - a number of if being called from a RowSpanCell. (how many rows below). otherwise undefined.
-	   * @returns {String}
-	   */
-	  drawEmpty(drawRight, spanningCell) {
-	    let left = this.chars[this.x == 0 ? 'left' : 'middle'];
-	    if (this.x && spanningCell && this.cells) {
-	      let cellLeft = this.cells[this.y + spanningCell][this.x - 1];
-	      while (cellLeft instanceof ColSpanCell) {
-	        cellLeft = this.cells[cellLeft.y][cellLeft.x - 1];
-	      }
-	      if (!(cellLeft instanceof RowSpanCell)) {
-	        left = this.chars['rightMid'];
-	      }
-	    }
-	    let right = drawRight ? this.chars['right'] : '';
-	    let content = utils.repeat(' ', this.width);
-	    return this.stylizeLine(left, content, right);
-	  }
-	}
-
-	class ColSpanCell {
-	  /**
-	   * A Cell that doesn't do anything. It just draws empty lines.
-	   * Used as a placeholder in column spanning.
-	   * @constructor
-	   */
-	  constructor() {}
-
-	  draw(lineNum) {
-	    if (typeof lineNum === 'number') {
-	      debug(`${this.y}-${this.x}: 1x1 ColSpanCell`);
-	    }
-	    return '';
-	  }
-
-	  init() {}
-
-	  mergeTableOptions() {}
-	}
-
-	class RowSpanCell {
-	  /**
-	   * A placeholder Cell for a Cell that spans multiple rows.
-	   * It delegates rendering to the original cell, but adds the appropriate offset.
-	   * @param originalCell
-	   * @constructor
-	   */
-	  constructor(originalCell) {
-	    this.originalCell = originalCell;
-	  }
-
-	  init(tableOptions) {
-	    let y = this.y;
-	    let originalY = this.originalCell.y;
-	    this.cellOffset = y - originalY;
-	    this.offset = findDimension(tableOptions.rowHeights, originalY, this.cellOffset);
-	  }
-
-	  draw(lineNum) {
-	    if (lineNum == 'top') {
-	      return this.originalCell.draw(this.offset, this.cellOffset);
-	    }
-	    if (lineNum == 'bottom') {
-	      return this.originalCell.draw('bottom');
-	    }
-	    debug(`${this.y}-${this.x}: 1x${this.colSpan} RowSpanCell for ${this.originalCell.content}`);
-	    return this.originalCell.draw(this.offset + 1 + lineNum);
-	  }
-
-	  mergeTableOptions() {}
-	}
-
-	function firstDefined(...args) {
-	  return args.filter((v) => v !== undefined && v !== null).shift();
-	}
-
-	// HELPER FUNCTIONS
-	function setOption(objA, objB, nameB, targetObj) {
-	  let nameA = nameB.split('-');
-	  if (nameA.length > 1) {
-	    nameA[1] = nameA[1].charAt(0).toUpperCase() + nameA[1].substr(1);
-	    nameA = nameA.join('');
-	    targetObj[nameA] = firstDefined(objA[nameA], objA[nameB], objB[nameA], objB[nameB]);
-	  } else {
-	    targetObj[nameB] = firstDefined(objA[nameB], objB[nameB]);
-	  }
-	}
-
-	function findDimension(dimensionTable, startingIndex, span) {
-	  let ret = dimensionTable[startingIndex];
-	  for (let i = 1; i < span; i++) {
-	    ret += 1 + dimensionTable[startingIndex + i];
-	  }
-	  return ret;
-	}
-
-	function sumPlusOne(a, b) {
-	  return a + b + 1;
-	}
-
-	let CHAR_NAMES = [
-	  'top',
-	  'top-mid',
-	  'top-left',
-	  'top-right',
-	  'bottom',
-	  'bottom-mid',
-	  'bottom-left',
-	  'bottom-right',
-	  'left',
-	  'left-mid',
-	  'mid',
-	  'mid-mid',
-	  'right',
-	  'right-mid',
-	  'middle',
-	];
-
-	cell.exports = Cell;
-	cell.exports.ColSpanCell = ColSpanCell;
-	cell.exports.RowSpanCell = RowSpanCell;
-	return cell.exports;
-}
-
-var hasRequiredLayoutManager;
-
-function requireLayoutManager () {
-	if (hasRequiredLayoutManager) return layoutManager.exports;
-	hasRequiredLayoutManager = 1;
-	const { warn, debug } = requireDebug$1();
-	const Cell = requireCell();
-	const { ColSpanCell, RowSpanCell } = Cell;
-
-	(function () {
-	  function next(alloc, col) {
-	    if (alloc[col] > 0) {
-	      return next(alloc, col + 1);
-	    }
-	    return col;
-	  }
-
-	  function layoutTable(table) {
-	    let alloc = {};
-	    table.forEach(function (row, rowIndex) {
-	      let col = 0;
-	      row.forEach(function (cell) {
-	        cell.y = rowIndex;
-	        // Avoid erroneous call to next() on first row
-	        cell.x = rowIndex ? next(alloc, col) : col;
-	        const rowSpan = cell.rowSpan || 1;
-	        const colSpan = cell.colSpan || 1;
-	        if (rowSpan > 1) {
-	          for (let cs = 0; cs < colSpan; cs++) {
-	            alloc[cell.x + cs] = rowSpan;
-	          }
-	        }
-	        col = cell.x + colSpan;
-	      });
-	      Object.keys(alloc).forEach((idx) => {
-	        alloc[idx]--;
-	        if (alloc[idx] < 1) delete alloc[idx];
-	      });
-	    });
-	  }
-
-	  function maxWidth(table) {
-	    let mw = 0;
-	    table.forEach(function (row) {
-	      row.forEach(function (cell) {
-	        mw = Math.max(mw, cell.x + (cell.colSpan || 1));
-	      });
-	    });
-	    return mw;
-	  }
-
-	  function maxHeight(table) {
-	    return table.length;
-	  }
-
-	  function cellsConflict(cell1, cell2) {
-	    let yMin1 = cell1.y;
-	    let yMax1 = cell1.y - 1 + (cell1.rowSpan || 1);
-	    let yMin2 = cell2.y;
-	    let yMax2 = cell2.y - 1 + (cell2.rowSpan || 1);
-	    let yConflict = !(yMin1 > yMax2 || yMin2 > yMax1);
-
-	    let xMin1 = cell1.x;
-	    let xMax1 = cell1.x - 1 + (cell1.colSpan || 1);
-	    let xMin2 = cell2.x;
-	    let xMax2 = cell2.x - 1 + (cell2.colSpan || 1);
-	    let xConflict = !(xMin1 > xMax2 || xMin2 > xMax1);
-
-	    return yConflict && xConflict;
-	  }
-
-	  function conflictExists(rows, x, y) {
-	    let i_max = Math.min(rows.length - 1, y);
-	    let cell = { x: x, y: y };
-	    for (let i = 0; i <= i_max; i++) {
-	      let row = rows[i];
-	      for (let j = 0; j < row.length; j++) {
-	        if (cellsConflict(cell, row[j])) {
-	          return true;
-	        }
-	      }
-	    }
-	    return false;
-	  }
-
-	  function allBlank(rows, y, xMin, xMax) {
-	    for (let x = xMin; x < xMax; x++) {
-	      if (conflictExists(rows, x, y)) {
-	        return false;
-	      }
-	    }
-	    return true;
-	  }
-
-	  function addRowSpanCells(table) {
-	    table.forEach(function (row, rowIndex) {
-	      row.forEach(function (cell) {
-	        for (let i = 1; i < cell.rowSpan; i++) {
-	          let rowSpanCell = new RowSpanCell(cell);
-	          rowSpanCell.x = cell.x;
-	          rowSpanCell.y = cell.y + i;
-	          rowSpanCell.colSpan = cell.colSpan;
-	          insertCell(rowSpanCell, table[rowIndex + i]);
-	        }
-	      });
-	    });
-	  }
-
-	  function addColSpanCells(cellRows) {
-	    for (let rowIndex = cellRows.length - 1; rowIndex >= 0; rowIndex--) {
-	      let cellColumns = cellRows[rowIndex];
-	      for (let columnIndex = 0; columnIndex < cellColumns.length; columnIndex++) {
-	        let cell = cellColumns[columnIndex];
-	        for (let k = 1; k < cell.colSpan; k++) {
-	          let colSpanCell = new ColSpanCell();
-	          colSpanCell.x = cell.x + k;
-	          colSpanCell.y = cell.y;
-	          cellColumns.splice(columnIndex + 1, 0, colSpanCell);
-	        }
-	      }
-	    }
-	  }
-
-	  function insertCell(cell, row) {
-	    let x = 0;
-	    while (x < row.length && row[x].x < cell.x) {
-	      x++;
-	    }
-	    row.splice(x, 0, cell);
-	  }
-
-	  function fillInTable(table) {
-	    let h_max = maxHeight(table);
-	    let w_max = maxWidth(table);
-	    debug(`Max rows: ${h_max}; Max cols: ${w_max}`);
-	    for (let y = 0; y < h_max; y++) {
-	      for (let x = 0; x < w_max; x++) {
-	        if (!conflictExists(table, x, y)) {
-	          let opts = { x: x, y: y, colSpan: 1, rowSpan: 1 };
-	          x++;
-	          while (x < w_max && !conflictExists(table, x, y)) {
-	            opts.colSpan++;
-	            x++;
-	          }
-	          let y2 = y + 1;
-	          while (y2 < h_max && allBlank(table, y2, opts.x, opts.x + opts.colSpan)) {
-	            opts.rowSpan++;
-	            y2++;
-	          }
-	          let cell = new Cell(opts);
-	          cell.x = opts.x;
-	          cell.y = opts.y;
-	          warn(`Missing cell at ${cell.y}-${cell.x}.`);
-	          insertCell(cell, table[y]);
-	        }
-	      }
-	    }
-	  }
-
-	  function generateCells(rows) {
-	    return rows.map(function (row) {
-	      if (!Array.isArray(row)) {
-	        let key = Object.keys(row)[0];
-	        row = row[key];
-	        if (Array.isArray(row)) {
-	          row = row.slice();
-	          row.unshift(key);
-	        } else {
-	          row = [key, row];
-	        }
-	      }
-	      return row.map(function (cell) {
-	        return new Cell(cell);
-	      });
-	    });
-	  }
-
-	  function makeTableLayout(rows) {
-	    let cellRows = generateCells(rows);
-	    layoutTable(cellRows);
-	    fillInTable(cellRows);
-	    addRowSpanCells(cellRows);
-	    addColSpanCells(cellRows);
-	    return cellRows;
-	  }
-
-	  layoutManager.exports = {
-	    makeTableLayout: makeTableLayout,
-	    layoutTable: layoutTable,
-	    addRowSpanCells: addRowSpanCells,
-	    maxWidth: maxWidth,
-	    fillInTable: fillInTable,
-	    computeWidths: makeComputeWidths('colSpan', 'desiredWidth', 'x', 1),
-	    computeHeights: makeComputeWidths('rowSpan', 'desiredHeight', 'y', 1),
-	  };
-	})();
-
-	function makeComputeWidths(colSpan, desiredWidth, x, forcedMin) {
-	  return function (vals, table) {
-	    let result = [];
-	    let spanners = [];
-	    let auto = {};
-	    table.forEach(function (row) {
-	      row.forEach(function (cell) {
-	        if ((cell[colSpan] || 1) > 1) {
-	          spanners.push(cell);
-	        } else {
-	          result[cell[x]] = Math.max(result[cell[x]] || 0, cell[desiredWidth] || 0, forcedMin);
-	        }
-	      });
-	    });
-
-	    vals.forEach(function (val, index) {
-	      if (typeof val === 'number') {
-	        result[index] = val;
-	      }
-	    });
-
-	    //spanners.forEach(function(cell){
-	    for (let k = spanners.length - 1; k >= 0; k--) {
-	      let cell = spanners[k];
-	      let span = cell[colSpan];
-	      let col = cell[x];
-	      let existingWidth = result[col];
-	      let editableCols = typeof vals[col] === 'number' ? 0 : 1;
-	      if (typeof existingWidth === 'number') {
-	        for (let i = 1; i < span; i++) {
-	          existingWidth += 1 + result[col + i];
-	          if (typeof vals[col + i] !== 'number') {
-	            editableCols++;
-	          }
-	        }
-	      } else {
-	        existingWidth = desiredWidth === 'desiredWidth' ? cell.desiredWidth - 1 : 1;
-	        if (!auto[col] || auto[col] < existingWidth) {
-	          auto[col] = existingWidth;
-	        }
-	      }
-
-	      if (cell[desiredWidth] > existingWidth) {
-	        let i = 0;
-	        while (editableCols > 0 && cell[desiredWidth] > existingWidth) {
-	          if (typeof vals[col + i] !== 'number') {
-	            let dif = Math.round((cell[desiredWidth] - existingWidth) / editableCols);
-	            existingWidth += dif;
-	            result[col + i] += dif;
-	            editableCols--;
-	          }
-	          i++;
-	        }
-	      }
-	    }
-
-	    Object.assign(vals, result, auto);
-	    for (let j = 0; j < vals.length; j++) {
-	      vals[j] = Math.max(forcedMin, vals[j] || 0);
-	    }
-	  };
-	}
-	return layoutManager.exports;
-}
-
-var table;
-var hasRequiredTable;
-
-function requireTable () {
-	if (hasRequiredTable) return table;
-	hasRequiredTable = 1;
-	const debug = requireDebug$1();
-	const utils = requireUtils();
-	const tableLayout = requireLayoutManager();
-
-	class Table extends Array {
-	  constructor(opts) {
-	    super();
-
-	    const options = utils.mergeOptions(opts);
-	    Object.defineProperty(this, 'options', {
-	      value: options,
-	      enumerable: options.debug,
-	    });
-
-	    if (options.debug) {
-	      switch (typeof options.debug) {
-	        case 'boolean':
-	          debug.setDebugLevel(debug.WARN);
-	          break;
-	        case 'number':
-	          debug.setDebugLevel(options.debug);
-	          break;
-	        case 'string':
-	          debug.setDebugLevel(parseInt(options.debug, 10));
-	          break;
-	        default:
-	          debug.setDebugLevel(debug.WARN);
-	          debug.warn(`Debug option is expected to be boolean, number, or string. Received a ${typeof options.debug}`);
-	      }
-	      Object.defineProperty(this, 'messages', {
-	        get() {
-	          return debug.debugMessages();
-	        },
-	      });
-	    }
-	  }
-
-	  toString() {
-	    let array = this;
-	    let headersPresent = this.options.head && this.options.head.length;
-	    if (headersPresent) {
-	      array = [this.options.head];
-	      if (this.length) {
-	        array.push.apply(array, this);
-	      }
-	    } else {
-	      this.options.style.head = [];
-	    }
-
-	    let cells = tableLayout.makeTableLayout(array);
-
-	    cells.forEach(function (row) {
-	      row.forEach(function (cell) {
-	        cell.mergeTableOptions(this.options, cells);
-	      }, this);
-	    }, this);
-
-	    tableLayout.computeWidths(this.options.colWidths, cells);
-	    tableLayout.computeHeights(this.options.rowHeights, cells);
-
-	    cells.forEach(function (row) {
-	      row.forEach(function (cell) {
-	        cell.init(this.options);
-	      }, this);
-	    }, this);
-
-	    let result = [];
-
-	    for (let rowIndex = 0; rowIndex < cells.length; rowIndex++) {
-	      let row = cells[rowIndex];
-	      let heightOfRow = this.options.rowHeights[rowIndex];
-
-	      if (rowIndex === 0 || !this.options.style.compact || (rowIndex == 1 && headersPresent)) {
-	        doDraw(row, 'top', result);
-	      }
-
-	      for (let lineNum = 0; lineNum < heightOfRow; lineNum++) {
-	        doDraw(row, lineNum, result);
-	      }
-
-	      if (rowIndex + 1 == cells.length) {
-	        doDraw(row, 'bottom', result);
-	      }
-	    }
-
-	    return result.join('\n');
-	  }
-
-	  get width() {
-	    let str = this.toString().split('\n');
-	    return str[0].length;
-	  }
-	}
-
-	Table.reset = () => debug.reset();
-
-	function doDraw(row, lineNum, result) {
-	  let line = [];
-	  row.forEach(function (cell) {
-	    line.push(cell.draw(lineNum));
-	  });
-	  let str = line.join('');
-	  if (str.length) result.push(str);
-	}
-
-	table = Table;
-	return table;
-}
-
-var cliTable3;
-var hasRequiredCliTable3;
-
-function requireCliTable3 () {
-	if (hasRequiredCliTable3) return cliTable3;
-	hasRequiredCliTable3 = 1;
-	cliTable3 = requireTable();
-	return cliTable3;
-}
-
-var ansiStyles = {exports: {}};
-
-var colorName;
-var hasRequiredColorName;
-
-function requireColorName () {
-	if (hasRequiredColorName) return colorName;
-	hasRequiredColorName = 1;
-
-	colorName = {
-		"aliceblue": [240, 248, 255],
-		"antiquewhite": [250, 235, 215],
-		"aqua": [0, 255, 255],
-		"aquamarine": [127, 255, 212],
-		"azure": [240, 255, 255],
-		"beige": [245, 245, 220],
-		"bisque": [255, 228, 196],
-		"black": [0, 0, 0],
-		"blanchedalmond": [255, 235, 205],
-		"blue": [0, 0, 255],
-		"blueviolet": [138, 43, 226],
-		"brown": [165, 42, 42],
-		"burlywood": [222, 184, 135],
-		"cadetblue": [95, 158, 160],
-		"chartreuse": [127, 255, 0],
-		"chocolate": [210, 105, 30],
-		"coral": [255, 127, 80],
-		"cornflowerblue": [100, 149, 237],
-		"cornsilk": [255, 248, 220],
-		"crimson": [220, 20, 60],
-		"cyan": [0, 255, 255],
-		"darkblue": [0, 0, 139],
-		"darkcyan": [0, 139, 139],
-		"darkgoldenrod": [184, 134, 11],
-		"darkgray": [169, 169, 169],
-		"darkgreen": [0, 100, 0],
-		"darkgrey": [169, 169, 169],
-		"darkkhaki": [189, 183, 107],
-		"darkmagenta": [139, 0, 139],
-		"darkolivegreen": [85, 107, 47],
-		"darkorange": [255, 140, 0],
-		"darkorchid": [153, 50, 204],
-		"darkred": [139, 0, 0],
-		"darksalmon": [233, 150, 122],
-		"darkseagreen": [143, 188, 143],
-		"darkslateblue": [72, 61, 139],
-		"darkslategray": [47, 79, 79],
-		"darkslategrey": [47, 79, 79],
-		"darkturquoise": [0, 206, 209],
-		"darkviolet": [148, 0, 211],
-		"deeppink": [255, 20, 147],
-		"deepskyblue": [0, 191, 255],
-		"dimgray": [105, 105, 105],
-		"dimgrey": [105, 105, 105],
-		"dodgerblue": [30, 144, 255],
-		"firebrick": [178, 34, 34],
-		"floralwhite": [255, 250, 240],
-		"forestgreen": [34, 139, 34],
-		"fuchsia": [255, 0, 255],
-		"gainsboro": [220, 220, 220],
-		"ghostwhite": [248, 248, 255],
-		"gold": [255, 215, 0],
-		"goldenrod": [218, 165, 32],
-		"gray": [128, 128, 128],
-		"green": [0, 128, 0],
-		"greenyellow": [173, 255, 47],
-		"grey": [128, 128, 128],
-		"honeydew": [240, 255, 240],
-		"hotpink": [255, 105, 180],
-		"indianred": [205, 92, 92],
-		"indigo": [75, 0, 130],
-		"ivory": [255, 255, 240],
-		"khaki": [240, 230, 140],
-		"lavender": [230, 230, 250],
-		"lavenderblush": [255, 240, 245],
-		"lawngreen": [124, 252, 0],
-		"lemonchiffon": [255, 250, 205],
-		"lightblue": [173, 216, 230],
-		"lightcoral": [240, 128, 128],
-		"lightcyan": [224, 255, 255],
-		"lightgoldenrodyellow": [250, 250, 210],
-		"lightgray": [211, 211, 211],
-		"lightgreen": [144, 238, 144],
-		"lightgrey": [211, 211, 211],
-		"lightpink": [255, 182, 193],
-		"lightsalmon": [255, 160, 122],
-		"lightseagreen": [32, 178, 170],
-		"lightskyblue": [135, 206, 250],
-		"lightslategray": [119, 136, 153],
-		"lightslategrey": [119, 136, 153],
-		"lightsteelblue": [176, 196, 222],
-		"lightyellow": [255, 255, 224],
-		"lime": [0, 255, 0],
-		"limegreen": [50, 205, 50],
-		"linen": [250, 240, 230],
-		"magenta": [255, 0, 255],
-		"maroon": [128, 0, 0],
-		"mediumaquamarine": [102, 205, 170],
-		"mediumblue": [0, 0, 205],
-		"mediumorchid": [186, 85, 211],
-		"mediumpurple": [147, 112, 219],
-		"mediumseagreen": [60, 179, 113],
-		"mediumslateblue": [123, 104, 238],
-		"mediumspringgreen": [0, 250, 154],
-		"mediumturquoise": [72, 209, 204],
-		"mediumvioletred": [199, 21, 133],
-		"midnightblue": [25, 25, 112],
-		"mintcream": [245, 255, 250],
-		"mistyrose": [255, 228, 225],
-		"moccasin": [255, 228, 181],
-		"navajowhite": [255, 222, 173],
-		"navy": [0, 0, 128],
-		"oldlace": [253, 245, 230],
-		"olive": [128, 128, 0],
-		"olivedrab": [107, 142, 35],
-		"orange": [255, 165, 0],
-		"orangered": [255, 69, 0],
-		"orchid": [218, 112, 214],
-		"palegoldenrod": [238, 232, 170],
-		"palegreen": [152, 251, 152],
-		"paleturquoise": [175, 238, 238],
-		"palevioletred": [219, 112, 147],
-		"papayawhip": [255, 239, 213],
-		"peachpuff": [255, 218, 185],
-		"peru": [205, 133, 63],
-		"pink": [255, 192, 203],
-		"plum": [221, 160, 221],
-		"powderblue": [176, 224, 230],
-		"purple": [128, 0, 128],
-		"rebeccapurple": [102, 51, 153],
-		"red": [255, 0, 0],
-		"rosybrown": [188, 143, 143],
-		"royalblue": [65, 105, 225],
-		"saddlebrown": [139, 69, 19],
-		"salmon": [250, 128, 114],
-		"sandybrown": [244, 164, 96],
-		"seagreen": [46, 139, 87],
-		"seashell": [255, 245, 238],
-		"sienna": [160, 82, 45],
-		"silver": [192, 192, 192],
-		"skyblue": [135, 206, 235],
-		"slateblue": [106, 90, 205],
-		"slategray": [112, 128, 144],
-		"slategrey": [112, 128, 144],
-		"snow": [255, 250, 250],
-		"springgreen": [0, 255, 127],
-		"steelblue": [70, 130, 180],
-		"tan": [210, 180, 140],
-		"teal": [0, 128, 128],
-		"thistle": [216, 191, 216],
-		"tomato": [255, 99, 71],
-		"turquoise": [64, 224, 208],
-		"violet": [238, 130, 238],
-		"wheat": [245, 222, 179],
-		"white": [255, 255, 255],
-		"whitesmoke": [245, 245, 245],
-		"yellow": [255, 255, 0],
-		"yellowgreen": [154, 205, 50]
-	};
-	return colorName;
-}
-
-/* MIT license */
-
-var conversions;
-var hasRequiredConversions;
-
-function requireConversions () {
-	if (hasRequiredConversions) return conversions;
-	hasRequiredConversions = 1;
-	/* eslint-disable no-mixed-operators */
-	const cssKeywords = requireColorName();
-
-	// NOTE: conversions should only return primitive values (i.e. arrays, or
-	//       values that give correct `typeof` results).
-	//       do not use box values types (i.e. Number(), String(), etc.)
-
-	const reverseKeywords = {};
-	for (const key of Object.keys(cssKeywords)) {
-		reverseKeywords[cssKeywords[key]] = key;
-	}
-
-	const convert = {
-		rgb: {channels: 3, labels: 'rgb'},
-		hsl: {channels: 3, labels: 'hsl'},
-		hsv: {channels: 3, labels: 'hsv'},
-		hwb: {channels: 3, labels: 'hwb'},
-		cmyk: {channels: 4, labels: 'cmyk'},
-		xyz: {channels: 3, labels: 'xyz'},
-		lab: {channels: 3, labels: 'lab'},
-		lch: {channels: 3, labels: 'lch'},
-		hex: {channels: 1, labels: ['hex']},
-		keyword: {channels: 1, labels: ['keyword']},
-		ansi16: {channels: 1, labels: ['ansi16']},
-		ansi256: {channels: 1, labels: ['ansi256']},
-		hcg: {channels: 3, labels: ['h', 'c', 'g']},
-		apple: {channels: 3, labels: ['r16', 'g16', 'b16']},
-		gray: {channels: 1, labels: ['gray']}
-	};
-
-	conversions = convert;
-
-	// Hide .channels and .labels properties
-	for (const model of Object.keys(convert)) {
-		if (!('channels' in convert[model])) {
-			throw new Error('missing channels property: ' + model);
-		}
-
-		if (!('labels' in convert[model])) {
-			throw new Error('missing channel labels property: ' + model);
-		}
-
-		if (convert[model].labels.length !== convert[model].channels) {
-			throw new Error('channel and label counts mismatch: ' + model);
-		}
-
-		const {channels, labels} = convert[model];
-		delete convert[model].channels;
-		delete convert[model].labels;
-		Object.defineProperty(convert[model], 'channels', {value: channels});
-		Object.defineProperty(convert[model], 'labels', {value: labels});
-	}
-
-	convert.rgb.hsl = function (rgb) {
-		const r = rgb[0] / 255;
-		const g = rgb[1] / 255;
-		const b = rgb[2] / 255;
-		const min = Math.min(r, g, b);
-		const max = Math.max(r, g, b);
-		const delta = max - min;
-		let h;
-		let s;
-
-		if (max === min) {
-			h = 0;
-		} else if (r === max) {
-			h = (g - b) / delta;
-		} else if (g === max) {
-			h = 2 + (b - r) / delta;
-		} else if (b === max) {
-			h = 4 + (r - g) / delta;
-		}
-
-		h = Math.min(h * 60, 360);
-
-		if (h < 0) {
-			h += 360;
-		}
-
-		const l = (min + max) / 2;
-
-		if (max === min) {
-			s = 0;
-		} else if (l <= 0.5) {
-			s = delta / (max + min);
-		} else {
-			s = delta / (2 - max - min);
-		}
-
-		return [h, s * 100, l * 100];
-	};
-
-	convert.rgb.hsv = function (rgb) {
-		let rdif;
-		let gdif;
-		let bdif;
-		let h;
-		let s;
-
-		const r = rgb[0] / 255;
-		const g = rgb[1] / 255;
-		const b = rgb[2] / 255;
-		const v = Math.max(r, g, b);
-		const diff = v - Math.min(r, g, b);
-		const diffc = function (c) {
-			return (v - c) / 6 / diff + 1 / 2;
-		};
-
-		if (diff === 0) {
-			h = 0;
-			s = 0;
-		} else {
-			s = diff / v;
-			rdif = diffc(r);
-			gdif = diffc(g);
-			bdif = diffc(b);
-
-			if (r === v) {
-				h = bdif - gdif;
-			} else if (g === v) {
-				h = (1 / 3) + rdif - bdif;
-			} else if (b === v) {
-				h = (2 / 3) + gdif - rdif;
-			}
-
-			if (h < 0) {
-				h += 1;
-			} else if (h > 1) {
-				h -= 1;
-			}
-		}
-
-		return [
-			h * 360,
-			s * 100,
-			v * 100
-		];
-	};
-
-	convert.rgb.hwb = function (rgb) {
-		const r = rgb[0];
-		const g = rgb[1];
-		let b = rgb[2];
-		const h = convert.rgb.hsl(rgb)[0];
-		const w = 1 / 255 * Math.min(r, Math.min(g, b));
-
-		b = 1 - 1 / 255 * Math.max(r, Math.max(g, b));
-
-		return [h, w * 100, b * 100];
-	};
-
-	convert.rgb.cmyk = function (rgb) {
-		const r = rgb[0] / 255;
-		const g = rgb[1] / 255;
-		const b = rgb[2] / 255;
-
-		const k = Math.min(1 - r, 1 - g, 1 - b);
-		const c = (1 - r - k) / (1 - k) || 0;
-		const m = (1 - g - k) / (1 - k) || 0;
-		const y = (1 - b - k) / (1 - k) || 0;
-
-		return [c * 100, m * 100, y * 100, k * 100];
-	};
-
-	function comparativeDistance(x, y) {
-		/*
-			See https://en.m.wikipedia.org/wiki/Euclidean_distance#Squared_Euclidean_distance
-		*/
-		return (
-			((x[0] - y[0]) ** 2) +
-			((x[1] - y[1]) ** 2) +
-			((x[2] - y[2]) ** 2)
-		);
-	}
-
-	convert.rgb.keyword = function (rgb) {
-		const reversed = reverseKeywords[rgb];
-		if (reversed) {
-			return reversed;
-		}
-
-		let currentClosestDistance = Infinity;
-		let currentClosestKeyword;
-
-		for (const keyword of Object.keys(cssKeywords)) {
-			const value = cssKeywords[keyword];
-
-			// Compute comparative distance
-			const distance = comparativeDistance(rgb, value);
-
-			// Check if its less, if so set as closest
-			if (distance < currentClosestDistance) {
-				currentClosestDistance = distance;
-				currentClosestKeyword = keyword;
-			}
-		}
-
-		return currentClosestKeyword;
-	};
-
-	convert.keyword.rgb = function (keyword) {
-		return cssKeywords[keyword];
-	};
-
-	convert.rgb.xyz = function (rgb) {
-		let r = rgb[0] / 255;
-		let g = rgb[1] / 255;
-		let b = rgb[2] / 255;
-
-		// Assume sRGB
-		r = r > 0.04045 ? (((r + 0.055) / 1.055) ** 2.4) : (r / 12.92);
-		g = g > 0.04045 ? (((g + 0.055) / 1.055) ** 2.4) : (g / 12.92);
-		b = b > 0.04045 ? (((b + 0.055) / 1.055) ** 2.4) : (b / 12.92);
-
-		const x = (r * 0.4124) + (g * 0.3576) + (b * 0.1805);
-		const y = (r * 0.2126) + (g * 0.7152) + (b * 0.0722);
-		const z = (r * 0.0193) + (g * 0.1192) + (b * 0.9505);
-
-		return [x * 100, y * 100, z * 100];
-	};
-
-	convert.rgb.lab = function (rgb) {
-		const xyz = convert.rgb.xyz(rgb);
-		let x = xyz[0];
-		let y = xyz[1];
-		let z = xyz[2];
-
-		x /= 95.047;
-		y /= 100;
-		z /= 108.883;
-
-		x = x > 0.008856 ? (x ** (1 / 3)) : (7.787 * x) + (16 / 116);
-		y = y > 0.008856 ? (y ** (1 / 3)) : (7.787 * y) + (16 / 116);
-		z = z > 0.008856 ? (z ** (1 / 3)) : (7.787 * z) + (16 / 116);
-
-		const l = (116 * y) - 16;
-		const a = 500 * (x - y);
-		const b = 200 * (y - z);
-
-		return [l, a, b];
-	};
-
-	convert.hsl.rgb = function (hsl) {
-		const h = hsl[0] / 360;
-		const s = hsl[1] / 100;
-		const l = hsl[2] / 100;
-		let t2;
-		let t3;
-		let val;
-
-		if (s === 0) {
-			val = l * 255;
-			return [val, val, val];
-		}
-
-		if (l < 0.5) {
-			t2 = l * (1 + s);
-		} else {
-			t2 = l + s - l * s;
-		}
-
-		const t1 = 2 * l - t2;
-
-		const rgb = [0, 0, 0];
-		for (let i = 0; i < 3; i++) {
-			t3 = h + 1 / 3 * -(i - 1);
-			if (t3 < 0) {
-				t3++;
-			}
-
-			if (t3 > 1) {
-				t3--;
-			}
-
-			if (6 * t3 < 1) {
-				val = t1 + (t2 - t1) * 6 * t3;
-			} else if (2 * t3 < 1) {
-				val = t2;
-			} else if (3 * t3 < 2) {
-				val = t1 + (t2 - t1) * (2 / 3 - t3) * 6;
-			} else {
-				val = t1;
-			}
-
-			rgb[i] = val * 255;
-		}
-
-		return rgb;
-	};
-
-	convert.hsl.hsv = function (hsl) {
-		const h = hsl[0];
-		let s = hsl[1] / 100;
-		let l = hsl[2] / 100;
-		let smin = s;
-		const lmin = Math.max(l, 0.01);
-
-		l *= 2;
-		s *= (l <= 1) ? l : 2 - l;
-		smin *= lmin <= 1 ? lmin : 2 - lmin;
-		const v = (l + s) / 2;
-		const sv = l === 0 ? (2 * smin) / (lmin + smin) : (2 * s) / (l + s);
-
-		return [h, sv * 100, v * 100];
-	};
-
-	convert.hsv.rgb = function (hsv) {
-		const h = hsv[0] / 60;
-		const s = hsv[1] / 100;
-		let v = hsv[2] / 100;
-		const hi = Math.floor(h) % 6;
-
-		const f = h - Math.floor(h);
-		const p = 255 * v * (1 - s);
-		const q = 255 * v * (1 - (s * f));
-		const t = 255 * v * (1 - (s * (1 - f)));
-		v *= 255;
-
-		switch (hi) {
-			case 0:
-				return [v, t, p];
-			case 1:
-				return [q, v, p];
-			case 2:
-				return [p, v, t];
-			case 3:
-				return [p, q, v];
-			case 4:
-				return [t, p, v];
-			case 5:
-				return [v, p, q];
-		}
-	};
-
-	convert.hsv.hsl = function (hsv) {
-		const h = hsv[0];
-		const s = hsv[1] / 100;
-		const v = hsv[2] / 100;
-		const vmin = Math.max(v, 0.01);
-		let sl;
-		let l;
-
-		l = (2 - s) * v;
-		const lmin = (2 - s) * vmin;
-		sl = s * vmin;
-		sl /= (lmin <= 1) ? lmin : 2 - lmin;
-		sl = sl || 0;
-		l /= 2;
-
-		return [h, sl * 100, l * 100];
-	};
-
-	// http://dev.w3.org/csswg/css-color/#hwb-to-rgb
-	convert.hwb.rgb = function (hwb) {
-		const h = hwb[0] / 360;
-		let wh = hwb[1] / 100;
-		let bl = hwb[2] / 100;
-		const ratio = wh + bl;
-		let f;
-
-		// Wh + bl cant be > 1
-		if (ratio > 1) {
-			wh /= ratio;
-			bl /= ratio;
-		}
-
-		const i = Math.floor(6 * h);
-		const v = 1 - bl;
-		f = 6 * h - i;
-
-		if ((i & 0x01) !== 0) {
-			f = 1 - f;
-		}
-
-		const n = wh + f * (v - wh); // Linear interpolation
-
-		let r;
-		let g;
-		let b;
-		/* eslint-disable max-statements-per-line,no-multi-spaces */
-		switch (i) {
-			default:
-			case 6:
-			case 0: r = v;  g = n;  b = wh; break;
-			case 1: r = n;  g = v;  b = wh; break;
-			case 2: r = wh; g = v;  b = n; break;
-			case 3: r = wh; g = n;  b = v; break;
-			case 4: r = n;  g = wh; b = v; break;
-			case 5: r = v;  g = wh; b = n; break;
-		}
-		/* eslint-enable max-statements-per-line,no-multi-spaces */
-
-		return [r * 255, g * 255, b * 255];
-	};
-
-	convert.cmyk.rgb = function (cmyk) {
-		const c = cmyk[0] / 100;
-		const m = cmyk[1] / 100;
-		const y = cmyk[2] / 100;
-		const k = cmyk[3] / 100;
-
-		const r = 1 - Math.min(1, c * (1 - k) + k);
-		const g = 1 - Math.min(1, m * (1 - k) + k);
-		const b = 1 - Math.min(1, y * (1 - k) + k);
-
-		return [r * 255, g * 255, b * 255];
-	};
-
-	convert.xyz.rgb = function (xyz) {
-		const x = xyz[0] / 100;
-		const y = xyz[1] / 100;
-		const z = xyz[2] / 100;
-		let r;
-		let g;
-		let b;
-
-		r = (x * 3.2406) + (y * -1.5372) + (z * -0.4986);
-		g = (x * -0.9689) + (y * 1.8758) + (z * 0.0415);
-		b = (x * 0.0557) + (y * -0.204) + (z * 1.0570);
-
-		// Assume sRGB
-		r = r > 0.0031308
-			? ((1.055 * (r ** (1.0 / 2.4))) - 0.055)
-			: r * 12.92;
-
-		g = g > 0.0031308
-			? ((1.055 * (g ** (1.0 / 2.4))) - 0.055)
-			: g * 12.92;
-
-		b = b > 0.0031308
-			? ((1.055 * (b ** (1.0 / 2.4))) - 0.055)
-			: b * 12.92;
-
-		r = Math.min(Math.max(0, r), 1);
-		g = Math.min(Math.max(0, g), 1);
-		b = Math.min(Math.max(0, b), 1);
-
-		return [r * 255, g * 255, b * 255];
-	};
-
-	convert.xyz.lab = function (xyz) {
-		let x = xyz[0];
-		let y = xyz[1];
-		let z = xyz[2];
-
-		x /= 95.047;
-		y /= 100;
-		z /= 108.883;
-
-		x = x > 0.008856 ? (x ** (1 / 3)) : (7.787 * x) + (16 / 116);
-		y = y > 0.008856 ? (y ** (1 / 3)) : (7.787 * y) + (16 / 116);
-		z = z > 0.008856 ? (z ** (1 / 3)) : (7.787 * z) + (16 / 116);
-
-		const l = (116 * y) - 16;
-		const a = 500 * (x - y);
-		const b = 200 * (y - z);
-
-		return [l, a, b];
-	};
-
-	convert.lab.xyz = function (lab) {
-		const l = lab[0];
-		const a = lab[1];
-		const b = lab[2];
-		let x;
-		let y;
-		let z;
-
-		y = (l + 16) / 116;
-		x = a / 500 + y;
-		z = y - b / 200;
-
-		const y2 = y ** 3;
-		const x2 = x ** 3;
-		const z2 = z ** 3;
-		y = y2 > 0.008856 ? y2 : (y - 16 / 116) / 7.787;
-		x = x2 > 0.008856 ? x2 : (x - 16 / 116) / 7.787;
-		z = z2 > 0.008856 ? z2 : (z - 16 / 116) / 7.787;
-
-		x *= 95.047;
-		y *= 100;
-		z *= 108.883;
-
-		return [x, y, z];
-	};
-
-	convert.lab.lch = function (lab) {
-		const l = lab[0];
-		const a = lab[1];
-		const b = lab[2];
-		let h;
-
-		const hr = Math.atan2(b, a);
-		h = hr * 360 / 2 / Math.PI;
-
-		if (h < 0) {
-			h += 360;
-		}
-
-		const c = Math.sqrt(a * a + b * b);
-
-		return [l, c, h];
-	};
-
-	convert.lch.lab = function (lch) {
-		const l = lch[0];
-		const c = lch[1];
-		const h = lch[2];
-
-		const hr = h / 360 * 2 * Math.PI;
-		const a = c * Math.cos(hr);
-		const b = c * Math.sin(hr);
-
-		return [l, a, b];
-	};
-
-	convert.rgb.ansi16 = function (args, saturation = null) {
-		const [r, g, b] = args;
-		let value = saturation === null ? convert.rgb.hsv(args)[2] : saturation; // Hsv -> ansi16 optimization
-
-		value = Math.round(value / 50);
-
-		if (value === 0) {
-			return 30;
-		}
-
-		let ansi = 30
-			+ ((Math.round(b / 255) << 2)
-			| (Math.round(g / 255) << 1)
-			| Math.round(r / 255));
-
-		if (value === 2) {
-			ansi += 60;
-		}
-
-		return ansi;
-	};
-
-	convert.hsv.ansi16 = function (args) {
-		// Optimization here; we already know the value and don't need to get
-		// it converted for us.
-		return convert.rgb.ansi16(convert.hsv.rgb(args), args[2]);
-	};
-
-	convert.rgb.ansi256 = function (args) {
-		const r = args[0];
-		const g = args[1];
-		const b = args[2];
-
-		// We use the extended greyscale palette here, with the exception of
-		// black and white. normal palette only has 4 greyscale shades.
-		if (r === g && g === b) {
-			if (r < 8) {
-				return 16;
-			}
-
-			if (r > 248) {
-				return 231;
-			}
-
-			return Math.round(((r - 8) / 247) * 24) + 232;
-		}
-
-		const ansi = 16
-			+ (36 * Math.round(r / 255 * 5))
-			+ (6 * Math.round(g / 255 * 5))
-			+ Math.round(b / 255 * 5);
-
-		return ansi;
-	};
-
-	convert.ansi16.rgb = function (args) {
-		let color = args % 10;
-
-		// Handle greyscale
-		if (color === 0 || color === 7) {
-			if (args > 50) {
-				color += 3.5;
-			}
-
-			color = color / 10.5 * 255;
-
-			return [color, color, color];
-		}
-
-		const mult = (~~(args > 50) + 1) * 0.5;
-		const r = ((color & 1) * mult) * 255;
-		const g = (((color >> 1) & 1) * mult) * 255;
-		const b = (((color >> 2) & 1) * mult) * 255;
-
-		return [r, g, b];
-	};
-
-	convert.ansi256.rgb = function (args) {
-		// Handle greyscale
-		if (args >= 232) {
-			const c = (args - 232) * 10 + 8;
-			return [c, c, c];
-		}
-
-		args -= 16;
-
-		let rem;
-		const r = Math.floor(args / 36) / 5 * 255;
-		const g = Math.floor((rem = args % 36) / 6) / 5 * 255;
-		const b = (rem % 6) / 5 * 255;
-
-		return [r, g, b];
-	};
-
-	convert.rgb.hex = function (args) {
-		const integer = ((Math.round(args[0]) & 0xFF) << 16)
-			+ ((Math.round(args[1]) & 0xFF) << 8)
-			+ (Math.round(args[2]) & 0xFF);
-
-		const string = integer.toString(16).toUpperCase();
-		return '000000'.substring(string.length) + string;
-	};
-
-	convert.hex.rgb = function (args) {
-		const match = args.toString(16).match(/[a-f0-9]{6}|[a-f0-9]{3}/i);
-		if (!match) {
-			return [0, 0, 0];
-		}
-
-		let colorString = match[0];
-
-		if (match[0].length === 3) {
-			colorString = colorString.split('').map(char => {
-				return char + char;
-			}).join('');
-		}
-
-		const integer = parseInt(colorString, 16);
-		const r = (integer >> 16) & 0xFF;
-		const g = (integer >> 8) & 0xFF;
-		const b = integer & 0xFF;
-
-		return [r, g, b];
-	};
-
-	convert.rgb.hcg = function (rgb) {
-		const r = rgb[0] / 255;
-		const g = rgb[1] / 255;
-		const b = rgb[2] / 255;
-		const max = Math.max(Math.max(r, g), b);
-		const min = Math.min(Math.min(r, g), b);
-		const chroma = (max - min);
-		let grayscale;
-		let hue;
-
-		if (chroma < 1) {
-			grayscale = min / (1 - chroma);
-		} else {
-			grayscale = 0;
-		}
-
-		if (chroma <= 0) {
-			hue = 0;
-		} else
-		if (max === r) {
-			hue = ((g - b) / chroma) % 6;
-		} else
-		if (max === g) {
-			hue = 2 + (b - r) / chroma;
-		} else {
-			hue = 4 + (r - g) / chroma;
-		}
-
-		hue /= 6;
-		hue %= 1;
-
-		return [hue * 360, chroma * 100, grayscale * 100];
-	};
-
-	convert.hsl.hcg = function (hsl) {
-		const s = hsl[1] / 100;
-		const l = hsl[2] / 100;
-
-		const c = l < 0.5 ? (2.0 * s * l) : (2.0 * s * (1.0 - l));
-
-		let f = 0;
-		if (c < 1.0) {
-			f = (l - 0.5 * c) / (1.0 - c);
-		}
-
-		return [hsl[0], c * 100, f * 100];
-	};
-
-	convert.hsv.hcg = function (hsv) {
-		const s = hsv[1] / 100;
-		const v = hsv[2] / 100;
-
-		const c = s * v;
-		let f = 0;
-
-		if (c < 1.0) {
-			f = (v - c) / (1 - c);
-		}
-
-		return [hsv[0], c * 100, f * 100];
-	};
-
-	convert.hcg.rgb = function (hcg) {
-		const h = hcg[0] / 360;
-		const c = hcg[1] / 100;
-		const g = hcg[2] / 100;
-
-		if (c === 0.0) {
-			return [g * 255, g * 255, g * 255];
-		}
-
-		const pure = [0, 0, 0];
-		const hi = (h % 1) * 6;
-		const v = hi % 1;
-		const w = 1 - v;
-		let mg = 0;
-
-		/* eslint-disable max-statements-per-line */
-		switch (Math.floor(hi)) {
-			case 0:
-				pure[0] = 1; pure[1] = v; pure[2] = 0; break;
-			case 1:
-				pure[0] = w; pure[1] = 1; pure[2] = 0; break;
-			case 2:
-				pure[0] = 0; pure[1] = 1; pure[2] = v; break;
-			case 3:
-				pure[0] = 0; pure[1] = w; pure[2] = 1; break;
-			case 4:
-				pure[0] = v; pure[1] = 0; pure[2] = 1; break;
-			default:
-				pure[0] = 1; pure[1] = 0; pure[2] = w;
-		}
-		/* eslint-enable max-statements-per-line */
-
-		mg = (1.0 - c) * g;
-
-		return [
-			(c * pure[0] + mg) * 255,
-			(c * pure[1] + mg) * 255,
-			(c * pure[2] + mg) * 255
-		];
-	};
-
-	convert.hcg.hsv = function (hcg) {
-		const c = hcg[1] / 100;
-		const g = hcg[2] / 100;
-
-		const v = c + g * (1.0 - c);
-		let f = 0;
-
-		if (v > 0.0) {
-			f = c / v;
-		}
-
-		return [hcg[0], f * 100, v * 100];
-	};
-
-	convert.hcg.hsl = function (hcg) {
-		const c = hcg[1] / 100;
-		const g = hcg[2] / 100;
-
-		const l = g * (1.0 - c) + 0.5 * c;
-		let s = 0;
-
-		if (l > 0.0 && l < 0.5) {
-			s = c / (2 * l);
-		} else
-		if (l >= 0.5 && l < 1.0) {
-			s = c / (2 * (1 - l));
-		}
-
-		return [hcg[0], s * 100, l * 100];
-	};
-
-	convert.hcg.hwb = function (hcg) {
-		const c = hcg[1] / 100;
-		const g = hcg[2] / 100;
-		const v = c + g * (1.0 - c);
-		return [hcg[0], (v - c) * 100, (1 - v) * 100];
-	};
-
-	convert.hwb.hcg = function (hwb) {
-		const w = hwb[1] / 100;
-		const b = hwb[2] / 100;
-		const v = 1 - b;
-		const c = v - w;
-		let g = 0;
-
-		if (c < 1) {
-			g = (v - c) / (1 - c);
-		}
-
-		return [hwb[0], c * 100, g * 100];
-	};
-
-	convert.apple.rgb = function (apple) {
-		return [(apple[0] / 65535) * 255, (apple[1] / 65535) * 255, (apple[2] / 65535) * 255];
-	};
-
-	convert.rgb.apple = function (rgb) {
-		return [(rgb[0] / 255) * 65535, (rgb[1] / 255) * 65535, (rgb[2] / 255) * 65535];
-	};
-
-	convert.gray.rgb = function (args) {
-		return [args[0] / 100 * 255, args[0] / 100 * 255, args[0] / 100 * 255];
-	};
-
-	convert.gray.hsl = function (args) {
-		return [0, 0, args[0]];
-	};
-
-	convert.gray.hsv = convert.gray.hsl;
-
-	convert.gray.hwb = function (gray) {
-		return [0, 100, gray[0]];
-	};
-
-	convert.gray.cmyk = function (gray) {
-		return [0, 0, 0, gray[0]];
-	};
-
-	convert.gray.lab = function (gray) {
-		return [gray[0], 0, 0];
-	};
-
-	convert.gray.hex = function (gray) {
-		const val = Math.round(gray[0] / 100 * 255) & 0xFF;
-		const integer = (val << 16) + (val << 8) + val;
-
-		const string = integer.toString(16).toUpperCase();
-		return '000000'.substring(string.length) + string;
-	};
-
-	convert.rgb.gray = function (rgb) {
-		const val = (rgb[0] + rgb[1] + rgb[2]) / 3;
-		return [val / 255 * 100];
-	};
-	return conversions;
-}
-
-var route;
-var hasRequiredRoute;
-
-function requireRoute () {
-	if (hasRequiredRoute) return route;
-	hasRequiredRoute = 1;
-	const conversions = requireConversions();
-
-	/*
-		This function routes a model to all other models.
-
-		all functions that are routed have a property `.conversion` attached
-		to the returned synthetic function. This property is an array
-		of strings, each with the steps in between the 'from' and 'to'
-		color models (inclusive).
-
-		conversions that are not possible simply are not included.
-	*/
-
-	function buildGraph() {
-		const graph = {};
-		// https://jsperf.com/object-keys-vs-for-in-with-closure/3
-		const models = Object.keys(conversions);
-
-		for (let len = models.length, i = 0; i < len; i++) {
-			graph[models[i]] = {
-				// http://jsperf.com/1-vs-infinity
-				// micro-opt, but this is simple.
-				distance: -1,
-				parent: null
-			};
-		}
-
-		return graph;
-	}
-
-	// https://en.wikipedia.org/wiki/Breadth-first_search
-	function deriveBFS(fromModel) {
-		const graph = buildGraph();
-		const queue = [fromModel]; // Unshift -> queue -> pop
-
-		graph[fromModel].distance = 0;
-
-		while (queue.length) {
-			const current = queue.pop();
-			const adjacents = Object.keys(conversions[current]);
-
-			for (let len = adjacents.length, i = 0; i < len; i++) {
-				const adjacent = adjacents[i];
-				const node = graph[adjacent];
-
-				if (node.distance === -1) {
-					node.distance = graph[current].distance + 1;
-					node.parent = current;
-					queue.unshift(adjacent);
-				}
-			}
-		}
-
-		return graph;
-	}
-
-	function link(from, to) {
-		return function (args) {
-			return to(from(args));
-		};
-	}
-
-	function wrapConversion(toModel, graph) {
-		const path = [graph[toModel].parent, toModel];
-		let fn = conversions[graph[toModel].parent][toModel];
-
-		let cur = graph[toModel].parent;
-		while (graph[cur].parent) {
-			path.unshift(graph[cur].parent);
-			fn = link(conversions[graph[cur].parent][cur], fn);
-			cur = graph[cur].parent;
-		}
-
-		fn.conversion = path;
-		return fn;
-	}
-
-	route = function (fromModel) {
-		const graph = deriveBFS(fromModel);
-		const conversion = {};
-
-		const models = Object.keys(graph);
-		for (let len = models.length, i = 0; i < len; i++) {
-			const toModel = models[i];
-			const node = graph[toModel];
-
-			if (node.parent === null) {
-				// No possible conversion, or this node is the source model.
-				continue;
-			}
-
-			conversion[toModel] = wrapConversion(toModel, graph);
-		}
-
-		return conversion;
-	};
-	return route;
-}
-
-var colorConvert;
-var hasRequiredColorConvert;
-
-function requireColorConvert () {
-	if (hasRequiredColorConvert) return colorConvert;
-	hasRequiredColorConvert = 1;
-	const conversions = requireConversions();
-	const route = requireRoute();
-
-	const convert = {};
-
-	const models = Object.keys(conversions);
-
-	function wrapRaw(fn) {
-		const wrappedFn = function (...args) {
-			const arg0 = args[0];
-			if (arg0 === undefined || arg0 === null) {
-				return arg0;
-			}
-
-			if (arg0.length > 1) {
-				args = arg0;
-			}
-
-			return fn(args);
-		};
-
-		// Preserve .conversion property if there is one
-		if ('conversion' in fn) {
-			wrappedFn.conversion = fn.conversion;
-		}
-
-		return wrappedFn;
-	}
-
-	function wrapRounded(fn) {
-		const wrappedFn = function (...args) {
-			const arg0 = args[0];
-
-			if (arg0 === undefined || arg0 === null) {
-				return arg0;
-			}
-
-			if (arg0.length > 1) {
-				args = arg0;
-			}
-
-			const result = fn(args);
-
-			// We're assuming the result is an array here.
-			// see notice in conversions.js; don't use box types
-			// in conversion functions.
-			if (typeof result === 'object') {
-				for (let len = result.length, i = 0; i < len; i++) {
-					result[i] = Math.round(result[i]);
-				}
-			}
-
-			return result;
-		};
-
-		// Preserve .conversion property if there is one
-		if ('conversion' in fn) {
-			wrappedFn.conversion = fn.conversion;
-		}
-
-		return wrappedFn;
-	}
-
-	models.forEach(fromModel => {
-		convert[fromModel] = {};
-
-		Object.defineProperty(convert[fromModel], 'channels', {value: conversions[fromModel].channels});
-		Object.defineProperty(convert[fromModel], 'labels', {value: conversions[fromModel].labels});
-
-		const routes = route(fromModel);
-		const routeModels = Object.keys(routes);
-
-		routeModels.forEach(toModel => {
-			const fn = routes[toModel];
-
-			convert[fromModel][toModel] = wrapRounded(fn);
-			convert[fromModel][toModel].raw = wrapRaw(fn);
-		});
-	});
-
-	colorConvert = convert;
-	return colorConvert;
-}
-
-ansiStyles.exports;
-
-var hasRequiredAnsiStyles;
-
-function requireAnsiStyles () {
-	if (hasRequiredAnsiStyles) return ansiStyles.exports;
-	hasRequiredAnsiStyles = 1;
-	(function (module) {
-
-		const wrapAnsi16 = (fn, offset) => (...args) => {
-			const code = fn(...args);
-			return `\u001B[${code + offset}m`;
-		};
-
-		const wrapAnsi256 = (fn, offset) => (...args) => {
-			const code = fn(...args);
-			return `\u001B[${38 + offset};5;${code}m`;
-		};
-
-		const wrapAnsi16m = (fn, offset) => (...args) => {
-			const rgb = fn(...args);
-			return `\u001B[${38 + offset};2;${rgb[0]};${rgb[1]};${rgb[2]}m`;
-		};
-
-		const ansi2ansi = n => n;
-		const rgb2rgb = (r, g, b) => [r, g, b];
-
-		const setLazyProperty = (object, property, get) => {
-			Object.defineProperty(object, property, {
-				get: () => {
-					const value = get();
-
-					Object.defineProperty(object, property, {
-						value,
-						enumerable: true,
-						configurable: true
-					});
-
-					return value;
-				},
-				enumerable: true,
-				configurable: true
-			});
-		};
-
-		/** @type {typeof import('color-convert')} */
-		let colorConvert;
-		const makeDynamicStyles = (wrap, targetSpace, identity, isBackground) => {
-			if (colorConvert === undefined) {
-				colorConvert = requireColorConvert();
-			}
-
-			const offset = isBackground ? 10 : 0;
-			const styles = {};
-
-			for (const [sourceSpace, suite] of Object.entries(colorConvert)) {
-				const name = sourceSpace === 'ansi16' ? 'ansi' : sourceSpace;
-				if (sourceSpace === targetSpace) {
-					styles[name] = wrap(identity, offset);
-				} else if (typeof suite === 'object') {
-					styles[name] = wrap(suite[targetSpace], offset);
-				}
-			}
-
-			return styles;
-		};
-
-		function assembleStyles() {
-			const codes = new Map();
-			const styles = {
-				modifier: {
-					reset: [0, 0],
-					// 21 isn't widely supported and 22 does the same thing
-					bold: [1, 22],
-					dim: [2, 22],
-					italic: [3, 23],
-					underline: [4, 24],
-					inverse: [7, 27],
-					hidden: [8, 28],
-					strikethrough: [9, 29]
-				},
-				color: {
-					black: [30, 39],
-					red: [31, 39],
-					green: [32, 39],
-					yellow: [33, 39],
-					blue: [34, 39],
-					magenta: [35, 39],
-					cyan: [36, 39],
-					white: [37, 39],
-
-					// Bright color
-					blackBright: [90, 39],
-					redBright: [91, 39],
-					greenBright: [92, 39],
-					yellowBright: [93, 39],
-					blueBright: [94, 39],
-					magentaBright: [95, 39],
-					cyanBright: [96, 39],
-					whiteBright: [97, 39]
-				},
-				bgColor: {
-					bgBlack: [40, 49],
-					bgRed: [41, 49],
-					bgGreen: [42, 49],
-					bgYellow: [43, 49],
-					bgBlue: [44, 49],
-					bgMagenta: [45, 49],
-					bgCyan: [46, 49],
-					bgWhite: [47, 49],
-
-					// Bright color
-					bgBlackBright: [100, 49],
-					bgRedBright: [101, 49],
-					bgGreenBright: [102, 49],
-					bgYellowBright: [103, 49],
-					bgBlueBright: [104, 49],
-					bgMagentaBright: [105, 49],
-					bgCyanBright: [106, 49],
-					bgWhiteBright: [107, 49]
-				}
-			};
-
-			// Alias bright black as gray (and grey)
-			styles.color.gray = styles.color.blackBright;
-			styles.bgColor.bgGray = styles.bgColor.bgBlackBright;
-			styles.color.grey = styles.color.blackBright;
-			styles.bgColor.bgGrey = styles.bgColor.bgBlackBright;
-
-			for (const [groupName, group] of Object.entries(styles)) {
-				for (const [styleName, style] of Object.entries(group)) {
-					styles[styleName] = {
-						open: `\u001B[${style[0]}m`,
-						close: `\u001B[${style[1]}m`
-					};
-
-					group[styleName] = styles[styleName];
-
-					codes.set(style[0], style[1]);
-				}
-
-				Object.defineProperty(styles, groupName, {
-					value: group,
-					enumerable: false
-				});
-			}
-
-			Object.defineProperty(styles, 'codes', {
-				value: codes,
-				enumerable: false
-			});
-
-			styles.color.close = '\u001B[39m';
-			styles.bgColor.close = '\u001B[49m';
-
-			setLazyProperty(styles.color, 'ansi', () => makeDynamicStyles(wrapAnsi16, 'ansi16', ansi2ansi, false));
-			setLazyProperty(styles.color, 'ansi256', () => makeDynamicStyles(wrapAnsi256, 'ansi256', ansi2ansi, false));
-			setLazyProperty(styles.color, 'ansi16m', () => makeDynamicStyles(wrapAnsi16m, 'rgb', rgb2rgb, false));
-			setLazyProperty(styles.bgColor, 'ansi', () => makeDynamicStyles(wrapAnsi16, 'ansi16', ansi2ansi, true));
-			setLazyProperty(styles.bgColor, 'ansi256', () => makeDynamicStyles(wrapAnsi256, 'ansi256', ansi2ansi, true));
-			setLazyProperty(styles.bgColor, 'ansi16m', () => makeDynamicStyles(wrapAnsi16m, 'rgb', rgb2rgb, true));
-
-			return styles;
-		}
-
-		// Make the export immutable
-		Object.defineProperty(module, 'exports', {
-			enumerable: true,
-			get: assembleStyles
-		}); 
-	} (ansiStyles));
-	return ansiStyles.exports;
-}
-
-var hasFlag;
-var hasRequiredHasFlag;
-
-function requireHasFlag () {
-	if (hasRequiredHasFlag) return hasFlag;
-	hasRequiredHasFlag = 1;
-
-	hasFlag = (flag, argv = process.argv) => {
-		const prefix = flag.startsWith('-') ? '' : (flag.length === 1 ? '-' : '--');
-		const position = argv.indexOf(prefix + flag);
-		const terminatorPosition = argv.indexOf('--');
-		return position !== -1 && (terminatorPosition === -1 || position < terminatorPosition);
-	};
-	return hasFlag;
-}
-
-var supportsColor_1;
-var hasRequiredSupportsColor;
-
-function requireSupportsColor () {
-	if (hasRequiredSupportsColor) return supportsColor_1;
-	hasRequiredSupportsColor = 1;
-	const os = require$$0$3;
-	const tty = require$$1$1;
-	const hasFlag = requireHasFlag();
-
-	const {env} = process;
-
-	let forceColor;
-	if (hasFlag('no-color') ||
-		hasFlag('no-colors') ||
-		hasFlag('color=false') ||
-		hasFlag('color=never')) {
-		forceColor = 0;
-	} else if (hasFlag('color') ||
-		hasFlag('colors') ||
-		hasFlag('color=true') ||
-		hasFlag('color=always')) {
-		forceColor = 1;
-	}
-
-	if ('FORCE_COLOR' in env) {
-		if (env.FORCE_COLOR === 'true') {
-			forceColor = 1;
-		} else if (env.FORCE_COLOR === 'false') {
-			forceColor = 0;
-		} else {
-			forceColor = env.FORCE_COLOR.length === 0 ? 1 : Math.min(parseInt(env.FORCE_COLOR, 10), 3);
-		}
-	}
-
-	function translateLevel(level) {
-		if (level === 0) {
-			return false;
-		}
-
-		return {
-			level,
-			hasBasic: true,
-			has256: level >= 2,
-			has16m: level >= 3
-		};
-	}
-
-	function supportsColor(haveStream, streamIsTTY) {
-		if (forceColor === 0) {
-			return 0;
-		}
-
-		if (hasFlag('color=16m') ||
-			hasFlag('color=full') ||
-			hasFlag('color=truecolor')) {
-			return 3;
-		}
-
-		if (hasFlag('color=256')) {
-			return 2;
-		}
-
-		if (haveStream && !streamIsTTY && forceColor === undefined) {
-			return 0;
-		}
-
-		const min = forceColor || 0;
-
-		if (env.TERM === 'dumb') {
-			return min;
-		}
-
-		if (process.platform === 'win32') {
-			// Windows 10 build 10586 is the first Windows release that supports 256 colors.
-			// Windows 10 build 14931 is the first release that supports 16m/TrueColor.
-			const osRelease = os.release().split('.');
-			if (
-				Number(osRelease[0]) >= 10 &&
-				Number(osRelease[2]) >= 10586
-			) {
-				return Number(osRelease[2]) >= 14931 ? 3 : 2;
-			}
-
-			return 1;
-		}
-
-		if ('CI' in env) {
-			if (['TRAVIS', 'CIRCLECI', 'APPVEYOR', 'GITLAB_CI', 'GITHUB_ACTIONS', 'BUILDKITE'].some(sign => sign in env) || env.CI_NAME === 'codeship') {
-				return 1;
-			}
-
-			return min;
-		}
-
-		if ('TEAMCITY_VERSION' in env) {
-			return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env.TEAMCITY_VERSION) ? 1 : 0;
-		}
-
-		if (env.COLORTERM === 'truecolor') {
-			return 3;
-		}
-
-		if ('TERM_PROGRAM' in env) {
-			const version = parseInt((env.TERM_PROGRAM_VERSION || '').split('.')[0], 10);
-
-			switch (env.TERM_PROGRAM) {
-				case 'iTerm.app':
-					return version >= 3 ? 3 : 2;
-				case 'Apple_Terminal':
-					return 2;
-				// No default
-			}
-		}
-
-		if (/-256(color)?$/i.test(env.TERM)) {
-			return 2;
-		}
-
-		if (/^screen|^xterm|^vt100|^vt220|^rxvt|color|ansi|cygwin|linux/i.test(env.TERM)) {
-			return 1;
-		}
-
-		if ('COLORTERM' in env) {
-			return 1;
-		}
-
-		return min;
-	}
-
-	function getSupportLevel(stream) {
-		const level = supportsColor(stream, stream && stream.isTTY);
-		return translateLevel(level);
-	}
-
-	supportsColor_1 = {
-		supportsColor: getSupportLevel,
-		stdout: translateLevel(supportsColor(true, tty.isatty(1))),
-		stderr: translateLevel(supportsColor(true, tty.isatty(2)))
-	};
-	return supportsColor_1;
-}
-
-var util$1;
-var hasRequiredUtil$1;
-
-function requireUtil$1 () {
-	if (hasRequiredUtil$1) return util$1;
-	hasRequiredUtil$1 = 1;
-
-	const stringReplaceAll = (string, substring, replacer) => {
-		let index = string.indexOf(substring);
-		if (index === -1) {
-			return string;
-		}
-
-		const substringLength = substring.length;
-		let endIndex = 0;
-		let returnValue = '';
-		do {
-			returnValue += string.substr(endIndex, index - endIndex) + substring + replacer;
-			endIndex = index + substringLength;
-			index = string.indexOf(substring, endIndex);
-		} while (index !== -1);
-
-		returnValue += string.substr(endIndex);
-		return returnValue;
-	};
-
-	const stringEncaseCRLFWithFirstIndex = (string, prefix, postfix, index) => {
-		let endIndex = 0;
-		let returnValue = '';
-		do {
-			const gotCR = string[index - 1] === '\r';
-			returnValue += string.substr(endIndex, (gotCR ? index - 1 : index) - endIndex) + prefix + (gotCR ? '\r\n' : '\n') + postfix;
-			endIndex = index + 1;
-			index = string.indexOf('\n', endIndex);
-		} while (index !== -1);
-
-		returnValue += string.substr(endIndex);
-		return returnValue;
-	};
-
-	util$1 = {
-		stringReplaceAll,
-		stringEncaseCRLFWithFirstIndex
-	};
-	return util$1;
-}
-
-var templates;
-var hasRequiredTemplates;
-
-function requireTemplates () {
-	if (hasRequiredTemplates) return templates;
-	hasRequiredTemplates = 1;
-	const TEMPLATE_REGEX = /(?:\\(u(?:[a-f\d]{4}|\{[a-f\d]{1,6}\})|x[a-f\d]{2}|.))|(?:\{(~)?(\w+(?:\([^)]*\))?(?:\.\w+(?:\([^)]*\))?)*)(?:[ \t]|(?=\r?\n)))|(\})|((?:.|[\r\n\f])+?)/gi;
-	const STYLE_REGEX = /(?:^|\.)(\w+)(?:\(([^)]*)\))?/g;
-	const STRING_REGEX = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/;
-	const ESCAPE_REGEX = /\\(u(?:[a-f\d]{4}|{[a-f\d]{1,6}})|x[a-f\d]{2}|.)|([^\\])/gi;
-
-	const ESCAPES = new Map([
-		['n', '\n'],
-		['r', '\r'],
-		['t', '\t'],
-		['b', '\b'],
-		['f', '\f'],
-		['v', '\v'],
-		['0', '\0'],
-		['\\', '\\'],
-		['e', '\u001B'],
-		['a', '\u0007']
-	]);
-
-	function unescape(c) {
-		const u = c[0] === 'u';
-		const bracket = c[1] === '{';
-
-		if ((u && !bracket && c.length === 5) || (c[0] === 'x' && c.length === 3)) {
-			return String.fromCharCode(parseInt(c.slice(1), 16));
-		}
-
-		if (u && bracket) {
-			return String.fromCodePoint(parseInt(c.slice(2, -1), 16));
-		}
-
-		return ESCAPES.get(c) || c;
-	}
-
-	function parseArguments(name, arguments_) {
-		const results = [];
-		const chunks = arguments_.trim().split(/\s*,\s*/g);
-		let matches;
-
-		for (const chunk of chunks) {
-			const number = Number(chunk);
-			if (!Number.isNaN(number)) {
-				results.push(number);
-			} else if ((matches = chunk.match(STRING_REGEX))) {
-				results.push(matches[2].replace(ESCAPE_REGEX, (m, escape, character) => escape ? unescape(escape) : character));
-			} else {
-				throw new Error(`Invalid Chalk template style argument: ${chunk} (in style '${name}')`);
-			}
-		}
-
-		return results;
-	}
-
-	function parseStyle(style) {
-		STYLE_REGEX.lastIndex = 0;
-
-		const results = [];
-		let matches;
-
-		while ((matches = STYLE_REGEX.exec(style)) !== null) {
-			const name = matches[1];
-
-			if (matches[2]) {
-				const args = parseArguments(name, matches[2]);
-				results.push([name].concat(args));
-			} else {
-				results.push([name]);
-			}
-		}
-
-		return results;
-	}
-
-	function buildStyle(chalk, styles) {
-		const enabled = {};
-
-		for (const layer of styles) {
-			for (const style of layer.styles) {
-				enabled[style[0]] = layer.inverse ? null : style.slice(1);
-			}
-		}
-
-		let current = chalk;
-		for (const [styleName, styles] of Object.entries(enabled)) {
-			if (!Array.isArray(styles)) {
-				continue;
-			}
-
-			if (!(styleName in current)) {
-				throw new Error(`Unknown Chalk style: ${styleName}`);
-			}
-
-			current = styles.length > 0 ? current[styleName](...styles) : current[styleName];
-		}
-
-		return current;
-	}
-
-	templates = (chalk, temporary) => {
-		const styles = [];
-		const chunks = [];
-		let chunk = [];
-
-		// eslint-disable-next-line max-params
-		temporary.replace(TEMPLATE_REGEX, (m, escapeCharacter, inverse, style, close, character) => {
-			if (escapeCharacter) {
-				chunk.push(unescape(escapeCharacter));
-			} else if (style) {
-				const string = chunk.join('');
-				chunk = [];
-				chunks.push(styles.length === 0 ? string : buildStyle(chalk, styles)(string));
-				styles.push({inverse, styles: parseStyle(style)});
-			} else if (close) {
-				if (styles.length === 0) {
-					throw new Error('Found extraneous } in Chalk template literal');
-				}
-
-				chunks.push(buildStyle(chalk, styles)(chunk.join('')));
-				chunk = [];
-				styles.pop();
-			} else {
-				chunk.push(character);
-			}
-		});
-
-		chunks.push(chunk.join(''));
-
-		if (styles.length > 0) {
-			const errMessage = `Chalk template literal is missing ${styles.length} closing bracket${styles.length === 1 ? '' : 's'} (\`}\`)`;
-			throw new Error(errMessage);
-		}
-
-		return chunks.join('');
-	};
-	return templates;
-}
-
-var source;
-var hasRequiredSource;
-
-function requireSource () {
-	if (hasRequiredSource) return source;
-	hasRequiredSource = 1;
-	const ansiStyles = requireAnsiStyles();
-	const {stdout: stdoutColor, stderr: stderrColor} = requireSupportsColor();
-	const {
-		stringReplaceAll,
-		stringEncaseCRLFWithFirstIndex
-	} = requireUtil$1();
-
-	const {isArray} = Array;
-
-	// `supportsColor.level` → `ansiStyles.color[name]` mapping
-	const levelMapping = [
-		'ansi',
-		'ansi',
-		'ansi256',
-		'ansi16m'
-	];
-
-	const styles = Object.create(null);
-
-	const applyOptions = (object, options = {}) => {
-		if (options.level && !(Number.isInteger(options.level) && options.level >= 0 && options.level <= 3)) {
-			throw new Error('The `level` option should be an integer from 0 to 3');
-		}
-
-		// Detect level if not set manually
-		const colorLevel = stdoutColor ? stdoutColor.level : 0;
-		object.level = options.level === undefined ? colorLevel : options.level;
-	};
-
-	class ChalkClass {
-		constructor(options) {
-			// eslint-disable-next-line no-constructor-return
-			return chalkFactory(options);
-		}
-	}
-
-	const chalkFactory = options => {
-		const chalk = {};
-		applyOptions(chalk, options);
-
-		chalk.template = (...arguments_) => chalkTag(chalk.template, ...arguments_);
-
-		Object.setPrototypeOf(chalk, Chalk.prototype);
-		Object.setPrototypeOf(chalk.template, chalk);
-
-		chalk.template.constructor = () => {
-			throw new Error('`chalk.constructor()` is deprecated. Use `new chalk.Instance()` instead.');
-		};
-
-		chalk.template.Instance = ChalkClass;
-
-		return chalk.template;
-	};
-
-	function Chalk(options) {
-		return chalkFactory(options);
-	}
-
-	for (const [styleName, style] of Object.entries(ansiStyles)) {
-		styles[styleName] = {
-			get() {
-				const builder = createBuilder(this, createStyler(style.open, style.close, this._styler), this._isEmpty);
-				Object.defineProperty(this, styleName, {value: builder});
-				return builder;
-			}
-		};
-	}
-
-	styles.visible = {
-		get() {
-			const builder = createBuilder(this, this._styler, true);
-			Object.defineProperty(this, 'visible', {value: builder});
-			return builder;
-		}
-	};
-
-	const usedModels = ['rgb', 'hex', 'keyword', 'hsl', 'hsv', 'hwb', 'ansi', 'ansi256'];
-
-	for (const model of usedModels) {
-		styles[model] = {
-			get() {
-				const {level} = this;
-				return function (...arguments_) {
-					const styler = createStyler(ansiStyles.color[levelMapping[level]][model](...arguments_), ansiStyles.color.close, this._styler);
-					return createBuilder(this, styler, this._isEmpty);
-				};
-			}
-		};
-	}
-
-	for (const model of usedModels) {
-		const bgModel = 'bg' + model[0].toUpperCase() + model.slice(1);
-		styles[bgModel] = {
-			get() {
-				const {level} = this;
-				return function (...arguments_) {
-					const styler = createStyler(ansiStyles.bgColor[levelMapping[level]][model](...arguments_), ansiStyles.bgColor.close, this._styler);
-					return createBuilder(this, styler, this._isEmpty);
-				};
-			}
-		};
-	}
-
-	const proto = Object.defineProperties(() => {}, {
-		...styles,
-		level: {
-			enumerable: true,
-			get() {
-				return this._generator.level;
-			},
-			set(level) {
-				this._generator.level = level;
-			}
-		}
-	});
-
-	const createStyler = (open, close, parent) => {
-		let openAll;
-		let closeAll;
-		if (parent === undefined) {
-			openAll = open;
-			closeAll = close;
-		} else {
-			openAll = parent.openAll + open;
-			closeAll = close + parent.closeAll;
-		}
-
-		return {
-			open,
-			close,
-			openAll,
-			closeAll,
-			parent
-		};
-	};
-
-	const createBuilder = (self, _styler, _isEmpty) => {
-		const builder = (...arguments_) => {
-			if (isArray(arguments_[0]) && isArray(arguments_[0].raw)) {
-				// Called as a template literal, for example: chalk.red`2 + 3 = {bold ${2+3}}`
-				return applyStyle(builder, chalkTag(builder, ...arguments_));
-			}
-
-			// Single argument is hot path, implicit coercion is faster than anything
-			// eslint-disable-next-line no-implicit-coercion
-			return applyStyle(builder, (arguments_.length === 1) ? ('' + arguments_[0]) : arguments_.join(' '));
-		};
-
-		// We alter the prototype because we must return a function, but there is
-		// no way to create a function with a different prototype
-		Object.setPrototypeOf(builder, proto);
-
-		builder._generator = self;
-		builder._styler = _styler;
-		builder._isEmpty = _isEmpty;
-
-		return builder;
-	};
-
-	const applyStyle = (self, string) => {
-		if (self.level <= 0 || !string) {
-			return self._isEmpty ? '' : string;
-		}
-
-		let styler = self._styler;
-
-		if (styler === undefined) {
-			return string;
-		}
-
-		const {openAll, closeAll} = styler;
-		if (string.indexOf('\u001B') !== -1) {
-			while (styler !== undefined) {
-				// Replace any instances already present with a re-opening code
-				// otherwise only the part of the string until said closing code
-				// will be colored, and the rest will simply be 'plain'.
-				string = stringReplaceAll(string, styler.close, styler.open);
-
-				styler = styler.parent;
-			}
-		}
-
-		// We can move both next actions out of loop, because remaining actions in loop won't have
-		// any/visible effect on parts we add here. Close the styling before a linebreak and reopen
-		// after next line to fix a bleed issue on macOS: https://github.com/chalk/chalk/pull/92
-		const lfIndex = string.indexOf('\n');
-		if (lfIndex !== -1) {
-			string = stringEncaseCRLFWithFirstIndex(string, closeAll, openAll, lfIndex);
-		}
-
-		return openAll + string + closeAll;
-	};
-
-	let template;
-	const chalkTag = (chalk, ...strings) => {
-		const [firstString] = strings;
-
-		if (!isArray(firstString) || !isArray(firstString.raw)) {
-			// If chalk() was called by itself or with a string,
-			// return the string itself as a string.
-			return strings.join(' ');
-		}
-
-		const arguments_ = strings.slice(1);
-		const parts = [firstString.raw[0]];
-
-		for (let i = 1; i < firstString.length; i++) {
-			parts.push(
-				String(arguments_[i - 1]).replace(/[{}\\]/g, '\\$&'),
-				String(firstString.raw[i])
-			);
-		}
-
-		if (template === undefined) {
-			template = requireTemplates();
-		}
-
-		return template(chalk, parts.join(''));
-	};
-
-	Object.defineProperties(Chalk.prototype, styles);
-
-	const chalk = Chalk(); // eslint-disable-line new-cap
-	chalk.supportsColor = stdoutColor;
-	chalk.stderr = Chalk({level: stderrColor ? stderrColor.level : 0}); // eslint-disable-line new-cap
-	chalk.stderr.supportsColor = stderrColor;
-
-	source = chalk;
-	return source;
-}
-
-var colorSupport_1;
-var hasRequiredColorSupport;
-
-function requireColorSupport () {
-	if (hasRequiredColorSupport) return colorSupport_1;
-	hasRequiredColorSupport = 1;
-	// call it on itself so we can test the export val for basic stuff
-	colorSupport_1 = colorSupport({ alwaysReturn: true }, colorSupport);
-
-	function hasNone (obj, options) {
-	  obj.level = 0;
-	  obj.hasBasic = false;
-	  obj.has256 = false;
-	  obj.has16m = false;
-	  if (!options.alwaysReturn) {
-	    return false
-	  }
-	  return obj
-	}
-
-	function hasBasic (obj) {
-	  obj.hasBasic = true;
-	  obj.has256 = false;
-	  obj.has16m = false;
-	  obj.level = 1;
-	  return obj
-	}
-
-	function has256 (obj) {
-	  obj.hasBasic = true;
-	  obj.has256 = true;
-	  obj.has16m = false;
-	  obj.level = 2;
-	  return obj
-	}
-
-	function has16m (obj) {
-	  obj.hasBasic = true;
-	  obj.has256 = true;
-	  obj.has16m = true;
-	  obj.level = 3;
-	  return obj
-	}
-
-	function colorSupport (options, obj) {
-	  options = options || {};
-
-	  obj = obj || {};
-
-	  // if just requesting a specific level, then return that.
-	  if (typeof options.level === 'number') {
-	    switch (options.level) {
-	      case 0:
-	        return hasNone(obj, options)
-	      case 1:
-	        return hasBasic(obj)
-	      case 2:
-	        return has256(obj)
-	      case 3:
-	        return has16m(obj)
-	    }
-	  }
-
-	  obj.level = 0;
-	  obj.hasBasic = false;
-	  obj.has256 = false;
-	  obj.has16m = false;
-
-	  if (typeof process === 'undefined' ||
-	      !process ||
-	      !process.stdout ||
-	      !process.env ||
-	      !process.platform) {
-	    return hasNone(obj, options)
-	  }
-
-	  var env = options.env || process.env;
-	  var stream = options.stream || process.stdout;
-	  var term = options.term || env.TERM || '';
-	  var platform = options.platform || process.platform;
-
-	  if (!options.ignoreTTY && !stream.isTTY) {
-	    return hasNone(obj, options)
-	  }
-
-	  if (!options.ignoreDumb && term === 'dumb' && !env.COLORTERM) {
-	    return hasNone(obj, options)
-	  }
-
-	  if (platform === 'win32') {
-	    return hasBasic(obj)
-	  }
-
-	  if (env.TMUX) {
-	    return has256(obj)
-	  }
-
-	  if (!options.ignoreCI && (env.CI || env.TEAMCITY_VERSION)) {
-	    if (env.TRAVIS) {
-	      return has256(obj)
-	    } else {
-	      return hasNone(obj, options)
-	    }
-	  }
-
-	  // TODO: add more term programs
-	  switch (env.TERM_PROGRAM) {
-	    case 'iTerm.app':
-	      var ver = env.TERM_PROGRAM_VERSION || '0.';
-	      if (/^[0-2]\./.test(ver)) {
-	        return has256(obj)
-	      } else {
-	        return has16m(obj)
-	      }
-
-	    case 'HyperTerm':
-	    case 'Hyper':
-	      return has16m(obj)
-
-	    case 'MacTerm':
-	      return has16m(obj)
-
-	    case 'Apple_Terminal':
-	      return has256(obj)
-	  }
-
-	  if (/^xterm-256/.test(term)) {
-	    return has256(obj)
-	  }
-
-	  if (/^screen|^xterm|^vt100|color|ansi|cygwin|linux/i.test(term)) {
-	    return hasBasic(obj)
-	  }
-
-	  if (env.COLORTERM) {
-	    return hasBasic(obj)
-	  }
-
-	  return hasNone(obj, options)
-	}
-	return colorSupport_1;
-}
-
-var prettyBytes;
-var hasRequiredPrettyBytes;
-
-function requirePrettyBytes () {
-	if (hasRequiredPrettyBytes) return prettyBytes;
-	hasRequiredPrettyBytes = 1;
-
-	const BYTE_UNITS = [
-		'B',
-		'kB',
-		'MB',
-		'GB',
-		'TB',
-		'PB',
-		'EB',
-		'ZB',
-		'YB'
-	];
-
-	const BIBYTE_UNITS = [
-		'B',
-		'kiB',
-		'MiB',
-		'GiB',
-		'TiB',
-		'PiB',
-		'EiB',
-		'ZiB',
-		'YiB'
-	];
-
-	const BIT_UNITS = [
-		'b',
-		'kbit',
-		'Mbit',
-		'Gbit',
-		'Tbit',
-		'Pbit',
-		'Ebit',
-		'Zbit',
-		'Ybit'
-	];
-
-	const BIBIT_UNITS = [
-		'b',
-		'kibit',
-		'Mibit',
-		'Gibit',
-		'Tibit',
-		'Pibit',
-		'Eibit',
-		'Zibit',
-		'Yibit'
-	];
-
-	/*
-	Formats the given number using `Number#toLocaleString`.
-	- If locale is a string, the value is expected to be a locale-key (for example: `de`).
-	- If locale is true, the system default locale is used for translation.
-	- If no value for locale is specified, the number is returned unmodified.
-	*/
-	const toLocaleString = (number, locale, options) => {
-		let result = number;
-		if (typeof locale === 'string' || Array.isArray(locale)) {
-			result = number.toLocaleString(locale, options);
-		} else if (locale === true || options !== undefined) {
-			result = number.toLocaleString(undefined, options);
-		}
-
-		return result;
-	};
-
-	prettyBytes = (number, options) => {
-		if (!Number.isFinite(number)) {
-			throw new TypeError(`Expected a finite number, got ${typeof number}: ${number}`);
-		}
-
-		options = Object.assign({bits: false, binary: false}, options);
-
-		const UNITS = options.bits ?
-			(options.binary ? BIBIT_UNITS : BIT_UNITS) :
-			(options.binary ? BIBYTE_UNITS : BYTE_UNITS);
-
-		if (options.signed && number === 0) {
-			return ` 0 ${UNITS[0]}`;
-		}
-
-		const isNegative = number < 0;
-		const prefix = isNegative ? '-' : (options.signed ? '+' : '');
-
-		if (isNegative) {
-			number = -number;
-		}
-
-		let localeOptions;
-
-		if (options.minimumFractionDigits !== undefined) {
-			localeOptions = {minimumFractionDigits: options.minimumFractionDigits};
-		}
-
-		if (options.maximumFractionDigits !== undefined) {
-			localeOptions = Object.assign({maximumFractionDigits: options.maximumFractionDigits}, localeOptions);
-		}
-
-		if (number < 1) {
-			const numberString = toLocaleString(number, options.locale, localeOptions);
-			return prefix + numberString + ' ' + UNITS[0];
-		}
-
-		const exponent = Math.min(Math.floor(options.binary ? Math.log(number) / Math.log(1024) : Math.log10(number) / 3), UNITS.length - 1);
-		// eslint-disable-next-line unicorn/prefer-exponentiation-operator
-		number /= Math.pow(options.binary ? 1024 : 1000, exponent);
-
-		if (!localeOptions) {
-			number = number.toPrecision(3);
-		}
-
-		const numberString = toLocaleString(Number(number), options.locale, localeOptions);
-
-		const unit = UNITS[exponent];
-
-		return prefix + numberString + ' ' + unit;
-	};
-	return prettyBytes;
+	worker_threads = workerThreads;
+	return worker_threads;
 }
 
 var histUtil = {};
@@ -38662,234 +33749,6 @@ function requireHistUtil () {
 	return histUtil;
 }
 
-var format_1;
-var hasRequiredFormat;
-
-function requireFormat () {
-	if (hasRequiredFormat) return format_1;
-	hasRequiredFormat = 1;
-
-	function format (num) {
-	  if (num < 1000) {
-	    return '' + num
-	  } else {
-	    return '' + Math.round(num / 1000) + 'k'
-	  }
-	}
-
-	format_1 = format;
-	return format_1;
-}
-
-var printResult_1;
-var hasRequiredPrintResult;
-
-function requirePrintResult () {
-	if (hasRequiredPrintResult) return printResult_1;
-	hasRequiredPrintResult = 1;
-
-	const Table = requireCliTable3();
-	const Chalk = requireSource();
-	const testColorSupport = requireColorSupport();
-	const prettyBytes = requirePrettyBytes();
-	const { percentiles } = requireHistUtil();
-	const format = requireFormat();
-
-	const defaults = {
-	  // use stderr as its progressBar's default
-	  outputStream: process.stderr,
-	  renderResultsTable: true,
-	  renderLatencyTable: false,
-	  verbose: true
-	};
-
-	class TableWithoutColor extends Table {
-	  constructor (opts = {}) {
-	    super({ ...opts, style: { head: [], border: [] } });
-	  }
-	}
-
-	const printResult = (result, opts) => {
-	  opts = Object.assign({}, defaults, opts);
-	  let strResult = '';
-
-	  if (opts.verbose) {
-	    const chalk = new Chalk.Instance(testColorSupport({ stream: opts.outputStream, alwaysReturn: true }));
-	    const ColorSafeTable = chalk.level === 0 ? TableWithoutColor : Table;
-
-	    const shortLatency = new ColorSafeTable({
-	      head: asColor(chalk.cyan, ['Stat', '2.5%', '50%', '97.5%', '99%', 'Avg', 'Stdev', 'Max'])
-	    });
-	    shortLatency.push(asLowRow(chalk.bold('Latency'), asMs(result.latency)));
-	    logToLocalStr('\n' + shortLatency.toString());
-
-	    const requests = new ColorSafeTable({
-	      head: asColor(chalk.cyan, ['Stat', '1%', '2.5%', '50%', '97.5%', 'Avg', 'Stdev', 'Min'])
-	    });
-
-	    requests.push(asHighRow(chalk.bold('Req/Sec'), asNumber(result.requests)));
-	    requests.push(asHighRow(chalk.bold('Bytes/Sec'), asBytes(result.throughput)));
-	    logToLocalStr(requests.toString());
-
-	    if (opts.renderStatusCodes === true) {
-	      const statusCodeStats = new ColorSafeTable({
-	        head: asColor(chalk.cyan, ['Code', 'Count'])
-	      });
-	      Object.keys(result.statusCodeStats).forEach(statusCode => {
-	        const stats = result.statusCodeStats[statusCode];
-	        const colorize = colorizeByStatusCode(chalk, statusCode);
-	        statusCodeStats.push([colorize(statusCode), stats.count]);
-	      });
-	      logToLocalStr(statusCodeStats.toString());
-	    }
-	    logToLocalStr('');
-	    if (result.sampleInt === 1000) {
-	      logToLocalStr('Req/Bytes counts sampled once per second.');
-	    } else {
-	      logToLocalStr('Req/Bytes counts sampled every ' + result.sampleInt / 1000 + ' seconds.');
-	    }
-	    logToLocalStr('# of samples: ' + result.samples);
-	    logToLocalStr('');
-
-	    if (opts.renderLatencyTable) {
-	      const latencies = new ColorSafeTable({
-	        head: asColor(chalk.cyan, ['Percentile', 'Latency (ms)'])
-	      });
-	      percentiles.map((perc) => {
-	        const key = `p${perc}`.replace('.', '_');
-	        return [
-	          chalk.bold('' + perc),
-	          result.latency[key]
-	        ]
-	      }).forEach(row => {
-	        latencies.push(row);
-	      });
-	      logToLocalStr(latencies.toString());
-	      logToLocalStr('');
-	    }
-	  }
-
-	  if (result.non2xx) {
-	    logToLocalStr(`${result['2xx']} 2xx responses, ${result.non2xx} non 2xx responses`);
-	  }
-	  logToLocalStr(`${format(result.requests.sent)} requests in ${result.duration}s, ${prettyBytes(result.throughput.total)} read`);
-	  if (result.errors) {
-	    logToLocalStr(`${format(result.errors)} errors (${format(result.timeouts)} timeouts)`);
-	  }
-	  if (result.mismatches) {
-	    logToLocalStr(`${format(result.mismatches)} requests with mismatched body`);
-	  }
-	  if (result.resets) {
-	    logToLocalStr(`request pipeline was reset ${format(result.resets)} ${result.resets === 1 ? 'time' : 'times'}`);
-	  }
-
-	  function logToLocalStr (msg) {
-	    strResult += msg + '\n';
-	  }
-
-	  return strResult
-	};
-
-	// create a table row for stats where low values is better
-	function asLowRow (name, stat) {
-	  return [
-	    name,
-	    stat.p2_5,
-	    stat.p50,
-	    stat.p97_5,
-	    stat.p99,
-	    stat.average,
-	    stat.stddev,
-	    typeof stat.max === 'string' ? stat.max : Math.floor(stat.max * 100) / 100
-	  ]
-	}
-
-	// create a table row for stats where high values is better
-	function asHighRow (name, stat) {
-	  return [
-	    name,
-	    stat.p1,
-	    stat.p2_5,
-	    stat.p50,
-	    stat.p97_5,
-	    stat.average,
-	    stat.stddev,
-	    typeof stat.min === 'string' ? stat.min : Math.floor(stat.min * 100) / 100
-	  ]
-	}
-
-	function asColor (colorise, row) {
-	  return row.map((entry) => colorise(entry))
-	}
-
-	function asMs (stat) {
-	  const result = Object.create(null);
-	  for (const k of Object.keys(stat)) {
-	    result[k] = `${stat[k]} ms`;
-	  }
-	  result.max = typeof stat.max === 'string' ? stat.max : `${Math.floor(stat.max * 100) / 100} ms`;
-
-	  return result
-	}
-
-	function asNumber (stat) {
-	  const result = Object.create(null);
-	  for (const k of Object.keys(stat)) {
-	    result[k] = stat[k].toLocaleString(undefined, {
-	      // to show all digits
-	      maximumFractionDigits: 20
-	    });
-	  }
-
-	  return result
-	}
-
-	function asBytes (stat) {
-	  const result = Object.create(stat);
-
-	  for (const p of percentiles) {
-	    const key = `p${p}`.replace('.', '_');
-	    result[key] = prettyBytes(stat[key]);
-	  }
-
-	  result.average = prettyBytes(stat.average);
-	  result.stddev = prettyBytes(stat.stddev);
-	  result.max = prettyBytes(stat.max);
-	  result.min = prettyBytes(stat.min);
-	  return result
-	}
-
-	function colorizeByStatusCode (chalk, statusCode) {
-	  const codeClass = Math.floor(parseInt(statusCode) / 100) - 1;
-	  return [chalk.cyan, chalk.cyan, chalk.cyan, chalk.redBright, chalk.redBright][codeClass]
-	}
-
-	printResult_1 = printResult;
-	return printResult_1;
-}
-
-var worker_threads;
-var hasRequiredWorker_threads;
-
-function requireWorker_threads () {
-	if (hasRequiredWorker_threads) return worker_threads;
-	hasRequiredWorker_threads = 1;
-
-	let workerThreads = {};
-
-	try {
-	  workerThreads = require('worker_threads');
-	} catch (err) {
-
-	  workerThreads = {
-	    isMainThread: true
-	  };
-	}
-
-	worker_threads = workerThreads;
-	return worker_threads;
-}
-
 var aggregateResult_1;
 var hasRequiredAggregateResult;
 
@@ -38989,8 +33848,8 @@ function requireManager () {
 	if (hasRequiredManager) return manager;
 	hasRequiredManager = 1;
 
-	const path = require$$0$4;
-	const EE = require$$1$2.EventEmitter;
+	const path = require$$0$3;
+	const EE = require$$1.EventEmitter;
 	const aggregateResult = requireAggregateResult();
 	const { getHistograms } = requireHistUtil();
 	const { Worker } = requireWorker_threads();
@@ -39341,8 +34200,8 @@ var hasRequiredDelayed_stream;
 function requireDelayed_stream () {
 	if (hasRequiredDelayed_stream) return delayed_stream;
 	hasRequiredDelayed_stream = 1;
-	var Stream = require$$0$5.Stream;
-	var util = require$$1;
+	var Stream = require$$0$4.Stream;
+	var util = require$$1$1;
 
 	delayed_stream = DelayedStream;
 	function DelayedStream() {
@@ -39457,8 +34316,8 @@ var hasRequiredCombined_stream;
 function requireCombined_stream () {
 	if (hasRequiredCombined_stream) return combined_stream;
 	hasRequiredCombined_stream = 1;
-	var util = require$$1;
-	var Stream = require$$0$5.Stream;
+	var util = require$$1$1;
+	var Stream = require$$0$4.Stream;
 	var DelayedStream = requireDelayed_stream();
 
 	combined_stream = CombinedStream;
@@ -50414,7 +45273,7 @@ function requireMimeTypes () {
 		 */
 
 		var db = requireMimeDb();
-		var extname = require$$0$4.extname;
+		var extname = require$$0$3.extname;
 
 		/**
 		 * Module variables.
@@ -52194,13 +47053,13 @@ function requireForm_data () {
 	hasRequiredForm_data = 1;
 
 	var CombinedStream = requireCombined_stream();
-	var util = require$$1;
-	var path = require$$0$4;
+	var util = require$$1$1;
+	var path = require$$0$3;
 	var http = require$$3;
 	var https = require$$4;
-	var parseUrl = require$$0$6.parse;
-	var fs = require$$1$3;
-	var Stream = require$$0$5.Stream;
+	var parseUrl = require$$0$5.parse;
+	var fs = require$$6;
+	var Stream = require$$0$4.Stream;
 	var crypto = require$$8;
 	var mime = requireMimeTypes();
 	var asynckit = requireAsynckit();
@@ -52707,8 +47566,8 @@ function requireMultipart () {
 	if (hasRequiredMultipart) return multipart;
 	hasRequiredMultipart = 1;
 
-	const { resolve, basename } = require$$0$4;
-	const { readFileSync } = require$$1$3;
+	const { resolve, basename } = require$$0$3;
+	const { readFileSync } = require$$6;
 	const FormData = requireForm_data();
 
 	function getFormData (string) {
@@ -52768,7 +47627,7 @@ function requireParseHAR () {
 	if (hasRequiredParseHAR) return parseHAR;
 	hasRequiredParseHAR = 1;
 
-	const { URL } = require$$0$6;
+	const { URL } = require$$0$5;
 
 	function parseHAR$1 (har) {
 	  const requestsPerOrigin = new Map();
@@ -52903,12 +47762,12 @@ function requireConstants () {
 	return constants;
 }
 
-var debug_1;
-var hasRequiredDebug;
+var debug_1$1;
+var hasRequiredDebug$1;
 
-function requireDebug () {
-	if (hasRequiredDebug) return debug_1;
-	hasRequiredDebug = 1;
+function requireDebug$1 () {
+	if (hasRequiredDebug$1) return debug_1$1;
+	hasRequiredDebug$1 = 1;
 
 	const debug = (
 	  typeof process === 'object' &&
@@ -52918,8 +47777,8 @@ function requireDebug () {
 	) ? (...args) => console.error('SEMVER', ...args)
 	  : () => {};
 
-	debug_1 = debug;
-	return debug_1;
+	debug_1$1 = debug;
+	return debug_1$1;
 }
 
 var hasRequiredRe;
@@ -52934,7 +47793,7 @@ function requireRe () {
 		  MAX_SAFE_BUILD_LENGTH,
 		  MAX_LENGTH,
 		} = requireConstants();
-		const debug = requireDebug();
+		const debug = requireDebug$1();
 		exports = module.exports = {};
 
 		// The actual regexps go on exports.re
@@ -53223,7 +48082,7 @@ function requireSemver$1 () {
 	if (hasRequiredSemver$1) return semver$1;
 	hasRequiredSemver$1 = 1;
 
-	const debug = requireDebug();
+	const debug = requireDebug$1();
 	const { MAX_LENGTH, MAX_SAFE_INTEGER } = requireConstants();
 	const { safeRe: re, t } = requireRe();
 
@@ -54858,7 +49717,7 @@ function requireRange () {
 
 	const parseOptions = requireParseOptions();
 	const Comparator = requireComparator();
-	const debug = requireDebug();
+	const debug = requireDebug$1();
 	const SemVer = requireSemver$1();
 	const trimComparatorWhitespace = requireTrimComparatorWhitespace();
 	const {
@@ -55359,7 +50218,7 @@ function requireComparator () {
 	const parseOptions = requireParseOptions();
 	const { safeRe: re, t } = requireRe();
 	const cmp = requireCmp();
-	const debug = requireDebug();
+	const debug = requireDebug$1();
 	const SemVer = requireSemver$1();
 	const Range = requireRange();
 	return comparator;
@@ -56114,12 +50973,12 @@ function requireSemver () {
 	return semver;
 }
 
-var util;
-var hasRequiredUtil;
+var util$1;
+var hasRequiredUtil$1;
 
-function requireUtil () {
-	if (hasRequiredUtil) return util;
-	hasRequiredUtil = 1;
+function requireUtil$1 () {
+	if (hasRequiredUtil$1) return util$1;
+	hasRequiredUtil$1 = 1;
 
 	const semver = requireSemver();
 	const hasWorkerSupport = semver.gte(process.versions.node, '11.7.0');
@@ -56130,8 +50989,8 @@ function requireUtil () {
 	  }
 	}
 
-	util = { hasWorkerSupport, getPropertyCaseInsensitive };
-	return util;
+	util$1 = { hasWorkerSupport, getPropertyCaseInsensitive };
+	return util$1;
 }
 
 var validate;
@@ -56146,7 +51005,7 @@ function requireValidate () {
 	const { checkURL } = requireUrl();
 	const multipart = requireMultipart();
 	const { parseHAR } = requireParseHAR();
-	const { hasWorkerSupport } = requireUtil();
+	const { hasWorkerSupport } = requireUtil$1();
 
 	const isValidFn = (opt) => (!opt || typeof opt === 'function' || typeof opt === 'string');
 
@@ -59333,7 +54192,7 @@ function requireHttpRequestBuilder () {
 	hasRequiredHttpRequestBuilder = 1;
 
 	const methods = requireHttpMethods();
-	const { getPropertyCaseInsensitive } = requireUtil();
+	const { getPropertyCaseInsensitive } = requireUtil$1();
 
 	// this is a build request factory, that curries the build request function
 	// and sets the default for it
@@ -62045,7 +56904,7 @@ function requireRequestIterator () {
 	hasRequiredRequestIterator = 1;
 
 	const hyperid = requireHyperid();
-	const inherits = require$$1.inherits;
+	const inherits = require$$1$1.inherits;
 	const requestBuilder = requireHttpRequestBuilder();
 	const clone = requireLodash_clonedeep();
 	const chunk = requireLodash_chunk();
@@ -62276,8 +57135,8 @@ function requireHttpClient () {
 	if (hasRequiredHttpClient) return httpClient;
 	hasRequiredHttpClient = 1;
 
-	const inherits = require$$1.inherits;
-	const EE = require$$1$2.EventEmitter;
+	const inherits = require$$1$1.inherits;
+	const EE = require$$1.EventEmitter;
 	const net = require$$2;
 	const tls = require$$3$1;
 	const retimer = requireRetimer();
@@ -62520,9 +57379,9 @@ function requireRun () {
 	if (hasRequiredRun) return run_1;
 	hasRequiredRun = 1;
 
-	const { URL, urlToHttpOptions } = require$$0$6;
+	const { URL, urlToHttpOptions } = require$$0$5;
 	const reInterval = requireReinterval();
-	const EE = require$$1$2.EventEmitter;
+	const EE = require$$1.EventEmitter;
 	const Client = requireHttpClient();
 	const { isMainThread } = requireWorker_threads();
 	const { ofURL } = requireUrl();
@@ -62819,7 +57678,7 @@ function requireRunTracker () {
 	if (hasRequiredRunTracker) return runTracker_1;
 	hasRequiredRunTracker = 1;
 
-	const EE = require$$1$2.EventEmitter;
+	const EE = require$$1.EventEmitter;
 	const run = requireRun();
 	const noop = requireNoop();
 
@@ -63094,6 +57953,2114 @@ function requireProgress () {
 	return progress;
 }
 
+var ansiStyles = {exports: {}};
+
+var colorName;
+var hasRequiredColorName;
+
+function requireColorName () {
+	if (hasRequiredColorName) return colorName;
+	hasRequiredColorName = 1;
+
+	colorName = {
+		"aliceblue": [240, 248, 255],
+		"antiquewhite": [250, 235, 215],
+		"aqua": [0, 255, 255],
+		"aquamarine": [127, 255, 212],
+		"azure": [240, 255, 255],
+		"beige": [245, 245, 220],
+		"bisque": [255, 228, 196],
+		"black": [0, 0, 0],
+		"blanchedalmond": [255, 235, 205],
+		"blue": [0, 0, 255],
+		"blueviolet": [138, 43, 226],
+		"brown": [165, 42, 42],
+		"burlywood": [222, 184, 135],
+		"cadetblue": [95, 158, 160],
+		"chartreuse": [127, 255, 0],
+		"chocolate": [210, 105, 30],
+		"coral": [255, 127, 80],
+		"cornflowerblue": [100, 149, 237],
+		"cornsilk": [255, 248, 220],
+		"crimson": [220, 20, 60],
+		"cyan": [0, 255, 255],
+		"darkblue": [0, 0, 139],
+		"darkcyan": [0, 139, 139],
+		"darkgoldenrod": [184, 134, 11],
+		"darkgray": [169, 169, 169],
+		"darkgreen": [0, 100, 0],
+		"darkgrey": [169, 169, 169],
+		"darkkhaki": [189, 183, 107],
+		"darkmagenta": [139, 0, 139],
+		"darkolivegreen": [85, 107, 47],
+		"darkorange": [255, 140, 0],
+		"darkorchid": [153, 50, 204],
+		"darkred": [139, 0, 0],
+		"darksalmon": [233, 150, 122],
+		"darkseagreen": [143, 188, 143],
+		"darkslateblue": [72, 61, 139],
+		"darkslategray": [47, 79, 79],
+		"darkslategrey": [47, 79, 79],
+		"darkturquoise": [0, 206, 209],
+		"darkviolet": [148, 0, 211],
+		"deeppink": [255, 20, 147],
+		"deepskyblue": [0, 191, 255],
+		"dimgray": [105, 105, 105],
+		"dimgrey": [105, 105, 105],
+		"dodgerblue": [30, 144, 255],
+		"firebrick": [178, 34, 34],
+		"floralwhite": [255, 250, 240],
+		"forestgreen": [34, 139, 34],
+		"fuchsia": [255, 0, 255],
+		"gainsboro": [220, 220, 220],
+		"ghostwhite": [248, 248, 255],
+		"gold": [255, 215, 0],
+		"goldenrod": [218, 165, 32],
+		"gray": [128, 128, 128],
+		"green": [0, 128, 0],
+		"greenyellow": [173, 255, 47],
+		"grey": [128, 128, 128],
+		"honeydew": [240, 255, 240],
+		"hotpink": [255, 105, 180],
+		"indianred": [205, 92, 92],
+		"indigo": [75, 0, 130],
+		"ivory": [255, 255, 240],
+		"khaki": [240, 230, 140],
+		"lavender": [230, 230, 250],
+		"lavenderblush": [255, 240, 245],
+		"lawngreen": [124, 252, 0],
+		"lemonchiffon": [255, 250, 205],
+		"lightblue": [173, 216, 230],
+		"lightcoral": [240, 128, 128],
+		"lightcyan": [224, 255, 255],
+		"lightgoldenrodyellow": [250, 250, 210],
+		"lightgray": [211, 211, 211],
+		"lightgreen": [144, 238, 144],
+		"lightgrey": [211, 211, 211],
+		"lightpink": [255, 182, 193],
+		"lightsalmon": [255, 160, 122],
+		"lightseagreen": [32, 178, 170],
+		"lightskyblue": [135, 206, 250],
+		"lightslategray": [119, 136, 153],
+		"lightslategrey": [119, 136, 153],
+		"lightsteelblue": [176, 196, 222],
+		"lightyellow": [255, 255, 224],
+		"lime": [0, 255, 0],
+		"limegreen": [50, 205, 50],
+		"linen": [250, 240, 230],
+		"magenta": [255, 0, 255],
+		"maroon": [128, 0, 0],
+		"mediumaquamarine": [102, 205, 170],
+		"mediumblue": [0, 0, 205],
+		"mediumorchid": [186, 85, 211],
+		"mediumpurple": [147, 112, 219],
+		"mediumseagreen": [60, 179, 113],
+		"mediumslateblue": [123, 104, 238],
+		"mediumspringgreen": [0, 250, 154],
+		"mediumturquoise": [72, 209, 204],
+		"mediumvioletred": [199, 21, 133],
+		"midnightblue": [25, 25, 112],
+		"mintcream": [245, 255, 250],
+		"mistyrose": [255, 228, 225],
+		"moccasin": [255, 228, 181],
+		"navajowhite": [255, 222, 173],
+		"navy": [0, 0, 128],
+		"oldlace": [253, 245, 230],
+		"olive": [128, 128, 0],
+		"olivedrab": [107, 142, 35],
+		"orange": [255, 165, 0],
+		"orangered": [255, 69, 0],
+		"orchid": [218, 112, 214],
+		"palegoldenrod": [238, 232, 170],
+		"palegreen": [152, 251, 152],
+		"paleturquoise": [175, 238, 238],
+		"palevioletred": [219, 112, 147],
+		"papayawhip": [255, 239, 213],
+		"peachpuff": [255, 218, 185],
+		"peru": [205, 133, 63],
+		"pink": [255, 192, 203],
+		"plum": [221, 160, 221],
+		"powderblue": [176, 224, 230],
+		"purple": [128, 0, 128],
+		"rebeccapurple": [102, 51, 153],
+		"red": [255, 0, 0],
+		"rosybrown": [188, 143, 143],
+		"royalblue": [65, 105, 225],
+		"saddlebrown": [139, 69, 19],
+		"salmon": [250, 128, 114],
+		"sandybrown": [244, 164, 96],
+		"seagreen": [46, 139, 87],
+		"seashell": [255, 245, 238],
+		"sienna": [160, 82, 45],
+		"silver": [192, 192, 192],
+		"skyblue": [135, 206, 235],
+		"slateblue": [106, 90, 205],
+		"slategray": [112, 128, 144],
+		"slategrey": [112, 128, 144],
+		"snow": [255, 250, 250],
+		"springgreen": [0, 255, 127],
+		"steelblue": [70, 130, 180],
+		"tan": [210, 180, 140],
+		"teal": [0, 128, 128],
+		"thistle": [216, 191, 216],
+		"tomato": [255, 99, 71],
+		"turquoise": [64, 224, 208],
+		"violet": [238, 130, 238],
+		"wheat": [245, 222, 179],
+		"white": [255, 255, 255],
+		"whitesmoke": [245, 245, 245],
+		"yellow": [255, 255, 0],
+		"yellowgreen": [154, 205, 50]
+	};
+	return colorName;
+}
+
+/* MIT license */
+
+var conversions;
+var hasRequiredConversions;
+
+function requireConversions () {
+	if (hasRequiredConversions) return conversions;
+	hasRequiredConversions = 1;
+	/* eslint-disable no-mixed-operators */
+	const cssKeywords = requireColorName();
+
+	// NOTE: conversions should only return primitive values (i.e. arrays, or
+	//       values that give correct `typeof` results).
+	//       do not use box values types (i.e. Number(), String(), etc.)
+
+	const reverseKeywords = {};
+	for (const key of Object.keys(cssKeywords)) {
+		reverseKeywords[cssKeywords[key]] = key;
+	}
+
+	const convert = {
+		rgb: {channels: 3, labels: 'rgb'},
+		hsl: {channels: 3, labels: 'hsl'},
+		hsv: {channels: 3, labels: 'hsv'},
+		hwb: {channels: 3, labels: 'hwb'},
+		cmyk: {channels: 4, labels: 'cmyk'},
+		xyz: {channels: 3, labels: 'xyz'},
+		lab: {channels: 3, labels: 'lab'},
+		lch: {channels: 3, labels: 'lch'},
+		hex: {channels: 1, labels: ['hex']},
+		keyword: {channels: 1, labels: ['keyword']},
+		ansi16: {channels: 1, labels: ['ansi16']},
+		ansi256: {channels: 1, labels: ['ansi256']},
+		hcg: {channels: 3, labels: ['h', 'c', 'g']},
+		apple: {channels: 3, labels: ['r16', 'g16', 'b16']},
+		gray: {channels: 1, labels: ['gray']}
+	};
+
+	conversions = convert;
+
+	// Hide .channels and .labels properties
+	for (const model of Object.keys(convert)) {
+		if (!('channels' in convert[model])) {
+			throw new Error('missing channels property: ' + model);
+		}
+
+		if (!('labels' in convert[model])) {
+			throw new Error('missing channel labels property: ' + model);
+		}
+
+		if (convert[model].labels.length !== convert[model].channels) {
+			throw new Error('channel and label counts mismatch: ' + model);
+		}
+
+		const {channels, labels} = convert[model];
+		delete convert[model].channels;
+		delete convert[model].labels;
+		Object.defineProperty(convert[model], 'channels', {value: channels});
+		Object.defineProperty(convert[model], 'labels', {value: labels});
+	}
+
+	convert.rgb.hsl = function (rgb) {
+		const r = rgb[0] / 255;
+		const g = rgb[1] / 255;
+		const b = rgb[2] / 255;
+		const min = Math.min(r, g, b);
+		const max = Math.max(r, g, b);
+		const delta = max - min;
+		let h;
+		let s;
+
+		if (max === min) {
+			h = 0;
+		} else if (r === max) {
+			h = (g - b) / delta;
+		} else if (g === max) {
+			h = 2 + (b - r) / delta;
+		} else if (b === max) {
+			h = 4 + (r - g) / delta;
+		}
+
+		h = Math.min(h * 60, 360);
+
+		if (h < 0) {
+			h += 360;
+		}
+
+		const l = (min + max) / 2;
+
+		if (max === min) {
+			s = 0;
+		} else if (l <= 0.5) {
+			s = delta / (max + min);
+		} else {
+			s = delta / (2 - max - min);
+		}
+
+		return [h, s * 100, l * 100];
+	};
+
+	convert.rgb.hsv = function (rgb) {
+		let rdif;
+		let gdif;
+		let bdif;
+		let h;
+		let s;
+
+		const r = rgb[0] / 255;
+		const g = rgb[1] / 255;
+		const b = rgb[2] / 255;
+		const v = Math.max(r, g, b);
+		const diff = v - Math.min(r, g, b);
+		const diffc = function (c) {
+			return (v - c) / 6 / diff + 1 / 2;
+		};
+
+		if (diff === 0) {
+			h = 0;
+			s = 0;
+		} else {
+			s = diff / v;
+			rdif = diffc(r);
+			gdif = diffc(g);
+			bdif = diffc(b);
+
+			if (r === v) {
+				h = bdif - gdif;
+			} else if (g === v) {
+				h = (1 / 3) + rdif - bdif;
+			} else if (b === v) {
+				h = (2 / 3) + gdif - rdif;
+			}
+
+			if (h < 0) {
+				h += 1;
+			} else if (h > 1) {
+				h -= 1;
+			}
+		}
+
+		return [
+			h * 360,
+			s * 100,
+			v * 100
+		];
+	};
+
+	convert.rgb.hwb = function (rgb) {
+		const r = rgb[0];
+		const g = rgb[1];
+		let b = rgb[2];
+		const h = convert.rgb.hsl(rgb)[0];
+		const w = 1 / 255 * Math.min(r, Math.min(g, b));
+
+		b = 1 - 1 / 255 * Math.max(r, Math.max(g, b));
+
+		return [h, w * 100, b * 100];
+	};
+
+	convert.rgb.cmyk = function (rgb) {
+		const r = rgb[0] / 255;
+		const g = rgb[1] / 255;
+		const b = rgb[2] / 255;
+
+		const k = Math.min(1 - r, 1 - g, 1 - b);
+		const c = (1 - r - k) / (1 - k) || 0;
+		const m = (1 - g - k) / (1 - k) || 0;
+		const y = (1 - b - k) / (1 - k) || 0;
+
+		return [c * 100, m * 100, y * 100, k * 100];
+	};
+
+	function comparativeDistance(x, y) {
+		/*
+			See https://en.m.wikipedia.org/wiki/Euclidean_distance#Squared_Euclidean_distance
+		*/
+		return (
+			((x[0] - y[0]) ** 2) +
+			((x[1] - y[1]) ** 2) +
+			((x[2] - y[2]) ** 2)
+		);
+	}
+
+	convert.rgb.keyword = function (rgb) {
+		const reversed = reverseKeywords[rgb];
+		if (reversed) {
+			return reversed;
+		}
+
+		let currentClosestDistance = Infinity;
+		let currentClosestKeyword;
+
+		for (const keyword of Object.keys(cssKeywords)) {
+			const value = cssKeywords[keyword];
+
+			// Compute comparative distance
+			const distance = comparativeDistance(rgb, value);
+
+			// Check if its less, if so set as closest
+			if (distance < currentClosestDistance) {
+				currentClosestDistance = distance;
+				currentClosestKeyword = keyword;
+			}
+		}
+
+		return currentClosestKeyword;
+	};
+
+	convert.keyword.rgb = function (keyword) {
+		return cssKeywords[keyword];
+	};
+
+	convert.rgb.xyz = function (rgb) {
+		let r = rgb[0] / 255;
+		let g = rgb[1] / 255;
+		let b = rgb[2] / 255;
+
+		// Assume sRGB
+		r = r > 0.04045 ? (((r + 0.055) / 1.055) ** 2.4) : (r / 12.92);
+		g = g > 0.04045 ? (((g + 0.055) / 1.055) ** 2.4) : (g / 12.92);
+		b = b > 0.04045 ? (((b + 0.055) / 1.055) ** 2.4) : (b / 12.92);
+
+		const x = (r * 0.4124) + (g * 0.3576) + (b * 0.1805);
+		const y = (r * 0.2126) + (g * 0.7152) + (b * 0.0722);
+		const z = (r * 0.0193) + (g * 0.1192) + (b * 0.9505);
+
+		return [x * 100, y * 100, z * 100];
+	};
+
+	convert.rgb.lab = function (rgb) {
+		const xyz = convert.rgb.xyz(rgb);
+		let x = xyz[0];
+		let y = xyz[1];
+		let z = xyz[2];
+
+		x /= 95.047;
+		y /= 100;
+		z /= 108.883;
+
+		x = x > 0.008856 ? (x ** (1 / 3)) : (7.787 * x) + (16 / 116);
+		y = y > 0.008856 ? (y ** (1 / 3)) : (7.787 * y) + (16 / 116);
+		z = z > 0.008856 ? (z ** (1 / 3)) : (7.787 * z) + (16 / 116);
+
+		const l = (116 * y) - 16;
+		const a = 500 * (x - y);
+		const b = 200 * (y - z);
+
+		return [l, a, b];
+	};
+
+	convert.hsl.rgb = function (hsl) {
+		const h = hsl[0] / 360;
+		const s = hsl[1] / 100;
+		const l = hsl[2] / 100;
+		let t2;
+		let t3;
+		let val;
+
+		if (s === 0) {
+			val = l * 255;
+			return [val, val, val];
+		}
+
+		if (l < 0.5) {
+			t2 = l * (1 + s);
+		} else {
+			t2 = l + s - l * s;
+		}
+
+		const t1 = 2 * l - t2;
+
+		const rgb = [0, 0, 0];
+		for (let i = 0; i < 3; i++) {
+			t3 = h + 1 / 3 * -(i - 1);
+			if (t3 < 0) {
+				t3++;
+			}
+
+			if (t3 > 1) {
+				t3--;
+			}
+
+			if (6 * t3 < 1) {
+				val = t1 + (t2 - t1) * 6 * t3;
+			} else if (2 * t3 < 1) {
+				val = t2;
+			} else if (3 * t3 < 2) {
+				val = t1 + (t2 - t1) * (2 / 3 - t3) * 6;
+			} else {
+				val = t1;
+			}
+
+			rgb[i] = val * 255;
+		}
+
+		return rgb;
+	};
+
+	convert.hsl.hsv = function (hsl) {
+		const h = hsl[0];
+		let s = hsl[1] / 100;
+		let l = hsl[2] / 100;
+		let smin = s;
+		const lmin = Math.max(l, 0.01);
+
+		l *= 2;
+		s *= (l <= 1) ? l : 2 - l;
+		smin *= lmin <= 1 ? lmin : 2 - lmin;
+		const v = (l + s) / 2;
+		const sv = l === 0 ? (2 * smin) / (lmin + smin) : (2 * s) / (l + s);
+
+		return [h, sv * 100, v * 100];
+	};
+
+	convert.hsv.rgb = function (hsv) {
+		const h = hsv[0] / 60;
+		const s = hsv[1] / 100;
+		let v = hsv[2] / 100;
+		const hi = Math.floor(h) % 6;
+
+		const f = h - Math.floor(h);
+		const p = 255 * v * (1 - s);
+		const q = 255 * v * (1 - (s * f));
+		const t = 255 * v * (1 - (s * (1 - f)));
+		v *= 255;
+
+		switch (hi) {
+			case 0:
+				return [v, t, p];
+			case 1:
+				return [q, v, p];
+			case 2:
+				return [p, v, t];
+			case 3:
+				return [p, q, v];
+			case 4:
+				return [t, p, v];
+			case 5:
+				return [v, p, q];
+		}
+	};
+
+	convert.hsv.hsl = function (hsv) {
+		const h = hsv[0];
+		const s = hsv[1] / 100;
+		const v = hsv[2] / 100;
+		const vmin = Math.max(v, 0.01);
+		let sl;
+		let l;
+
+		l = (2 - s) * v;
+		const lmin = (2 - s) * vmin;
+		sl = s * vmin;
+		sl /= (lmin <= 1) ? lmin : 2 - lmin;
+		sl = sl || 0;
+		l /= 2;
+
+		return [h, sl * 100, l * 100];
+	};
+
+	// http://dev.w3.org/csswg/css-color/#hwb-to-rgb
+	convert.hwb.rgb = function (hwb) {
+		const h = hwb[0] / 360;
+		let wh = hwb[1] / 100;
+		let bl = hwb[2] / 100;
+		const ratio = wh + bl;
+		let f;
+
+		// Wh + bl cant be > 1
+		if (ratio > 1) {
+			wh /= ratio;
+			bl /= ratio;
+		}
+
+		const i = Math.floor(6 * h);
+		const v = 1 - bl;
+		f = 6 * h - i;
+
+		if ((i & 0x01) !== 0) {
+			f = 1 - f;
+		}
+
+		const n = wh + f * (v - wh); // Linear interpolation
+
+		let r;
+		let g;
+		let b;
+		/* eslint-disable max-statements-per-line,no-multi-spaces */
+		switch (i) {
+			default:
+			case 6:
+			case 0: r = v;  g = n;  b = wh; break;
+			case 1: r = n;  g = v;  b = wh; break;
+			case 2: r = wh; g = v;  b = n; break;
+			case 3: r = wh; g = n;  b = v; break;
+			case 4: r = n;  g = wh; b = v; break;
+			case 5: r = v;  g = wh; b = n; break;
+		}
+		/* eslint-enable max-statements-per-line,no-multi-spaces */
+
+		return [r * 255, g * 255, b * 255];
+	};
+
+	convert.cmyk.rgb = function (cmyk) {
+		const c = cmyk[0] / 100;
+		const m = cmyk[1] / 100;
+		const y = cmyk[2] / 100;
+		const k = cmyk[3] / 100;
+
+		const r = 1 - Math.min(1, c * (1 - k) + k);
+		const g = 1 - Math.min(1, m * (1 - k) + k);
+		const b = 1 - Math.min(1, y * (1 - k) + k);
+
+		return [r * 255, g * 255, b * 255];
+	};
+
+	convert.xyz.rgb = function (xyz) {
+		const x = xyz[0] / 100;
+		const y = xyz[1] / 100;
+		const z = xyz[2] / 100;
+		let r;
+		let g;
+		let b;
+
+		r = (x * 3.2406) + (y * -1.5372) + (z * -0.4986);
+		g = (x * -0.9689) + (y * 1.8758) + (z * 0.0415);
+		b = (x * 0.0557) + (y * -0.204) + (z * 1.0570);
+
+		// Assume sRGB
+		r = r > 0.0031308
+			? ((1.055 * (r ** (1.0 / 2.4))) - 0.055)
+			: r * 12.92;
+
+		g = g > 0.0031308
+			? ((1.055 * (g ** (1.0 / 2.4))) - 0.055)
+			: g * 12.92;
+
+		b = b > 0.0031308
+			? ((1.055 * (b ** (1.0 / 2.4))) - 0.055)
+			: b * 12.92;
+
+		r = Math.min(Math.max(0, r), 1);
+		g = Math.min(Math.max(0, g), 1);
+		b = Math.min(Math.max(0, b), 1);
+
+		return [r * 255, g * 255, b * 255];
+	};
+
+	convert.xyz.lab = function (xyz) {
+		let x = xyz[0];
+		let y = xyz[1];
+		let z = xyz[2];
+
+		x /= 95.047;
+		y /= 100;
+		z /= 108.883;
+
+		x = x > 0.008856 ? (x ** (1 / 3)) : (7.787 * x) + (16 / 116);
+		y = y > 0.008856 ? (y ** (1 / 3)) : (7.787 * y) + (16 / 116);
+		z = z > 0.008856 ? (z ** (1 / 3)) : (7.787 * z) + (16 / 116);
+
+		const l = (116 * y) - 16;
+		const a = 500 * (x - y);
+		const b = 200 * (y - z);
+
+		return [l, a, b];
+	};
+
+	convert.lab.xyz = function (lab) {
+		const l = lab[0];
+		const a = lab[1];
+		const b = lab[2];
+		let x;
+		let y;
+		let z;
+
+		y = (l + 16) / 116;
+		x = a / 500 + y;
+		z = y - b / 200;
+
+		const y2 = y ** 3;
+		const x2 = x ** 3;
+		const z2 = z ** 3;
+		y = y2 > 0.008856 ? y2 : (y - 16 / 116) / 7.787;
+		x = x2 > 0.008856 ? x2 : (x - 16 / 116) / 7.787;
+		z = z2 > 0.008856 ? z2 : (z - 16 / 116) / 7.787;
+
+		x *= 95.047;
+		y *= 100;
+		z *= 108.883;
+
+		return [x, y, z];
+	};
+
+	convert.lab.lch = function (lab) {
+		const l = lab[0];
+		const a = lab[1];
+		const b = lab[2];
+		let h;
+
+		const hr = Math.atan2(b, a);
+		h = hr * 360 / 2 / Math.PI;
+
+		if (h < 0) {
+			h += 360;
+		}
+
+		const c = Math.sqrt(a * a + b * b);
+
+		return [l, c, h];
+	};
+
+	convert.lch.lab = function (lch) {
+		const l = lch[0];
+		const c = lch[1];
+		const h = lch[2];
+
+		const hr = h / 360 * 2 * Math.PI;
+		const a = c * Math.cos(hr);
+		const b = c * Math.sin(hr);
+
+		return [l, a, b];
+	};
+
+	convert.rgb.ansi16 = function (args, saturation = null) {
+		const [r, g, b] = args;
+		let value = saturation === null ? convert.rgb.hsv(args)[2] : saturation; // Hsv -> ansi16 optimization
+
+		value = Math.round(value / 50);
+
+		if (value === 0) {
+			return 30;
+		}
+
+		let ansi = 30
+			+ ((Math.round(b / 255) << 2)
+			| (Math.round(g / 255) << 1)
+			| Math.round(r / 255));
+
+		if (value === 2) {
+			ansi += 60;
+		}
+
+		return ansi;
+	};
+
+	convert.hsv.ansi16 = function (args) {
+		// Optimization here; we already know the value and don't need to get
+		// it converted for us.
+		return convert.rgb.ansi16(convert.hsv.rgb(args), args[2]);
+	};
+
+	convert.rgb.ansi256 = function (args) {
+		const r = args[0];
+		const g = args[1];
+		const b = args[2];
+
+		// We use the extended greyscale palette here, with the exception of
+		// black and white. normal palette only has 4 greyscale shades.
+		if (r === g && g === b) {
+			if (r < 8) {
+				return 16;
+			}
+
+			if (r > 248) {
+				return 231;
+			}
+
+			return Math.round(((r - 8) / 247) * 24) + 232;
+		}
+
+		const ansi = 16
+			+ (36 * Math.round(r / 255 * 5))
+			+ (6 * Math.round(g / 255 * 5))
+			+ Math.round(b / 255 * 5);
+
+		return ansi;
+	};
+
+	convert.ansi16.rgb = function (args) {
+		let color = args % 10;
+
+		// Handle greyscale
+		if (color === 0 || color === 7) {
+			if (args > 50) {
+				color += 3.5;
+			}
+
+			color = color / 10.5 * 255;
+
+			return [color, color, color];
+		}
+
+		const mult = (~~(args > 50) + 1) * 0.5;
+		const r = ((color & 1) * mult) * 255;
+		const g = (((color >> 1) & 1) * mult) * 255;
+		const b = (((color >> 2) & 1) * mult) * 255;
+
+		return [r, g, b];
+	};
+
+	convert.ansi256.rgb = function (args) {
+		// Handle greyscale
+		if (args >= 232) {
+			const c = (args - 232) * 10 + 8;
+			return [c, c, c];
+		}
+
+		args -= 16;
+
+		let rem;
+		const r = Math.floor(args / 36) / 5 * 255;
+		const g = Math.floor((rem = args % 36) / 6) / 5 * 255;
+		const b = (rem % 6) / 5 * 255;
+
+		return [r, g, b];
+	};
+
+	convert.rgb.hex = function (args) {
+		const integer = ((Math.round(args[0]) & 0xFF) << 16)
+			+ ((Math.round(args[1]) & 0xFF) << 8)
+			+ (Math.round(args[2]) & 0xFF);
+
+		const string = integer.toString(16).toUpperCase();
+		return '000000'.substring(string.length) + string;
+	};
+
+	convert.hex.rgb = function (args) {
+		const match = args.toString(16).match(/[a-f0-9]{6}|[a-f0-9]{3}/i);
+		if (!match) {
+			return [0, 0, 0];
+		}
+
+		let colorString = match[0];
+
+		if (match[0].length === 3) {
+			colorString = colorString.split('').map(char => {
+				return char + char;
+			}).join('');
+		}
+
+		const integer = parseInt(colorString, 16);
+		const r = (integer >> 16) & 0xFF;
+		const g = (integer >> 8) & 0xFF;
+		const b = integer & 0xFF;
+
+		return [r, g, b];
+	};
+
+	convert.rgb.hcg = function (rgb) {
+		const r = rgb[0] / 255;
+		const g = rgb[1] / 255;
+		const b = rgb[2] / 255;
+		const max = Math.max(Math.max(r, g), b);
+		const min = Math.min(Math.min(r, g), b);
+		const chroma = (max - min);
+		let grayscale;
+		let hue;
+
+		if (chroma < 1) {
+			grayscale = min / (1 - chroma);
+		} else {
+			grayscale = 0;
+		}
+
+		if (chroma <= 0) {
+			hue = 0;
+		} else
+		if (max === r) {
+			hue = ((g - b) / chroma) % 6;
+		} else
+		if (max === g) {
+			hue = 2 + (b - r) / chroma;
+		} else {
+			hue = 4 + (r - g) / chroma;
+		}
+
+		hue /= 6;
+		hue %= 1;
+
+		return [hue * 360, chroma * 100, grayscale * 100];
+	};
+
+	convert.hsl.hcg = function (hsl) {
+		const s = hsl[1] / 100;
+		const l = hsl[2] / 100;
+
+		const c = l < 0.5 ? (2.0 * s * l) : (2.0 * s * (1.0 - l));
+
+		let f = 0;
+		if (c < 1.0) {
+			f = (l - 0.5 * c) / (1.0 - c);
+		}
+
+		return [hsl[0], c * 100, f * 100];
+	};
+
+	convert.hsv.hcg = function (hsv) {
+		const s = hsv[1] / 100;
+		const v = hsv[2] / 100;
+
+		const c = s * v;
+		let f = 0;
+
+		if (c < 1.0) {
+			f = (v - c) / (1 - c);
+		}
+
+		return [hsv[0], c * 100, f * 100];
+	};
+
+	convert.hcg.rgb = function (hcg) {
+		const h = hcg[0] / 360;
+		const c = hcg[1] / 100;
+		const g = hcg[2] / 100;
+
+		if (c === 0.0) {
+			return [g * 255, g * 255, g * 255];
+		}
+
+		const pure = [0, 0, 0];
+		const hi = (h % 1) * 6;
+		const v = hi % 1;
+		const w = 1 - v;
+		let mg = 0;
+
+		/* eslint-disable max-statements-per-line */
+		switch (Math.floor(hi)) {
+			case 0:
+				pure[0] = 1; pure[1] = v; pure[2] = 0; break;
+			case 1:
+				pure[0] = w; pure[1] = 1; pure[2] = 0; break;
+			case 2:
+				pure[0] = 0; pure[1] = 1; pure[2] = v; break;
+			case 3:
+				pure[0] = 0; pure[1] = w; pure[2] = 1; break;
+			case 4:
+				pure[0] = v; pure[1] = 0; pure[2] = 1; break;
+			default:
+				pure[0] = 1; pure[1] = 0; pure[2] = w;
+		}
+		/* eslint-enable max-statements-per-line */
+
+		mg = (1.0 - c) * g;
+
+		return [
+			(c * pure[0] + mg) * 255,
+			(c * pure[1] + mg) * 255,
+			(c * pure[2] + mg) * 255
+		];
+	};
+
+	convert.hcg.hsv = function (hcg) {
+		const c = hcg[1] / 100;
+		const g = hcg[2] / 100;
+
+		const v = c + g * (1.0 - c);
+		let f = 0;
+
+		if (v > 0.0) {
+			f = c / v;
+		}
+
+		return [hcg[0], f * 100, v * 100];
+	};
+
+	convert.hcg.hsl = function (hcg) {
+		const c = hcg[1] / 100;
+		const g = hcg[2] / 100;
+
+		const l = g * (1.0 - c) + 0.5 * c;
+		let s = 0;
+
+		if (l > 0.0 && l < 0.5) {
+			s = c / (2 * l);
+		} else
+		if (l >= 0.5 && l < 1.0) {
+			s = c / (2 * (1 - l));
+		}
+
+		return [hcg[0], s * 100, l * 100];
+	};
+
+	convert.hcg.hwb = function (hcg) {
+		const c = hcg[1] / 100;
+		const g = hcg[2] / 100;
+		const v = c + g * (1.0 - c);
+		return [hcg[0], (v - c) * 100, (1 - v) * 100];
+	};
+
+	convert.hwb.hcg = function (hwb) {
+		const w = hwb[1] / 100;
+		const b = hwb[2] / 100;
+		const v = 1 - b;
+		const c = v - w;
+		let g = 0;
+
+		if (c < 1) {
+			g = (v - c) / (1 - c);
+		}
+
+		return [hwb[0], c * 100, g * 100];
+	};
+
+	convert.apple.rgb = function (apple) {
+		return [(apple[0] / 65535) * 255, (apple[1] / 65535) * 255, (apple[2] / 65535) * 255];
+	};
+
+	convert.rgb.apple = function (rgb) {
+		return [(rgb[0] / 255) * 65535, (rgb[1] / 255) * 65535, (rgb[2] / 255) * 65535];
+	};
+
+	convert.gray.rgb = function (args) {
+		return [args[0] / 100 * 255, args[0] / 100 * 255, args[0] / 100 * 255];
+	};
+
+	convert.gray.hsl = function (args) {
+		return [0, 0, args[0]];
+	};
+
+	convert.gray.hsv = convert.gray.hsl;
+
+	convert.gray.hwb = function (gray) {
+		return [0, 100, gray[0]];
+	};
+
+	convert.gray.cmyk = function (gray) {
+		return [0, 0, 0, gray[0]];
+	};
+
+	convert.gray.lab = function (gray) {
+		return [gray[0], 0, 0];
+	};
+
+	convert.gray.hex = function (gray) {
+		const val = Math.round(gray[0] / 100 * 255) & 0xFF;
+		const integer = (val << 16) + (val << 8) + val;
+
+		const string = integer.toString(16).toUpperCase();
+		return '000000'.substring(string.length) + string;
+	};
+
+	convert.rgb.gray = function (rgb) {
+		const val = (rgb[0] + rgb[1] + rgb[2]) / 3;
+		return [val / 255 * 100];
+	};
+	return conversions;
+}
+
+var route;
+var hasRequiredRoute;
+
+function requireRoute () {
+	if (hasRequiredRoute) return route;
+	hasRequiredRoute = 1;
+	const conversions = requireConversions();
+
+	/*
+		This function routes a model to all other models.
+
+		all functions that are routed have a property `.conversion` attached
+		to the returned synthetic function. This property is an array
+		of strings, each with the steps in between the 'from' and 'to'
+		color models (inclusive).
+
+		conversions that are not possible simply are not included.
+	*/
+
+	function buildGraph() {
+		const graph = {};
+		// https://jsperf.com/object-keys-vs-for-in-with-closure/3
+		const models = Object.keys(conversions);
+
+		for (let len = models.length, i = 0; i < len; i++) {
+			graph[models[i]] = {
+				// http://jsperf.com/1-vs-infinity
+				// micro-opt, but this is simple.
+				distance: -1,
+				parent: null
+			};
+		}
+
+		return graph;
+	}
+
+	// https://en.wikipedia.org/wiki/Breadth-first_search
+	function deriveBFS(fromModel) {
+		const graph = buildGraph();
+		const queue = [fromModel]; // Unshift -> queue -> pop
+
+		graph[fromModel].distance = 0;
+
+		while (queue.length) {
+			const current = queue.pop();
+			const adjacents = Object.keys(conversions[current]);
+
+			for (let len = adjacents.length, i = 0; i < len; i++) {
+				const adjacent = adjacents[i];
+				const node = graph[adjacent];
+
+				if (node.distance === -1) {
+					node.distance = graph[current].distance + 1;
+					node.parent = current;
+					queue.unshift(adjacent);
+				}
+			}
+		}
+
+		return graph;
+	}
+
+	function link(from, to) {
+		return function (args) {
+			return to(from(args));
+		};
+	}
+
+	function wrapConversion(toModel, graph) {
+		const path = [graph[toModel].parent, toModel];
+		let fn = conversions[graph[toModel].parent][toModel];
+
+		let cur = graph[toModel].parent;
+		while (graph[cur].parent) {
+			path.unshift(graph[cur].parent);
+			fn = link(conversions[graph[cur].parent][cur], fn);
+			cur = graph[cur].parent;
+		}
+
+		fn.conversion = path;
+		return fn;
+	}
+
+	route = function (fromModel) {
+		const graph = deriveBFS(fromModel);
+		const conversion = {};
+
+		const models = Object.keys(graph);
+		for (let len = models.length, i = 0; i < len; i++) {
+			const toModel = models[i];
+			const node = graph[toModel];
+
+			if (node.parent === null) {
+				// No possible conversion, or this node is the source model.
+				continue;
+			}
+
+			conversion[toModel] = wrapConversion(toModel, graph);
+		}
+
+		return conversion;
+	};
+	return route;
+}
+
+var colorConvert;
+var hasRequiredColorConvert;
+
+function requireColorConvert () {
+	if (hasRequiredColorConvert) return colorConvert;
+	hasRequiredColorConvert = 1;
+	const conversions = requireConversions();
+	const route = requireRoute();
+
+	const convert = {};
+
+	const models = Object.keys(conversions);
+
+	function wrapRaw(fn) {
+		const wrappedFn = function (...args) {
+			const arg0 = args[0];
+			if (arg0 === undefined || arg0 === null) {
+				return arg0;
+			}
+
+			if (arg0.length > 1) {
+				args = arg0;
+			}
+
+			return fn(args);
+		};
+
+		// Preserve .conversion property if there is one
+		if ('conversion' in fn) {
+			wrappedFn.conversion = fn.conversion;
+		}
+
+		return wrappedFn;
+	}
+
+	function wrapRounded(fn) {
+		const wrappedFn = function (...args) {
+			const arg0 = args[0];
+
+			if (arg0 === undefined || arg0 === null) {
+				return arg0;
+			}
+
+			if (arg0.length > 1) {
+				args = arg0;
+			}
+
+			const result = fn(args);
+
+			// We're assuming the result is an array here.
+			// see notice in conversions.js; don't use box types
+			// in conversion functions.
+			if (typeof result === 'object') {
+				for (let len = result.length, i = 0; i < len; i++) {
+					result[i] = Math.round(result[i]);
+				}
+			}
+
+			return result;
+		};
+
+		// Preserve .conversion property if there is one
+		if ('conversion' in fn) {
+			wrappedFn.conversion = fn.conversion;
+		}
+
+		return wrappedFn;
+	}
+
+	models.forEach(fromModel => {
+		convert[fromModel] = {};
+
+		Object.defineProperty(convert[fromModel], 'channels', {value: conversions[fromModel].channels});
+		Object.defineProperty(convert[fromModel], 'labels', {value: conversions[fromModel].labels});
+
+		const routes = route(fromModel);
+		const routeModels = Object.keys(routes);
+
+		routeModels.forEach(toModel => {
+			const fn = routes[toModel];
+
+			convert[fromModel][toModel] = wrapRounded(fn);
+			convert[fromModel][toModel].raw = wrapRaw(fn);
+		});
+	});
+
+	colorConvert = convert;
+	return colorConvert;
+}
+
+ansiStyles.exports;
+
+var hasRequiredAnsiStyles;
+
+function requireAnsiStyles () {
+	if (hasRequiredAnsiStyles) return ansiStyles.exports;
+	hasRequiredAnsiStyles = 1;
+	(function (module) {
+
+		const wrapAnsi16 = (fn, offset) => (...args) => {
+			const code = fn(...args);
+			return `\u001B[${code + offset}m`;
+		};
+
+		const wrapAnsi256 = (fn, offset) => (...args) => {
+			const code = fn(...args);
+			return `\u001B[${38 + offset};5;${code}m`;
+		};
+
+		const wrapAnsi16m = (fn, offset) => (...args) => {
+			const rgb = fn(...args);
+			return `\u001B[${38 + offset};2;${rgb[0]};${rgb[1]};${rgb[2]}m`;
+		};
+
+		const ansi2ansi = n => n;
+		const rgb2rgb = (r, g, b) => [r, g, b];
+
+		const setLazyProperty = (object, property, get) => {
+			Object.defineProperty(object, property, {
+				get: () => {
+					const value = get();
+
+					Object.defineProperty(object, property, {
+						value,
+						enumerable: true,
+						configurable: true
+					});
+
+					return value;
+				},
+				enumerable: true,
+				configurable: true
+			});
+		};
+
+		/** @type {typeof import('color-convert')} */
+		let colorConvert;
+		const makeDynamicStyles = (wrap, targetSpace, identity, isBackground) => {
+			if (colorConvert === undefined) {
+				colorConvert = requireColorConvert();
+			}
+
+			const offset = isBackground ? 10 : 0;
+			const styles = {};
+
+			for (const [sourceSpace, suite] of Object.entries(colorConvert)) {
+				const name = sourceSpace === 'ansi16' ? 'ansi' : sourceSpace;
+				if (sourceSpace === targetSpace) {
+					styles[name] = wrap(identity, offset);
+				} else if (typeof suite === 'object') {
+					styles[name] = wrap(suite[targetSpace], offset);
+				}
+			}
+
+			return styles;
+		};
+
+		function assembleStyles() {
+			const codes = new Map();
+			const styles = {
+				modifier: {
+					reset: [0, 0],
+					// 21 isn't widely supported and 22 does the same thing
+					bold: [1, 22],
+					dim: [2, 22],
+					italic: [3, 23],
+					underline: [4, 24],
+					inverse: [7, 27],
+					hidden: [8, 28],
+					strikethrough: [9, 29]
+				},
+				color: {
+					black: [30, 39],
+					red: [31, 39],
+					green: [32, 39],
+					yellow: [33, 39],
+					blue: [34, 39],
+					magenta: [35, 39],
+					cyan: [36, 39],
+					white: [37, 39],
+
+					// Bright color
+					blackBright: [90, 39],
+					redBright: [91, 39],
+					greenBright: [92, 39],
+					yellowBright: [93, 39],
+					blueBright: [94, 39],
+					magentaBright: [95, 39],
+					cyanBright: [96, 39],
+					whiteBright: [97, 39]
+				},
+				bgColor: {
+					bgBlack: [40, 49],
+					bgRed: [41, 49],
+					bgGreen: [42, 49],
+					bgYellow: [43, 49],
+					bgBlue: [44, 49],
+					bgMagenta: [45, 49],
+					bgCyan: [46, 49],
+					bgWhite: [47, 49],
+
+					// Bright color
+					bgBlackBright: [100, 49],
+					bgRedBright: [101, 49],
+					bgGreenBright: [102, 49],
+					bgYellowBright: [103, 49],
+					bgBlueBright: [104, 49],
+					bgMagentaBright: [105, 49],
+					bgCyanBright: [106, 49],
+					bgWhiteBright: [107, 49]
+				}
+			};
+
+			// Alias bright black as gray (and grey)
+			styles.color.gray = styles.color.blackBright;
+			styles.bgColor.bgGray = styles.bgColor.bgBlackBright;
+			styles.color.grey = styles.color.blackBright;
+			styles.bgColor.bgGrey = styles.bgColor.bgBlackBright;
+
+			for (const [groupName, group] of Object.entries(styles)) {
+				for (const [styleName, style] of Object.entries(group)) {
+					styles[styleName] = {
+						open: `\u001B[${style[0]}m`,
+						close: `\u001B[${style[1]}m`
+					};
+
+					group[styleName] = styles[styleName];
+
+					codes.set(style[0], style[1]);
+				}
+
+				Object.defineProperty(styles, groupName, {
+					value: group,
+					enumerable: false
+				});
+			}
+
+			Object.defineProperty(styles, 'codes', {
+				value: codes,
+				enumerable: false
+			});
+
+			styles.color.close = '\u001B[39m';
+			styles.bgColor.close = '\u001B[49m';
+
+			setLazyProperty(styles.color, 'ansi', () => makeDynamicStyles(wrapAnsi16, 'ansi16', ansi2ansi, false));
+			setLazyProperty(styles.color, 'ansi256', () => makeDynamicStyles(wrapAnsi256, 'ansi256', ansi2ansi, false));
+			setLazyProperty(styles.color, 'ansi16m', () => makeDynamicStyles(wrapAnsi16m, 'rgb', rgb2rgb, false));
+			setLazyProperty(styles.bgColor, 'ansi', () => makeDynamicStyles(wrapAnsi16, 'ansi16', ansi2ansi, true));
+			setLazyProperty(styles.bgColor, 'ansi256', () => makeDynamicStyles(wrapAnsi256, 'ansi256', ansi2ansi, true));
+			setLazyProperty(styles.bgColor, 'ansi16m', () => makeDynamicStyles(wrapAnsi16m, 'rgb', rgb2rgb, true));
+
+			return styles;
+		}
+
+		// Make the export immutable
+		Object.defineProperty(module, 'exports', {
+			enumerable: true,
+			get: assembleStyles
+		}); 
+	} (ansiStyles));
+	return ansiStyles.exports;
+}
+
+var hasFlag$1;
+var hasRequiredHasFlag$1;
+
+function requireHasFlag$1 () {
+	if (hasRequiredHasFlag$1) return hasFlag$1;
+	hasRequiredHasFlag$1 = 1;
+
+	hasFlag$1 = (flag, argv = process.argv) => {
+		const prefix = flag.startsWith('-') ? '' : (flag.length === 1 ? '-' : '--');
+		const position = argv.indexOf(prefix + flag);
+		const terminatorPosition = argv.indexOf('--');
+		return position !== -1 && (terminatorPosition === -1 || position < terminatorPosition);
+	};
+	return hasFlag$1;
+}
+
+var supportsColor_1;
+var hasRequiredSupportsColor;
+
+function requireSupportsColor () {
+	if (hasRequiredSupportsColor) return supportsColor_1;
+	hasRequiredSupportsColor = 1;
+	const os = require$$0$6;
+	const tty = require$$1$2;
+	const hasFlag = requireHasFlag$1();
+
+	const {env} = process;
+
+	let forceColor;
+	if (hasFlag('no-color') ||
+		hasFlag('no-colors') ||
+		hasFlag('color=false') ||
+		hasFlag('color=never')) {
+		forceColor = 0;
+	} else if (hasFlag('color') ||
+		hasFlag('colors') ||
+		hasFlag('color=true') ||
+		hasFlag('color=always')) {
+		forceColor = 1;
+	}
+
+	if ('FORCE_COLOR' in env) {
+		if (env.FORCE_COLOR === 'true') {
+			forceColor = 1;
+		} else if (env.FORCE_COLOR === 'false') {
+			forceColor = 0;
+		} else {
+			forceColor = env.FORCE_COLOR.length === 0 ? 1 : Math.min(parseInt(env.FORCE_COLOR, 10), 3);
+		}
+	}
+
+	function translateLevel(level) {
+		if (level === 0) {
+			return false;
+		}
+
+		return {
+			level,
+			hasBasic: true,
+			has256: level >= 2,
+			has16m: level >= 3
+		};
+	}
+
+	function supportsColor(haveStream, streamIsTTY) {
+		if (forceColor === 0) {
+			return 0;
+		}
+
+		if (hasFlag('color=16m') ||
+			hasFlag('color=full') ||
+			hasFlag('color=truecolor')) {
+			return 3;
+		}
+
+		if (hasFlag('color=256')) {
+			return 2;
+		}
+
+		if (haveStream && !streamIsTTY && forceColor === undefined) {
+			return 0;
+		}
+
+		const min = forceColor || 0;
+
+		if (env.TERM === 'dumb') {
+			return min;
+		}
+
+		if (process.platform === 'win32') {
+			// Windows 10 build 10586 is the first Windows release that supports 256 colors.
+			// Windows 10 build 14931 is the first release that supports 16m/TrueColor.
+			const osRelease = os.release().split('.');
+			if (
+				Number(osRelease[0]) >= 10 &&
+				Number(osRelease[2]) >= 10586
+			) {
+				return Number(osRelease[2]) >= 14931 ? 3 : 2;
+			}
+
+			return 1;
+		}
+
+		if ('CI' in env) {
+			if (['TRAVIS', 'CIRCLECI', 'APPVEYOR', 'GITLAB_CI', 'GITHUB_ACTIONS', 'BUILDKITE'].some(sign => sign in env) || env.CI_NAME === 'codeship') {
+				return 1;
+			}
+
+			return min;
+		}
+
+		if ('TEAMCITY_VERSION' in env) {
+			return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env.TEAMCITY_VERSION) ? 1 : 0;
+		}
+
+		if (env.COLORTERM === 'truecolor') {
+			return 3;
+		}
+
+		if ('TERM_PROGRAM' in env) {
+			const version = parseInt((env.TERM_PROGRAM_VERSION || '').split('.')[0], 10);
+
+			switch (env.TERM_PROGRAM) {
+				case 'iTerm.app':
+					return version >= 3 ? 3 : 2;
+				case 'Apple_Terminal':
+					return 2;
+				// No default
+			}
+		}
+
+		if (/-256(color)?$/i.test(env.TERM)) {
+			return 2;
+		}
+
+		if (/^screen|^xterm|^vt100|^vt220|^rxvt|color|ansi|cygwin|linux/i.test(env.TERM)) {
+			return 1;
+		}
+
+		if ('COLORTERM' in env) {
+			return 1;
+		}
+
+		return min;
+	}
+
+	function getSupportLevel(stream) {
+		const level = supportsColor(stream, stream && stream.isTTY);
+		return translateLevel(level);
+	}
+
+	supportsColor_1 = {
+		supportsColor: getSupportLevel,
+		stdout: translateLevel(supportsColor(true, tty.isatty(1))),
+		stderr: translateLevel(supportsColor(true, tty.isatty(2)))
+	};
+	return supportsColor_1;
+}
+
+var util;
+var hasRequiredUtil;
+
+function requireUtil () {
+	if (hasRequiredUtil) return util;
+	hasRequiredUtil = 1;
+
+	const stringReplaceAll = (string, substring, replacer) => {
+		let index = string.indexOf(substring);
+		if (index === -1) {
+			return string;
+		}
+
+		const substringLength = substring.length;
+		let endIndex = 0;
+		let returnValue = '';
+		do {
+			returnValue += string.substr(endIndex, index - endIndex) + substring + replacer;
+			endIndex = index + substringLength;
+			index = string.indexOf(substring, endIndex);
+		} while (index !== -1);
+
+		returnValue += string.substr(endIndex);
+		return returnValue;
+	};
+
+	const stringEncaseCRLFWithFirstIndex = (string, prefix, postfix, index) => {
+		let endIndex = 0;
+		let returnValue = '';
+		do {
+			const gotCR = string[index - 1] === '\r';
+			returnValue += string.substr(endIndex, (gotCR ? index - 1 : index) - endIndex) + prefix + (gotCR ? '\r\n' : '\n') + postfix;
+			endIndex = index + 1;
+			index = string.indexOf('\n', endIndex);
+		} while (index !== -1);
+
+		returnValue += string.substr(endIndex);
+		return returnValue;
+	};
+
+	util = {
+		stringReplaceAll,
+		stringEncaseCRLFWithFirstIndex
+	};
+	return util;
+}
+
+var templates;
+var hasRequiredTemplates;
+
+function requireTemplates () {
+	if (hasRequiredTemplates) return templates;
+	hasRequiredTemplates = 1;
+	const TEMPLATE_REGEX = /(?:\\(u(?:[a-f\d]{4}|\{[a-f\d]{1,6}\})|x[a-f\d]{2}|.))|(?:\{(~)?(\w+(?:\([^)]*\))?(?:\.\w+(?:\([^)]*\))?)*)(?:[ \t]|(?=\r?\n)))|(\})|((?:.|[\r\n\f])+?)/gi;
+	const STYLE_REGEX = /(?:^|\.)(\w+)(?:\(([^)]*)\))?/g;
+	const STRING_REGEX = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/;
+	const ESCAPE_REGEX = /\\(u(?:[a-f\d]{4}|{[a-f\d]{1,6}})|x[a-f\d]{2}|.)|([^\\])/gi;
+
+	const ESCAPES = new Map([
+		['n', '\n'],
+		['r', '\r'],
+		['t', '\t'],
+		['b', '\b'],
+		['f', '\f'],
+		['v', '\v'],
+		['0', '\0'],
+		['\\', '\\'],
+		['e', '\u001B'],
+		['a', '\u0007']
+	]);
+
+	function unescape(c) {
+		const u = c[0] === 'u';
+		const bracket = c[1] === '{';
+
+		if ((u && !bracket && c.length === 5) || (c[0] === 'x' && c.length === 3)) {
+			return String.fromCharCode(parseInt(c.slice(1), 16));
+		}
+
+		if (u && bracket) {
+			return String.fromCodePoint(parseInt(c.slice(2, -1), 16));
+		}
+
+		return ESCAPES.get(c) || c;
+	}
+
+	function parseArguments(name, arguments_) {
+		const results = [];
+		const chunks = arguments_.trim().split(/\s*,\s*/g);
+		let matches;
+
+		for (const chunk of chunks) {
+			const number = Number(chunk);
+			if (!Number.isNaN(number)) {
+				results.push(number);
+			} else if ((matches = chunk.match(STRING_REGEX))) {
+				results.push(matches[2].replace(ESCAPE_REGEX, (m, escape, character) => escape ? unescape(escape) : character));
+			} else {
+				throw new Error(`Invalid Chalk template style argument: ${chunk} (in style '${name}')`);
+			}
+		}
+
+		return results;
+	}
+
+	function parseStyle(style) {
+		STYLE_REGEX.lastIndex = 0;
+
+		const results = [];
+		let matches;
+
+		while ((matches = STYLE_REGEX.exec(style)) !== null) {
+			const name = matches[1];
+
+			if (matches[2]) {
+				const args = parseArguments(name, matches[2]);
+				results.push([name].concat(args));
+			} else {
+				results.push([name]);
+			}
+		}
+
+		return results;
+	}
+
+	function buildStyle(chalk, styles) {
+		const enabled = {};
+
+		for (const layer of styles) {
+			for (const style of layer.styles) {
+				enabled[style[0]] = layer.inverse ? null : style.slice(1);
+			}
+		}
+
+		let current = chalk;
+		for (const [styleName, styles] of Object.entries(enabled)) {
+			if (!Array.isArray(styles)) {
+				continue;
+			}
+
+			if (!(styleName in current)) {
+				throw new Error(`Unknown Chalk style: ${styleName}`);
+			}
+
+			current = styles.length > 0 ? current[styleName](...styles) : current[styleName];
+		}
+
+		return current;
+	}
+
+	templates = (chalk, temporary) => {
+		const styles = [];
+		const chunks = [];
+		let chunk = [];
+
+		// eslint-disable-next-line max-params
+		temporary.replace(TEMPLATE_REGEX, (m, escapeCharacter, inverse, style, close, character) => {
+			if (escapeCharacter) {
+				chunk.push(unescape(escapeCharacter));
+			} else if (style) {
+				const string = chunk.join('');
+				chunk = [];
+				chunks.push(styles.length === 0 ? string : buildStyle(chalk, styles)(string));
+				styles.push({inverse, styles: parseStyle(style)});
+			} else if (close) {
+				if (styles.length === 0) {
+					throw new Error('Found extraneous } in Chalk template literal');
+				}
+
+				chunks.push(buildStyle(chalk, styles)(chunk.join('')));
+				chunk = [];
+				styles.pop();
+			} else {
+				chunk.push(character);
+			}
+		});
+
+		chunks.push(chunk.join(''));
+
+		if (styles.length > 0) {
+			const errMessage = `Chalk template literal is missing ${styles.length} closing bracket${styles.length === 1 ? '' : 's'} (\`}\`)`;
+			throw new Error(errMessage);
+		}
+
+		return chunks.join('');
+	};
+	return templates;
+}
+
+var source;
+var hasRequiredSource;
+
+function requireSource () {
+	if (hasRequiredSource) return source;
+	hasRequiredSource = 1;
+	const ansiStyles = requireAnsiStyles();
+	const {stdout: stdoutColor, stderr: stderrColor} = requireSupportsColor();
+	const {
+		stringReplaceAll,
+		stringEncaseCRLFWithFirstIndex
+	} = requireUtil();
+
+	const {isArray} = Array;
+
+	// `supportsColor.level` → `ansiStyles.color[name]` mapping
+	const levelMapping = [
+		'ansi',
+		'ansi',
+		'ansi256',
+		'ansi16m'
+	];
+
+	const styles = Object.create(null);
+
+	const applyOptions = (object, options = {}) => {
+		if (options.level && !(Number.isInteger(options.level) && options.level >= 0 && options.level <= 3)) {
+			throw new Error('The `level` option should be an integer from 0 to 3');
+		}
+
+		// Detect level if not set manually
+		const colorLevel = stdoutColor ? stdoutColor.level : 0;
+		object.level = options.level === undefined ? colorLevel : options.level;
+	};
+
+	class ChalkClass {
+		constructor(options) {
+			// eslint-disable-next-line no-constructor-return
+			return chalkFactory(options);
+		}
+	}
+
+	const chalkFactory = options => {
+		const chalk = {};
+		applyOptions(chalk, options);
+
+		chalk.template = (...arguments_) => chalkTag(chalk.template, ...arguments_);
+
+		Object.setPrototypeOf(chalk, Chalk.prototype);
+		Object.setPrototypeOf(chalk.template, chalk);
+
+		chalk.template.constructor = () => {
+			throw new Error('`chalk.constructor()` is deprecated. Use `new chalk.Instance()` instead.');
+		};
+
+		chalk.template.Instance = ChalkClass;
+
+		return chalk.template;
+	};
+
+	function Chalk(options) {
+		return chalkFactory(options);
+	}
+
+	for (const [styleName, style] of Object.entries(ansiStyles)) {
+		styles[styleName] = {
+			get() {
+				const builder = createBuilder(this, createStyler(style.open, style.close, this._styler), this._isEmpty);
+				Object.defineProperty(this, styleName, {value: builder});
+				return builder;
+			}
+		};
+	}
+
+	styles.visible = {
+		get() {
+			const builder = createBuilder(this, this._styler, true);
+			Object.defineProperty(this, 'visible', {value: builder});
+			return builder;
+		}
+	};
+
+	const usedModels = ['rgb', 'hex', 'keyword', 'hsl', 'hsv', 'hwb', 'ansi', 'ansi256'];
+
+	for (const model of usedModels) {
+		styles[model] = {
+			get() {
+				const {level} = this;
+				return function (...arguments_) {
+					const styler = createStyler(ansiStyles.color[levelMapping[level]][model](...arguments_), ansiStyles.color.close, this._styler);
+					return createBuilder(this, styler, this._isEmpty);
+				};
+			}
+		};
+	}
+
+	for (const model of usedModels) {
+		const bgModel = 'bg' + model[0].toUpperCase() + model.slice(1);
+		styles[bgModel] = {
+			get() {
+				const {level} = this;
+				return function (...arguments_) {
+					const styler = createStyler(ansiStyles.bgColor[levelMapping[level]][model](...arguments_), ansiStyles.bgColor.close, this._styler);
+					return createBuilder(this, styler, this._isEmpty);
+				};
+			}
+		};
+	}
+
+	const proto = Object.defineProperties(() => {}, {
+		...styles,
+		level: {
+			enumerable: true,
+			get() {
+				return this._generator.level;
+			},
+			set(level) {
+				this._generator.level = level;
+			}
+		}
+	});
+
+	const createStyler = (open, close, parent) => {
+		let openAll;
+		let closeAll;
+		if (parent === undefined) {
+			openAll = open;
+			closeAll = close;
+		} else {
+			openAll = parent.openAll + open;
+			closeAll = close + parent.closeAll;
+		}
+
+		return {
+			open,
+			close,
+			openAll,
+			closeAll,
+			parent
+		};
+	};
+
+	const createBuilder = (self, _styler, _isEmpty) => {
+		const builder = (...arguments_) => {
+			if (isArray(arguments_[0]) && isArray(arguments_[0].raw)) {
+				// Called as a template literal, for example: chalk.red`2 + 3 = {bold ${2+3}}`
+				return applyStyle(builder, chalkTag(builder, ...arguments_));
+			}
+
+			// Single argument is hot path, implicit coercion is faster than anything
+			// eslint-disable-next-line no-implicit-coercion
+			return applyStyle(builder, (arguments_.length === 1) ? ('' + arguments_[0]) : arguments_.join(' '));
+		};
+
+		// We alter the prototype because we must return a function, but there is
+		// no way to create a function with a different prototype
+		Object.setPrototypeOf(builder, proto);
+
+		builder._generator = self;
+		builder._styler = _styler;
+		builder._isEmpty = _isEmpty;
+
+		return builder;
+	};
+
+	const applyStyle = (self, string) => {
+		if (self.level <= 0 || !string) {
+			return self._isEmpty ? '' : string;
+		}
+
+		let styler = self._styler;
+
+		if (styler === undefined) {
+			return string;
+		}
+
+		const {openAll, closeAll} = styler;
+		if (string.indexOf('\u001B') !== -1) {
+			while (styler !== undefined) {
+				// Replace any instances already present with a re-opening code
+				// otherwise only the part of the string until said closing code
+				// will be colored, and the rest will simply be 'plain'.
+				string = stringReplaceAll(string, styler.close, styler.open);
+
+				styler = styler.parent;
+			}
+		}
+
+		// We can move both next actions out of loop, because remaining actions in loop won't have
+		// any/visible effect on parts we add here. Close the styling before a linebreak and reopen
+		// after next line to fix a bleed issue on macOS: https://github.com/chalk/chalk/pull/92
+		const lfIndex = string.indexOf('\n');
+		if (lfIndex !== -1) {
+			string = stringEncaseCRLFWithFirstIndex(string, closeAll, openAll, lfIndex);
+		}
+
+		return openAll + string + closeAll;
+	};
+
+	let template;
+	const chalkTag = (chalk, ...strings) => {
+		const [firstString] = strings;
+
+		if (!isArray(firstString) || !isArray(firstString.raw)) {
+			// If chalk() was called by itself or with a string,
+			// return the string itself as a string.
+			return strings.join(' ');
+		}
+
+		const arguments_ = strings.slice(1);
+		const parts = [firstString.raw[0]];
+
+		for (let i = 1; i < firstString.length; i++) {
+			parts.push(
+				String(arguments_[i - 1]).replace(/[{}\\]/g, '\\$&'),
+				String(firstString.raw[i])
+			);
+		}
+
+		if (template === undefined) {
+			template = requireTemplates();
+		}
+
+		return template(chalk, parts.join(''));
+	};
+
+	Object.defineProperties(Chalk.prototype, styles);
+
+	const chalk = Chalk(); // eslint-disable-line new-cap
+	chalk.supportsColor = stdoutColor;
+	chalk.stderr = Chalk({level: stderrColor ? stderrColor.level : 0}); // eslint-disable-line new-cap
+	chalk.stderr.supportsColor = stderrColor;
+
+	source = chalk;
+	return source;
+}
+
+var colorSupport_1;
+var hasRequiredColorSupport;
+
+function requireColorSupport () {
+	if (hasRequiredColorSupport) return colorSupport_1;
+	hasRequiredColorSupport = 1;
+	// call it on itself so we can test the export val for basic stuff
+	colorSupport_1 = colorSupport({ alwaysReturn: true }, colorSupport);
+
+	function hasNone (obj, options) {
+	  obj.level = 0;
+	  obj.hasBasic = false;
+	  obj.has256 = false;
+	  obj.has16m = false;
+	  if (!options.alwaysReturn) {
+	    return false
+	  }
+	  return obj
+	}
+
+	function hasBasic (obj) {
+	  obj.hasBasic = true;
+	  obj.has256 = false;
+	  obj.has16m = false;
+	  obj.level = 1;
+	  return obj
+	}
+
+	function has256 (obj) {
+	  obj.hasBasic = true;
+	  obj.has256 = true;
+	  obj.has16m = false;
+	  obj.level = 2;
+	  return obj
+	}
+
+	function has16m (obj) {
+	  obj.hasBasic = true;
+	  obj.has256 = true;
+	  obj.has16m = true;
+	  obj.level = 3;
+	  return obj
+	}
+
+	function colorSupport (options, obj) {
+	  options = options || {};
+
+	  obj = obj || {};
+
+	  // if just requesting a specific level, then return that.
+	  if (typeof options.level === 'number') {
+	    switch (options.level) {
+	      case 0:
+	        return hasNone(obj, options)
+	      case 1:
+	        return hasBasic(obj)
+	      case 2:
+	        return has256(obj)
+	      case 3:
+	        return has16m(obj)
+	    }
+	  }
+
+	  obj.level = 0;
+	  obj.hasBasic = false;
+	  obj.has256 = false;
+	  obj.has16m = false;
+
+	  if (typeof process === 'undefined' ||
+	      !process ||
+	      !process.stdout ||
+	      !process.env ||
+	      !process.platform) {
+	    return hasNone(obj, options)
+	  }
+
+	  var env = options.env || process.env;
+	  var stream = options.stream || process.stdout;
+	  var term = options.term || env.TERM || '';
+	  var platform = options.platform || process.platform;
+
+	  if (!options.ignoreTTY && !stream.isTTY) {
+	    return hasNone(obj, options)
+	  }
+
+	  if (!options.ignoreDumb && term === 'dumb' && !env.COLORTERM) {
+	    return hasNone(obj, options)
+	  }
+
+	  if (platform === 'win32') {
+	    return hasBasic(obj)
+	  }
+
+	  if (env.TMUX) {
+	    return has256(obj)
+	  }
+
+	  if (!options.ignoreCI && (env.CI || env.TEAMCITY_VERSION)) {
+	    if (env.TRAVIS) {
+	      return has256(obj)
+	    } else {
+	      return hasNone(obj, options)
+	    }
+	  }
+
+	  // TODO: add more term programs
+	  switch (env.TERM_PROGRAM) {
+	    case 'iTerm.app':
+	      var ver = env.TERM_PROGRAM_VERSION || '0.';
+	      if (/^[0-2]\./.test(ver)) {
+	        return has256(obj)
+	      } else {
+	        return has16m(obj)
+	      }
+
+	    case 'HyperTerm':
+	    case 'Hyper':
+	      return has16m(obj)
+
+	    case 'MacTerm':
+	      return has16m(obj)
+
+	    case 'Apple_Terminal':
+	      return has256(obj)
+	  }
+
+	  if (/^xterm-256/.test(term)) {
+	    return has256(obj)
+	  }
+
+	  if (/^screen|^xterm|^vt100|color|ansi|cygwin|linux/i.test(term)) {
+	    return hasBasic(obj)
+	  }
+
+	  if (env.COLORTERM) {
+	    return hasBasic(obj)
+	  }
+
+	  return hasNone(obj, options)
+	}
+	return colorSupport_1;
+}
+
 var spin = {exports: {}};
 
 var hasRequiredSpin;
@@ -63151,6 +60118,2512 @@ function requireSpin () {
 
 	spin.exports.clear = function () {};
 	return spin.exports;
+}
+
+var debug_1;
+var hasRequiredDebug;
+
+function requireDebug () {
+	if (hasRequiredDebug) return debug_1;
+	hasRequiredDebug = 1;
+	let messages = [];
+	let level = 0;
+
+	const debug = (msg, min) => {
+	  if (level >= min) {
+	    messages.push(msg);
+	  }
+	};
+
+	debug.WARN = 1;
+	debug.INFO = 2;
+	debug.DEBUG = 3;
+
+	debug.reset = () => {
+	  messages = [];
+	};
+
+	debug.setDebugLevel = (v) => {
+	  level = v;
+	};
+
+	debug.warn = (msg) => debug(msg, debug.WARN);
+	debug.info = (msg) => debug(msg, debug.INFO);
+	debug.debug = (msg) => debug(msg, debug.DEBUG);
+
+	debug.debugMessages = () => messages;
+
+	debug_1 = debug;
+	return debug_1;
+}
+
+var stringWidth = {exports: {}};
+
+var ansiRegex;
+var hasRequiredAnsiRegex;
+
+function requireAnsiRegex () {
+	if (hasRequiredAnsiRegex) return ansiRegex;
+	hasRequiredAnsiRegex = 1;
+
+	ansiRegex = ({onlyFirst = false} = {}) => {
+		const pattern = [
+			'[\\u001B\\u009B][[\\]()#;?]*(?:(?:(?:(?:;[-a-zA-Z\\d\\/#&.:=?%@~_]+)*|[a-zA-Z\\d]+(?:;[-a-zA-Z\\d\\/#&.:=?%@~_]*)*)?\\u0007)',
+			'(?:(?:\\d{1,4}(?:;\\d{0,4})*)?[\\dA-PR-TZcf-ntqry=><~]))'
+		].join('|');
+
+		return new RegExp(pattern, onlyFirst ? undefined : 'g');
+	};
+	return ansiRegex;
+}
+
+var stripAnsi;
+var hasRequiredStripAnsi;
+
+function requireStripAnsi () {
+	if (hasRequiredStripAnsi) return stripAnsi;
+	hasRequiredStripAnsi = 1;
+	const ansiRegex = requireAnsiRegex();
+
+	stripAnsi = string => typeof string === 'string' ? string.replace(ansiRegex(), '') : string;
+	return stripAnsi;
+}
+
+var isFullwidthCodePoint = {exports: {}};
+
+/* eslint-disable yoda */
+
+var hasRequiredIsFullwidthCodePoint;
+
+function requireIsFullwidthCodePoint () {
+	if (hasRequiredIsFullwidthCodePoint) return isFullwidthCodePoint.exports;
+	hasRequiredIsFullwidthCodePoint = 1;
+
+	const isFullwidthCodePoint$1 = codePoint => {
+		if (Number.isNaN(codePoint)) {
+			return false;
+		}
+
+		// Code points are derived from:
+		// http://www.unix.org/Public/UNIDATA/EastAsianWidth.txt
+		if (
+			codePoint >= 0x1100 && (
+				codePoint <= 0x115F || // Hangul Jamo
+				codePoint === 0x2329 || // LEFT-POINTING ANGLE BRACKET
+				codePoint === 0x232A || // RIGHT-POINTING ANGLE BRACKET
+				// CJK Radicals Supplement .. Enclosed CJK Letters and Months
+				(0x2E80 <= codePoint && codePoint <= 0x3247 && codePoint !== 0x303F) ||
+				// Enclosed CJK Letters and Months .. CJK Unified Ideographs Extension A
+				(0x3250 <= codePoint && codePoint <= 0x4DBF) ||
+				// CJK Unified Ideographs .. Yi Radicals
+				(0x4E00 <= codePoint && codePoint <= 0xA4C6) ||
+				// Hangul Jamo Extended-A
+				(0xA960 <= codePoint && codePoint <= 0xA97C) ||
+				// Hangul Syllables
+				(0xAC00 <= codePoint && codePoint <= 0xD7A3) ||
+				// CJK Compatibility Ideographs
+				(0xF900 <= codePoint && codePoint <= 0xFAFF) ||
+				// Vertical Forms
+				(0xFE10 <= codePoint && codePoint <= 0xFE19) ||
+				// CJK Compatibility Forms .. Small Form Variants
+				(0xFE30 <= codePoint && codePoint <= 0xFE6B) ||
+				// Halfwidth and Fullwidth Forms
+				(0xFF01 <= codePoint && codePoint <= 0xFF60) ||
+				(0xFFE0 <= codePoint && codePoint <= 0xFFE6) ||
+				// Kana Supplement
+				(0x1B000 <= codePoint && codePoint <= 0x1B001) ||
+				// Enclosed Ideographic Supplement
+				(0x1F200 <= codePoint && codePoint <= 0x1F251) ||
+				// CJK Unified Ideographs Extension B .. Tertiary Ideographic Plane
+				(0x20000 <= codePoint && codePoint <= 0x3FFFD)
+			)
+		) {
+			return true;
+		}
+
+		return false;
+	};
+
+	isFullwidthCodePoint.exports = isFullwidthCodePoint$1;
+	isFullwidthCodePoint.exports.default = isFullwidthCodePoint$1;
+	return isFullwidthCodePoint.exports;
+}
+
+var emojiRegex;
+var hasRequiredEmojiRegex;
+
+function requireEmojiRegex () {
+	if (hasRequiredEmojiRegex) return emojiRegex;
+	hasRequiredEmojiRegex = 1;
+
+	emojiRegex = function () {
+	  // https://mths.be/emoji
+	  return /\uD83C\uDFF4\uDB40\uDC67\uDB40\uDC62(?:\uDB40\uDC65\uDB40\uDC6E\uDB40\uDC67|\uDB40\uDC73\uDB40\uDC63\uDB40\uDC74|\uDB40\uDC77\uDB40\uDC6C\uDB40\uDC73)\uDB40\uDC7F|\uD83D\uDC68(?:\uD83C\uDFFC\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68\uD83C\uDFFB|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFF\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFE])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFE\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFD])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFD\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFC])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\u200D(?:\u2764\uFE0F\u200D(?:\uD83D\uDC8B\u200D)?\uD83D\uDC68|(?:\uD83D[\uDC68\uDC69])\u200D(?:\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67]))|\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67])|(?:\uD83D[\uDC68\uDC69])\u200D(?:\uD83D[\uDC66\uDC67])|[\u2695\u2696\u2708]\uFE0F|\uD83D[\uDC66\uDC67]|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|(?:\uD83C\uDFFB\u200D[\u2695\u2696\u2708]|\uD83C\uDFFF\u200D[\u2695\u2696\u2708]|\uD83C\uDFFE\u200D[\u2695\u2696\u2708]|\uD83C\uDFFD\u200D[\u2695\u2696\u2708]|\uD83C\uDFFC\u200D[\u2695\u2696\u2708])\uFE0F|\uD83C\uDFFB\u200D(?:\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C[\uDFFB-\uDFFF])|(?:\uD83E\uDDD1\uD83C\uDFFB\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFC\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)\uD83C\uDFFB|\uD83E\uDDD1(?:\uD83C\uDFFF\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1(?:\uD83C[\uDFFB-\uDFFF])|\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1)|(?:\uD83E\uDDD1\uD83C\uDFFE\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFF\u200D\uD83E\uDD1D\u200D(?:\uD83D[\uDC68\uDC69]))(?:\uD83C[\uDFFB-\uDFFE])|(?:\uD83E\uDDD1\uD83C\uDFFC\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFD\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)(?:\uD83C[\uDFFB\uDFFC])|\uD83D\uDC69(?:\uD83C\uDFFE\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFD\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFC\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFD-\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFB\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFC-\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFD\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\u200D(?:\u2764\uFE0F\u200D(?:\uD83D\uDC8B\u200D(?:\uD83D[\uDC68\uDC69])|\uD83D[\uDC68\uDC69])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFF\u200D(?:\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD]))|\uD83D\uDC69\u200D\uD83D\uDC69\u200D(?:\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67]))|(?:\uD83E\uDDD1\uD83C\uDFFD\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFE\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)(?:\uD83C[\uDFFB-\uDFFD])|\uD83D\uDC69\u200D\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC69\u200D\uD83D\uDC69\u200D(?:\uD83D[\uDC66\uDC67])|(?:\uD83D\uDC41\uFE0F\u200D\uD83D\uDDE8|\uD83D\uDC69(?:\uD83C\uDFFF\u200D[\u2695\u2696\u2708]|\uD83C\uDFFE\u200D[\u2695\u2696\u2708]|\uD83C\uDFFC\u200D[\u2695\u2696\u2708]|\uD83C\uDFFB\u200D[\u2695\u2696\u2708]|\uD83C\uDFFD\u200D[\u2695\u2696\u2708]|\u200D[\u2695\u2696\u2708])|(?:(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)\uFE0F|\uD83D\uDC6F|\uD83E[\uDD3C\uDDDE\uDDDF])\u200D[\u2640\u2642]|(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)(?:\uD83C[\uDFFB-\uDFFF])\u200D[\u2640\u2642]|(?:\uD83C[\uDFC3\uDFC4\uDFCA]|\uD83D[\uDC6E\uDC71\uDC73\uDC77\uDC81\uDC82\uDC86\uDC87\uDE45-\uDE47\uDE4B\uDE4D\uDE4E\uDEA3\uDEB4-\uDEB6]|\uD83E[\uDD26\uDD37-\uDD39\uDD3D\uDD3E\uDDB8\uDDB9\uDDCD-\uDDCF\uDDD6-\uDDDD])(?:(?:\uD83C[\uDFFB-\uDFFF])\u200D[\u2640\u2642]|\u200D[\u2640\u2642])|\uD83C\uDFF4\u200D\u2620)\uFE0F|\uD83D\uDC69\u200D\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67])|\uD83C\uDFF3\uFE0F\u200D\uD83C\uDF08|\uD83D\uDC15\u200D\uD83E\uDDBA|\uD83D\uDC69\u200D\uD83D\uDC66|\uD83D\uDC69\u200D\uD83D\uDC67|\uD83C\uDDFD\uD83C\uDDF0|\uD83C\uDDF4\uD83C\uDDF2|\uD83C\uDDF6\uD83C\uDDE6|[#\*0-9]\uFE0F\u20E3|\uD83C\uDDE7(?:\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEF\uDDF1-\uDDF4\uDDF6-\uDDF9\uDDFB\uDDFC\uDDFE\uDDFF])|\uD83C\uDDF9(?:\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDED\uDDEF-\uDDF4\uDDF7\uDDF9\uDDFB\uDDFC\uDDFF])|\uD83C\uDDEA(?:\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDED\uDDF7-\uDDFA])|\uD83E\uDDD1(?:\uD83C[\uDFFB-\uDFFF])|\uD83C\uDDF7(?:\uD83C[\uDDEA\uDDF4\uDDF8\uDDFA\uDDFC])|\uD83D\uDC69(?:\uD83C[\uDFFB-\uDFFF])|\uD83C\uDDF2(?:\uD83C[\uDDE6\uDDE8-\uDDED\uDDF0-\uDDFF])|\uD83C\uDDE6(?:\uD83C[\uDDE8-\uDDEC\uDDEE\uDDF1\uDDF2\uDDF4\uDDF6-\uDDFA\uDDFC\uDDFD\uDDFF])|\uD83C\uDDF0(?:\uD83C[\uDDEA\uDDEC-\uDDEE\uDDF2\uDDF3\uDDF5\uDDF7\uDDFC\uDDFE\uDDFF])|\uD83C\uDDED(?:\uD83C[\uDDF0\uDDF2\uDDF3\uDDF7\uDDF9\uDDFA])|\uD83C\uDDE9(?:\uD83C[\uDDEA\uDDEC\uDDEF\uDDF0\uDDF2\uDDF4\uDDFF])|\uD83C\uDDFE(?:\uD83C[\uDDEA\uDDF9])|\uD83C\uDDEC(?:\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEE\uDDF1-\uDDF3\uDDF5-\uDDFA\uDDFC\uDDFE])|\uD83C\uDDF8(?:\uD83C[\uDDE6-\uDDEA\uDDEC-\uDDF4\uDDF7-\uDDF9\uDDFB\uDDFD-\uDDFF])|\uD83C\uDDEB(?:\uD83C[\uDDEE-\uDDF0\uDDF2\uDDF4\uDDF7])|\uD83C\uDDF5(?:\uD83C[\uDDE6\uDDEA-\uDDED\uDDF0-\uDDF3\uDDF7-\uDDF9\uDDFC\uDDFE])|\uD83C\uDDFB(?:\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDEE\uDDF3\uDDFA])|\uD83C\uDDF3(?:\uD83C[\uDDE6\uDDE8\uDDEA-\uDDEC\uDDEE\uDDF1\uDDF4\uDDF5\uDDF7\uDDFA\uDDFF])|\uD83C\uDDE8(?:\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDEE\uDDF0-\uDDF5\uDDF7\uDDFA-\uDDFF])|\uD83C\uDDF1(?:\uD83C[\uDDE6-\uDDE8\uDDEE\uDDF0\uDDF7-\uDDFB\uDDFE])|\uD83C\uDDFF(?:\uD83C[\uDDE6\uDDF2\uDDFC])|\uD83C\uDDFC(?:\uD83C[\uDDEB\uDDF8])|\uD83C\uDDFA(?:\uD83C[\uDDE6\uDDEC\uDDF2\uDDF3\uDDF8\uDDFE\uDDFF])|\uD83C\uDDEE(?:\uD83C[\uDDE8-\uDDEA\uDDF1-\uDDF4\uDDF6-\uDDF9])|\uD83C\uDDEF(?:\uD83C[\uDDEA\uDDF2\uDDF4\uDDF5])|(?:\uD83C[\uDFC3\uDFC4\uDFCA]|\uD83D[\uDC6E\uDC71\uDC73\uDC77\uDC81\uDC82\uDC86\uDC87\uDE45-\uDE47\uDE4B\uDE4D\uDE4E\uDEA3\uDEB4-\uDEB6]|\uD83E[\uDD26\uDD37-\uDD39\uDD3D\uDD3E\uDDB8\uDDB9\uDDCD-\uDDCF\uDDD6-\uDDDD])(?:\uD83C[\uDFFB-\uDFFF])|(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)(?:\uD83C[\uDFFB-\uDFFF])|(?:[\u261D\u270A-\u270D]|\uD83C[\uDF85\uDFC2\uDFC7]|\uD83D[\uDC42\uDC43\uDC46-\uDC50\uDC66\uDC67\uDC6B-\uDC6D\uDC70\uDC72\uDC74-\uDC76\uDC78\uDC7C\uDC83\uDC85\uDCAA\uDD74\uDD7A\uDD90\uDD95\uDD96\uDE4C\uDE4F\uDEC0\uDECC]|\uD83E[\uDD0F\uDD18-\uDD1C\uDD1E\uDD1F\uDD30-\uDD36\uDDB5\uDDB6\uDDBB\uDDD2-\uDDD5])(?:\uD83C[\uDFFB-\uDFFF])|(?:[\u231A\u231B\u23E9-\u23EC\u23F0\u23F3\u25FD\u25FE\u2614\u2615\u2648-\u2653\u267F\u2693\u26A1\u26AA\u26AB\u26BD\u26BE\u26C4\u26C5\u26CE\u26D4\u26EA\u26F2\u26F3\u26F5\u26FA\u26FD\u2705\u270A\u270B\u2728\u274C\u274E\u2753-\u2755\u2757\u2795-\u2797\u27B0\u27BF\u2B1B\u2B1C\u2B50\u2B55]|\uD83C[\uDC04\uDCCF\uDD8E\uDD91-\uDD9A\uDDE6-\uDDFF\uDE01\uDE1A\uDE2F\uDE32-\uDE36\uDE38-\uDE3A\uDE50\uDE51\uDF00-\uDF20\uDF2D-\uDF35\uDF37-\uDF7C\uDF7E-\uDF93\uDFA0-\uDFCA\uDFCF-\uDFD3\uDFE0-\uDFF0\uDFF4\uDFF8-\uDFFF]|\uD83D[\uDC00-\uDC3E\uDC40\uDC42-\uDCFC\uDCFF-\uDD3D\uDD4B-\uDD4E\uDD50-\uDD67\uDD7A\uDD95\uDD96\uDDA4\uDDFB-\uDE4F\uDE80-\uDEC5\uDECC\uDED0-\uDED2\uDED5\uDEEB\uDEEC\uDEF4-\uDEFA\uDFE0-\uDFEB]|\uD83E[\uDD0D-\uDD3A\uDD3C-\uDD45\uDD47-\uDD71\uDD73-\uDD76\uDD7A-\uDDA2\uDDA5-\uDDAA\uDDAE-\uDDCA\uDDCD-\uDDFF\uDE70-\uDE73\uDE78-\uDE7A\uDE80-\uDE82\uDE90-\uDE95])|(?:[#\*0-9\xA9\xAE\u203C\u2049\u2122\u2139\u2194-\u2199\u21A9\u21AA\u231A\u231B\u2328\u23CF\u23E9-\u23F3\u23F8-\u23FA\u24C2\u25AA\u25AB\u25B6\u25C0\u25FB-\u25FE\u2600-\u2604\u260E\u2611\u2614\u2615\u2618\u261D\u2620\u2622\u2623\u2626\u262A\u262E\u262F\u2638-\u263A\u2640\u2642\u2648-\u2653\u265F\u2660\u2663\u2665\u2666\u2668\u267B\u267E\u267F\u2692-\u2697\u2699\u269B\u269C\u26A0\u26A1\u26AA\u26AB\u26B0\u26B1\u26BD\u26BE\u26C4\u26C5\u26C8\u26CE\u26CF\u26D1\u26D3\u26D4\u26E9\u26EA\u26F0-\u26F5\u26F7-\u26FA\u26FD\u2702\u2705\u2708-\u270D\u270F\u2712\u2714\u2716\u271D\u2721\u2728\u2733\u2734\u2744\u2747\u274C\u274E\u2753-\u2755\u2757\u2763\u2764\u2795-\u2797\u27A1\u27B0\u27BF\u2934\u2935\u2B05-\u2B07\u2B1B\u2B1C\u2B50\u2B55\u3030\u303D\u3297\u3299]|\uD83C[\uDC04\uDCCF\uDD70\uDD71\uDD7E\uDD7F\uDD8E\uDD91-\uDD9A\uDDE6-\uDDFF\uDE01\uDE02\uDE1A\uDE2F\uDE32-\uDE3A\uDE50\uDE51\uDF00-\uDF21\uDF24-\uDF93\uDF96\uDF97\uDF99-\uDF9B\uDF9E-\uDFF0\uDFF3-\uDFF5\uDFF7-\uDFFF]|\uD83D[\uDC00-\uDCFD\uDCFF-\uDD3D\uDD49-\uDD4E\uDD50-\uDD67\uDD6F\uDD70\uDD73-\uDD7A\uDD87\uDD8A-\uDD8D\uDD90\uDD95\uDD96\uDDA4\uDDA5\uDDA8\uDDB1\uDDB2\uDDBC\uDDC2-\uDDC4\uDDD1-\uDDD3\uDDDC-\uDDDE\uDDE1\uDDE3\uDDE8\uDDEF\uDDF3\uDDFA-\uDE4F\uDE80-\uDEC5\uDECB-\uDED2\uDED5\uDEE0-\uDEE5\uDEE9\uDEEB\uDEEC\uDEF0\uDEF3-\uDEFA\uDFE0-\uDFEB]|\uD83E[\uDD0D-\uDD3A\uDD3C-\uDD45\uDD47-\uDD71\uDD73-\uDD76\uDD7A-\uDDA2\uDDA5-\uDDAA\uDDAE-\uDDCA\uDDCD-\uDDFF\uDE70-\uDE73\uDE78-\uDE7A\uDE80-\uDE82\uDE90-\uDE95])\uFE0F|(?:[\u261D\u26F9\u270A-\u270D]|\uD83C[\uDF85\uDFC2-\uDFC4\uDFC7\uDFCA-\uDFCC]|\uD83D[\uDC42\uDC43\uDC46-\uDC50\uDC66-\uDC78\uDC7C\uDC81-\uDC83\uDC85-\uDC87\uDC8F\uDC91\uDCAA\uDD74\uDD75\uDD7A\uDD90\uDD95\uDD96\uDE45-\uDE47\uDE4B-\uDE4F\uDEA3\uDEB4-\uDEB6\uDEC0\uDECC]|\uD83E[\uDD0F\uDD18-\uDD1F\uDD26\uDD30-\uDD39\uDD3C-\uDD3E\uDDB5\uDDB6\uDDB8\uDDB9\uDDBB\uDDCD-\uDDCF\uDDD1-\uDDDD])/g;
+	};
+	return emojiRegex;
+}
+
+var hasRequiredStringWidth;
+
+function requireStringWidth () {
+	if (hasRequiredStringWidth) return stringWidth.exports;
+	hasRequiredStringWidth = 1;
+	const stripAnsi = requireStripAnsi();
+	const isFullwidthCodePoint = requireIsFullwidthCodePoint();
+	const emojiRegex = requireEmojiRegex();
+
+	const stringWidth$1 = string => {
+		if (typeof string !== 'string' || string.length === 0) {
+			return 0;
+		}
+
+		string = stripAnsi(string);
+
+		if (string.length === 0) {
+			return 0;
+		}
+
+		string = string.replace(emojiRegex(), '  ');
+
+		let width = 0;
+
+		for (let i = 0; i < string.length; i++) {
+			const code = string.codePointAt(i);
+
+			// Ignore control characters
+			if (code <= 0x1F || (code >= 0x7F && code <= 0x9F)) {
+				continue;
+			}
+
+			// Ignore combining characters
+			if (code >= 0x300 && code <= 0x36F) {
+				continue;
+			}
+
+			// Surrogates
+			if (code > 0xFFFF) {
+				i++;
+			}
+
+			width += isFullwidthCodePoint(code) ? 2 : 1;
+		}
+
+		return width;
+	};
+
+	stringWidth.exports = stringWidth$1;
+	// TODO: remove this in the next major version
+	stringWidth.exports.default = stringWidth$1;
+	return stringWidth.exports;
+}
+
+var utils;
+var hasRequiredUtils;
+
+function requireUtils () {
+	if (hasRequiredUtils) return utils;
+	hasRequiredUtils = 1;
+	const stringWidth = requireStringWidth();
+
+	function codeRegex(capture) {
+	  return capture ? /\u001b\[((?:\d*;){0,5}\d*)m/g : /\u001b\[(?:\d*;){0,5}\d*m/g;
+	}
+
+	function strlen(str) {
+	  let code = codeRegex();
+	  let stripped = ('' + str).replace(code, '');
+	  let split = stripped.split('\n');
+	  return split.reduce(function (memo, s) {
+	    return stringWidth(s) > memo ? stringWidth(s) : memo;
+	  }, 0);
+	}
+
+	function repeat(str, times) {
+	  return Array(times + 1).join(str);
+	}
+
+	function pad(str, len, pad, dir) {
+	  let length = strlen(str);
+	  if (len + 1 >= length) {
+	    let padlen = len - length;
+	    switch (dir) {
+	      case 'right': {
+	        str = repeat(pad, padlen) + str;
+	        break;
+	      }
+	      case 'center': {
+	        let right = Math.ceil(padlen / 2);
+	        let left = padlen - right;
+	        str = repeat(pad, left) + str + repeat(pad, right);
+	        break;
+	      }
+	      default: {
+	        str = str + repeat(pad, padlen);
+	        break;
+	      }
+	    }
+	  }
+	  return str;
+	}
+
+	let codeCache = {};
+
+	function addToCodeCache(name, on, off) {
+	  on = '\u001b[' + on + 'm';
+	  off = '\u001b[' + off + 'm';
+	  codeCache[on] = { set: name, to: true };
+	  codeCache[off] = { set: name, to: false };
+	  codeCache[name] = { on: on, off: off };
+	}
+
+	//https://github.com/Marak/colors.js/blob/master/lib/styles.js
+	addToCodeCache('bold', 1, 22);
+	addToCodeCache('italics', 3, 23);
+	addToCodeCache('underline', 4, 24);
+	addToCodeCache('inverse', 7, 27);
+	addToCodeCache('strikethrough', 9, 29);
+
+	function updateState(state, controlChars) {
+	  let controlCode = controlChars[1] ? parseInt(controlChars[1].split(';')[0]) : 0;
+	  if ((controlCode >= 30 && controlCode <= 39) || (controlCode >= 90 && controlCode <= 97)) {
+	    state.lastForegroundAdded = controlChars[0];
+	    return;
+	  }
+	  if ((controlCode >= 40 && controlCode <= 49) || (controlCode >= 100 && controlCode <= 107)) {
+	    state.lastBackgroundAdded = controlChars[0];
+	    return;
+	  }
+	  if (controlCode === 0) {
+	    for (let i in state) {
+	      /* istanbul ignore else */
+	      if (Object.prototype.hasOwnProperty.call(state, i)) {
+	        delete state[i];
+	      }
+	    }
+	    return;
+	  }
+	  let info = codeCache[controlChars[0]];
+	  if (info) {
+	    state[info.set] = info.to;
+	  }
+	}
+
+	function readState(line) {
+	  let code = codeRegex(true);
+	  let controlChars = code.exec(line);
+	  let state = {};
+	  while (controlChars !== null) {
+	    updateState(state, controlChars);
+	    controlChars = code.exec(line);
+	  }
+	  return state;
+	}
+
+	function unwindState(state, ret) {
+	  let lastBackgroundAdded = state.lastBackgroundAdded;
+	  let lastForegroundAdded = state.lastForegroundAdded;
+
+	  delete state.lastBackgroundAdded;
+	  delete state.lastForegroundAdded;
+
+	  Object.keys(state).forEach(function (key) {
+	    if (state[key]) {
+	      ret += codeCache[key].off;
+	    }
+	  });
+
+	  if (lastBackgroundAdded && lastBackgroundAdded != '\u001b[49m') {
+	    ret += '\u001b[49m';
+	  }
+	  if (lastForegroundAdded && lastForegroundAdded != '\u001b[39m') {
+	    ret += '\u001b[39m';
+	  }
+
+	  return ret;
+	}
+
+	function rewindState(state, ret) {
+	  let lastBackgroundAdded = state.lastBackgroundAdded;
+	  let lastForegroundAdded = state.lastForegroundAdded;
+
+	  delete state.lastBackgroundAdded;
+	  delete state.lastForegroundAdded;
+
+	  Object.keys(state).forEach(function (key) {
+	    if (state[key]) {
+	      ret = codeCache[key].on + ret;
+	    }
+	  });
+
+	  if (lastBackgroundAdded && lastBackgroundAdded != '\u001b[49m') {
+	    ret = lastBackgroundAdded + ret;
+	  }
+	  if (lastForegroundAdded && lastForegroundAdded != '\u001b[39m') {
+	    ret = lastForegroundAdded + ret;
+	  }
+
+	  return ret;
+	}
+
+	function truncateWidth(str, desiredLength) {
+	  if (str.length === strlen(str)) {
+	    return str.substr(0, desiredLength);
+	  }
+
+	  while (strlen(str) > desiredLength) {
+	    str = str.slice(0, -1);
+	  }
+
+	  return str;
+	}
+
+	function truncateWidthWithAnsi(str, desiredLength) {
+	  let code = codeRegex(true);
+	  let split = str.split(codeRegex());
+	  let splitIndex = 0;
+	  let retLen = 0;
+	  let ret = '';
+	  let myArray;
+	  let state = {};
+
+	  while (retLen < desiredLength) {
+	    myArray = code.exec(str);
+	    let toAdd = split[splitIndex];
+	    splitIndex++;
+	    if (retLen + strlen(toAdd) > desiredLength) {
+	      toAdd = truncateWidth(toAdd, desiredLength - retLen);
+	    }
+	    ret += toAdd;
+	    retLen += strlen(toAdd);
+
+	    if (retLen < desiredLength) {
+	      if (!myArray) {
+	        break;
+	      } // full-width chars may cause a whitespace which cannot be filled
+	      ret += myArray[0];
+	      updateState(state, myArray);
+	    }
+	  }
+
+	  return unwindState(state, ret);
+	}
+
+	function truncate(str, desiredLength, truncateChar) {
+	  truncateChar = truncateChar || '…';
+	  let lengthOfStr = strlen(str);
+	  if (lengthOfStr <= desiredLength) {
+	    return str;
+	  }
+	  desiredLength -= strlen(truncateChar);
+
+	  let ret = truncateWidthWithAnsi(str, desiredLength);
+
+	  ret += truncateChar;
+
+	  const hrefTag = '\x1B]8;;\x07';
+
+	  if (str.includes(hrefTag) && !ret.includes(hrefTag)) {
+	    ret += hrefTag;
+	  }
+
+	  return ret;
+	}
+
+	function defaultOptions() {
+	  return {
+	    chars: {
+	      top: '─',
+	      'top-mid': '┬',
+	      'top-left': '┌',
+	      'top-right': '┐',
+	      bottom: '─',
+	      'bottom-mid': '┴',
+	      'bottom-left': '└',
+	      'bottom-right': '┘',
+	      left: '│',
+	      'left-mid': '├',
+	      mid: '─',
+	      'mid-mid': '┼',
+	      right: '│',
+	      'right-mid': '┤',
+	      middle: '│',
+	    },
+	    truncate: '…',
+	    colWidths: [],
+	    rowHeights: [],
+	    colAligns: [],
+	    rowAligns: [],
+	    style: {
+	      'padding-left': 1,
+	      'padding-right': 1,
+	      head: ['red'],
+	      border: ['grey'],
+	      compact: false,
+	    },
+	    head: [],
+	  };
+	}
+
+	function mergeOptions(options, defaults) {
+	  options = options || {};
+	  defaults = defaults || defaultOptions();
+	  let ret = Object.assign({}, defaults, options);
+	  ret.chars = Object.assign({}, defaults.chars, options.chars);
+	  ret.style = Object.assign({}, defaults.style, options.style);
+	  return ret;
+	}
+
+	// Wrap on word boundary
+	function wordWrap(maxLength, input) {
+	  let lines = [];
+	  let split = input.split(/(\s+)/g);
+	  let line = [];
+	  let lineLength = 0;
+	  let whitespace;
+	  for (let i = 0; i < split.length; i += 2) {
+	    let word = split[i];
+	    let newLength = lineLength + strlen(word);
+	    if (lineLength > 0 && whitespace) {
+	      newLength += whitespace.length;
+	    }
+	    if (newLength > maxLength) {
+	      if (lineLength !== 0) {
+	        lines.push(line.join(''));
+	      }
+	      line = [word];
+	      lineLength = strlen(word);
+	    } else {
+	      line.push(whitespace || '', word);
+	      lineLength = newLength;
+	    }
+	    whitespace = split[i + 1];
+	  }
+	  if (lineLength) {
+	    lines.push(line.join(''));
+	  }
+	  return lines;
+	}
+
+	// Wrap text (ignoring word boundaries)
+	function textWrap(maxLength, input) {
+	  let lines = [];
+	  let line = '';
+	  function pushLine(str, ws) {
+	    if (line.length && ws) line += ws;
+	    line += str;
+	    while (line.length > maxLength) {
+	      lines.push(line.slice(0, maxLength));
+	      line = line.slice(maxLength);
+	    }
+	  }
+	  let split = input.split(/(\s+)/g);
+	  for (let i = 0; i < split.length; i += 2) {
+	    pushLine(split[i], i && split[i - 1]);
+	  }
+	  if (line.length) lines.push(line);
+	  return lines;
+	}
+
+	function multiLineWordWrap(maxLength, input, wrapOnWordBoundary = true) {
+	  let output = [];
+	  input = input.split('\n');
+	  const handler = wrapOnWordBoundary ? wordWrap : textWrap;
+	  for (let i = 0; i < input.length; i++) {
+	    output.push.apply(output, handler(maxLength, input[i]));
+	  }
+	  return output;
+	}
+
+	function colorizeLines(input) {
+	  let state = {};
+	  let output = [];
+	  for (let i = 0; i < input.length; i++) {
+	    let line = rewindState(state, input[i]);
+	    state = readState(line);
+	    let temp = Object.assign({}, state);
+	    output.push(unwindState(temp, line));
+	  }
+	  return output;
+	}
+
+	/**
+	 * Credit: Matheus Sampaio https://github.com/matheussampaio
+	 */
+	function hyperlink(url, text) {
+	  const OSC = '\u001B]';
+	  const BEL = '\u0007';
+	  const SEP = ';';
+
+	  return [OSC, '8', SEP, SEP, url || text, BEL, text, OSC, '8', SEP, SEP, BEL].join('');
+	}
+
+	utils = {
+	  strlen: strlen,
+	  repeat: repeat,
+	  pad: pad,
+	  truncate: truncate,
+	  mergeOptions: mergeOptions,
+	  wordWrap: multiLineWordWrap,
+	  colorizeLines: colorizeLines,
+	  hyperlink,
+	};
+	return utils;
+}
+
+var layoutManager = {exports: {}};
+
+var cell = {exports: {}};
+
+var safe = {exports: {}};
+
+var colors = {exports: {}};
+
+var styles = {exports: {}};
+
+/*
+The MIT License (MIT)
+
+Copyright (c) Sindre Sorhus <sindresorhus@gmail.com> (sindresorhus.com)
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in
+all copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN
+THE SOFTWARE.
+
+*/
+
+var hasRequiredStyles;
+
+function requireStyles () {
+	if (hasRequiredStyles) return styles.exports;
+	hasRequiredStyles = 1;
+	(function (module) {
+		var styles = {};
+		module['exports'] = styles;
+
+		var codes = {
+		  reset: [0, 0],
+
+		  bold: [1, 22],
+		  dim: [2, 22],
+		  italic: [3, 23],
+		  underline: [4, 24],
+		  inverse: [7, 27],
+		  hidden: [8, 28],
+		  strikethrough: [9, 29],
+
+		  black: [30, 39],
+		  red: [31, 39],
+		  green: [32, 39],
+		  yellow: [33, 39],
+		  blue: [34, 39],
+		  magenta: [35, 39],
+		  cyan: [36, 39],
+		  white: [37, 39],
+		  gray: [90, 39],
+		  grey: [90, 39],
+
+		  brightRed: [91, 39],
+		  brightGreen: [92, 39],
+		  brightYellow: [93, 39],
+		  brightBlue: [94, 39],
+		  brightMagenta: [95, 39],
+		  brightCyan: [96, 39],
+		  brightWhite: [97, 39],
+
+		  bgBlack: [40, 49],
+		  bgRed: [41, 49],
+		  bgGreen: [42, 49],
+		  bgYellow: [43, 49],
+		  bgBlue: [44, 49],
+		  bgMagenta: [45, 49],
+		  bgCyan: [46, 49],
+		  bgWhite: [47, 49],
+		  bgGray: [100, 49],
+		  bgGrey: [100, 49],
+
+		  bgBrightRed: [101, 49],
+		  bgBrightGreen: [102, 49],
+		  bgBrightYellow: [103, 49],
+		  bgBrightBlue: [104, 49],
+		  bgBrightMagenta: [105, 49],
+		  bgBrightCyan: [106, 49],
+		  bgBrightWhite: [107, 49],
+
+		  // legacy styles for colors pre v1.0.0
+		  blackBG: [40, 49],
+		  redBG: [41, 49],
+		  greenBG: [42, 49],
+		  yellowBG: [43, 49],
+		  blueBG: [44, 49],
+		  magentaBG: [45, 49],
+		  cyanBG: [46, 49],
+		  whiteBG: [47, 49],
+
+		};
+
+		Object.keys(codes).forEach(function(key) {
+		  var val = codes[key];
+		  var style = styles[key] = [];
+		  style.open = '\u001b[' + val[0] + 'm';
+		  style.close = '\u001b[' + val[1] + 'm';
+		}); 
+	} (styles));
+	return styles.exports;
+}
+
+/*
+MIT License
+
+Copyright (c) Sindre Sorhus <sindresorhus@gmail.com> (sindresorhus.com)
+
+Permission is hereby granted, free of charge, to any person obtaining a copy of
+this software and associated documentation files (the "Software"), to deal in
+the Software without restriction, including without limitation the rights to
+use, copy, modify, merge, publish, distribute, sublicense, and/or sell copies
+of the Software, and to permit persons to whom the Software is furnished to do
+so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+*/
+
+var hasFlag;
+var hasRequiredHasFlag;
+
+function requireHasFlag () {
+	if (hasRequiredHasFlag) return hasFlag;
+	hasRequiredHasFlag = 1;
+
+	hasFlag = function(flag, argv) {
+	  argv = argv || process.argv;
+
+	  var terminatorPos = argv.indexOf('--');
+	  var prefix = /^-{1,2}/.test(flag) ? '' : '--';
+	  var pos = argv.indexOf(prefix + flag);
+
+	  return pos !== -1 && (terminatorPos === -1 ? true : pos < terminatorPos);
+	};
+	return hasFlag;
+}
+
+/*
+The MIT License (MIT)
+
+Copyright (c) Sindre Sorhus <sindresorhus@gmail.com> (sindresorhus.com)
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in
+all copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN
+THE SOFTWARE.
+
+*/
+
+var supportsColors;
+var hasRequiredSupportsColors;
+
+function requireSupportsColors () {
+	if (hasRequiredSupportsColors) return supportsColors;
+	hasRequiredSupportsColors = 1;
+
+	var os = require$$0$6;
+	var hasFlag = requireHasFlag();
+
+	var env = process.env;
+
+	var forceColor = void 0;
+	if (hasFlag('no-color') || hasFlag('no-colors') || hasFlag('color=false')) {
+	  forceColor = false;
+	} else if (hasFlag('color') || hasFlag('colors') || hasFlag('color=true')
+	           || hasFlag('color=always')) {
+	  forceColor = true;
+	}
+	if ('FORCE_COLOR' in env) {
+	  forceColor = env.FORCE_COLOR.length === 0
+	    || parseInt(env.FORCE_COLOR, 10) !== 0;
+	}
+
+	function translateLevel(level) {
+	  if (level === 0) {
+	    return false;
+	  }
+
+	  return {
+	    level: level,
+	    hasBasic: true,
+	    has256: level >= 2,
+	    has16m: level >= 3,
+	  };
+	}
+
+	function supportsColor(stream) {
+	  if (forceColor === false) {
+	    return 0;
+	  }
+
+	  if (hasFlag('color=16m') || hasFlag('color=full')
+	      || hasFlag('color=truecolor')) {
+	    return 3;
+	  }
+
+	  if (hasFlag('color=256')) {
+	    return 2;
+	  }
+
+	  if (stream && !stream.isTTY && forceColor !== true) {
+	    return 0;
+	  }
+
+	  var min = forceColor ? 1 : 0;
+
+	  if (process.platform === 'win32') {
+	    // Node.js 7.5.0 is the first version of Node.js to include a patch to
+	    // libuv that enables 256 color output on Windows. Anything earlier and it
+	    // won't work. However, here we target Node.js 8 at minimum as it is an LTS
+	    // release, and Node.js 7 is not. Windows 10 build 10586 is the first
+	    // Windows release that supports 256 colors. Windows 10 build 14931 is the
+	    // first release that supports 16m/TrueColor.
+	    var osRelease = os.release().split('.');
+	    if (Number(process.versions.node.split('.')[0]) >= 8
+	        && Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
+	      return Number(osRelease[2]) >= 14931 ? 3 : 2;
+	    }
+
+	    return 1;
+	  }
+
+	  if ('CI' in env) {
+	    if (['TRAVIS', 'CIRCLECI', 'APPVEYOR', 'GITLAB_CI'].some(function(sign) {
+	      return sign in env;
+	    }) || env.CI_NAME === 'codeship') {
+	      return 1;
+	    }
+
+	    return min;
+	  }
+
+	  if ('TEAMCITY_VERSION' in env) {
+	    return (/^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env.TEAMCITY_VERSION) ? 1 : 0
+	    );
+	  }
+
+	  if ('TERM_PROGRAM' in env) {
+	    var version = parseInt((env.TERM_PROGRAM_VERSION || '').split('.')[0], 10);
+
+	    switch (env.TERM_PROGRAM) {
+	      case 'iTerm.app':
+	        return version >= 3 ? 3 : 2;
+	      case 'Hyper':
+	        return 3;
+	      case 'Apple_Terminal':
+	        return 2;
+	      // No default
+	    }
+	  }
+
+	  if (/-256(color)?$/i.test(env.TERM)) {
+	    return 2;
+	  }
+
+	  if (/^screen|^xterm|^vt100|^rxvt|color|ansi|cygwin|linux/i.test(env.TERM)) {
+	    return 1;
+	  }
+
+	  if ('COLORTERM' in env) {
+	    return 1;
+	  }
+
+	  if (env.TERM === 'dumb') {
+	    return min;
+	  }
+
+	  return min;
+	}
+
+	function getSupportLevel(stream) {
+	  var level = supportsColor(stream);
+	  return translateLevel(level);
+	}
+
+	supportsColors = {
+	  supportsColor: getSupportLevel,
+	  stdout: getSupportLevel(process.stdout),
+	  stderr: getSupportLevel(process.stderr),
+	};
+	return supportsColors;
+}
+
+var trap = {exports: {}};
+
+var hasRequiredTrap;
+
+function requireTrap () {
+	if (hasRequiredTrap) return trap.exports;
+	hasRequiredTrap = 1;
+	(function (module) {
+		module['exports'] = function runTheTrap(text, options) {
+		  var result = '';
+		  text = text || 'Run the trap, drop the bass';
+		  text = text.split('');
+		  var trap = {
+		    a: ['\u0040', '\u0104', '\u023a', '\u0245', '\u0394', '\u039b', '\u0414'],
+		    b: ['\u00df', '\u0181', '\u0243', '\u026e', '\u03b2', '\u0e3f'],
+		    c: ['\u00a9', '\u023b', '\u03fe'],
+		    d: ['\u00d0', '\u018a', '\u0500', '\u0501', '\u0502', '\u0503'],
+		    e: ['\u00cb', '\u0115', '\u018e', '\u0258', '\u03a3', '\u03be', '\u04bc',
+		      '\u0a6c'],
+		    f: ['\u04fa'],
+		    g: ['\u0262'],
+		    h: ['\u0126', '\u0195', '\u04a2', '\u04ba', '\u04c7', '\u050a'],
+		    i: ['\u0f0f'],
+		    j: ['\u0134'],
+		    k: ['\u0138', '\u04a0', '\u04c3', '\u051e'],
+		    l: ['\u0139'],
+		    m: ['\u028d', '\u04cd', '\u04ce', '\u0520', '\u0521', '\u0d69'],
+		    n: ['\u00d1', '\u014b', '\u019d', '\u0376', '\u03a0', '\u048a'],
+		    o: ['\u00d8', '\u00f5', '\u00f8', '\u01fe', '\u0298', '\u047a', '\u05dd',
+		      '\u06dd', '\u0e4f'],
+		    p: ['\u01f7', '\u048e'],
+		    q: ['\u09cd'],
+		    r: ['\u00ae', '\u01a6', '\u0210', '\u024c', '\u0280', '\u042f'],
+		    s: ['\u00a7', '\u03de', '\u03df', '\u03e8'],
+		    t: ['\u0141', '\u0166', '\u0373'],
+		    u: ['\u01b1', '\u054d'],
+		    v: ['\u05d8'],
+		    w: ['\u0428', '\u0460', '\u047c', '\u0d70'],
+		    x: ['\u04b2', '\u04fe', '\u04fc', '\u04fd'],
+		    y: ['\u00a5', '\u04b0', '\u04cb'],
+		    z: ['\u01b5', '\u0240'],
+		  };
+		  text.forEach(function(c) {
+		    c = c.toLowerCase();
+		    var chars = trap[c] || [' '];
+		    var rand = Math.floor(Math.random() * chars.length);
+		    if (typeof trap[c] !== 'undefined') {
+		      result += trap[c][rand];
+		    } else {
+		      result += c;
+		    }
+		  });
+		  return result;
+		}; 
+	} (trap));
+	return trap.exports;
+}
+
+var zalgo = {exports: {}};
+
+var hasRequiredZalgo;
+
+function requireZalgo () {
+	if (hasRequiredZalgo) return zalgo.exports;
+	hasRequiredZalgo = 1;
+	(function (module) {
+		// please no
+		module['exports'] = function zalgo(text, options) {
+		  text = text || '   he is here   ';
+		  var soul = {
+		    'up': [
+		      '̍', '̎', '̄', '̅',
+		      '̿', '̑', '̆', '̐',
+		      '͒', '͗', '͑', '̇',
+		      '̈', '̊', '͂', '̓',
+		      '̈', '͊', '͋', '͌',
+		      '̃', '̂', '̌', '͐',
+		      '̀', '́', '̋', '̏',
+		      '̒', '̓', '̔', '̽',
+		      '̉', 'ͣ', 'ͤ', 'ͥ',
+		      'ͦ', 'ͧ', 'ͨ', 'ͩ',
+		      'ͪ', 'ͫ', 'ͬ', 'ͭ',
+		      'ͮ', 'ͯ', '̾', '͛',
+		      '͆', '̚',
+		    ],
+		    'down': [
+		      '̖', '̗', '̘', '̙',
+		      '̜', '̝', '̞', '̟',
+		      '̠', '̤', '̥', '̦',
+		      '̩', '̪', '̫', '̬',
+		      '̭', '̮', '̯', '̰',
+		      '̱', '̲', '̳', '̹',
+		      '̺', '̻', '̼', 'ͅ',
+		      '͇', '͈', '͉', '͍',
+		      '͎', '͓', '͔', '͕',
+		      '͖', '͙', '͚', '̣',
+		    ],
+		    'mid': [
+		      '̕', '̛', '̀', '́',
+		      '͘', '̡', '̢', '̧',
+		      '̨', '̴', '̵', '̶',
+		      '͜', '͝', '͞',
+		      '͟', '͠', '͢', '̸',
+		      '̷', '͡', ' ҉',
+		    ],
+		  };
+		  var all = [].concat(soul.up, soul.down, soul.mid);
+
+		  function randomNumber(range) {
+		    var r = Math.floor(Math.random() * range);
+		    return r;
+		  }
+
+		  function isChar(character) {
+		    var bool = false;
+		    all.filter(function(i) {
+		      bool = (i === character);
+		    });
+		    return bool;
+		  }
+
+
+		  function heComes(text, options) {
+		    var result = '';
+		    var counts;
+		    var l;
+		    options = options || {};
+		    options['up'] =
+		      typeof options['up'] !== 'undefined' ? options['up'] : true;
+		    options['mid'] =
+		      typeof options['mid'] !== 'undefined' ? options['mid'] : true;
+		    options['down'] =
+		      typeof options['down'] !== 'undefined' ? options['down'] : true;
+		    options['size'] =
+		      typeof options['size'] !== 'undefined' ? options['size'] : 'maxi';
+		    text = text.split('');
+		    for (l in text) {
+		      if (isChar(l)) {
+		        continue;
+		      }
+		      result = result + text[l];
+		      counts = {'up': 0, 'down': 0, 'mid': 0};
+		      switch (options.size) {
+		        case 'mini':
+		          counts.up = randomNumber(8);
+		          counts.mid = randomNumber(2);
+		          counts.down = randomNumber(8);
+		          break;
+		        case 'maxi':
+		          counts.up = randomNumber(16) + 3;
+		          counts.mid = randomNumber(4) + 1;
+		          counts.down = randomNumber(64) + 3;
+		          break;
+		        default:
+		          counts.up = randomNumber(8) + 1;
+		          counts.mid = randomNumber(6) / 2;
+		          counts.down = randomNumber(8) + 1;
+		          break;
+		      }
+
+		      var arr = ['up', 'mid', 'down'];
+		      for (var d in arr) {
+		        var index = arr[d];
+		        for (var i = 0; i <= counts[index]; i++) {
+		          if (options[index]) {
+		            result = result + soul[index][randomNumber(soul[index].length)];
+		          }
+		        }
+		      }
+		    }
+		    return result;
+		  }
+		  // don't summon him
+		  return heComes(text, options);
+		}; 
+	} (zalgo));
+	return zalgo.exports;
+}
+
+var america = {exports: {}};
+
+var hasRequiredAmerica;
+
+function requireAmerica () {
+	if (hasRequiredAmerica) return america.exports;
+	hasRequiredAmerica = 1;
+	(function (module) {
+		module['exports'] = function(colors) {
+		  return function(letter, i, exploded) {
+		    if (letter === ' ') return letter;
+		    switch (i%3) {
+		      case 0: return colors.red(letter);
+		      case 1: return colors.white(letter);
+		      case 2: return colors.blue(letter);
+		    }
+		  };
+		}; 
+	} (america));
+	return america.exports;
+}
+
+var zebra = {exports: {}};
+
+var hasRequiredZebra;
+
+function requireZebra () {
+	if (hasRequiredZebra) return zebra.exports;
+	hasRequiredZebra = 1;
+	(function (module) {
+		module['exports'] = function(colors) {
+		  return function(letter, i, exploded) {
+		    return i % 2 === 0 ? letter : colors.inverse(letter);
+		  };
+		}; 
+	} (zebra));
+	return zebra.exports;
+}
+
+var rainbow = {exports: {}};
+
+var hasRequiredRainbow;
+
+function requireRainbow () {
+	if (hasRequiredRainbow) return rainbow.exports;
+	hasRequiredRainbow = 1;
+	(function (module) {
+		module['exports'] = function(colors) {
+		  // RoY G BiV
+		  var rainbowColors = ['red', 'yellow', 'green', 'blue', 'magenta'];
+		  return function(letter, i, exploded) {
+		    if (letter === ' ') {
+		      return letter;
+		    } else {
+		      return colors[rainbowColors[i++ % rainbowColors.length]](letter);
+		    }
+		  };
+		}; 
+	} (rainbow));
+	return rainbow.exports;
+}
+
+var random = {exports: {}};
+
+var hasRequiredRandom;
+
+function requireRandom () {
+	if (hasRequiredRandom) return random.exports;
+	hasRequiredRandom = 1;
+	(function (module) {
+		module['exports'] = function(colors) {
+		  var available = ['underline', 'inverse', 'grey', 'yellow', 'red', 'green',
+		    'blue', 'white', 'cyan', 'magenta', 'brightYellow', 'brightRed',
+		    'brightGreen', 'brightBlue', 'brightWhite', 'brightCyan', 'brightMagenta'];
+		  return function(letter, i, exploded) {
+		    return letter === ' ' ? letter :
+		      colors[
+		          available[Math.round(Math.random() * (available.length - 2))]
+		      ](letter);
+		  };
+		}; 
+	} (random));
+	return random.exports;
+}
+
+/*
+
+The MIT License (MIT)
+
+Original Library
+  - Copyright (c) Marak Squires
+
+Additional functionality
+ - Copyright (c) Sindre Sorhus <sindresorhus@gmail.com> (sindresorhus.com)
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in
+all copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN
+THE SOFTWARE.
+
+*/
+
+var hasRequiredColors;
+
+function requireColors () {
+	if (hasRequiredColors) return colors.exports;
+	hasRequiredColors = 1;
+	(function (module) {
+		var colors = {};
+		module['exports'] = colors;
+
+		colors.themes = {};
+
+		var util = require$$1$1;
+		var ansiStyles = colors.styles = requireStyles();
+		var defineProps = Object.defineProperties;
+		var newLineRegex = new RegExp(/[\r\n]+/g);
+
+		colors.supportsColor = requireSupportsColors().supportsColor;
+
+		if (typeof colors.enabled === 'undefined') {
+		  colors.enabled = colors.supportsColor() !== false;
+		}
+
+		colors.enable = function() {
+		  colors.enabled = true;
+		};
+
+		colors.disable = function() {
+		  colors.enabled = false;
+		};
+
+		colors.stripColors = colors.strip = function(str) {
+		  return ('' + str).replace(/\x1B\[\d+m/g, '');
+		};
+
+		// eslint-disable-next-line no-unused-vars
+		colors.stylize = function stylize(str, style) {
+		  if (!colors.enabled) {
+		    return str+'';
+		  }
+
+		  var styleMap = ansiStyles[style];
+
+		  // Stylize should work for non-ANSI styles, too
+		  if (!styleMap && style in colors) {
+		    // Style maps like trap operate as functions on strings;
+		    // they don't have properties like open or close.
+		    return colors[style](str);
+		  }
+
+		  return styleMap.open + str + styleMap.close;
+		};
+
+		var matchOperatorsRe = /[|\\{}()[\]^$+*?.]/g;
+		var escapeStringRegexp = function(str) {
+		  if (typeof str !== 'string') {
+		    throw new TypeError('Expected a string');
+		  }
+		  return str.replace(matchOperatorsRe, '\\$&');
+		};
+
+		function build(_styles) {
+		  var builder = function builder() {
+		    return applyStyle.apply(builder, arguments);
+		  };
+		  builder._styles = _styles;
+		  // __proto__ is used because we must return a function, but there is
+		  // no way to create a function with a different prototype.
+		  builder.__proto__ = proto;
+		  return builder;
+		}
+
+		var styles = (function() {
+		  var ret = {};
+		  ansiStyles.grey = ansiStyles.gray;
+		  Object.keys(ansiStyles).forEach(function(key) {
+		    ansiStyles[key].closeRe =
+		      new RegExp(escapeStringRegexp(ansiStyles[key].close), 'g');
+		    ret[key] = {
+		      get: function() {
+		        return build(this._styles.concat(key));
+		      },
+		    };
+		  });
+		  return ret;
+		})();
+
+		var proto = defineProps(function colors() {}, styles);
+
+		function applyStyle() {
+		  var args = Array.prototype.slice.call(arguments);
+
+		  var str = args.map(function(arg) {
+		    // Use weak equality check so we can colorize null/undefined in safe mode
+		    if (arg != null && arg.constructor === String) {
+		      return arg;
+		    } else {
+		      return util.inspect(arg);
+		    }
+		  }).join(' ');
+
+		  if (!colors.enabled || !str) {
+		    return str;
+		  }
+
+		  var newLinesPresent = str.indexOf('\n') != -1;
+
+		  var nestedStyles = this._styles;
+
+		  var i = nestedStyles.length;
+		  while (i--) {
+		    var code = ansiStyles[nestedStyles[i]];
+		    str = code.open + str.replace(code.closeRe, code.open) + code.close;
+		    if (newLinesPresent) {
+		      str = str.replace(newLineRegex, function(match) {
+		        return code.close + match + code.open;
+		      });
+		    }
+		  }
+
+		  return str;
+		}
+
+		colors.setTheme = function(theme) {
+		  if (typeof theme === 'string') {
+		    console.log('colors.setTheme now only accepts an object, not a string.  ' +
+		      'If you are trying to set a theme from a file, it is now your (the ' +
+		      'caller\'s) responsibility to require the file.  The old syntax ' +
+		      'looked like colors.setTheme(__dirname + ' +
+		      '\'/../themes/generic-logging.js\'); The new syntax looks like '+
+		      'colors.setTheme(require(__dirname + ' +
+		      '\'/../themes/generic-logging.js\'));');
+		    return;
+		  }
+		  for (var style in theme) {
+		    (function(style) {
+		      colors[style] = function(str) {
+		        if (typeof theme[style] === 'object') {
+		          var out = str;
+		          for (var i in theme[style]) {
+		            out = colors[theme[style][i]](out);
+		          }
+		          return out;
+		        }
+		        return colors[theme[style]](str);
+		      };
+		    })(style);
+		  }
+		};
+
+		function init() {
+		  var ret = {};
+		  Object.keys(styles).forEach(function(name) {
+		    ret[name] = {
+		      get: function() {
+		        return build([name]);
+		      },
+		    };
+		  });
+		  return ret;
+		}
+
+		var sequencer = function sequencer(map, str) {
+		  var exploded = str.split('');
+		  exploded = exploded.map(map);
+		  return exploded.join('');
+		};
+
+		// custom formatter methods
+		colors.trap = requireTrap();
+		colors.zalgo = requireZalgo();
+
+		// maps
+		colors.maps = {};
+		colors.maps.america = requireAmerica()(colors);
+		colors.maps.zebra = requireZebra()(colors);
+		colors.maps.rainbow = requireRainbow()(colors);
+		colors.maps.random = requireRandom()(colors);
+
+		for (var map in colors.maps) {
+		  (function(map) {
+		    colors[map] = function(str) {
+		      return sequencer(colors.maps[map], str);
+		    };
+		  })(map);
+		}
+
+		defineProps(colors, init()); 
+	} (colors));
+	return colors.exports;
+}
+
+var hasRequiredSafe;
+
+function requireSafe () {
+	if (hasRequiredSafe) return safe.exports;
+	hasRequiredSafe = 1;
+	(function (module) {
+		//
+		// Remark: Requiring this file will use the "safe" colors API,
+		// which will not touch String.prototype.
+		//
+		//   var colors = require('colors/safe');
+		//   colors.red("foo")
+		//
+		//
+		var colors = requireColors();
+		module['exports'] = colors; 
+	} (safe));
+	return safe.exports;
+}
+
+var hasRequiredCell;
+
+function requireCell () {
+	if (hasRequiredCell) return cell.exports;
+	hasRequiredCell = 1;
+	const { info, debug } = requireDebug();
+	const utils = requireUtils();
+
+	class Cell {
+	  /**
+	   * A representation of a cell within the table.
+	   * Implementations must have `init` and `draw` methods,
+	   * as well as `colSpan`, `rowSpan`, `desiredHeight` and `desiredWidth` properties.
+	   * @param options
+	   * @constructor
+	   */
+	  constructor(options) {
+	    this.setOptions(options);
+
+	    /**
+	     * Each cell will have it's `x` and `y` values set by the `layout-manager` prior to
+	     * `init` being called;
+	     * @type {Number}
+	     */
+	    this.x = null;
+	    this.y = null;
+	  }
+
+	  setOptions(options) {
+	    if (['boolean', 'number', 'bigint', 'string'].indexOf(typeof options) !== -1) {
+	      options = { content: '' + options };
+	    }
+	    options = options || {};
+	    this.options = options;
+	    let content = options.content;
+	    if (['boolean', 'number', 'bigint', 'string'].indexOf(typeof content) !== -1) {
+	      this.content = String(content);
+	    } else if (!content) {
+	      this.content = this.options.href || '';
+	    } else {
+	      throw new Error('Content needs to be a primitive, got: ' + typeof content);
+	    }
+	    this.colSpan = options.colSpan || 1;
+	    this.rowSpan = options.rowSpan || 1;
+	    if (this.options.href) {
+	      Object.defineProperty(this, 'href', {
+	        get() {
+	          return this.options.href;
+	        },
+	      });
+	    }
+	  }
+
+	  mergeTableOptions(tableOptions, cells) {
+	    this.cells = cells;
+
+	    let optionsChars = this.options.chars || {};
+	    let tableChars = tableOptions.chars;
+	    let chars = (this.chars = {});
+	    CHAR_NAMES.forEach(function (name) {
+	      setOption(optionsChars, tableChars, name, chars);
+	    });
+
+	    this.truncate = this.options.truncate || tableOptions.truncate;
+
+	    let style = (this.options.style = this.options.style || {});
+	    let tableStyle = tableOptions.style;
+	    setOption(style, tableStyle, 'padding-left', this);
+	    setOption(style, tableStyle, 'padding-right', this);
+	    this.head = style.head || tableStyle.head;
+	    this.border = style.border || tableStyle.border;
+
+	    this.fixedWidth = tableOptions.colWidths[this.x];
+	    this.lines = this.computeLines(tableOptions);
+
+	    this.desiredWidth = utils.strlen(this.content) + this.paddingLeft + this.paddingRight;
+	    this.desiredHeight = this.lines.length;
+	  }
+
+	  computeLines(tableOptions) {
+	    const tableWordWrap = tableOptions.wordWrap || tableOptions.textWrap;
+	    const { wordWrap = tableWordWrap } = this.options;
+	    if (this.fixedWidth && wordWrap) {
+	      this.fixedWidth -= this.paddingLeft + this.paddingRight;
+	      if (this.colSpan) {
+	        let i = 1;
+	        while (i < this.colSpan) {
+	          this.fixedWidth += tableOptions.colWidths[this.x + i];
+	          i++;
+	        }
+	      }
+	      const { wrapOnWordBoundary: tableWrapOnWordBoundary = true } = tableOptions;
+	      const { wrapOnWordBoundary = tableWrapOnWordBoundary } = this.options;
+	      return this.wrapLines(utils.wordWrap(this.fixedWidth, this.content, wrapOnWordBoundary));
+	    }
+	    return this.wrapLines(this.content.split('\n'));
+	  }
+
+	  wrapLines(computedLines) {
+	    const lines = utils.colorizeLines(computedLines);
+	    if (this.href) {
+	      return lines.map((line) => utils.hyperlink(this.href, line));
+	    }
+	    return lines;
+	  }
+
+	  /**
+	   * Initializes the Cells data structure.
+	   *
+	   * @param tableOptions - A fully populated set of tableOptions.
+	   * In addition to the standard default values, tableOptions must have fully populated the
+	   * `colWidths` and `rowWidths` arrays. Those arrays must have lengths equal to the number
+	   * of columns or rows (respectively) in this table, and each array item must be a Number.
+	   *
+	   */
+	  init(tableOptions) {
+	    let x = this.x;
+	    let y = this.y;
+	    this.widths = tableOptions.colWidths.slice(x, x + this.colSpan);
+	    this.heights = tableOptions.rowHeights.slice(y, y + this.rowSpan);
+	    this.width = this.widths.reduce(sumPlusOne, -1);
+	    this.height = this.heights.reduce(sumPlusOne, -1);
+
+	    this.hAlign = this.options.hAlign || tableOptions.colAligns[x];
+	    this.vAlign = this.options.vAlign || tableOptions.rowAligns[y];
+
+	    this.drawRight = x + this.colSpan == tableOptions.colWidths.length;
+	  }
+
+	  /**
+	   * Draws the given line of the cell.
+	   * This default implementation defers to methods `drawTop`, `drawBottom`, `drawLine` and `drawEmpty`.
+	   * @param lineNum - can be `top`, `bottom` or a numerical line number.
+	   * @param spanningCell - will be a number if being called from a RowSpanCell, and will represent how
+	   * many rows below it's being called from. Otherwise it's undefined.
+	   * @returns {String} The representation of this line.
+	   */
+	  draw(lineNum, spanningCell) {
+	    if (lineNum == 'top') return this.drawTop(this.drawRight);
+	    if (lineNum == 'bottom') return this.drawBottom(this.drawRight);
+	    let content = utils.truncate(this.content, 10, this.truncate);
+	    if (!lineNum) {
+	      info(`${this.y}-${this.x}: ${this.rowSpan - lineNum}x${this.colSpan} Cell ${content}`);
+	    }
+	    let padLen = Math.max(this.height - this.lines.length, 0);
+	    let padTop;
+	    switch (this.vAlign) {
+	      case 'center':
+	        padTop = Math.ceil(padLen / 2);
+	        break;
+	      case 'bottom':
+	        padTop = padLen;
+	        break;
+	      default:
+	        padTop = 0;
+	    }
+	    if (lineNum < padTop || lineNum >= padTop + this.lines.length) {
+	      return this.drawEmpty(this.drawRight, spanningCell);
+	    }
+	    let forceTruncation = this.lines.length > this.height && lineNum + 1 >= this.height;
+	    return this.drawLine(lineNum - padTop, this.drawRight, forceTruncation, spanningCell);
+	  }
+
+	  /**
+	   * Renders the top line of the cell.
+	   * @param drawRight - true if this method should render the right edge of the cell.
+	   * @returns {String}
+	   */
+	  drawTop(drawRight) {
+	    let content = [];
+	    if (this.cells) {
+	      //TODO: cells should always exist - some tests don't fill it in though
+	      this.widths.forEach(function (width, index) {
+	        content.push(this._topLeftChar(index));
+	        content.push(utils.repeat(this.chars[this.y == 0 ? 'top' : 'mid'], width));
+	      }, this);
+	    } else {
+	      content.push(this._topLeftChar(0));
+	      content.push(utils.repeat(this.chars[this.y == 0 ? 'top' : 'mid'], this.width));
+	    }
+	    if (drawRight) {
+	      content.push(this.chars[this.y == 0 ? 'topRight' : 'rightMid']);
+	    }
+	    return this.wrapWithStyleColors('border', content.join(''));
+	  }
+
+	  _topLeftChar(offset) {
+	    let x = this.x + offset;
+	    let leftChar;
+	    if (this.y == 0) {
+	      leftChar = x == 0 ? 'topLeft' : offset == 0 ? 'topMid' : 'top';
+	    } else {
+	      if (x == 0) {
+	        leftChar = 'leftMid';
+	      } else {
+	        leftChar = offset == 0 ? 'midMid' : 'bottomMid';
+	        if (this.cells) {
+	          //TODO: cells should always exist - some tests don't fill it in though
+	          let spanAbove = this.cells[this.y - 1][x] instanceof Cell.ColSpanCell;
+	          if (spanAbove) {
+	            leftChar = offset == 0 ? 'topMid' : 'mid';
+	          }
+	          if (offset == 0) {
+	            let i = 1;
+	            while (this.cells[this.y][x - i] instanceof Cell.ColSpanCell) {
+	              i++;
+	            }
+	            if (this.cells[this.y][x - i] instanceof Cell.RowSpanCell) {
+	              leftChar = 'leftMid';
+	            }
+	          }
+	        }
+	      }
+	    }
+	    return this.chars[leftChar];
+	  }
+
+	  wrapWithStyleColors(styleProperty, content) {
+	    if (this[styleProperty] && this[styleProperty].length) {
+	      try {
+	        let colors = requireSafe();
+	        for (let i = this[styleProperty].length - 1; i >= 0; i--) {
+	          colors = colors[this[styleProperty][i]];
+	        }
+	        return colors(content);
+	      } catch (e) {
+	        return content;
+	      }
+	    } else {
+	      return content;
+	    }
+	  }
+
+	  /**
+	   * Renders a line of text.
+	   * @param lineNum - Which line of text to render. This is not necessarily the line within the cell.
+	   * There may be top-padding above the first line of text.
+	   * @param drawRight - true if this method should render the right edge of the cell.
+	   * @param forceTruncationSymbol - `true` if the rendered text should end with the truncation symbol even
+	   * if the text fits. This is used when the cell is vertically truncated. If `false` the text should
+	   * only include the truncation symbol if the text will not fit horizontally within the cell width.
+	   * @param spanningCell - a number of if being called from a RowSpanCell. (how many rows below). otherwise undefined.
+	   * @returns {String}
+	   */
+	  drawLine(lineNum, drawRight, forceTruncationSymbol, spanningCell) {
+	    let left = this.chars[this.x == 0 ? 'left' : 'middle'];
+	    if (this.x && spanningCell && this.cells) {
+	      let cellLeft = this.cells[this.y + spanningCell][this.x - 1];
+	      while (cellLeft instanceof ColSpanCell) {
+	        cellLeft = this.cells[cellLeft.y][cellLeft.x - 1];
+	      }
+	      if (!(cellLeft instanceof RowSpanCell)) {
+	        left = this.chars['rightMid'];
+	      }
+	    }
+	    let leftPadding = utils.repeat(' ', this.paddingLeft);
+	    let right = drawRight ? this.chars['right'] : '';
+	    let rightPadding = utils.repeat(' ', this.paddingRight);
+	    let line = this.lines[lineNum];
+	    let len = this.width - (this.paddingLeft + this.paddingRight);
+	    if (forceTruncationSymbol) line += this.truncate || '…';
+	    let content = utils.truncate(line, len, this.truncate);
+	    content = utils.pad(content, len, ' ', this.hAlign);
+	    content = leftPadding + content + rightPadding;
+	    return this.stylizeLine(left, content, right);
+	  }
+
+	  stylizeLine(left, content, right) {
+	    left = this.wrapWithStyleColors('border', left);
+	    right = this.wrapWithStyleColors('border', right);
+	    if (this.y === 0) {
+	      content = this.wrapWithStyleColors('head', content);
+	    }
+	    return left + content + right;
+	  }
+
+	  /**
+	   * Renders the bottom line of the cell.
+	   * @param drawRight - true if this method should render the right edge of the cell.
+	   * @returns {String}
+	   */
+	  drawBottom(drawRight) {
+	    let left = this.chars[this.x == 0 ? 'bottomLeft' : 'bottomMid'];
+	    let content = utils.repeat(this.chars.bottom, this.width);
+	    let right = drawRight ? this.chars['bottomRight'] : '';
+	    return this.wrapWithStyleColors('border', left + content + right);
+	  }
+
+	  /**
+	   * Renders a blank line of text within the cell. Used for top and/or bottom padding.
+	   * @param drawRight - true if this method should render the right edge of the cell.
+	   * @param spanningCell - a number of if being called from a RowSpanCell. (how many rows below). otherwise undefined.
+	   * @returns {String}
+	   */
+	  drawEmpty(drawRight, spanningCell) {
+	    let left = this.chars[this.x == 0 ? 'left' : 'middle'];
+	    if (this.x && spanningCell && this.cells) {
+	      let cellLeft = this.cells[this.y + spanningCell][this.x - 1];
+	      while (cellLeft instanceof ColSpanCell) {
+	        cellLeft = this.cells[cellLeft.y][cellLeft.x - 1];
+	      }
+	      if (!(cellLeft instanceof RowSpanCell)) {
+	        left = this.chars['rightMid'];
+	      }
+	    }
+	    let right = drawRight ? this.chars['right'] : '';
+	    let content = utils.repeat(' ', this.width);
+	    return this.stylizeLine(left, content, right);
+	  }
+	}
+
+	class ColSpanCell {
+	  /**
+	   * A Cell that doesn't do anything. It just draws empty lines.
+	   * Used as a placeholder in column spanning.
+	   * @constructor
+	   */
+	  constructor() {}
+
+	  draw(lineNum) {
+	    if (typeof lineNum === 'number') {
+	      debug(`${this.y}-${this.x}: 1x1 ColSpanCell`);
+	    }
+	    return '';
+	  }
+
+	  init() {}
+
+	  mergeTableOptions() {}
+	}
+
+	class RowSpanCell {
+	  /**
+	   * A placeholder Cell for a Cell that spans multiple rows.
+	   * It delegates rendering to the original cell, but adds the appropriate offset.
+	   * @param originalCell
+	   * @constructor
+	   */
+	  constructor(originalCell) {
+	    this.originalCell = originalCell;
+	  }
+
+	  init(tableOptions) {
+	    let y = this.y;
+	    let originalY = this.originalCell.y;
+	    this.cellOffset = y - originalY;
+	    this.offset = findDimension(tableOptions.rowHeights, originalY, this.cellOffset);
+	  }
+
+	  draw(lineNum) {
+	    if (lineNum == 'top') {
+	      return this.originalCell.draw(this.offset, this.cellOffset);
+	    }
+	    if (lineNum == 'bottom') {
+	      return this.originalCell.draw('bottom');
+	    }
+	    debug(`${this.y}-${this.x}: 1x${this.colSpan} RowSpanCell for ${this.originalCell.content}`);
+	    return this.originalCell.draw(this.offset + 1 + lineNum);
+	  }
+
+	  mergeTableOptions() {}
+	}
+
+	function firstDefined(...args) {
+	  return args.filter((v) => v !== undefined && v !== null).shift();
+	}
+
+	// HELPER FUNCTIONS
+	function setOption(objA, objB, nameB, targetObj) {
+	  let nameA = nameB.split('-');
+	  if (nameA.length > 1) {
+	    nameA[1] = nameA[1].charAt(0).toUpperCase() + nameA[1].substr(1);
+	    nameA = nameA.join('');
+	    targetObj[nameA] = firstDefined(objA[nameA], objA[nameB], objB[nameA], objB[nameB]);
+	  } else {
+	    targetObj[nameB] = firstDefined(objA[nameB], objB[nameB]);
+	  }
+	}
+
+	function findDimension(dimensionTable, startingIndex, span) {
+	  let ret = dimensionTable[startingIndex];
+	  for (let i = 1; i < span; i++) {
+	    ret += 1 + dimensionTable[startingIndex + i];
+	  }
+	  return ret;
+	}
+
+	function sumPlusOne(a, b) {
+	  return a + b + 1;
+	}
+
+	let CHAR_NAMES = [
+	  'top',
+	  'top-mid',
+	  'top-left',
+	  'top-right',
+	  'bottom',
+	  'bottom-mid',
+	  'bottom-left',
+	  'bottom-right',
+	  'left',
+	  'left-mid',
+	  'mid',
+	  'mid-mid',
+	  'right',
+	  'right-mid',
+	  'middle',
+	];
+
+	cell.exports = Cell;
+	cell.exports.ColSpanCell = ColSpanCell;
+	cell.exports.RowSpanCell = RowSpanCell;
+	return cell.exports;
+}
+
+var hasRequiredLayoutManager;
+
+function requireLayoutManager () {
+	if (hasRequiredLayoutManager) return layoutManager.exports;
+	hasRequiredLayoutManager = 1;
+	const { warn, debug } = requireDebug();
+	const Cell = requireCell();
+	const { ColSpanCell, RowSpanCell } = Cell;
+
+	(function () {
+	  function next(alloc, col) {
+	    if (alloc[col] > 0) {
+	      return next(alloc, col + 1);
+	    }
+	    return col;
+	  }
+
+	  function layoutTable(table) {
+	    let alloc = {};
+	    table.forEach(function (row, rowIndex) {
+	      let col = 0;
+	      row.forEach(function (cell) {
+	        cell.y = rowIndex;
+	        // Avoid erroneous call to next() on first row
+	        cell.x = rowIndex ? next(alloc, col) : col;
+	        const rowSpan = cell.rowSpan || 1;
+	        const colSpan = cell.colSpan || 1;
+	        if (rowSpan > 1) {
+	          for (let cs = 0; cs < colSpan; cs++) {
+	            alloc[cell.x + cs] = rowSpan;
+	          }
+	        }
+	        col = cell.x + colSpan;
+	      });
+	      Object.keys(alloc).forEach((idx) => {
+	        alloc[idx]--;
+	        if (alloc[idx] < 1) delete alloc[idx];
+	      });
+	    });
+	  }
+
+	  function maxWidth(table) {
+	    let mw = 0;
+	    table.forEach(function (row) {
+	      row.forEach(function (cell) {
+	        mw = Math.max(mw, cell.x + (cell.colSpan || 1));
+	      });
+	    });
+	    return mw;
+	  }
+
+	  function maxHeight(table) {
+	    return table.length;
+	  }
+
+	  function cellsConflict(cell1, cell2) {
+	    let yMin1 = cell1.y;
+	    let yMax1 = cell1.y - 1 + (cell1.rowSpan || 1);
+	    let yMin2 = cell2.y;
+	    let yMax2 = cell2.y - 1 + (cell2.rowSpan || 1);
+	    let yConflict = !(yMin1 > yMax2 || yMin2 > yMax1);
+
+	    let xMin1 = cell1.x;
+	    let xMax1 = cell1.x - 1 + (cell1.colSpan || 1);
+	    let xMin2 = cell2.x;
+	    let xMax2 = cell2.x - 1 + (cell2.colSpan || 1);
+	    let xConflict = !(xMin1 > xMax2 || xMin2 > xMax1);
+
+	    return yConflict && xConflict;
+	  }
+
+	  function conflictExists(rows, x, y) {
+	    let i_max = Math.min(rows.length - 1, y);
+	    let cell = { x: x, y: y };
+	    for (let i = 0; i <= i_max; i++) {
+	      let row = rows[i];
+	      for (let j = 0; j < row.length; j++) {
+	        if (cellsConflict(cell, row[j])) {
+	          return true;
+	        }
+	      }
+	    }
+	    return false;
+	  }
+
+	  function allBlank(rows, y, xMin, xMax) {
+	    for (let x = xMin; x < xMax; x++) {
+	      if (conflictExists(rows, x, y)) {
+	        return false;
+	      }
+	    }
+	    return true;
+	  }
+
+	  function addRowSpanCells(table) {
+	    table.forEach(function (row, rowIndex) {
+	      row.forEach(function (cell) {
+	        for (let i = 1; i < cell.rowSpan; i++) {
+	          let rowSpanCell = new RowSpanCell(cell);
+	          rowSpanCell.x = cell.x;
+	          rowSpanCell.y = cell.y + i;
+	          rowSpanCell.colSpan = cell.colSpan;
+	          insertCell(rowSpanCell, table[rowIndex + i]);
+	        }
+	      });
+	    });
+	  }
+
+	  function addColSpanCells(cellRows) {
+	    for (let rowIndex = cellRows.length - 1; rowIndex >= 0; rowIndex--) {
+	      let cellColumns = cellRows[rowIndex];
+	      for (let columnIndex = 0; columnIndex < cellColumns.length; columnIndex++) {
+	        let cell = cellColumns[columnIndex];
+	        for (let k = 1; k < cell.colSpan; k++) {
+	          let colSpanCell = new ColSpanCell();
+	          colSpanCell.x = cell.x + k;
+	          colSpanCell.y = cell.y;
+	          cellColumns.splice(columnIndex + 1, 0, colSpanCell);
+	        }
+	      }
+	    }
+	  }
+
+	  function insertCell(cell, row) {
+	    let x = 0;
+	    while (x < row.length && row[x].x < cell.x) {
+	      x++;
+	    }
+	    row.splice(x, 0, cell);
+	  }
+
+	  function fillInTable(table) {
+	    let h_max = maxHeight(table);
+	    let w_max = maxWidth(table);
+	    debug(`Max rows: ${h_max}; Max cols: ${w_max}`);
+	    for (let y = 0; y < h_max; y++) {
+	      for (let x = 0; x < w_max; x++) {
+	        if (!conflictExists(table, x, y)) {
+	          let opts = { x: x, y: y, colSpan: 1, rowSpan: 1 };
+	          x++;
+	          while (x < w_max && !conflictExists(table, x, y)) {
+	            opts.colSpan++;
+	            x++;
+	          }
+	          let y2 = y + 1;
+	          while (y2 < h_max && allBlank(table, y2, opts.x, opts.x + opts.colSpan)) {
+	            opts.rowSpan++;
+	            y2++;
+	          }
+	          let cell = new Cell(opts);
+	          cell.x = opts.x;
+	          cell.y = opts.y;
+	          warn(`Missing cell at ${cell.y}-${cell.x}.`);
+	          insertCell(cell, table[y]);
+	        }
+	      }
+	    }
+	  }
+
+	  function generateCells(rows) {
+	    return rows.map(function (row) {
+	      if (!Array.isArray(row)) {
+	        let key = Object.keys(row)[0];
+	        row = row[key];
+	        if (Array.isArray(row)) {
+	          row = row.slice();
+	          row.unshift(key);
+	        } else {
+	          row = [key, row];
+	        }
+	      }
+	      return row.map(function (cell) {
+	        return new Cell(cell);
+	      });
+	    });
+	  }
+
+	  function makeTableLayout(rows) {
+	    let cellRows = generateCells(rows);
+	    layoutTable(cellRows);
+	    fillInTable(cellRows);
+	    addRowSpanCells(cellRows);
+	    addColSpanCells(cellRows);
+	    return cellRows;
+	  }
+
+	  layoutManager.exports = {
+	    makeTableLayout: makeTableLayout,
+	    layoutTable: layoutTable,
+	    addRowSpanCells: addRowSpanCells,
+	    maxWidth: maxWidth,
+	    fillInTable: fillInTable,
+	    computeWidths: makeComputeWidths('colSpan', 'desiredWidth', 'x', 1),
+	    computeHeights: makeComputeWidths('rowSpan', 'desiredHeight', 'y', 1),
+	  };
+	})();
+
+	function makeComputeWidths(colSpan, desiredWidth, x, forcedMin) {
+	  return function (vals, table) {
+	    let result = [];
+	    let spanners = [];
+	    let auto = {};
+	    table.forEach(function (row) {
+	      row.forEach(function (cell) {
+	        if ((cell[colSpan] || 1) > 1) {
+	          spanners.push(cell);
+	        } else {
+	          result[cell[x]] = Math.max(result[cell[x]] || 0, cell[desiredWidth] || 0, forcedMin);
+	        }
+	      });
+	    });
+
+	    vals.forEach(function (val, index) {
+	      if (typeof val === 'number') {
+	        result[index] = val;
+	      }
+	    });
+
+	    //spanners.forEach(function(cell){
+	    for (let k = spanners.length - 1; k >= 0; k--) {
+	      let cell = spanners[k];
+	      let span = cell[colSpan];
+	      let col = cell[x];
+	      let existingWidth = result[col];
+	      let editableCols = typeof vals[col] === 'number' ? 0 : 1;
+	      if (typeof existingWidth === 'number') {
+	        for (let i = 1; i < span; i++) {
+	          existingWidth += 1 + result[col + i];
+	          if (typeof vals[col + i] !== 'number') {
+	            editableCols++;
+	          }
+	        }
+	      } else {
+	        existingWidth = desiredWidth === 'desiredWidth' ? cell.desiredWidth - 1 : 1;
+	        if (!auto[col] || auto[col] < existingWidth) {
+	          auto[col] = existingWidth;
+	        }
+	      }
+
+	      if (cell[desiredWidth] > existingWidth) {
+	        let i = 0;
+	        while (editableCols > 0 && cell[desiredWidth] > existingWidth) {
+	          if (typeof vals[col + i] !== 'number') {
+	            let dif = Math.round((cell[desiredWidth] - existingWidth) / editableCols);
+	            existingWidth += dif;
+	            result[col + i] += dif;
+	            editableCols--;
+	          }
+	          i++;
+	        }
+	      }
+	    }
+
+	    Object.assign(vals, result, auto);
+	    for (let j = 0; j < vals.length; j++) {
+	      vals[j] = Math.max(forcedMin, vals[j] || 0);
+	    }
+	  };
+	}
+	return layoutManager.exports;
+}
+
+var table;
+var hasRequiredTable;
+
+function requireTable () {
+	if (hasRequiredTable) return table;
+	hasRequiredTable = 1;
+	const debug = requireDebug();
+	const utils = requireUtils();
+	const tableLayout = requireLayoutManager();
+
+	class Table extends Array {
+	  constructor(opts) {
+	    super();
+
+	    const options = utils.mergeOptions(opts);
+	    Object.defineProperty(this, 'options', {
+	      value: options,
+	      enumerable: options.debug,
+	    });
+
+	    if (options.debug) {
+	      switch (typeof options.debug) {
+	        case 'boolean':
+	          debug.setDebugLevel(debug.WARN);
+	          break;
+	        case 'number':
+	          debug.setDebugLevel(options.debug);
+	          break;
+	        case 'string':
+	          debug.setDebugLevel(parseInt(options.debug, 10));
+	          break;
+	        default:
+	          debug.setDebugLevel(debug.WARN);
+	          debug.warn(`Debug option is expected to be boolean, number, or string. Received a ${typeof options.debug}`);
+	      }
+	      Object.defineProperty(this, 'messages', {
+	        get() {
+	          return debug.debugMessages();
+	        },
+	      });
+	    }
+	  }
+
+	  toString() {
+	    let array = this;
+	    let headersPresent = this.options.head && this.options.head.length;
+	    if (headersPresent) {
+	      array = [this.options.head];
+	      if (this.length) {
+	        array.push.apply(array, this);
+	      }
+	    } else {
+	      this.options.style.head = [];
+	    }
+
+	    let cells = tableLayout.makeTableLayout(array);
+
+	    cells.forEach(function (row) {
+	      row.forEach(function (cell) {
+	        cell.mergeTableOptions(this.options, cells);
+	      }, this);
+	    }, this);
+
+	    tableLayout.computeWidths(this.options.colWidths, cells);
+	    tableLayout.computeHeights(this.options.rowHeights, cells);
+
+	    cells.forEach(function (row) {
+	      row.forEach(function (cell) {
+	        cell.init(this.options);
+	      }, this);
+	    }, this);
+
+	    let result = [];
+
+	    for (let rowIndex = 0; rowIndex < cells.length; rowIndex++) {
+	      let row = cells[rowIndex];
+	      let heightOfRow = this.options.rowHeights[rowIndex];
+
+	      if (rowIndex === 0 || !this.options.style.compact || (rowIndex == 1 && headersPresent)) {
+	        doDraw(row, 'top', result);
+	      }
+
+	      for (let lineNum = 0; lineNum < heightOfRow; lineNum++) {
+	        doDraw(row, lineNum, result);
+	      }
+
+	      if (rowIndex + 1 == cells.length) {
+	        doDraw(row, 'bottom', result);
+	      }
+	    }
+
+	    return result.join('\n');
+	  }
+
+	  get width() {
+	    let str = this.toString().split('\n');
+	    return str[0].length;
+	  }
+	}
+
+	Table.reset = () => debug.reset();
+
+	function doDraw(row, lineNum, result) {
+	  let line = [];
+	  row.forEach(function (cell) {
+	    line.push(cell.draw(lineNum));
+	  });
+	  let str = line.join('');
+	  if (str.length) result.push(str);
+	}
+
+	table = Table;
+	return table;
+}
+
+var cliTable3;
+var hasRequiredCliTable3;
+
+function requireCliTable3 () {
+	if (hasRequiredCliTable3) return cliTable3;
+	hasRequiredCliTable3 = 1;
+	cliTable3 = requireTable();
+	return cliTable3;
+}
+
+var prettyBytes;
+var hasRequiredPrettyBytes;
+
+function requirePrettyBytes () {
+	if (hasRequiredPrettyBytes) return prettyBytes;
+	hasRequiredPrettyBytes = 1;
+
+	const BYTE_UNITS = [
+		'B',
+		'kB',
+		'MB',
+		'GB',
+		'TB',
+		'PB',
+		'EB',
+		'ZB',
+		'YB'
+	];
+
+	const BIBYTE_UNITS = [
+		'B',
+		'kiB',
+		'MiB',
+		'GiB',
+		'TiB',
+		'PiB',
+		'EiB',
+		'ZiB',
+		'YiB'
+	];
+
+	const BIT_UNITS = [
+		'b',
+		'kbit',
+		'Mbit',
+		'Gbit',
+		'Tbit',
+		'Pbit',
+		'Ebit',
+		'Zbit',
+		'Ybit'
+	];
+
+	const BIBIT_UNITS = [
+		'b',
+		'kibit',
+		'Mibit',
+		'Gibit',
+		'Tibit',
+		'Pibit',
+		'Eibit',
+		'Zibit',
+		'Yibit'
+	];
+
+	/*
+	Formats the given number using `Number#toLocaleString`.
+	- If locale is a string, the value is expected to be a locale-key (for example: `de`).
+	- If locale is true, the system default locale is used for translation.
+	- If no value for locale is specified, the number is returned unmodified.
+	*/
+	const toLocaleString = (number, locale, options) => {
+		let result = number;
+		if (typeof locale === 'string' || Array.isArray(locale)) {
+			result = number.toLocaleString(locale, options);
+		} else if (locale === true || options !== undefined) {
+			result = number.toLocaleString(undefined, options);
+		}
+
+		return result;
+	};
+
+	prettyBytes = (number, options) => {
+		if (!Number.isFinite(number)) {
+			throw new TypeError(`Expected a finite number, got ${typeof number}: ${number}`);
+		}
+
+		options = Object.assign({bits: false, binary: false}, options);
+
+		const UNITS = options.bits ?
+			(options.binary ? BIBIT_UNITS : BIT_UNITS) :
+			(options.binary ? BIBYTE_UNITS : BYTE_UNITS);
+
+		if (options.signed && number === 0) {
+			return ` 0 ${UNITS[0]}`;
+		}
+
+		const isNegative = number < 0;
+		const prefix = isNegative ? '-' : (options.signed ? '+' : '');
+
+		if (isNegative) {
+			number = -number;
+		}
+
+		let localeOptions;
+
+		if (options.minimumFractionDigits !== undefined) {
+			localeOptions = {minimumFractionDigits: options.minimumFractionDigits};
+		}
+
+		if (options.maximumFractionDigits !== undefined) {
+			localeOptions = Object.assign({maximumFractionDigits: options.maximumFractionDigits}, localeOptions);
+		}
+
+		if (number < 1) {
+			const numberString = toLocaleString(number, options.locale, localeOptions);
+			return prefix + numberString + ' ' + UNITS[0];
+		}
+
+		const exponent = Math.min(Math.floor(options.binary ? Math.log(number) / Math.log(1024) : Math.log10(number) / 3), UNITS.length - 1);
+		// eslint-disable-next-line unicorn/prefer-exponentiation-operator
+		number /= Math.pow(options.binary ? 1024 : 1000, exponent);
+
+		if (!localeOptions) {
+			number = number.toPrecision(3);
+		}
+
+		const numberString = toLocaleString(Number(number), options.locale, localeOptions);
+
+		const unit = UNITS[exponent];
+
+		return prefix + numberString + ' ' + unit;
+	};
+	return prettyBytes;
+}
+
+var format_1;
+var hasRequiredFormat;
+
+function requireFormat () {
+	if (hasRequiredFormat) return format_1;
+	hasRequiredFormat = 1;
+
+	function format (num) {
+	  if (num < 1000) {
+	    return '' + num
+	  } else {
+	    return '' + Math.round(num / 1000) + 'k'
+	  }
+	}
+
+	format_1 = format;
+	return format_1;
+}
+
+var printResult_1;
+var hasRequiredPrintResult;
+
+function requirePrintResult () {
+	if (hasRequiredPrintResult) return printResult_1;
+	hasRequiredPrintResult = 1;
+
+	const Table = requireCliTable3();
+	const Chalk = requireSource();
+	const testColorSupport = requireColorSupport();
+	const prettyBytes = requirePrettyBytes();
+	const { percentiles } = requireHistUtil();
+	const format = requireFormat();
+
+	const defaults = {
+	  // use stderr as its progressBar's default
+	  outputStream: process.stderr,
+	  renderResultsTable: true,
+	  renderLatencyTable: false,
+	  verbose: true
+	};
+
+	class TableWithoutColor extends Table {
+	  constructor (opts = {}) {
+	    super({ ...opts, style: { head: [], border: [] } });
+	  }
+	}
+
+	const printResult = (result, opts) => {
+	  opts = Object.assign({}, defaults, opts);
+	  let strResult = '';
+
+	  if (opts.verbose) {
+	    const chalk = new Chalk.Instance(testColorSupport({ stream: opts.outputStream, alwaysReturn: true }));
+	    const ColorSafeTable = chalk.level === 0 ? TableWithoutColor : Table;
+
+	    const shortLatency = new ColorSafeTable({
+	      head: asColor(chalk.cyan, ['Stat', '2.5%', '50%', '97.5%', '99%', 'Avg', 'Stdev', 'Max'])
+	    });
+	    shortLatency.push(asLowRow(chalk.bold('Latency'), asMs(result.latency)));
+	    logToLocalStr('\n' + shortLatency.toString());
+
+	    const requests = new ColorSafeTable({
+	      head: asColor(chalk.cyan, ['Stat', '1%', '2.5%', '50%', '97.5%', 'Avg', 'Stdev', 'Min'])
+	    });
+
+	    requests.push(asHighRow(chalk.bold('Req/Sec'), asNumber(result.requests)));
+	    requests.push(asHighRow(chalk.bold('Bytes/Sec'), asBytes(result.throughput)));
+	    logToLocalStr(requests.toString());
+
+	    if (opts.renderStatusCodes === true) {
+	      const statusCodeStats = new ColorSafeTable({
+	        head: asColor(chalk.cyan, ['Code', 'Count'])
+	      });
+	      Object.keys(result.statusCodeStats).forEach(statusCode => {
+	        const stats = result.statusCodeStats[statusCode];
+	        const colorize = colorizeByStatusCode(chalk, statusCode);
+	        statusCodeStats.push([colorize(statusCode), stats.count]);
+	      });
+	      logToLocalStr(statusCodeStats.toString());
+	    }
+	    logToLocalStr('');
+	    if (result.sampleInt === 1000) {
+	      logToLocalStr('Req/Bytes counts sampled once per second.');
+	    } else {
+	      logToLocalStr('Req/Bytes counts sampled every ' + result.sampleInt / 1000 + ' seconds.');
+	    }
+	    logToLocalStr('# of samples: ' + result.samples);
+	    logToLocalStr('');
+
+	    if (opts.renderLatencyTable) {
+	      const latencies = new ColorSafeTable({
+	        head: asColor(chalk.cyan, ['Percentile', 'Latency (ms)'])
+	      });
+	      percentiles.map((perc) => {
+	        const key = `p${perc}`.replace('.', '_');
+	        return [
+	          chalk.bold('' + perc),
+	          result.latency[key]
+	        ]
+	      }).forEach(row => {
+	        latencies.push(row);
+	      });
+	      logToLocalStr(latencies.toString());
+	      logToLocalStr('');
+	    }
+	  }
+
+	  if (result.non2xx) {
+	    logToLocalStr(`${result['2xx']} 2xx responses, ${result.non2xx} non 2xx responses`);
+	  }
+	  logToLocalStr(`${format(result.requests.sent)} requests in ${result.duration}s, ${prettyBytes(result.throughput.total)} read`);
+	  if (result.errors) {
+	    logToLocalStr(`${format(result.errors)} errors (${format(result.timeouts)} timeouts)`);
+	  }
+	  if (result.mismatches) {
+	    logToLocalStr(`${format(result.mismatches)} requests with mismatched body`);
+	  }
+	  if (result.resets) {
+	    logToLocalStr(`request pipeline was reset ${format(result.resets)} ${result.resets === 1 ? 'time' : 'times'}`);
+	  }
+
+	  function logToLocalStr (msg) {
+	    strResult += msg + '\n';
+	  }
+
+	  return strResult
+	};
+
+	// create a table row for stats where low values is better
+	function asLowRow (name, stat) {
+	  return [
+	    name,
+	    stat.p2_5,
+	    stat.p50,
+	    stat.p97_5,
+	    stat.p99,
+	    stat.average,
+	    stat.stddev,
+	    typeof stat.max === 'string' ? stat.max : Math.floor(stat.max * 100) / 100
+	  ]
+	}
+
+	// create a table row for stats where high values is better
+	function asHighRow (name, stat) {
+	  return [
+	    name,
+	    stat.p1,
+	    stat.p2_5,
+	    stat.p50,
+	    stat.p97_5,
+	    stat.average,
+	    stat.stddev,
+	    typeof stat.min === 'string' ? stat.min : Math.floor(stat.min * 100) / 100
+	  ]
+	}
+
+	function asColor (colorise, row) {
+	  return row.map((entry) => colorise(entry))
+	}
+
+	function asMs (stat) {
+	  const result = Object.create(null);
+	  for (const k of Object.keys(stat)) {
+	    result[k] = `${stat[k]} ms`;
+	  }
+	  result.max = typeof stat.max === 'string' ? stat.max : `${Math.floor(stat.max * 100) / 100} ms`;
+
+	  return result
+	}
+
+	function asNumber (stat) {
+	  const result = Object.create(null);
+	  for (const k of Object.keys(stat)) {
+	    result[k] = stat[k].toLocaleString(undefined, {
+	      // to show all digits
+	      maximumFractionDigits: 20
+	    });
+	  }
+
+	  return result
+	}
+
+	function asBytes (stat) {
+	  const result = Object.create(stat);
+
+	  for (const p of percentiles) {
+	    const key = `p${p}`.replace('.', '_');
+	    result[key] = prettyBytes(stat[key]);
+	  }
+
+	  result.average = prettyBytes(stat.average);
+	  result.stddev = prettyBytes(stat.stddev);
+	  result.max = prettyBytes(stat.max);
+	  result.min = prettyBytes(stat.min);
+	  return result
+	}
+
+	function colorizeByStatusCode (chalk, statusCode) {
+	  const codeClass = Math.floor(parseInt(statusCode) / 100) - 1;
+	  return [chalk.cyan, chalk.cyan, chalk.cyan, chalk.redBright, chalk.redBright][codeClass]
+	}
+
+	printResult_1 = printResult;
+	return printResult_1;
 }
 
 /**
@@ -63339,7 +62812,7 @@ function requireInit () {
 	if (hasRequiredInit) return init_1;
 	hasRequiredInit = 1;
 
-	const EE = require$$1$2.EventEmitter;
+	const EE = require$$1.EventEmitter;
 	const { isMainThread } = requireWorker_threads();
 
 	const initWorkers = requireManager();
@@ -63444,406 +62917,8 @@ function requireInit () {
 	return init_1;
 }
 
-var subargAliases;
-var hasRequiredSubargAliases;
-
-function requireSubargAliases () {
-	if (hasRequiredSubargAliases) return subargAliases;
-	hasRequiredSubargAliases = 1;
-
-	const clone = requireLodash_clonedeep();
-
-	const subArgAlias = {
-	  warmup: {
-	    c: 'connections',
-	    d: 'duration'
-	  }
-	};
-
-	// Expects args to have already been processed by subarg
-	function generateSubargAliases (args) {
-	  const aliasedArgs = clone(args);
-
-	  function isParentAliasInArgs (argKey) {
-	    return aliasedArgs[argKey]
-	  }
-
-	  function isSubargAnAlias (parentAlias, subArg) {
-	    return parentAlias[subArg]
-	  }
-
-	  function mapAliasForSubarg (parentAlias, parentKey) {
-	    const parentArgs = aliasedArgs[parentKey];
-	    for (const subArg in parentArgs) {
-	      if (isSubargAnAlias(parentAlias, subArg)) {
-	        parentArgs[parentAlias[subArg]] = parentArgs[subArg];
-	      }
-	    }
-	  }
-
-	  for (const parentKey in subArgAlias) {
-	    const parentAlias = subArgAlias[parentKey];
-	    if (isParentAliasInArgs(parentKey)) {
-	      mapAliasForSubarg(parentAlias, parentKey);
-	    }
-	  }
-
-	  return aliasedArgs
-	}
-
-	subargAliases = generateSubargAliases;
-	return subargAliases;
-}
-
-var version = "9.0.0";
-var require$$18 = {
-	version: version};
-
-var hasRequiredAutocannon;
-
-function requireAutocannon () {
-	if (hasRequiredAutocannon) return autocannon$1.exports;
-	hasRequiredAutocannon = 1;
-	(function (module) {
-
-		const crossArgv = requireCrossArgv();
-		const fs = require$$1$3;
-		const os = require$$0$3;
-		const net = require$$2;
-		const path = require$$0$4;
-		const URL = require$$0$6.URL;
-		const spawn = require$$6.spawn;
-		const managePath = requireDist$1();
-		const hasAsyncHooks = requireHasAsyncHooks();
-		const subarg = requireSubarg();
-		const printResult = requirePrintResult();
-		const initJob = requireInit();
-		const track = requireProgressTracker();
-		const generateSubArgAliases = requireSubargAliases();
-		const { checkURL, ofURL } = requireUrl();
-		const { parseHAR } = requireParseHAR();
-		const _aggregateResult = requireAggregateResult();
-		const validateOpts = requireValidate();
-
-		if (typeof URL !== 'function') {
-		  console.error('autocannon requires the WHATWG URL API, but it is not available. Please upgrade to Node 6.13+.');
-		  process.exit(1);
-		}
-
-		module.exports = initJob;
-		module.exports.track = track;
-
-		module.exports.start = start;
-		module.exports.printResult = printResult;
-		module.exports.parseArguments = parseArguments;
-		module.exports.aggregateResult = function aggregateResult (results, opts = {}) {
-		  if (!Array.isArray(results)) {
-		    throw new Error('"results" must be an array of results')
-		  }
-
-		  opts = validateOpts(opts, false);
-
-		  if (opts instanceof Error) {
-		    throw opts
-		  }
-
-		  return _aggregateResult(results, opts)
-		};
-		const alias = {
-		  connections: 'c',
-		  pipelining: 'p',
-		  timeout: 't',
-		  duration: 'd',
-		  sampleInt: 'L',
-		  amount: 'a',
-		  json: 'j',
-		  renderLatencyTable: ['l', 'latency'],
-		  onPort: 'on-port',
-		  method: 'm',
-		  headers: ['H', 'header'],
-		  body: 'b',
-		  form: 'F',
-		  servername: 's',
-		  bailout: 'B',
-		  input: 'i',
-		  maxConnectionRequests: 'M',
-		  maxOverallRequests: 'O',
-		  connectionRate: 'r',
-		  overallRate: 'R',
-		  ignoreCoordinatedOmission: 'C',
-		  reconnectRate: 'D',
-		  renderProgressBar: 'progress',
-		  renderStatusCodes: 'statusCodes',
-		  title: 'T',
-		  verbose: 'V',
-		  version: 'v',
-		  forever: 'f',
-		  idReplacement: 'I',
-		  socketPath: 'S',
-		  excludeErrorStats: 'x',
-		  expectBody: 'E',
-		  workers: 'w',
-		  warmup: 'W',
-		  help: 'h'
-		};
-
-		const defaults = {
-		  connections: 10,
-		  timeout: 10,
-		  pipelining: 1,
-		  duration: 10,
-		  sampleInt: 1000,
-		  reconnectRate: 0,
-		  renderLatencyTable: false,
-		  renderProgressBar: true,
-		  renderStatusCodes: false,
-		  json: false,
-		  forever: false,
-		  method: 'GET',
-		  idReplacement: false,
-		  excludeErrorStats: false,
-		  debug: false,
-		  workers: 0,
-		  verbose: true
-		};
-
-		function parseArguments (argvs) {
-		  let argv = subarg(argvs, {
-		    boolean: ['json', 'n', 'help', 'renderLatencyTable', 'renderProgressBar', 'renderStatusCodes', 'forever', 'idReplacement', 'excludeErrorStats', 'onPort', 'debug', 'ignoreCoordinatedOmission', 'verbose'],
-		    alias,
-		    default: defaults,
-		    '--': true
-		  });
-		  // subarg does not convert aliases in sub arguments
-		  argv = generateSubArgAliases(argv);
-
-		  argv.url = argv._.length > 1 ? argv._ : argv._[0];
-
-		  // Assume onPort if `-- node` is provided
-		  if (argv['--'][0] === 'node') {
-		    argv.onPort = true;
-		  }
-
-		  if (argv.onPort) {
-		    argv.spawn = argv['--'];
-		  }
-
-		  // support -n to disable the progress bar and results table
-		  if (argv.n) {
-		    argv.renderProgressBar = false;
-		    argv.renderResultsTable = false;
-		    argv.renderStatusCodes = false;
-		  }
-
-		  if (argv.version) {
-		    console.log('autocannon', 'v' + require$$18.version);
-		    console.log('node', process.version);
-		    return
-		  }
-
-		  if (!checkURL(argv.url) || argv.help) {
-		    const help = fs.readFileSync(path.join(__dirname, 'help.txt'), 'utf8');
-		    console.error(help);
-		    return
-		  }
-
-		  // if PORT is set (like by `0x`), target `localhost:PORT/path` by default.
-		  // this allows doing:
-		  //     0x --on-port 'autocannon /path' -- node server.js
-		  if (process.env.PORT) {
-		    argv.url = ofURL(argv.url).map(url => new URL(url, `http://localhost:${process.env.PORT}`).href);
-		  }
-		  // Add http:// if it's not there and this is not a /path
-		  argv.url = ofURL(argv.url).map(url => {
-		    if (url.indexOf('http') !== 0 && url[0] !== '/') {
-		      url = `http://${url}`;
-		    }
-		    return url
-		  });
-
-		  // check that the URL is valid.
-		  ofURL(argv.url).map(url => {
-		    try {
-		      // If --on-port is given, it's acceptable to not have a hostname
-		      if (argv.onPort) {
-		        new URL(url, 'http://localhost'); // eslint-disable-line no-new
-		      } else {
-		        new URL(url); // eslint-disable-line no-new
-		      }
-		    } catch (err) {
-		      console.error(err.message);
-		      console.error('');
-		      console.error('When targeting a path without a hostname, the PORT environment variable must be available.');
-		      console.error('Use a full URL or set the PORT variable.');
-		      process.exit(1);
-		    }
-
-		    return null // to make linter happy
-		  });
-
-		  if (argv.input) {
-		    argv.body = fs.readFileSync(argv.input, 'utf8');
-		  }
-
-		  if (argv.headers) {
-		    if (!Array.isArray(argv.headers)) {
-		      argv.headers = [argv.headers];
-		    }
-
-		    argv.headers = argv.headers.reduce((obj, header) => {
-		      const colonIndex = header.indexOf(':');
-		      const equalIndex = header.indexOf('=');
-		      const index = Math.min(colonIndex < 0 ? Infinity : colonIndex, equalIndex < 0 ? Infinity : equalIndex);
-		      if (Number.isFinite(index) && index > 0) {
-		        obj[header.slice(0, index)] = header.slice(index + 1);
-		        return obj
-		      } else throw new Error(`An HTTP header was not correctly formatted: ${header}`)
-		    }, {});
-		  }
-
-		  if (argv.har) {
-		    try {
-		      argv.har = JSON.parse(fs.readFileSync(argv.har));
-		      // warn users about skipped HAR requests
-		      const requestsByOrigin = parseHAR(argv.har);
-		      const allowed = ofURL(argv.url, true).map(url => new URL(url).origin);
-		      for (const [origin] of requestsByOrigin) {
-		        if (!allowed.includes(origin)) {
-		          console.error(`Warning: skipping requests to '${origin}' as the target is ${allowed.join(', ')}`);
-		        }
-		      }
-		    } catch (err) {
-		      throw new Error(`Failed to load HAR file content: ${err.message}`)
-		    }
-		  }
-
-		  argv.tlsOptions = {};
-
-		  if (argv.cert) {
-		    try {
-		      argv.tlsOptions.cert = fs.readFileSync(argv.cert);
-		    } catch (err) {
-		      throw new Error(`Failed to load cert file: ${err.message}`)
-		    }
-		  }
-
-		  if (argv.key) {
-		    try {
-		      argv.tlsOptions.key = fs.readFileSync(argv.key);
-		    } catch (err) {
-		      throw new Error(`Failed to load key file: ${err.message}`)
-		    }
-		  }
-
-		  if (argv.ca) {
-		    if (typeof argv.ca === 'string') {
-		      argv.ca = [argv.ca];
-		    } else if (Array.isArray(argv.ca._)) {
-		      argv.ca = argv.ca._;
-		    }
-
-		    try {
-		      argv.tlsOptions.ca = argv.ca.map(caPath => fs.readFileSync(caPath));
-		    } catch (err) {
-		      throw new Error(`Failed to load ca file: ${err.message}`)
-		    }
-		  }
-
-		  // This is to distinguish down the line whether it is
-		  // run via command-line or programmatically
-		  argv[Symbol.for('internal')] = true;
-
-		  return argv
-		}
-
-		function start (argv) {
-		  if (!argv) {
-		    // we are printing the help
-		    return
-		  }
-
-		  if (argv.onPort) {
-		    if (!hasAsyncHooks()) {
-		      console.error('The --on-port flag requires the async_hooks builtin module, but it is not available. Please upgrade to Node 8.1+.');
-		      process.exit(1);
-		    }
-
-		    const { socketPath, server } = createChannel((port) => {
-		      const url = new URL(argv.url, `http://localhost:${port}`).href;
-		      const opts = Object.assign({}, argv, {
-		        onPort: false,
-		        url
-		      });
-		      const tracker = initJob(opts, () => {
-		        proc.kill('SIGINT');
-		        server.close();
-		      });
-
-		      process.once('SIGINT', () => {
-		        tracker.stop();
-		      });
-		    });
-
-		    // manage-path always uses the $PATH variable, but we can pretend
-		    // that it is equal to $NODE_PATH
-		    const alterPath = managePath({ PATH: process.env.NODE_PATH });
-		    alterPath.unshift(path.join(__dirname, 'lib/preload'));
-
-		    const proc = spawn(argv.spawn[0], argv.spawn.slice(1), {
-		      stdio: ['ignore', 'inherit', 'inherit'],
-		      env: Object.assign({}, process.env, {
-		        NODE_OPTIONS: ['-r', 'autocannonDetectPort'].join(' ') +
-		          (process.env.NODE_OPTIONS ? ` ${process.env.NODE_OPTIONS}` : ''),
-		        NODE_PATH: alterPath.get(),
-		        AUTOCANNON_SOCKET: socketPath
-		      })
-		    });
-		  } else {
-		    // if forever is true then a promise is not returned and we need to try ... catch errors
-		    try {
-		      const tracker = initJob(argv);
-		      if (tracker.then) {
-		        tracker.catch((err) => {
-		          console.error(err.message);
-		        });
-		      }
-		    } catch (err) {
-		      console.error(err.message);
-		    }
-		  }
-		}
-
-		function createChannel (onport) {
-		  const pipeName = `${process.pid}.autocannon`;
-		  const socketPath = process.platform === 'win32'
-		    ? `\\\\?\\pipe\\${pipeName}`
-		    : path.join(os.tmpdir(), pipeName);
-		  const server = net.createServer((socket) => {
-		    socket.once('data', (chunk) => {
-		      const port = chunk.toString();
-		      onport(port);
-		    });
-		  });
-		  server.listen(socketPath);
-		  server.on('close', () => {
-		    try {
-		      fs.unlinkSync(socketPath);
-		    } catch (err) {}
-		  });
-
-		  return { socketPath, server }
-		}
-
-		if (require.main === module) {
-		  const argv = crossArgv(process.argv.slice(2));
-		  start(parseArguments(argv));
-		} 
-	} (autocannon$1));
-	return autocannon$1.exports;
-}
-
-var autocannonExports = requireAutocannon();
-var autocannon = /*@__PURE__*/getDefaultExportFromCjs(autocannonExports);
+var initExports = requireInit();
+var autocannon = /*@__PURE__*/getDefaultExportFromCjs(initExports);
 
 /**
  * What a trial sends: request specs turned into autocannon's requests, optionally varied per

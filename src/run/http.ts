@@ -17,7 +17,7 @@
  *   generator, not the server, may be the bottleneck: the trial is marked generatorBound.
  */
 import type { EventEmitter } from 'node:events';
-import autocannon from 'autocannon';
+import autocannon from 'autocannon/lib/init.js';
 import { InputError, RunError } from '../errors.js';
 import { inferDirection } from '../results/direction.js';
 import { loadBodyGenerator, toAutocannonRequests, type RequestGenerator } from './bodyGenerator.js';

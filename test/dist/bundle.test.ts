@@ -28,6 +28,33 @@ describe('dist/cli.js', () => {
     expect(result.stdout).toMatch(/4 regressed, 0 improved, 8 unchanged/);
   });
 
+  it('runs an HTTP suite against a real service (autocannon survives bundling)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'perfgate-dist-run-'));
+    const out = join(dir, 'results.json');
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    await writeFile(
+      join(dir, 'perfgate.yml'),
+      [
+        'version: 1',
+        'service:',
+        `  command: node ${join(ROOT, 'examples/service/server.mjs')}`,
+        `  env: { PORT: '${port}' }`,
+        `  healthUrl: http://127.0.0.1:${port}/health`,
+        'trials: 2',
+        'warmupSeconds: 0',
+        'durationSeconds: 1',
+        'suites:',
+        '  - { name: api, kind: http, connections: 2, requests: [{ path: /hello }] }',
+      ].join('\n'),
+    );
+    const result = await node(['dist/cli.js', 'run', '--config', join(dir, 'perfgate.yml'), '--out', out]);
+    expect(result.stderr).not.toMatch(/Error/);
+    expect(result.code).toBe(0);
+    const results = JSON.parse(await readFile(out, 'utf8')) as { suites: { metrics: { name: string; samples: number[] }[] }[] };
+    const p50 = results.suites[0]?.metrics.find((m) => m.name === 'latency_p50');
+    expect(p50?.samples).toHaveLength(2);
+  });
+
   it('exits 2 with the file named on bad input', async () => {
     const result = await node(['dist/cli.js', 'compare', 'examples/base', 'package.json']);
     expect(result.code).toBe(2);
