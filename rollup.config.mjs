@@ -25,7 +25,9 @@ function onwarn(warning, warn) {
   );
   if (
     inDependency &&
-    ['CIRCULAR_DEPENDENCY', 'INVALID_ANNOTATION', 'THIS_IS_UNDEFINED', 'EVAL'].includes(warning.code)
+    ['CIRCULAR_DEPENDENCY', 'INVALID_ANNOTATION', 'THIS_IS_UNDEFINED', 'EVAL'].includes(
+      warning.code,
+    )
   )
     return;
   warn(warning);
