@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError, RunError, EXIT } from './errors.js';
 import { compareCommand } from './commands/compare.js';
 import { runCommand } from './commands/run.js';
+import { analyzeCommand, validateCommand } from './commands/targets.js';
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -33,6 +34,8 @@ export interface ParsedArgs {
 const COMMANDS: Record<string, Command> = {
   run: runCommand,
   compare: compareCommand,
+  analyze: analyzeCommand,
+  validate: validateCommand,
 };
 
 function usage(): string {

@@ -4,6 +4,7 @@
  * baseUrl known. Paths stay as written here; load.ts resolves them against the config's folder.
  */
 import { z } from 'zod';
+import { COMPONENTS } from '../compare/targets.js';
 import type { Adjustment } from '../stats/multipleTesting.js';
 import { unknownKeys } from './messages.js';
 
@@ -189,7 +190,7 @@ export const TargetSchema = strict({
   metric: z.string().min(1),
   min: numeric(z.number()).optional(),
   max: numeric(z.number()).optional(),
-  component: z.enum(['api', 'gpu', 'database', 'cache', 'system']).default('api'),
+  component: z.enum(COMPONENTS).default('api'),
 })
   .refine((t) => t.min !== undefined || t.max !== undefined, {
     message: 'expected min, max or both',

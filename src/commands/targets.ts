@@ -1,0 +1,127 @@
+/** `perfgate analyze` and `perfgate validate`: results against the config's targets. */
+import path from 'node:path';
+import type { CliIO, Command, ParsedArgs } from '../cli.js';
+import { compareResults } from '../compare/compare.js';
+import { checkTargets, unmatchedTargets, type TargetSpec } from '../compare/targets.js';
+import { loadConfig } from '../config/index.js';
+import { EXIT, InputError } from '../errors.js';
+import { layoutMarkdown, layoutText, type Grid } from '../report/grid.js';
+import { renderComparisonJson } from '../report/json.js';
+import {
+  achievementLine,
+  analysisGrid,
+  MARKDOWN_STATUS,
+  TEXT_STATUS,
+  validationGrid,
+} from '../report/targets.js';
+import { loadSide } from '../results/loadSide.js';
+import { choiceOption, FORMATS, type Format } from './options.js';
+import { policyFrom } from './compare.js';
+
+async function targetsFrom(values: ParsedArgs['values'], io: CliIO): Promise<TargetSpec[]> {
+  if (typeof values.config !== 'string')
+    throw new InputError('is required (it holds the targets)', undefined, '--config');
+  const config = await loadConfig(path.resolve(io.cwd, values.config), io.env);
+  if (config.targets.length === 0) {
+    throw new InputError(
+      'declares no targets: add a `targets:` section (docs/config.md)',
+      config.file,
+      'targets',
+    );
+  }
+  return config.targets;
+}
+
+function positionals(args: ParsedArgs, count: number, usage: string): string[] {
+  if (args.positionals.length !== count) {
+    throw new InputError(`expected ${count} argument(s), got ${args.positionals.length}\n${usage}`);
+  }
+  return args.positionals;
+}
+
+function layout(grid: Grid, format: Format): string {
+  return format === 'markdown' ? layoutMarkdown(grid) : layoutText(grid);
+}
+
+const unmatchedNote = (targets: TargetSpec[]) =>
+  targets.map((t) => `note: no metric matches target '${t.metric}'`).join('\n');
+
+const ANALYZE_USAGE = `usage: perfgate analyze RESULTS --config perfgate.yml [--format text|markdown|json]
+
+Per component (api, gpu, database, cache, system): the current median, the target, the gap and
+the change that would meet it. RESULTS is any input compare accepts (file, folder, file#variant).`;
+
+export const analyzeCommand: Command = {
+  summary: 'check results against the targets of a config',
+  usage: ANALYZE_USAGE,
+  options: { config: { type: 'string' }, format: { type: 'string', default: 'text' } },
+  async run(args, io) {
+    const [spec] = positionals(args, 1, ANALYZE_USAGE) as [string];
+    const format = choiceOption(args.values.format, '--format', FORMATS) ?? 'text';
+    const targets = await targetsFrom(args.values, io);
+    const results = await loadSide(spec, { cwd: io.cwd });
+    const checks = checkTargets(results, targets);
+    if (format === 'json') {
+      io.stdout(`${JSON.stringify({ targets: checks }, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    const labels = format === 'markdown' ? MARKDOWN_STATUS : TEXT_STATUS;
+    const unmatched = unmatchedTargets(results, targets);
+    io.stdout(
+      [
+        layout(analysisGrid(checks, labels), format),
+        '',
+        achievementLine(checks),
+        ...(unmatched.length ? [unmatchedNote(unmatched)] : []),
+        '',
+      ].join('\n'),
+    );
+    return EXIT.ok;
+  },
+};
+
+const VALIDATE_USAGE = `usage: perfgate validate BEFORE AFTER --config perfgate.yml [--format text|markdown|json]
+
+Before vs after an optimization: the change of each targeted metric with its significance, and
+whether each target is met, nearly met (within 5 %) or missed. Exit 1 when a metric regressed.`;
+
+export const validateCommand: Command = {
+  summary: 'compare before/after an optimization and report target achievement',
+  usage: VALIDATE_USAGE,
+  options: { config: { type: 'string' }, format: { type: 'string', default: 'text' } },
+  async run(args, io) {
+    const [beforeSpec, afterSpec] = positionals(args, 2, VALIDATE_USAGE) as [string, string];
+    const format = choiceOption(args.values.format, '--format', FORMATS) ?? 'text';
+    const targets = await targetsFrom(args.values, io);
+    const policy = await policyFrom(args.values, io);
+    const [before, after] = await Promise.all([
+      loadSide(beforeSpec, { cwd: io.cwd }),
+      loadSide(afterSpec, { cwd: io.cwd }),
+    ]);
+    const comparison = compareResults(before, after, policy);
+    const [beforeChecks, afterChecks] = [
+      checkTargets(before, targets),
+      checkTargets(after, targets),
+    ];
+    const failed = comparison.counts.regression > 0 ? EXIT.regression : EXIT.ok;
+    if (format === 'json') {
+      const json = JSON.parse(renderComparisonJson(comparison)) as object;
+      io.stdout(
+        `${JSON.stringify({ ...json, targets: { before: beforeChecks, after: afterChecks } }, null, 2)}\n`,
+      );
+      return failed;
+    }
+    const labels = format === 'markdown' ? MARKDOWN_STATUS : TEXT_STATUS;
+    io.stdout(
+      [
+        layout(validationGrid(beforeChecks, afterChecks, comparison, labels), format),
+        '',
+        `before: ${achievementLine(beforeChecks)}`,
+        `after:  ${achievementLine(afterChecks)}`,
+        `${comparison.counts.regression} regressed, ${comparison.counts.improvement} improved across all ${comparison.metrics.length} metrics`,
+        '',
+      ].join('\n'),
+    );
+    return failed;
+  },
+};
