@@ -19656,6 +19656,70 @@ function datetime(params) {
 }
 
 /**
+ * Current values against targets (the seed's "Performance Analysis Results"): per matching metric
+ * the median, the target, the gap and the change that would meet it. Pure.
+ */
+const COMPONENTS = ['api', 'gpu', 'database', 'cache', 'system'];
+/** Within this fraction of the bound a missed target counts as nearly met. */
+const NEARLY_MET_BAND = 0.05;
+function check(value, spec) {
+    const bound = spec.max !== undefined && value > spec.max
+        ? spec.max
+        : spec.min !== undefined && value < spec.min
+            ? spec.min
+            : undefined;
+    if (bound === undefined) {
+        // Met: the slack to the nearer bound is the potential (how much worse it may get).
+        const slacks = [spec.max, spec.min]
+            .filter((b) => b !== undefined)
+            .map((b) => (b - value) / Math.abs(value || 1));
+        const potential = slacks.reduce((a, b) => (Math.abs(b) < Math.abs(a) ? b : a), slacks[0] ?? 0);
+        return { status: 'met', gap: 0, potential };
+    }
+    const gap = Math.abs(value - bound) / Math.abs(bound || 1);
+    return {
+        status: gap <= NEARLY_MET_BAND ? 'nearly met' : 'missed',
+        gap,
+        potential: (bound - value) / Math.abs(value || 1),
+    };
+}
+/** Every (metric, target) pair whose glob matches; a metric matched by several targets is checked against each. */
+function checkTargets(results, targets) {
+    const checks = [];
+    for (const suite of results.suites) {
+        for (const metric of suite.metrics) {
+            if (metric.samples.length === 0)
+                continue;
+            const key = `${suite.name}/${metric.name}`;
+            for (const spec of targets) {
+                if (!picomatch.isMatch(key, spec.metric, { dot: true }))
+                    continue;
+                const value = describe$1(metric.samples).median;
+                checks.push({
+                    component: spec.component,
+                    suite: suite.name,
+                    ...(suite.variant ? { variant: suite.variant } : {}),
+                    metric: metric.name,
+                    unit: metric.unit,
+                    value,
+                    trials: metric.samples.length,
+                    ...(spec.min !== undefined ? { min: spec.min } : {}),
+                    ...(spec.max !== undefined ? { max: spec.max } : {}),
+                    ...check(value, spec),
+                });
+            }
+        }
+    }
+    const order = (c) => COMPONENTS.indexOf(c.component);
+    return checks.sort((a, b) => order(a) - order(b));
+}
+/** Targets no metric matched: usually a typo in the glob, worth saying. */
+function unmatchedTargets(results, targets) {
+    const keys = results.suites.flatMap((s) => s.metrics.map((m) => `${s.name}/${m.name}`));
+    return targets.filter((t) => !keys.some((key) => picomatch.isMatch(key, t.metric, { dot: true })));
+}
+
+/**
  * The perfgate.yml schema (documented in docs/config.md). Parsing it yields the resolved config:
  * defaults filled in, per-suite settings inherited from the top level, and each http suite's
  * baseUrl known. Paths stay as written here; load.ts resolves them against the config's folder.
@@ -19804,7 +19868,7 @@ const TargetSchema = strict({
     metric: string().min(1),
     min: numeric(number()).optional(),
     max: numeric(number()).optional(),
-    component: _enum(['api', 'gpu', 'database', 'cache', 'system']).default('api'),
+    component: _enum(COMPONENTS).default('api'),
 })
     .refine((t) => t.min !== undefined || t.max !== undefined, {
     message: 'expected min, max or both',
@@ -63846,6 +63910,183 @@ const runCommand = {
     },
 };
 
+const TEXT_STATUS = {
+    met: 'met',
+    'nearly met': 'NEARLY MET',
+    missed: 'MISSED',
+};
+const MARKDOWN_STATUS = {
+    met: '✅ met',
+    'nearly met': '⚠️ nearly met',
+    missed: '❌ missed',
+};
+function label(c) {
+    return c.variant ? `${c.suite} [${c.variant}] ${c.metric}` : `${c.suite} ${c.metric}`;
+}
+function targetCell(c) {
+    const bounds = [
+        ...(c.min !== undefined ? [`≥ ${formatValue(c.min, c.unit)}`] : []),
+        ...(c.max !== undefined ? [`≤ ${formatValue(c.max, c.unit)}`] : []),
+    ];
+    return bounds.join(', ');
+}
+function potentialCell(c) {
+    return c.status === 'met'
+        ? `headroom ${formatChange(c.potential)}`
+        : `needs ${formatChange(c.potential)}`;
+}
+function analysisGrid(checks, labels) {
+    return {
+        columns: ['component', 'metric', 'current', 'target', 'gap', 'potential', 'status'],
+        align: ['l', 'l', 'r', 'r', 'r', 'r', 'l'],
+        rows: checks.map((c) => [
+            c.component,
+            label(c),
+            formatValue(c.value, c.unit),
+            targetCell(c),
+            c.gap === 0 ? '—' : formatChange(c.gap).replace('+', ''),
+            potentialCell(c),
+            labels[c.status],
+        ]),
+    };
+}
+/** One row per target check of the after side, with the before side and the comparison beside it. */
+function validationGrid(before, after, comparison, labels) {
+    const key = (c) => `${metricKey(c.suite, c.variant, c.metric)}|${c.min}|${c.max}`;
+    const beforeByKey = new Map(before.map((c) => [key(c), c]));
+    const compared = new Map(comparison.metrics.map((m) => [m.key, m]));
+    return {
+        columns: [
+            'component',
+            'metric',
+            'before',
+            'after',
+            'change',
+            'p',
+            'target',
+            'before status',
+            'after status',
+        ],
+        align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
+        rows: after.map((c) => {
+            const was = beforeByKey.get(key(c));
+            const m = compared.get(metricKey(c.suite, c.variant, c.metric));
+            const change = m?.change == null
+                ? ''
+                : m.significant
+                    ? formatChange(m.change)
+                    : `~ (${formatChange(m.change)})`;
+            const p = m?.pAdjusted ?? m?.p;
+            return [
+                c.component,
+                label(c),
+                was ? formatValue(was.value, c.unit) : '—',
+                formatValue(c.value, c.unit),
+                change,
+                p == null ? '' : formatP(p),
+                targetCell(c),
+                was ? labels[was.status] : '—',
+                labels[c.status],
+            ];
+        }),
+    };
+}
+function achievementLine(after) {
+    const count = (s) => after.filter((c) => c.status === s).length;
+    return `targets: ${count('met')} met, ${count('nearly met')} nearly met, ${count('missed')} missed (of ${after.length})`;
+}
+
+/** `perfgate analyze` and `perfgate validate`: results against the config's targets. */
+async function targetsFrom(values, io) {
+    if (typeof values.config !== 'string')
+        throw new InputError('is required (it holds the targets)', undefined, '--config');
+    const config = await loadConfig(path.resolve(io.cwd, values.config), io.env);
+    if (config.targets.length === 0) {
+        throw new InputError('declares no targets: add a `targets:` section (docs/config.md)', config.file, 'targets');
+    }
+    return config.targets;
+}
+function positionals(args, count, usage) {
+    if (args.positionals.length !== count) {
+        throw new InputError(`expected ${count} argument(s), got ${args.positionals.length}\n${usage}`);
+    }
+    return args.positionals;
+}
+function layout(grid, format) {
+    return format === 'markdown' ? layoutMarkdown(grid) : layoutText(grid);
+}
+const unmatchedNote = (targets) => targets.map((t) => `note: no metric matches target '${t.metric}'`).join('\n');
+const ANALYZE_USAGE = `usage: perfgate analyze RESULTS --config perfgate.yml [--format text|markdown|json]
+
+Per component (api, gpu, database, cache, system): the current median, the target, the gap and
+the change that would meet it. RESULTS is any input compare accepts (file, folder, file#variant).`;
+const analyzeCommand = {
+    summary: 'check results against the targets of a config',
+    usage: ANALYZE_USAGE,
+    options: { config: { type: 'string' }, format: { type: 'string', default: 'text' } },
+    async run(args, io) {
+        const [spec] = positionals(args, 1, ANALYZE_USAGE);
+        const format = choiceOption(args.values.format, '--format', FORMATS) ?? 'text';
+        const targets = await targetsFrom(args.values, io);
+        const results = await loadSide(spec, { cwd: io.cwd });
+        const checks = checkTargets(results, targets);
+        if (format === 'json') {
+            io.stdout(`${JSON.stringify({ targets: checks }, null, 2)}\n`);
+            return EXIT.ok;
+        }
+        const labels = format === 'markdown' ? MARKDOWN_STATUS : TEXT_STATUS;
+        const unmatched = unmatchedTargets(results, targets);
+        io.stdout([
+            layout(analysisGrid(checks, labels), format),
+            '',
+            achievementLine(checks),
+            ...(unmatched.length ? [unmatchedNote(unmatched)] : []),
+            '',
+        ].join('\n'));
+        return EXIT.ok;
+    },
+};
+const VALIDATE_USAGE = `usage: perfgate validate BEFORE AFTER --config perfgate.yml [--format text|markdown|json]
+
+Before vs after an optimization: the change of each targeted metric with its significance, and
+whether each target is met, nearly met (within 5 %) or missed. Exit 1 when a metric regressed.`;
+const validateCommand = {
+    summary: 'compare before/after an optimization and report target achievement',
+    usage: VALIDATE_USAGE,
+    options: { config: { type: 'string' }, format: { type: 'string', default: 'text' } },
+    async run(args, io) {
+        const [beforeSpec, afterSpec] = positionals(args, 2, VALIDATE_USAGE);
+        const format = choiceOption(args.values.format, '--format', FORMATS) ?? 'text';
+        const targets = await targetsFrom(args.values, io);
+        const policy = await policyFrom(args.values, io);
+        const [before, after] = await Promise.all([
+            loadSide(beforeSpec, { cwd: io.cwd }),
+            loadSide(afterSpec, { cwd: io.cwd }),
+        ]);
+        const comparison = compareResults(before, after, policy);
+        const [beforeChecks, afterChecks] = [
+            checkTargets(before, targets),
+            checkTargets(after, targets),
+        ];
+        const failed = comparison.counts.regression > 0 ? EXIT.regression : EXIT.ok;
+        if (format === 'json') {
+            const json = JSON.parse(renderComparisonJson(comparison));
+            io.stdout(`${JSON.stringify({ ...json, targets: { before: beforeChecks, after: afterChecks } }, null, 2)}\n`);
+            return failed;
+        }
+        const labels = format === 'markdown' ? MARKDOWN_STATUS : TEXT_STATUS;
+        io.stdout([
+            layout(validationGrid(beforeChecks, afterChecks, comparison, labels), format),
+            '',
+            `before: ${achievementLine(beforeChecks)}`,
+            `after:  ${achievementLine(afterChecks)}`,
+            `${comparison.counts.regression} regressed, ${comparison.counts.improvement} improved across all ${comparison.metrics.length} metrics`,
+            '',
+        ].join('\n'));
+        return failed;
+    },
+};
+
 /**
  * The `perfgate` command line: parses argv and calls the same pipeline the action uses.
  * `perfgate(argv, io)` returns the exit code, so whole commands are tested in-process.
@@ -63853,6 +64094,8 @@ const runCommand = {
 const COMMANDS = {
     run: runCommand,
     compare: compareCommand,
+    analyze: analyzeCommand,
+    validate: validateCommand,
 };
 function usage() {
     const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`);

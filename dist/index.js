@@ -48635,6 +48635,12 @@ function datetime(params) {
 }
 
 /**
+ * Current values against targets (the seed's "Performance Analysis Results"): per matching metric
+ * the median, the target, the gap and the change that would meet it. Pure.
+ */
+const COMPONENTS = ['api', 'gpu', 'database', 'cache', 'system'];
+
+/**
  * The perfgate.yml schema (documented in docs/config.md). Parsing it yields the resolved config:
  * defaults filled in, per-suite settings inherited from the top level, and each http suite's
  * baseUrl known. Paths stay as written here; load.ts resolves them against the config's folder.
@@ -48783,7 +48789,7 @@ const TargetSchema = strict({
     metric: string().min(1),
     min: numeric(number()).optional(),
     max: numeric(number()).optional(),
-    component: _enum(['api', 'gpu', 'database', 'cache', 'system']).default('api'),
+    component: _enum(COMPONENTS).default('api'),
 })
     .refine((t) => t.min !== undefined || t.max !== undefined, {
     message: 'expected min, max or both',
