@@ -1,7 +1,9 @@
 /** Markdown rendering for PR comments, job summaries and `--format markdown`. */
 import type { Comparison, Verdict } from '../compare/compare.js';
 import { escapeMarkdown } from './escape.js';
-import { layoutMarkdown } from './grid.js';
+import type { Environment } from '../results/schema.js';
+import { formatValue } from './format.js';
+import { layoutMarkdown, type Grid } from './grid.js';
 import { comparisonTables, metricLabel, withVerdicts, type Table } from './table.js';
 
 const VERDICT_LABEL: Record<Verdict, string> = {
@@ -50,6 +52,53 @@ export interface MarkdownReportOptions {
   title?: string;
   baseLabel: string;
   headLabel: string;
+  /** A hidden first line that finds this report again (the sticky PR comment's marker). */
+  marker?: string;
+  /** Where each side ran, shown collapsed: like must be compared with like. */
+  environments?: { base?: Environment; head?: Environment };
+  /** Lines about the inputs, e.g. which stored results formed the baseline. */
+  context?: string[];
+}
+
+const ENVIRONMENT_FIELDS: [keyof Environment, string][] = [
+  ['runner', 'runner'],
+  ['os', 'OS'],
+  ['arch', 'arch'],
+  ['cpuModel', 'CPU'],
+  ['cpuCount', 'CPUs'],
+  ['memoryBytes', 'memory'],
+  ['nodeVersion', 'Node.js'],
+  ['gpus', 'GPUs'],
+];
+
+function environmentCell(env: Environment | undefined, field: keyof Environment): string {
+  const value = env?.[field];
+  if (value === undefined) return '';
+  if (field === 'memoryBytes') return formatValue(value as number, 'bytes');
+  if (field === 'gpus') {
+    return (value as NonNullable<Environment['gpus']>)
+      .map((g) => `${g.name}${g.driver ? ` (driver ${g.driver})` : ''}`)
+      .join(', ');
+  }
+  return String(value);
+}
+
+function environmentSection(environments: MarkdownReportOptions['environments']): string[] {
+  if (!environments?.base && !environments?.head) return [];
+  const rows = ENVIRONMENT_FIELDS.map(([field, label]) => [
+    label,
+    environmentCell(environments.base, field),
+    environmentCell(environments.head, field),
+  ]).filter(([, base, head]) => base || head);
+  const grid: Grid = { columns: ['', 'baseline', 'candidate'], align: ['l', 'l', 'l'], rows };
+  return [
+    '<details><summary>Environment</summary>',
+    '',
+    layoutMarkdown(grid),
+    '',
+    '</details>',
+    '',
+  ];
 }
 
 /** The comparison report: verdict first, then the regressions, then everything in a collapsed table. */
@@ -67,10 +116,12 @@ export function renderComparisonMarkdown(
         ];
   const notes = noteLines(comparison);
   return [
+    ...(options.marker ? [options.marker] : []),
     ...(options.title ? [`### ${escapeMarkdown(options.title)}`, ''] : []),
     headline(comparison),
     '',
     `Baseline: ${escapeMarkdown(options.baseLabel)} · Candidate: ${escapeMarkdown(options.headLabel)}`,
+    ...(options.context ?? []).map((line) => `${escapeMarkdown(line)}  `),
     '',
     ...(regressions.rows.length > 0
       ? ['**Regressions**', '', renderMarkdownTable(regressions), '']
@@ -82,6 +133,7 @@ export function renderComparisonMarkdown(
     ...geomean,
     '</details>',
     '',
+    ...environmentSection(options.environments),
     ...(notes.length > 0 ? ['**Notes**', '', ...notes, ''] : []),
     `<sub>${methodNote(comparison)}</sub>`,
     '',

@@ -10,7 +10,8 @@ export function truncateMarkdown(text: string, limit: number): string {
   if (text.length <= limit) return text;
   const note =
     "\n\n> ⚠️ This report was truncated to fit GitHub's size limit; the full report is in the results artifact.\n";
-  const budget = limit - note.length;
+  // Room for the note and for closing up to three open <details> blocks.
+  const budget = limit - note.length - 3 * '\n</details>'.length;
   const cut = text.lastIndexOf('\n', budget);
   // An open <details> would swallow the note; close it when the cut falls inside one.
   const kept = text.slice(0, cut > 0 ? cut : budget);
