@@ -11,3 +11,4 @@ export { canReachAlpha, minTrialsFor } from './minTrials.js';
 export { adjustPValues, type Adjustment } from './multipleTesting.js';
 export { normalCdf, normalQuantile, normalSf } from './normal.js';
 export { minAchievableP } from './uDistribution.js';
+export { detectChangePoints, type ChangePoint, type ChangePointOptions } from './changePoint.js';
