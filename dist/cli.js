@@ -3792,8 +3792,8 @@ function confoundingNotes(metrics) {
     return metrics
         .filter((m) => m.informational && m.significant && m.base && m.head)
         .map((m) => `${m.suite} ${m.metric} differed between the sides (median ${+m.base.median.toPrecision(3)} → ` +
-        `${+m.head.median.toPrecision(3)} ${m.unit}): the trial conditions were not alike, ` +
-        'so verdicts of this suite may be confounded');
+        `${+m.head.median.toPrecision(3)} ${m.unit}); it describes the trial conditions, not the ` +
+        'system under test: check whether it explains the other changes of this suite');
 }
 function emptyComparison(ref, policy) {
     const { metric } = ref;
@@ -12707,7 +12707,7 @@ function editDistance(a, b) {
  * third of a longer word ('alfa' → 'alpha', 'trails' → 'trials'); one edit for words of up to
  * three letters, which two edits turn into almost anything.
  */
-function closest(word, candidates) {
+function closest$1(word, candidates) {
     const limit = word.length <= 3 ? 1 : Math.max(2, Math.floor(word.length / 3));
     let best;
     for (const candidate of candidates) {
@@ -12719,7 +12719,7 @@ function closest(word, candidates) {
 }
 /** `'x' — did you mean 'y'?` when a near candidate exists, else `'x'`. */
 function withSuggestion(word, candidates) {
-    const suggestion = closest(word, candidates);
+    const suggestion = closest$1(word, candidates);
     return suggestion ? `'${word}' — did you mean '${suggestion}'?` : `'${word}'`;
 }
 /** Message for keys a strict mapping does not know, given the keys it does. */
@@ -13511,6 +13511,10 @@ function constantCatch(value) {
 }
 
 var _a$1;
+/** A special constant with type `never` */
+const NEVER = /*@__PURE__*/ Object.freeze({
+    status: "aborted",
+});
 /* Shared descriptor for installing `_zod`; defineProperty reads it
  * synchronously, so reusing one object avoids a per-instance allocation. */
 const _zodDesc = { value: undefined, enumerable: false };
@@ -19720,6 +19724,26 @@ function unmatchedTargets(results, targets) {
 }
 
 /**
+ * Knob ranges of a sweep (`{ from: 1, to: 64, step: x2 }`) expanded to their values. Pure, and
+ * free of imports, since the config schema expands ranges while it parses.
+ */
+/** A range that expands to more values than this is a typo (a step of 1 over 1–100000), not a plan. */
+const MAX_KNOB_VALUES = 1000;
+/** The values of a range in order, up to MAX_KNOB_VALUES + 1 so that a caller can reject the rest. */
+function rangeValues({ from, to, step }) {
+    const values = [];
+    for (let i = 0; values.length <= MAX_KNOB_VALUES; i++) {
+        const exact = 'times' in step ? from * step.times ** i : from + step.add * i;
+        // 0.1 + 0.2 must read 0.3 in an environment variable, not 0.30000000000000004.
+        const value = Number(exact.toPrecision(12));
+        if (value > to)
+            break;
+        values.push(value);
+    }
+    return values;
+}
+
+/**
  * The perfgate.yml schema (documented in docs/config.md). Parsing it yields the resolved config:
  * defaults filled in, per-suite settings inherited from the top level, and each http suite's
  * baseUrl known. Paths stay as written here; load.ts resolves them against the config's folder.
@@ -19877,6 +19901,101 @@ const TargetSchema = strict({
     message: 'expected min ≤ max',
     path: ['max'],
 });
+/** Knob values are environment strings, as in a variant's env. */
+const knobValue = union([string(), number(), boolean()], { error: 'expected a string or a number' })
+    .transform(String);
+const STEP_EXPECTED = 'expected a number to add, or x<factor> to multiply (x2 doubles)';
+const KnobRangeSchema = strict({
+    from: numeric(number()),
+    to: numeric(number()),
+    step: union([numeric(number().positive()), string().regex(/^x\d+(\.\d+)?$/, STEP_EXPECTED)], {
+        error: STEP_EXPECTED,
+    })
+        .transform((step) => typeof step === 'number' ? { add: step } : { times: Number(step.slice(1)) }),
+})
+    .refine((r) => r.from <= r.to, { message: 'expected from ≤ to', path: ['to'] })
+    // Refinements also run when a field failed, so the step may still be the raw string here.
+    .refine((r) => typeof r.step !== 'object' || !('times' in r.step) || (r.step.times > 1 && r.from > 0), {
+    message: 'x<factor> needs a factor > 1 and from > 0',
+    path: ['step'],
+})
+    .transform((range) => rangeValues(range).map(String));
+const KnobListSchema = array(knobValue).min(1);
+const KNOB_EXPECTED = 'expected a list of values or a range { from, to, step }';
+/**
+ * A list of values, or a range expanded to its values. Chosen by shape rather than z.union, so
+ * that a wrong range says what is wrong with it instead of "matches no option".
+ */
+const KnobSchema = unknown()
+    .transform((value, ctx) => {
+    if (typeof value !== 'object' || value === null) {
+        ctx.addIssue({ code: 'custom', message: KNOB_EXPECTED, input: value });
+        return NEVER;
+    }
+    const parsed = (Array.isArray(value) ? KnobListSchema : KnobRangeSchema).safeParse(value, {
+        error: describeIssue$1,
+    });
+    if (parsed.success)
+        return parsed.data;
+    for (const { path, message } of parsed.error.issues) {
+        ctx.addIssue({ code: 'custom', path, message, input: value });
+    }
+    return NEVER;
+})
+    .refine((values) => values.length <= MAX_KNOB_VALUES, {
+    message: `expected at most ${MAX_KNOB_VALUES} values`,
+})
+    .refine((values) => new Set(values).size === values.length, {
+    message: 'expected distinct values',
+});
+const metricGlob = string().min(1);
+const SweepObjectiveSchema = union([
+    strict({ maximize: metricGlob }),
+    strict({ minimize: metricGlob }),
+    strict({
+        weights: record(metricGlob, numeric(number().positive()))
+            .refine((w) => Object.keys(w).length > 0, { message: 'expected at least one metric' }),
+    }),
+], {
+    error: 'expected { maximize: <metric glob> }, { minimize: <metric glob> } or { weights: { <metric glob>: <weight> } }',
+});
+const SweepSchema = strict({
+    /** Environment variables passed to the service and command suites, like a variant's env. */
+    knobs: record(string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a variable name'), KnobSchema)
+        .refine((k) => Object.keys(k).length > 0, { message: 'expected at least one knob' }),
+    /** The current settings, the reference of the recommendation; default: each knob's first value. */
+    baseline: record(string(), knobValue).default({}),
+    strategy: _enum(['grid', 'coordinate']).default('grid'),
+    objective: SweepObjectiveSchema,
+    /** Bounds on a point's medians, written like targets. */
+    constraints: array(TargetSchema).default([]),
+    /** The cost axis of the Pareto front; default: the first constraint's metric. */
+    paretoMetric: metricGlob.optional(),
+    suites: array(string().min(1)).min(1).optional(),
+    trials: count().optional(),
+    /** Coordinate strategy: a knob stops once two steps in a row gain less than this. */
+    minGain: numeric(number().min(0)).default(0.05),
+})
+    .superRefine((sweep, ctx) => {
+    const knobs = Object.keys(sweep.knobs);
+    for (const name of Object.keys(sweep.baseline)) {
+        if (!knobs.includes(name)) {
+            ctx.addIssue({
+                code: 'custom',
+                path: ['baseline', name],
+                message: `not a knob: ${withSuggestion(name, knobs)} (knobs: ${knobs.join(', ')})`,
+            });
+        }
+    }
+})
+    .transform((sweep) => ({
+    ...sweep,
+    // A complete point: knobs the baseline leaves out start at their first value.
+    baseline: Object.fromEntries(Object.entries(sweep.knobs).map(([name, values]) => [
+        name,
+        sweep.baseline[name] ?? values[0],
+    ])),
+}));
 const ConfigInput = strict({
     version: literal(1),
     service: ServiceSchema.optional(),
@@ -19890,6 +20009,7 @@ const ConfigInput = strict({
     collectors: CollectorsSchema.prefault({}),
     compare: CompareSchema.prefault({}),
     targets: array(TargetSchema).default([]),
+    sweep: SweepSchema.optional(),
 });
 function duplicates(names) {
     return names.flatMap((name, index) => {
@@ -19909,6 +20029,12 @@ function checkConsistency(config, ctx) {
             problem([field, index, 'name'], `duplicate ${what} name '${names[index]}' (also ${field}[${first}])`);
         }
     }
+    const suiteNames = config.suites.map((suite) => suite.name);
+    config.sweep?.suites?.forEach((name, i) => {
+        if (!suiteNames.includes(name)) {
+            problem(['sweep', 'suites', i], `unknown suite ${withSuggestion(name, suiteNames)} (suites: ${suiteNames.join(', ')})`);
+        }
+    });
     const configured = enabledCollectors(config.collectors);
     config.suites.forEach((suite, i) => {
         if (suite.kind === 'http' && suite.baseUrl === undefined && config.service === undefined) {
@@ -20085,6 +20211,61 @@ function escapeMarkdown(text) {
         .replace(MARKDOWN_SPECIAL, (c) => `\\${c}`)
         // A zero-width space after @ stops GitHub from notifying users and teams.
         .replace(/@/g, '@\u200b'));
+}
+
+/** Number formatting shared by every renderer: the same value reads the same everywhere. */
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+/** Time units in increasing order with their size in nanoseconds: BMF latencies arrive in ns. */
+const TIME_UNITS = [
+    ['ns', 1],
+    ['µs', 1e3],
+    ['ms', 1e6],
+    ['s', 1e9],
+];
+const TIME_ALIASES = { us: 'µs', sec: 's' };
+function significant(value, digits = 3) {
+    if (value === 0 || !Number.isFinite(value))
+        return String(value);
+    const abs = Math.abs(value);
+    // Enough decimals for `digits` significant digits, never scientific notation for the ranges we print.
+    const decimals = Math.max(0, Math.min(6, digits - 1 - Math.floor(Math.log10(abs))));
+    return value.toLocaleString('en-US', {
+        minimumFractionDigits: decimals,
+        maximumFractionDigits: decimals,
+    });
+}
+/** `12.3 ms`, `15,234 req/s`, `1.50 GiB`, `92.1 %`; nanoseconds scale up to µs, ms, s. */
+function formatValue(value, unit) {
+    if (unit === 'bytes' || unit === 'B') {
+        let scaled = value;
+        let i = 0;
+        while (Math.abs(scaled) >= 1024 && i < BYTE_UNITS.length - 1) {
+            scaled /= 1024;
+            i++;
+        }
+        return `${significant(scaled)} ${BYTE_UNITS[i]}`;
+    }
+    const time = TIME_UNITS.find(([name]) => name === (TIME_ALIASES[unit] ?? unit));
+    if (time) {
+        // Scale up to the largest unit that keeps the value ≥ 1, but never below the unit given.
+        const ns = value * time[1];
+        const [name, size] = [...TIME_UNITS].reverse().find(([, size]) => size >= time[1] && Math.abs(ns) >= size) ?? time;
+        return `${significant(ns / size)} ${name}`;
+    }
+    return unit ? `${significant(value)} ${unit}` : significant(value);
+}
+/** A signed relative change: `+15.2 %`, `−3.10 %`. */
+function formatChange(fraction) {
+    const percent = fraction * 100;
+    const sign = percent > 0 ? '+' : percent < 0 ? '−' : '±';
+    return `${sign}${significant(Math.abs(percent), 3)} %`;
+}
+/** A relative spread around the median, as benchstat prints it: `±2 %`. */
+function formatSpread(fraction) {
+    return `±${Math.round(fraction * 100)} %`;
+}
+function formatP(p) {
+    return p < 0.001 ? '<0.001' : p.toFixed(3);
 }
 
 // To do: next major: remove.
@@ -20537,61 +20718,6 @@ function layoutMarkdown(grid) {
     return markdownTable([grid.columns.map(escapeMarkdown), ...rows], { align: grid.align });
 }
 
-/** Number formatting shared by every renderer: the same value reads the same everywhere. */
-const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-/** Time units in increasing order with their size in nanoseconds: BMF latencies arrive in ns. */
-const TIME_UNITS = [
-    ['ns', 1],
-    ['µs', 1e3],
-    ['ms', 1e6],
-    ['s', 1e9],
-];
-const TIME_ALIASES = { us: 'µs', sec: 's' };
-function significant(value, digits = 3) {
-    if (value === 0 || !Number.isFinite(value))
-        return String(value);
-    const abs = Math.abs(value);
-    // Enough decimals for `digits` significant digits, never scientific notation for the ranges we print.
-    const decimals = Math.max(0, Math.min(6, digits - 1 - Math.floor(Math.log10(abs))));
-    return value.toLocaleString('en-US', {
-        minimumFractionDigits: decimals,
-        maximumFractionDigits: decimals,
-    });
-}
-/** `12.3 ms`, `15,234 req/s`, `1.50 GiB`, `92.1 %`; nanoseconds scale up to µs, ms, s. */
-function formatValue(value, unit) {
-    if (unit === 'bytes' || unit === 'B') {
-        let scaled = value;
-        let i = 0;
-        while (Math.abs(scaled) >= 1024 && i < BYTE_UNITS.length - 1) {
-            scaled /= 1024;
-            i++;
-        }
-        return `${significant(scaled)} ${BYTE_UNITS[i]}`;
-    }
-    const time = TIME_UNITS.find(([name]) => name === (TIME_ALIASES[unit] ?? unit));
-    if (time) {
-        // Scale up to the largest unit that keeps the value ≥ 1, but never below the unit given.
-        const ns = value * time[1];
-        const [name, size] = [...TIME_UNITS].reverse().find(([, size]) => size >= time[1] && Math.abs(ns) >= size) ?? time;
-        return `${significant(ns / size)} ${name}`;
-    }
-    return unit ? `${significant(value)} ${unit}` : significant(value);
-}
-/** A signed relative change: `+15.2 %`, `−3.10 %`. */
-function formatChange(fraction) {
-    const percent = fraction * 100;
-    const sign = percent > 0 ? '+' : percent < 0 ? '−' : '±';
-    return `${sign}${significant(Math.abs(percent), 3)} %`;
-}
-/** A relative spread around the median, as benchstat prints it: `±2 %`. */
-function formatSpread(fraction) {
-    return `±${Math.round(fraction * 100)} %`;
-}
-function formatP(p) {
-    return p < 0.001 ? '<0.001' : p.toFixed(3);
-}
-
 /** The comparison table as a plain grid, with the verdict column labelled by the renderer. */
 function withVerdicts(table, labels) {
     return {
@@ -20699,6 +20825,47 @@ function noteLines(comparison) {
     const perMetric = comparison.metrics.flatMap((m) => m.notes.map((note) => `- ${escapeMarkdown(metricLabel(m))}: ${escapeMarkdown(note)}`));
     return [...comparison.notes.map((n) => `- ${escapeMarkdown(n)}`), ...perMetric];
 }
+const ENVIRONMENT_FIELDS = [
+    ['runner', 'runner'],
+    ['os', 'OS'],
+    ['arch', 'arch'],
+    ['cpuModel', 'CPU'],
+    ['cpuCount', 'CPUs'],
+    ['memoryBytes', 'memory'],
+    ['nodeVersion', 'Node.js'],
+    ['gpus', 'GPUs'],
+];
+function environmentCell(env, field) {
+    const value = env?.[field];
+    if (value === undefined)
+        return '';
+    if (field === 'memoryBytes')
+        return formatValue(value, 'bytes');
+    if (field === 'gpus') {
+        return value
+            .map((g) => `${g.name}${g.driver ? ` (driver ${g.driver})` : ''}`)
+            .join(', ');
+    }
+    return String(value);
+}
+function environmentSection(environments) {
+    if (!environments?.base && !environments?.head)
+        return [];
+    const rows = ENVIRONMENT_FIELDS.map(([field, label]) => [
+        label,
+        environmentCell(environments.base, field),
+        environmentCell(environments.head, field),
+    ]).filter(([, base, head]) => base || head);
+    const grid = { columns: ['', 'baseline', 'candidate'], align: ['l', 'l', 'l'], rows };
+    return [
+        '<details><summary>Environment</summary>',
+        '',
+        layoutMarkdown(grid),
+        '',
+        '</details>',
+        '',
+    ];
+}
 /** The comparison report: verdict first, then the regressions, then everything in a collapsed table. */
 function renderComparisonMarkdown(comparison, options) {
     const { all, regressions } = comparisonTables(comparison);
@@ -20710,10 +20877,12 @@ function renderComparisonMarkdown(comparison, options) {
         ];
     const notes = noteLines(comparison);
     return [
+        ...(options.marker ? [options.marker] : []),
         ...(options.title ? [`### ${escapeMarkdown(options.title)}`, ''] : []),
         headline(comparison),
         '',
         `Baseline: ${escapeMarkdown(options.baseLabel)} · Candidate: ${escapeMarkdown(options.headLabel)}`,
+        ...(options.context ?? []).map((line) => `${escapeMarkdown(line)}  `),
         '',
         ...(regressions.rows.length > 0
             ? ['**Regressions**', '', renderMarkdownTable(regressions), '']
@@ -20725,6 +20894,7 @@ function renderComparisonMarkdown(comparison, options) {
         ...geomean,
         '</details>',
         '',
+        ...environmentSection(options.environments),
         ...(notes.length > 0 ? ['**Notes**', '', ...notes, ''] : []),
         `<sub>${methodNote(comparison)}</sub>`,
         '',
@@ -21345,7 +21515,7 @@ const ADJUSTMENTS = ['bh', 'holm', 'none'];
 const FORMATS = ['text', 'markdown', 'json'];
 
 /** `perfgate compare BASE HEAD`: statistics and a table, from files; no benchmark is run. */
-const USAGE$1 = `usage: perfgate compare BASE HEAD [--config perfgate.yml] [--format text|markdown|json] [--alpha A]
+const USAGE$2 = `usage: perfgate compare BASE HEAD [--config perfgate.yml] [--format text|markdown|json] [--alpha A]
                         [--threshold T] [--adjustment bh|holm|none]
 
 BASE and HEAD: a perfgate results file, a folder of them (pooled), or Bencher Metric Format files
@@ -21378,7 +21548,7 @@ async function compareSides(baseSpec, headSpec, policy, cwd) {
 }
 const compareCommand = {
     summary: 'compare two sets of results (files or folders) and print the verdicts',
-    usage: USAGE$1,
+    usage: USAGE$2,
     options: {
         config: { type: 'string' },
         format: { type: 'string', default: 'text' },
@@ -21388,7 +21558,7 @@ const compareCommand = {
     },
     async run({ positionals, values }, io) {
         if (positionals.length !== 2) {
-            throw new InputError(`expected two arguments, BASE and HEAD, got ${positionals.length}\n${USAGE$1}`);
+            throw new InputError(`expected two arguments, BASE and HEAD, got ${positionals.length}\n${USAGE$2}`);
         }
         const [baseSpec, headSpec] = positionals;
         const format = choiceOption(values.format, '--format', FORMATS) ?? 'text';
@@ -63873,7 +64043,7 @@ async function currentRevision(cwd, env) {
 }
 
 /** `perfgate run`: run the config's suites and write a results file. */
-const USAGE = `usage: perfgate run --config perfgate.yml [--suite NAME]... [--out results.json]
+const USAGE$1 = `usage: perfgate run --config perfgate.yml [--suite NAME]... [--out results.json]
 
 Runs each suite's trials (variants interleaved) and writes a perfgate results file
 (default perfgate-out/results.json). Exit code 2 on a bad config, 3 when the run itself fails.`;
@@ -63893,7 +64063,7 @@ async function measure(config, io) {
 }
 const runCommand = {
     summary: 'run the benchmark suites of a config and write a results file',
-    usage: USAGE,
+    usage: USAGE$1,
     options: {
         config: { type: 'string' },
         suite: { type: 'string', multiple: true },
@@ -63909,6 +64079,266 @@ const runCommand = {
         return EXIT.ok;
     },
 };
+
+/**
+ * What one measured point is worth: its objective (samples and median, one value per trial) and
+ * whether its medians meet the sweep's constraints. Pure.
+ */
+function matching(results, glob) {
+    return results.suites.flatMap((suite) => suite.metrics
+        .filter((metric) => metric.samples.length > 0)
+        .map((metric) => ({ key: `${suite.name}/${metric.name}`, metric }))
+        .filter(({ key }) => picomatch.isMatch(key, glob, { dot: true })));
+}
+/** The one metric a glob names; several would make "the best point" ambiguous. */
+function single(results, glob, role) {
+    const found = matching(results, glob);
+    const [first] = found;
+    if (!first) {
+        const known = matching(results, '**').map((f) => f.key);
+        throw new InputError(`'${glob}' matches no metric (metrics: ${known.join(', ') || 'none'})`, undefined, role);
+    }
+    if (found.length > 1) {
+        throw new InputError(`'${glob}' matches ${found.length} metrics (${found.map((f) => f.key).join(', ')}): name one, or use weights`, undefined, role);
+    }
+    return first;
+}
+function fromSamples(label, unit, better, samples) {
+    return { label, unit, better, samples, median: describe$1(samples).median };
+}
+/**
+ * Each weighted metric as its improvement ratio over the baseline point's median (throughput
+ * ratio, inverted latency ratio), so metrics of any unit can be added: the score is the weighted
+ * mean of those ratios per trial, 1 at the baseline and higher when better.
+ */
+function weightedScore(results, baseline, weights) {
+    const terms = Object.entries(weights).flatMap(([glob, weight]) => {
+        const found = matching(results, glob);
+        if (found.length === 0)
+            single(results, glob, 'sweep.objective.weights');
+        return found.map(({ key, metric }) => {
+            if (metric.direction === 'target') {
+                throw new InputError(`${key} has a target value, not a direction: bound it with a constraint instead`, undefined, 'sweep.objective.weights');
+            }
+            const reference = describe$1(single(baseline, key, 'sweep.baseline').metric.samples).median;
+            const ratio = (value) => metric.direction === 'higher' ? value / reference : reference / value;
+            if (reference === 0 || (metric.direction === 'lower' && metric.samples.includes(0))) {
+                throw new InputError(`${key} is 0 at a point, so it has no ratio to the baseline: bound it with a constraint instead`, undefined, 'sweep.objective.weights');
+            }
+            return { weight, ratios: metric.samples.map(ratio) };
+        });
+    });
+    const total = terms.reduce((sum, t) => sum + t.weight, 0);
+    // Trial k of every suite ran in the same round (plan.ts), so ratios combine per trial.
+    const trials = Math.min(...terms.map((t) => t.ratios.length));
+    const samples = Array.from({ length: trials }, (_, k) => terms.reduce((sum, t) => sum + (t.weight * (t.ratios[k] ?? 0)) / total, 0));
+    return fromSamples('weighted score', '×', 'higher', samples);
+}
+function objectiveOf(results, baseline, objective) {
+    if ('weights' in objective)
+        return weightedScore(results, baseline, objective.weights);
+    const [glob, better] = 'maximize' in objective
+        ? [objective.maximize, 'higher']
+        : [objective.minimize, 'lower'];
+    const { key, metric } = single(results, glob, 'sweep.objective');
+    return fromSamples(key, metric.unit, better, metric.samples);
+}
+/** The constraint metric of the Pareto front: the first metric its glob matches. */
+function costOf(results, glob) {
+    const [first] = matching(results, glob);
+    if (!first)
+        return undefined;
+    const median = describe$1(first.metric.samples).median;
+    return {
+        label: first.key,
+        unit: first.metric.unit,
+        median,
+        oriented: first.metric.direction === 'higher' ? -median : median,
+    };
+}
+/** The Pareto front's cost axis: configured, else the first constraint's metric. */
+function costGlob(sweep) {
+    return sweep.paretoMetric ?? sweep.constraints[0]?.metric;
+}
+function evaluatePoint(point, baseline, sweep) {
+    const { results } = point;
+    const checks = checkTargets(results, sweep.constraints);
+    const failures = [
+        ...checks
+            .filter((check) => check.status !== 'met')
+            .map((check) => ({ constraint: `${check.suite}/${check.metric}`, check, gap: check.gap })),
+        ...unmatchedTargets(results, sweep.constraints).map((spec) => ({
+            constraint: spec.metric,
+            gap: Infinity,
+        })),
+    ];
+    const glob = costGlob(sweep);
+    const cost = glob === undefined ? undefined : costOf(results, glob);
+    return {
+        point,
+        objective: objectiveOf(results, baseline.results, sweep.objective),
+        checks,
+        failures,
+        feasible: failures.length === 0,
+        ...(cost ? { cost } : {}),
+    };
+}
+/** The objective oriented so that higher is better: what strategies and rankings compare. */
+function score(evaluation) {
+    const { median, better } = evaluation.objective;
+    return better === 'higher' ? median : -median;
+}
+
+/**
+ * Ranking the measured points of a sweep, and their Pareto front. Pure.
+ *
+ * Feasible points are ordered by the objective's median, but a point whose objective samples are
+ * not significantly different from the best's (Mann-Whitney two-sided p ≥ alpha) ties with it,
+ * rank "=1": with a few noisy trials per point, the order among those is noise, not a finding.
+ */
+function rankPoints(evaluations, alpha) {
+    // A stable sort: equal medians keep the order of measurement.
+    const feasible = evaluations.filter((e) => e.feasible).sort((a, b) => score(b) - score(a));
+    const [best, ...rest] = feasible;
+    const infeasible = evaluations.filter((e) => !e.feasible);
+    if (!best)
+        return { ranked: [], infeasible, notes: [] };
+    const others = rest.map((evaluation, i) => {
+        const p = mannWhitneyU(evaluation.objective.samples, best.objective.samples).p;
+        return { evaluation, p, tied: p >= alpha, position: i + 2 };
+    });
+    const anyTie = others.some((o) => o.tied);
+    const ranked = [
+        { evaluation: best, rank: anyTie ? '=1' : '1' },
+        ...others.map(({ evaluation, p, tied, position }) => ({
+            evaluation,
+            rank: tied ? '=1' : String(position),
+            p,
+        })),
+    ];
+    return { ranked, infeasible, notes: untestableNote(feasible, alpha) };
+}
+/** Too few trials can never separate two points: then every tie is forced, and we say so. */
+function untestableNote(feasible, alpha) {
+    const sizes = feasible.map((e) => e.objective.samples.length);
+    const n = Math.min(...sizes);
+    if (feasible.length < 2 || canReachAlpha(n, n, alpha, 'two-sided'))
+        return [];
+    return [
+        `${n} trials per point can never reach p < ${alpha}, so every feasible point ties with the best; ` +
+            `run at least ${minTrialsFor(alpha)} trials per point (sweep.trials) to tell them apart`,
+    ];
+}
+/**
+ * The points no other point beats on both axes: benefit (higher is better) and cost (lower is
+ * better), ordered by cost. A point equal to another on both axes stays; ties are not dominance.
+ */
+function paretoFront(items, benefit, cost) {
+    const dominated = (item) => items.some((other) => benefit(other) >= benefit(item) &&
+        cost(other) <= cost(item) &&
+        (benefit(other) > benefit(item) || cost(other) < cost(item)));
+    return items.filter((item) => !dominated(item)).sort((a, b) => cost(a) - cost(b));
+}
+
+/** The knobs in declared order: the order of the coordinate search and of every label. */
+function knobNames(sweep) {
+    return Object.keys(sweep.knobs);
+}
+/** Identity of a point, whatever the order its keys were written in (resume files, baselines). */
+function pointKey(point, names) {
+    return JSON.stringify(names.map((name) => point[name] ?? null));
+}
+/** `BATCH=8 TURBO=0`: what a reader sets. */
+function pointLabel(point, names) {
+    return names.map((name) => `${name}=${point[name] ?? ''}`).join(' ');
+}
+/** `8/0`: short enough for a chart axis; tables say which knob each position is. */
+function shortLabel(point, names) {
+    return names.map((name) => point[name] ?? '').join('/');
+}
+/** A variant name (letters, digits, `_ . -`) naming the point's values, for logs and results. */
+function variantName(point, names) {
+    const safe = (text) => text.replace(/[^A-Za-z0-9_.-]+/g, '_');
+    return names.map((name) => `${safe(name)}-${safe(point[name] ?? '')}`).join('.');
+}
+/** The cartesian product in declared order, the last knob varying fastest. */
+function gridPoints(sweep) {
+    return Object.entries(sweep.knobs).reduce((points, [name, values]) => points.flatMap((point) => values.map((value) => ({ ...point, [name]: value }))), [{}]);
+}
+/**
+ * The config that measures one point: a single variant whose env is the point, only the sweep's
+ * suites, and the sweep's trials when it overrides them.
+ */
+function pointConfig(config, sweep, point) {
+    const names = knobNames(sweep);
+    const selected = selectSuites(config, sweep.suites ?? []);
+    const trials = sweep.trials;
+    return {
+        ...selected,
+        variants: [{ name: variantName(point, names), env: { ...point } }],
+        suites: trials === undefined ? selected.suites : selected.suites.map((s) => ({ ...s, trials })),
+    };
+}
+
+/**
+ * From the measured points of a sweep to its findings: every point evaluated, the feasible ones
+ * ranked, the Pareto front, and the recommendation with its expected change against the baseline
+ * (the comparison of `perfgate compare`) and the config's targets. Pure.
+ */
+/** A point's results without its variant name, so that two points' metric keys match. */
+function plain(point) {
+    return selectVariant(point.results, point.variant, point.variant);
+}
+function closest(infeasible) {
+    const miss = (e) => e.failures.reduce((sum, f) => sum + f.gap, 0);
+    return [...infeasible].sort((a, b) => miss(a) - miss(b) || score(b) - score(a))[0];
+}
+function analyzeSweep(config, sweep, points) {
+    const names = knobNames(sweep);
+    const baselinePoint = points.find((p) => pointKey(p.knobs, names) === pointKey(sweep.baseline, names));
+    if (!baselinePoint) {
+        throw new InputError(`the sweep has no measurement of the baseline ${pointLabel(sweep.baseline, names)}`);
+    }
+    const evaluations = points.map((point) => evaluatePoint(point, baselinePoint, sweep));
+    const baseline = evaluations[points.indexOf(baselinePoint)];
+    const ranking = rankPoints(evaluations, config.compare.alpha);
+    const costed = evaluations.filter((e) => e.cost !== undefined);
+    const front = paretoFront(costed, score, (e) => e.cost?.oriented ?? 0);
+    return {
+        names,
+        baseline,
+        evaluations,
+        ranking,
+        front,
+        recommendation: recommend(config, ranking, baseline, names),
+    };
+}
+function recommend(config, ranking, baseline, names) {
+    const [top, ...rest] = ranking.ranked;
+    if (!top) {
+        const nearest = closest(ranking.infeasible);
+        return { kind: 'none', ...(nearest ? { closest: nearest } : {}) };
+    }
+    const best = top.evaluation;
+    const changes = names
+        .map((name) => [
+        name,
+        baseline.point.knobs[name] ?? '',
+        best.point.knobs[name] ?? '',
+    ])
+        .filter(([, from, to]) => from !== to);
+    const bestResults = plain(best.point);
+    return {
+        kind: 'set',
+        best,
+        ties: rest.filter((r) => r.rank === '=1').map((r) => r.evaluation),
+        changes,
+        ...(best === baseline
+            ? {}
+            : { comparison: compareResults(plain(baseline.point), bestResults, config.compare) }),
+        targets: checkTargets(bestResults, config.targets),
+    };
+}
 
 const TEXT_STATUS = {
     met: 'met',
@@ -63995,6 +64425,381 @@ function achievementLine(after) {
     const count = (s) => after.filter((c) => c.status === s).length;
     return `targets: ${count('met')} met, ${count('nearly met')} nearly met, ${count('missed')} missed (of ${after.length})`;
 }
+
+/** More rows than this bury the answer; the sweep file keeps every point. */
+const TOP_ROWS = 15;
+/** Chart labels longer than this crowd the x-axis. */
+const CHART_LABEL_LENGTH = 12;
+const STYLES = {
+    text: {
+        layout: layoutText,
+        heading: (text) => `${text}\n${'-'.repeat(text.length)}`,
+        yes: 'yes',
+        no: 'no',
+        status: TEXT_STATUS,
+    },
+    markdown: {
+        layout: layoutMarkdown,
+        heading: (text) => `### ${text}`,
+        yes: '✅',
+        no: '❌',
+        status: MARKDOWN_STATUS,
+    },
+};
+function boundText(check) {
+    return check.max !== undefined && check.value > check.max
+        ? `≤ ${formatValue(check.max, check.unit)}`
+        : `≥ ${formatValue(check.min ?? 0, check.unit)}`;
+}
+/** `api/embed/latency_p95 = 63.0 ms, needs ≤ 50.0 ms`: which constraint failed, and by how much. */
+function failureText(failure) {
+    const { check } = failure;
+    if (!check)
+        return `${failure.constraint}: no metric matches`;
+    return `${failure.constraint} = ${formatValue(check.value, check.unit)}, needs ${boundText(check)}`;
+}
+/** One column per constrained metric, in the order first seen. */
+function constraintKeys(evaluations) {
+    const keys = evaluations.flatMap((e) => e.checks.map((c) => `${c.suite}/${c.metric}`));
+    return [...new Set(keys)];
+}
+function topGrid(analysis, style) {
+    const keys = constraintKeys(analysis.evaluations);
+    const rows = [
+        ...analysis.ranking.ranked.map((r) => ({ rank: r.rank, evaluation: r.evaluation })),
+        ...analysis.ranking.infeasible.map((evaluation) => ({ rank: '–', evaluation })),
+    ].slice(0, TOP_ROWS);
+    const objective = analysis.baseline.objective.label;
+    return {
+        columns: ['rank', 'knobs', objective, ...keys, 'feasible'],
+        align: ['r', 'l', 'r', ...keys.map(() => 'r'), 'l'],
+        rows: rows.map(({ rank, evaluation: e }) => [
+            rank,
+            pointLabel(e.point.knobs, analysis.names),
+            formatValue(e.objective.median, e.objective.unit),
+            ...keys.map((key) => {
+                const check = e.checks.find((c) => `${c.suite}/${c.metric}` === key);
+                return check ? formatValue(check.value, check.unit) : '';
+            }),
+            e.feasible ? style.yes : `${style.no} ${e.failures.map(failureText).join('; ')}`,
+        ]),
+    };
+}
+function frontGrid(analysis, style) {
+    const cost = analysis.front[0]?.cost;
+    return {
+        columns: [
+            'label',
+            'knobs',
+            analysis.baseline.objective.label,
+            cost?.label ?? 'cost',
+            'feasible',
+        ],
+        align: ['l', 'l', 'r', 'r', 'l'],
+        rows: analysis.front.map((e) => [
+            chartLabel(e, analysis.names),
+            pointLabel(e.point.knobs, analysis.names),
+            formatValue(e.objective.median, e.objective.unit),
+            e.cost ? formatValue(e.cost.median, e.cost.unit) : '',
+            e.feasible ? style.yes : style.no,
+        ]),
+    };
+}
+function chartLabel(e, names) {
+    const label = shortLabel(e.point.knobs, names);
+    return label.length > CHART_LABEL_LENGTH ? `${label.slice(0, CHART_LABEL_LENGTH - 1)}…` : label;
+}
+/**
+ * xychart-beta has one y-axis and only bars and lines: both series are drawn as % of their own
+ * largest value, so requests/s and milliseconds share the axis; the table above has the numbers.
+ */
+function paretoChart(analysis) {
+    const { front } = analysis;
+    const percent = (values) => {
+        const top = Math.max(...values.map(Math.abs));
+        return values.map((v) => (top === 0 ? 0 : Math.round((100 * Math.abs(v)) / top)));
+    };
+    const quoted = (text) => `"${text.replace(/["\\]/g, "'")}"`;
+    const objective = analysis.baseline.objective.label;
+    const cost = front[0]?.cost?.label ?? 'cost';
+    return [
+        '```mermaid',
+        'xychart-beta',
+        `  title ${quoted(`Pareto front: ${objective} (bars) vs ${cost} (line)`)}`,
+        `  x-axis [${front.map((e) => quoted(chartLabel(e, analysis.names))).join(', ')}]`,
+        `  y-axis ${quoted('% of the largest value')} 0 --> 100`,
+        `  bar [${percent(front.map((e) => e.objective.median)).join(', ')}]`,
+        `  line [${percent(front.map((e) => e.cost?.median ?? 0)).join(', ')}]`,
+        '```',
+    ].join('\n');
+}
+function recommendationLines(recommendation, analysis, style) {
+    const { names } = analysis;
+    const set = recommendation.changes.map(([name, , to]) => `${name}=${to}`).join(', ');
+    const was = recommendation.changes.map(([name, from]) => `${name}=${from}`).join(', ');
+    const headline = recommendation.changes.length === 0
+        ? `keep the baseline (${pointLabel(analysis.baseline.point.knobs, names)}): no measured configuration is better`
+        : `set ${set} (baseline: ${was})`;
+    const ties = recommendation.ties.map((e) => pointLabel(e.point.knobs, names));
+    const comparison = recommendation.comparison;
+    const table = comparison && comparisonTable(comparison.metrics);
+    const targets = recommendation.targets;
+    return [
+        headline,
+        ...(ties.length > 0
+            ? ['', `tied with it (objective not significantly different): ${ties.join('; ')}`]
+            : []),
+        ...(table
+            ? [
+                '',
+                'expected change against the baseline:',
+                '',
+                style.layout({
+                    columns: table.columns.map((c) => (c === 'candidate' ? 'recommended' : c)),
+                    align: table.align,
+                    rows: table.rows.map((row) => row.cells),
+                }),
+            ]
+            : []),
+        '',
+        ...(targets.length > 0
+            ? [style.layout(analysisGrid(targets, style.status)), '', achievementLine(targets)]
+            : ['targets: none configured']),
+    ];
+}
+function noneLines(analysis) {
+    const closest = analysis.recommendation.kind === 'none' ? analysis.recommendation.closest : undefined;
+    if (!closest)
+        return ['no configuration meets the constraints'];
+    return [
+        'no configuration meets the constraints',
+        '',
+        `closest: ${pointLabel(closest.point.knobs, analysis.names)}, which misses ${closest.failures.map(failureText).join('; ')}`,
+    ];
+}
+function renderSweep(analysis, format) {
+    const style = STYLES[format];
+    const { recommendation, evaluations, front } = analysis;
+    const more = evaluations.length - Math.min(evaluations.length, TOP_ROWS);
+    const tied = analysis.ranking.ranked.some((r) => r.rank === '=1');
+    return [
+        style.heading('Recommendation'),
+        '',
+        ...(recommendation.kind === 'set'
+            ? recommendationLines(recommendation, analysis, style)
+            : noneLines(analysis)),
+        '',
+        style.heading(`Top configurations (${evaluations.length} measured)`),
+        '',
+        style.layout(topGrid(analysis, style)),
+        ...(more > 0 ? ['', `${more} more in the sweep file`] : []),
+        ...(tied
+            ? ['', `rank =1: tied with the best (Mann-Whitney p ≥ alpha on the objective's trials)`]
+            : []),
+        ...analysis.ranking.notes.map((note) => `note: ${note}`),
+        ...(front.length > 0
+            ? [
+                '',
+                style.heading('Pareto front'),
+                '',
+                style.layout(frontGrid(analysis, style)),
+                ...(format === 'markdown' ? ['', paretoChart(analysis)] : []),
+            ]
+            : []),
+        '',
+    ].join('\n');
+}
+
+/**
+ * The sweep file: every measured point with its knob values and full results, saved after each
+ * point so that `--resume` continues an interrupted sweep. Validated with zod on every read.
+ */
+const SWEEP_SCHEMA = 'perfgate/sweep@1';
+const SweepFileSchema = object({
+    schema: literal(SWEEP_SCHEMA),
+    strategy: _enum(['grid', 'coordinate']),
+    /** In the order measured. */
+    points: array(object({
+        knobs: record(string(), string()),
+        variant: string().min(1),
+        results: ResultsSchema,
+    })
+        .strict()),
+})
+    .strict();
+
+/** The next point to measure, or undefined when the search is done. */
+function nextPoint(sweep, measured) {
+    const names = knobNames(sweep);
+    if (!measured.has(pointKey(sweep.baseline, names)))
+        return sweep.baseline;
+    return sweep.strategy === 'grid'
+        ? gridPoints(sweep).find((point) => !measured.has(pointKey(point, names)))
+        : coordinateNext(sweep, measured, names);
+}
+/** Relative gain of `to` over `from` in the objective (higher score is better). */
+function gain(from, to) {
+    const delta = to.score - from.score;
+    if (from.score === 0)
+        return delta === 0 ? 0 : Math.sign(delta) * Infinity;
+    return delta / Math.abs(from.score);
+}
+/**
+ * Coordinate search, as Triton's perf_analyzer and Model Analyzer step concurrency or batch size:
+ * one knob at a time in declared order, the others at the best values found so far (the baseline
+ * at first). A knob steps through its values in order and stops when two consecutive steps gain
+ * less than minGain (the peak is behind us), or when a constraint breaks after a feasible step
+ * (larger values only push further past the bound); then the best feasible value is kept.
+ * Replayed from the start on every call: the decisions depend only on the outcomes.
+ */
+function coordinateNext(sweep, measured, names) {
+    let current = sweep.baseline;
+    for (const name of names) {
+        const start = measured.get(pointKey(current, names));
+        let best = start?.feasible ? { value: current[name], outcome: start } : undefined;
+        let previous;
+        let smallSteps = 0;
+        for (const value of sweep.knobs[name] ?? []) {
+            const point = { ...current, [name]: value };
+            const outcome = measured.get(pointKey(point, names));
+            if (!outcome)
+                return point;
+            if (!outcome.feasible) {
+                // Infeasible before any feasible step: the knob may still move into the feasible region.
+                if (previous)
+                    break;
+                continue;
+            }
+            if (!best || outcome.score > best.outcome.score)
+                best = { value, outcome };
+            if (previous) {
+                smallSteps = gain(previous, outcome) < sweep.minGain ? smallSteps + 1 : 0;
+                if (smallSteps >= 2)
+                    break;
+            }
+            previous = outcome;
+        }
+        if (best?.value !== undefined)
+            current = { ...current, [name]: best.value };
+    }
+    return undefined;
+}
+
+/**
+ * The edge of the sweep: measures the points the strategy asks for, one `perfgate run` each, and
+ * reads and writes the sweep file. Everything it decides is decided by the pure modules beside it.
+ */
+function outcomes(points, sweep) {
+    const names = knobNames(sweep);
+    const [baseline] = points;
+    const map = new Map();
+    if (!baseline)
+        return map;
+    for (const point of points) {
+        const evaluation = evaluatePoint(point, baseline, sweep);
+        map.set(pointKey(point.knobs, names), {
+            feasible: evaluation.feasible,
+            score: score(evaluation),
+        });
+    }
+    return map;
+}
+/** Measure until the strategy has no next point; the baseline comes first (strategy.ts). */
+async function runSweep(run) {
+    const { config, sweep } = run;
+    const names = knobNames(sweep);
+    const saved = new Map(run.saved.map((p) => [pointKey(p.knobs, names), p]));
+    const points = [];
+    let measured = 0;
+    for (;;) {
+        const knobs = nextPoint(sweep, outcomes(points, sweep));
+        if (!knobs)
+            break;
+        const label = pointLabel(knobs, names);
+        const pointSetup = pointConfig(config, sweep, knobs);
+        const earlier = saved.get(pointKey(knobs, names));
+        if (earlier && earlier.results.configHash !== configHash(pointSetup)) {
+            throw new InputError(`${label} was measured with a different setup (service, suites, trials or collectors changed); start a new sweep without --resume`, run.savedFrom);
+        }
+        if (earlier) {
+            run.note(`point ${points.length + 1}: ${label} (saved, not measured again)`);
+            points.push(earlier);
+        }
+        else {
+            run.note(`point ${points.length + 1}: ${label}`);
+            const results = await run.measure(pointSetup);
+            points.push({ knobs, variant: variantName(knobs, names), results });
+            measured += 1;
+        }
+        await run.save(points);
+    }
+    return { points, measured, reused: points.length - measured };
+}
+async function readSweepFile(path) {
+    return validate$2(SweepFileSchema, await readJsonFile(path), path);
+}
+/**
+ * Atomic, as writeResultsFile: a temporary file in the same folder renamed over `path`, so an
+ * interrupted sweep leaves the last complete file, never half of one.
+ */
+async function writeSweepFile(path, strategy, points) {
+    const file = { schema: SWEEP_SCHEMA, strategy, points: [...points] };
+    const folder = dirname(path);
+    await mkdir(folder, { recursive: true });
+    const temp = join(folder, `.${basename(path)}.${process.pid}.${randomUUID()}.tmp`);
+    try {
+        await writeFile(temp, JSON.stringify(validate$2(SweepFileSchema, file, path), null, 2) + '\n');
+        await rename(temp, path);
+    }
+    catch (error) {
+        await rm(temp, { force: true });
+        throw error;
+    }
+}
+
+/** `perfgate sweep`: measure knob settings, rank them, recommend one (docs/sweep.md). */
+const USAGE = `usage: perfgate sweep --config perfgate.yml [--out sweep.json] [--resume sweep.json]
+                      [--format text|markdown]
+
+Measures the knob settings of the config's sweep section (grid or coordinate search), ranks the
+points that meet its constraints, and recommends one. The sweep file (default --resume's file,
+else perfgate-out/sweep.json) is saved after every point; --resume skips the points it holds.`;
+const sweepCommand = {
+    summary: 'search knob settings for the best configuration and recommend one',
+    usage: USAGE,
+    options: {
+        config: { type: 'string' },
+        out: { type: 'string' },
+        resume: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+    },
+    async run({ values }, io) {
+        const format = choiceOption(values.format, '--format', ['text', 'markdown']) ?? 'text';
+        const config = await configFrom(values, io);
+        const { sweep } = config;
+        if (!sweep) {
+            throw new InputError('has no sweep section (docs/sweep.md)', config.file, 'sweep');
+        }
+        const resume = typeof values.resume === 'string' ? path.resolve(io.cwd, values.resume) : undefined;
+        const out = path.resolve(io.cwd, typeof values.out === 'string' ? values.out : (resume ?? 'perfgate-out/sweep.json'));
+        const saved = resume ? (await readSweepFile(resume)).points : [];
+        const progress = progressFor(io.stderr, io.env, io.isTTY ?? false);
+        const revision = await currentRevision(path.dirname(config.file), io.env);
+        const run = await runSweep({
+            config,
+            sweep,
+            saved,
+            ...(resume ? { savedFrom: resume } : {}),
+            measure: (pointConfig) => runBenchmarks({ config: pointConfig, env: io.env, progress, ...revision }),
+            save: (points) => writeSweepFile(out, sweep.strategy, points),
+            note: (text) => progress.section(text),
+        });
+        const analysis = analyzeSweep(config, sweep, run.points);
+        const shown = path.relative(io.cwd, out).startsWith('..') ? out : path.relative(io.cwd, out);
+        io.stdout(`${renderSweep(analysis, format)}\n${run.measured} point(s) measured, ${run.reused} reused; sweep written to ${shown}\n`);
+        return EXIT.ok;
+    },
+};
 
 /** `perfgate analyze` and `perfgate validate`: results against the config's targets. */
 async function targetsFrom(values, io) {
@@ -64096,6 +64901,7 @@ const COMMANDS = {
     compare: compareCommand,
     analyze: analyzeCommand,
     validate: validateCommand,
+    sweep: sweepCommand,
 };
 function usage() {
     const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`);

@@ -32869,8 +32869,8 @@ function confoundingNotes(metrics) {
     return metrics
         .filter((m) => m.informational && m.significant && m.base && m.head)
         .map((m) => `${m.suite} ${m.metric} differed between the sides (median ${+m.base.median.toPrecision(3)} → ` +
-        `${+m.head.median.toPrecision(3)} ${m.unit}): the trial conditions were not alike, ` +
-        'so verdicts of this suite may be confounded');
+        `${+m.head.median.toPrecision(3)} ${m.unit}); it describes the trial conditions, not the ` +
+        'system under test: check whether it explains the other changes of this suite');
 }
 function emptyComparison(ref, policy) {
     const { metric } = ref;
@@ -42553,6 +42553,10 @@ function constantCatch(value) {
 }
 
 var _a$1;
+/** A special constant with type `never` */
+const NEVER = /*@__PURE__*/ Object.freeze({
+    status: "aborted",
+});
 /* Shared descriptor for installing `_zod`; defineProperty reads it
  * synchronously, so reusing one object avoids a per-instance allocation. */
 const _zodDesc = { value: undefined, enumerable: false };
@@ -48641,6 +48645,26 @@ function datetime(params) {
 const COMPONENTS = ['api', 'gpu', 'database', 'cache', 'system'];
 
 /**
+ * Knob ranges of a sweep (`{ from: 1, to: 64, step: x2 }`) expanded to their values. Pure, and
+ * free of imports, since the config schema expands ranges while it parses.
+ */
+/** A range that expands to more values than this is a typo (a step of 1 over 1–100000), not a plan. */
+const MAX_KNOB_VALUES = 1000;
+/** The values of a range in order, up to MAX_KNOB_VALUES + 1 so that a caller can reject the rest. */
+function rangeValues({ from, to, step }) {
+    const values = [];
+    for (let i = 0; values.length <= MAX_KNOB_VALUES; i++) {
+        const exact = 'times' in step ? from * step.times ** i : from + step.add * i;
+        // 0.1 + 0.2 must read 0.3 in an environment variable, not 0.30000000000000004.
+        const value = Number(exact.toPrecision(12));
+        if (value > to)
+            break;
+        values.push(value);
+    }
+    return values;
+}
+
+/**
  * The perfgate.yml schema (documented in docs/config.md). Parsing it yields the resolved config:
  * defaults filled in, per-suite settings inherited from the top level, and each http suite's
  * baseUrl known. Paths stay as written here; load.ts resolves them against the config's folder.
@@ -48798,6 +48822,101 @@ const TargetSchema = strict({
     message: 'expected min ≤ max',
     path: ['max'],
 });
+/** Knob values are environment strings, as in a variant's env. */
+const knobValue = union([string(), number(), boolean()], { error: 'expected a string or a number' })
+    .transform(String);
+const STEP_EXPECTED = 'expected a number to add, or x<factor> to multiply (x2 doubles)';
+const KnobRangeSchema = strict({
+    from: numeric(number()),
+    to: numeric(number()),
+    step: union([numeric(number().positive()), string().regex(/^x\d+(\.\d+)?$/, STEP_EXPECTED)], {
+        error: STEP_EXPECTED,
+    })
+        .transform((step) => typeof step === 'number' ? { add: step } : { times: Number(step.slice(1)) }),
+})
+    .refine((r) => r.from <= r.to, { message: 'expected from ≤ to', path: ['to'] })
+    // Refinements also run when a field failed, so the step may still be the raw string here.
+    .refine((r) => typeof r.step !== 'object' || !('times' in r.step) || (r.step.times > 1 && r.from > 0), {
+    message: 'x<factor> needs a factor > 1 and from > 0',
+    path: ['step'],
+})
+    .transform((range) => rangeValues(range).map(String));
+const KnobListSchema = array(knobValue).min(1);
+const KNOB_EXPECTED = 'expected a list of values or a range { from, to, step }';
+/**
+ * A list of values, or a range expanded to its values. Chosen by shape rather than z.union, so
+ * that a wrong range says what is wrong with it instead of "matches no option".
+ */
+const KnobSchema = unknown()
+    .transform((value, ctx) => {
+    if (typeof value !== 'object' || value === null) {
+        ctx.addIssue({ code: 'custom', message: KNOB_EXPECTED, input: value });
+        return NEVER;
+    }
+    const parsed = (Array.isArray(value) ? KnobListSchema : KnobRangeSchema).safeParse(value, {
+        error: describeIssue$1,
+    });
+    if (parsed.success)
+        return parsed.data;
+    for (const { path, message } of parsed.error.issues) {
+        ctx.addIssue({ code: 'custom', path, message, input: value });
+    }
+    return NEVER;
+})
+    .refine((values) => values.length <= MAX_KNOB_VALUES, {
+    message: `expected at most ${MAX_KNOB_VALUES} values`,
+})
+    .refine((values) => new Set(values).size === values.length, {
+    message: 'expected distinct values',
+});
+const metricGlob = string().min(1);
+const SweepObjectiveSchema = union([
+    strict({ maximize: metricGlob }),
+    strict({ minimize: metricGlob }),
+    strict({
+        weights: record(metricGlob, numeric(number().positive()))
+            .refine((w) => Object.keys(w).length > 0, { message: 'expected at least one metric' }),
+    }),
+], {
+    error: 'expected { maximize: <metric glob> }, { minimize: <metric glob> } or { weights: { <metric glob>: <weight> } }',
+});
+const SweepSchema = strict({
+    /** Environment variables passed to the service and command suites, like a variant's env. */
+    knobs: record(string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a variable name'), KnobSchema)
+        .refine((k) => Object.keys(k).length > 0, { message: 'expected at least one knob' }),
+    /** The current settings, the reference of the recommendation; default: each knob's first value. */
+    baseline: record(string(), knobValue).default({}),
+    strategy: _enum(['grid', 'coordinate']).default('grid'),
+    objective: SweepObjectiveSchema,
+    /** Bounds on a point's medians, written like targets. */
+    constraints: array(TargetSchema).default([]),
+    /** The cost axis of the Pareto front; default: the first constraint's metric. */
+    paretoMetric: metricGlob.optional(),
+    suites: array(string().min(1)).min(1).optional(),
+    trials: count().optional(),
+    /** Coordinate strategy: a knob stops once two steps in a row gain less than this. */
+    minGain: numeric(number().min(0)).default(0.05),
+})
+    .superRefine((sweep, ctx) => {
+    const knobs = Object.keys(sweep.knobs);
+    for (const name of Object.keys(sweep.baseline)) {
+        if (!knobs.includes(name)) {
+            ctx.addIssue({
+                code: 'custom',
+                path: ['baseline', name],
+                message: `not a knob: ${withSuggestion(name, knobs)} (knobs: ${knobs.join(', ')})`,
+            });
+        }
+    }
+})
+    .transform((sweep) => ({
+    ...sweep,
+    // A complete point: knobs the baseline leaves out start at their first value.
+    baseline: Object.fromEntries(Object.entries(sweep.knobs).map(([name, values]) => [
+        name,
+        sweep.baseline[name] ?? values[0],
+    ])),
+}));
 const ConfigInput = strict({
     version: literal(1),
     service: ServiceSchema.optional(),
@@ -48811,6 +48930,7 @@ const ConfigInput = strict({
     collectors: CollectorsSchema.prefault({}),
     compare: CompareSchema.prefault({}),
     targets: array(TargetSchema).default([]),
+    sweep: SweepSchema.optional(),
 });
 function duplicates(names) {
     return names.flatMap((name, index) => {
@@ -48830,6 +48950,12 @@ function checkConsistency(config, ctx) {
             problem([field, index, 'name'], `duplicate ${what} name '${names[index]}' (also ${field}[${first}])`);
         }
     }
+    const suiteNames = config.suites.map((suite) => suite.name);
+    config.sweep?.suites?.forEach((name, i) => {
+        if (!suiteNames.includes(name)) {
+            problem(['sweep', 'suites', i], `unknown suite ${withSuggestion(name, suiteNames)} (suites: ${suiteNames.join(', ')})`);
+        }
+    });
     const configured = enabledCollectors(config.collectors);
     config.suites.forEach((suite, i) => {
         if (suite.kind === 'http' && suite.baseUrl === undefined && config.service === undefined) {
@@ -48989,6 +49115,61 @@ function escapeMarkdown(text) {
         .replace(MARKDOWN_SPECIAL, (c) => `\\${c}`)
         // A zero-width space after @ stops GitHub from notifying users and teams.
         .replace(/@/g, '@\u200b'));
+}
+
+/** Number formatting shared by every renderer: the same value reads the same everywhere. */
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+/** Time units in increasing order with their size in nanoseconds: BMF latencies arrive in ns. */
+const TIME_UNITS = [
+    ['ns', 1],
+    ['µs', 1e3],
+    ['ms', 1e6],
+    ['s', 1e9],
+];
+const TIME_ALIASES = { us: 'µs', sec: 's' };
+function significant(value, digits = 3) {
+    if (value === 0 || !Number.isFinite(value))
+        return String(value);
+    const abs = Math.abs(value);
+    // Enough decimals for `digits` significant digits, never scientific notation for the ranges we print.
+    const decimals = Math.max(0, Math.min(6, digits - 1 - Math.floor(Math.log10(abs))));
+    return value.toLocaleString('en-US', {
+        minimumFractionDigits: decimals,
+        maximumFractionDigits: decimals,
+    });
+}
+/** `12.3 ms`, `15,234 req/s`, `1.50 GiB`, `92.1 %`; nanoseconds scale up to µs, ms, s. */
+function formatValue(value, unit) {
+    if (unit === 'bytes' || unit === 'B') {
+        let scaled = value;
+        let i = 0;
+        while (Math.abs(scaled) >= 1024 && i < BYTE_UNITS.length - 1) {
+            scaled /= 1024;
+            i++;
+        }
+        return `${significant(scaled)} ${BYTE_UNITS[i]}`;
+    }
+    const time = TIME_UNITS.find(([name]) => name === (TIME_ALIASES[unit] ?? unit));
+    if (time) {
+        // Scale up to the largest unit that keeps the value ≥ 1, but never below the unit given.
+        const ns = value * time[1];
+        const [name, size] = [...TIME_UNITS].reverse().find(([, size]) => size >= time[1] && Math.abs(ns) >= size) ?? time;
+        return `${significant(ns / size)} ${name}`;
+    }
+    return unit ? `${significant(value)} ${unit}` : significant(value);
+}
+/** A signed relative change: `+15.2 %`, `−3.10 %`. */
+function formatChange(fraction) {
+    const percent = fraction * 100;
+    const sign = percent > 0 ? '+' : percent < 0 ? '−' : '±';
+    return `${sign}${significant(Math.abs(percent), 3)} %`;
+}
+/** A relative spread around the median, as benchstat prints it: `±2 %`. */
+function formatSpread(fraction) {
+    return `±${Math.round(fraction * 100)} %`;
+}
+function formatP(p) {
+    return p < 0.001 ? '<0.001' : p.toFixed(3);
 }
 
 // To do: next major: remove.
@@ -49427,61 +49608,6 @@ function layoutMarkdown(grid) {
     return markdownTable([grid.columns.map(escapeMarkdown), ...rows], { align: grid.align });
 }
 
-/** Number formatting shared by every renderer: the same value reads the same everywhere. */
-const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-/** Time units in increasing order with their size in nanoseconds: BMF latencies arrive in ns. */
-const TIME_UNITS = [
-    ['ns', 1],
-    ['µs', 1e3],
-    ['ms', 1e6],
-    ['s', 1e9],
-];
-const TIME_ALIASES = { us: 'µs', sec: 's' };
-function significant(value, digits = 3) {
-    if (value === 0 || !Number.isFinite(value))
-        return String(value);
-    const abs = Math.abs(value);
-    // Enough decimals for `digits` significant digits, never scientific notation for the ranges we print.
-    const decimals = Math.max(0, Math.min(6, digits - 1 - Math.floor(Math.log10(abs))));
-    return value.toLocaleString('en-US', {
-        minimumFractionDigits: decimals,
-        maximumFractionDigits: decimals,
-    });
-}
-/** `12.3 ms`, `15,234 req/s`, `1.50 GiB`, `92.1 %`; nanoseconds scale up to µs, ms, s. */
-function formatValue(value, unit) {
-    if (unit === 'bytes' || unit === 'B') {
-        let scaled = value;
-        let i = 0;
-        while (Math.abs(scaled) >= 1024 && i < BYTE_UNITS.length - 1) {
-            scaled /= 1024;
-            i++;
-        }
-        return `${significant(scaled)} ${BYTE_UNITS[i]}`;
-    }
-    const time = TIME_UNITS.find(([name]) => name === (TIME_ALIASES[unit] ?? unit));
-    if (time) {
-        // Scale up to the largest unit that keeps the value ≥ 1, but never below the unit given.
-        const ns = value * time[1];
-        const [name, size] = [...TIME_UNITS].reverse().find(([, size]) => size >= time[1] && Math.abs(ns) >= size) ?? time;
-        return `${significant(ns / size)} ${name}`;
-    }
-    return unit ? `${significant(value)} ${unit}` : significant(value);
-}
-/** A signed relative change: `+15.2 %`, `−3.10 %`. */
-function formatChange(fraction) {
-    const percent = fraction * 100;
-    const sign = percent > 0 ? '+' : percent < 0 ? '−' : '±';
-    return `${sign}${significant(Math.abs(percent), 3)} %`;
-}
-/** A relative spread around the median, as benchstat prints it: `±2 %`. */
-function formatSpread(fraction) {
-    return `±${Math.round(fraction * 100)} %`;
-}
-function formatP(p) {
-    return p < 0.001 ? '<0.001' : p.toFixed(3);
-}
-
 /** The comparison table as a plain grid, with the verdict column labelled by the renderer. */
 function withVerdicts(table, labels) {
     return {
@@ -49574,6 +49700,47 @@ function noteLines(comparison) {
     const perMetric = comparison.metrics.flatMap((m) => m.notes.map((note) => `- ${escapeMarkdown(metricLabel(m))}: ${escapeMarkdown(note)}`));
     return [...comparison.notes.map((n) => `- ${escapeMarkdown(n)}`), ...perMetric];
 }
+const ENVIRONMENT_FIELDS = [
+    ['runner', 'runner'],
+    ['os', 'OS'],
+    ['arch', 'arch'],
+    ['cpuModel', 'CPU'],
+    ['cpuCount', 'CPUs'],
+    ['memoryBytes', 'memory'],
+    ['nodeVersion', 'Node.js'],
+    ['gpus', 'GPUs'],
+];
+function environmentCell(env, field) {
+    const value = env?.[field];
+    if (value === undefined)
+        return '';
+    if (field === 'memoryBytes')
+        return formatValue(value, 'bytes');
+    if (field === 'gpus') {
+        return value
+            .map((g) => `${g.name}${g.driver ? ` (driver ${g.driver})` : ''}`)
+            .join(', ');
+    }
+    return String(value);
+}
+function environmentSection(environments) {
+    if (!environments?.base && !environments?.head)
+        return [];
+    const rows = ENVIRONMENT_FIELDS.map(([field, label]) => [
+        label,
+        environmentCell(environments.base, field),
+        environmentCell(environments.head, field),
+    ]).filter(([, base, head]) => base || head);
+    const grid = { columns: ['', 'baseline', 'candidate'], align: ['l', 'l', 'l'], rows };
+    return [
+        '<details><summary>Environment</summary>',
+        '',
+        layoutMarkdown(grid),
+        '',
+        '</details>',
+        '',
+    ];
+}
 /** The comparison report: verdict first, then the regressions, then everything in a collapsed table. */
 function renderComparisonMarkdown(comparison, options) {
     const { all, regressions } = comparisonTables(comparison);
@@ -49585,10 +49752,12 @@ function renderComparisonMarkdown(comparison, options) {
         ];
     const notes = noteLines(comparison);
     return [
+        ...(options.marker ? [options.marker] : []),
         ...(options.title ? [`### ${escapeMarkdown(options.title)}`, ''] : []),
         headline(comparison),
         '',
         `Baseline: ${escapeMarkdown(options.baseLabel)} · Candidate: ${escapeMarkdown(options.headLabel)}`,
+        ...(options.context ?? []).map((line) => `${escapeMarkdown(line)}  `),
         '',
         ...(regressions.rows.length > 0
             ? ['**Regressions**', '', renderMarkdownTable(regressions), '']
@@ -49600,6 +49769,7 @@ function renderComparisonMarkdown(comparison, options) {
         ...geomean,
         '</details>',
         '',
+        ...environmentSection(options.environments),
         ...(notes.length > 0 ? ['**Notes**', '', ...notes, ''] : []),
         `<sub>${methodNote(comparison)}</sub>`,
         '',
@@ -50182,7 +50352,8 @@ function truncateMarkdown(text, limit) {
     if (text.length <= limit)
         return text;
     const note = "\n\n> ⚠️ This report was truncated to fit GitHub's size limit; the full report is in the results artifact.\n";
-    const budget = limit - note.length;
+    // Room for the note and for closing up to three open <details> blocks.
+    const budget = limit - note.length - 3 * '\n</details>'.length;
     const cut = text.lastIndexOf('\n', budget);
     // An open <details> would swallow the note; close it when the cut falls inside one.
     const kept = text.slice(0, cut > 0 ? cut : budget);

@@ -142,8 +142,8 @@ function confoundingNotes(metrics: readonly MetricComparison[]): string[] {
     .map(
       (m) =>
         `${m.suite} ${m.metric} differed between the sides (median ${+(m.base as Summary).median.toPrecision(3)} → ` +
-        `${+(m.head as Summary).median.toPrecision(3)} ${m.unit}): the trial conditions were not alike, ` +
-        'so verdicts of this suite may be confounded',
+        `${+(m.head as Summary).median.toPrecision(3)} ${m.unit}); it describes the trial conditions, not the ` +
+        'system under test: check whether it explains the other changes of this suite',
     );
 }
 
