@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { findDrift, metricSeries } from '../../src/compare/drift.js';
+import type { Results } from '../../src/results/schema.js';
+
+/** A night's result: one latency metric and one host-load context metric, 3 trials around `value`. */
+function night(day: number, value: number): Results {
+  const samples = [value * 0.99, value, value * 1.01];
+  return {
+    schema: 'perfgate/results@1',
+    createdAt: new Date(Date.UTC(2026, 10, day)).toISOString(),
+    commit: `c${String(day).padStart(2, '0')}`,
+    suites: [
+      {
+        name: 'api',
+        metrics: [
+          { name: 'latency_p95', unit: 'ms', direction: 'lower', samples },
+          {
+            name: 'host.background_cpu',
+            unit: '%',
+            direction: 'lower',
+            informational: true,
+            samples,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+// Deterministic ±1.5 % wiggle: nights 1–15 around 100 ms, nights 16–30 around 112 ms.
+const wiggle = (day: number) => 1 + 0.015 * Math.sin(day * 2.3);
+const history = Array.from({ length: 30 }, (_, i) =>
+  night(i + 1, (i < 15 ? 100 : 112) * wiggle(i)),
+);
+
+describe('nightly drift', () => {
+  it('builds one oldest-first series per gated metric, whatever order the store returns', () => {
+    const series = metricSeries([...history].reverse());
+    expect(series.map((s) => s.key)).toEqual(['api/latency_p95']);
+    expect(series[0]?.points[0]?.commit).toBe('c01');
+    expect(series[0]?.points).toHaveLength(30);
+  });
+
+  it('names the commit range of a planted +12 % shift', () => {
+    const [drift] = findDrift(metricSeries(history));
+    expect(drift?.changePoint.index).toBe(15);
+    expect(drift?.lastGood.commit).toBe('c15');
+    expect(drift?.firstBad.commit).toBe('c16');
+    expect(drift?.changePoint.relativeChange).toBeGreaterThan(0.08);
+  });
+
+  it('stays quiet on an improvement and on a shift inside the threshold', () => {
+    const faster = Array.from({ length: 30 }, (_, i) =>
+      night(i + 1, (i < 15 ? 100 : 88) * wiggle(i)),
+    );
+    const small = Array.from({ length: 30 }, (_, i) =>
+      night(i + 1, (i < 15 ? 100 : 103) * wiggle(i)),
+    );
+    expect(findDrift(metricSeries(faster))).toEqual([]);
+    expect(findDrift(metricSeries(small))).toEqual([]);
+  });
+});
