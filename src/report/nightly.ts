@@ -1,0 +1,80 @@
+/**
+ * The nightly report: a trend chart per drifted metric (Mermaid `xychart-beta`, which GitHub
+ * renders in issues, comments and job summaries) and the tracking issue's body.
+ */
+import type { Drift, MetricSeries } from '../compare/drift.js';
+import { escapeMarkdown } from './escape.js';
+import { formatChange, formatValue } from './format.js';
+
+const shortCommit = (commit: string | undefined, createdAt: string) =>
+  commit?.slice(0, 7) ?? createdAt.slice(0, 10);
+
+/** Mermaid labels are double-quoted strings: keep them free of quotes and brackets. */
+const mermaidLabel = (text: string) => `"${text.replace(/["[\]\\]/g, '')}"`;
+
+export function trendChart(series: MetricSeries, lastPoints = 30): string {
+  const points = series.points.slice(-lastPoints);
+  const values = points.map((p) => +p.value.toPrecision(4));
+  const top = Math.max(...values) * 1.1;
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `  title ${mermaidLabel(`${series.suite} ${series.metric}`)}`,
+    `  x-axis [${points.map((p) => mermaidLabel(shortCommit(p.commit, p.createdAt))).join(', ')}]`,
+    `  y-axis ${mermaidLabel(series.unit || 'value')} 0 --> ${+top.toPrecision(3)}`,
+    `  line [${values.join(', ')}]`,
+    '```',
+  ].join('\n');
+}
+
+export function driftHeadline(drift: Drift): string {
+  const { series, changePoint } = drift;
+  return (
+    `${series.suite} ${series.metric}: ${formatValue(changePoint.before, series.unit)} → ` +
+    `${formatValue(changePoint.after, series.unit)} (${formatChange(changePoint.relativeChange)})`
+  );
+}
+
+export function trackingIssueTitle(drift: Drift): string {
+  return `perfgate: ${drift.series.suite} ${drift.series.metric} regressed ${formatChange(drift.changePoint.relativeChange)}`;
+}
+
+export function trackingIssueBody(drift: Drift, repoUrl?: string): string {
+  const { lastGood, firstBad, changePoint } = drift;
+  const good = shortCommit(lastGood.commit, lastGood.createdAt);
+  const bad = shortCommit(firstBad.commit, firstBad.createdAt);
+  const range =
+    repoUrl && lastGood.commit && firstBad.commit
+      ? `[${good}…${bad}](${repoUrl}/compare/${lastGood.commit}...${firstBad.commit})`
+      : `${good}…${bad}`;
+  return [
+    `**${escapeMarkdown(driftHeadline(drift))}**`,
+    '',
+    `First suspect commit range: ${range} (last good run ${lastGood.createdAt}, first slow run ${firstBad.createdAt}).`,
+    `Change point found by E-divisive means with a permutation test (p = ${changePoint.pValue.toFixed(3)}).`,
+    '',
+    trendChart(drift.series),
+    '',
+    'perfgate updates this issue on each nightly run while the regression lasts; close it once fixed.',
+  ].join('\n');
+}
+
+export function nightlySummary(
+  drifts: readonly Drift[],
+  metricsScanned: number,
+  runs: number,
+): string {
+  if (drifts.length === 0) {
+    return `🟢 **No drift**: ${metricsScanned} metrics over the last ${runs} runs show no regressing change point.\n`;
+  }
+  return [
+    `🔴 **Drift in ${drifts.length} metric(s)** (of ${metricsScanned}, over the last ${runs} runs)`,
+    '',
+    ...drifts.flatMap((d) => [
+      `#### ${escapeMarkdown(driftHeadline(d))}`,
+      '',
+      trendChart(d.series),
+      '',
+    ]),
+  ].join('\n');
+}

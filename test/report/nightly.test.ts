@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { Drift } from '../../src/compare/drift.js';
+import { trackingIssueBody, trackingIssueTitle, trendChart } from '../../src/report/nightly.js';
+
+const series = {
+  key: 'api/latency_p95',
+  suite: 'api',
+  metric: 'latency_p95',
+  unit: 'ms',
+  direction: 'lower' as const,
+  points: [
+    { commit: 'aaaaaaaaaa', createdAt: '2026-11-01T02:00:00Z', value: 100 },
+    { commit: 'bbbbbbbbbb', createdAt: '2026-11-02T02:00:00Z', value: 101.234567 },
+    { createdAt: '2026-11-03T02:00:00Z', value: 120 },
+  ],
+};
+
+describe('nightly report', () => {
+  it('draws a Mermaid xychart with short commits (or dates) and 4-digit values', () => {
+    expect(trendChart(series)).toBe(
+      [
+        '```mermaid',
+        'xychart-beta',
+        '  title "api latency_p95"',
+        '  x-axis ["aaaaaaa", "bbbbbbb", "2026-11-03"]',
+        '  y-axis "ms" 0 --> 132',
+        '  line [100, 101.2, 120]',
+        '```',
+      ].join('\n'),
+    );
+  });
+
+  it('links the suspect commit range and states the change', () => {
+    const drift: Drift = {
+      series,
+      changePoint: { index: 2, pValue: 0.01, before: 100.5, after: 120, relativeChange: 0.194 },
+      lastGood: series.points[1]!,
+      firstBad: { ...series.points[2]!, commit: 'cccccccccc' },
+    };
+    expect(trackingIssueTitle(drift)).toBe('perfgate: api latency_p95 regressed +19.4 %');
+    const body = trackingIssueBody(drift, 'https://github.com/o/r');
+    expect(body).toContain(
+      '[bbbbbbb…ccccccc](https://github.com/o/r/compare/bbbbbbbbbb...cccccccccc)',
+    );
+    expect(body).toContain('101 ms → 120 ms (+19.4 %)');
+  });
+});
