@@ -5,7 +5,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError, RunError, EXIT } from './errors.js';
 import { compareCommand } from './commands/compare.js';
+import { checkCommand, recordCommand } from './commands/history.js';
 import { runCommand } from './commands/run.js';
+import { sweepCommand } from './commands/sweep.js';
 import { analyzeCommand, validateCommand } from './commands/targets.js';
 
 export interface CliIO {
@@ -34,8 +36,11 @@ export interface ParsedArgs {
 const COMMANDS: Record<string, Command> = {
   run: runCommand,
   compare: compareCommand,
+  check: checkCommand,
+  record: recordCommand,
   analyze: analyzeCommand,
   validate: validateCommand,
+  sweep: sweepCommand,
 };
 
 function usage(): string {

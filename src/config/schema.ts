@@ -4,43 +4,23 @@
  * baseUrl known. Paths stay as written here; load.ts resolves them against the config's folder.
  */
 import { z } from 'zod';
-import { COMPONENTS } from '../compare/targets.js';
 import type { Adjustment } from '../stats/multipleTesting.js';
-import { unknownKeys } from './messages.js';
+import {
+  count,
+  envBlock,
+  flag,
+  httpUrl,
+  numeric,
+  relativePath,
+  seconds,
+  strict,
+} from './fields.js';
+import { withSuggestion } from './messages.js';
+import { SweepSchema } from './sweep.js';
+import { TargetSchema } from './target.js';
 
-/** A mapping that rejects unknown keys, naming the closest known one. */
-function strict<Shape extends z.ZodRawShape>(shape: Shape) {
-  const known = Object.keys(shape);
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys' ? unknownKeys(issue.keys, known) : undefined,
-  });
-}
-
-/** After `${VAR}` substitution a number arrives as a string; accept it when it is plainly numeric. */
-function numeric<Schema extends z.ZodNumber>(schema: Schema) {
-  return z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v),
-    schema,
-  );
-}
-
-/** Same for booleans: `${FLAG:-false}` arrives as the string 'false'. */
-const flag = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean());
-
-const count = () => numeric(z.number().int().min(1));
-const seconds = () => numeric(z.number().positive());
-const httpUrl = z.url({ protocol: /^https?$/ });
-const relativePath = z.string().min(1);
-
-/** Environment blocks: YAML `PORT: 8080` is a number, but a process environment holds strings. */
-const envBlock = z
-  .record(
-    z.string(),
-    z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string' }),
-  )
-  .transform((env) => Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])))
-  .default({});
+export { SweepObjectiveSchema, SweepSchema, type Sweep, type SweepObjective } from './sweep.js';
+export { TargetSchema, type Target } from './target.js';
 
 export const COLLECTOR_NAMES = ['gpu', 'process', 'host', 'prometheus'] as const;
 export const CollectorNameSchema = z.enum(COLLECTOR_NAMES);
@@ -185,22 +165,6 @@ export const CompareSchema = strict({
 });
 export type CompareOptions = z.infer<typeof CompareSchema>;
 
-export const TargetSchema = strict({
-  /** Glob on `<suite>/<metric>`. */
-  metric: z.string().min(1),
-  min: numeric(z.number()).optional(),
-  max: numeric(z.number()).optional(),
-  component: z.enum(COMPONENTS).default('api'),
-})
-  .refine((t) => t.min !== undefined || t.max !== undefined, {
-    message: 'expected min, max or both',
-  })
-  .refine((t) => t.min === undefined || t.max === undefined || t.min <= t.max, {
-    message: 'expected min ≤ max',
-    path: ['max'],
-  });
-export type Target = z.infer<typeof TargetSchema>;
-
 const ConfigInput = strict({
   version: z.literal(1),
   service: ServiceSchema.optional(),
@@ -215,6 +179,7 @@ const ConfigInput = strict({
   collectors: CollectorsSchema.prefault({}),
   compare: CompareSchema.prefault({}),
   targets: z.array(TargetSchema).default([]),
+  sweep: SweepSchema.optional(),
 });
 type ConfigInput = z.infer<typeof ConfigInput>;
 
@@ -242,6 +207,16 @@ function checkConsistency(config: ConfigInput, ctx: z.RefinementCtx): void {
       );
     }
   }
+
+  const suiteNames = config.suites.map((suite) => suite.name);
+  config.sweep?.suites?.forEach((name, i) => {
+    if (!suiteNames.includes(name)) {
+      problem(
+        ['sweep', 'suites', i],
+        `unknown suite ${withSuggestion(name, suiteNames)} (suites: ${suiteNames.join(', ')})`,
+      );
+    }
+  });
 
   const configured = enabledCollectors(config.collectors);
   config.suites.forEach((suite, i) => {

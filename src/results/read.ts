@@ -24,19 +24,23 @@ export async function readResultsFile(path: string): Promise<Results> {
   return parseResults(await readJsonFile(path), path);
 }
 
-/**
- * Validate, then write atomically: the JSON goes to a temporary file in the same folder (same
- * file system, so `rename` is atomic) and replaces `path` only once complete, so a reader never
- * sees a half-written file, even if we are killed mid-write.
- */
+/** Validate, then write atomically (see writeJsonAtomic). */
 export async function writeResultsFile(path: string, results: Results): Promise<void> {
-  const valid = validate(ResultsSchema, results, path);
+  await writeJsonAtomic(path, validate(ResultsSchema, results, path));
+}
+
+/**
+ * Write JSON atomically: to a temporary file in the same folder (same file system, so `rename`
+ * is atomic) that replaces `path` only once complete, so a reader never sees a half-written
+ * file, even if we are killed mid-write.
+ */
+export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   const folder = dirname(path);
   await mkdir(folder, { recursive: true });
   // Ends in .tmp, not .json, so a folder being written to never offers it as an input.
   const temp = join(folder, `.${basename(path)}.${process.pid}.${randomUUID()}.tmp`);
   try {
-    await writeFile(temp, JSON.stringify(valid, null, 2) + '\n');
+    await writeFile(temp, JSON.stringify(value, null, 2) + '\n');
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });

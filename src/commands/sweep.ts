@@ -1,0 +1,63 @@
+/** `perfgate sweep`: measure knob settings, rank them, recommend one (docs/sweep.md). */
+import path from 'node:path';
+import type { Command } from '../cli.js';
+import { EXIT, InputError } from '../errors.js';
+import { progressFor } from '../run/progress.js';
+import { runBenchmarks } from '../run/runner.js';
+import { currentRevision } from '../store/revision.js';
+import { analyzeSweep } from '../sweep/analyze.js';
+import { renderSweep } from '../sweep/report.js';
+import { readSweepFile, runSweep, writeSweepFile } from '../sweep/run.js';
+import { configFrom } from './run.js';
+import { choiceOption } from './options.js';
+
+const USAGE = `usage: perfgate sweep --config perfgate.yml [--out sweep.json] [--resume sweep.json]
+                      [--format text|markdown]
+
+Measures the knob settings of the config's sweep section (grid or coordinate search), ranks the
+points that meet its constraints, and recommends one. The sweep file (default --resume's file,
+else perfgate-out/sweep.json) is saved after every point; --resume skips the points it holds.`;
+
+export const sweepCommand: Command = {
+  summary: 'search knob settings for the best configuration and recommend one',
+  usage: USAGE,
+  options: {
+    config: { type: 'string' },
+    out: { type: 'string' },
+    resume: { type: 'string' },
+    format: { type: 'string', default: 'text' },
+  },
+  async run({ values }, io) {
+    const format = choiceOption(values.format, '--format', ['text', 'markdown'] as const) ?? 'text';
+    const config = await configFrom(values, io);
+    const { sweep } = config;
+    if (!sweep) {
+      throw new InputError('has no sweep section (docs/sweep.md)', config.file, 'sweep');
+    }
+    const resume =
+      typeof values.resume === 'string' ? path.resolve(io.cwd, values.resume) : undefined;
+    const out = path.resolve(
+      io.cwd,
+      typeof values.out === 'string' ? values.out : (resume ?? 'perfgate-out/sweep.json'),
+    );
+    const saved = resume ? (await readSweepFile(resume)).points : [];
+    const progress = progressFor(io.stderr, io.env, io.isTTY ?? false);
+    const revision = await currentRevision(path.dirname(config.file), io.env);
+    const run = await runSweep({
+      config,
+      sweep,
+      saved,
+      ...(resume ? { savedFrom: resume } : {}),
+      measure: (pointConfig) =>
+        runBenchmarks({ config: pointConfig, env: io.env, progress, ...revision }),
+      save: (points) => writeSweepFile(out, sweep.strategy, points),
+      note: (text) => progress.section(text),
+    });
+    const analysis = analyzeSweep(config, sweep, run.points);
+    const shown = path.relative(io.cwd, out).startsWith('..') ? out : path.relative(io.cwd, out);
+    io.stdout(
+      `${renderSweep(analysis, format)}\n${run.measured} point(s) measured, ${run.reused} reused; sweep written to ${shown}\n`,
+    );
+    return EXIT.ok;
+  },
+};

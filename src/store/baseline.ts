@@ -1,0 +1,135 @@
+/**
+ * Choosing the baseline a run is compared with, from the stored history of its base branch.
+ * Pure: the store lists, this decides, compare judges.
+ *
+ * Only like is compared with like (DESIGN.md, "Compare like with like"): a stored result is a
+ * candidate only if it measured the same setup (config hash) on the same kind of machine (the
+ * environment fingerprint below). Among candidates, those of the merge base come first (they
+ * lack exactly the pull request's changes), then the newest; up to `window` are pooled, so a
+ * baseline has more trials than one noisy run.
+ */
+import { InputError } from '../errors.js';
+import { poolResults } from '../results/pool.js';
+import type { Environment, Results } from '../results/schema.js';
+import { newestFirst, type StoredResult } from './history.js';
+
+export interface BaselineHead {
+  configHash?: string;
+  environment?: Environment;
+  /** The commit the pull request branched from. */
+  mergeBase?: string;
+}
+
+export interface BaselineSelection {
+  /** The pooled baseline; absent when nothing stored matches. */
+  baseline?: Results;
+  /** The stored results pooled into `baseline`, merge base first, then newest first. */
+  used: StoredResult[];
+  notes: string[];
+}
+
+const NO_HISTORY = 'record one by running on the default branch (mode record)';
+
+export function selectBaseline(
+  entries: readonly StoredResult[],
+  head: BaselineHead,
+  window: number,
+): BaselineSelection {
+  if (!Number.isInteger(window) || window < 1) {
+    throw new InputError(`must be a whole number of at least 1, got ${window}`, 'baseline window');
+  }
+  const newest = [...entries].sort(newestFirst);
+  if (!newest[0]) return { used: [], notes: [`no baseline yet: ${NO_HISTORY}`] };
+
+  const matching = newest.filter((entry) => !difference(entry.results, head));
+  if (!matching.length) {
+    const why = difference(newest[0].results, head);
+    const count = plural(newest.length, 'stored result');
+    return {
+      used: [],
+      notes: [`no baseline: none of the ${count} matches this run (newest: ${why}); ${NO_HISTORY}`],
+    };
+  }
+
+  const atMergeBase = matching.filter((entry) => isMergeBase(entry, head));
+  const used = [...atMergeBase, ...matching.filter((e) => !atMergeBase.includes(e))].slice(
+    0,
+    window,
+  );
+  const baseline = poolResults(
+    used.map((entry) => entry.results),
+    'the stored baseline',
+  );
+  return { baseline, used, notes: selectionNotes(newest.length, matching.length, used, head) };
+}
+
+function isMergeBase(entry: StoredResult, head: BaselineHead): boolean {
+  return head.mergeBase !== undefined && entry.results.commit === head.mergeBase;
+}
+
+function selectionNotes(
+  stored: number,
+  matching: number,
+  used: readonly StoredResult[],
+  head: BaselineHead,
+): string[] {
+  const notes = [`baseline: ${plural(used.length, 'stored result')} pooled`];
+  if (head.mergeBase) {
+    const short = head.mergeBase.slice(0, 7);
+    notes.push(
+      used.some((entry) => isMergeBase(entry, head))
+        ? `the merge base ${short} has a stored result and comes first`
+        : `no stored result for the merge base ${short}: using the newest`,
+    );
+  }
+  if (matching < stored) {
+    const skipped = plural(stored - matching, 'stored result');
+    notes.push(`${skipped} skipped: another config or environment`);
+  }
+  return notes;
+}
+
+/** What, of the things that must agree, a stored result and this run differ in. */
+function difference(stored: Results, head: BaselineHead): string | undefined {
+  if (stored.configHash !== head.configHash) {
+    const hash = (value?: string) => (value ? `config ${value.slice(0, 12)}` : 'no config hash');
+    return `stored results used ${hash(stored.configHash)} but this run uses ${hash(head.configHash)}`;
+  }
+  const was = fingerprint(stored.environment);
+  const is = fingerprint(head.environment);
+  const field = (Object.keys(is) as (keyof Fingerprint)[]).find((key) => was[key] !== is[key]);
+  return field && `stored results ran on ${was[field]} but this run is on ${is[field]}`;
+}
+
+/** The parts of an environment that change performance, each as a readable phrase. */
+interface Fingerprint {
+  cpuModel: string;
+  cpuCount: string;
+  arch: string;
+  os: string;
+  node: string;
+  gpus: string;
+}
+
+function fingerprint(environment: Environment = {}): Fingerprint {
+  const { cpuModel, cpuCount, arch, os, nodeVersion, gpus = [] } = environment;
+  // The OS family only: kernel updates are routine and should not orphan the history.
+  const osFamily = os?.split(/\s/)[0];
+  // The Node major only: patch releases do not change the engine's performance enough to matter.
+  const nodeMajor = /^v?(\d+)/.exec(nodeVersion ?? '')?.[1];
+  const gpuNames = [...gpus]
+    .sort((a, b) => a.index - b.index)
+    .map((gpu) => (gpu.driver ? `${gpu.name} (driver ${gpu.driver})` : gpu.name));
+  return {
+    cpuModel: cpuModel ?? 'an unknown CPU',
+    cpuCount: cpuCount ? plural(cpuCount, 'CPU') : 'an unknown number of CPUs',
+    arch: arch ?? 'an unknown architecture',
+    os: osFamily ?? 'an unknown OS',
+    node: nodeMajor ? `Node ${nodeMajor}` : 'an unknown Node version',
+    gpus: gpuNames.length ? gpuNames.join(', ') : 'no GPU',
+  };
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,111 @@
+/**
+ * A small runner for the git commands of the history store, and the retry that concurrent
+ * writers to one data branch need. Git's messages are kept whole in errors: they are what a
+ * user needs to fix a remote, a token or a branch protection rule.
+ */
+import { execFile } from 'node:child_process';
+import { RunError } from '../errors.js';
+
+export interface GitOptions {
+  /** The repository: `git -C`. */
+  cwd: string;
+  /** Added to the environment (e.g. GIT_INDEX_FILE). */
+  env?: Record<string, string>;
+  /** Config for this command only, as `git -c` would give it, but without quoting concerns. */
+  config?: Record<string, string>;
+}
+
+/** A git command that failed: `stderr` is git's own message. */
+export class GitError extends RunError {
+  constructor(
+    readonly command: string,
+    readonly stderr: string,
+  ) {
+    super(`git ${command} failed: ${stderr.trim() || '(no message)'}`);
+  }
+}
+
+/** ls-tree of a long history and `cat-file` of large results exceed execFile's 1 MiB default. */
+const MAX_OUTPUT = 256 * 1024 * 1024;
+
+/** Run `git -C cwd ...args`; resolves to stdout, rejects with a GitError. */
+export function git(args: readonly string[], options: GitOptions): Promise<string> {
+  const env = {
+    ...process.env,
+    ...options.env,
+    ...configEnv(options.config ?? {}),
+    // English messages, so that a rejected push can be recognised whatever the user's locale.
+    LC_ALL: 'C',
+    // A CI job must fail on missing credentials, not wait for a password until it times out.
+    GIT_TERMINAL_PROMPT: '0',
+  };
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      ['-C', options.cwd, ...args],
+      { env, maxBuffer: MAX_OUTPUT },
+      (error, stdout, stderr) => {
+        // Only the subcommand is named: other arguments may hold a URL with a token.
+        if (error) reject(new GitError(args[0] ?? '', stderr || error.message));
+        else resolve(stdout);
+      },
+    );
+  });
+}
+
+/** Git (2.31+) reads GIT_CONFIG_COUNT, GIT_CONFIG_KEY_<n> and GIT_CONFIG_VALUE_<n> as config. */
+function configEnv(config: Record<string, string>): Record<string, string> {
+  const entries = Object.entries(config);
+  return Object.fromEntries([
+    ['GIT_CONFIG_COUNT', String(entries.length)],
+    ...entries.flatMap(([key, value], n) => [
+      [`GIT_CONFIG_KEY_${n}`, key],
+      [`GIT_CONFIG_VALUE_${n}`, value],
+    ]),
+  ]);
+}
+
+/**
+ * A push that lost a race: the branch moved since we fetched it (`[rejected]`, "fetch first" or
+ * "non-fast-forward"), or another push held the ref's lock at that moment. Fetching and trying
+ * again can succeed; anything else (credentials, branch protection) cannot.
+ */
+export function lostRace(error: unknown): boolean {
+  return (
+    error instanceof GitError &&
+    /\[rejected\]|cannot lock ref|failed to update ref|incorrect old value/.test(error.stderr)
+  );
+}
+
+export interface RetryPolicy {
+  /**
+   * How long to keep trying after the first attempt began. A time rather than a count: how many
+   * races a push may lose depends on how many writers there are and how fast the remote is.
+   */
+  budgetMs: number;
+  /** The first wait's upper bound; it doubles with each failure. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+/**
+ * Call `attempt` until it succeeds, `retryable` says its error is final, or the time budget is
+ * spent; rethrows the last error. Waits are "full jitter" (uniform up to an exponentially
+ * growing bound), so writers that collided once do not collide again in lockstep.
+ */
+export async function retry<T>(
+  attempt: (index: number) => Promise<T>,
+  retryable: (error: unknown) => boolean,
+  policy: RetryPolicy,
+): Promise<T> {
+  const deadline = Date.now() + policy.budgetMs;
+  for (let index = 0; ; index++) {
+    try {
+      return await attempt(index);
+    } catch (error) {
+      if (!retryable(error) || Date.now() >= deadline) throw error;
+    }
+    const bound = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** index);
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * bound));
+  }
+}

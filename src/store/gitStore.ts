@@ -1,0 +1,259 @@
+/**
+ * The history store on a data branch of the repository (the action's store). Every operation
+ * works in its own scratch repository in a temporary folder, so the user's checkout (its files,
+ * index, HEAD, refs and config) is never touched, and concurrent jobs never share state.
+ *
+ * The scratch repository fetches only the data branch's newest commit (`--depth=1`) and, where
+ * the server allows it, without file contents (`blob:none`): appending needs only the trees,
+ * so its cost does not grow with the history. Listing checks out just the branch's folder,
+ * whose contents git then fetches in one batch.
+ *
+ * Appending never merges: results are append-only and uniquely named, so a push that lost a
+ * race is rebuilt on the new tip (same file, fresh tree and commit) and pushed again.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RunError } from '../errors.js';
+import { writeResultsFile } from '../results/read.js';
+import type { Results } from '../results/schema.js';
+import { readBranchFolder } from './folderStore.js';
+import { git, GitError, lostRace, retry, type RetryPolicy } from './git.js';
+import { branchSlug, freePath, type HistoryStore, type StoredResult } from './history.js';
+
+export interface GitStoreOptions {
+  /** The user's checkout; only read, for the remote's URL. */
+  repoDir: string;
+  remote?: string;
+  dataBranch?: string;
+  /** Author and committer of the data branch's commits. */
+  author?: { name: string; email: string };
+  /** When a push loses a race with another recorder. */
+  retry?: Partial<RetryPolicy>;
+}
+
+const DEFAULTS = {
+  remote: 'origin',
+  dataBranch: 'perfgate-data',
+  author: {
+    name: 'github-actions[bot]',
+    email: '41898282+github-actions[bot]@users.noreply.github.com',
+  },
+  retry: { budgetMs: 120_000, baseDelayMs: 100, maxDelayMs: 3_000 },
+} satisfies Required<Omit<GitStoreOptions, 'repoDir'>>;
+
+/** The scratch repository's only ref: the data branch's tip as last fetched. */
+const TIP = 'refs/perfgate/tip';
+
+const README = `# perfgate history
+
+This branch holds benchmark results recorded by perfgate, one file per run:
+\`<branch>/<YYYY>/<MM>/<DD>/<time>-<commit>-<random>.json\` (perfgate results format v1).
+perfgate only adds files here; it never changes or deletes one.
+`;
+
+export function gitStore(options: GitStoreOptions): HistoryStore {
+  const remote = options.remote ?? DEFAULTS.remote;
+  const dataBranch = options.dataBranch ?? DEFAULTS.dataBranch;
+  const author = options.author ?? DEFAULTS.author;
+  const policy = { ...DEFAULTS.retry, ...options.retry };
+
+  const inScratch = async <T>(work: (scratch: Scratch) => Promise<T>): Promise<T> => {
+    const [url, auth] = await Promise.all([
+      remoteUrl(options.repoDir, remote),
+      checkoutCredentials(options.repoDir),
+    ]);
+    return withScratch(
+      url,
+      { ...auth, 'user.name': author.name, 'user.email': author.email },
+      work,
+    );
+  };
+
+  return {
+    append: (results, { branch }) =>
+      inScratch((scratch) => record(scratch, { dataBranch, results, branch }, policy)),
+    list: (branch) => inScratch((scratch) => listBranch(scratch, dataBranch, branch)),
+  };
+}
+
+/** Append `results` to the data branch, retrying pushes that lose a race; returns `branch:path`. */
+async function record(
+  scratch: Scratch,
+  change: Omit<Change, 'blob'>,
+  policy: RetryPolicy,
+): Promise<string> {
+  const blob = await storeBlob(scratch, 'results.json', (file) =>
+    writeResultsFile(file, change.results),
+  );
+  let tries = 0;
+  try {
+    const path = await retry(
+      (index) => {
+        tries = index + 1;
+        return commitAndPush(scratch, { ...change, blob });
+      },
+      lostRace,
+      policy,
+    );
+    return `${change.dataBranch}:${path}`;
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    const after = tries > 1 ? ` after ${tries} tries` : '';
+    throw new RunError(
+      `could not record results on the "${change.dataBranch}" branch${after}: ${error.message}`,
+    );
+  }
+}
+
+/** The stored results of `branch`: its folder of the data branch, checked out and read. */
+async function listBranch(
+  scratch: Scratch,
+  dataBranch: string,
+  branch: string,
+): Promise<{ entries: StoredResult[]; warnings: string[] }> {
+  const slug = branchSlug(branch);
+  try {
+    const found = await fetchTip(scratch, dataBranch);
+    if (!found || !(await git(['ls-tree', '--name-only', TIP, slug], scratch))) {
+      return { entries: [], warnings: [] };
+    }
+    const env = { ...scratch.env, GIT_WORK_TREE: scratch.files };
+    await git(['checkout', TIP, '--', slug], { ...scratch, env });
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    throw new RunError(`could not read the "${dataBranch}" branch: ${error.message}`);
+  }
+  return readBranchFolder(scratch.files, branch, (path) => `${dataBranch}:${path}`);
+}
+
+/**
+ * actions/checkout keeps the job's token as an `http.<url>.extraheader` in the checkout's config
+ * (directly or through an include); the scratch repository pushes with the same header.
+ */
+export async function checkoutCredentials(repoDir: string): Promise<Record<string, string>> {
+  const listed = await git(['config', '--includes', '--get-regexp', '^http\\..*\\.extraheader$'], {
+    cwd: repoDir,
+  }).catch(() => ''); // exit 1: none set (a local clone, or a token-free public read)
+  return Object.fromEntries(
+    listed
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => [line.slice(0, line.indexOf(' ')), line.slice(line.indexOf(' ') + 1)]),
+  );
+}
+
+async function remoteUrl(repoDir: string, remote: string): Promise<string> {
+  try {
+    return (await git(['remote', 'get-url', remote], { cwd: repoDir })).trim();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new RunError(`cannot find the git remote "${remote}" of ${repoDir}: ${reason}`);
+  }
+}
+
+/** A bare repository in a temporary folder, with a folder for checked-out and new files. */
+interface Scratch {
+  cwd: string;
+  files: string;
+  env: Record<string, string>;
+  config: Record<string, string>;
+}
+
+/**
+ * Run `work` in a new scratch repository, removed afterwards. Its config is given to each
+ * command rather than written, which saves a process per setting on every operation.
+ */
+async function withScratch<T>(
+  url: string,
+  /** Identity and credentials, applied to every command. */
+  settings: Record<string, string>,
+  work: (scratch: Scratch) => Promise<T>,
+): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'perfgate-store-'));
+  try {
+    const scratch: Scratch = {
+      cwd: join(dir, 'repo.git'),
+      files: join(dir, 'files'),
+      // Its own index, so that nothing of git's default state leaks between steps.
+      env: { GIT_INDEX_FILE: join(dir, 'index') },
+      config: {
+        'remote.origin.url': url,
+        // A partial clone: trees now, file contents only when checked out.
+        'remote.origin.promisor': 'true',
+        'remote.origin.partialclonefilter': 'blob:none',
+        // The repository lives for one operation: housekeeping would only cost time.
+        'maintenance.auto': 'false',
+        'gc.auto': '0',
+        // The data branch's commits are the bot's; the user's and the machine's config stay as they are.
+        ...settings,
+      },
+    };
+    await mkdir(scratch.files);
+    await git(['init', '--quiet', '--bare', '--template=', scratch.cwd], { cwd: dir });
+    return await work(scratch);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Fetch the data branch's tip into TIP; false if the branch does not exist yet. */
+async function fetchTip(scratch: Scratch, dataBranch: string): Promise<boolean> {
+  const refspec = `+refs/heads/${dataBranch}:${TIP}`;
+  try {
+    await git(['fetch', '--quiet', '--no-tags', '--depth=1', 'origin', refspec], scratch);
+    return true;
+  } catch (error) {
+    if (error instanceof GitError && /couldn't find remote ref/.test(error.stderr)) return false;
+    throw error;
+  }
+}
+
+/** Store a file that `write` writes as a git blob; returns its id. */
+async function storeBlob(
+  scratch: Scratch,
+  name: string,
+  write: (file: string) => Promise<void>,
+): Promise<string> {
+  const file = join(scratch.files, name);
+  await write(file);
+  return (await git(['hash-object', '-w', file], scratch)).trim();
+}
+
+/** One result to add to the data branch, its file already stored as `blob`. */
+interface Change {
+  dataBranch: string;
+  blob: string;
+  results: Results;
+  branch: string;
+}
+
+/**
+ * One attempt: fetch the tip, add the file to its tree (or start the branch, with a README),
+ * commit and push. Returns the file's path in the branch.
+ */
+async function commitAndPush(scratch: Scratch, change: Change): Promise<string> {
+  const found = await fetchTip(scratch, change.dataBranch);
+  if (found) {
+    await git(['read-tree', TIP], scratch);
+  } else {
+    await git(['read-tree', '--empty'], scratch);
+    const readme = await storeBlob(scratch, 'README.md', (file) => writeFile(file, README));
+    await addBlob(scratch, readme, 'README.md');
+  }
+  const path = await freePath(change.results, change.branch, async (candidate) =>
+    Boolean(await git(['ls-files', '--', candidate], scratch)),
+  );
+  await addBlob(scratch, change.blob, path);
+  const tree = (await git(['write-tree'], scratch)).trim();
+  const message = `Record ${change.branch} ${change.results.commit?.slice(0, 7) ?? ''}`.trim();
+  const parent = found ? ['-p', TIP] : [];
+  const sha = (await git(['commit-tree', tree, ...parent, '-m', message], scratch)).trim();
+  await git(['push', '--quiet', 'origin', `${sha}:refs/heads/${change.dataBranch}`], scratch);
+  return path;
+}
+
+async function addBlob(scratch: Scratch, blob: string, path: string): Promise<void> {
+  const entry = `100644,${blob},${path}`;
+  await git(['update-index', '--add', '--cacheinfo', entry], scratch);
+}

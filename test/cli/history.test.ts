@@ -1,0 +1,80 @@
+// `perfgate record` and `perfgate check` with a folder store, against the example service
+// (examples/service/server.mjs) that the runner starts on 127.0.0.1. The "code change" between
+// runs is the service's DELAY_MS, set in the environment the service inherits, so the config
+// (and its hash) stays the same, as it does across commits.
+import { readdir } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+const SERVICE = resolve(import.meta.dirname, '../../examples/service/server.mjs');
+let dir: string;
+let config: string;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'perfgate-history-'));
+  const port = await freePort();
+  config = join(dir, 'perfgate.yml');
+  await writeFile(
+    config,
+    [
+      'version: 1',
+      'service:',
+      `  command: node ${SERVICE}`,
+      `  env: { PORT: '${port}' }`,
+      `  healthUrl: http://127.0.0.1:${port}/health`,
+      'trials: 6',
+      'warmupSeconds: 0.3',
+      'durationSeconds: 0.6',
+      'suites:',
+      '  - { name: api, kind: http, connections: 2, requests: [{ path: /hello }] }',
+    ].join('\n'),
+  );
+});
+
+afterEach(() => {
+  delete process.env.DELAY_MS;
+});
+
+const store = () => join(dir, 'history');
+const cli = (command: string, ...extra: string[]) =>
+  runCli([command, '--config', config, '--store', store(), '--branch', 'main', ...extra]);
+
+describe('perfgate record and check', () => {
+  it('passes with a note when there is no baseline yet', async () => {
+    const check = await cli('check');
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/note: no baseline yet: record one/);
+  });
+
+  it('records into the store, then gates a slower run against the pooled baseline', async () => {
+    process.env.DELAY_MS = '1';
+    expect((await cli('record')).code).toBe(0);
+    expect((await cli('record')).code).toBe(0);
+    const files = await readdir(join(store(), 'main'), { recursive: true });
+    expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(2);
+
+    process.env.DELAY_MS = '4';
+    const slower = await cli('check');
+    expect(slower.stdout).toMatch(/baseline: main: 2 stored result\(s\) pooled/);
+    expect(slower.stdout).toMatch(/api latency_p50 .* REGRESSION/);
+    expect(slower.code).toBe(1);
+  }, 120_000);
+
+  it('exits 2 on a bad --window', async () => {
+    const check = await cli('check', '--window', 'many');
+    expect(check.code).toBe(2);
+    expect(check.stderr).toMatch(/--window: expected a number/);
+  });
+});

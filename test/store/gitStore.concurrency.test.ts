@@ -1,0 +1,40 @@
+// Eight recorders, each with its own checkout and store, append to one data branch at once:
+// pushes race, losers rebuild on the new tip and retry, and no result may be lost.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { gitStore } from '../../src/store/gitStore.js';
+import { filesOn, makeRemote, result, type Remote } from './repos.js';
+
+const RECORDERS = 8;
+const APPENDS = 25;
+
+let remote: Remote;
+beforeAll(async () => {
+  remote = await makeRemote();
+});
+afterAll(() => remote.cleanup());
+
+it(`loses none of ${RECORDERS} × ${APPENDS} concurrent appends`, async () => {
+  const recorders = await Promise.all(
+    Array.from({ length: RECORDERS }, async (_, r) => {
+      const store = gitStore({ repoDir: await remote.clone(`user${r}`) });
+      const paths: string[] = [];
+      // Same time and commit for all: only the random part tells the files apart.
+      for (let i = 0; i < APPENDS; i++) {
+        paths.push(
+          await store.append(result('2026-11-27T09:00:00Z', 'abcdef0'), { branch: 'main' }),
+        );
+      }
+      return paths;
+    }),
+  );
+
+  const stored = (await filesOn(remote.bare, 'perfgate-data')).filter((f) => f !== 'README.md');
+  expect(stored).toHaveLength(RECORDERS * APPENDS);
+  expect(new Set(stored)).toEqual(new Set(recorders.flat().map((p) => p.replace(/^[^:]*:/, ''))));
+  const { entries, warnings } = await gitStore({ repoDir: await remote.clone('reader') }).list(
+    'main',
+  );
+  expect(warnings).toEqual([]);
+  expect(entries).toHaveLength(RECORDERS * APPENDS);
+  // About 40 s on two idle cores; allow for a busy machine.
+}, 180_000);

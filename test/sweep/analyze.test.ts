@@ -1,0 +1,112 @@
+// From measured points to the recommendation and its report: synthetic samples, no process runs.
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { analyzeSweep } from '../../src/sweep/analyze.js';
+import { renderSweep } from '../../src/sweep/report.js';
+import { measured, sweepConfig } from './points.js';
+
+const config = sweepConfig(
+  `  knobs: { B: [4, 8, 16], T: [0, 1] }
+  baseline: { B: 16, T: 0 }
+  objective: { maximize: api/work/requests_per_second }
+  constraints: [{ metric: 'api/*/latency_p95', max: 20 }]
+`,
+  `targets: [{ metric: api/work/requests_per_second, min: 800 }]\n`,
+);
+const { sweep } = config;
+const points = [
+  measured(sweep, { B: '16', T: '0' }, 300, 14),
+  measured(sweep, { B: '4', T: '0' }, 480, 11),
+  measured(sweep, { B: '8', T: '0' }, 900, 8),
+  // The fastest point of all, but its p95 breaks the 20 ms constraint.
+  measured(sweep, { B: '8', T: '1' }, 2200, 25),
+];
+
+describe('analyzeSweep', () => {
+  const analysis = analyzeSweep(config, sweep, points);
+
+  it('never recommends a point that misses a constraint, however fast', () => {
+    expect(analysis.recommendation).toMatchObject({
+      kind: 'set',
+      changes: [['B', '16', '8']],
+    });
+    expect(analysis.ranking.infeasible.map((e) => e.point.knobs)).toEqual([{ B: '8', T: '1' }]);
+  });
+
+  it('compares the baseline with the recommendation and checks the targets', () => {
+    if (analysis.recommendation.kind !== 'set') throw new Error('expected a recommendation');
+    const rps = analysis.recommendation.comparison?.metrics.find(
+      (m) => m.metric === 'requests_per_second',
+    );
+    // 300 → 900 req/s, every trial apart: +200 %, significant with 5 vs 5 trials.
+    expect(rps?.change).toBeCloseTo(2, 1);
+    expect(rps?.verdict).toBe('improvement');
+    expect(analysis.recommendation.targets.map((t) => t.status)).toEqual(['met']);
+  });
+
+  it('puts the Pareto front in order of latency: the fast safe point, then the fastest', () => {
+    expect(analysis.front.map((e) => e.point.knobs)).toEqual([
+      { B: '8', T: '0' },
+      { B: '8', T: '1' },
+    ]);
+  });
+
+  it('renders the recommendation, the tables and a Mermaid chart', () => {
+    const markdown = renderSweep(analysis, 'markdown');
+    expect(markdown).toContain('set B=8 (baseline: B=16)');
+    expect(markdown).toMatch(/\| +1 \| B=8 T=0 +\| +900 req\/s/);
+    expect(markdown).toContain('❌ api/work/latency\\_p95 = 25.0 ms, needs ≤ 20.0 ms');
+    expect(markdown).toContain('```mermaid\nxychart-beta\n');
+    expect(markdown).toContain('x-axis ["8/0", "8/1"]');
+    expect(markdown).toContain('bar [41, 100]');
+    expect(markdown).toContain('line [32, 100]');
+    const text = renderSweep(analysis, 'text');
+    expect(text).not.toContain('mermaid');
+    expect(text).toContain('targets: 1 met, 0 nearly met, 0 missed (of 1)');
+  });
+
+  it('says when nothing meets the constraints, with the closest point and what it misses', () => {
+    const slow = [
+      measured(sweep, { B: '16', T: '0' }, 300, 40),
+      measured(sweep, { B: '8', T: '0' }, 900, 22),
+    ];
+    const none = analyzeSweep(config, sweep, slow);
+    expect(none.recommendation).toMatchObject({ kind: 'none', closest: { point: slow[1] } });
+    expect(renderSweep(none, 'text')).toContain(
+      'closest: B=8 T=0, which misses api/work/latency_p95 = 22.0 ms, needs ≤ 20.0 ms',
+    );
+  });
+
+  it('keeps the baseline when nothing feasible beats it', () => {
+    const flat = analyzeSweep(config, sweep, [points[0], points[3]] as typeof points);
+    expect(flat.recommendation).toMatchObject({ kind: 'set', changes: [] });
+    expect(renderSweep(flat, 'text')).toContain('keep the baseline');
+  });
+});
+
+describe('objectives', () => {
+  it('scores weights as the weighted mean of improvement ratios over the baseline', () => {
+    const weighted = sweepConfig(`  knobs: { B: [16, 8] }
+  objective: { weights: { api/work/requests_per_second: 3, api/work/latency_p95: 1 } }
+`);
+    const [base, fast] = [
+      measured(weighted.sweep, { B: '16' }, 300, 14),
+      measured(weighted.sweep, { B: '8' }, 900, 7),
+    ];
+    const analysis = analyzeSweep(weighted, weighted.sweep, [base, fast] as typeof points);
+    // (3 × 900/300 + 1 × 14/7) / 4 = 2.75; the baseline scores 1.
+    expect(analysis.evaluations.map((e) => e.objective.median)).toEqual([
+      expect.closeTo(1, 6),
+      expect.closeTo(2.75, 6),
+    ]);
+  });
+
+  it('refuses an objective glob that names several metrics', () => {
+    const ambiguous = sweepConfig(
+      `  knobs: { B: [16] }\n  objective: { minimize: 'api/work/*' }\n`,
+    );
+    expect(() =>
+      analyzeSweep(ambiguous, ambiguous.sweep, [measured(ambiguous.sweep, { B: '16' }, 1, 1)]),
+    ).toThrow(InputError);
+  });
+});

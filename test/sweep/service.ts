@@ -1,0 +1,46 @@
+// A sweep config around test/fixtures/sweep/peak-service.mjs, written to a temporary folder.
+import { readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+const SERVICE = resolve(import.meta.dirname, '../fixtures/sweep/peak-service.mjs');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+/** Writes perfgate.yml into `dir`; the service logs each start to `dir/starts.log`. */
+export async function writeSweepConfig(dir: string, sweep: string): Promise<string> {
+  const port = await freePort();
+  const file = join(dir, 'perfgate.yml');
+  await writeFile(
+    file,
+    `version: 1
+service:
+  command: node ${JSON.stringify(SERVICE)}
+  env: { PORT: '${port}', START_LOG: ${JSON.stringify(join(dir, 'starts.log'))} }
+  healthUrl: http://127.0.0.1:${port}/health
+trials: 3
+warmupSeconds: 0
+durationSeconds: 0.5
+suites:
+  - { name: api/work, kind: http, connections: 4, requests: [{ path: /work }] }
+sweep:
+  objective: { maximize: api/work/requests_per_second }
+  constraints:
+    - { metric: 'api/*/latency_p95', max: 50 }
+    - { metric: 'api/*/error_rate', max: 0.1 }
+${sweep}`,
+  );
+  return file;
+}
+
+/** The knobs of every service start so far, in order. */
+export async function starts(dir: string): Promise<string[]> {
+  const text = await readFile(join(dir, 'starts.log'), 'utf8').catch(() => '');
+  return text.split('\n').filter(Boolean);
+}
