@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { isDeepStrictEqual, promisify, parseArgs } from 'node:util';
-import path, { dirname, join, basename, resolve } from 'node:path';
-import { createHash, randomUUID } from 'node:crypto';
-import { readFile, mkdir, writeFile, rename, rm, stat, readdir, open as open$1, access, constants as constants$3 } from 'node:fs/promises';
+import path, { dirname, join, basename, resolve, sep } from 'node:path';
+import { createHash, randomUUID, randomBytes } from 'node:crypto';
+import { readFile, mkdir, writeFile, rename, rm, stat, readdir, access, open as open$1, constants as constants$3 } from 'node:fs/promises';
 import require$$0$1 from 'process';
 import require$$0$2 from 'buffer';
-import { spawn, execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import os from 'node:os';
 import require$$1 from 'events';
@@ -19660,6 +19660,52 @@ function datetime(params) {
 }
 
 /**
+ * Field types shared by the config's schemas: strict mappings with suggestions, numbers and
+ * flags that arrive as strings after `${VAR}` substitution, environment blocks.
+ */
+/** A mapping that rejects unknown keys, naming the closest known one. */
+function strict(shape) {
+    const known = Object.keys(shape);
+    return strictObject(shape, {
+        error: (issue) => issue.code === 'unrecognized_keys' ? unknownKeys(issue.keys, known) : undefined,
+    });
+}
+/** After `${VAR}` substitution a number arrives as a string; accept it when it is plainly numeric. */
+function numeric(schema) {
+    return preprocess((v) => (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v), schema);
+}
+/** Same for booleans: `${FLAG:-false}` arrives as the string 'false'. */
+const flag = preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), boolean());
+const count = () => numeric(number().int().min(1));
+const seconds = () => numeric(number().positive());
+const httpUrl = url$1({ protocol: /^https?$/ });
+const relativePath = string().min(1);
+/** Environment blocks: YAML `PORT: 8080` is a number, but a process environment holds strings. */
+const envBlock = record(string(), union([string(), number(), boolean()], { error: 'expected a string' }))
+    .transform((env) => Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])))
+    .default({});
+
+/**
+ * Knob ranges of a sweep (`{ from: 1, to: 64, step: x2 }`) expanded to their values. Pure, and
+ * free of imports, since the config schema expands ranges while it parses.
+ */
+/** A range that expands to more values than this is a typo (a step of 1 over 1–100000), not a plan. */
+const MAX_KNOB_VALUES = 1000;
+/** The values of a range in order, up to MAX_KNOB_VALUES + 1 so that a caller can reject the rest. */
+function rangeValues({ from, to, step }) {
+    const values = [];
+    for (let i = 0; values.length <= MAX_KNOB_VALUES; i++) {
+        const exact = 'times' in step ? from * step.times ** i : from + step.add * i;
+        // 0.1 + 0.2 must read 0.3 in an environment variable, not 0.30000000000000004.
+        const value = Number(exact.toPrecision(12));
+        if (value > to)
+            break;
+        values.push(value);
+    }
+    return values;
+}
+
+/**
  * Current values against targets (the seed's "Performance Analysis Results"): per matching metric
  * the median, the target, the gap and the change that would meet it. Pure.
  */
@@ -19723,52 +19769,127 @@ function unmatchedTargets(results, targets) {
     return targets.filter((t) => !keys.some((key) => picomatch.isMatch(key, t.metric, { dot: true })));
 }
 
+/** A target of perfgate.yml (analyze, validate) and a sweep constraint: a glob and its bounds. */
+const TargetSchema = strict({
+    /** Glob on `<suite>/<metric>`. */
+    metric: string().min(1),
+    min: numeric(number()).optional(),
+    max: numeric(number()).optional(),
+    component: _enum(COMPONENTS).default('api'),
+})
+    .refine((t) => t.min !== undefined || t.max !== undefined, {
+    message: 'expected min, max or both',
+})
+    .refine((t) => t.min === undefined || t.max === undefined || t.min <= t.max, {
+    message: 'expected min ≤ max',
+    path: ['max'],
+});
+
 /**
- * Knob ranges of a sweep (`{ from: 1, to: 64, step: x2 }`) expanded to their values. Pure, and
- * free of imports, since the config schema expands ranges while it parses.
+ * The `sweep` section of perfgate.yml (docs/sweep.md): knobs as lists or ranges, the strategy,
+ * the objective and the constraints. Ranges are expanded while the config is parsed.
  */
-/** A range that expands to more values than this is a typo (a step of 1 over 1–100000), not a plan. */
-const MAX_KNOB_VALUES = 1000;
-/** The values of a range in order, up to MAX_KNOB_VALUES + 1 so that a caller can reject the rest. */
-function rangeValues({ from, to, step }) {
-    const values = [];
-    for (let i = 0; values.length <= MAX_KNOB_VALUES; i++) {
-        const exact = 'times' in step ? from * step.times ** i : from + step.add * i;
-        // 0.1 + 0.2 must read 0.3 in an environment variable, not 0.30000000000000004.
-        const value = Number(exact.toPrecision(12));
-        if (value > to)
-            break;
-        values.push(value);
+/** Knob values are environment strings, as in a variant's env. */
+const knobValue = union([string(), number(), boolean()], { error: 'expected a string or a number' })
+    .transform(String);
+const STEP_EXPECTED = 'expected a number to add, or x<factor> to multiply (x2 doubles)';
+const KnobRangeSchema = strict({
+    from: numeric(number()),
+    to: numeric(number()),
+    step: union([numeric(number().positive()), string().regex(/^x\d+(\.\d+)?$/, STEP_EXPECTED)], {
+        error: STEP_EXPECTED,
+    })
+        .transform((step) => typeof step === 'number' ? { add: step } : { times: Number(step.slice(1)) }),
+})
+    .refine((r) => r.from <= r.to, { message: 'expected from ≤ to', path: ['to'] })
+    // Refinements also run when a field failed, so the step may still be the raw string here.
+    .refine((r) => typeof r.step !== 'object' || !('times' in r.step) || (r.step.times > 1 && r.from > 0), {
+    message: 'x<factor> needs a factor > 1 and from > 0',
+    path: ['step'],
+})
+    .transform((range) => rangeValues(range).map(String));
+const KnobListSchema = array(knobValue).min(1);
+const KNOB_EXPECTED = 'expected a list of values or a range { from, to, step }';
+/**
+ * A list of values, or a range expanded to its values. Chosen by shape rather than z.union, so
+ * that a wrong range says what is wrong with it instead of "matches no option".
+ */
+const KnobSchema = unknown()
+    .transform((value, ctx) => {
+    if (typeof value !== 'object' || value === null) {
+        ctx.addIssue({ code: 'custom', message: KNOB_EXPECTED, input: value });
+        return NEVER;
     }
-    return values;
-}
+    const parsed = (Array.isArray(value) ? KnobListSchema : KnobRangeSchema).safeParse(value, {
+        error: describeIssue$1,
+    });
+    if (parsed.success)
+        return parsed.data;
+    for (const { path, message } of parsed.error.issues) {
+        ctx.addIssue({ code: 'custom', path, message, input: value });
+    }
+    return NEVER;
+})
+    .refine((values) => values.length <= MAX_KNOB_VALUES, {
+    message: `expected at most ${MAX_KNOB_VALUES} values`,
+})
+    .refine((values) => new Set(values).size === values.length, {
+    message: 'expected distinct values',
+});
+const metricGlob = string().min(1);
+const SweepObjectiveSchema = union([
+    strict({ maximize: metricGlob }),
+    strict({ minimize: metricGlob }),
+    strict({
+        weights: record(metricGlob, numeric(number().positive()))
+            .refine((w) => Object.keys(w).length > 0, { message: 'expected at least one metric' }),
+    }),
+], {
+    error: 'expected { maximize: <metric glob> }, { minimize: <metric glob> } or { weights: { <metric glob>: <weight> } }',
+});
+const SweepSchema = strict({
+    /** Environment variables passed to the service and command suites, like a variant's env. */
+    knobs: record(string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a variable name'), KnobSchema)
+        .refine((k) => Object.keys(k).length > 0, { message: 'expected at least one knob' }),
+    /** The current settings, the reference of the recommendation; default: each knob's first value. */
+    baseline: record(string(), knobValue).default({}),
+    strategy: _enum(['grid', 'coordinate']).default('grid'),
+    objective: SweepObjectiveSchema,
+    /** Bounds on a point's medians, written like targets. */
+    constraints: array(TargetSchema).default([]),
+    /** The cost axis of the Pareto front; default: the first constraint's metric. */
+    paretoMetric: metricGlob.optional(),
+    suites: array(string().min(1)).min(1).optional(),
+    trials: count().optional(),
+    /** Coordinate strategy: a knob stops once two steps in a row gain less than this. */
+    minGain: numeric(number().min(0)).default(0.05),
+})
+    .superRefine((sweep, ctx) => {
+    const knobs = Object.keys(sweep.knobs);
+    for (const name of Object.keys(sweep.baseline)) {
+        if (!knobs.includes(name)) {
+            ctx.addIssue({
+                code: 'custom',
+                path: ['baseline', name],
+                message: `not a knob: ${withSuggestion(name, knobs)} (knobs: ${knobs.join(', ')})`,
+            });
+        }
+    }
+})
+    .transform((sweep) => ({
+    ...sweep,
+    // A complete point: knobs the baseline leaves out start at their first value.
+    baseline: Object.fromEntries(Object.entries(sweep.knobs).map(([name, values]) => [
+        name,
+        sweep.baseline[name] ?? values[0],
+    ])),
+}));
 
 /**
  * The perfgate.yml schema (documented in docs/config.md). Parsing it yields the resolved config:
  * defaults filled in, per-suite settings inherited from the top level, and each http suite's
  * baseUrl known. Paths stay as written here; load.ts resolves them against the config's folder.
  */
-/** A mapping that rejects unknown keys, naming the closest known one. */
-function strict(shape) {
-    const known = Object.keys(shape);
-    return strictObject(shape, {
-        error: (issue) => issue.code === 'unrecognized_keys' ? unknownKeys(issue.keys, known) : undefined,
-    });
-}
-/** After `${VAR}` substitution a number arrives as a string; accept it when it is plainly numeric. */
-function numeric(schema) {
-    return preprocess((v) => (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v), schema);
-}
-/** Same for booleans: `${FLAG:-false}` arrives as the string 'false'. */
-const flag = preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), boolean());
-const count = () => numeric(number().int().min(1));
-const seconds = () => numeric(number().positive());
-const httpUrl = url$1({ protocol: /^https?$/ });
-const relativePath = string().min(1);
-/** Environment blocks: YAML `PORT: 8080` is a number, but a process environment holds strings. */
-const envBlock = record(string(), union([string(), number(), boolean()], { error: 'expected a string' }))
-    .transform((env) => Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])))
-    .default({});
 const COLLECTOR_NAMES = ['gpu', 'process', 'host', 'prometheus'];
 const CollectorNameSchema = _enum(COLLECTOR_NAMES);
 /** A collector section switches the collector on; YAML `host:` (null) means "on, all defaults". */
@@ -19887,115 +20008,6 @@ const CompareSchema = strict({
     threshold: threshold.default(0.05),
     thresholds: array(ThresholdRuleSchema).default([]),
 });
-const TargetSchema = strict({
-    /** Glob on `<suite>/<metric>`. */
-    metric: string().min(1),
-    min: numeric(number()).optional(),
-    max: numeric(number()).optional(),
-    component: _enum(COMPONENTS).default('api'),
-})
-    .refine((t) => t.min !== undefined || t.max !== undefined, {
-    message: 'expected min, max or both',
-})
-    .refine((t) => t.min === undefined || t.max === undefined || t.min <= t.max, {
-    message: 'expected min ≤ max',
-    path: ['max'],
-});
-/** Knob values are environment strings, as in a variant's env. */
-const knobValue = union([string(), number(), boolean()], { error: 'expected a string or a number' })
-    .transform(String);
-const STEP_EXPECTED = 'expected a number to add, or x<factor> to multiply (x2 doubles)';
-const KnobRangeSchema = strict({
-    from: numeric(number()),
-    to: numeric(number()),
-    step: union([numeric(number().positive()), string().regex(/^x\d+(\.\d+)?$/, STEP_EXPECTED)], {
-        error: STEP_EXPECTED,
-    })
-        .transform((step) => typeof step === 'number' ? { add: step } : { times: Number(step.slice(1)) }),
-})
-    .refine((r) => r.from <= r.to, { message: 'expected from ≤ to', path: ['to'] })
-    // Refinements also run when a field failed, so the step may still be the raw string here.
-    .refine((r) => typeof r.step !== 'object' || !('times' in r.step) || (r.step.times > 1 && r.from > 0), {
-    message: 'x<factor> needs a factor > 1 and from > 0',
-    path: ['step'],
-})
-    .transform((range) => rangeValues(range).map(String));
-const KnobListSchema = array(knobValue).min(1);
-const KNOB_EXPECTED = 'expected a list of values or a range { from, to, step }';
-/**
- * A list of values, or a range expanded to its values. Chosen by shape rather than z.union, so
- * that a wrong range says what is wrong with it instead of "matches no option".
- */
-const KnobSchema = unknown()
-    .transform((value, ctx) => {
-    if (typeof value !== 'object' || value === null) {
-        ctx.addIssue({ code: 'custom', message: KNOB_EXPECTED, input: value });
-        return NEVER;
-    }
-    const parsed = (Array.isArray(value) ? KnobListSchema : KnobRangeSchema).safeParse(value, {
-        error: describeIssue$1,
-    });
-    if (parsed.success)
-        return parsed.data;
-    for (const { path, message } of parsed.error.issues) {
-        ctx.addIssue({ code: 'custom', path, message, input: value });
-    }
-    return NEVER;
-})
-    .refine((values) => values.length <= MAX_KNOB_VALUES, {
-    message: `expected at most ${MAX_KNOB_VALUES} values`,
-})
-    .refine((values) => new Set(values).size === values.length, {
-    message: 'expected distinct values',
-});
-const metricGlob = string().min(1);
-const SweepObjectiveSchema = union([
-    strict({ maximize: metricGlob }),
-    strict({ minimize: metricGlob }),
-    strict({
-        weights: record(metricGlob, numeric(number().positive()))
-            .refine((w) => Object.keys(w).length > 0, { message: 'expected at least one metric' }),
-    }),
-], {
-    error: 'expected { maximize: <metric glob> }, { minimize: <metric glob> } or { weights: { <metric glob>: <weight> } }',
-});
-const SweepSchema = strict({
-    /** Environment variables passed to the service and command suites, like a variant's env. */
-    knobs: record(string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a variable name'), KnobSchema)
-        .refine((k) => Object.keys(k).length > 0, { message: 'expected at least one knob' }),
-    /** The current settings, the reference of the recommendation; default: each knob's first value. */
-    baseline: record(string(), knobValue).default({}),
-    strategy: _enum(['grid', 'coordinate']).default('grid'),
-    objective: SweepObjectiveSchema,
-    /** Bounds on a point's medians, written like targets. */
-    constraints: array(TargetSchema).default([]),
-    /** The cost axis of the Pareto front; default: the first constraint's metric. */
-    paretoMetric: metricGlob.optional(),
-    suites: array(string().min(1)).min(1).optional(),
-    trials: count().optional(),
-    /** Coordinate strategy: a knob stops once two steps in a row gain less than this. */
-    minGain: numeric(number().min(0)).default(0.05),
-})
-    .superRefine((sweep, ctx) => {
-    const knobs = Object.keys(sweep.knobs);
-    for (const name of Object.keys(sweep.baseline)) {
-        if (!knobs.includes(name)) {
-            ctx.addIssue({
-                code: 'custom',
-                path: ['baseline', name],
-                message: `not a knob: ${withSuggestion(name, knobs)} (knobs: ${knobs.join(', ')})`,
-            });
-        }
-    }
-})
-    .transform((sweep) => ({
-    ...sweep,
-    // A complete point: knobs the baseline leaves out start at their first value.
-    baseline: Object.fromEntries(Object.entries(sweep.knobs).map(([name, values]) => [
-        name,
-        sweep.baseline[name] ?? values[0],
-    ])),
-}));
 const ConfigInput = strict({
     version: literal(1),
     service: ServiceSchema.optional(),
@@ -21060,19 +21072,22 @@ const MAX_ISSUES = 5;
 function parseResults(json, file) {
     return validate$2(ResultsSchema, json, file);
 }
-/**
- * Validate, then write atomically: the JSON goes to a temporary file in the same folder (same
- * file system, so `rename` is atomic) and replaces `path` only once complete, so a reader never
- * sees a half-written file, even if we are killed mid-write.
- */
+/** Validate, then write atomically (see writeJsonAtomic). */
 async function writeResultsFile(path, results) {
-    const valid = validate$2(ResultsSchema, results, path);
+    await writeJsonAtomic(path, validate$2(ResultsSchema, results, path));
+}
+/**
+ * Write JSON atomically: to a temporary file in the same folder (same file system, so `rename`
+ * is atomic) that replaces `path` only once complete, so a reader never sees a half-written
+ * file, even if we are killed mid-write.
+ */
+async function writeJsonAtomic(path, value) {
     const folder = dirname(path);
     await mkdir(folder, { recursive: true });
     // Ends in .tmp, not .json, so a folder being written to never offers it as an input.
     const temp = join(folder, `.${basename(path)}.${process.pid}.${randomUUID()}.tmp`);
     try {
-        await writeFile(temp, JSON.stringify(valid, null, 2) + '\n');
+        await writeFile(temp, JSON.stringify(value, null, 2) + '\n');
         await rename(temp, path);
     }
     catch (error) {
@@ -21573,6 +21588,245 @@ const compareCommand = {
         return comparison.counts.regression > 0 ? EXIT.regression : EXIT.ok;
     },
 };
+
+/**
+ * The history store: where recorded results go and where baselines come from. Two stores
+ * implement it, a folder (the CLI's `--store DIR`) and a data branch of the repository (the
+ * action); both lay files out the same way:
+ *
+ *   <branch slug>/<YYYY>/<MM>/<DD>/<createdAt, compact>-<commit, short>-<6 random hex>.json
+ *
+ * Readable in a file browser, sorted by time within a day, and never colliding: two recorders
+ * writing the same commit in the same second still differ in the random part.
+ */
+/** `refs/heads/feature/x` → `feature__x`: one folder per branch, not a tree of folders. */
+function branchSlug(branch) {
+    const slug = branch.replace(/^refs\/heads\//, '').replaceAll('/', '__');
+    // Git refuses such branch names too; here they would escape the store or hide the folder.
+    const unsafe = [...slug].some((char) => char === '\\' || char < ' ');
+    if (!slug || slug.startsWith('.') || unsafe) {
+        throw new InputError(`cannot store results for branch ${JSON.stringify(branch)}`, 'branch');
+    }
+    return slug;
+}
+/** The path (with `/`, relative to the store) of `results` under a given random suffix. */
+function resultPath(results, branch, random) {
+    // UTC, so a result's folder does not depend on the recorder's time zone.
+    const iso = new Date(results.createdAt).toISOString();
+    const [year, month, day] = iso.slice(0, 10).split('-');
+    const compact = iso.slice(0, 19).replace(/[-:]/g, '') + 'Z';
+    const commit = (results.commit ?? '').replace(/[^0-9A-Za-z]/g, '').slice(0, 7) || 'nocommit';
+    return `${branchSlug(branch)}/${year}/${month}/${day}/${compact}-${commit}-${random}.json`;
+}
+/**
+ * A path for `results` that `taken` reports free. The random part makes a clash improbable
+ * (one in 16 million for the same commit and second); the check makes overwriting impossible.
+ */
+async function freePath(results, branch, taken) {
+    let path = resultPath(results, branch, randomBytes(3).toString('hex'));
+    while (await taken(path))
+        path = resultPath(results, branch, randomBytes(3).toString('hex'));
+    return path;
+}
+/** Newest first by createdAt; the path breaks ties so that the order never depends on reading order. */
+function newestFirst(a, b) {
+    const byTime = Date.parse(b.results.createdAt) - Date.parse(a.results.createdAt);
+    return byTime || (a.path < b.path ? 1 : a.path > b.path ? -1 : 0);
+}
+
+/**
+ * Choosing the baseline a run is compared with, from the stored history of its base branch.
+ * Pure: the store lists, this decides, compare judges.
+ *
+ * Only like is compared with like (DESIGN.md, "Compare like with like"): a stored result is a
+ * candidate only if it measured the same setup (config hash) on the same kind of machine (the
+ * environment fingerprint below). Among candidates, those of the merge base come first (they
+ * lack exactly the pull request's changes), then the newest; up to `window` are pooled, so a
+ * baseline has more trials than one noisy run.
+ */
+const NO_HISTORY = 'record one by running on the default branch (mode record)';
+function selectBaseline(entries, head, window) {
+    if (!Number.isInteger(window) || window < 1) {
+        throw new InputError(`must be a whole number of at least 1, got ${window}`, 'baseline window');
+    }
+    const newest = [...entries].sort(newestFirst);
+    if (!newest[0])
+        return { used: [], notes: [`no baseline yet: ${NO_HISTORY}`] };
+    const matching = newest.filter((entry) => !difference(entry.results, head));
+    if (!matching.length) {
+        const why = difference(newest[0].results, head);
+        const count = plural(newest.length, 'stored result');
+        return {
+            used: [],
+            notes: [`no baseline: none of the ${count} matches this run (newest: ${why}); ${NO_HISTORY}`],
+        };
+    }
+    const atMergeBase = matching.filter((entry) => isMergeBase(entry, head));
+    const used = [...atMergeBase, ...matching.filter((e) => !atMergeBase.includes(e))].slice(0, window);
+    const baseline = poolResults(used.map((entry) => entry.results), 'the stored baseline');
+    return { baseline, used, notes: selectionNotes(newest.length, matching.length, used, head) };
+}
+function isMergeBase(entry, head) {
+    return head.mergeBase !== undefined && entry.results.commit === head.mergeBase;
+}
+function selectionNotes(stored, matching, used, head) {
+    const notes = [`baseline: ${plural(used.length, 'stored result')} pooled`];
+    if (head.mergeBase) {
+        const short = head.mergeBase.slice(0, 7);
+        notes.push(used.some((entry) => isMergeBase(entry, head))
+            ? `the merge base ${short} has a stored result and comes first`
+            : `no stored result for the merge base ${short}: using the newest`);
+    }
+    if (matching < stored) {
+        const skipped = plural(stored - matching, 'stored result');
+        notes.push(`${skipped} skipped: another config or environment`);
+    }
+    return notes;
+}
+/** What, of the things that must agree, a stored result and this run differ in. */
+function difference(stored, head) {
+    if (stored.configHash !== head.configHash) {
+        const hash = (value) => (value ? `config ${value.slice(0, 12)}` : 'no config hash');
+        return `stored results used ${hash(stored.configHash)} but this run uses ${hash(head.configHash)}`;
+    }
+    const was = fingerprint(stored.environment);
+    const is = fingerprint(head.environment);
+    const field = Object.keys(is).find((key) => was[key] !== is[key]);
+    return field && `stored results ran on ${was[field]} but this run is on ${is[field]}`;
+}
+function fingerprint(environment = {}) {
+    const { cpuModel, cpuCount, arch, os, nodeVersion, gpus = [] } = environment;
+    // The OS family only: kernel updates are routine and should not orphan the history.
+    const osFamily = os?.split(/\s/)[0];
+    // The Node major only: patch releases do not change the engine's performance enough to matter.
+    const nodeMajor = /^v?(\d+)/.exec(nodeVersion ?? '')?.[1];
+    const gpuNames = [...gpus]
+        .sort((a, b) => a.index - b.index)
+        .map((gpu) => (gpu.driver ? `${gpu.name} (driver ${gpu.driver})` : gpu.name));
+    return {
+        cpuModel: cpuModel ?? 'an unknown CPU',
+        cpuCount: cpuCount ? plural(cpuCount, 'CPU') : 'an unknown number of CPUs',
+        arch: arch ?? 'an unknown architecture',
+        os: osFamily ?? 'an unknown OS',
+        node: nodeMajor ? `Node ${nodeMajor}` : 'an unknown Node version',
+        gpus: gpuNames.length ? gpuNames.join(', ') : 'no GPU',
+    };
+}
+function plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * The gate shared by `perfgate check` and the action's pr and report modes: a run's results
+ * against the baseline chosen from the stored history of its base branch.
+ */
+async function gateAgainstHistory(input) {
+    const { entries, warnings } = await input.store.list(input.branch);
+    const selection = selectBaseline(entries, {
+        configHash: input.results.configHash,
+        environment: input.results.environment,
+        mergeBase: input.mergeBase,
+    }, input.window);
+    const comparison = selection.baseline
+        ? compareResults(selection.baseline, input.results, input.policy)
+        : undefined;
+    return { ...(comparison ? { comparison } : {}), selection, warnings };
+}
+/** "main: 3 stored results pooled (abc1234, def5678, …)" for a report's context lines. */
+function baselineLabel(branch, selection) {
+    const commits = selection.used.map((e) => e.results.commit?.slice(0, 7) ?? e.results.createdAt.slice(0, 10));
+    const shown = commits.length > 4 ? [...commits.slice(0, 4), '…'] : commits;
+    return `${branch}: ${selection.used.length} stored result(s) pooled (${shown.join(', ')})`;
+}
+
+/**
+ * The history store in a local folder: the CLI's `--store DIR`. The git store reads its
+ * checkout of the data branch with `readBranchFolder` too.
+ */
+function folderStore(dir) {
+    return {
+        async append(results, { branch }) {
+            // Validated first: its createdAt names the file.
+            const valid = parseResults(results, 'the results to store');
+            const path = await freePath(valid, branch, (relative) => exists(join(dir, relative)));
+            await writeResultsFile(join(dir, path), valid);
+            return join(dir, path);
+        },
+        list: (branch) => readBranchFolder(dir, branch, (relative) => join(dir, relative)),
+    };
+}
+/**
+ * Every `.json` file under the branch's folder of `root`, validated, newest first. A file that
+ * is not valid JSON or not a perfgate result is left as it is and reported in `warnings`: it may
+ * be a newer format, or a person's file, and is not ours to repair or delete.
+ * `name` turns a path relative to `root` (with `/`) into the name used in paths and warnings.
+ */
+async function readBranchFolder(root, branch, name) {
+    const slug = branchSlug(branch);
+    const entries = [];
+    const warnings = [];
+    // One file at a time: a long history must not exhaust file descriptors.
+    for (const file of await jsonFilesUnder(root, slug)) {
+        const path = name(file);
+        const text = await readFile(join(root, file), 'utf8');
+        try {
+            entries.push({ path, results: parseResults(parseJson(text, path), path) });
+        }
+        catch (error) {
+            if (!(error instanceof InputError))
+                throw error;
+            warnings.push(`${error.message} (skipped)`);
+        }
+    }
+    return { entries: entries.sort(newestFirst), warnings };
+}
+/** `.json` files under `root/folder`, relative to `root` with `/`, sorted so warnings come in a stable order; none when the folder is absent. */
+async function jsonFilesUnder(root, folder) {
+    let files;
+    try {
+        files = await readdir(join(root, folder), { recursive: true });
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return [];
+        throw error;
+    }
+    // The atomic writer's temporary files end in `.tmp`, so they are never read half-written.
+    return files
+        .filter((file) => file.endsWith('.json'))
+        .map((file) => `${folder}/${file.split(sep).join('/')}`)
+        .sort();
+}
+async function exists(path) {
+    try {
+        await access(path);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+
+/**
+ * Which commit a result describes: the CI's own variables when present (GitHub checks out a
+ * merge commit for pull requests, and GITHUB_SHA names it), else the local checkout's HEAD.
+ */
+const exec$1 = promisify(execFile);
+async function git(args, cwd) {
+    try {
+        const { stdout } = await exec$1('git', args, { cwd, timeout: 10_000 });
+        return stdout.trim() || undefined;
+    }
+    catch {
+        // Not a git checkout, or no git: results simply carry no commit.
+        return undefined;
+    }
+}
+async function currentRevision(cwd, env) {
+    const commit = env.GITHUB_SHA ?? (await git(['rev-parse', 'HEAD'], cwd));
+    const ref = env.GITHUB_REF ?? (await git(['symbolic-ref', '--quiet', 'HEAD'], cwd));
+    return { ...(commit ? { commit } : {}), ...(ref ? { ref } : {}) };
+}
 
 const describe = ({ suite, variant, trial, of }) => `${suite} [${variant}] trial ${trial}/${of}`;
 const rate = (rps) => `${Math.round(rps).toLocaleString('en-US')} req/s`;
@@ -63557,7 +63811,7 @@ function planTrials(suites, variants) {
  * (`python3:torch`). A missing one skips the suite with a note instead of failing the run, so
  * one perfgate.yml serves GPU runners and CPU-only CI alike.
  */
-const exec$1 = promisify(execFile);
+const exec = promisify(execFile);
 async function onPath(binary, env) {
     if (binary.includes('/'))
         return access(binary, constants$3.X_OK).then(() => true, () => false);
@@ -63570,7 +63824,7 @@ async function onPath(binary, env) {
 }
 async function hasModule(interpreter, module, env) {
     try {
-        await exec$1(interpreter, ['-c', `import ${module}`], { env, timeout: 60_000 });
+        await exec(interpreter, ['-c', `import ${module}`], { env, timeout: 60_000 });
         return true;
     }
     catch {
@@ -64021,27 +64275,6 @@ function trialSummary(metrics) {
     return parts.length > 0 ? parts.join(', ') : `${metrics.length} metrics`;
 }
 
-/**
- * Which commit a result describes: the CI's own variables when present (GitHub checks out a
- * merge commit for pull requests, and GITHUB_SHA names it), else the local checkout's HEAD.
- */
-const exec = promisify(execFile);
-async function git(args, cwd) {
-    try {
-        const { stdout } = await exec('git', args, { cwd, timeout: 10_000 });
-        return stdout.trim() || undefined;
-    }
-    catch {
-        // Not a git checkout, or no git: results simply carry no commit.
-        return undefined;
-    }
-}
-async function currentRevision(cwd, env) {
-    const commit = env.GITHUB_SHA ?? (await git(['rev-parse', 'HEAD'], cwd));
-    const ref = env.GITHUB_REF ?? (await git(['symbolic-ref', '--quiet', 'HEAD'], cwd));
-    return { ...(commit ? { commit } : {}), ...(ref ? { ref } : {}) };
-}
-
 /** `perfgate run`: run the config's suites and write a results file. */
 const USAGE$1 = `usage: perfgate run --config perfgate.yml [--suite NAME]... [--out results.json]
 
@@ -64077,6 +64310,76 @@ const runCommand = {
         const shown = path.relative(io.cwd, out).startsWith('..') ? out : path.relative(io.cwd, out);
         io.stdout(`${layoutText(resultsTable(results))}\n\nresults written to ${shown}\n`);
         return EXIT.ok;
+    },
+};
+
+/** `perfgate check` and `perfgate record`: the gate and the history, with a folder as the store. */
+const STORE_DEFAULT = 'perfgate-history';
+const storeOptions = {
+    config: { type: 'string' },
+    suite: { type: 'string', multiple: true },
+    store: { type: 'string' },
+    branch: { type: 'string' },
+};
+/** The branch results belong to: --branch, else the checkout's branch, else main. */
+async function branchFrom(values, io, configFile) {
+    if (typeof values.branch === 'string')
+        return values.branch;
+    const { ref } = await currentRevision(path.dirname(configFile), io.env);
+    return ref?.replace(/^refs\/heads\//, '') ?? 'main';
+}
+const storeAt = (values, io) => folderStore(path.resolve(io.cwd, typeof values.store === 'string' ? values.store : STORE_DEFAULT));
+const recordCommand = {
+    summary: 'run the suites and append the results to the history (--store DIR)',
+    usage: `usage: perfgate record --config perfgate.yml [--store DIR] [--branch NAME] [--suite NAME]...
+
+Appends one results file under DIR (default ${STORE_DEFAULT}/), never overwriting; later
+'perfgate check' runs compare with it.`,
+    options: storeOptions,
+    async run({ values }, io) {
+        const config = await configFrom(values, io);
+        const results = await measure(config, io);
+        const branch = await branchFrom(values, io, config.file);
+        const where = await storeAt(values, io).append(results, { branch });
+        io.stdout(`${layoutText(resultsTable(results))}\n\nrecorded for ${branch}: ${where}\n`);
+        return EXIT.ok;
+    },
+};
+const checkCommand = {
+    summary: 'run the suites and compare with the stored baseline (--store DIR)',
+    usage: `usage: perfgate check --config perfgate.yml [--store DIR] [--branch NAME] [--window N] [--suite NAME]...
+
+Compares a fresh run with the newest matching results recorded for the branch (default: the
+checkout's branch) in DIR (default ${STORE_DEFAULT}/), pooling up to N (default 5). Exit 1 on a
+regression; with no baseline yet it prints the numbers and passes.`,
+    options: {
+        ...storeOptions,
+        window: { type: 'string' },
+        alpha: { type: 'string' },
+        threshold: { type: 'string' },
+    },
+    async run({ values }, io) {
+        const config = await configFrom(values, io);
+        const window = numberOption(values.window, '--window', { min: 0, max: 1000 }) ?? 5;
+        const policy = await policyFrom(values, io);
+        const results = await measure(config, io);
+        const branch = await branchFrom(values, io, config.file);
+        const outcome = await gateAgainstHistory({
+            results,
+            store: storeAt(values, io),
+            branch,
+            window,
+            policy,
+        });
+        const notes = [...outcome.warnings, ...outcome.selection.notes]
+            .map((n) => `note: ${n}\n`)
+            .join('');
+        if (!outcome.comparison) {
+            io.stdout(`${layoutText(resultsTable(results))}\n\n${notes}`);
+            return EXIT.ok;
+        }
+        io.stdout(`baseline: ${baselineLabel(branch, outcome.selection)}\n\n${renderComparisonText(outcome.comparison)}${notes}`);
+        return outcome.comparison.counts.regression > 0 ? EXIT.regression : EXIT.ok;
     },
 };
 
@@ -64291,7 +64594,9 @@ function plain(point) {
 }
 function closest(infeasible) {
     const miss = (e) => e.failures.reduce((sum, f) => sum + f.gap, 0);
-    return [...infeasible].sort((a, b) => miss(a) - miss(b) || score(b) - score(a))[0];
+    // Compared, not subtracted: a constraint that matched nothing misses by Infinity.
+    const order = (a, b) => (a === b ? 0 : a < b ? -1 : 1);
+    return [...infeasible].sort((a, b) => order(miss(a), miss(b)) || score(b) - score(a))[0];
 }
 function analyzeSweep(config, sweep, points) {
     const names = knobNames(sweep);
@@ -64559,6 +64864,7 @@ function recommendationLines(recommendation, analysis, style) {
                     align: table.align,
                     rows: table.rows.map((row) => row.cells),
                 }),
+                ...(comparison?.notes ?? []).map((note) => `note: ${note}`),
             ]
             : []),
         '',
@@ -64739,22 +65045,12 @@ async function readSweepFile(path) {
     return validate$2(SweepFileSchema, await readJsonFile(path), path);
 }
 /**
- * Atomic, as writeResultsFile: a temporary file in the same folder renamed over `path`, so an
- * interrupted sweep leaves the last complete file, never half of one.
+ * Atomic (writeJsonAtomic), so an interrupted sweep leaves the last complete file, never half
+ * of one.
  */
 async function writeSweepFile(path, strategy, points) {
     const file = { schema: SWEEP_SCHEMA, strategy, points: [...points] };
-    const folder = dirname(path);
-    await mkdir(folder, { recursive: true });
-    const temp = join(folder, `.${basename(path)}.${process.pid}.${randomUUID()}.tmp`);
-    try {
-        await writeFile(temp, JSON.stringify(validate$2(SweepFileSchema, file, path), null, 2) + '\n');
-        await rename(temp, path);
-    }
-    catch (error) {
-        await rm(temp, { force: true });
-        throw error;
-    }
+    await writeJsonAtomic(path, validate$2(SweepFileSchema, file, path));
 }
 
 /** `perfgate sweep`: measure knob settings, rank them, recommend one (docs/sweep.md). */
@@ -64899,6 +65195,8 @@ const validateCommand = {
 const COMMANDS = {
     run: runCommand,
     compare: compareCommand,
+    check: checkCommand,
+    record: recordCommand,
     analyze: analyzeCommand,
     validate: validateCommand,
     sweep: sweepCommand,

@@ -48639,35 +48639,8 @@ function datetime(params) {
 }
 
 /**
- * Current values against targets (the seed's "Performance Analysis Results"): per matching metric
- * the median, the target, the gap and the change that would meet it. Pure.
- */
-const COMPONENTS = ['api', 'gpu', 'database', 'cache', 'system'];
-
-/**
- * Knob ranges of a sweep (`{ from: 1, to: 64, step: x2 }`) expanded to their values. Pure, and
- * free of imports, since the config schema expands ranges while it parses.
- */
-/** A range that expands to more values than this is a typo (a step of 1 over 1–100000), not a plan. */
-const MAX_KNOB_VALUES = 1000;
-/** The values of a range in order, up to MAX_KNOB_VALUES + 1 so that a caller can reject the rest. */
-function rangeValues({ from, to, step }) {
-    const values = [];
-    for (let i = 0; values.length <= MAX_KNOB_VALUES; i++) {
-        const exact = 'times' in step ? from * step.times ** i : from + step.add * i;
-        // 0.1 + 0.2 must read 0.3 in an environment variable, not 0.30000000000000004.
-        const value = Number(exact.toPrecision(12));
-        if (value > to)
-            break;
-        values.push(value);
-    }
-    return values;
-}
-
-/**
- * The perfgate.yml schema (documented in docs/config.md). Parsing it yields the resolved config:
- * defaults filled in, per-suite settings inherited from the top level, and each http suite's
- * baseUrl known. Paths stay as written here; load.ts resolves them against the config's folder.
+ * Field types shared by the config's schemas: strict mappings with suggestions, numbers and
+ * flags that arrive as strings after `${VAR}` substitution, environment blocks.
  */
 /** A mapping that rejects unknown keys, naming the closest known one. */
 function strict(shape) {
@@ -48690,6 +48663,154 @@ const relativePath = string().min(1);
 const envBlock = record(string(), union([string(), number(), boolean()], { error: 'expected a string' }))
     .transform((env) => Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])))
     .default({});
+
+/**
+ * Knob ranges of a sweep (`{ from: 1, to: 64, step: x2 }`) expanded to their values. Pure, and
+ * free of imports, since the config schema expands ranges while it parses.
+ */
+/** A range that expands to more values than this is a typo (a step of 1 over 1–100000), not a plan. */
+const MAX_KNOB_VALUES = 1000;
+/** The values of a range in order, up to MAX_KNOB_VALUES + 1 so that a caller can reject the rest. */
+function rangeValues({ from, to, step }) {
+    const values = [];
+    for (let i = 0; values.length <= MAX_KNOB_VALUES; i++) {
+        const exact = 'times' in step ? from * step.times ** i : from + step.add * i;
+        // 0.1 + 0.2 must read 0.3 in an environment variable, not 0.30000000000000004.
+        const value = Number(exact.toPrecision(12));
+        if (value > to)
+            break;
+        values.push(value);
+    }
+    return values;
+}
+
+/**
+ * Current values against targets (the seed's "Performance Analysis Results"): per matching metric
+ * the median, the target, the gap and the change that would meet it. Pure.
+ */
+const COMPONENTS = ['api', 'gpu', 'database', 'cache', 'system'];
+
+/** A target of perfgate.yml (analyze, validate) and a sweep constraint: a glob and its bounds. */
+const TargetSchema = strict({
+    /** Glob on `<suite>/<metric>`. */
+    metric: string().min(1),
+    min: numeric(number()).optional(),
+    max: numeric(number()).optional(),
+    component: _enum(COMPONENTS).default('api'),
+})
+    .refine((t) => t.min !== undefined || t.max !== undefined, {
+    message: 'expected min, max or both',
+})
+    .refine((t) => t.min === undefined || t.max === undefined || t.min <= t.max, {
+    message: 'expected min ≤ max',
+    path: ['max'],
+});
+
+/**
+ * The `sweep` section of perfgate.yml (docs/sweep.md): knobs as lists or ranges, the strategy,
+ * the objective and the constraints. Ranges are expanded while the config is parsed.
+ */
+/** Knob values are environment strings, as in a variant's env. */
+const knobValue = union([string(), number(), boolean()], { error: 'expected a string or a number' })
+    .transform(String);
+const STEP_EXPECTED = 'expected a number to add, or x<factor> to multiply (x2 doubles)';
+const KnobRangeSchema = strict({
+    from: numeric(number()),
+    to: numeric(number()),
+    step: union([numeric(number().positive()), string().regex(/^x\d+(\.\d+)?$/, STEP_EXPECTED)], {
+        error: STEP_EXPECTED,
+    })
+        .transform((step) => typeof step === 'number' ? { add: step } : { times: Number(step.slice(1)) }),
+})
+    .refine((r) => r.from <= r.to, { message: 'expected from ≤ to', path: ['to'] })
+    // Refinements also run when a field failed, so the step may still be the raw string here.
+    .refine((r) => typeof r.step !== 'object' || !('times' in r.step) || (r.step.times > 1 && r.from > 0), {
+    message: 'x<factor> needs a factor > 1 and from > 0',
+    path: ['step'],
+})
+    .transform((range) => rangeValues(range).map(String));
+const KnobListSchema = array(knobValue).min(1);
+const KNOB_EXPECTED = 'expected a list of values or a range { from, to, step }';
+/**
+ * A list of values, or a range expanded to its values. Chosen by shape rather than z.union, so
+ * that a wrong range says what is wrong with it instead of "matches no option".
+ */
+const KnobSchema = unknown()
+    .transform((value, ctx) => {
+    if (typeof value !== 'object' || value === null) {
+        ctx.addIssue({ code: 'custom', message: KNOB_EXPECTED, input: value });
+        return NEVER;
+    }
+    const parsed = (Array.isArray(value) ? KnobListSchema : KnobRangeSchema).safeParse(value, {
+        error: describeIssue$1,
+    });
+    if (parsed.success)
+        return parsed.data;
+    for (const { path, message } of parsed.error.issues) {
+        ctx.addIssue({ code: 'custom', path, message, input: value });
+    }
+    return NEVER;
+})
+    .refine((values) => values.length <= MAX_KNOB_VALUES, {
+    message: `expected at most ${MAX_KNOB_VALUES} values`,
+})
+    .refine((values) => new Set(values).size === values.length, {
+    message: 'expected distinct values',
+});
+const metricGlob = string().min(1);
+const SweepObjectiveSchema = union([
+    strict({ maximize: metricGlob }),
+    strict({ minimize: metricGlob }),
+    strict({
+        weights: record(metricGlob, numeric(number().positive()))
+            .refine((w) => Object.keys(w).length > 0, { message: 'expected at least one metric' }),
+    }),
+], {
+    error: 'expected { maximize: <metric glob> }, { minimize: <metric glob> } or { weights: { <metric glob>: <weight> } }',
+});
+const SweepSchema = strict({
+    /** Environment variables passed to the service and command suites, like a variant's env. */
+    knobs: record(string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a variable name'), KnobSchema)
+        .refine((k) => Object.keys(k).length > 0, { message: 'expected at least one knob' }),
+    /** The current settings, the reference of the recommendation; default: each knob's first value. */
+    baseline: record(string(), knobValue).default({}),
+    strategy: _enum(['grid', 'coordinate']).default('grid'),
+    objective: SweepObjectiveSchema,
+    /** Bounds on a point's medians, written like targets. */
+    constraints: array(TargetSchema).default([]),
+    /** The cost axis of the Pareto front; default: the first constraint's metric. */
+    paretoMetric: metricGlob.optional(),
+    suites: array(string().min(1)).min(1).optional(),
+    trials: count().optional(),
+    /** Coordinate strategy: a knob stops once two steps in a row gain less than this. */
+    minGain: numeric(number().min(0)).default(0.05),
+})
+    .superRefine((sweep, ctx) => {
+    const knobs = Object.keys(sweep.knobs);
+    for (const name of Object.keys(sweep.baseline)) {
+        if (!knobs.includes(name)) {
+            ctx.addIssue({
+                code: 'custom',
+                path: ['baseline', name],
+                message: `not a knob: ${withSuggestion(name, knobs)} (knobs: ${knobs.join(', ')})`,
+            });
+        }
+    }
+})
+    .transform((sweep) => ({
+    ...sweep,
+    // A complete point: knobs the baseline leaves out start at their first value.
+    baseline: Object.fromEntries(Object.entries(sweep.knobs).map(([name, values]) => [
+        name,
+        sweep.baseline[name] ?? values[0],
+    ])),
+}));
+
+/**
+ * The perfgate.yml schema (documented in docs/config.md). Parsing it yields the resolved config:
+ * defaults filled in, per-suite settings inherited from the top level, and each http suite's
+ * baseUrl known. Paths stay as written here; load.ts resolves them against the config's folder.
+ */
 const COLLECTOR_NAMES = ['gpu', 'process', 'host', 'prometheus'];
 const CollectorNameSchema = _enum(COLLECTOR_NAMES);
 /** A collector section switches the collector on; YAML `host:` (null) means "on, all defaults". */
@@ -48808,115 +48929,6 @@ const CompareSchema = strict({
     threshold: threshold.default(0.05),
     thresholds: array(ThresholdRuleSchema).default([]),
 });
-const TargetSchema = strict({
-    /** Glob on `<suite>/<metric>`. */
-    metric: string().min(1),
-    min: numeric(number()).optional(),
-    max: numeric(number()).optional(),
-    component: _enum(COMPONENTS).default('api'),
-})
-    .refine((t) => t.min !== undefined || t.max !== undefined, {
-    message: 'expected min, max or both',
-})
-    .refine((t) => t.min === undefined || t.max === undefined || t.min <= t.max, {
-    message: 'expected min ≤ max',
-    path: ['max'],
-});
-/** Knob values are environment strings, as in a variant's env. */
-const knobValue = union([string(), number(), boolean()], { error: 'expected a string or a number' })
-    .transform(String);
-const STEP_EXPECTED = 'expected a number to add, or x<factor> to multiply (x2 doubles)';
-const KnobRangeSchema = strict({
-    from: numeric(number()),
-    to: numeric(number()),
-    step: union([numeric(number().positive()), string().regex(/^x\d+(\.\d+)?$/, STEP_EXPECTED)], {
-        error: STEP_EXPECTED,
-    })
-        .transform((step) => typeof step === 'number' ? { add: step } : { times: Number(step.slice(1)) }),
-})
-    .refine((r) => r.from <= r.to, { message: 'expected from ≤ to', path: ['to'] })
-    // Refinements also run when a field failed, so the step may still be the raw string here.
-    .refine((r) => typeof r.step !== 'object' || !('times' in r.step) || (r.step.times > 1 && r.from > 0), {
-    message: 'x<factor> needs a factor > 1 and from > 0',
-    path: ['step'],
-})
-    .transform((range) => rangeValues(range).map(String));
-const KnobListSchema = array(knobValue).min(1);
-const KNOB_EXPECTED = 'expected a list of values or a range { from, to, step }';
-/**
- * A list of values, or a range expanded to its values. Chosen by shape rather than z.union, so
- * that a wrong range says what is wrong with it instead of "matches no option".
- */
-const KnobSchema = unknown()
-    .transform((value, ctx) => {
-    if (typeof value !== 'object' || value === null) {
-        ctx.addIssue({ code: 'custom', message: KNOB_EXPECTED, input: value });
-        return NEVER;
-    }
-    const parsed = (Array.isArray(value) ? KnobListSchema : KnobRangeSchema).safeParse(value, {
-        error: describeIssue$1,
-    });
-    if (parsed.success)
-        return parsed.data;
-    for (const { path, message } of parsed.error.issues) {
-        ctx.addIssue({ code: 'custom', path, message, input: value });
-    }
-    return NEVER;
-})
-    .refine((values) => values.length <= MAX_KNOB_VALUES, {
-    message: `expected at most ${MAX_KNOB_VALUES} values`,
-})
-    .refine((values) => new Set(values).size === values.length, {
-    message: 'expected distinct values',
-});
-const metricGlob = string().min(1);
-const SweepObjectiveSchema = union([
-    strict({ maximize: metricGlob }),
-    strict({ minimize: metricGlob }),
-    strict({
-        weights: record(metricGlob, numeric(number().positive()))
-            .refine((w) => Object.keys(w).length > 0, { message: 'expected at least one metric' }),
-    }),
-], {
-    error: 'expected { maximize: <metric glob> }, { minimize: <metric glob> } or { weights: { <metric glob>: <weight> } }',
-});
-const SweepSchema = strict({
-    /** Environment variables passed to the service and command suites, like a variant's env. */
-    knobs: record(string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a variable name'), KnobSchema)
-        .refine((k) => Object.keys(k).length > 0, { message: 'expected at least one knob' }),
-    /** The current settings, the reference of the recommendation; default: each knob's first value. */
-    baseline: record(string(), knobValue).default({}),
-    strategy: _enum(['grid', 'coordinate']).default('grid'),
-    objective: SweepObjectiveSchema,
-    /** Bounds on a point's medians, written like targets. */
-    constraints: array(TargetSchema).default([]),
-    /** The cost axis of the Pareto front; default: the first constraint's metric. */
-    paretoMetric: metricGlob.optional(),
-    suites: array(string().min(1)).min(1).optional(),
-    trials: count().optional(),
-    /** Coordinate strategy: a knob stops once two steps in a row gain less than this. */
-    minGain: numeric(number().min(0)).default(0.05),
-})
-    .superRefine((sweep, ctx) => {
-    const knobs = Object.keys(sweep.knobs);
-    for (const name of Object.keys(sweep.baseline)) {
-        if (!knobs.includes(name)) {
-            ctx.addIssue({
-                code: 'custom',
-                path: ['baseline', name],
-                message: `not a knob: ${withSuggestion(name, knobs)} (knobs: ${knobs.join(', ')})`,
-            });
-        }
-    }
-})
-    .transform((sweep) => ({
-    ...sweep,
-    // A complete point: knobs the baseline leaves out start at their first value.
-    baseline: Object.fromEntries(Object.entries(sweep.knobs).map(([name, values]) => [
-        name,
-        sweep.baseline[name] ?? values[0],
-    ])),
-}));
 const ConfigInput = strict({
     version: literal(1),
     service: ServiceSchema.optional(),
