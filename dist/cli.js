@@ -3720,10 +3720,16 @@ const DEFAULT_POLICY = {
     thresholds: [],
     confLevel: 0.95,
 };
-/** Fill in defaults, dropping undefined entries so `{ alpha: undefined }` keeps the default. */
+/**
+ * Merge policy layers, later ones winning, where an undefined entry means "not set here": the
+ * config's `compare` section, then command-line options or action inputs.
+ */
+function layerPolicies(...layers) {
+    return Object.assign({}, ...layers.map((layer) => Object.fromEntries(Object.entries(layer).filter(([, v]) => v !== undefined))));
+}
+/** Fill in defaults; `{ alpha: undefined }` keeps the default. */
 function resolvePolicy(options = {}) {
-    const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-    return { ...DEFAULT_POLICY, thresholds: [], ...defined };
+    return { ...DEFAULT_POLICY, thresholds: [], ...layerPolicies(options) };
 }
 /** The relative threshold that applies to a metric key: the first matching rule, else the default. */
 function thresholdFor(policy, metricKey) {
@@ -21541,17 +21547,11 @@ async function policyFrom(values, io) {
     const fromConfig = typeof values.config === 'string'
         ? (await loadConfig(resolve(io.cwd, values.config), io.env)).compare
         : {};
-    return {
-        ...fromConfig,
-        ...definedOnly({
-            alpha: numberOption(values.alpha, '--alpha', { min: 0, max: 0.5 }),
-            threshold: numberOption(values.threshold, '--threshold', { min: 0, max: 10 }),
-            adjustment: choiceOption(values.adjustment, '--adjustment', ADJUSTMENTS),
-        }),
-    };
-}
-function definedOnly(object) {
-    return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined));
+    return layerPolicies(fromConfig, {
+        alpha: numberOption(values.alpha, '--alpha', { min: 0, max: 0.5 }),
+        threshold: numberOption(values.threshold, '--threshold', { min: 0, max: 10 }),
+        adjustment: choiceOption(values.adjustment, '--adjustment', ADJUSTMENTS),
+    });
 }
 /** Load both sides and compare them: the pipeline shared by the CLI and the action. */
 async function compareSides(baseSpec, headSpec, policy, cwd) {
@@ -64383,268 +64383,6 @@ regression; with no baseline yet it prints the numbers and passes.`,
     },
 };
 
-/**
- * What one measured point is worth: its objective (samples and median, one value per trial) and
- * whether its medians meet the sweep's constraints. Pure.
- */
-function matching(results, glob) {
-    return results.suites.flatMap((suite) => suite.metrics
-        .filter((metric) => metric.samples.length > 0)
-        .map((metric) => ({ key: `${suite.name}/${metric.name}`, metric }))
-        .filter(({ key }) => picomatch.isMatch(key, glob, { dot: true })));
-}
-/** The one metric a glob names; several would make "the best point" ambiguous. */
-function single(results, glob, role) {
-    const found = matching(results, glob);
-    const [first] = found;
-    if (!first) {
-        const known = matching(results, '**').map((f) => f.key);
-        throw new InputError(`'${glob}' matches no metric (metrics: ${known.join(', ') || 'none'})`, undefined, role);
-    }
-    if (found.length > 1) {
-        throw new InputError(`'${glob}' matches ${found.length} metrics (${found.map((f) => f.key).join(', ')}): name one, or use weights`, undefined, role);
-    }
-    return first;
-}
-function fromSamples(label, unit, better, samples) {
-    return { label, unit, better, samples, median: describe$1(samples).median };
-}
-/**
- * Each weighted metric as its improvement ratio over the baseline point's median (throughput
- * ratio, inverted latency ratio), so metrics of any unit can be added: the score is the weighted
- * mean of those ratios per trial, 1 at the baseline and higher when better.
- */
-function weightedScore(results, baseline, weights) {
-    const terms = Object.entries(weights).flatMap(([glob, weight]) => {
-        const found = matching(results, glob);
-        if (found.length === 0)
-            single(results, glob, 'sweep.objective.weights');
-        return found.map(({ key, metric }) => {
-            if (metric.direction === 'target') {
-                throw new InputError(`${key} has a target value, not a direction: bound it with a constraint instead`, undefined, 'sweep.objective.weights');
-            }
-            const reference = describe$1(single(baseline, key, 'sweep.baseline').metric.samples).median;
-            const ratio = (value) => metric.direction === 'higher' ? value / reference : reference / value;
-            if (reference === 0 || (metric.direction === 'lower' && metric.samples.includes(0))) {
-                throw new InputError(`${key} is 0 at a point, so it has no ratio to the baseline: bound it with a constraint instead`, undefined, 'sweep.objective.weights');
-            }
-            return { weight, ratios: metric.samples.map(ratio) };
-        });
-    });
-    const total = terms.reduce((sum, t) => sum + t.weight, 0);
-    // Trial k of every suite ran in the same round (plan.ts), so ratios combine per trial.
-    const trials = Math.min(...terms.map((t) => t.ratios.length));
-    const samples = Array.from({ length: trials }, (_, k) => terms.reduce((sum, t) => sum + (t.weight * (t.ratios[k] ?? 0)) / total, 0));
-    return fromSamples('weighted score', '×', 'higher', samples);
-}
-function objectiveOf(results, baseline, objective) {
-    if ('weights' in objective)
-        return weightedScore(results, baseline, objective.weights);
-    const [glob, better] = 'maximize' in objective
-        ? [objective.maximize, 'higher']
-        : [objective.minimize, 'lower'];
-    const { key, metric } = single(results, glob, 'sweep.objective');
-    return fromSamples(key, metric.unit, better, metric.samples);
-}
-/** The constraint metric of the Pareto front: the first metric its glob matches. */
-function costOf(results, glob) {
-    const [first] = matching(results, glob);
-    if (!first)
-        return undefined;
-    const median = describe$1(first.metric.samples).median;
-    return {
-        label: first.key,
-        unit: first.metric.unit,
-        median,
-        oriented: first.metric.direction === 'higher' ? -median : median,
-    };
-}
-/** The Pareto front's cost axis: configured, else the first constraint's metric. */
-function costGlob(sweep) {
-    return sweep.paretoMetric ?? sweep.constraints[0]?.metric;
-}
-function evaluatePoint(point, baseline, sweep) {
-    const { results } = point;
-    const checks = checkTargets(results, sweep.constraints);
-    const failures = [
-        ...checks
-            .filter((check) => check.status !== 'met')
-            .map((check) => ({ constraint: `${check.suite}/${check.metric}`, check, gap: check.gap })),
-        ...unmatchedTargets(results, sweep.constraints).map((spec) => ({
-            constraint: spec.metric,
-            gap: Infinity,
-        })),
-    ];
-    const glob = costGlob(sweep);
-    const cost = glob === undefined ? undefined : costOf(results, glob);
-    return {
-        point,
-        objective: objectiveOf(results, baseline.results, sweep.objective),
-        checks,
-        failures,
-        feasible: failures.length === 0,
-        ...(cost ? { cost } : {}),
-    };
-}
-/** The objective oriented so that higher is better: what strategies and rankings compare. */
-function score(evaluation) {
-    const { median, better } = evaluation.objective;
-    return better === 'higher' ? median : -median;
-}
-
-/**
- * Ranking the measured points of a sweep, and their Pareto front. Pure.
- *
- * Feasible points are ordered by the objective's median, but a point whose objective samples are
- * not significantly different from the best's (Mann-Whitney two-sided p ≥ alpha) ties with it,
- * rank "=1": with a few noisy trials per point, the order among those is noise, not a finding.
- */
-function rankPoints(evaluations, alpha) {
-    // A stable sort: equal medians keep the order of measurement.
-    const feasible = evaluations.filter((e) => e.feasible).sort((a, b) => score(b) - score(a));
-    const [best, ...rest] = feasible;
-    const infeasible = evaluations.filter((e) => !e.feasible);
-    if (!best)
-        return { ranked: [], infeasible, notes: [] };
-    const others = rest.map((evaluation, i) => {
-        const p = mannWhitneyU(evaluation.objective.samples, best.objective.samples).p;
-        return { evaluation, p, tied: p >= alpha, position: i + 2 };
-    });
-    const anyTie = others.some((o) => o.tied);
-    const ranked = [
-        { evaluation: best, rank: anyTie ? '=1' : '1' },
-        ...others.map(({ evaluation, p, tied, position }) => ({
-            evaluation,
-            rank: tied ? '=1' : String(position),
-            p,
-        })),
-    ];
-    return { ranked, infeasible, notes: untestableNote(feasible, alpha) };
-}
-/** Too few trials can never separate two points: then every tie is forced, and we say so. */
-function untestableNote(feasible, alpha) {
-    const sizes = feasible.map((e) => e.objective.samples.length);
-    const n = Math.min(...sizes);
-    if (feasible.length < 2 || canReachAlpha(n, n, alpha, 'two-sided'))
-        return [];
-    return [
-        `${n} trials per point can never reach p < ${alpha}, so every feasible point ties with the best; ` +
-            `run at least ${minTrialsFor(alpha)} trials per point (sweep.trials) to tell them apart`,
-    ];
-}
-/**
- * The points no other point beats on both axes: benefit (higher is better) and cost (lower is
- * better), ordered by cost. A point equal to another on both axes stays; ties are not dominance.
- */
-function paretoFront(items, benefit, cost) {
-    const dominated = (item) => items.some((other) => benefit(other) >= benefit(item) &&
-        cost(other) <= cost(item) &&
-        (benefit(other) > benefit(item) || cost(other) < cost(item)));
-    return items.filter((item) => !dominated(item)).sort((a, b) => cost(a) - cost(b));
-}
-
-/** The knobs in declared order: the order of the coordinate search and of every label. */
-function knobNames(sweep) {
-    return Object.keys(sweep.knobs);
-}
-/** Identity of a point, whatever the order its keys were written in (resume files, baselines). */
-function pointKey(point, names) {
-    return JSON.stringify(names.map((name) => point[name] ?? null));
-}
-/** `BATCH=8 TURBO=0`: what a reader sets. */
-function pointLabel(point, names) {
-    return names.map((name) => `${name}=${point[name] ?? ''}`).join(' ');
-}
-/** `8/0`: short enough for a chart axis; tables say which knob each position is. */
-function shortLabel(point, names) {
-    return names.map((name) => point[name] ?? '').join('/');
-}
-/** A variant name (letters, digits, `_ . -`) naming the point's values, for logs and results. */
-function variantName(point, names) {
-    const safe = (text) => text.replace(/[^A-Za-z0-9_.-]+/g, '_');
-    return names.map((name) => `${safe(name)}-${safe(point[name] ?? '')}`).join('.');
-}
-/** The cartesian product in declared order, the last knob varying fastest. */
-function gridPoints(sweep) {
-    return Object.entries(sweep.knobs).reduce((points, [name, values]) => points.flatMap((point) => values.map((value) => ({ ...point, [name]: value }))), [{}]);
-}
-/**
- * The config that measures one point: a single variant whose env is the point, only the sweep's
- * suites, and the sweep's trials when it overrides them.
- */
-function pointConfig(config, sweep, point) {
-    const names = knobNames(sweep);
-    const selected = selectSuites(config, sweep.suites ?? []);
-    const trials = sweep.trials;
-    return {
-        ...selected,
-        variants: [{ name: variantName(point, names), env: { ...point } }],
-        suites: trials === undefined ? selected.suites : selected.suites.map((s) => ({ ...s, trials })),
-    };
-}
-
-/**
- * From the measured points of a sweep to its findings: every point evaluated, the feasible ones
- * ranked, the Pareto front, and the recommendation with its expected change against the baseline
- * (the comparison of `perfgate compare`) and the config's targets. Pure.
- */
-/** A point's results without its variant name, so that two points' metric keys match. */
-function plain(point) {
-    return selectVariant(point.results, point.variant, point.variant);
-}
-function closest(infeasible) {
-    const miss = (e) => e.failures.reduce((sum, f) => sum + f.gap, 0);
-    // Compared, not subtracted: a constraint that matched nothing misses by Infinity.
-    const order = (a, b) => (a === b ? 0 : a < b ? -1 : 1);
-    return [...infeasible].sort((a, b) => order(miss(a), miss(b)) || score(b) - score(a))[0];
-}
-function analyzeSweep(config, sweep, points) {
-    const names = knobNames(sweep);
-    const baselinePoint = points.find((p) => pointKey(p.knobs, names) === pointKey(sweep.baseline, names));
-    if (!baselinePoint) {
-        throw new InputError(`the sweep has no measurement of the baseline ${pointLabel(sweep.baseline, names)}`);
-    }
-    const evaluations = points.map((point) => evaluatePoint(point, baselinePoint, sweep));
-    const baseline = evaluations[points.indexOf(baselinePoint)];
-    const ranking = rankPoints(evaluations, config.compare.alpha);
-    const costed = evaluations.filter((e) => e.cost !== undefined);
-    const front = paretoFront(costed, score, (e) => e.cost?.oriented ?? 0);
-    return {
-        names,
-        baseline,
-        evaluations,
-        ranking,
-        front,
-        recommendation: recommend(config, ranking, baseline, names),
-    };
-}
-function recommend(config, ranking, baseline, names) {
-    const [top, ...rest] = ranking.ranked;
-    if (!top) {
-        const nearest = closest(ranking.infeasible);
-        return { kind: 'none', ...(nearest ? { closest: nearest } : {}) };
-    }
-    const best = top.evaluation;
-    const changes = names
-        .map((name) => [
-        name,
-        baseline.point.knobs[name] ?? '',
-        best.point.knobs[name] ?? '',
-    ])
-        .filter(([, from, to]) => from !== to);
-    const bestResults = plain(best.point);
-    return {
-        kind: 'set',
-        best,
-        ties: rest.filter((r) => r.rank === '=1').map((r) => r.evaluation),
-        changes,
-        ...(best === baseline
-            ? {}
-            : { comparison: compareResults(plain(baseline.point), bestResults, config.compare) }),
-        targets: checkTargets(bestResults, config.targets),
-    };
-}
-
 const TEXT_STATUS = {
     met: 'met',
     'nearly met': 'NEARLY MET',
@@ -64729,6 +64467,46 @@ function validationGrid(before, after, comparison, labels) {
 function achievementLine(after) {
     const count = (s) => after.filter((c) => c.status === s).length;
     return `targets: ${count('met')} met, ${count('nearly met')} nearly met, ${count('missed')} missed (of ${after.length})`;
+}
+
+/** The knobs in declared order: the order of the coordinate search and of every label. */
+function knobNames(sweep) {
+    return Object.keys(sweep.knobs);
+}
+/** Identity of a point, whatever the order its keys were written in (resume files, baselines). */
+function pointKey(point, names) {
+    return JSON.stringify(names.map((name) => point[name] ?? null));
+}
+/** `BATCH=8 TURBO=0`: what a reader sets. */
+function pointLabel(point, names) {
+    return names.map((name) => `${name}=${point[name] ?? ''}`).join(' ');
+}
+/** `8/0`: short enough for a chart axis; tables say which knob each position is. */
+function shortLabel(point, names) {
+    return names.map((name) => point[name] ?? '').join('/');
+}
+/** A variant name (letters, digits, `_ . -`) naming the point's values, for logs and results. */
+function variantName(point, names) {
+    const safe = (text) => text.replace(/[^A-Za-z0-9_.-]+/g, '_');
+    return names.map((name) => `${safe(name)}-${safe(point[name] ?? '')}`).join('.');
+}
+/** The cartesian product in declared order, the last knob varying fastest. */
+function gridPoints(sweep) {
+    return Object.entries(sweep.knobs).reduce((points, [name, values]) => points.flatMap((point) => values.map((value) => ({ ...point, [name]: value }))), [{}]);
+}
+/**
+ * The config that measures one point: a single variant whose env is the point, only the sweep's
+ * suites, and the sweep's trials when it overrides them.
+ */
+function pointConfig(config, sweep, point) {
+    const names = knobNames(sweep);
+    const selected = selectSuites(config, sweep.suites ?? []);
+    const trials = sweep.trials;
+    return {
+        ...selected,
+        variants: [{ name: variantName(point, names), env: { ...point } }],
+        suites: trials === undefined ? selected.suites : selected.suites.map((s) => ({ ...s, trials })),
+    };
 }
 
 /** More rows than this bury the answer; the sweep file keeps every point. */
@@ -64917,6 +64695,228 @@ function renderSweep(analysis, format) {
 }
 
 /**
+ * What one measured point is worth: its objective (samples and median, one value per trial) and
+ * whether its medians meet the sweep's constraints. Pure.
+ */
+function matching(results, glob) {
+    return results.suites.flatMap((suite) => suite.metrics
+        .filter((metric) => metric.samples.length > 0)
+        .map((metric) => ({ key: `${suite.name}/${metric.name}`, metric }))
+        .filter(({ key }) => picomatch.isMatch(key, glob, { dot: true })));
+}
+/** The one metric a glob names; several would make "the best point" ambiguous. */
+function single(results, glob, role) {
+    const found = matching(results, glob);
+    const [first] = found;
+    if (!first) {
+        const known = matching(results, '**').map((f) => f.key);
+        throw new InputError(`'${glob}' matches no metric (metrics: ${known.join(', ') || 'none'})`, undefined, role);
+    }
+    if (found.length > 1) {
+        throw new InputError(`'${glob}' matches ${found.length} metrics (${found.map((f) => f.key).join(', ')}): name one, or use weights`, undefined, role);
+    }
+    return first;
+}
+function fromSamples(label, unit, better, samples) {
+    return { label, unit, better, samples, median: describe$1(samples).median };
+}
+/**
+ * Each weighted metric as its improvement ratio over the baseline point's median (throughput
+ * ratio, inverted latency ratio), so metrics of any unit can be added: the score is the weighted
+ * mean of those ratios per trial, 1 at the baseline and higher when better.
+ */
+function weightedScore(results, baseline, weights) {
+    const terms = Object.entries(weights).flatMap(([glob, weight]) => {
+        const found = matching(results, glob);
+        if (found.length === 0)
+            single(results, glob, 'sweep.objective.weights');
+        return found.map(({ key, metric }) => {
+            if (metric.direction === 'target') {
+                throw new InputError(`${key} has a target value, not a direction: bound it with a constraint instead`, undefined, 'sweep.objective.weights');
+            }
+            const reference = describe$1(single(baseline, key, 'sweep.baseline').metric.samples).median;
+            const ratio = (value) => metric.direction === 'higher' ? value / reference : reference / value;
+            if (reference === 0 || (metric.direction === 'lower' && metric.samples.includes(0))) {
+                throw new InputError(`${key} is 0 at a point, so it has no ratio to the baseline: bound it with a constraint instead`, undefined, 'sweep.objective.weights');
+            }
+            return { weight, ratios: metric.samples.map(ratio) };
+        });
+    });
+    const total = terms.reduce((sum, t) => sum + t.weight, 0);
+    // Trial k of every suite ran in the same round (plan.ts), so ratios combine per trial.
+    const trials = Math.min(...terms.map((t) => t.ratios.length));
+    const samples = Array.from({ length: trials }, (_, k) => terms.reduce((sum, t) => sum + (t.weight * (t.ratios[k] ?? 0)) / total, 0));
+    return fromSamples('weighted score', '×', 'higher', samples);
+}
+function objectiveOf(results, baseline, objective) {
+    if ('weights' in objective)
+        return weightedScore(results, baseline, objective.weights);
+    const [glob, better] = 'maximize' in objective
+        ? [objective.maximize, 'higher']
+        : [objective.minimize, 'lower'];
+    const { key, metric } = single(results, glob, 'sweep.objective');
+    return fromSamples(key, metric.unit, better, metric.samples);
+}
+/** The constraint metric of the Pareto front: the first metric its glob matches. */
+function costOf(results, glob) {
+    const [first] = matching(results, glob);
+    if (!first)
+        return undefined;
+    const median = describe$1(first.metric.samples).median;
+    return {
+        label: first.key,
+        unit: first.metric.unit,
+        median,
+        oriented: first.metric.direction === 'higher' ? -median : median,
+    };
+}
+/** The Pareto front's cost axis: configured, else the first constraint's metric. */
+function costGlob(sweep) {
+    return sweep.paretoMetric ?? sweep.constraints[0]?.metric;
+}
+function evaluatePoint(point, baseline, sweep) {
+    const { results } = point;
+    const checks = checkTargets(results, sweep.constraints);
+    const failures = [
+        ...checks
+            .filter((check) => check.status !== 'met')
+            .map((check) => ({ constraint: `${check.suite}/${check.metric}`, check, gap: check.gap })),
+        ...unmatchedTargets(results, sweep.constraints).map((spec) => ({
+            constraint: spec.metric,
+            gap: Infinity,
+        })),
+    ];
+    const glob = costGlob(sweep);
+    const cost = glob === undefined ? undefined : costOf(results, glob);
+    return {
+        point,
+        objective: objectiveOf(results, baseline.results, sweep.objective),
+        checks,
+        failures,
+        feasible: failures.length === 0,
+        ...(cost ? { cost } : {}),
+    };
+}
+/** The objective oriented so that higher is better: what strategies and rankings compare. */
+function score(evaluation) {
+    const { median, better } = evaluation.objective;
+    return better === 'higher' ? median : -median;
+}
+
+/**
+ * Ranking the measured points of a sweep, and their Pareto front. Pure.
+ *
+ * Feasible points are ordered by the objective's median, but a point whose objective samples are
+ * not significantly different from the best's (Mann-Whitney two-sided p ≥ alpha) ties with it,
+ * rank "=1": with a few noisy trials per point, the order among those is noise, not a finding.
+ */
+function rankPoints(evaluations, alpha) {
+    // A stable sort: equal medians keep the order of measurement.
+    const feasible = evaluations.filter((e) => e.feasible).sort((a, b) => score(b) - score(a));
+    const [best, ...rest] = feasible;
+    const infeasible = evaluations.filter((e) => !e.feasible);
+    if (!best)
+        return { ranked: [], infeasible, notes: [] };
+    const others = rest.map((evaluation, i) => {
+        const p = mannWhitneyU(evaluation.objective.samples, best.objective.samples).p;
+        return { evaluation, p, tied: p >= alpha, position: i + 2 };
+    });
+    const anyTie = others.some((o) => o.tied);
+    const ranked = [
+        { evaluation: best, rank: anyTie ? '=1' : '1' },
+        ...others.map(({ evaluation, p, tied, position }) => ({
+            evaluation,
+            rank: tied ? '=1' : String(position),
+            p,
+        })),
+    ];
+    return { ranked, infeasible, notes: untestableNote(feasible, alpha) };
+}
+/** Too few trials can never separate two points: then every tie is forced, and we say so. */
+function untestableNote(feasible, alpha) {
+    const sizes = feasible.map((e) => e.objective.samples.length);
+    const n = Math.min(...sizes);
+    if (feasible.length < 2 || canReachAlpha(n, n, alpha, 'two-sided'))
+        return [];
+    return [
+        `${n} trials per point can never reach p < ${alpha}, so every feasible point ties with the best; ` +
+            `run at least ${minTrialsFor(alpha)} trials per point (sweep.trials) to tell them apart`,
+    ];
+}
+/**
+ * The points no other point beats on both axes: benefit (higher is better) and cost (lower is
+ * better), ordered by cost. A point equal to another on both axes stays; ties are not dominance.
+ */
+function paretoFront(items, benefit, cost) {
+    const dominated = (item) => items.some((other) => benefit(other) >= benefit(item) &&
+        cost(other) <= cost(item) &&
+        (benefit(other) > benefit(item) || cost(other) < cost(item)));
+    return items.filter((item) => !dominated(item)).sort((a, b) => cost(a) - cost(b));
+}
+
+/**
+ * From the measured points of a sweep to its findings: every point evaluated, the feasible ones
+ * ranked, the Pareto front, and the recommendation with its expected change against the baseline
+ * (the comparison of `perfgate compare`) and the config's targets. Pure.
+ */
+/** A point's results without its variant name, so that two points' metric keys match. */
+function plain(point) {
+    return selectVariant(point.results, point.variant, point.variant);
+}
+function closest(infeasible) {
+    const miss = (e) => e.failures.reduce((sum, f) => sum + f.gap, 0);
+    // Compared, not subtracted: a constraint that matched nothing misses by Infinity.
+    const order = (a, b) => (a === b ? 0 : a < b ? -1 : 1);
+    return [...infeasible].sort((a, b) => order(miss(a), miss(b)) || score(b) - score(a))[0];
+}
+function analyzeSweep(config, sweep, points) {
+    const names = knobNames(sweep);
+    const baselinePoint = points.find((p) => pointKey(p.knobs, names) === pointKey(sweep.baseline, names));
+    if (!baselinePoint) {
+        throw new InputError(`the sweep has no measurement of the baseline ${pointLabel(sweep.baseline, names)}`);
+    }
+    const evaluations = points.map((point) => evaluatePoint(point, baselinePoint, sweep));
+    const baseline = evaluations[points.indexOf(baselinePoint)];
+    const ranking = rankPoints(evaluations, config.compare.alpha);
+    const costed = evaluations.filter((e) => e.cost !== undefined);
+    const front = paretoFront(costed, score, (e) => e.cost?.oriented ?? 0);
+    return {
+        names,
+        baseline,
+        evaluations,
+        ranking,
+        front,
+        recommendation: recommend(config, ranking, baseline, names),
+    };
+}
+function recommend(config, ranking, baseline, names) {
+    const [top, ...rest] = ranking.ranked;
+    if (!top) {
+        const nearest = closest(ranking.infeasible);
+        return { kind: 'none', ...(nearest ? { closest: nearest } : {}) };
+    }
+    const best = top.evaluation;
+    const changes = names
+        .map((name) => [
+        name,
+        baseline.point.knobs[name] ?? '',
+        best.point.knobs[name] ?? '',
+    ])
+        .filter(([, from, to]) => from !== to);
+    const bestResults = plain(best.point);
+    return {
+        kind: 'set',
+        best,
+        ties: rest.filter((r) => r.rank === '=1').map((r) => r.evaluation),
+        changes,
+        ...(best === baseline
+            ? {}
+            : { comparison: compareResults(plain(baseline.point), bestResults, config.compare) }),
+        targets: checkTargets(bestResults, config.targets),
+    };
+}
+
+/**
  * The sweep file: every measured point with its knob values and full results, saved after each
  * point so that `--resume` continues an interrupted sweep. Validated with zod on every read.
  */
@@ -65053,6 +65053,24 @@ async function writeSweepFile(path, strategy, points) {
     await writeJsonAtomic(path, validate$2(SweepFileSchema, file, path));
 }
 
+async function sweepPipeline(input) {
+    const { config, progress } = input;
+    const { sweep } = config;
+    if (!sweep)
+        throw new InputError('has no sweep section (docs/sweep.md)', config.file, 'sweep');
+    const saved = input.resume ? (await readSweepFile(input.resume)).points : [];
+    const run = await runSweep({
+        config,
+        sweep,
+        saved,
+        ...(input.resume ? { savedFrom: input.resume } : {}),
+        measure: (pointConfig) => runBenchmarks({ config: pointConfig, env: input.env, progress, ...input.revision }),
+        save: (points) => writeSweepFile(input.out, sweep.strategy, points),
+        note: (text) => progress.section(text),
+    });
+    return { analysis: analyzeSweep(config, sweep, run.points), run };
+}
+
 /** `perfgate sweep`: measure knob settings, rank them, recommend one (docs/sweep.md). */
 const USAGE = `usage: perfgate sweep --config perfgate.yml [--out sweep.json] [--resume sweep.json]
                       [--format text|markdown]
@@ -65072,25 +65090,16 @@ const sweepCommand = {
     async run({ values }, io) {
         const format = choiceOption(values.format, '--format', ['text', 'markdown']) ?? 'text';
         const config = await configFrom(values, io);
-        const { sweep } = config;
-        if (!sweep) {
-            throw new InputError('has no sweep section (docs/sweep.md)', config.file, 'sweep');
-        }
         const resume = typeof values.resume === 'string' ? path.resolve(io.cwd, values.resume) : undefined;
         const out = path.resolve(io.cwd, typeof values.out === 'string' ? values.out : (resume ?? 'perfgate-out/sweep.json'));
-        const saved = resume ? (await readSweepFile(resume)).points : [];
-        const progress = progressFor(io.stderr, io.env, io.isTTY ?? false);
-        const revision = await currentRevision(path.dirname(config.file), io.env);
-        const run = await runSweep({
+        const { analysis, run } = await sweepPipeline({
             config,
-            sweep,
-            saved,
-            ...(resume ? { savedFrom: resume } : {}),
-            measure: (pointConfig) => runBenchmarks({ config: pointConfig, env: io.env, progress, ...revision }),
-            save: (points) => writeSweepFile(out, sweep.strategy, points),
-            note: (text) => progress.section(text),
+            env: io.env,
+            progress: progressFor(io.stderr, io.env, io.isTTY ?? false),
+            revision: await currentRevision(path.dirname(config.file), io.env),
+            out,
+            ...(resume ? { resume } : {}),
         });
-        const analysis = analyzeSweep(config, sweep, run.points);
         const shown = path.relative(io.cwd, out).startsWith('..') ? out : path.relative(io.cwd, out);
         io.stdout(`${renderSweep(analysis, format)}\n${run.measured} point(s) measured, ${run.reused} reused; sweep written to ${shown}\n`);
         return EXIT.ok;

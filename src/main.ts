@@ -1,49 +1,128 @@
 /**
- * The GitHub Action: read inputs, run the shared pipeline, write the report, set outputs.
- * Thin on purpose: everything it calls is tested without GitHub.
+ * The GitHub Action: choose the edges (store, GitHub client) from the inputs and the event, run
+ * the mode, then publish what it returned: report file, job summary, the sticky PR comment,
+ * annotations and outputs. Thin on purpose: the modes and everything below are tested without it.
  */
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import * as core from '@actions/core';
-import { readInputs } from './action/inputs.js';
-import { compareSides, policyFrom } from './commands/compare.js';
-import { overallVerdict } from './report/json.js';
-import { renderComparisonMarkdown } from './report/markdown.js';
-import { SUMMARY_LIMIT, truncateMarkdown } from './report/truncate.js';
+import { readInputs, type ActionInputs } from './action/inputs.js';
+import { MODES_BY_NAME } from './action/modes.js';
+import type { ActionEnv, ModeResult } from './action/types.js';
+import { createClient } from './github/client.js';
+import { upsertComment } from './github/comment.js';
+import { readEventContext, type EventContext } from './github/context.js';
+import { markerFor } from './github/marker.js';
+import { formatChange } from './report/format.js';
+import { metricLabel } from './report/table.js';
+import { COMMENT_LIMIT, SUMMARY_LIMIT, truncateMarkdown } from './report/truncate.js';
+import { gitStore } from './store/gitStore.js';
+
+/** GitHub shows 10 annotations per level and step; more are dropped silently. */
+const ANNOTATIONS_PER_LEVEL = 10;
 
 export async function run(): Promise<void> {
   try {
     const inputs = readInputs();
-    const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
-    const policy = await policyFrom(
-      {
-        config: inputs.config,
-        alpha: inputs.alpha?.toString(),
-        threshold: inputs.threshold?.toString(),
-        adjustment: inputs.adjustment,
-      },
-      { cwd, env: process.env, stdout: () => {}, stderr: () => {} },
-    );
-    const comparison = await compareSides(inputs.base, inputs.head, policy, cwd);
-    const markdown = renderComparisonMarkdown(comparison, {
-      title: inputs.name,
-      baseLabel: inputs.base,
-      headLabel: inputs.head,
-    });
-    const reportFile = resolve(cwd, inputs.reportPath);
-    await writeFile(reportFile, markdown);
-    await core.summary.addRaw(truncateMarkdown(markdown, SUMMARY_LIMIT)).write();
-
-    const verdict = overallVerdict(comparison);
-    core.setOutput('verdict', verdict);
-    core.setOutput('regressions', comparison.counts.regression);
-    core.setOutput('improvements', comparison.counts.improvement);
-    core.setOutput('report-file', reportFile);
-    if (verdict === 'regression' && inputs.failOnRegression) {
-      const names = comparison.metrics.filter((m) => m.verdict === 'regression').map((m) => m.key);
-      core.setFailed(`perfgate: ${names.length} metric(s) regressed: ${names.join(', ')}`);
-    }
+    const context = readEventContext(process.env);
+    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+    const action: ActionEnv = {
+      inputs,
+      context,
+      workspace,
+      env: process.env,
+      store: gitStore({ repoDir: workspace, dataBranch: inputs.dataBranch }),
+      ...(inputs.githubToken
+        ? {
+            github: createClient(inputs.githubToken, {
+              baseUrl: process.env.GITHUB_API_URL,
+              warn: core.warning,
+            }),
+          }
+        : {}),
+      log: { info: core.info, warning: core.warning },
+    };
+    const result = await MODES_BY_NAME[inputs.mode](action);
+    await publish(action, result);
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));
   }
+}
+
+async function publish(action: ActionEnv, result: ModeResult): Promise<void> {
+  const { inputs } = action;
+  const reportFile = path.resolve(action.workspace, inputs.reportPath);
+  await mkdir(path.dirname(reportFile), { recursive: true });
+  await writeFile(reportFile, result.markdown);
+  await core.summary.addRaw(truncateMarkdown(result.markdown, SUMMARY_LIMIT)).write();
+
+  const commentUrl = await comment(action, result);
+  annotate(result);
+  for (const note of result.notes) core.info(`note: ${note}`);
+
+  core.setOutput('verdict', result.verdict);
+  core.setOutput('regressions', result.comparison?.counts.regression ?? 0);
+  core.setOutput('improvements', result.comparison?.counts.improvement ?? 0);
+  core.setOutput('results-file', result.resultsFile ?? '');
+  core.setOutput('report-file', reportFile);
+  core.setOutput('comment-url', commentUrl ?? '');
+  if (result.failures.length > 0) core.setFailed(`perfgate: ${result.failures.join('; ')}`);
+}
+
+function shouldComment(inputs: ActionInputs, result: ModeResult): boolean {
+  if (inputs.comment === 'never' || result.pullRequest === undefined) return false;
+  if (inputs.comment === 'always') return true;
+  return result.verdict === 'regression' || result.verdict === 'improvement';
+}
+
+async function comment(action: ActionEnv, result: ModeResult): Promise<string | undefined> {
+  if (!shouldComment(action.inputs, result) || result.pullRequest === undefined) return undefined;
+  if (!action.github) {
+    core.info('no github-token: the report is in the job summary only');
+    return undefined;
+  }
+  if (isForkPullRequest(action.context)) {
+    core.info(
+      'fork pull request: its token is read-only, so the workflow_run commenter (mode report) posts the comment',
+    );
+    return undefined;
+  }
+  const posted = await upsertComment(action.github, {
+    owner: action.context.owner,
+    repo: action.context.repo,
+    issueNumber: result.pullRequest,
+    marker: markerFor(action.inputs.name),
+    body: truncateMarkdown(result.markdown, COMMENT_LIMIT),
+  });
+  if ('skipped' in posted) {
+    core.info('the token cannot comment (read-only): the report is in the job summary');
+    return undefined;
+  }
+  core.info(`comment ${posted.action}: ${posted.url}`);
+  return posted.url;
+}
+
+function isForkPullRequest(context: EventContext): boolean {
+  return context.pullRequest?.isFork === true;
+}
+
+/** The worst regressions as error annotations, the comparison's warnings as warnings. */
+function annotate(result: ModeResult): void {
+  const comparison = result.comparison;
+  if (!comparison) return;
+  const worst = comparison.metrics
+    .filter((m) => m.verdict === 'regression')
+    .sort((a, b) => Math.abs(b.change ?? 0) - Math.abs(a.change ?? 0))
+    .slice(0, ANNOTATIONS_PER_LEVEL);
+  for (const m of worst) {
+    const change = m.change === null ? `${m.shift}` : formatChange(m.change);
+    core.error(
+      `${metricLabel(m)}: ${change} (adjusted p = ${(m.pAdjusted ?? m.p ?? 1).toPrecision(2)})`,
+      {
+        title: 'perfgate: performance regression',
+      },
+    );
+  }
+  for (const note of comparison.notes.slice(0, ANNOTATIONS_PER_LEVEL))
+    core.warning(note, { title: 'perfgate' });
 }

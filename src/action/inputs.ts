@@ -3,50 +3,85 @@
  * INPUT_* variables. Validation reuses the CLI's option parsers so both faces reject the same values.
  */
 import * as core from '@actions/core';
-import { choiceOption, numberOption, ADJUSTMENTS } from '../commands/options.js';
+import { ADJUSTMENTS, choiceOption, numberOption } from '../commands/options.js';
 import type { Adjustment } from '../stats/multipleTesting.js';
 
+export const MODES = ['pr', 'record', 'report', 'nightly', 'sweep', 'compare'] as const;
+export type Mode = (typeof MODES)[number];
+export const COMMENT_POLICIES = ['always', 'on-change', 'never'] as const;
+export type CommentPolicy = (typeof COMMENT_POLICIES)[number];
+
 export const INPUT = {
-  base: 'base',
-  head: 'head',
+  mode: 'mode',
   config: 'config',
+  githubToken: 'github-token',
+  dataBranch: 'data-branch',
+  baselineWindow: 'baseline-window',
+  failOnRegression: 'fail-on-regression',
+  comment: 'comment',
   alpha: 'alpha',
   threshold: 'threshold',
   adjustment: 'adjustment',
-  failOnRegression: 'fail-on-regression',
+  resultsPath: 'results-path',
   reportPath: 'report-path',
   name: 'name',
+  base: 'base',
+  head: 'head',
 } as const;
 
 export interface ActionInputs {
-  base: string;
-  head: string;
-  config?: string;
+  mode: Mode;
+  config: string;
+  githubToken?: string;
+  dataBranch: string;
+  baselineWindow: number;
+  failOnRegression: boolean;
+  comment: CommentPolicy;
   alpha?: number;
   threshold?: number;
   adjustment?: Adjustment;
-  failOnRegression: boolean;
+  resultsPath: string;
   reportPath: string;
   name: string;
+  /** compare mode only: two inputs in any format `perfgate compare` reads. */
+  base?: string;
+  head?: string;
 }
 
 function optional(name: string): string | undefined {
   return core.getInput(name) || undefined;
 }
 
+const field = (name: string) => `input ${name}`;
+
+function flag(name: string, fallback: boolean): boolean {
+  const value = optional(name);
+  if (value === undefined) return fallback;
+  const parsed = choiceOption(value, field(name), ['true', 'false'] as const);
+  return parsed === 'true';
+}
+
 export function readInputs(): ActionInputs {
+  const window = numberOption(optional(INPUT.baselineWindow), field(INPUT.baselineWindow), {
+    min: 0,
+    max: 1000,
+  });
   return {
-    base: core.getInput(INPUT.base, { required: true }),
-    head: core.getInput(INPUT.head, { required: true }),
-    config: optional(INPUT.config),
-    alpha: numberOption(optional(INPUT.alpha), `input ${INPUT.alpha}`, { min: 0, max: 0.5 }),
-    threshold: numberOption(optional(INPUT.threshold), `input ${INPUT.threshold}`, {
-      min: 0,
-      max: 10,
-    }),
-    adjustment: choiceOption(optional(INPUT.adjustment), `input ${INPUT.adjustment}`, ADJUSTMENTS),
-    failOnRegression: (optional(INPUT.failOnRegression) ?? 'true') !== 'false',
-    reportPath: optional(INPUT.reportPath) ?? 'perfgate-report.md',
+    mode: choiceOption(optional(INPUT.mode), field(INPUT.mode), MODES) ?? 'pr',
+    config: optional(INPUT.config) ?? 'perfgate.yml',
+    githubToken: optional(INPUT.githubToken),
+    dataBranch: optional(INPUT.dataBranch) ?? 'perfgate-data',
+    baselineWindow: window === undefined ? 5 : Math.round(window),
+    failOnRegression: flag(INPUT.failOnRegression, true),
+    comment:
+      choiceOption(optional(INPUT.comment), field(INPUT.comment), COMMENT_POLICIES) ?? 'always',
+    alpha: numberOption(optional(INPUT.alpha), field(INPUT.alpha), { min: 0, max: 0.5 }),
+    threshold: numberOption(optional(INPUT.threshold), field(INPUT.threshold), { min: 0, max: 10 }),
+    adjustment: choiceOption(optional(INPUT.adjustment), field(INPUT.adjustment), ADJUSTMENTS),
+    resultsPath: optional(INPUT.resultsPath) ?? 'perfgate-out/results.json',
+    reportPath: optional(INPUT.reportPath) ?? 'perfgate-out/report.md',
     name: optional(INPUT.name) ?? 'perfgate',
+    base: optional(INPUT.base),
+    head: optional(INPUT.head),
   };
 }

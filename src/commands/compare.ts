@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { CliIO, Command, ParsedArgs } from '../cli.js';
 import { compareResults } from '../compare/compare.js';
-import type { ComparePolicy } from '../compare/policy.js';
+import { layerPolicies, type ComparePolicy } from '../compare/policy.js';
 import { loadConfig } from '../config/index.js';
 import { EXIT, InputError } from '../errors.js';
 import type { Comparison } from '../compare/compare.js';
@@ -28,20 +28,11 @@ export async function policyFrom(
     typeof values.config === 'string'
       ? (await loadConfig(resolve(io.cwd, values.config), io.env)).compare
       : {};
-  return {
-    ...fromConfig,
-    ...definedOnly({
-      alpha: numberOption(values.alpha, '--alpha', { min: 0, max: 0.5 }),
-      threshold: numberOption(values.threshold, '--threshold', { min: 0, max: 10 }),
-      adjustment: choiceOption(values.adjustment, '--adjustment', ADJUSTMENTS),
-    }),
-  };
-}
-
-function definedOnly<T extends object>(object: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(object).filter(([, v]) => v !== undefined),
-  ) as Partial<T>;
+  return layerPolicies(fromConfig, {
+    alpha: numberOption(values.alpha, '--alpha', { min: 0, max: 0.5 }),
+    threshold: numberOption(values.threshold, '--threshold', { min: 0, max: 10 }),
+    adjustment: choiceOption(values.adjustment, '--adjustment', ADJUSTMENTS),
+  });
 }
 
 /** Load both sides and compare them: the pipeline shared by the CLI and the action. */

@@ -1,13 +1,11 @@
 /** `perfgate sweep`: measure knob settings, rank them, recommend one (docs/sweep.md). */
 import path from 'node:path';
 import type { Command } from '../cli.js';
-import { EXIT, InputError } from '../errors.js';
+import { EXIT } from '../errors.js';
 import { progressFor } from '../run/progress.js';
-import { runBenchmarks } from '../run/runner.js';
 import { currentRevision } from '../store/revision.js';
-import { analyzeSweep } from '../sweep/analyze.js';
 import { renderSweep } from '../sweep/report.js';
-import { readSweepFile, runSweep, writeSweepFile } from '../sweep/run.js';
+import { sweepPipeline } from '../pipeline/sweep.js';
 import { configFrom } from './run.js';
 import { choiceOption } from './options.js';
 
@@ -30,30 +28,20 @@ export const sweepCommand: Command = {
   async run({ values }, io) {
     const format = choiceOption(values.format, '--format', ['text', 'markdown'] as const) ?? 'text';
     const config = await configFrom(values, io);
-    const { sweep } = config;
-    if (!sweep) {
-      throw new InputError('has no sweep section (docs/sweep.md)', config.file, 'sweep');
-    }
     const resume =
       typeof values.resume === 'string' ? path.resolve(io.cwd, values.resume) : undefined;
     const out = path.resolve(
       io.cwd,
       typeof values.out === 'string' ? values.out : (resume ?? 'perfgate-out/sweep.json'),
     );
-    const saved = resume ? (await readSweepFile(resume)).points : [];
-    const progress = progressFor(io.stderr, io.env, io.isTTY ?? false);
-    const revision = await currentRevision(path.dirname(config.file), io.env);
-    const run = await runSweep({
+    const { analysis, run } = await sweepPipeline({
       config,
-      sweep,
-      saved,
-      ...(resume ? { savedFrom: resume } : {}),
-      measure: (pointConfig) =>
-        runBenchmarks({ config: pointConfig, env: io.env, progress, ...revision }),
-      save: (points) => writeSweepFile(out, sweep.strategy, points),
-      note: (text) => progress.section(text),
+      env: io.env,
+      progress: progressFor(io.stderr, io.env, io.isTTY ?? false),
+      revision: await currentRevision(path.dirname(config.file), io.env),
+      out,
+      ...(resume ? { resume } : {}),
     });
-    const analysis = analyzeSweep(config, sweep, run.points);
     const shown = path.relative(io.cwd, out).startsWith('..') ? out : path.relative(io.cwd, out);
     io.stdout(
       `${renderSweep(analysis, format)}\n${run.measured} point(s) measured, ${run.reused} reused; sweep written to ${shown}\n`,

@@ -30,10 +30,22 @@ export const DEFAULT_POLICY = {
   confLevel: 0.95,
 } as const satisfies ComparePolicy;
 
-/** Fill in defaults, dropping undefined entries so `{ alpha: undefined }` keeps the default. */
+/**
+ * Merge policy layers, later ones winning, where an undefined entry means "not set here": the
+ * config's `compare` section, then command-line options or action inputs.
+ */
+export function layerPolicies(...layers: Partial<ComparePolicy>[]): Partial<ComparePolicy> {
+  return Object.assign(
+    {},
+    ...layers.map((layer) =>
+      Object.fromEntries(Object.entries(layer).filter(([, v]) => v !== undefined)),
+    ),
+  ) as Partial<ComparePolicy>;
+}
+
+/** Fill in defaults; `{ alpha: undefined }` keeps the default. */
 export function resolvePolicy(options: Partial<ComparePolicy> = {}): ComparePolicy {
-  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  return { ...DEFAULT_POLICY, thresholds: [], ...defined };
+  return { ...DEFAULT_POLICY, thresholds: [], ...layerPolicies(options) };
 }
 
 /** The relative threshold that applies to a metric key: the first matching rule, else the default. */

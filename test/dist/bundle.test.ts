@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runAction } from '../helpers/actionRunner.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -62,45 +63,26 @@ describe('dist/cli.js', () => {
   });
 });
 
-describe('dist/index.js (the action)', () => {
-  async function runAction(inputs: Record<string, string>) {
-    const dir = await mkdtemp(join(tmpdir(), 'perfgate-action-'));
-    const output = join(dir, 'output');
-    const summary = join(dir, 'summary.md');
-    await writeFile(output, '');
-    await writeFile(summary, '');
-    const env = Object.fromEntries(
-      Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
-    );
-    const result = await node(['dist/index.js'], {
-      ...env,
-      GITHUB_WORKSPACE: ROOT,
-      GITHUB_OUTPUT: output,
-      GITHUB_STEP_SUMMARY: summary,
-      'INPUT_REPORT-PATH': join(dir, 'report.md'),
-    });
-    return { ...result, outputs: await readFile(output, 'utf8'), summary: await readFile(summary, 'utf8'), dir };
-  }
+describe('dist/index.js in compare mode (no benchmark run)', () => {
+  const push = { name: 'push', payload: { repository: { default_branch: 'main' } } };
 
   it('writes the summary and outputs, and fails the step on a regression', async () => {
-    const action = await runAction({ base: 'examples/base', head: 'examples/head' });
+    const action = await runAction({ inputs: { mode: 'compare', base: 'examples/base', head: 'examples/head' }, event: push, workspace: ROOT });
     expect(action.code).toBe(1);
     expect(action.stdout).toMatch(/::error::perfgate: 4 metric\(s\) regressed: api\/search\/latency_p50/);
     expect(action.summary).toMatch(/Performance regression/);
-    expect(action.outputs).toMatch(/verdict<<.*\nregression\n/);
-    expect(action.outputs).toMatch(/regressions<<.*\n4\n/);
-    expect(await readFile(join(action.dir, 'report.md'), 'utf8')).toBe(action.summary);
+    expect(action.outputs.verdict).toBe('regression');
+    expect(action.outputs.regressions).toBe('4');
+    expect(await readFile(action.outputs['report-file'] as string, 'utf8')).toBe(action.summary);
   });
 
   it('passes with fail-on-regression: false, still reporting the verdict', async () => {
-    const action = await runAction({ base: 'examples/base', head: 'examples/head', 'fail-on-regression': 'false' });
+    const action = await runAction({
+      inputs: { mode: 'compare', base: 'examples/base', head: 'examples/head', 'fail-on-regression': 'false', 'report-path': join(tmpdir(), 'perfgate-report.md') },
+      event: push,
+      workspace: ROOT,
+    });
     expect(action.code).toBe(0);
-    expect(action.outputs).toMatch(/verdict<<.*\nregression\n/);
-  });
-
-  it('fails with the input named when an input is invalid', async () => {
-    const action = await runAction({ base: 'examples/base', head: 'examples/head', alpha: 'often' });
-    expect(action.code).toBe(1);
-    expect(action.stdout).toMatch(/::error::input alpha: expected a number/);
+    expect(action.outputs.verdict).toBe('regression');
   });
 });

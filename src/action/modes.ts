@@ -1,0 +1,248 @@
+/**
+ * The action's modes (action.yml, `mode`): each takes the chosen edges and returns a report and a
+ * verdict; main.ts publishes it. History is written only from trusted events, whatever the inputs.
+ */
+import path from 'node:path';
+import { stat } from 'node:fs/promises';
+import { findDrift, metricSeries } from '../compare/drift.js';
+import { compareSides } from '../commands/compare.js';
+import { InputError } from '../errors.js';
+import { isTrustedEvent } from '../github/context.js';
+import { upsertTrackingIssue } from '../github/issues.js';
+import { markerFor } from '../github/marker.js';
+import { findPullRequestsBySha } from '../github/pulls.js';
+import { sweepPipeline } from '../pipeline/sweep.js';
+import { layoutMarkdown } from '../report/grid.js';
+import { overallVerdict } from '../report/json.js';
+import { renderComparisonMarkdown } from '../report/markdown.js';
+import { nightlySummary, trackingIssueBody, trackingIssueTitle } from '../report/nightly.js';
+import { resultsTable } from '../report/table.js';
+import { readResultsFile } from '../results/read.js';
+import type { Results } from '../results/schema.js';
+import { lineProgress } from '../run/progress.js';
+import { renderSweep } from '../sweep/report.js';
+import type { Mode } from './inputs.js';
+import {
+  actionPolicy,
+  defaultBranch,
+  gateReport,
+  loadActionConfig,
+  measureAndSave,
+  optionalActionConfig,
+  regressionFailures,
+} from './shared.js';
+import type { ActionEnv, ModeResult } from './types.js';
+
+const short = (sha: string) => sha.slice(0, 7);
+
+/** pull_request: measure, compare with the base branch's history, never write history. */
+async function pr(action: ActionEnv): Promise<ModeResult> {
+  const pull = action.context.pullRequest;
+  if (!pull)
+    throw new InputError(
+      `mode pr runs on pull_request events, not ${action.context.eventName}`,
+      undefined,
+      'input mode',
+    );
+  const config = await loadActionConfig(action);
+  const { results, file } = await measureAndSave(action, config, pull.headSha);
+  const report = await gateReport(action, {
+    results,
+    branch: pull.baseRef,
+    mergeBase: pull.baseSha,
+    headLabel: `${short(pull.headSha)} (#${pull.number})`,
+    policy: actionPolicy(action, config),
+  });
+  return {
+    ...report,
+    resultsFile: file,
+    pullRequest: pull.number,
+    failures: regressionFailures(report, action.inputs.failOnRegression),
+  };
+}
+
+/** Append to the history, but only from a trusted event. */
+async function recordIfTrusted(
+  action: ActionEnv,
+  results: Results,
+): Promise<{ stored?: string; note?: string }> {
+  if (!isTrustedEvent(action.context)) {
+    return {
+      note: `not recording: ${action.context.eventName} on ${action.context.ref} is not a trusted event (push to the default branch, schedule or dispatch on it)`,
+    };
+  }
+  return { stored: await action.store.append(results, { branch: defaultBranch(action) }) };
+}
+
+function recordedMarkdown(
+  action: ActionEnv,
+  results: Results,
+  stored: { stored?: string; note?: string },
+): string {
+  return [
+    `### ${action.inputs.name}`,
+    '',
+    stored.stored
+      ? `Recorded for ${defaultBranch(action)}: \`${stored.stored}\``
+      : `⚠️ ${stored.note}`,
+    '',
+    layoutMarkdown(resultsTable(results)),
+    '',
+  ].join('\n');
+}
+
+/** push to the default branch: measure and append to the history. */
+async function record(action: ActionEnv): Promise<ModeResult> {
+  const config = await loadActionConfig(action);
+  const { results, file } = await measureAndSave(action, config, action.context.sha);
+  const stored = await recordIfTrusted(action, results);
+  return {
+    verdict: stored.stored ? 'recorded' : 'unchanged',
+    markdown: recordedMarkdown(action, results, stored),
+    resultsFile: file,
+    failures: [],
+    notes: stored.note ? [stored.note] : [],
+  };
+}
+
+/** Results files arrive from fork PRs as artifacts: untrusted data, bounded before parsing. */
+const MAX_UNTRUSTED_BYTES = 20 * 1024 * 1024;
+
+/** workflow_run: comment the results a pull_request run uploaded, with default-branch code only. */
+async function report(action: ActionEnv): Promise<ModeResult> {
+  const run = action.context.workflowRun;
+  if (!run)
+    throw new InputError(
+      `mode report runs on workflow_run events, not ${action.context.eventName}`,
+      undefined,
+      'input mode',
+    );
+  const file = path.resolve(action.workspace, action.inputs.resultsPath);
+  const size = (await stat(file).catch(() => undefined))?.size;
+  if (size === undefined)
+    throw new InputError(
+      'no results file: did the pull_request workflow upload it as an artifact?',
+      file,
+    );
+  if (size > MAX_UNTRUSTED_BYTES)
+    throw new InputError(
+      `is ${size} bytes; results files above ${MAX_UNTRUSTED_BYTES} are refused`,
+      file,
+    );
+  const results = await readResultsFile(file);
+  const pulls = action.github
+    ? await findPullRequestsBySha(action.github, {
+        owner: action.context.owner,
+        repo: action.context.repo,
+        sha: run.headSha,
+      })
+    : [];
+  const [pull] = pulls;
+  const config = await optionalActionConfig(action);
+  const reportPart = await gateReport(action, {
+    results,
+    branch: pull?.baseRef ?? defaultBranch(action),
+    headLabel: `${short(run.headSha)}${pull ? ` (#${pull.number})` : ''}`,
+    policy: actionPolicy(action, config),
+  });
+  const notes = pull
+    ? reportPart.notes
+    : [...reportPart.notes, `no open pull request has head ${run.headSha}: nothing to comment on`];
+  return {
+    ...reportPart,
+    notes,
+    resultsFile: file,
+    ...(pull ? { pullRequest: pull.number } : {}),
+    failures: regressionFailures(reportPart, action.inputs.failOnRegression),
+  };
+}
+
+/** schedule: record, then look for change points in the default branch's history. */
+async function nightly(action: ActionEnv): Promise<ModeResult> {
+  const config = await loadActionConfig(action);
+  const { results, file } = await measureAndSave(action, config, action.context.sha);
+  const stored = await recordIfTrusted(action, results);
+  const { entries, warnings } = await action.store.list(defaultBranch(action));
+  const history = entries.map((e) => e.results).filter((r) => r.configHash === results.configHash);
+  const series = metricSeries(history);
+  const drifts = findDrift(series, { policy: actionPolicy(action, config) });
+  const repoUrl = `${action.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${action.context.owner}/${action.context.repo}`;
+  const issues: string[] = [];
+  for (const drift of action.github ? drifts : []) {
+    const issue = await upsertTrackingIssue(action.github!, {
+      owner: action.context.owner,
+      repo: action.context.repo,
+      key: `${action.inputs.name}:${drift.series.key}`,
+      title: trackingIssueTitle(drift),
+      body: trackingIssueBody(drift, repoUrl),
+      labels: ['perfgate'],
+    });
+    issues.push(`${issue.action} ${issue.url}`);
+  }
+  const markdown = [
+    nightlySummary(drifts, series.length, history.length),
+    recordedMarkdown(action, results, stored),
+  ].join('\n');
+  return {
+    verdict: drifts.length > 0 ? 'drift' : stored.stored ? 'recorded' : 'unchanged',
+    markdown,
+    resultsFile: file,
+    failures: [],
+    notes: [
+      ...warnings,
+      ...(stored.note ? [stored.note] : []),
+      ...issues.map((i) => `tracking issue ${i}`),
+    ],
+  };
+}
+
+/** workflow_dispatch: sweep the knobs and recommend settings. */
+async function sweep(action: ActionEnv): Promise<ModeResult> {
+  const config = await loadActionConfig(action);
+  const out = path.resolve(action.workspace, action.inputs.resultsPath);
+  const { analysis, run } = await sweepPipeline({
+    config,
+    env: action.env,
+    progress: lineProgress((text) => process.stdout.write(text), true),
+    revision: { commit: action.context.sha, ref: action.context.ref },
+    out,
+  });
+  return {
+    verdict: 'swept',
+    markdown: `### ${action.inputs.name}: sweep\n\n${renderSweep(analysis, 'markdown')}\n${run.measured} point(s) measured.\n`,
+    resultsFile: out,
+    failures: [],
+    notes: [],
+  };
+}
+
+/** Two result inputs compared, no benchmark run: for tools that produce their own results. */
+async function compare(action: ActionEnv): Promise<ModeResult> {
+  const { base, head } = action.inputs;
+  if (!base || !head)
+    throw new InputError('mode compare needs both inputs base and head', undefined, 'input mode');
+  const config = await optionalActionConfig(action);
+  const comparison = await compareSides(base, head, actionPolicy(action, config), action.workspace);
+  const markdown = renderComparisonMarkdown(comparison, {
+    marker: markerFor(action.inputs.name),
+    title: action.inputs.name,
+    baseLabel: base,
+    headLabel: head,
+  });
+  const result = { verdict: overallVerdict(comparison), markdown, comparison, notes: [] };
+  const pull = action.context.pullRequest?.number;
+  return {
+    ...result,
+    ...(pull ? { pullRequest: pull } : {}),
+    failures: regressionFailures(result, action.inputs.failOnRegression),
+  };
+}
+
+export const MODES_BY_NAME: Record<Mode, (action: ActionEnv) => Promise<ModeResult>> = {
+  pr,
+  record,
+  report,
+  nightly,
+  sweep,
+  compare,
+};

@@ -1,0 +1,39 @@
+/** What every mode of the action receives and returns: the edges are chosen once, in main.ts. */
+import type { Comparison } from '../compare/compare.js';
+import type { EventContext } from '../github/context.js';
+import type { GitHubClient } from '../github/types.js';
+import type { HistoryStore } from '../store/history.js';
+import type { ActionInputs } from './inputs.js';
+
+export interface ActionLog {
+  info(message: string): void;
+  warning(message: string): void;
+}
+
+export interface ActionEnv {
+  inputs: ActionInputs;
+  context: EventContext;
+  /** The checkout (GITHUB_WORKSPACE): relative input paths start here. */
+  workspace: string;
+  env: NodeJS.ProcessEnv;
+  store: HistoryStore;
+  /** Absent without a token: nothing is posted. */
+  github?: GitHubClient;
+  log: ActionLog;
+}
+
+export type Verdict =
+  'regression' | 'improvement' | 'unchanged' | 'no-baseline' | 'recorded' | 'drift' | 'swept';
+
+export interface ModeResult {
+  verdict: Verdict;
+  /** The report: job summary, report file, and the PR comment when there is one. */
+  markdown: string;
+  comparison?: Comparison;
+  resultsFile?: string;
+  /** The pull request to comment on. */
+  pullRequest?: number;
+  /** Why the step fails; empty when it passes. */
+  failures: string[];
+  notes: string[];
+}
