@@ -8,19 +8,9 @@
  *   is right-skewed (slow outliers, never negative) like real timings.
  */
 
-export type Uniform = () => number;
+import { mulberry32, type Uniform } from '../../src/stats/random.js';
 
-/** mulberry32: uniforms in [0, 1) from a 32-bit seed. */
-export function mulberry32(seed: number): Uniform {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Uniform };
 
 /** Standard normals by Box-Muller; the second value of each pair is kept for the next call. */
 export function normals(uniform: Uniform): () => number {

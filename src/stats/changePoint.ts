@@ -32,6 +32,7 @@
  */
 import { median } from 'simple-statistics';
 import { InputError } from '../errors.js';
+import { mulberry32 } from './random.js';
 
 export interface ChangePointOptions {
   /** Significance level of each permutation test; default 0.05. */
@@ -124,18 +125,6 @@ function bestSplit(values: ArrayLike<number>, bounds: readonly number[], minSize
     }
   }
   return best;
-}
-
-/** mulberry32 (Tommy Ettinger, public domain): uniforms in [0, 1) from a 32-bit seed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Fisher-Yates shuffle of values[from, to) in place. */

@@ -4,23 +4,15 @@
 // (and its hash) stays the same, as it does across commits.
 import { readdir } from 'node:fs/promises';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { freePort } from '../helpers/net.js';
 
 const SERVICE = resolve(import.meta.dirname, '../../examples/service/server.mjs');
 let dir: string;
 let config: string;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'perfgate-history-'));

@@ -2,24 +2,16 @@
 // the documented example (examples/perfgate.yml, examples/service/) and misbehaving fixtures.
 import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readResultsFile } from '../../src/results/read.js';
 import type { Results } from '../../src/results/schema.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
+import { freePort } from '../helpers/net.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SERVICE_FIXTURE = join(ROOT, 'test/fixtures/services/server.mjs');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 function samples(results: Results, suite: string, variant: string, metric: string): number[] {
   const found = results.suites.find((s) => s.name === suite && s.variant === variant);

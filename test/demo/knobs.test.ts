@@ -2,7 +2,6 @@
 // (benchmarks/demo/server.mjs) once per variant on 127.0.0.1 and drives it with autocannon.
 // Each knob must move performance the way its name promises.
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,16 +9,9 @@ import { readResultsFile } from '../../src/results/read.js';
 import type { Results } from '../../src/results/schema.js';
 import { median } from 'simple-statistics';
 import { runCli } from '../helpers/cli.js';
+import { freePort } from '../helpers/net.js';
 
 const DEMO = resolve(import.meta.dirname, '../../benchmarks/demo');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 /** Runs one suite of the demo over the given variants and returns the results. */
 async function measure(

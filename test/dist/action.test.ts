@@ -7,12 +7,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runAction } from '../helpers/actionRunner.js';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fakeGitHub.js';
+import { freePort } from '../helpers/net.js';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-C', cwd, ...args], { encoding: 'utf8' });
 const event = (name: string) => JSON.parse(execFileSync('cat', [join(ROOT, 'test/fixtures/events', name)], { encoding: 'utf8' })) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -22,13 +22,6 @@ let origin: string;
 let workspace: string;
 const headSha = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 /** Files stored on the data branch of the bare origin, under main/. */
 function storedFiles(): string[] {

@@ -1,17 +1,9 @@
 // A sweep config around test/fixtures/sweep/peak-service.mjs, written to a temporary folder.
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { freePort } from '../helpers/net.js';
 
 const SERVICE = resolve(import.meta.dirname, '../fixtures/sweep/peak-service.mjs');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 /** Writes perfgate.yml into `dir`; the service logs each start to `dir/starts.log`. */
 export async function writeSweepConfig(dir: string, sweep: string): Promise<string> {
