@@ -29656,6 +29656,18 @@ function medianAbsoluteDeviation(x) {
     return median(medianAbsoluteDeviations);
 }
 
+/** mulberry32 (Tommy Ettinger, public domain): uniforms in [0, 1) from a 32-bit seed. */
+function mulberry32(seed) {
+    let state = seed >>> 0;
+    return () => {
+        state = (state + 0x6d2b79f5) >>> 0;
+        let t = state;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
 /**
  * Change points in a metric's history (one value per nightly or per-commit run): E-divisive with
  * means, Matteson & James (2014), "A Nonparametric Approach for Multiple Change Point Analysis of
@@ -29747,17 +29759,6 @@ function bestSplit(values, bounds, minSize) {
         }
     }
     return best;
-}
-/** mulberry32 (Tommy Ettinger, public domain): uniforms in [0, 1) from a 32-bit seed. */
-function mulberry32(seed) {
-    let state = seed >>> 0;
-    return () => {
-        state = (state + 0x6d2b79f5) >>> 0;
-        let t = state;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
 }
 /** Fisher-Yates shuffle of values[from, to) in place. */
 function shuffle(values, from, to, random) {
@@ -94470,7 +94471,8 @@ async function nightly(action) {
         const issue = await upsertTrackingIssue(action.github, {
             owner: action.context.owner,
             repo: action.context.repo,
-            key: `${action.inputs.name}:${drift.series.key}`,
+            // Markers allow letters, digits, '.', '_' and '-': suite/metric keys keep their shape with dots.
+            key: `${action.inputs.name}.${drift.series.key.replace(/[^A-Za-z0-9._-]/g, '.')}`,
             title: trackingIssueTitle(drift),
             body: trackingIssueBody(drift, repoUrl),
             labels: ['perfgate'],

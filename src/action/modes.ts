@@ -172,7 +172,8 @@ async function nightly(action: ActionEnv): Promise<ModeResult> {
     const issue = await upsertTrackingIssue(action.github!, {
       owner: action.context.owner,
       repo: action.context.repo,
-      key: `${action.inputs.name}:${drift.series.key}`,
+      // Markers allow letters, digits, '.', '_' and '-': suite/metric keys keep their shape with dots.
+      key: `${action.inputs.name}.${drift.series.key.replace(/[^A-Za-z0-9._-]/g, '.')}`,
       title: trackingIssueTitle(drift),
       body: trackingIssueBody(drift, repoUrl),
       labels: ['perfgate'],

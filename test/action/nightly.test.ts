@@ -1,0 +1,125 @@
+// The action's nightly mode, in-process: a real run of the example service, a folder store
+// holding a planted history, and the local GitHub REST API stand-in (test/helpers/fakeGitHub.ts)
+// receiving the tracking issue. Runs twice: the issue is opened once, then updated.
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActionInputs } from '../../src/action/inputs.js';
+import { MODES_BY_NAME } from '../../src/action/modes.js';
+import type { ActionEnv } from '../../src/action/types.js';
+import { configHash, loadConfig } from '../../src/config/index.js';
+import { createClient } from '../../src/github/client.js';
+import { parseEventContext } from '../../src/github/context.js';
+import type { Results } from '../../src/results/schema.js';
+import { folderStore } from '../../src/store/folderStore.js';
+import { startFakeGitHub, type FakeGitHub } from '../helpers/fakeGitHub.js';
+import { freePort } from '../helpers/net.js';
+
+const SERVICE = resolve(import.meta.dirname, '../../examples/service/server.mjs');
+let fake: FakeGitHub;
+let action: ActionEnv;
+let storeDir: string;
+
+/** Night `day`: api latency_p50 around `ms`, as the nightly runs stored it. */
+function night(day: number, ms: number, hash: string): Results {
+  return {
+    schema: 'perfgate/results@1',
+    createdAt: new Date(Date.UTC(2026, 9, day, 3)).toISOString(),
+    commit: `${String(day).padStart(2, '0')}`.repeat(20),
+    configHash: hash,
+    suites: [
+      {
+        name: 'api',
+        metrics: [
+          {
+            name: 'latency_p50',
+            unit: 'ms',
+            direction: 'lower',
+            samples: [ms * 0.99, ms, ms * 1.01],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+beforeAll(async () => {
+  fake = await startFakeGitHub();
+  const workspace = await mkdtemp(join(tmpdir(), 'perfgate-nightly-'));
+  storeDir = join(workspace, 'history');
+  const port = await freePort();
+  await writeFile(
+    join(workspace, 'perfgate.yml'),
+    [
+      'version: 1',
+      'service:',
+      `  command: node ${SERVICE}`,
+      `  env: { PORT: '${port}' }`,
+      `  healthUrl: http://127.0.0.1:${port}/health`,
+      'trials: 2',
+      'warmupSeconds: 0',
+      'durationSeconds: 0.5',
+      'suites:',
+      '  - { name: api, kind: http, connections: 2, requests: [{ path: /hello }] }',
+    ].join('\n'),
+  );
+  const hash = configHash(await loadConfig(join(workspace, 'perfgate.yml'), {}));
+  const store = folderStore(storeDir);
+  // 15 quiet nights around 0.2 ms, then 8 nights around 3 ms: a planted slowdown at night 16.
+  for (let day = 1; day <= 23; day++) {
+    await store.append(night(day, (day <= 15 ? 0.2 : 3) * (1 + 0.01 * Math.sin(day)), hash), {
+      branch: 'main',
+    });
+  }
+  const inputs: ActionInputs = {
+    mode: 'nightly',
+    config: 'perfgate.yml',
+    dataBranch: 'perfgate-data',
+    baselineWindow: 5,
+    failOnRegression: true,
+    comment: 'always',
+    resultsPath: 'out/results.json',
+    reportPath: 'out/report.md',
+    name: 'perfgate',
+  };
+  const env = {
+    GITHUB_REPOSITORY: 'octo-org/octo-repo',
+    GITHUB_EVENT_NAME: 'schedule',
+    GITHUB_SHA: 'f'.repeat(40),
+    GITHUB_REF: 'refs/heads/main',
+  };
+  action = {
+    inputs,
+    context: parseEventContext(env, { repository: { default_branch: 'main' } }),
+    workspace,
+    env: { ...process.env, ...env },
+    store,
+    github: createClient('ghs_fake', { baseUrl: fake.url }),
+    log: { info: () => undefined, warning: () => undefined },
+  };
+}, 60_000);
+
+afterAll(() => fake.close());
+
+describe('nightly mode', () => {
+  it('records the night, finds the planted drift, and opens one tracking issue naming the commit range', async () => {
+    const result = await MODES_BY_NAME.nightly(action);
+    expect(result.verdict).toBe('drift');
+    expect(result.markdown).toMatch(/🔴 \*\*Drift in 1 metric\(s\)\*\*/);
+    expect(result.markdown).toContain('xychart-beta');
+    const issues = fake.issues.filter((i) => !('pull_request' in i));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]?.title).toMatch(/^perfgate: api latency_p50 regressed \+\d/);
+    expect(issues[0]?.body).toContain(`/compare/${'15'.repeat(20)}...${'16'.repeat(20)}`);
+    const stored = (await readdir(join(storeDir, 'main'), { recursive: true })).filter((f) =>
+      f.endsWith('.json'),
+    );
+    expect(stored).toHaveLength(24);
+  }, 60_000);
+
+  it('updates the same issue the next night instead of opening another', async () => {
+    await MODES_BY_NAME.nightly(action);
+    expect(fake.issues.filter((i) => !('pull_request' in i))).toHaveLength(1);
+  }, 60_000);
+});
