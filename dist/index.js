@@ -94456,6 +94456,25 @@ async function report(action) {
         failures: regressionFailures(reportPart, action.inputs.failOnRegression),
     };
 }
+/** One tracking issue per drifted metric, opened once and updated while the drift lasts. */
+async function trackDrifts(action, github, drifts) {
+    const { owner, repo } = action.context;
+    const repoUrl = `${action.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${owner}/${repo}`;
+    const issues = [];
+    for (const drift of drifts) {
+        const issue = await upsertTrackingIssue(github, {
+            owner,
+            repo,
+            // Markers allow letters, digits, '.', '_' and '-': suite/metric keys keep their shape with dots.
+            key: `${action.inputs.name}.${drift.series.key.replace(/[^A-Za-z0-9._-]/g, '.')}`,
+            title: trackingIssueTitle(drift),
+            body: trackingIssueBody(drift, repoUrl),
+            labels: ['perfgate'],
+        });
+        issues.push(`${issue.action} ${issue.url}`);
+    }
+    return issues;
+}
 /** schedule: record, then look for change points in the default branch's history. */
 async function nightly(action) {
     const config = await loadActionConfig(action);
@@ -94465,20 +94484,7 @@ async function nightly(action) {
     const history = entries.map((e) => e.results).filter((r) => r.configHash === results.configHash);
     const series = metricSeries(history);
     const drifts = findDrift(series, { policy: actionPolicy(action, config) });
-    const repoUrl = `${action.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${action.context.owner}/${action.context.repo}`;
-    const issues = [];
-    for (const drift of action.github ? drifts : []) {
-        const issue = await upsertTrackingIssue(action.github, {
-            owner: action.context.owner,
-            repo: action.context.repo,
-            // Markers allow letters, digits, '.', '_' and '-': suite/metric keys keep their shape with dots.
-            key: `${action.inputs.name}.${drift.series.key.replace(/[^A-Za-z0-9._-]/g, '.')}`,
-            title: trackingIssueTitle(drift),
-            body: trackingIssueBody(drift, repoUrl),
-            labels: ['perfgate'],
-        });
-        issues.push(`${issue.action} ${issue.url}`);
-    }
+    const issues = action.github ? await trackDrifts(action, action.github, drifts) : [];
     const markdown = [
         nightlySummary(drifts, series.length, history.length),
         recordedMarkdown(action, results, stored),

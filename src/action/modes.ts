@@ -4,11 +4,12 @@
  */
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
-import { findDrift, metricSeries } from '../compare/drift.js';
+import { findDrift, metricSeries, type Drift } from '../compare/drift.js';
 import { compareSides } from '../commands/compare.js';
 import { InputError } from '../errors.js';
 import { isTrustedEvent } from '../github/context.js';
 import { upsertTrackingIssue } from '../github/issues.js';
+import type { GitHubClient } from '../github/types.js';
 import { markerFor } from '../github/marker.js';
 import { findPullRequestsBySha } from '../github/pulls.js';
 import { sweepPipeline } from '../pipeline/sweep.js';
@@ -157,6 +158,30 @@ async function report(action: ActionEnv): Promise<ModeResult> {
   };
 }
 
+/** One tracking issue per drifted metric, opened once and updated while the drift lasts. */
+async function trackDrifts(
+  action: ActionEnv,
+  github: GitHubClient,
+  drifts: readonly Drift[],
+): Promise<string[]> {
+  const { owner, repo } = action.context;
+  const repoUrl = `${action.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${owner}/${repo}`;
+  const issues: string[] = [];
+  for (const drift of drifts) {
+    const issue = await upsertTrackingIssue(github, {
+      owner,
+      repo,
+      // Markers allow letters, digits, '.', '_' and '-': suite/metric keys keep their shape with dots.
+      key: `${action.inputs.name}.${drift.series.key.replace(/[^A-Za-z0-9._-]/g, '.')}`,
+      title: trackingIssueTitle(drift),
+      body: trackingIssueBody(drift, repoUrl),
+      labels: ['perfgate'],
+    });
+    issues.push(`${issue.action} ${issue.url}`);
+  }
+  return issues;
+}
+
 /** schedule: record, then look for change points in the default branch's history. */
 async function nightly(action: ActionEnv): Promise<ModeResult> {
   const config = await loadActionConfig(action);
@@ -166,20 +191,7 @@ async function nightly(action: ActionEnv): Promise<ModeResult> {
   const history = entries.map((e) => e.results).filter((r) => r.configHash === results.configHash);
   const series = metricSeries(history);
   const drifts = findDrift(series, { policy: actionPolicy(action, config) });
-  const repoUrl = `${action.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${action.context.owner}/${action.context.repo}`;
-  const issues: string[] = [];
-  for (const drift of action.github ? drifts : []) {
-    const issue = await upsertTrackingIssue(action.github!, {
-      owner: action.context.owner,
-      repo: action.context.repo,
-      // Markers allow letters, digits, '.', '_' and '-': suite/metric keys keep their shape with dots.
-      key: `${action.inputs.name}.${drift.series.key.replace(/[^A-Za-z0-9._-]/g, '.')}`,
-      title: trackingIssueTitle(drift),
-      body: trackingIssueBody(drift, repoUrl),
-      labels: ['perfgate'],
-    });
-    issues.push(`${issue.action} ${issue.url}`);
-  }
+  const issues = action.github ? await trackDrifts(action, action.github, drifts) : [];
   const markdown = [
     nightlySummary(drifts, series.length, history.length),
     recordedMarkdown(action, results, stored),
