@@ -30488,6 +30488,34 @@ function stepwise(pValues, direction, factor, accumulate) {
     return adjusted;
 }
 
+function fingerprint(environment = {}) {
+    const { cpuModel, cpuCount, arch, os, nodeVersion, gpus = [] } = environment;
+    // The OS family only: kernel updates are routine and should not orphan the history.
+    const osFamily = os?.split(/\s/)[0];
+    // The Node major only: patch releases do not change the engine's performance enough to matter.
+    const nodeMajor = /^v?(\d+)/.exec(nodeVersion ?? '')?.[1];
+    const gpuNames = [...gpus]
+        .sort((a, b) => a.index - b.index)
+        .map((gpu) => (gpu.driver ? `${gpu.name} (driver ${gpu.driver})` : gpu.name));
+    return {
+        cpuModel: cpuModel ?? 'an unknown CPU',
+        cpuCount: cpuCount ? plural$1(cpuCount, 'CPU') : 'an unknown number of CPUs',
+        arch: arch ?? 'an unknown architecture',
+        os: osFamily ?? 'an unknown OS',
+        node: nodeMajor ? `Node ${nodeMajor}` : 'an unknown Node version',
+        gpus: gpuNames.length ? gpuNames.join(', ') : 'no GPU',
+    };
+}
+function plural$1(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+/** The first fingerprint field two environments differ in, as readable phrases; none when alike. */
+function environmentDifference(was, is) {
+    const [a, b] = [fingerprint(was), fingerprint(is)];
+    const field = Object.keys(b).find((key) => a[key] !== b[key]);
+    return field && { was: a[field], is: b[field] };
+}
+
 var utils$1 = {};
 
 var constants$2;
@@ -33067,8 +33095,23 @@ function compareResults(base, head, options = {}) {
         metrics,
         geomeanChange: geomeanCostChange(gated),
         counts,
-        notes: [...familyNotes(testable, policy), ...confoundingNotes(metrics)],
+        notes: [
+            ...environmentNotes(base, head),
+            ...familyNotes(testable, policy),
+            ...confoundingNotes(metrics),
+        ],
     };
+}
+/** Results from different machines differ for reasons no test can separate from the code's. */
+function environmentNotes(base, head) {
+    if (!base.environment || !head.environment)
+        return [];
+    const differs = environmentDifference(base.environment, head.environment);
+    return differs
+        ? [
+            `the sides ran on different machines (baseline: ${differs.was}; candidate: ${differs.is}): a difference may be the machine's, not the code's`,
+        ]
+        : [];
 }
 /**
  * Adjusting across M metrics multiplies a lone small p by M (BH and Holm alike), so trial counts
@@ -94222,28 +94265,8 @@ function difference(stored, head) {
         const hash = (value) => (value ? `config ${value.slice(0, 12)}` : 'no config hash');
         return `stored results used ${hash(stored.configHash)} but this run uses ${hash(head.configHash)}`;
     }
-    const was = fingerprint(stored.environment);
-    const is = fingerprint(head.environment);
-    const field = Object.keys(is).find((key) => was[key] !== is[key]);
-    return field && `stored results ran on ${was[field]} but this run is on ${is[field]}`;
-}
-function fingerprint(environment = {}) {
-    const { cpuModel, cpuCount, arch, os, nodeVersion, gpus = [] } = environment;
-    // The OS family only: kernel updates are routine and should not orphan the history.
-    const osFamily = os?.split(/\s/)[0];
-    // The Node major only: patch releases do not change the engine's performance enough to matter.
-    const nodeMajor = /^v?(\d+)/.exec(nodeVersion ?? '')?.[1];
-    const gpuNames = [...gpus]
-        .sort((a, b) => a.index - b.index)
-        .map((gpu) => (gpu.driver ? `${gpu.name} (driver ${gpu.driver})` : gpu.name));
-    return {
-        cpuModel: cpuModel ?? 'an unknown CPU',
-        cpuCount: cpuCount ? plural(cpuCount, 'CPU') : 'an unknown number of CPUs',
-        arch: arch ?? 'an unknown architecture',
-        os: osFamily ?? 'an unknown OS',
-        node: nodeMajor ? `Node ${nodeMajor}` : 'an unknown Node version',
-        gpus: gpuNames.length ? gpuNames.join(', ') : 'no GPU',
-    };
+    const differs = environmentDifference(stored.environment, head.environment);
+    return differs && `stored results ran on ${differs.was} but this run is on ${differs.is}`;
 }
 function plural(count, noun) {
     return `${count} ${noun}${count === 1 ? '' : 's'}`;

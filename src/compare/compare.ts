@@ -8,6 +8,7 @@ import { hodgesLehmann } from '../stats/hodgesLehmann.js';
 import { mannWhitneyU } from '../stats/mannWhitney.js';
 import { canReachAlpha, minTrialsFor } from '../stats/minTrials.js';
 import { adjustPValues } from '../stats/multipleTesting.js';
+import { environmentDifference } from './environment.js';
 import { resolvePolicy, thresholdFor, type ComparePolicy } from './policy.js';
 
 export type Verdict = 'regression' | 'improvement' | 'unchanged' | 'insufficient';
@@ -102,8 +103,23 @@ export function compareResults(
     metrics,
     geomeanChange: geomeanCostChange(gated),
     counts,
-    notes: [...familyNotes(testable, policy), ...confoundingNotes(metrics)],
+    notes: [
+      ...environmentNotes(base, head),
+      ...familyNotes(testable, policy),
+      ...confoundingNotes(metrics),
+    ],
   };
+}
+
+/** Results from different machines differ for reasons no test can separate from the code's. */
+function environmentNotes(base: Results, head: Results): string[] {
+  if (!base.environment || !head.environment) return [];
+  const differs = environmentDifference(base.environment, head.environment);
+  return differs
+    ? [
+        `the sides ran on different machines (baseline: ${differs.was}; candidate: ${differs.is}): a difference may be the machine's, not the code's`,
+      ]
+    : [];
 }
 
 /**

@@ -11,6 +11,7 @@
 import { InputError } from '../errors.js';
 import { poolResults } from '../results/pool.js';
 import type { Environment, Results } from '../results/schema.js';
+import { environmentDifference } from '../compare/environment.js';
 import { newestFirst, type StoredResult } from './history.js';
 
 export interface BaselineHead {
@@ -95,39 +96,8 @@ function difference(stored: Results, head: BaselineHead): string | undefined {
     const hash = (value?: string) => (value ? `config ${value.slice(0, 12)}` : 'no config hash');
     return `stored results used ${hash(stored.configHash)} but this run uses ${hash(head.configHash)}`;
   }
-  const was = fingerprint(stored.environment);
-  const is = fingerprint(head.environment);
-  const field = (Object.keys(is) as (keyof Fingerprint)[]).find((key) => was[key] !== is[key]);
-  return field && `stored results ran on ${was[field]} but this run is on ${is[field]}`;
-}
-
-/** The parts of an environment that change performance, each as a readable phrase. */
-interface Fingerprint {
-  cpuModel: string;
-  cpuCount: string;
-  arch: string;
-  os: string;
-  node: string;
-  gpus: string;
-}
-
-function fingerprint(environment: Environment = {}): Fingerprint {
-  const { cpuModel, cpuCount, arch, os, nodeVersion, gpus = [] } = environment;
-  // The OS family only: kernel updates are routine and should not orphan the history.
-  const osFamily = os?.split(/\s/)[0];
-  // The Node major only: patch releases do not change the engine's performance enough to matter.
-  const nodeMajor = /^v?(\d+)/.exec(nodeVersion ?? '')?.[1];
-  const gpuNames = [...gpus]
-    .sort((a, b) => a.index - b.index)
-    .map((gpu) => (gpu.driver ? `${gpu.name} (driver ${gpu.driver})` : gpu.name));
-  return {
-    cpuModel: cpuModel ?? 'an unknown CPU',
-    cpuCount: cpuCount ? plural(cpuCount, 'CPU') : 'an unknown number of CPUs',
-    arch: arch ?? 'an unknown architecture',
-    os: osFamily ?? 'an unknown OS',
-    node: nodeMajor ? `Node ${nodeMajor}` : 'an unknown Node version',
-    gpus: gpuNames.length ? gpuNames.join(', ') : 'no GPU',
-  };
+  const differs = environmentDifference(stored.environment, head.environment);
+  return differs && `stored results ran on ${differs.was} but this run is on ${differs.is}`;
 }
 
 function plural(count: number, noun: string): string {

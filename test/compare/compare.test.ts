@@ -169,6 +169,18 @@ describe('compareResults', () => {
     ]);
   });
 
+  it('warns when the two sides ran on different machines', () => {
+    const base = {
+      ...results([{ name: 'lat', samples: around(100, 5) }]),
+      environment: { cpuModel: 'AMD EPYC 7763', cpuCount: 4 },
+    };
+    const head = { ...base, environment: { cpuModel: 'AMD EPYC 9V74', cpuCount: 4 } };
+    expect(compareResults(base, head).notes).toEqual([
+      "the sides ran on different machines (baseline: AMD EPYC 7763; candidate: AMD EPYC 9V74): a difference may be the machine's, not the code's",
+    ]);
+    expect(compareResults(base, base).notes).toEqual([]);
+  });
+
   it('summarises with a direction-aware geometric mean', () => {
     // latency ×1.21 (cost ×1.21) and throughput ×1.21 (cost ÷1.21): the geomean cost ratio is 1 → 0 %.
     const base = results([
