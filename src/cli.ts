@@ -101,5 +101,9 @@ function reportError(error: unknown, command: string, io: CliIO): number {
     );
     return EXIT.input;
   }
-  throw error;
+  // Anything else is a failure of the run (a full disk, a bug): never exit 1, which means "regression".
+  io.stderr(
+    `perfgate ${command}: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  return EXIT.run;
 }

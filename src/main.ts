@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { readInputs, type ActionInputs } from './action/inputs.js';
+import { readInputs } from './action/inputs.js';
 import { MODES_BY_NAME } from './action/modes.js';
 import type { ActionEnv, ModeResult } from './action/types.js';
 import { createClient } from './github/client.js';
@@ -40,7 +40,6 @@ export async function run(): Promise<void> {
             }),
           }
         : {}),
-      log: { info: core.info, warning: core.warning },
     };
     const result = await MODES_BY_NAME[inputs.mode](action);
     await publish(action, result);
@@ -69,14 +68,9 @@ async function publish(action: ActionEnv, result: ModeResult): Promise<void> {
   if (result.failures.length > 0) core.setFailed(`perfgate: ${result.failures.join('; ')}`);
 }
 
-function shouldComment(inputs: ActionInputs, result: ModeResult): boolean {
-  if (inputs.comment === 'never' || result.pullRequest === undefined) return false;
-  if (inputs.comment === 'always') return true;
-  return result.verdict === 'regression' || result.verdict === 'improvement';
-}
-
 async function comment(action: ActionEnv, result: ModeResult): Promise<string | undefined> {
-  if (!shouldComment(action.inputs, result) || result.pullRequest === undefined) return undefined;
+  const { inputs } = action;
+  if (inputs.comment === 'never' || result.pullRequest === undefined) return undefined;
   if (!action.github) {
     core.info('no github-token: the report is in the job summary only');
     return undefined;
@@ -87,17 +81,23 @@ async function comment(action: ActionEnv, result: ModeResult): Promise<string | 
     );
     return undefined;
   }
+  // on-change: a new comment only when something changed, but an existing one is always brought
+  // up to date, so a fixed regression does not leave a stale red comment behind.
+  const changed = result.verdict === 'regression' || result.verdict === 'improvement';
   const posted = await upsertComment(action.github, {
     owner: action.context.owner,
     repo: action.context.repo,
     issueNumber: result.pullRequest,
-    marker: markerFor(action.inputs.name),
+    marker: markerFor(inputs.name),
     body: truncateMarkdown(result.markdown, COMMENT_LIMIT),
+    botLogin: inputs.commentAuthor,
+    create: inputs.comment === 'always' || changed,
   });
   if ('skipped' in posted) {
     core.info('the token cannot comment (read-only): the report is in the job summary');
     return undefined;
   }
+  if (posted.action === 'none') return undefined;
   core.info(`comment ${posted.action}: ${posted.url}`);
   return posted.url;
 }

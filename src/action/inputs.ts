@@ -6,9 +6,9 @@ import * as core from '@actions/core';
 import { ADJUSTMENTS, choiceOption, numberOption } from '../commands/options.js';
 import type { Adjustment } from '../stats/multipleTesting.js';
 
-export const MODES = ['pr', 'record', 'report', 'nightly', 'sweep', 'compare'] as const;
+const MODES = ['pr', 'record', 'report', 'nightly', 'sweep', 'compare'] as const;
 export type Mode = (typeof MODES)[number];
-export const COMMENT_POLICIES = ['always', 'on-change', 'never'] as const;
+const COMMENT_POLICIES = ['always', 'on-change', 'never'] as const;
 export type CommentPolicy = (typeof COMMENT_POLICIES)[number];
 
 export const INPUT = {
@@ -19,6 +19,7 @@ export const INPUT = {
   baselineWindow: 'baseline-window',
   failOnRegression: 'fail-on-regression',
   comment: 'comment',
+  commentAuthor: 'comment-author',
   alpha: 'alpha',
   threshold: 'threshold',
   adjustment: 'adjustment',
@@ -37,6 +38,8 @@ export interface ActionInputs {
   baselineWindow: number;
   failOnRegression: boolean;
   comment: CommentPolicy;
+  /** The login that posts the comment: how an earlier comment is recognised as ours. */
+  commentAuthor: string;
   alpha?: number;
   threshold?: number;
   adjustment?: Adjustment;
@@ -78,6 +81,7 @@ export function readInputs(): ActionInputs {
     alpha: numberOption(optional(INPUT.alpha), field(INPUT.alpha), { min: 0, max: 0.5 }),
     threshold: numberOption(optional(INPUT.threshold), field(INPUT.threshold), { min: 0, max: 10 }),
     adjustment: choiceOption(optional(INPUT.adjustment), field(INPUT.adjustment), ADJUSTMENTS),
+    commentAuthor: optional(INPUT.commentAuthor) ?? 'github-actions[bot]',
     resultsPath: optional(INPUT.resultsPath) ?? 'perfgate-out/results.json',
     reportPath: optional(INPUT.reportPath) ?? 'perfgate-out/report.md',
     name: optional(INPUT.name) ?? 'perfgate',

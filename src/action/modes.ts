@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { findDrift, metricSeries, type Drift } from '../compare/drift.js';
+import { environmentDifference } from '../compare/environment.js';
 import { compareSides } from '../commands/compare.js';
 import { InputError } from '../errors.js';
 import { isTrustedEvent } from '../github/context.js';
@@ -188,7 +189,14 @@ async function nightly(action: ActionEnv): Promise<ModeResult> {
   const { results, file } = await measureAndSave(action, config, action.context.sha);
   const stored = await recordIfTrusted(action, results);
   const { entries, warnings } = await action.store.list(defaultBranch(action));
-  const history = entries.map((e) => e.results).filter((r) => r.configHash === results.configHash);
+  // Only runs of the same setup on the same kind of machine form one history: a new runner is not a regression.
+  const history = entries
+    .map((e) => e.results)
+    .filter(
+      (r) =>
+        r.configHash === results.configHash &&
+        !environmentDifference(r.environment, results.environment),
+    );
   const series = metricSeries(history);
   const drifts = findDrift(series, { policy: actionPolicy(action, config) });
   const issues = action.github ? await trackDrifts(action, action.github, drifts) : [];
@@ -235,7 +243,12 @@ async function compare(action: ActionEnv): Promise<ModeResult> {
   if (!base || !head)
     throw new InputError('mode compare needs both inputs base and head', undefined, 'input mode');
   const config = await optionalActionConfig(action);
-  const comparison = await compareSides(base, head, actionPolicy(action, config), action.workspace);
+  const { comparison } = await compareSides(
+    base,
+    head,
+    actionPolicy(action, config),
+    action.workspace,
+  );
   const markdown = renderComparisonMarkdown(comparison, {
     marker: markerFor(action.inputs.name),
     title: action.inputs.name,

@@ -5,6 +5,7 @@ import { layerPolicies, type ComparePolicy } from '../compare/policy.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { markerFor } from '../github/marker.js';
 import { baselineLabel, gateAgainstHistory } from '../pipeline/gate.js';
+import { escapeMarkdown } from '../report/escape.js';
 import { layoutMarkdown } from '../report/grid.js';
 import { overallVerdict } from '../report/json.js';
 import { renderComparisonMarkdown } from '../report/markdown.js';
@@ -82,7 +83,8 @@ export async function gateReport(
       marker,
       `### ${action.inputs.name}`,
       '',
-      `⚪ **No baseline to compare with.** ${notes.join(' ')} ${HOW_TO_BASELINE}`,
+      // Notes quote the head's environment, which a fork controls: escape them.
+      `⚪ **No baseline to compare with.** ${notes.map(escapeMarkdown).join(' ')} ${HOW_TO_BASELINE}`,
       '',
       '<details><summary>This run</summary>',
       '',

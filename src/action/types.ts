@@ -5,11 +5,6 @@ import type { GitHubClient } from '../github/types.js';
 import type { HistoryStore } from '../store/history.js';
 import type { ActionInputs } from './inputs.js';
 
-export interface ActionLog {
-  info(message: string): void;
-  warning(message: string): void;
-}
-
 export interface ActionEnv {
   inputs: ActionInputs;
   context: EventContext;
@@ -19,7 +14,6 @@ export interface ActionEnv {
   store: HistoryStore;
   /** Absent without a token: nothing is posted. */
   github?: GitHubClient;
-  log: ActionLog;
 }
 
 export type Verdict =

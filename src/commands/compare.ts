@@ -10,6 +10,7 @@ import { renderComparisonJson } from '../report/json.js';
 import { renderComparisonMarkdown } from '../report/markdown.js';
 import { renderComparisonText } from '../report/text.js';
 import { loadSide } from '../results/loadSide.js';
+import type { Results } from '../results/schema.js';
 import { ADJUSTMENTS, choiceOption, FORMATS, numberOption } from './options.js';
 
 const USAGE = `usage: perfgate compare BASE HEAD [--config perfgate.yml] [--format text|markdown|json] [--alpha A]
@@ -41,12 +42,12 @@ export async function compareSides(
   headSpec: string,
   policy: Partial<ComparePolicy>,
   cwd: string,
-): Promise<Comparison> {
+): Promise<{ base: Results; head: Results; comparison: Comparison }> {
   const [base, head] = await Promise.all([
     loadSide(baseSpec, { cwd }),
     loadSide(headSpec, { cwd }),
   ]);
-  return compareResults(base, head, policy);
+  return { base, head, comparison: compareResults(base, head, policy) };
 }
 
 export const compareCommand: Command = {
@@ -68,7 +69,7 @@ export const compareCommand: Command = {
     const [baseSpec, headSpec] = positionals as [string, string];
     const format = choiceOption(values.format, '--format', FORMATS) ?? 'text';
     const policy = await policyFrom(values, io);
-    const comparison = await compareSides(baseSpec, headSpec, policy, io.cwd);
+    const { comparison } = await compareSides(baseSpec, headSpec, policy, io.cwd);
     const render = {
       text: () => renderComparisonText(comparison),
       markdown: () =>

@@ -72,7 +72,11 @@ regression; with no baseline yet it prints the numbers and passes.`,
     const window = numberOption(values.window, '--window', { min: 0, max: 1000 }) ?? 5;
     const policy = await policyFrom(values, io);
     const results = await measure(config, io);
-    const branch = await branchFrom(values, io, config.file);
+    // In a pull request's CI the baseline lives under the base branch, not refs/pull/N/merge.
+    const branch =
+      typeof values.branch !== 'string' && io.env.GITHUB_BASE_REF
+        ? io.env.GITHUB_BASE_REF
+        : await branchFrom(values, io, config.file);
     const outcome = await gateAgainstHistory({
       results,
       store: storeAt(values, io),

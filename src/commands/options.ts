@@ -1,4 +1,5 @@
 /** Parsing of option values shared by commands: errors name the option and what was expected. */
+import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { Adjustment } from '../stats/multipleTesting.js';
 
@@ -44,3 +45,9 @@ export function choiceOption<T extends string>(
 export const ADJUSTMENTS: readonly Adjustment[] = ['bh', 'holm', 'none'];
 export const FORMATS = ['text', 'markdown', 'json'] as const;
 export type Format = (typeof FORMATS)[number];
+
+/** A written file as the user should see it: relative when it lies below the working folder. */
+export function displayPath(cwd: string, file: string): string {
+  const relative = path.relative(cwd, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}

@@ -10,6 +10,7 @@ import type { Results } from '../results/schema.js';
 import { progressFor } from '../run/progress.js';
 import { runBenchmarks } from '../run/runner.js';
 import { currentRevision } from '../store/revision.js';
+import { displayPath } from './options.js';
 
 const USAGE = `usage: perfgate run --config perfgate.yml [--suite NAME]... [--out results.json]
 
@@ -47,7 +48,7 @@ export const runCommand: Command = {
       typeof values.out === 'string' ? values.out : 'perfgate-out/results.json',
     );
     await writeResultsFile(out, results);
-    const shown = path.relative(io.cwd, out).startsWith('..') ? out : path.relative(io.cwd, out);
+    const shown = displayPath(io.cwd, out);
     io.stdout(`${layoutText(resultsTable(results))}\n\nresults written to ${shown}\n`);
     return EXIT.ok;
   },

@@ -7,7 +7,7 @@ import { currentRevision } from '../store/revision.js';
 import { renderSweep } from '../sweep/report.js';
 import { sweepPipeline } from '../pipeline/sweep.js';
 import { configFrom } from './run.js';
-import { choiceOption } from './options.js';
+import { choiceOption, displayPath } from './options.js';
 
 const USAGE = `usage: perfgate sweep --config perfgate.yml [--out sweep.json] [--resume sweep.json]
                       [--format text|markdown]
@@ -42,7 +42,7 @@ export const sweepCommand: Command = {
       out,
       ...(resume ? { resume } : {}),
     });
-    const shown = path.relative(io.cwd, out).startsWith('..') ? out : path.relative(io.cwd, out);
+    const shown = displayPath(io.cwd, out);
     io.stdout(
       `${renderSweep(analysis, format)}\n${run.measured} point(s) measured, ${run.reused} reused; sweep written to ${shown}\n`,
     );

@@ -1,7 +1,6 @@
 /** `perfgate analyze` and `perfgate validate`: results against the config's targets. */
 import path from 'node:path';
 import type { CliIO, Command, ParsedArgs } from '../cli.js';
-import { compareResults } from '../compare/compare.js';
 import { checkTargets, unmatchedTargets, type TargetSpec } from '../compare/targets.js';
 import { loadConfig } from '../config/index.js';
 import { EXIT, InputError } from '../errors.js';
@@ -16,7 +15,7 @@ import {
 } from '../report/targets.js';
 import { loadSide } from '../results/loadSide.js';
 import { choiceOption, FORMATS, type Format } from './options.js';
-import { policyFrom } from './compare.js';
+import { compareSides, policyFrom } from './compare.js';
 
 async function targetsFrom(values: ParsedArgs['values'], io: CliIO): Promise<TargetSpec[]> {
   if (typeof values.config !== 'string')
@@ -94,11 +93,11 @@ export const validateCommand: Command = {
     const format = choiceOption(args.values.format, '--format', FORMATS) ?? 'text';
     const targets = await targetsFrom(args.values, io);
     const policy = await policyFrom(args.values, io);
-    const [before, after] = await Promise.all([
-      loadSide(beforeSpec, { cwd: io.cwd }),
-      loadSide(afterSpec, { cwd: io.cwd }),
-    ]);
-    const comparison = compareResults(before, after, policy);
+    const {
+      base: before,
+      head: after,
+      comparison,
+    } = await compareSides(beforeSpec, afterSpec, policy, io.cwd);
     const [beforeChecks, afterChecks] = [
       checkTargets(before, targets),
       checkTargets(after, targets),

@@ -33,7 +33,7 @@ function fingerprint(environment: Environment = {}): Fingerprint {
   };
 }
 
-function plural(count: number, noun: string): string {
+export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 

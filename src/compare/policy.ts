@@ -22,7 +22,7 @@ export interface ComparePolicy {
   confLevel: number;
 }
 
-export const DEFAULT_POLICY = {
+const DEFAULT_POLICY = {
   alpha: 0.05,
   adjustment: 'bh',
   threshold: 0.05,
@@ -50,6 +50,11 @@ export function resolvePolicy(options: Partial<ComparePolicy> = {}): ComparePoli
 
 /** The relative threshold that applies to a metric key: the first matching rule, else the default. */
 export function thresholdFor(policy: ComparePolicy, metricKey: string): number {
-  const rule = policy.thresholds.find((r) => picomatch.isMatch(metricKey, r.metric, { dot: true }));
+  // Rules are written on `<suite>/<metric>`; a variant's key `<suite>@<variant>/<metric>` matches
+  // them too (and rules that name the variant still can).
+  const keys = [metricKey, metricKey.replace(/@[^/]*\//, '/')];
+  const rule = policy.thresholds.find((r) =>
+    keys.some((key) => picomatch.isMatch(key, r.metric, { dot: true })),
+  );
   return rule?.threshold ?? policy.threshold;
 }

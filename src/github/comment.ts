@@ -6,8 +6,6 @@ import { withMarker } from './marker.js';
 import { unlessReadOnly, type Skipped } from './permissions.js';
 import type { GitHubClient, RepoRef } from './types.js';
 
-export { markerFor } from './marker.js';
-
 const DEFAULTS = {
   // The identity of the workflow's GITHUB_TOKEN; an app or personal token needs its own login.
   botLogin: 'github-actions[bot]',
@@ -19,9 +17,12 @@ export interface UpsertCommentOptions extends RepoRef {
   marker: string;
   body: string;
   botLogin?: string;
+  /** false: only update an existing comment (comment: on-change with nothing to say). Default true. */
+  create?: boolean;
 }
 
-export type UpsertCommentResult = { url: string; action: 'created' | 'updated' } | Skipped;
+export type UpsertCommentResult =
+  { url: string; action: 'created' | 'updated' } | { action: 'none' } | Skipped;
 
 export async function upsertComment(
   client: GitHubClient,
@@ -40,6 +41,7 @@ export async function upsertComment(
       });
       return { url: data.html_url, action: 'updated' as const };
     }
+    if (options.create === false) return { action: 'none' as const };
     const { data } = await client.rest.issues.createComment({
       owner,
       repo,

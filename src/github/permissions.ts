@@ -10,7 +10,7 @@ export interface Skipped {
 
 const READ_ONLY_MESSAGE = 'Resource not accessible by integration';
 
-export function isReadOnlyTokenError(error: unknown): boolean {
+function isReadOnlyTokenError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { status, message } = error as { status?: unknown; message?: unknown };
   return status === 403 && typeof message === 'string' && message.includes(READ_ONLY_MESSAGE);

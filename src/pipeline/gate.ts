@@ -5,6 +5,7 @@
 import { compareResults, type Comparison } from '../compare/compare.js';
 import type { ComparePolicy } from '../compare/policy.js';
 import type { Results } from '../results/schema.js';
+import { shortRevision } from '../report/format.js';
 import { selectBaseline, type BaselineSelection } from '../store/baseline.js';
 import type { HistoryStore } from '../store/history.js';
 
@@ -45,9 +46,7 @@ export async function gateAgainstHistory(input: GateInput): Promise<GateOutcome>
 
 /** "main: 3 stored results pooled (abc1234, def5678, …)" for a report's context lines. */
 export function baselineLabel(branch: string, selection: BaselineSelection): string {
-  const commits = selection.used.map(
-    (e) => e.results.commit?.slice(0, 7) ?? e.results.createdAt.slice(0, 10),
-  );
+  const commits = selection.used.map((e) => shortRevision(e.results.commit, e.results.createdAt));
   const shown = commits.length > 4 ? [...commits.slice(0, 4), '…'] : commits;
   return `${branch}: ${selection.used.length} stored result(s) pooled (${shown.join(', ')})`;
 }

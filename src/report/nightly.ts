@@ -4,10 +4,7 @@
  */
 import type { Drift, MetricSeries } from '../compare/drift.js';
 import { escapeMarkdown } from './escape.js';
-import { formatChange, formatValue } from './format.js';
-
-const shortCommit = (commit: string | undefined, createdAt: string) =>
-  commit?.slice(0, 7) ?? createdAt.slice(0, 10);
+import { formatChange, formatValue, shortRevision } from './format.js';
 
 /** Mermaid labels are double-quoted strings: keep them free of quotes and brackets. */
 const mermaidLabel = (text: string) => `"${text.replace(/["[\]\\]/g, '')}"`;
@@ -20,14 +17,14 @@ export function trendChart(series: MetricSeries, lastPoints = 30): string {
     '```mermaid',
     'xychart-beta',
     `  title ${mermaidLabel(`${series.suite} ${series.metric}`)}`,
-    `  x-axis [${points.map((p) => mermaidLabel(shortCommit(p.commit, p.createdAt))).join(', ')}]`,
+    `  x-axis [${points.map((p) => mermaidLabel(shortRevision(p.commit, p.createdAt))).join(', ')}]`,
     `  y-axis ${mermaidLabel(series.unit || 'value')} 0 --> ${+top.toPrecision(3)}`,
     `  line [${values.join(', ')}]`,
     '```',
   ].join('\n');
 }
 
-export function driftHeadline(drift: Drift): string {
+function driftHeadline(drift: Drift): string {
   const { series, changePoint } = drift;
   return (
     `${series.suite} ${series.metric}: ${formatValue(changePoint.before, series.unit)} → ` +
@@ -41,8 +38,8 @@ export function trackingIssueTitle(drift: Drift): string {
 
 export function trackingIssueBody(drift: Drift, repoUrl?: string): string {
   const { lastGood, firstBad, changePoint } = drift;
-  const good = shortCommit(lastGood.commit, lastGood.createdAt);
-  const bad = shortCommit(firstBad.commit, firstBad.createdAt);
+  const good = shortRevision(lastGood.commit, lastGood.createdAt);
+  const bad = shortRevision(firstBad.commit, firstBad.createdAt);
   const range =
     repoUrl && lastGood.commit && firstBad.commit
       ? `[${good}…${bad}](${repoUrl}/compare/${lastGood.commit}...${firstBad.commit})`

@@ -51,13 +51,22 @@ function intervalCell(m: MetricComparison): string {
   return `${formatChange(m.changeLower)} … ${formatChange(m.changeUpper)}`;
 }
 
+/** `api/embed [fast] latency_p95`: how a metric is named in every table. */
+export function suiteMetricLabel(
+  suite: string,
+  variant: string | undefined,
+  metric: string,
+): string {
+  return variant ? `${suite} [${variant}] ${metric}` : `${suite} ${metric}`;
+}
+
 export function metricLabel(m: MetricComparison): string {
-  const label = m.variant ? `${m.suite} [${m.variant}] ${m.metric}` : `${m.suite} ${m.metric}`;
+  const label = suiteMetricLabel(m.suite, m.variant, m.metric);
   // Context metrics (host load, generator CPU) are shown but never gate: mark them.
   return m.informational ? `${label} (context)` : label;
 }
 
-export function comparisonRow(m: MetricComparison): TableRow {
+function comparisonRow(m: MetricComparison): TableRow {
   const p = m.pAdjusted ?? m.p;
   return {
     verdict: m.verdict,

@@ -8,6 +8,7 @@ import { metricKey } from '../compare/compare.js';
 import type { TargetCheck, TargetStatus } from '../compare/targets.js';
 import { formatChange, formatP, formatValue } from './format.js';
 import type { Grid } from './grid.js';
+import { suiteMetricLabel } from './table.js';
 
 export type StatusLabels = Record<TargetStatus, string>;
 export const TEXT_STATUS: StatusLabels = {
@@ -21,9 +22,7 @@ export const MARKDOWN_STATUS: StatusLabels = {
   missed: '❌ missed',
 };
 
-function label(c: Pick<TargetCheck, 'suite' | 'variant' | 'metric'>): string {
-  return c.variant ? `${c.suite} [${c.variant}] ${c.metric}` : `${c.suite} ${c.metric}`;
-}
+const label = (c: TargetCheck) => suiteMetricLabel(c.suite, c.variant, c.metric);
 
 function targetCell(c: TargetCheck): string {
   const bounds = [

@@ -4,7 +4,8 @@
  * (the hidden marker) at the start.
  */
 export const COMMENT_LIMIT = 65_536;
-export const SUMMARY_LIMIT = 1024 * 1024;
+/** 1 MiB of UTF-8 in characters, counting each as the 4 bytes it may take (emoji, ±, —). */
+export const SUMMARY_LIMIT = (1024 * 1024) / 4;
 
 export function truncateMarkdown(text: string, limit: number): string {
   if (text.length <= limit) return text;

@@ -246,10 +246,9 @@ async function runTrial(
   trial: number,
   service: RunningService | undefined,
 ): Promise<TrialOutcome> {
-  const { collectors, notes } = makeCollectors(context, suite, service);
-  await Promise.all(collectors.map((c) => c.start()));
+  const { collectors: made, notes } = makeCollectors(context, suite, service);
+  const collectors = await startAll(made);
   let measured: { metrics: TrialMetric[]; notes: string[] };
-  let outputs: CollectorOutput[];
   try {
     measured =
       suite.kind === 'http'
@@ -269,10 +268,14 @@ async function runTrial(
             (signal) => runCommandTrial(commandOptions(suite, variant, trial), { signal }),
             service,
           );
-  } finally {
-    // Stop sampling whatever happened, so no nvidia-smi or timer outlives the trial.
-    outputs = await Promise.all(collectors.map((c) => c.stop()));
+  } catch (error) {
+    // The trial's own failure (e.g. the service died) is the news, not a collector that then
+    // could not scrape the dead service: stop them all, keep the first error.
+    await Promise.allSettled(collectors.map((c) => c.stop()));
+    throw error;
   }
+  // Stop sampling, so no nvidia-smi or timer outlives the trial.
+  const outputs: CollectorOutput[] = await Promise.all(collectors.map((c) => c.stop()));
   await service?.assertAlive();
   const environment = outputs.reduce<Partial<Environment>>(
     (env, o) => ({ ...env, ...o.environment }),
@@ -283,6 +286,19 @@ async function runTrial(
     notes: [...notes, ...measured.notes, ...outputs.flatMap((o) => o.notes)],
     environment,
   };
+}
+
+/** Start every collector; if one fails, stop those that started before reporting it. */
+async function startAll(collectors: Collector[]): Promise<Collector[]> {
+  const started = await Promise.allSettled(collectors.map((c) => c.start()));
+  const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure) {
+    await Promise.allSettled(
+      collectors.filter((_, i) => started[i]?.status === 'fulfilled').map((c) => c.stop()),
+    );
+    throw failure.reason;
+  }
+  return collectors;
 }
 
 function trialSummary(metrics: readonly TrialMetric[]): string {

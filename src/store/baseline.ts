@@ -11,7 +11,7 @@
 import { InputError } from '../errors.js';
 import { poolResults } from '../results/pool.js';
 import type { Environment, Results } from '../results/schema.js';
-import { environmentDifference } from '../compare/environment.js';
+import { environmentDifference, plural } from '../compare/environment.js';
 import { newestFirst, type StoredResult } from './history.js';
 
 export interface BaselineHead {
@@ -98,8 +98,4 @@ function difference(stored: Results, head: BaselineHead): string | undefined {
   }
   const differs = environmentDifference(stored.environment, head.environment);
   return differs && `stored results ran on ${differs.was} but this run is on ${differs.is}`;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

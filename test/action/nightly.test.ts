@@ -79,6 +79,7 @@ beforeAll(async () => {
     baselineWindow: 5,
     failOnRegression: true,
     comment: 'always',
+    commentAuthor: 'github-actions[bot]',
     resultsPath: 'out/results.json',
     reportPath: 'out/report.md',
     name: 'perfgate',
@@ -96,7 +97,6 @@ beforeAll(async () => {
     env: { ...process.env, ...env },
     store,
     github: createClient('ghs_fake', { baseUrl: fake.url }),
-    log: { info: () => undefined, warning: () => undefined },
   };
 }, 60_000);
 

@@ -121,3 +121,20 @@ describe('perfgate compare', () => {
     expect(run.stdout).toBe('');
   });
 });
+
+describe('perfgate on an unexpected failure', () => {
+  it('exits 3, never 1 (which means "regression"), and says what happened', async () => {
+    let stderr = '';
+    const { perfgate } = await import('../../src/cli.js');
+    const code = await perfgate(['compare', 'examples/base', 'examples/head'], {
+      stdout: () => {
+        throw new Error('ENOSPC: no space left on device, write');
+      },
+      stderr: (text) => (stderr += text),
+      cwd: process.cwd(),
+      env: {},
+    });
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/unexpected error: Error: ENOSPC/);
+  });
+});

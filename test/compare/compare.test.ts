@@ -54,6 +54,26 @@ describe('compareResults', () => {
     expect(loose.metrics[0]?.verdict).toBe('unchanged');
   });
 
+  it('applies `<suite>/<metric>` threshold rules to every variant of the suite', () => {
+    const spec = (samples: number[]) => ({
+      schema: 'perfgate/results@1' as const,
+      createdAt: '2026-11-27T09:00:00Z',
+      suites: [
+        {
+          name: 'api',
+          variant: 'fast',
+          metrics: [{ name: 'latency_p99', unit: 'ms', direction: 'lower' as const, samples }],
+        },
+      ],
+    });
+    const [m] = compareResults(spec(around(100, 10)), spec(around(108, 10)), {
+      thresholds: [{ metric: 'api/latency_p99', threshold: 0.1 }],
+    }).metrics;
+    expect(m?.key).toBe('api@fast/latency_p99');
+    expect(m?.threshold).toBe(0.1);
+    expect(m?.verdict).toBe('unchanged');
+  });
+
   it('does not call noise a regression: overlapping samples give ~', () => {
     const base = results([
       { name: 'latency_p95', samples: [100, 104, 98, 101, 103, 99, 102, 97, 105, 100] },

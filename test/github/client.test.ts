@@ -2,7 +2,8 @@
 // retry and throttling plugins must ride out secondary rate limits and 5xx answers.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/github/client.js';
-import { markerFor, upsertComment } from '../../src/github/comment.js';
+import { upsertComment } from '../../src/github/comment.js';
+import { markerFor } from '../../src/github/marker.js';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fakeGitHub.js';
 
 let fake: FakeGitHub;

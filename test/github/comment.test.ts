@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { markerFor, upsertComment } from '../../src/github/comment.js';
+import { upsertComment } from '../../src/github/comment.js';
+import { markerFor } from '../../src/github/marker.js';
 import { plainClient, startFakeGitHub, type FakeGitHub } from '../helpers/fakeGitHub.js';
 
 const marker = markerFor('bench');
@@ -14,7 +15,10 @@ beforeEach(async () => {
 });
 afterEach(() => fake.close());
 
-const upsert = (body: string, extra: { botLogin?: string; token?: string } = {}) =>
+const upsert = (
+  body: string,
+  extra: { botLogin?: string; token?: string; create?: boolean } = {},
+) =>
   upsertComment(plainClient(fake, extra.token), {
     owner: 'octo-org',
     repo: 'octo-repo',
@@ -22,6 +26,7 @@ const upsert = (body: string, extra: { botLogin?: string; token?: string } = {})
     marker,
     body,
     botLogin: extra.botLogin,
+    create: extra.create,
   });
 
 describe('upsertComment', () => {
@@ -34,6 +39,14 @@ describe('upsertComment', () => {
     });
     expect(second).toEqual({ action: 'updated', url: (first as { url: string }).url });
     expect(fake.commentsOn(pr).map((c) => c.body)).toEqual([`${marker}\np95 +1 %`]);
+  });
+
+  it('with create: false only updates an existing comment (comment: on-change)', async () => {
+    expect(await upsert('nothing changed', { create: false })).toEqual({ action: 'none' });
+    expect(fake.commentsOn(pr)).toHaveLength(0);
+    await upsert('p95 +3 %');
+    expect(await upsert('fixed', { create: false })).toMatchObject({ action: 'updated' });
+    expect(fake.commentsOn(pr).map((c) => c.body)).toEqual([`${marker}\nfixed`]);
   });
 
   it('pages through all comments and updates the marker comment found on page 3', async () => {
