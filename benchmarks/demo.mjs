@@ -43,8 +43,9 @@ heading('run: both variants, interleaved');
 const run = await perfgate(['run', '--config', config, '--out', results]);
 if (run.code !== 0) process.exit(run.code ?? 3);
 
-const base = `${results}#configured`;
-const head = `${results}#small-cache`;
+// Relative to the repository (the CLI's working folder), so the report names them readably.
+const base = `${relative(root, results)}#configured`;
+const head = `${relative(root, results)}#small-cache`;
 heading('compare: configured (baseline) vs small-cache (candidate)');
 const compare = await perfgate(['compare', base, head, '--config', config]);
 heading('targets of the candidate');
