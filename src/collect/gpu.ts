@@ -19,7 +19,7 @@ export interface GpuCollectorOptions {
 }
 
 /** The --query-gpu fields, in the order parseNvidiaSmiLine reads them. */
-export const NVIDIA_SMI_FIELDS = [
+const NVIDIA_SMI_FIELDS = [
   'timestamp',
   'index',
   'name',
@@ -33,6 +33,9 @@ export const NVIDIA_SMI_FIELDS = [
   'temperature.gpu',
   'clocks.sm',
 ] as const;
+
+/** How long stop() lets nvidia-smi exit on SIGTERM before it sends SIGKILL. */
+const KILL_GRACE_MS = 2000;
 
 export function nvidiaSmiArgs(intervalMs: number): string[] {
   return [
@@ -214,8 +217,14 @@ export function gpuCollector({
       if (!child || !closed) throw new Error('gpu collector: stop() called before start()');
       const exitedEarly =
         child.exitCode !== null || child.signalCode !== null || spawnError !== undefined;
-      if (!exitedEarly) child.kill('SIGTERM');
-      const code = await closed;
+      let escalation: NodeJS.Timeout | undefined;
+      if (!exitedEarly) {
+        const proc = child;
+        proc.kill('SIGTERM');
+        // A hung or SIGTERM-ignoring nvidia-smi must not hold the run up forever.
+        escalation = setTimeout(() => proc.kill('SIGKILL'), KILL_GRACE_MS);
+      }
+      const code = await closed.finally(() => clearTimeout(escalation));
       if (spawnError) {
         const note =
           spawnError.code === 'ENOENT'

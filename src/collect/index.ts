@@ -10,9 +10,9 @@ import { prometheusCollector } from './prometheus.js';
 
 /**
  * Makes a collector from its options. `never` as the parameter type admits every factory whatever
- * its options (parameters are contravariant); callers get the precise type from CollectorOptions.
+ * its options (parameters are contravariant), so `satisfies` checks only that each is a factory.
  */
-export type CollectorFactory = (options: never) => Collector;
+type CollectorFactory = (options: never) => Collector;
 
 export const collectors = {
   gpu: gpuCollector,
@@ -22,11 +22,6 @@ export const collectors = {
 } satisfies Record<string, CollectorFactory>;
 
 export type CollectorName = keyof typeof collectors;
-
-/** The options of the named collector, e.g. CollectorOptions<'gpu'> is GpuCollectorOptions. */
-export type CollectorOptions<N extends CollectorName> = NonNullable<
-  Parameters<(typeof collectors)[N]>[0]
->;
 
 export type { GpuCollectorOptions } from './gpu.js';
 export type { HostCollectorOptions } from './host.js';

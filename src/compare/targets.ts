@@ -3,7 +3,7 @@
  * the median, the target, the gap and the change that would meet it. Pure.
  */
 import picomatch from 'picomatch';
-import type { Results } from '../results/schema.js';
+import type { Metric, Results, SuiteResult } from '../results/schema.js';
 import { describe } from '../stats/describe.js';
 
 export const COMPONENTS = ['api', 'gpu', 'database', 'cache', 'system'] as const;
@@ -31,6 +31,8 @@ export interface TargetCheck {
   min?: number;
   max?: number;
   status: TargetStatus;
+  /** The bound missed (min or max), when not met. */
+  bound?: number;
   /** How far past the bound, relative to it (0 when met). */
   gap: number;
   /**
@@ -43,7 +45,10 @@ export interface TargetCheck {
 /** Within this fraction of the bound a missed target counts as nearly met. */
 export const NEARLY_MET_BAND = 0.05;
 
-function check(value: number, spec: TargetSpec): Pick<TargetCheck, 'status' | 'gap' | 'potential'> {
+function check(
+  value: number,
+  spec: TargetSpec,
+): Pick<TargetCheck, 'status' | 'bound' | 'gap' | 'potential'> {
   const bound =
     spec.max !== undefined && value > spec.max
       ? spec.max
@@ -61,20 +66,42 @@ function check(value: number, spec: TargetSpec): Pick<TargetCheck, 'status' | 'g
   const gap = Math.abs(value - bound) / Math.abs(bound || 1);
   return {
     status: gap <= NEARLY_MET_BAND ? 'nearly met' : 'missed',
+    bound,
     gap,
     potential: (bound - value) / Math.abs(value || 1),
   };
 }
 
+/** A metric with samples, with its `<suite>/<metric>` key and its suite. */
+export interface MatchedMetric {
+  key: string;
+  suite: SuiteResult;
+  metric: Metric;
+}
+
+/**
+ * The metrics whose `<suite>/<metric>` key matches `glob`, in results order. A metric without
+ * samples (every trial failed) has no value to check, so it matches nothing.
+ */
+export function matchingMetrics(results: Results, glob: string): MatchedMetric[] {
+  return results.suites.flatMap((suite) =>
+    suite.metrics
+      .filter((metric) => metric.samples.length > 0)
+      .map((metric) => ({ key: `${suite.name}/${metric.name}`, suite, metric }))
+      .filter(({ key }) => picomatch.isMatch(key, glob, { dot: true })),
+  );
+}
+
 /** Every (metric, target) pair whose glob matches; a metric matched by several targets is checked against each. */
 export function checkTargets(results: Results, targets: readonly TargetSpec[]): TargetCheck[] {
+  const matched = targets.map(
+    (spec) => new Set(matchingMetrics(results, spec.metric).map((m) => m.metric)),
+  );
   const checks: TargetCheck[] = [];
   for (const suite of results.suites) {
     for (const metric of suite.metrics) {
-      if (metric.samples.length === 0) continue;
-      const key = `${suite.name}/${metric.name}`;
-      for (const spec of targets) {
-        if (!picomatch.isMatch(key, spec.metric, { dot: true })) continue;
+      for (const [index, spec] of targets.entries()) {
+        if (!matched[index]?.has(metric)) continue;
         const value = describe(metric.samples).median;
         checks.push({
           component: spec.component,
@@ -95,10 +122,10 @@ export function checkTargets(results: Results, targets: readonly TargetSpec[]): 
   return checks.sort((a, b) => order(a) - order(b));
 }
 
-/** Targets no metric matched: usually a typo in the glob, worth saying. */
+/**
+ * Targets no metric matched: usually a typo in the glob, worth saying. A target matching only
+ * metrics without samples is one: checkTargets has nothing to check it against either.
+ */
 export function unmatchedTargets(results: Results, targets: readonly TargetSpec[]): TargetSpec[] {
-  const keys = results.suites.flatMap((s) => s.metrics.map((m) => `${s.name}/${m.name}`));
-  return targets.filter(
-    (t) => !keys.some((key) => picomatch.isMatch(key, t.metric, { dot: true })),
-  );
+  return targets.filter((t) => matchingMetrics(results, t.metric).length === 0);
 }

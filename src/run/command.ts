@@ -23,7 +23,10 @@ export interface CommandOptions {
   timeoutSeconds: number;
   /** Where the BMF JSON appears: on stdout, or in a file (relative to cwd) the command writes. */
   output: 'stdout' | { file: string };
-  /** 1-based trial number, passed as PERFGATE_TRIAL; default 1. */
+  /**
+   * Passed as PERFGATE_TRIAL: 1..N for the measured trials, 0 for the discarded warm-up run
+   * (the runner's warm-up passes 0); default 1.
+   */
   trial?: number;
 }
 
@@ -93,7 +96,9 @@ async function execute(
     options.timeoutSeconds * 1000,
   );
   const onAbort = () => stop('command was aborted');
-  signal?.addEventListener('abort', onAbort, { once: true });
+  // An abort while spawnInGroup was awaited fired no listener: act on it now.
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
   let code: number | null, exitSignal: NodeJS.Signals | null;
   try {
     // 'close' rather than 'exit': all output has arrived (the group is dead, so the pipes close).
@@ -124,7 +129,7 @@ function collect(stream: NodeJS.ReadableStream | null, maxBytes: number): TailBu
 
 /** The last BMF document on stdout, among whatever else the command logged there. */
 function findBmf(stdout: string): { bmf: Bmf; notes: string[] } {
-  const results = jsonObjectsFromEnd(stdout.split('\n')).map((value) => BmfSchema.safeParse(value));
+  const results = jsonObjectsFromEnd(stdout).map((value) => BmfSchema.safeParse(value));
   const found = results.flatMap((result) => (result.success ? [result.data] : []));
   const [last] = found;
   if (last === undefined) {
@@ -142,14 +147,30 @@ function findBmf(stdout: string): { bmf: Bmf; notes: string[] } {
 }
 
 /**
- * The JSON objects in `lines`, last first: a line that is an object on its own, or a block from a
- * line starting with `{` to a line ending with `}` (pretty-printed JSON).
+ * A line that can open a JSON object: `{`, then a key's `"` or the `}` of an empty object, or
+ * nothing more on that line (JSON allows only these whitespace characters around them).
  */
-function jsonObjectsFromEnd(lines: string[]): object[] {
+const OPENS_OBJECT = /^[ \t\r]*\{[ \t\r]*(?:"|\}|$)/;
+
+/**
+ * The JSON objects on stdout, last first: a line that is an object on its own, or a block from a
+ * line opening one to a line ending with `}` (pretty-printed JSON).
+ */
+function jsonObjectsFromEnd(stdout: string): object[] {
+  const lines = stdout.split('\n');
+  // Where each line starts in stdout: a block is sliced from stdout, not joined from its lines.
+  const offsets: number[] = [];
+  const openers: number[] = [];
+  let offset = 0;
+  for (const [index, line] of lines.entries()) {
+    offsets.push(offset);
+    offset += line.length + 1;
+    if (OPENS_OBJECT.test(line)) openers.push(index);
+  }
   const objects: object[] = [];
   let end = lines.length - 1;
   while (end >= 0) {
-    const block = objectEndingAt(lines, end);
+    const block = objectEndingAt({ stdout, lines, offsets, openers }, end);
     if (block === undefined) {
       end -= 1;
     } else {
@@ -160,15 +181,46 @@ function jsonObjectsFromEnd(lines: string[]): object[] {
   return objects;
 }
 
-/** The shortest JSON object that ends on line `end`, and the line it starts on. */
+/**
+ * Bounds on the backward search from a line ending in `}` for the line that opens its object:
+ * without them, stdout with many lines that look like objects but are not JSON costs time
+ * quadratic in its lines. A block longer than MAX_BLOCK_LINES lines, or one ending more than
+ * MAX_PARSE_ATTEMPTS opening lines after its own (only arrays of objects have such lines), is
+ * not found; BMF has neither.
+ */
+const MAX_BLOCK_LINES = 2000;
+const MAX_PARSE_ATTEMPTS = 20;
+
+interface Stdout {
+  stdout: string;
+  lines: readonly string[];
+  /** Where each line starts in stdout. */
+  offsets: readonly number[];
+  /** The lines that match OPENS_OBJECT, ascending. */
+  openers: readonly number[];
+}
+
+/** The shortest JSON object that ends on line `end` (within the bounds), and its first line. */
 function objectEndingAt(
-  lines: string[],
+  { stdout, lines, offsets, openers }: Stdout,
   end: number,
 ): { start: number; value: object } | undefined {
-  if (!lines[end]?.trimEnd().endsWith('}')) return undefined;
-  for (let start = end; start >= 0; start -= 1) {
-    if (!lines[start]?.trimStart().startsWith('{')) continue;
-    const value = parseObject(lines.slice(start, end + 1).join('\n'));
+  const last = lines[end];
+  if (last === undefined || !last.trimEnd().endsWith('}')) return undefined;
+  const blockEnd = (offsets[end] ?? 0) + last.length;
+  const first = end - MAX_BLOCK_LINES + 1;
+  // The last opening line at or before `end`, by binary search.
+  let low = 0;
+  let high = openers.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((openers[middle] ?? 0) <= end) low = middle + 1;
+    else high = middle;
+  }
+  for (let i = low - 1; i >= 0 && i >= low - MAX_PARSE_ATTEMPTS; i -= 1) {
+    const start = openers[i] ?? 0;
+    if (start < first) break;
+    const value = parseObject(stdout.slice(offsets[start], blockEnd));
     if (value !== undefined) return { start, value };
   }
   return undefined;

@@ -67,7 +67,7 @@ export interface HttpTrialHooks {
 }
 
 /** % of one core at or above which the generator, not the server, may limit throughput. */
-export const GENERATOR_BOUND_CPU = 90;
+const GENERATOR_BOUND_CPU = 90;
 
 const LATENCY_PERCENTILES = [50, 90, 95, 99] as const;
 
@@ -157,8 +157,11 @@ interface Tally {
   non2xx: number;
   /** Requests that errored or timed out: sent, then lost with their connection. */
   failed: number;
-  /** Connection errors before any response: the server may not be there at all. */
-  connErrorsBeforeAnyResponse: number;
+  /**
+   * The connections that had an error before any response: the server may not be there at all.
+   * Distinct connections, as one connection can fail and reconnect many times.
+   */
+  failedBeforeAnyResponse: Set<AutocannonClient>;
   lastFailure?: string;
 }
 
@@ -176,7 +179,7 @@ function measure(
     responses: 0,
     non2xx: 0,
     failed: 0,
-    connErrorsBeforeAnyResponse: 0,
+    failedBeforeAnyResponse: new Set(),
   };
   const ticks: number[] = [];
   const notes: string[] = [];
@@ -237,7 +240,7 @@ function measure(
       if (error) return reject(new InputError(`autocannon: ${String(error)}`, undefined, 'http'));
       if (generatorError) return reject(generatorError);
       if (stopReason === 'abort') return reject(hooks.signal?.reason);
-      if (tally.responses === 0 && tally.connErrorsBeforeAnyResponse > 0) {
+      if (tally.responses === 0 && tally.failedBeforeAnyResponse.size > 0) {
         return reject(
           new RunError(`cannot connect to ${options.baseUrl}: ${tally.lastFailure ?? 'refused'}`),
         );
@@ -270,7 +273,7 @@ function measure(
             client.on('done', () => {
               if (++closedClients === clients.length) loadWindow ??= measuredSoFar();
             });
-            watch(client, tally, options, stop);
+            watch(client, clients, tally, options, stop);
           },
         },
         done,
@@ -300,6 +303,8 @@ function measure(
 /** Times and counts one connection's requests. */
 function watch(
   client: AutocannonClient,
+  /** Every connection of the trial (fewer than options.connections when rate is lower). */
+  clients: readonly AutocannonClient[],
   tally: Tally,
   options: HttpLoadOptions,
   stop: (reason: StopReason) => void,
@@ -330,7 +335,9 @@ function watch(
   });
   client.on('connError', (error) => {
     tally.lastFailure = error.code ?? error.message;
-    if (tally.responses === 0 && ++tally.connErrorsBeforeAnyResponse >= options.connections) {
+    if (tally.responses > 0) return;
+    tally.failedBeforeAnyResponse.add(client);
+    if (tally.failedBeforeAnyResponse.size >= clients.length) {
       // Every connection failed before anything answered: nothing is listening, so stop now
       // rather than spin through reconnects for the whole duration.
       stop('unreachable');

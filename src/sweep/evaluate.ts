@@ -2,11 +2,16 @@
  * What one measured point is worth: its objective (samples and median, one value per trial) and
  * whether its medians meet the sweep's constraints. Pure.
  */
-import picomatch from 'picomatch';
-import { checkTargets, unmatchedTargets, type TargetCheck } from '../compare/targets.js';
+import {
+  checkTargets,
+  matchingMetrics,
+  unmatchedTargets,
+  type MatchedMetric,
+  type TargetCheck,
+} from '../compare/targets.js';
 import type { Sweep, SweepObjective } from '../config/schema.js';
 import { InputError } from '../errors.js';
-import type { Metric, Results } from '../results/schema.js';
+import type { Results } from '../results/schema.js';
 import { describe } from '../stats/describe.js';
 import type { Point } from './space.js';
 
@@ -56,26 +61,12 @@ export interface Cost {
   oriented: number;
 }
 
-interface Found {
-  key: string;
-  metric: Metric;
-}
-
-function matching(results: Results, glob: string): Found[] {
-  return results.suites.flatMap((suite) =>
-    suite.metrics
-      .filter((metric) => metric.samples.length > 0)
-      .map((metric) => ({ key: `${suite.name}/${metric.name}`, metric }))
-      .filter(({ key }) => picomatch.isMatch(key, glob, { dot: true })),
-  );
-}
-
 /** The one metric a glob names; several would make "the best point" ambiguous. */
-function single(results: Results, glob: string, role: string): Found {
-  const found = matching(results, glob);
+function single(results: Results, glob: string, role: string): MatchedMetric {
+  const found = matchingMetrics(results, glob);
   const [first] = found;
   if (!first) {
-    const known = matching(results, '**').map((f) => f.key);
+    const known = matchingMetrics(results, '**').map((f) => f.key);
     throw new InputError(
       `'${glob}' matches no metric (metrics: ${known.join(', ') || 'none'})`,
       undefined,
@@ -112,7 +103,7 @@ function weightedScore(
   weights: Record<string, number>,
 ): ObjectiveValue {
   const terms = Object.entries(weights).flatMap(([glob, weight]) => {
-    const found = matching(results, glob);
+    const found = matchingMetrics(results, glob);
     if (found.length === 0) single(results, glob, 'sweep.objective.weights');
     return found.map(({ key, metric }) => {
       if (metric.direction === 'target') {
@@ -144,7 +135,7 @@ function weightedScore(
   return fromSamples('weighted score', '×', 'higher', samples);
 }
 
-export function objectiveOf(
+function objectiveOf(
   results: Results,
   baseline: Results,
   objective: SweepObjective,
@@ -160,7 +151,7 @@ export function objectiveOf(
 
 /** The constraint metric of the Pareto front: the first metric its glob matches. */
 function costOf(results: Results, glob: string): Cost | undefined {
-  const [first] = matching(results, glob);
+  const [first] = matchingMetrics(results, glob);
   if (!first) return undefined;
   const median = describe(first.metric.samples).median;
   return {
@@ -172,7 +163,7 @@ function costOf(results: Results, glob: string): Cost | undefined {
 }
 
 /** The Pareto front's cost axis: configured, else the first constraint's metric. */
-export function costGlob(sweep: Sweep): string | undefined {
+function costGlob(sweep: Sweep): string | undefined {
   return sweep.paretoMetric ?? sweep.constraints[0]?.metric;
 }
 

@@ -15,7 +15,7 @@ import { pointLabel, shortLabel } from './space.js';
 export type SweepFormat = 'text' | 'markdown';
 
 /** More rows than this bury the answer; the sweep file keeps every point. */
-export const TOP_ROWS = 15;
+const TOP_ROWS = 15;
 
 /** Chart labels longer than this crowd the x-axis. */
 const CHART_LABEL_LENGTH = 12;
@@ -45,14 +45,14 @@ const STYLES: Record<SweepFormat, Style> = {
   },
 };
 
+/** The bound a failed check missed: above a maximum, or below a minimum. */
 function boundText(check: TargetCheck): string {
-  return check.max !== undefined && check.value > check.max
-    ? `≤ ${formatValue(check.max, check.unit)}`
-    : `≥ ${formatValue(check.min ?? 0, check.unit)}`;
+  const bound = check.bound ?? check.max ?? check.min ?? 0; // set on every check not met
+  return `${check.value > bound ? '≤' : '≥'} ${formatValue(bound, check.unit)}`;
 }
 
 /** `api/embed/latency_p95 = 63.0 ms, needs ≤ 50.0 ms`: which constraint failed, and by how much. */
-export function failureText(failure: ConstraintFailure): string {
+function failureText(failure: ConstraintFailure): string {
   const { check } = failure;
   if (!check) return `${failure.constraint}: no metric matches`;
   return `${failure.constraint} = ${formatValue(check.value, check.unit)}, needs ${boundText(check)}`;
@@ -117,7 +117,7 @@ function chartLabel(e: Evaluation, names: readonly string[]): string {
  * xychart-beta has one y-axis and only bars and lines: both series are drawn as % of their own
  * largest value, so requests/s and milliseconds share the axis; the table above has the numbers.
  */
-export function paretoChart(analysis: SweepAnalysis): string {
+function paretoChart(analysis: SweepAnalysis): string {
   const { front } = analysis;
   const percent = (values: number[]) => {
     const top = Math.max(...values.map(Math.abs));

@@ -1,3 +1,6 @@
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,6 +14,24 @@ import { readProcesses } from '../../src/collect/procfs.js';
 
 const fake = (name: string) =>
   fileURLToPath(new URL(`../fixtures/nvidia-smi/${name}`, import.meta.url));
+
+/**
+ * The command lines of this process's children that contain `text`. A fake nvidia-smi is a bash
+ * script, so its process name is `bash`: only its command line names the fixture. Children only,
+ * so that another test run on the machine using the same fixture cannot fail this one.
+ */
+async function childrenRunning(text: string): Promise<string[]> {
+  const children = [...(await readProcesses()).values()].filter((p) => p.ppid === process.pid);
+  const lines = await Promise.all(
+    children.map(({ pid }) =>
+      readFile(`/proc/${pid}/cmdline`, 'utf8').then(
+        (line) => line.replaceAll('\0', ' '),
+        () => '', // exited meanwhile
+      ),
+    ),
+  );
+  return lines.filter((line) => line.includes(text));
+}
 
 describe('nvidiaSmiArgs', () => {
   it('asks for the documented fields in CSV without header or units, looping every interval', () => {
@@ -122,9 +143,8 @@ describe('gpu collector', () => {
     await collector.start();
     await new Promise((resolve) => setTimeout(resolve, 500));
     const { metrics, notes, environment } = await collector.stop();
-    // stop() killed it and waited for it: no nvidia-smi child of ours is left.
-    const children = [...(await readProcesses()).values()].filter((p) => p.ppid === process.pid);
-    expect(children.map((p) => p.comm)).not.toContain('nvidia-smi');
+    // stop() killed it and waited for it: no fake nvidia-smi child of ours is left.
+    expect(await childrenRunning('fixtures/nvidia-smi')).toEqual([]);
     const byName = Object.fromEntries(metrics.map((m) => [m.name, m.value]));
     // The fake alternates two levels per sample (see its header): means lie between them, peaks are the high one.
     expect(byName['gpu0.utilization']).toBeGreaterThanOrEqual(80);
@@ -155,6 +175,31 @@ describe('gpu collector', () => {
         memoryTotalMiB: 81559,
       },
     ]);
+  });
+
+  it('kills an nvidia-smi that ignores SIGTERM after a grace period', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'perfgate-gpu-'));
+    try {
+      const binary = path.join(dir, 'stubborn-nvidia-smi');
+      await writeFile(
+        binary,
+        "#!/usr/bin/env bash\ntrap '' TERM\nwhile :; do sleep 0.05 </dev/null >/dev/null 2>&1; done\n",
+      );
+      await chmod(binary, 0o755);
+      const collector = gpuCollector({ binary, intervalMs: 50 });
+      await collector.start();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const begun = Date.now();
+      const { metrics, notes } = await collector.stop();
+      // SIGKILL follows SIGTERM after 2 s.
+      expect(Date.now() - begun).toBeGreaterThanOrEqual(1900);
+      expect(Date.now() - begun).toBeLessThan(5000);
+      expect(metrics).toEqual([]);
+      expect(notes).toEqual(['gpu: nvidia-smi printed no samples during the window']);
+      expect(await childrenRunning(binary)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('carries on without nvidia-smi', async () => {

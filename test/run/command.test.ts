@@ -73,6 +73,18 @@ describe('runCommandTrial: reading BMF', () => {
     );
   });
 
+  it('finds BMF after many lines that look like JSON objects but are not, in bounded time', async () => {
+    // Unbounded, the backward search from each line parsed from every earlier `{` line: quadratic
+    // (minutes here). Now a `{ not` line is no opener, and each end tries at most 20 openers.
+    const begun = Date.now();
+    const result = await trial(
+      `yes '{"key": not json}' | head -n 5000; yes '{ not json }' | head -n 30000; ` +
+        `echo '{"a": {"ms": {"value": 1}}}'`,
+    );
+    expect(result.metrics).toEqual([{ name: 'ms', unit: '', direction: 'lower', value: 1 }]);
+    expect(Date.now() - begun).toBeLessThan(5000);
+  });
+
   it('explains the protocol when stdout holds no BMF', async () => {
     const failing = trial('echo "latency: 12 ms"; echo "[1, 2]"');
     await expect(failing).rejects.toThrow(RunError);
@@ -144,6 +156,19 @@ describe('runCommandTrial: failures', () => {
         { signal: controller.signal },
       ),
     ).rejects.toThrow(/^command was aborted: sleep 30/);
+  });
+
+  it('stops the command when the signal aborts while it is being spawned', async () => {
+    const controller = new AbortController();
+    const begun = Date.now();
+    const running = runCommandTrial(
+      { command: 'sleep 30', timeoutSeconds: 10, output: 'stdout' },
+      { signal: controller.signal },
+    );
+    // runCommandTrial has called spawn and awaits its 'spawn' event: no abort listener yet.
+    controller.abort();
+    await expect(running).rejects.toThrow(/^command was aborted: sleep 30/);
+    expect(Date.now() - begun).toBeLessThan(5000);
   });
 });
 

@@ -307,15 +307,35 @@ describe('runHttpTrial against a local server', () => {
     await expect(trial).rejects.toThrow(`cannot connect to ${url}: ECONNREFUSED`);
   });
 
+  it('does not call the server unreachable when one connection fails repeatedly and another waits', async () => {
+    let first: object | undefined;
+    const { url } = await serve((res) => {
+      first ??= res.socket as object;
+      // The first connection is answered, slowly; every other one is reset at once, reconnects
+      // and is reset again, many times before the first answer arrives.
+      if (res.socket === first) setTimeout(() => res.end('ok'), 500);
+      else res.socket?.resetAndDestroy();
+    });
+    const result = await runHttpTrial(load(url, { durationSeconds: 2 }));
+    expect(value(result, 'latency_p50')).toBeGreaterThan(450); // answered after 500 ms
+    expect(value(result, 'error_rate')).toBeGreaterThan(50);
+  });
+
   it('stops early and rejects with the reason when aborted', async () => {
-    const { url } = await serve((res) => res.end());
+    const { url, received } = await serve((res) => res.end());
     const started = Date.now();
     const trial = runHttpTrial(load(url, { durationSeconds: 10 }), {
       signal: AbortSignal.timeout(200),
     });
+    let soonAfterAbort = -1;
+    setTimeout(() => (soonAfterAbort = received.length), 400);
     await expect(trial).rejects.toThrow(/timeout|abort/i);
-    // autocannon stops at its next one-second interval.
-    expect(Date.now() - started).toBeLessThan(2500);
+    // The abort closes every connection at once: no request arrives after it.
+    expect(soonAfterAbort).toBeGreaterThan(0);
+    expect(received).toHaveLength(soonAfterAbort);
+    // The promise settles when autocannon calls back, at its first one-second tick (about 1 s
+    // after the start: 1.02 s measured); the rest allows for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(1500);
   });
 
   it('refuses a URL without http(s) and options bounded by both duration and amount, or neither', async () => {
