@@ -1196,14 +1196,14 @@ function fingerprint(environment = {}) {
         .map((gpu) => (gpu.driver ? `${gpu.name} (driver ${gpu.driver})` : gpu.name));
     return {
         cpuModel: cpuModel ?? 'an unknown CPU',
-        cpuCount: cpuCount ? plural$1(cpuCount, 'CPU') : 'an unknown number of CPUs',
+        cpuCount: cpuCount ? plural(cpuCount, 'CPU') : 'an unknown number of CPUs',
         arch: arch ?? 'an unknown architecture',
         os: osFamily ?? 'an unknown OS',
         node: nodeMajor ? `Node ${nodeMajor}` : 'an unknown Node version',
         gpus: gpuNames.length ? gpuNames.join(', ') : 'no GPU',
     };
 }
-function plural$1(count, noun) {
+function plural(count, noun) {
     return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 /** The first fingerprint field two environments differ in, as readable phrases; none when alike. */
@@ -3761,7 +3761,10 @@ function resolvePolicy(options = {}) {
 }
 /** The relative threshold that applies to a metric key: the first matching rule, else the default. */
 function thresholdFor(policy, metricKey) {
-    const rule = policy.thresholds.find((r) => picomatch.isMatch(metricKey, r.metric, { dot: true }));
+    // Rules are written on `<suite>/<metric>`; a variant's key `<suite>@<variant>/<metric>` matches
+    // them too (and rules that name the variant still can).
+    const keys = [metricKey, metricKey.replace(/@[^/]*\//, '/')];
+    const rule = policy.thresholds.find((r) => keys.some((key) => picomatch.isMatch(key, r.metric, { dot: true })));
     return rule?.threshold ?? policy.threshold;
 }
 
@@ -19778,20 +19781,29 @@ function check(value, spec) {
     const gap = Math.abs(value - bound) / Math.abs(bound || 1);
     return {
         status: gap <= NEARLY_MET_BAND ? 'nearly met' : 'missed',
+        bound,
         gap,
         potential: (bound - value) / Math.abs(value || 1),
     };
 }
+/**
+ * The metrics whose `<suite>/<metric>` key matches `glob`, in results order. A metric without
+ * samples (every trial failed) has no value to check, so it matches nothing.
+ */
+function matchingMetrics(results, glob) {
+    return results.suites.flatMap((suite) => suite.metrics
+        .filter((metric) => metric.samples.length > 0)
+        .map((metric) => ({ key: `${suite.name}/${metric.name}`, suite, metric }))
+        .filter(({ key }) => picomatch.isMatch(key, glob, { dot: true })));
+}
 /** Every (metric, target) pair whose glob matches; a metric matched by several targets is checked against each. */
 function checkTargets(results, targets) {
+    const matched = targets.map((spec) => new Set(matchingMetrics(results, spec.metric).map((m) => m.metric)));
     const checks = [];
     for (const suite of results.suites) {
         for (const metric of suite.metrics) {
-            if (metric.samples.length === 0)
-                continue;
-            const key = `${suite.name}/${metric.name}`;
-            for (const spec of targets) {
-                if (!picomatch.isMatch(key, spec.metric, { dot: true }))
+            for (const [index, spec] of targets.entries()) {
+                if (!matched[index]?.has(metric))
                     continue;
                 const value = describe$1(metric.samples).median;
                 checks.push({
@@ -19812,10 +19824,12 @@ function checkTargets(results, targets) {
     const order = (c) => COMPONENTS.indexOf(c.component);
     return checks.sort((a, b) => order(a) - order(b));
 }
-/** Targets no metric matched: usually a typo in the glob, worth saying. */
+/**
+ * Targets no metric matched: usually a typo in the glob, worth saying. A target matching only
+ * metrics without samples is one: checkTargets has nothing to check it against either.
+ */
 function unmatchedTargets(results, targets) {
-    const keys = results.suites.flatMap((s) => s.metrics.map((m) => `${s.name}/${m.name}`));
-    return targets.filter((t) => !keys.some((key) => picomatch.isMatch(key, t.metric, { dot: true })));
+    return targets.filter((t) => matchingMetrics(results, t.metric).length === 0);
 }
 
 /** A target of perfgate.yml (analyze, validate) and a sweep constraint: a glob and its bounds. */
@@ -20328,6 +20342,10 @@ function formatSpread(fraction) {
 function formatP(p) {
     return p < 0.001 ? '<0.001' : p.toFixed(3);
 }
+/** A run's commit as people write it (7 characters), or its date when it has none. */
+function shortRevision(commit, createdAt) {
+    return commit?.slice(0, 7) ?? createdAt.slice(0, 10);
+}
 
 // To do: next major: remove.
 /**
@@ -20810,8 +20828,12 @@ function intervalCell(m) {
         return '';
     return `${formatChange(m.changeLower)} … ${formatChange(m.changeUpper)}`;
 }
+/** `api/embed [fast] latency_p95`: how a metric is named in every table. */
+function suiteMetricLabel(suite, variant, metric) {
+    return variant ? `${suite} [${variant}] ${metric}` : `${suite} ${metric}`;
+}
 function metricLabel(m) {
-    const label = m.variant ? `${m.suite} [${m.variant}] ${m.metric}` : `${m.suite} ${m.metric}`;
+    const label = suiteMetricLabel(m.suite, m.variant, m.metric);
     // Context metrics (host load, generator CPU) are shown but never gate: mark them.
     return m.informational ? `${label} (context)` : label;
 }
@@ -21577,6 +21599,11 @@ function choiceOption(value, option, choices) {
 }
 const ADJUSTMENTS = ['bh', 'holm', 'none'];
 const FORMATS = ['text', 'markdown', 'json'];
+/** A written file as the user should see it: relative when it lies below the working folder. */
+function displayPath(cwd, file) {
+    const relative = path.relative(cwd, file);
+    return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
 
 /** `perfgate compare BASE HEAD`: statistics and a table, from files; no benchmark is run. */
 const USAGE$2 = `usage: perfgate compare BASE HEAD [--config perfgate.yml] [--format text|markdown|json] [--alpha A]
@@ -21602,7 +21629,7 @@ async function compareSides(baseSpec, headSpec, policy, cwd) {
         loadSide(baseSpec, { cwd }),
         loadSide(headSpec, { cwd }),
     ]);
-    return compareResults(base, head, policy);
+    return { base, head, comparison: compareResults(base, head, policy) };
 }
 const compareCommand = {
     summary: 'compare two sets of results (files or folders) and print the verdicts',
@@ -21621,7 +21648,7 @@ const compareCommand = {
         const [baseSpec, headSpec] = positionals;
         const format = choiceOption(values.format, '--format', FORMATS) ?? 'text';
         const policy = await policyFrom(values, io);
-        const comparison = await compareSides(baseSpec, headSpec, policy, io.cwd);
+        const { comparison } = await compareSides(baseSpec, headSpec, policy, io.cwd);
         const render = {
             text: () => renderComparisonText(comparison),
             markdown: () => renderComparisonMarkdown(comparison, { baseLabel: baseSpec, headLabel: headSpec }),
@@ -21735,9 +21762,6 @@ function difference(stored, head) {
     const differs = environmentDifference(stored.environment, head.environment);
     return differs && `stored results ran on ${differs.was} but this run is on ${differs.is}`;
 }
-function plural(count, noun) {
-    return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
 
 /**
  * The gate shared by `perfgate check` and the action's pr and report modes: a run's results
@@ -21757,7 +21781,7 @@ async function gateAgainstHistory(input) {
 }
 /** "main: 3 stored results pooled (abc1234, def5678, …)" for a report's context lines. */
 function baselineLabel(branch, selection) {
-    const commits = selection.used.map((e) => e.results.commit?.slice(0, 7) ?? e.results.createdAt.slice(0, 10));
+    const commits = selection.used.map((e) => shortRevision(e.results.commit, e.results.createdAt));
     const shown = commits.length > 4 ? [...commits.slice(0, 4), '…'] : commits;
     return `${branch}: ${selection.used.length} stored result(s) pooled (${shown.join(', ')})`;
 }
@@ -21927,6 +21951,8 @@ const NVIDIA_SMI_FIELDS = [
     'temperature.gpu',
     'clocks.sm',
 ];
+/** How long stop() lets nvidia-smi exit on SIGTERM before it sends SIGKILL. */
+const KILL_GRACE_MS = 2000;
 function nvidiaSmiArgs(intervalMs) {
     return [
         `--query-gpu=${NVIDIA_SMI_FIELDS.join(',')}`,
@@ -22060,9 +22086,14 @@ function gpuCollector({ intervalMs = 250, binary = 'nvidia-smi', } = {}) {
             if (!child || !closed)
                 throw new Error('gpu collector: stop() called before start()');
             const exitedEarly = child.exitCode !== null || child.signalCode !== null || spawnError !== undefined;
-            if (!exitedEarly)
-                child.kill('SIGTERM');
-            const code = await closed;
+            let escalation;
+            if (!exitedEarly) {
+                const proc = child;
+                proc.kill('SIGTERM');
+                // A hung or SIGTERM-ignoring nvidia-smi must not hold the run up forever.
+                escalation = setTimeout(() => proc.kill('SIGKILL'), KILL_GRACE_MS);
+            }
+            const code = await closed.finally(() => clearTimeout(escalation));
             if (spawnError) {
                 const note = spawnError.code === 'ENOENT'
                     ? 'gpu: nvidia-smi not found; GPU metrics unavailable'
@@ -22827,7 +22858,11 @@ async function execute(options, outputFile, signal) {
     };
     const timer = setTimeout(() => stop(`command timed out after ${options.timeoutSeconds}s`), options.timeoutSeconds * 1000);
     const onAbort = () => stop('command was aborted');
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // An abort while spawnInGroup was awaited fired no listener: act on it now.
+    if (signal?.aborted)
+        onAbort();
+    else
+        signal?.addEventListener('abort', onAbort, { once: true });
     let code, exitSignal;
     try {
         // 'close' rather than 'exit': all output has arrived (the group is dead, so the pipes close).
@@ -22853,7 +22888,7 @@ function collect(stream, maxBytes) {
 }
 /** The last BMF document on stdout, among whatever else the command logged there. */
 function findBmf(stdout) {
-    const results = jsonObjectsFromEnd(stdout.split('\n')).map((value) => BmfSchema.safeParse(value));
+    const results = jsonObjectsFromEnd(stdout).map((value) => BmfSchema.safeParse(value));
     const found = results.flatMap((result) => (result.success ? [result.data] : []));
     const [last] = found;
     if (last === undefined) {
@@ -22869,14 +22904,30 @@ function findBmf(stdout) {
     return { bmf: last, notes };
 }
 /**
- * The JSON objects in `lines`, last first: a line that is an object on its own, or a block from a
- * line starting with `{` to a line ending with `}` (pretty-printed JSON).
+ * A line that can open a JSON object: `{`, then a key's `"` or the `}` of an empty object, or
+ * nothing more on that line (JSON allows only these whitespace characters around them).
  */
-function jsonObjectsFromEnd(lines) {
+const OPENS_OBJECT = /^[ \t\r]*\{[ \t\r]*(?:"|\}|$)/;
+/**
+ * The JSON objects on stdout, last first: a line that is an object on its own, or a block from a
+ * line opening one to a line ending with `}` (pretty-printed JSON).
+ */
+function jsonObjectsFromEnd(stdout) {
+    const lines = stdout.split('\n');
+    // Where each line starts in stdout: a block is sliced from stdout, not joined from its lines.
+    const offsets = [];
+    const openers = [];
+    let offset = 0;
+    for (const [index, line] of lines.entries()) {
+        offsets.push(offset);
+        offset += line.length + 1;
+        if (OPENS_OBJECT.test(line))
+            openers.push(index);
+    }
     const objects = [];
     let end = lines.length - 1;
     while (end >= 0) {
-        const block = objectEndingAt(lines, end);
+        const block = objectEndingAt({ stdout, lines, offsets, openers }, end);
         if (block === undefined) {
             end -= 1;
         }
@@ -22887,14 +22938,37 @@ function jsonObjectsFromEnd(lines) {
     }
     return objects;
 }
-/** The shortest JSON object that ends on line `end`, and the line it starts on. */
-function objectEndingAt(lines, end) {
-    if (!lines[end]?.trimEnd().endsWith('}'))
+/**
+ * Bounds on the backward search from a line ending in `}` for the line that opens its object:
+ * without them, stdout with many lines that look like objects but are not JSON costs time
+ * quadratic in its lines. A block longer than MAX_BLOCK_LINES lines, or one ending more than
+ * MAX_PARSE_ATTEMPTS opening lines after its own (only arrays of objects have such lines), is
+ * not found; BMF has neither.
+ */
+const MAX_BLOCK_LINES = 2000;
+const MAX_PARSE_ATTEMPTS = 20;
+/** The shortest JSON object that ends on line `end` (within the bounds), and its first line. */
+function objectEndingAt({ stdout, lines, offsets, openers }, end) {
+    const last = lines[end];
+    if (last === undefined || !last.trimEnd().endsWith('}'))
         return undefined;
-    for (let start = end; start >= 0; start -= 1) {
-        if (!lines[start]?.trimStart().startsWith('{'))
-            continue;
-        const value = parseObject(lines.slice(start, end + 1).join('\n'));
+    const blockEnd = (offsets[end] ?? 0) + last.length;
+    const first = end - MAX_BLOCK_LINES + 1;
+    // The last opening line at or before `end`, by binary search.
+    let low = 0;
+    let high = openers.length;
+    while (low < high) {
+        const middle = (low + high) >>> 1;
+        if ((openers[middle] ?? 0) <= end)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    for (let i = low - 1; i >= 0 && i >= low - MAX_PARSE_ATTEMPTS; i -= 1) {
+        const start = openers[i] ?? 0;
+        if (start < first)
+            break;
+        const value = parseObject(stdout.slice(offsets[start], blockEnd));
         if (value !== undefined)
             return { start, value };
     }
@@ -63634,7 +63708,7 @@ function measure$1(options, url, generate, hooks) {
         responses: 0,
         non2xx: 0,
         failed: 0,
-        connErrorsBeforeAnyResponse: 0,
+        failedBeforeAnyResponse: new Set(),
     };
     const ticks = [];
     const notes = [];
@@ -63693,7 +63767,7 @@ function measure$1(options, url, generate, hooks) {
                 return reject(generatorError);
             if (stopReason === 'abort')
                 return reject(hooks.signal?.reason);
-            if (tally.responses === 0 && tally.connErrorsBeforeAnyResponse > 0) {
+            if (tally.responses === 0 && tally.failedBeforeAnyResponse.size > 0) {
                 return reject(new RunError(`cannot connect to ${options.baseUrl}: ${tally.lastFailure ?? 'refused'}`));
             }
             if (stopReason === 'guard') {
@@ -63723,7 +63797,7 @@ function measure$1(options, url, generate, hooks) {
                         if (++closedClients === clients.length)
                             loadWindow ??= measuredSoFar();
                     });
-                    watch(client, tally, options, stop);
+                    watch(client, clients, tally, options, stop);
                 },
             }, done);
         }
@@ -63748,7 +63822,9 @@ function measure$1(options, url, generate, hooks) {
     });
 }
 /** Times and counts one connection's requests. */
-function watch(client, tally, options, stop) {
+function watch(client, 
+/** Every connection of the trial (fewer than options.connections when rate is lower). */
+clients, tally, options, stop) {
     /** Send times of the requests in flight on the current socket, oldest first. */
     const inFlight = [];
     let socket;
@@ -63777,7 +63853,10 @@ function watch(client, tally, options, stop) {
     });
     client.on('connError', (error) => {
         tally.lastFailure = error.code ?? error.message;
-        if (tally.responses === 0 && ++tally.connErrorsBeforeAnyResponse >= options.connections) {
+        if (tally.responses > 0)
+            return;
+        tally.failedBeforeAnyResponse.add(client);
+        if (tally.failedBeforeAnyResponse.size >= clients.length) {
             // Every connection failed before anything answered: nothing is listening, so stop now
             // rather than spin through reconnects for the whole duration.
             stop('unreachable');
@@ -64254,10 +64333,9 @@ function makeCollectors(context, suite, service) {
     return { collectors: collectors$1, notes };
 }
 async function runTrial(context, suite, variant, trial, service) {
-    const { collectors, notes } = makeCollectors(context, suite, service);
-    await Promise.all(collectors.map((c) => c.start()));
+    const { collectors: made, notes } = makeCollectors(context, suite, service);
+    const collectors = await startAll(made);
     let measured;
-    let outputs;
     try {
         measured =
             suite.kind === 'http'
@@ -64275,10 +64353,14 @@ async function runTrial(context, suite, variant, trial, service) {
                 }, service)
                 : await raceService((signal) => runCommandTrial(commandOptions(suite, variant, trial), { signal }), service);
     }
-    finally {
-        // Stop sampling whatever happened, so no nvidia-smi or timer outlives the trial.
-        outputs = await Promise.all(collectors.map((c) => c.stop()));
+    catch (error) {
+        // The trial's own failure (e.g. the service died) is the news, not a collector that then
+        // could not scrape the dead service: stop them all, keep the first error.
+        await Promise.allSettled(collectors.map((c) => c.stop()));
+        throw error;
     }
+    // Stop sampling, so no nvidia-smi or timer outlives the trial.
+    const outputs = await Promise.all(collectors.map((c) => c.stop()));
     await service?.assertAlive();
     const environment = outputs.reduce((env, o) => ({ ...env, ...o.environment }), {});
     return {
@@ -64286,6 +64368,16 @@ async function runTrial(context, suite, variant, trial, service) {
         notes: [...notes, ...measured.notes, ...outputs.flatMap((o) => o.notes)],
         environment,
     };
+}
+/** Start every collector; if one fails, stop those that started before reporting it. */
+async function startAll(collectors) {
+    const started = await Promise.allSettled(collectors.map((c) => c.start()));
+    const failure = started.find((s) => s.status === 'rejected');
+    if (failure) {
+        await Promise.allSettled(collectors.filter((_, i) => started[i]?.status === 'fulfilled').map((c) => c.stop()));
+        throw failure.reason;
+    }
+    return collectors;
 }
 function trialSummary(metrics) {
     const pick = (name) => metrics.find((m) => m.name === name);
@@ -64330,7 +64422,7 @@ const runCommand = {
         const results = await measure(config, io);
         const out = path.resolve(io.cwd, typeof values.out === 'string' ? values.out : 'perfgate-out/results.json');
         await writeResultsFile(out, results);
-        const shown = path.relative(io.cwd, out).startsWith('..') ? out : path.relative(io.cwd, out);
+        const shown = displayPath(io.cwd, out);
         io.stdout(`${layoutText(resultsTable(results))}\n\nresults written to ${shown}\n`);
         return EXIT.ok;
     },
@@ -64386,7 +64478,10 @@ regression; with no baseline yet it prints the numbers and passes.`,
         const window = numberOption(values.window, '--window', { min: 0, max: 1000 }) ?? 5;
         const policy = await policyFrom(values, io);
         const results = await measure(config, io);
-        const branch = await branchFrom(values, io, config.file);
+        // In a pull request's CI the baseline lives under the base branch, not refs/pull/N/merge.
+        const branch = typeof values.branch !== 'string' && io.env.GITHUB_BASE_REF
+            ? io.env.GITHUB_BASE_REF
+            : await branchFrom(values, io, config.file);
         const outcome = await gateAgainstHistory({
             results,
             store: storeAt(values, io),
@@ -64416,9 +64511,7 @@ const MARKDOWN_STATUS = {
     'nearly met': '⚠️ nearly met',
     missed: '❌ missed',
 };
-function label(c) {
-    return c.variant ? `${c.suite} [${c.variant}] ${c.metric}` : `${c.suite} ${c.metric}`;
-}
+const label = (c) => suiteMetricLabel(c.suite, c.variant, c.metric);
 function targetCell(c) {
     const bounds = [
         ...(c.min !== undefined ? [`≥ ${formatValue(c.min, c.unit)}`] : []),
@@ -64552,10 +64645,10 @@ const STYLES = {
         status: MARKDOWN_STATUS,
     },
 };
+/** The bound a failed check missed: above a maximum, or below a minimum. */
 function boundText(check) {
-    return check.max !== undefined && check.value > check.max
-        ? `≤ ${formatValue(check.max, check.unit)}`
-        : `≥ ${formatValue(check.min ?? 0, check.unit)}`;
+    const bound = check.bound ?? check.max ?? check.min ?? 0; // set on every check not met
+    return `${check.value > bound ? '≤' : '≥'} ${formatValue(bound, check.unit)}`;
 }
 /** `api/embed/latency_p95 = 63.0 ms, needs ≤ 50.0 ms`: which constraint failed, and by how much. */
 function failureText(failure) {
@@ -64721,18 +64814,12 @@ function renderSweep(analysis, format) {
  * What one measured point is worth: its objective (samples and median, one value per trial) and
  * whether its medians meet the sweep's constraints. Pure.
  */
-function matching(results, glob) {
-    return results.suites.flatMap((suite) => suite.metrics
-        .filter((metric) => metric.samples.length > 0)
-        .map((metric) => ({ key: `${suite.name}/${metric.name}`, metric }))
-        .filter(({ key }) => picomatch.isMatch(key, glob, { dot: true })));
-}
 /** The one metric a glob names; several would make "the best point" ambiguous. */
 function single(results, glob, role) {
-    const found = matching(results, glob);
+    const found = matchingMetrics(results, glob);
     const [first] = found;
     if (!first) {
-        const known = matching(results, '**').map((f) => f.key);
+        const known = matchingMetrics(results, '**').map((f) => f.key);
         throw new InputError(`'${glob}' matches no metric (metrics: ${known.join(', ') || 'none'})`, undefined, role);
     }
     if (found.length > 1) {
@@ -64750,7 +64837,7 @@ function fromSamples(label, unit, better, samples) {
  */
 function weightedScore(results, baseline, weights) {
     const terms = Object.entries(weights).flatMap(([glob, weight]) => {
-        const found = matching(results, glob);
+        const found = matchingMetrics(results, glob);
         if (found.length === 0)
             single(results, glob, 'sweep.objective.weights');
         return found.map(({ key, metric }) => {
@@ -64782,7 +64869,7 @@ function objectiveOf(results, baseline, objective) {
 }
 /** The constraint metric of the Pareto front: the first metric its glob matches. */
 function costOf(results, glob) {
-    const [first] = matching(results, glob);
+    const [first] = matchingMetrics(results, glob);
     if (!first)
         return undefined;
     const median = describe$1(first.metric.samples).median;
@@ -65123,7 +65210,7 @@ const sweepCommand = {
             out,
             ...(resume ? { resume } : {}),
         });
-        const shown = path.relative(io.cwd, out).startsWith('..') ? out : path.relative(io.cwd, out);
+        const shown = displayPath(io.cwd, out);
         io.stdout(`${renderSweep(analysis, format)}\n${run.measured} point(s) measured, ${run.reused} reused; sweep written to ${shown}\n`);
         return EXIT.ok;
     },
@@ -65192,11 +65279,7 @@ const validateCommand = {
         const format = choiceOption(args.values.format, '--format', FORMATS) ?? 'text';
         const targets = await targetsFrom(args.values, io);
         const policy = await policyFrom(args.values, io);
-        const [before, after] = await Promise.all([
-            loadSide(beforeSpec, { cwd: io.cwd }),
-            loadSide(afterSpec, { cwd: io.cwd }),
-        ]);
-        const comparison = compareResults(before, after, policy);
+        const { base: before, head: after, comparison, } = await compareSides(beforeSpec, afterSpec, policy, io.cwd);
         const [beforeChecks, afterChecks] = [
             checkTargets(before, targets),
             checkTargets(after, targets),
@@ -65288,7 +65371,9 @@ function reportError(error, command, io) {
         io.stderr(`perfgate ${command}: ${error.message}\n${COMMANDS[command]?.usage ?? ''}\n`);
         return EXIT.input;
     }
-    throw error;
+    // Anything else is a failure of the run (a full disk, a bug): never exit 1, which means "regression".
+    io.stderr(`perfgate ${command}: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT.run;
 }
 
 // The `perfgate` bin: only wires the process to the in-process CLI.

@@ -29129,6 +29129,7 @@ const INPUT = {
     baselineWindow: 'baseline-window',
     failOnRegression: 'fail-on-regression',
     comment: 'comment',
+    commentAuthor: 'comment-author',
     alpha: 'alpha',
     threshold: 'threshold',
     adjustment: 'adjustment',
@@ -29165,6 +29166,7 @@ function readInputs() {
         alpha: numberOption(optional$1(INPUT.alpha), field(INPUT.alpha), { min: 0, max: 0.5 }),
         threshold: numberOption(optional$1(INPUT.threshold), field(INPUT.threshold), { min: 0, max: 10 }),
         adjustment: choiceOption(optional$1(INPUT.adjustment), field(INPUT.adjustment), ADJUSTMENTS),
+        commentAuthor: optional$1(INPUT.commentAuthor) ?? 'github-actions[bot]',
         resultsPath: optional$1(INPUT.resultsPath) ?? 'perfgate-out/results.json',
         reportPath: optional$1(INPUT.reportPath) ?? 'perfgate-out/report.md',
         name: optional$1(INPUT.name) ?? 'perfgate',
@@ -30499,14 +30501,14 @@ function fingerprint(environment = {}) {
         .map((gpu) => (gpu.driver ? `${gpu.name} (driver ${gpu.driver})` : gpu.name));
     return {
         cpuModel: cpuModel ?? 'an unknown CPU',
-        cpuCount: cpuCount ? plural$1(cpuCount, 'CPU') : 'an unknown number of CPUs',
+        cpuCount: cpuCount ? plural(cpuCount, 'CPU') : 'an unknown number of CPUs',
         arch: arch ?? 'an unknown architecture',
         os: osFamily ?? 'an unknown OS',
         node: nodeMajor ? `Node ${nodeMajor}` : 'an unknown Node version',
         gpus: gpuNames.length ? gpuNames.join(', ') : 'no GPU',
     };
 }
-function plural$1(count, noun) {
+function plural(count, noun) {
     return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 /** The first fingerprint field two environments differ in, as readable phrases; none when alike. */
@@ -33058,7 +33060,10 @@ function resolvePolicy(options = {}) {
 }
 /** The relative threshold that applies to a metric key: the first matching rule, else the default. */
 function thresholdFor(policy, metricKey) {
-    const rule = policy.thresholds.find((r) => picomatch.isMatch(metricKey, r.metric, { dot: true }));
+    // Rules are written on `<suite>/<metric>`; a variant's key `<suite>@<variant>/<metric>` matches
+    // them too (and rules that name the variant still can).
+    const keys = [metricKey, metricKey.replace(/@[^/]*\//, '/')];
+    const rule = policy.thresholds.find((r) => keys.some((key) => picomatch.isMatch(key, r.metric, { dot: true })));
     return rule?.threshold ?? policy.threshold;
 }
 
@@ -49122,20 +49127,29 @@ function check(value, spec) {
     const gap = Math.abs(value - bound) / Math.abs(bound || 1);
     return {
         status: gap <= NEARLY_MET_BAND ? 'nearly met' : 'missed',
+        bound,
         gap,
         potential: (bound - value) / Math.abs(value || 1),
     };
 }
+/**
+ * The metrics whose `<suite>/<metric>` key matches `glob`, in results order. A metric without
+ * samples (every trial failed) has no value to check, so it matches nothing.
+ */
+function matchingMetrics(results, glob) {
+    return results.suites.flatMap((suite) => suite.metrics
+        .filter((metric) => metric.samples.length > 0)
+        .map((metric) => ({ key: `${suite.name}/${metric.name}`, suite, metric }))
+        .filter(({ key }) => picomatch.isMatch(key, glob, { dot: true })));
+}
 /** Every (metric, target) pair whose glob matches; a metric matched by several targets is checked against each. */
 function checkTargets(results, targets) {
+    const matched = targets.map((spec) => new Set(matchingMetrics(results, spec.metric).map((m) => m.metric)));
     const checks = [];
     for (const suite of results.suites) {
         for (const metric of suite.metrics) {
-            if (metric.samples.length === 0)
-                continue;
-            const key = `${suite.name}/${metric.name}`;
-            for (const spec of targets) {
-                if (!picomatch.isMatch(key, spec.metric, { dot: true }))
+            for (const [index, spec] of targets.entries()) {
+                if (!matched[index]?.has(metric))
                     continue;
                 const value = describe$1(metric.samples).median;
                 checks.push({
@@ -49156,10 +49170,12 @@ function checkTargets(results, targets) {
     const order = (c) => COMPONENTS.indexOf(c.component);
     return checks.sort((a, b) => order(a) - order(b));
 }
-/** Targets no metric matched: usually a typo in the glob, worth saying. */
+/**
+ * Targets no metric matched: usually a typo in the glob, worth saying. A target matching only
+ * metrics without samples is one: checkTargets has nothing to check it against either.
+ */
 function unmatchedTargets(results, targets) {
-    const keys = results.suites.flatMap((s) => s.metrics.map((m) => `${s.name}/${m.name}`));
-    return targets.filter((t) => !keys.some((key) => picomatch.isMatch(key, t.metric, { dot: true })));
+    return targets.filter((t) => matchingMetrics(results, t.metric).length === 0);
 }
 
 /** A target of perfgate.yml (analyze, validate) and a sweep constraint: a glob and its bounds. */
@@ -49669,6 +49685,10 @@ function formatSpread(fraction) {
 function formatP(p) {
     return p < 0.001 ? '<0.001' : p.toFixed(3);
 }
+/** A run's commit as people write it (7 characters), or its date when it has none. */
+function shortRevision(commit, createdAt) {
+    return commit?.slice(0, 7) ?? createdAt.slice(0, 10);
+}
 
 // To do: next major: remove.
 /**
@@ -50151,8 +50171,12 @@ function intervalCell(m) {
         return '';
     return `${formatChange(m.changeLower)} … ${formatChange(m.changeUpper)}`;
 }
+/** `api/embed [fast] latency_p95`: how a metric is named in every table. */
+function suiteMetricLabel(suite, variant, metric) {
+    return variant ? `${suite} [${variant}] ${metric}` : `${suite} ${metric}`;
+}
 function metricLabel(m) {
-    const label = m.variant ? `${m.suite} [${m.variant}] ${m.metric}` : `${m.suite} ${m.metric}`;
+    const label = suiteMetricLabel(m.suite, m.variant, m.metric);
     // Context metrics (host load, generator CPU) are shown but never gate: mark them.
     return m.informational ? `${label} (context)` : label;
 }
@@ -50875,7 +50899,7 @@ async function compareSides(baseSpec, headSpec, policy, cwd) {
         loadSide(baseSpec, { cwd }),
         loadSide(headSpec, { cwd }),
     ]);
-    return compareResults(base, head, policy);
+    return { base, head, comparison: compareResults(base, head, policy) };
 }
 
 /**
@@ -51065,6 +51089,8 @@ const NVIDIA_SMI_FIELDS = [
     'temperature.gpu',
     'clocks.sm',
 ];
+/** How long stop() lets nvidia-smi exit on SIGTERM before it sends SIGKILL. */
+const KILL_GRACE_MS = 2000;
 function nvidiaSmiArgs(intervalMs) {
     return [
         `--query-gpu=${NVIDIA_SMI_FIELDS.join(',')}`,
@@ -51198,9 +51224,14 @@ function gpuCollector({ intervalMs = 250, binary = 'nvidia-smi', } = {}) {
             if (!child || !closed)
                 throw new Error('gpu collector: stop() called before start()');
             const exitedEarly = child.exitCode !== null || child.signalCode !== null || spawnError !== undefined;
-            if (!exitedEarly)
-                child.kill('SIGTERM');
-            const code = await closed;
+            let escalation;
+            if (!exitedEarly) {
+                const proc = child;
+                proc.kill('SIGTERM');
+                // A hung or SIGTERM-ignoring nvidia-smi must not hold the run up forever.
+                escalation = setTimeout(() => proc.kill('SIGKILL'), KILL_GRACE_MS);
+            }
+            const code = await closed.finally(() => clearTimeout(escalation));
             if (spawnError) {
                 const note = spawnError.code === 'ENOENT'
                     ? 'gpu: nvidia-smi not found; GPU metrics unavailable'
@@ -51965,7 +51996,11 @@ async function execute(options, outputFile, signal) {
     };
     const timer = setTimeout(() => stop(`command timed out after ${options.timeoutSeconds}s`), options.timeoutSeconds * 1000);
     const onAbort = () => stop('command was aborted');
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // An abort while spawnInGroup was awaited fired no listener: act on it now.
+    if (signal?.aborted)
+        onAbort();
+    else
+        signal?.addEventListener('abort', onAbort, { once: true });
     let code, exitSignal;
     try {
         // 'close' rather than 'exit': all output has arrived (the group is dead, so the pipes close).
@@ -51991,7 +52026,7 @@ function collect(stream, maxBytes) {
 }
 /** The last BMF document on stdout, among whatever else the command logged there. */
 function findBmf(stdout) {
-    const results = jsonObjectsFromEnd(stdout.split('\n')).map((value) => BmfSchema.safeParse(value));
+    const results = jsonObjectsFromEnd(stdout).map((value) => BmfSchema.safeParse(value));
     const found = results.flatMap((result) => (result.success ? [result.data] : []));
     const [last] = found;
     if (last === undefined) {
@@ -52007,14 +52042,30 @@ function findBmf(stdout) {
     return { bmf: last, notes };
 }
 /**
- * The JSON objects in `lines`, last first: a line that is an object on its own, or a block from a
- * line starting with `{` to a line ending with `}` (pretty-printed JSON).
+ * A line that can open a JSON object: `{`, then a key's `"` or the `}` of an empty object, or
+ * nothing more on that line (JSON allows only these whitespace characters around them).
  */
-function jsonObjectsFromEnd(lines) {
+const OPENS_OBJECT = /^[ \t\r]*\{[ \t\r]*(?:"|\}|$)/;
+/**
+ * The JSON objects on stdout, last first: a line that is an object on its own, or a block from a
+ * line opening one to a line ending with `}` (pretty-printed JSON).
+ */
+function jsonObjectsFromEnd(stdout) {
+    const lines = stdout.split('\n');
+    // Where each line starts in stdout: a block is sliced from stdout, not joined from its lines.
+    const offsets = [];
+    const openers = [];
+    let offset = 0;
+    for (const [index, line] of lines.entries()) {
+        offsets.push(offset);
+        offset += line.length + 1;
+        if (OPENS_OBJECT.test(line))
+            openers.push(index);
+    }
     const objects = [];
     let end = lines.length - 1;
     while (end >= 0) {
-        const block = objectEndingAt(lines, end);
+        const block = objectEndingAt({ stdout, lines, offsets, openers }, end);
         if (block === undefined) {
             end -= 1;
         }
@@ -52025,14 +52076,37 @@ function jsonObjectsFromEnd(lines) {
     }
     return objects;
 }
-/** The shortest JSON object that ends on line `end`, and the line it starts on. */
-function objectEndingAt(lines, end) {
-    if (!lines[end]?.trimEnd().endsWith('}'))
+/**
+ * Bounds on the backward search from a line ending in `}` for the line that opens its object:
+ * without them, stdout with many lines that look like objects but are not JSON costs time
+ * quadratic in its lines. A block longer than MAX_BLOCK_LINES lines, or one ending more than
+ * MAX_PARSE_ATTEMPTS opening lines after its own (only arrays of objects have such lines), is
+ * not found; BMF has neither.
+ */
+const MAX_BLOCK_LINES = 2000;
+const MAX_PARSE_ATTEMPTS = 20;
+/** The shortest JSON object that ends on line `end` (within the bounds), and its first line. */
+function objectEndingAt({ stdout, lines, offsets, openers }, end) {
+    const last = lines[end];
+    if (last === undefined || !last.trimEnd().endsWith('}'))
         return undefined;
-    for (let start = end; start >= 0; start -= 1) {
-        if (!lines[start]?.trimStart().startsWith('{'))
-            continue;
-        const value = parseObject(lines.slice(start, end + 1).join('\n'));
+    const blockEnd = (offsets[end] ?? 0) + last.length;
+    const first = end - MAX_BLOCK_LINES + 1;
+    // The last opening line at or before `end`, by binary search.
+    let low = 0;
+    let high = openers.length;
+    while (low < high) {
+        const middle = (low + high) >>> 1;
+        if ((openers[middle] ?? 0) <= end)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    for (let i = low - 1; i >= 0 && i >= low - MAX_PARSE_ATTEMPTS; i -= 1) {
+        const start = openers[i] ?? 0;
+        if (start < first)
+            break;
+        const value = parseObject(stdout.slice(offsets[start], blockEnd));
         if (value !== undefined)
             return { start, value };
     }
@@ -92772,7 +92846,7 @@ function measure(options, url, generate, hooks) {
         responses: 0,
         non2xx: 0,
         failed: 0,
-        connErrorsBeforeAnyResponse: 0,
+        failedBeforeAnyResponse: new Set(),
     };
     const ticks = [];
     const notes = [];
@@ -92831,7 +92905,7 @@ function measure(options, url, generate, hooks) {
                 return reject(generatorError);
             if (stopReason === 'abort')
                 return reject(hooks.signal?.reason);
-            if (tally.responses === 0 && tally.connErrorsBeforeAnyResponse > 0) {
+            if (tally.responses === 0 && tally.failedBeforeAnyResponse.size > 0) {
                 return reject(new RunError(`cannot connect to ${options.baseUrl}: ${tally.lastFailure ?? 'refused'}`));
             }
             if (stopReason === 'guard') {
@@ -92861,7 +92935,7 @@ function measure(options, url, generate, hooks) {
                         if (++closedClients === clients.length)
                             loadWindow ??= measuredSoFar();
                     });
-                    watch(client, tally, options, stop);
+                    watch(client, clients, tally, options, stop);
                 },
             }, done);
         }
@@ -92886,7 +92960,9 @@ function measure(options, url, generate, hooks) {
     });
 }
 /** Times and counts one connection's requests. */
-function watch(client, tally, options, stop) {
+function watch(client, 
+/** Every connection of the trial (fewer than options.connections when rate is lower). */
+clients, tally, options, stop) {
     /** Send times of the requests in flight on the current socket, oldest first. */
     const inFlight = [];
     let socket;
@@ -92915,7 +92991,10 @@ function watch(client, tally, options, stop) {
     });
     client.on('connError', (error) => {
         tally.lastFailure = error.code ?? error.message;
-        if (tally.responses === 0 && ++tally.connErrorsBeforeAnyResponse >= options.connections) {
+        if (tally.responses > 0)
+            return;
+        tally.failedBeforeAnyResponse.add(client);
+        if (tally.failedBeforeAnyResponse.size >= clients.length) {
             // Every connection failed before anything answered: nothing is listening, so stop now
             // rather than spin through reconnects for the whole duration.
             stop('unreachable');
@@ -93392,10 +93471,9 @@ function makeCollectors(context, suite, service) {
     return { collectors: collectors$1, notes };
 }
 async function runTrial(context, suite, variant, trial, service) {
-    const { collectors, notes } = makeCollectors(context, suite, service);
-    await Promise.all(collectors.map((c) => c.start()));
+    const { collectors: made, notes } = makeCollectors(context, suite, service);
+    const collectors = await startAll(made);
     let measured;
-    let outputs;
     try {
         measured =
             suite.kind === 'http'
@@ -93413,10 +93491,14 @@ async function runTrial(context, suite, variant, trial, service) {
                 }, service)
                 : await raceService((signal) => runCommandTrial(commandOptions(suite, variant, trial), { signal }), service);
     }
-    finally {
-        // Stop sampling whatever happened, so no nvidia-smi or timer outlives the trial.
-        outputs = await Promise.all(collectors.map((c) => c.stop()));
+    catch (error) {
+        // The trial's own failure (e.g. the service died) is the news, not a collector that then
+        // could not scrape the dead service: stop them all, keep the first error.
+        await Promise.allSettled(collectors.map((c) => c.stop()));
+        throw error;
     }
+    // Stop sampling, so no nvidia-smi or timer outlives the trial.
+    const outputs = await Promise.all(collectors.map((c) => c.stop()));
     await service?.assertAlive();
     const environment = outputs.reduce((env, o) => ({ ...env, ...o.environment }), {});
     return {
@@ -93424,6 +93506,16 @@ async function runTrial(context, suite, variant, trial, service) {
         notes: [...notes, ...measured.notes, ...outputs.flatMap((o) => o.notes)],
         environment,
     };
+}
+/** Start every collector; if one fails, stop those that started before reporting it. */
+async function startAll(collectors) {
+    const started = await Promise.allSettled(collectors.map((c) => c.start()));
+    const failure = started.find((s) => s.status === 'rejected');
+    if (failure) {
+        await Promise.allSettled(collectors.filter((_, i) => started[i]?.status === 'fulfilled').map((c) => c.stop()));
+        throw failure.reason;
+    }
+    return collectors;
 }
 function trialSummary(metrics) {
     const pick = (name) => metrics.find((m) => m.name === name);
@@ -93440,18 +93532,12 @@ function trialSummary(metrics) {
  * What one measured point is worth: its objective (samples and median, one value per trial) and
  * whether its medians meet the sweep's constraints. Pure.
  */
-function matching(results, glob) {
-    return results.suites.flatMap((suite) => suite.metrics
-        .filter((metric) => metric.samples.length > 0)
-        .map((metric) => ({ key: `${suite.name}/${metric.name}`, metric }))
-        .filter(({ key }) => picomatch.isMatch(key, glob, { dot: true })));
-}
 /** The one metric a glob names; several would make "the best point" ambiguous. */
 function single(results, glob, role) {
-    const found = matching(results, glob);
+    const found = matchingMetrics(results, glob);
     const [first] = found;
     if (!first) {
-        const known = matching(results, '**').map((f) => f.key);
+        const known = matchingMetrics(results, '**').map((f) => f.key);
         throw new InputError(`'${glob}' matches no metric (metrics: ${known.join(', ') || 'none'})`, undefined, role);
     }
     if (found.length > 1) {
@@ -93469,7 +93555,7 @@ function fromSamples(label, unit, better, samples) {
  */
 function weightedScore(results, baseline, weights) {
     const terms = Object.entries(weights).flatMap(([glob, weight]) => {
-        const found = matching(results, glob);
+        const found = matchingMetrics(results, glob);
         if (found.length === 0)
             single(results, glob, 'sweep.objective.weights');
         return found.map(({ key, metric }) => {
@@ -93501,7 +93587,7 @@ function objectiveOf(results, baseline, objective) {
 }
 /** The constraint metric of the Pareto front: the first metric its glob matches. */
 function costOf(results, glob) {
-    const [first] = matching(results, glob);
+    const [first] = matchingMetrics(results, glob);
     if (!first)
         return undefined;
     const median = describe$1(first.metric.samples).median;
@@ -93853,7 +93939,6 @@ async function sweepPipeline(input) {
     return { analysis: analyzeSweep(config, sweep, run.points), run };
 }
 
-const shortCommit = (commit, createdAt) => commit?.slice(0, 7) ?? createdAt.slice(0, 10);
 /** Mermaid labels are double-quoted strings: keep them free of quotes and brackets. */
 const mermaidLabel = (text) => `"${text.replace(/["[\]\\]/g, '')}"`;
 function trendChart(series, lastPoints = 30) {
@@ -93864,7 +93949,7 @@ function trendChart(series, lastPoints = 30) {
         '```mermaid',
         'xychart-beta',
         `  title ${mermaidLabel(`${series.suite} ${series.metric}`)}`,
-        `  x-axis [${points.map((p) => mermaidLabel(shortCommit(p.commit, p.createdAt))).join(', ')}]`,
+        `  x-axis [${points.map((p) => mermaidLabel(shortRevision(p.commit, p.createdAt))).join(', ')}]`,
         `  y-axis ${mermaidLabel(series.unit || 'value')} 0 --> ${+top.toPrecision(3)}`,
         `  line [${values.join(', ')}]`,
         '```',
@@ -93880,8 +93965,8 @@ function trackingIssueTitle(drift) {
 }
 function trackingIssueBody(drift, repoUrl) {
     const { lastGood, firstBad, changePoint } = drift;
-    const good = shortCommit(lastGood.commit, lastGood.createdAt);
-    const bad = shortCommit(firstBad.commit, firstBad.createdAt);
+    const good = shortRevision(lastGood.commit, lastGood.createdAt);
+    const bad = shortRevision(firstBad.commit, firstBad.createdAt);
     const range = repoUrl && lastGood.commit && firstBad.commit
         ? `[${good}…${bad}](${repoUrl}/compare/${lastGood.commit}...${firstBad.commit})`
         : `${good}…${bad}`;
@@ -93945,9 +94030,7 @@ const MARKDOWN_STATUS = {
     'nearly met': '⚠️ nearly met',
     missed: '❌ missed',
 };
-function label(c) {
-    return c.variant ? `${c.suite} [${c.variant}] ${c.metric}` : `${c.suite} ${c.metric}`;
-}
+const label = (c) => suiteMetricLabel(c.suite, c.variant, c.metric);
 function targetCell(c) {
     const bounds = [
         ...(c.min !== undefined ? [`≥ ${formatValue(c.min, c.unit)}`] : []),
@@ -94000,10 +94083,10 @@ const STYLES = {
         status: MARKDOWN_STATUS,
     },
 };
+/** The bound a failed check missed: above a maximum, or below a minimum. */
 function boundText(check) {
-    return check.max !== undefined && check.value > check.max
-        ? `≤ ${formatValue(check.max, check.unit)}`
-        : `≥ ${formatValue(check.min ?? 0, check.unit)}`;
+    const bound = check.bound ?? check.max ?? check.min ?? 0; // set on every check not met
+    return `${check.value > bound ? '≤' : '≥'} ${formatValue(bound, check.unit)}`;
 }
 /** `api/embed/latency_p95 = 63.0 ms, needs ≤ 50.0 ms`: which constraint failed, and by how much. */
 function failureText(failure) {
@@ -94268,9 +94351,6 @@ function difference(stored, head) {
     const differs = environmentDifference(stored.environment, head.environment);
     return differs && `stored results ran on ${differs.was} but this run is on ${differs.is}`;
 }
-function plural(count, noun) {
-    return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
 
 /**
  * The gate shared by `perfgate check` and the action's pr and report modes: a run's results
@@ -94290,7 +94370,7 @@ async function gateAgainstHistory(input) {
 }
 /** "main: 3 stored results pooled (abc1234, def5678, …)" for a report's context lines. */
 function baselineLabel(branch, selection) {
-    const commits = selection.used.map((e) => e.results.commit?.slice(0, 7) ?? e.results.createdAt.slice(0, 10));
+    const commits = selection.used.map((e) => shortRevision(e.results.commit, e.results.createdAt));
     const shown = commits.length > 4 ? [...commits.slice(0, 4), '…'] : commits;
     return `${branch}: ${selection.used.length} stored result(s) pooled (${shown.join(', ')})`;
 }
@@ -94343,7 +94423,8 @@ async function gateReport(action, input) {
             marker,
             `### ${action.inputs.name}`,
             '',
-            `⚪ **No baseline to compare with.** ${notes.join(' ')} ${HOW_TO_BASELINE}`,
+            // Notes quote the head's environment, which a fork controls: escape them.
+            `⚪ **No baseline to compare with.** ${notes.map(escapeMarkdown).join(' ')} ${HOW_TO_BASELINE}`,
             '',
             '<details><summary>This run</summary>',
             '',
@@ -94504,7 +94585,11 @@ async function nightly(action) {
     const { results, file } = await measureAndSave(action, config, action.context.sha);
     const stored = await recordIfTrusted(action, results);
     const { entries, warnings } = await action.store.list(defaultBranch(action));
-    const history = entries.map((e) => e.results).filter((r) => r.configHash === results.configHash);
+    // Only runs of the same setup on the same kind of machine form one history: a new runner is not a regression.
+    const history = entries
+        .map((e) => e.results)
+        .filter((r) => r.configHash === results.configHash &&
+        !environmentDifference(r.environment, results.environment));
     const series = metricSeries(history);
     const drifts = findDrift(series, { policy: actionPolicy(action, config) });
     const issues = action.github ? await trackDrifts(action, action.github, drifts) : [];
@@ -94549,7 +94634,7 @@ async function compare(action) {
     if (!base || !head)
         throw new InputError('mode compare needs both inputs base and head', undefined, 'input mode');
     const config = await optionalActionConfig(action);
-    const comparison = await compareSides(base, head, actionPolicy(action, config), action.workspace);
+    const { comparison } = await compareSides(base, head, actionPolicy(action, config), action.workspace);
     const markdown = renderComparisonMarkdown(comparison, {
         marker: markerFor(action.inputs.name),
         title: action.inputs.name,
@@ -101841,6 +101926,8 @@ async function upsertComment(client, options) {
             });
             return { url: data.html_url, action: 'updated' };
         }
+        if (options.create === false)
+            return { action: 'none' };
         const { data } = await client.rest.issues.createComment({
             owner,
             repo,
@@ -101876,7 +101963,8 @@ async function findOwnComment(client, options) {
  * (the hidden marker) at the start.
  */
 const COMMENT_LIMIT = 65_536;
-const SUMMARY_LIMIT = 1024 * 1024;
+/** 1 MiB of UTF-8 in characters, counting each as the 4 bytes it may take (emoji, ±, —). */
+const SUMMARY_LIMIT = (1024 * 1024) / 4;
 function truncateMarkdown(text, limit) {
     if (text.length <= limit)
         return text;
@@ -102227,7 +102315,6 @@ async function run() {
                     }),
                 }
                 : {}),
-            log: { info: info, warning: warning },
         };
         const result = await MODES_BY_NAME[inputs.mode](action);
         await publish(action, result);
@@ -102255,15 +102342,9 @@ async function publish(action, result) {
     if (result.failures.length > 0)
         setFailed(`perfgate: ${result.failures.join('; ')}`);
 }
-function shouldComment(inputs, result) {
-    if (inputs.comment === 'never' || result.pullRequest === undefined)
-        return false;
-    if (inputs.comment === 'always')
-        return true;
-    return result.verdict === 'regression' || result.verdict === 'improvement';
-}
 async function comment(action, result) {
-    if (!shouldComment(action.inputs, result) || result.pullRequest === undefined)
+    const { inputs } = action;
+    if (inputs.comment === 'never' || result.pullRequest === undefined)
         return undefined;
     if (!action.github) {
         info('no github-token: the report is in the job summary only');
@@ -102273,17 +102354,24 @@ async function comment(action, result) {
         info('fork pull request: its token is read-only, so the workflow_run commenter (mode report) posts the comment');
         return undefined;
     }
+    // on-change: a new comment only when something changed, but an existing one is always brought
+    // up to date, so a fixed regression does not leave a stale red comment behind.
+    const changed = result.verdict === 'regression' || result.verdict === 'improvement';
     const posted = await upsertComment(action.github, {
         owner: action.context.owner,
         repo: action.context.repo,
         issueNumber: result.pullRequest,
-        marker: markerFor(action.inputs.name),
+        marker: markerFor(inputs.name),
         body: truncateMarkdown(result.markdown, COMMENT_LIMIT),
+        botLogin: inputs.commentAuthor,
+        create: inputs.comment === 'always' || changed,
     });
     if ('skipped' in posted) {
         info('the token cannot comment (read-only): the report is in the job summary');
         return undefined;
     }
+    if (posted.action === 'none')
+        return undefined;
     info(`comment ${posted.action}: ${posted.url}`);
     return posted.url;
 }
