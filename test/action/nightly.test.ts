@@ -12,6 +12,7 @@ import { configHash, loadConfig } from '../../src/config/index.js';
 import { createClient } from '../../src/github/client.js';
 import { parseEventContext } from '../../src/github/context.js';
 import type { Results } from '../../src/results/schema.js';
+import { hostEnvironment } from '../../src/run/environment.js';
 import { folderStore } from '../../src/store/folderStore.js';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fakeGitHub.js';
 import { freePort } from '../helpers/net.js';
@@ -28,6 +29,8 @@ function night(day: number, ms: number, hash: string): Results {
     createdAt: new Date(Date.UTC(2026, 9, day, 3)).toISOString(),
     commit: `${String(day).padStart(2, '0')}`.repeat(20),
     configHash: hash,
+    // The same kind of machine as tonight's run: nightly compares a machine with itself.
+    environment: hostEnvironment(process.env),
     suites: [
       {
         name: 'api',
