@@ -3,7 +3,7 @@
 // receiving the tracking issue. Runs twice: the issue is opened once, then updated.
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionInputs } from '../../src/action/inputs.js';
 import { MODES_BY_NAME } from '../../src/action/modes.js';
@@ -16,8 +16,8 @@ import { hostEnvironment } from '../../src/run/environment.js';
 import { folderStore } from '../../src/store/folderStore.js';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fakeGitHub.js';
 import { freePort } from '../helpers/net.js';
+import { exampleServiceConfig } from '../helpers/exampleConfig.js';
 
-const SERVICE = resolve(import.meta.dirname, '../../examples/service/server.mjs');
 let fake: FakeGitHub;
 let action: ActionEnv;
 let storeDir: string;
@@ -54,18 +54,7 @@ beforeAll(async () => {
   const port = await freePort();
   await writeFile(
     join(workspace, 'perfgate.yml'),
-    [
-      'version: 1',
-      'service:',
-      `  command: node ${SERVICE}`,
-      `  env: { PORT: '${port}' }`,
-      `  healthUrl: http://127.0.0.1:${port}/health`,
-      'trials: 2',
-      'warmupSeconds: 0',
-      'durationSeconds: 0.5',
-      'suites:',
-      '  - { name: api, kind: http, connections: 2, requests: [{ path: /hello }] }',
-    ].join('\n'),
+    exampleServiceConfig(port, { trials: 2, warmupSeconds: 0, durationSeconds: 0.5 }),
   );
   const hash = configHash(await loadConfig(join(workspace, 'perfgate.yml'), {}));
   const store = folderStore(storeDir);

@@ -5,12 +5,12 @@
 import { readdir } from 'node:fs/promises';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { freePort } from '../helpers/net.js';
+import { exampleServiceConfig } from '../helpers/exampleConfig.js';
 
-const SERVICE = resolve(import.meta.dirname, '../../examples/service/server.mjs');
 let dir: string;
 let config: string;
 
@@ -20,18 +20,7 @@ beforeAll(async () => {
   config = join(dir, 'perfgate.yml');
   await writeFile(
     config,
-    [
-      'version: 1',
-      'service:',
-      `  command: node ${SERVICE}`,
-      `  env: { PORT: '${port}' }`,
-      `  healthUrl: http://127.0.0.1:${port}/health`,
-      'trials: 6',
-      'warmupSeconds: 0.3',
-      'durationSeconds: 0.6',
-      'suites:',
-      '  - { name: api, kind: http, connections: 2, requests: [{ path: /hello }] }',
-    ].join('\n'),
+    exampleServiceConfig(port, { trials: 6, warmupSeconds: 0.3, durationSeconds: 0.6 }),
   );
 });
 

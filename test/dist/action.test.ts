@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runAction } from '../helpers/actionRunner.js';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fakeGitHub.js';
 import { freePort } from '../helpers/net.js';
+import { exampleServiceConfig } from '../helpers/exampleConfig.js';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-C', cwd, ...args], { encoding: 'utf8' });
 const event = (name: string) => JSON.parse(execFileSync('cat', [join(ROOT, 'test/fixtures/events', name)], { encoding: 'utf8' })) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -42,18 +43,7 @@ beforeAll(async () => {
   const port = await freePort();
   await writeFile(
     join(workspace, 'perfgate.yml'),
-    [
-      'version: 1',
-      'service:',
-      `  command: node ${join(ROOT, 'examples/service/server.mjs')}`,
-      `  env: { PORT: '${port}' }`,
-      `  healthUrl: http://127.0.0.1:${port}/health`,
-      'trials: 6',
-      'warmupSeconds: 0.3',
-      'durationSeconds: 0.6',
-      'suites:',
-      '  - { name: api, kind: http, connections: 2, requests: [{ path: /hello }] }',
-    ].join('\n'),
+    exampleServiceConfig(port, { trials: 6, warmupSeconds: 0.3, durationSeconds: 0.6 }),
   );
   git(workspace, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '--quiet', '--allow-empty', '-m', 'init');
   git(workspace, 'remote', 'add', 'origin', origin);

@@ -8,6 +8,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runAction } from '../helpers/actionRunner.js';
+import { exampleServiceConfig } from '../helpers/exampleConfig.js';
+import { freePort } from '../helpers/net.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -32,21 +34,10 @@ describe('dist/cli.js', () => {
   it('runs an HTTP suite against a real service (autocannon survives bundling)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'perfgate-dist-run-'));
     const out = join(dir, 'results.json');
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     await writeFile(
       join(dir, 'perfgate.yml'),
-      [
-        'version: 1',
-        'service:',
-        `  command: node ${join(ROOT, 'examples/service/server.mjs')}`,
-        `  env: { PORT: '${port}' }`,
-        `  healthUrl: http://127.0.0.1:${port}/health`,
-        'trials: 2',
-        'warmupSeconds: 0',
-        'durationSeconds: 1',
-        'suites:',
-        '  - { name: api, kind: http, connections: 2, requests: [{ path: /hello }] }',
-      ].join('\n'),
+      exampleServiceConfig(port, { trials: 2, warmupSeconds: 0, durationSeconds: 1 }),
     );
     const result = await node(['dist/cli.js', 'run', '--config', join(dir, 'perfgate.yml'), '--out', out]);
     expect(result.stderr).not.toMatch(/Error/);
