@@ -94465,11 +94465,15 @@ function regressionFailures(result, failOnRegression) {
  * verdict; main.ts publishes it. History is written only from trusted events, whatever the inputs.
  */
 const short = (sha) => sha.slice(0, 7);
+/** A mode run on an event that lacks what it needs (a pull request, a workflow run). */
+function wrongEvent(action, mode, event) {
+    return new InputError(`mode ${mode} runs on ${event} events, not ${action.context.eventName}`, undefined, 'input mode');
+}
 /** pull_request: measure, compare with the base branch's history, never write history. */
 async function pr(action) {
     const pull = action.context.pullRequest;
     if (!pull)
-        throw new InputError(`mode pr runs on pull_request events, not ${action.context.eventName}`, undefined, 'input mode');
+        throw wrongEvent(action, 'pr', 'pull_request');
     const config = await loadActionConfig(action);
     const { results, file } = await measureAndSave(action, config, pull.headSha);
     const report = await gateReport(action, {
@@ -94526,7 +94530,7 @@ const MAX_UNTRUSTED_BYTES = 20 * 1024 * 1024;
 async function report(action) {
     const run = action.context.workflowRun;
     if (!run)
-        throw new InputError(`mode report runs on workflow_run events, not ${action.context.eventName}`, undefined, 'input mode');
+        throw wrongEvent(action, 'report', 'workflow_run');
     const file = path.resolve(action.workspace, action.inputs.resultsPath);
     const size = (await stat$1(file).catch(() => undefined))?.size;
     if (size === undefined)

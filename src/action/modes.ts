@@ -37,15 +37,19 @@ import type { ActionEnv, ModeResult } from './types.js';
 
 const short = (sha: string) => sha.slice(0, 7);
 
+/** A mode run on an event that lacks what it needs (a pull request, a workflow run). */
+function wrongEvent(action: ActionEnv, mode: string, event: string): InputError {
+  return new InputError(
+    `mode ${mode} runs on ${event} events, not ${action.context.eventName}`,
+    undefined,
+    'input mode',
+  );
+}
+
 /** pull_request: measure, compare with the base branch's history, never write history. */
 async function pr(action: ActionEnv): Promise<ModeResult> {
   const pull = action.context.pullRequest;
-  if (!pull)
-    throw new InputError(
-      `mode pr runs on pull_request events, not ${action.context.eventName}`,
-      undefined,
-      'input mode',
-    );
+  if (!pull) throw wrongEvent(action, 'pr', 'pull_request');
   const config = await loadActionConfig(action);
   const { results, file } = await measureAndSave(action, config, pull.headSha);
   const report = await gateReport(action, {
@@ -113,12 +117,7 @@ const MAX_UNTRUSTED_BYTES = 20 * 1024 * 1024;
 /** workflow_run: comment the results a pull_request run uploaded, with default-branch code only. */
 async function report(action: ActionEnv): Promise<ModeResult> {
   const run = action.context.workflowRun;
-  if (!run)
-    throw new InputError(
-      `mode report runs on workflow_run events, not ${action.context.eventName}`,
-      undefined,
-      'input mode',
-    );
+  if (!run) throw wrongEvent(action, 'report', 'workflow_run');
   const file = path.resolve(action.workspace, action.inputs.resultsPath);
   const size = (await stat(file).catch(() => undefined))?.size;
   if (size === undefined)
