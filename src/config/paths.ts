@@ -11,6 +11,12 @@ export function mapPaths(config: Config, change: (p: string) => string): Config 
   const { service } = config;
   return {
     ...config,
+    setup: config.setup.map((step) => ({
+      ...step,
+      cwd: change(step.cwd),
+      creates: step.creates.map(change),
+      inputs: step.inputs.map(change),
+    })),
     service: service && {
       ...service,
       cwd: change(service.cwd),

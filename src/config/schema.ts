@@ -140,6 +140,29 @@ const CommandSuiteInput = strict({
     .default([]),
 });
 
+/**
+ * A command that prepares a tree before it is measured (`npm ci`, a build). In a same-runner A/B
+ * run it runs in both trees, so both sides are built the same way.
+ */
+export const SetupStepSchema = strict({
+  command: z.string().min(1),
+  cwd: relativePath.default('.'),
+  timeoutSeconds: seconds().default(600),
+  /** Paths the command makes (`node_modules`): it is skipped in a tree where all of them exist. */
+  creates: z.array(relativePath).default([]),
+  /**
+   * Files that decide what it makes (`package-lock.json`): when they are byte-identical in both
+   * trees, the base tree borrows the head's `creates` (a symbolic link) instead of running it.
+   */
+  inputs: z.array(relativePath).default([]),
+});
+export type SetupStep = z.infer<typeof SetupStepSchema>;
+
+/** What the PR gate compares the head with (docs/config.md, "Baselines"). */
+export const BASELINE_MODES = ['auto', 'interleaved', 'history'] as const;
+export const BaselineModeSchema = z.enum(BASELINE_MODES);
+export type BaselineMode = z.infer<typeof BaselineModeSchema>;
+
 export const VariantSchema = strict({
   name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits and _ . - only'),
   /** Passed to the service and to command suites. */
@@ -168,6 +191,8 @@ export type CompareOptions = z.infer<typeof CompareSchema>;
 const ConfigInput = strict({
   version: z.literal(1),
   service: ServiceSchema.optional(),
+  setup: z.array(SetupStepSchema).default([]),
+  baseline: BaselineModeSchema.default('auto'),
   trials: count().default(5),
   warmupSeconds: numeric(z.number().min(0)).default(2),
   durationSeconds: seconds().default(10),

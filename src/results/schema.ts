@@ -85,6 +85,20 @@ export const ResultsSchema = z
     environment: EnvironmentSchema.optional(),
     /** Where the numbers came from when imported from another tool's format. */
     source: z.string().optional(),
+    /**
+     * Set when this side was measured beside another revision in the same run (same-runner A/B):
+     * the seed of the ABBA/BAAB blocks, the sides in the order their trials ran, and the other
+     * side's commit. Trials of such a run are exchangeable with the other side's, not with
+     * another run's.
+     */
+    interleaved: z
+      .object({
+        seed: z.number().int(),
+        order: z.array(z.enum(['base', 'head'])),
+        with: z.string().optional(),
+      })
+      .strict()
+      .optional(),
     suites: z.array(SuiteResultSchema),
   })
   .strict();

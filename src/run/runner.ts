@@ -34,52 +34,136 @@ export interface RunContext {
   now?: () => Date;
 }
 
+/** One tree measured in an interleaved A/B run: the head's config, its paths inside that tree. */
+export interface Side {
+  name: 'base' | 'head';
+  config: Config;
+  commit?: string;
+  ref?: string;
+}
+
+export interface InterleavedContext extends Omit<RunContext, 'config' | 'commit' | 'ref'> {
+  sides: readonly [Side, Side];
+  /** Draws each block ABBA or BAAB (plan.ts); recorded in the results so the order can be replayed. */
+  seed: number;
+}
+
 interface TrialOutcome {
   metrics: TrialMetric[];
   notes: string[];
   environment?: Partial<Environment>;
 }
 
+/** What runs in one slot of the plan: a variant of one side's config. */
+interface Arm {
+  side: number;
+  config: Config;
+  variant: Variant;
+  /** Names the arm's service and progress lines; the variant's own name in a one-sided run. */
+  label: string;
+}
+
+/** One config's suites and variants: what `perfgate run`, record and the sweep measure. */
 export async function runBenchmarks(context: RunContext): Promise<Results> {
-  const { config, progress } = context;
+  const side: Side = {
+    name: 'head',
+    config: context.config,
+    ...(context.commit ? { commit: context.commit } : {}),
+    ...(context.ref ? { ref: context.ref } : {}),
+  };
+  const arms = context.config.variants.map((variant) => ({
+    side: 0,
+    config: context.config,
+    variant,
+    label: variant.name,
+  }));
+  const [results] = await runArms(context, [side], arms);
+  return results as Results;
+}
+
+/**
+ * The same suites in two trees (base and head revisions), trials interleaved in seeded ABBA/BAAB
+ * blocks, one service at a time: the two sides share the runner's state, so their trials are
+ * exchangeable and Mann-Whitney compares like with like (DESIGN.md, "A run is a unit too").
+ */
+export async function runInterleaved(context: InterleavedContext): Promise<[Results, Results]> {
+  const [base, head] = context.sides;
+  const arms = head.config.variants.flatMap((variant) =>
+    context.sides.map((side, index) => ({
+      side: index,
+      config: side.config,
+      variant: side.config.variants.find((v) => v.name === variant.name) ?? variant,
+      label: head.config.variants.length > 1 ? `${side.name}.${variant.name}` : side.name,
+    })),
+  );
+  const order: Side['name'][] = [];
+  const [baseResults, headResults] = await runArms(context, [base, head], arms, {
+    seed: context.seed,
+    onStep: (arm) => order.push((context.sides[arm.side] as Side).name),
+  });
+  const interleaved = (other: Side) => ({
+    seed: context.seed,
+    order,
+    ...(other.commit ? { with: other.commit } : {}),
+  });
+  return [
+    { ...(baseResults as Results), interleaved: interleaved(head) },
+    { ...(headResults as Results), interleaved: interleaved(base) },
+  ];
+}
+
+async function runArms(
+  context: Omit<RunContext, 'config' | 'commit' | 'ref'>,
+  sides: readonly Side[],
+  arms: readonly Arm[],
+  plan: { seed?: number; onStep?: (arm: Arm) => void } = {},
+): Promise<Results[]> {
+  const { progress } = context;
+  const config = (sides[sides.length - 1] as Side).config;
   const skipped = await skipNotes(config.suites, context.env);
   const runnable = config.suites.filter((suite) => !skipped.has(suite.name));
   for (const [suite, note] of skipped) progress.note(`${suite}: skipped, ${note}`);
 
-  const accumulator = new TrialAccumulator();
+  const accumulators = sides.map(() => new TrialAccumulator());
   const gpus: Environment['gpus'] = [];
-  let service: { variant: string; running: RunningService } | undefined;
+  let service: { arm: Arm; running: RunningService } | undefined;
   const warm = new Set<string>();
   try {
-    for (const step of runnable.length > 0 ? planTrials(runnable, config.variants) : []) {
-      progress.section(`round ${step.round}: variant ${step.variant.name}`);
-      if (
-        config.service &&
-        (service?.variant !== step.variant.name || config.service.restartPerTrial)
-      ) {
+    for (const step of runnable.length > 0 ? planTrials(runnable, arms, plan.seed) : []) {
+      const { arm } = step;
+      plan.onStep?.(arm);
+      progress.section(`round ${step.round}: ${sides.length > 1 ? '' : 'variant '}${arm.label}`);
+      const armConfig = arm.config;
+      if (armConfig.service && (service?.arm !== arm || armConfig.service.restartPerTrial)) {
         await service?.running.stop();
         service = undefined;
         warm.clear();
-        service = {
-          variant: step.variant.name,
-          running: await startVariantService(config, step.variant),
-        };
+        service = { arm, running: await startVariantService(armConfig, arm) };
       }
-      for (const suite of step.suites) {
-        const warmKey = `${step.variant.name}\u0000${suite.name}`;
+      for (const planned of step.suites) {
+        // The arm's own suite: the same settings, its paths inside the arm's tree.
+        const suite = armConfig.suites.find((s) => s.name === planned.name) ?? planned;
+        const warmKey = `${arm.label}\u0000${suite.name}`;
         if (!warm.has(warmKey)) {
-          await warmUp(suite, step.variant, service?.running);
+          await warmUp(suite, arm.variant, service?.running);
           warm.add(warmKey);
         }
         const label = {
           suite: suite.name,
-          variant: step.variant.name,
+          variant: arm.label,
           trial: step.round,
           of: suite.trials,
         };
         progress.trialStarted(label);
-        const outcome = await runTrial(context, suite, step.variant, step.round, service?.running);
-        accumulator.add(suite.name, step.variant.name, outcome.metrics, outcome.notes);
+        const outcome = await runTrial(
+          context,
+          armConfig,
+          suite,
+          arm.variant,
+          step.round,
+          service?.running,
+        );
+        accumulators[arm.side]?.add(suite.name, arm.variant.name, outcome.metrics, outcome.notes);
         gpus.push(
           ...(outcome.environment?.gpus ?? []).filter(
             (g) => !gpus.some((k) => k.uuid === g.uuid && k.index === g.index),
@@ -94,22 +178,21 @@ export async function runBenchmarks(context: RunContext): Promise<Results> {
   }
 
   const variantKnobs = new Map(config.variants.map((v) => [v.name, v.env]));
-  const suites = [
-    ...accumulator.suites(
-      config.variants.length > 1 || config.variants[0]?.name !== 'default',
-      variantKnobs,
-    ),
-    ...[...skipped].map(([name, note]) => ({ name, metrics: [], notes: [`skipped: ${note}`] })),
-  ];
-  return {
+  const withVariants = config.variants.length > 1 || config.variants[0]?.name !== 'default';
+  const environment = { ...hostEnvironment(context.env), ...(gpus.length > 0 ? { gpus } : {}) };
+  const createdAt = (context.now?.() ?? new Date()).toISOString();
+  return sides.map((side, index) => ({
     schema: RESULTS_SCHEMA,
-    createdAt: (context.now?.() ?? new Date()).toISOString(),
-    ...(context.commit ? { commit: context.commit } : {}),
-    ...(context.ref ? { ref: context.ref } : {}),
-    configHash: configHash(config),
-    environment: { ...hostEnvironment(context.env), ...(gpus.length > 0 ? { gpus } : {}) },
-    suites,
-  };
+    createdAt,
+    ...(side.commit ? { commit: side.commit } : {}),
+    ...(side.ref ? { ref: side.ref } : {}),
+    configHash: configHash(side.config),
+    environment,
+    suites: [
+      ...(accumulators[index] as TrialAccumulator).suites(withVariants, variantKnobs),
+      ...[...skipped].map(([name, note]) => ({ name, metrics: [], notes: [`skipped: ${note}`] })),
+    ],
+  }));
 }
 
 async function skipNotes(
@@ -125,8 +208,9 @@ async function skipNotes(
   return notes;
 }
 
-function startVariantService(config: Config, variant: Variant): Promise<RunningService> {
+function startVariantService(config: Config, arm: Arm): Promise<RunningService> {
   const service = config.service as NonNullable<Config['service']>;
+  const { variant } = arm;
   return startService({
     command: service.command,
     cwd: service.cwd,
@@ -135,7 +219,7 @@ function startVariantService(config: Config, variant: Variant): Promise<RunningS
     startTimeoutSeconds: service.startTimeoutSeconds,
     stopSignal: service.stopSignal,
     stopGraceSeconds: service.stopGraceSeconds,
-    logFile: serviceLogFile(config, variant.name),
+    logFile: serviceLogFile(config, arm.label),
   });
 }
 
@@ -215,11 +299,11 @@ async function raceService<T>(
 }
 
 function makeCollectors(
-  context: RunContext,
+  config: Config,
   suite: Suite,
   service: RunningService | undefined,
 ): { collectors: Collector[]; notes: string[] } {
-  const configured = context.config.collectors;
+  const configured = config.collectors;
   const collectors: Collector[] = [];
   const notes: string[] = [];
   for (const name of suite.collectors) {
@@ -240,13 +324,14 @@ function makeCollectors(
 }
 
 async function runTrial(
-  context: RunContext,
+  context: Pick<RunContext, 'progress'>,
+  config: Config,
   suite: Suite,
   variant: Variant,
   trial: number,
   service: RunningService | undefined,
 ): Promise<TrialOutcome> {
-  const { collectors: made, notes } = makeCollectors(context, suite, service);
+  const { collectors: made, notes } = makeCollectors(config, suite, service);
   const collectors = await startAll(made);
   let measured: { metrics: TrialMetric[]; notes: string[] };
   try {
