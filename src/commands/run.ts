@@ -5,7 +5,8 @@ import { loadConfig, selectSuites, type Config } from '../config/index.js';
 import { InputError, EXIT } from '../errors.js';
 import { layoutText } from '../report/grid.js';
 import { resultsTable } from '../report/table.js';
-import { writeResultsFile } from '../results/read.js';
+import { escapeTerminal } from '../report/escape.js';
+import { assertWritable, parseResults, writeResultsFile } from '../results/read.js';
 import type { Results } from '../results/schema.js';
 import { progressFor } from '../run/progress.js';
 import { runBenchmarks } from '../run/runner.js';
@@ -15,7 +16,11 @@ import { displayPath } from './options.js';
 const USAGE = `usage: perfgate run --config perfgate.yml [--suite NAME]... [--out results.json]
 
 Runs each suite's trials (variants interleaved) and writes a perfgate results file
-(default perfgate-out/results.json). Exit code 2 on a bad config, 3 when the run itself fails.`;
+(default perfgate-out/results.json; --out - prints it on stdout, and the table on stderr).
+Exit code 2 on a bad config, 3 when the run itself fails.`;
+
+/** `--out -`: the results JSON on stdout, for a pipe. */
+const STDOUT = '-';
 
 /** Load the config named by --config and keep the --suite selection: shared by run, check, record. */
 export async function configFrom(values: ParsedArgs['values'], io: CliIO): Promise<Config> {
@@ -42,14 +47,25 @@ export const runCommand: Command = {
   },
   async run({ values }, io) {
     const config = await configFrom(values, io);
+    const out = outPath(values, io);
+    // A path that cannot be written is bad input, found before minutes of measuring.
+    if (out !== STDOUT) await assertWritable(out, '--out');
     const results = await measure(config, io);
-    const out = path.resolve(
-      io.cwd,
-      typeof values.out === 'string' ? values.out : 'perfgate-out/results.json',
-    );
-    await writeResultsFile(out, results);
-    const shown = displayPath(io.cwd, out);
-    io.stdout(`${layoutText(resultsTable(results))}\n\nresults written to ${shown}\n`);
+    const table = layoutText(resultsTable(results));
+    if (out === STDOUT) {
+      io.stdout(`${JSON.stringify(parseResults(results, 'results'), null, 2)}\n`);
+      io.stderr(`${table}\n`);
+      return EXIT.ok;
+    }
+    await writeResultsFile(out, results, '--out');
+    const shown = escapeTerminal(displayPath(io.cwd, out));
+    io.stdout(`${table}\n\nresults written to ${shown}\n`);
     return EXIT.ok;
   },
 };
+
+/** The results file `--out` names, resolved, or STDOUT. */
+function outPath(values: ParsedArgs['values'], io: CliIO): string {
+  const out = typeof values.out === 'string' ? values.out : 'perfgate-out/results.json';
+  return out === STDOUT ? STDOUT : path.resolve(io.cwd, out);
+}

@@ -1,7 +1,9 @@
 /** `perfgate sweep`: measure knob settings, rank them, recommend one (docs/sweep.md). */
 import path from 'node:path';
 import type { Command } from '../cli.js';
-import { EXIT } from '../errors.js';
+import { EXIT, InputError } from '../errors.js';
+import { escapeTerminal } from '../report/escape.js';
+import { assertWritable } from '../results/read.js';
 import { progressFor } from '../run/progress.js';
 import { currentRevision } from '../store/revision.js';
 import { renderSweep } from '../sweep/report.js';
@@ -34,6 +36,15 @@ export const sweepCommand: Command = {
       io.cwd,
       typeof values.out === 'string' ? values.out : (resume ?? 'perfgate-out/sweep.json'),
     );
+    // The sweep file is saved after every point and is what --resume reads: it must be a file.
+    if (values.out === '-')
+      throw new InputError(
+        'must name a file: the sweep saves it after every point',
+        undefined,
+        '--out',
+      );
+    // A path that cannot be written is bad input, found before the first point is measured.
+    await assertWritable(out, typeof values.out !== 'string' && resume ? '--resume' : '--out');
     const { analysis, run } = await sweepPipeline({
       config,
       env: io.env,
@@ -42,7 +53,7 @@ export const sweepCommand: Command = {
       out,
       ...(resume ? { resume } : {}),
     });
-    const shown = displayPath(io.cwd, out);
+    const shown = escapeTerminal(displayPath(io.cwd, out));
     io.stdout(
       `${renderSweep(analysis, format)}\n${run.measured} point(s) measured, ${run.reused} reused; sweep written to ${shown}\n`,
     );

@@ -4,6 +4,7 @@ import type { CliIO, Command, ParsedArgs } from '../cli.js';
 import { checkTargets, unmatchedTargets, type TargetSpec } from '../compare/targets.js';
 import { loadConfig } from '../config/index.js';
 import { EXIT, InputError } from '../errors.js';
+import { escapeMarkdown, escapeTerminal } from '../report/escape.js';
 import { layoutMarkdown, layoutText, type Grid } from '../report/grid.js';
 import { renderComparisonJson } from '../report/json.js';
 import {
@@ -42,8 +43,13 @@ function layout(grid: Grid, format: Format): string {
   return format === 'markdown' ? layoutMarkdown(grid) : layoutText(grid);
 }
 
-const unmatchedNote = (targets: TargetSpec[]) =>
-  targets.map((t) => `note: no metric matches target '${t.metric}'`).join('\n');
+/** Text from the config or the results, escaped for where it is shown. */
+function escape(text: string, format: Format): string {
+  return format === 'markdown' ? escapeMarkdown(text) : escapeTerminal(text);
+}
+
+const unmatchedNote = (targets: TargetSpec[], format: Format) =>
+  targets.map((t) => `note: no metric matches target '${escape(t.metric, format)}'`).join('\n');
 
 const ANALYZE_USAGE = `usage: perfgate analyze RESULTS --config perfgate.yml [--format text|markdown|json]
 
@@ -71,7 +77,7 @@ export const analyzeCommand: Command = {
         layout(analysisGrid(checks, labels), format),
         '',
         achievementLine(checks),
-        ...(unmatched.length ? [unmatchedNote(unmatched)] : []),
+        ...(unmatched.length ? [unmatchedNote(unmatched, format)] : []),
         '',
       ].join('\n'),
     );

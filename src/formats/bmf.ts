@@ -12,8 +12,6 @@ import { inferDirection } from '../results/direction.js';
 import { validate } from '../results/read.js';
 import { RESULTS_SCHEMA, type Direction, type Results } from '../results/schema.js';
 
-const nonEmpty = (record: object) => Object.keys(record).length > 0;
-
 export const BmfMeasureSchema = z.looseObject({
   value: z.number(),
   lower_value: z.number().optional(),
@@ -23,15 +21,36 @@ export const BmfMeasureSchema = z.looseObject({
 });
 export type BmfMeasure = z.infer<typeof BmfMeasureSchema>;
 
-export const BmfSchema = z
-  .record(
-    z.string().min(1),
-    z
-      .record(z.string().min(1), BmfMeasureSchema)
-      .refine(nonEmpty, 'a benchmark needs at least one measure'),
-  )
-  .refine(nonEmpty, 'BMF needs at least one benchmark');
-export type Bmf = z.infer<typeof BmfSchema>;
+/**
+ * A JSON object keyed by names from input, validated like `z.record` but keeping every name:
+ * z.record skips a key named `__proto__` (to keep it from replacing the prototype of the object
+ * it builds), which would silently drop a benchmark or measure so named, and its regression.
+ * The names go through a Map, and come out as own properties (Object.fromEntries defines them,
+ * it does not assign them), so `Object.entries` sees every one.
+ */
+function nameKeyed<T extends z.ZodType>(value: T, empty: string) {
+  return z
+    .preprocess(
+      (json, ctx) => {
+        if (isRecord(json)) return new Map(Object.entries(json));
+        ctx.issues.push({ code: 'invalid_type', expected: 'object', input: json });
+        return json;
+      },
+      z.map(z.string().min(1), value),
+    )
+    .refine((names) => names.size > 0, empty)
+    .transform((names) => Object.fromEntries(names) as Record<string, z.output<T>>);
+}
+
+function isRecord(json: unknown): json is Record<string, unknown> {
+  return typeof json === 'object' && json !== null && !Array.isArray(json);
+}
+
+export const BmfSchema = nameKeyed(
+  nameKeyed(BmfMeasureSchema, 'a benchmark needs at least one measure'),
+  'BMF needs at least one benchmark',
+);
+export type Bmf = z.output<typeof BmfSchema>;
 
 /** Bencher's built-in measures and their units; other measures are user-defined, unit unknown. */
 const WELL_KNOWN_UNITS = new Map([

@@ -3,7 +3,7 @@
  * Table → ToText/ToCSV layer). Every renderer of every command lays its tables out here.
  */
 import { markdownTable } from 'markdown-table';
-import { escapeMarkdown } from './escape.js';
+import { escapeMarkdown, escapeTerminal } from './escape.js';
 
 export interface Grid {
   columns: string[];
@@ -13,9 +13,10 @@ export interface Grid {
   rows: string[][];
 }
 
-/** Aligned columns for terminals and logs. */
+/** Aligned columns for terminals and logs; every cell is escaped, since names come from user files. */
 export function layoutText(grid: Grid): string {
-  const rows = [grid.columns, ...grid.rows];
+  // Escape before measuring widths: an escaped cell is wider than the raw one.
+  const rows = [grid.columns, ...grid.rows].map((row) => row.map(escapeTerminal));
   const width = (cell: string) => [...cell].length;
   const widths = grid.columns.map((_, i) => Math.max(...rows.map((r) => width(r[i] ?? ''))));
   const line = (cells: string[]): string =>

@@ -1,6 +1,7 @@
 /** Plain-text rendering for terminals and logs: aligned columns, no markup. */
 import type { Comparison, Verdict } from '../compare/compare.js';
 import { methodNote } from './markdown.js';
+import { escapeTerminal } from './escape.js';
 import { layoutText } from './grid.js';
 import { comparisonTables, metricLabel, withVerdicts } from './table.js';
 
@@ -28,7 +29,7 @@ export function renderComparisonText(comparison: Comparison): string {
     '',
     ...geomean,
     `${regression} regressed, ${improvement} improved, ${unchanged} unchanged, ${insufficient} insufficient`,
-    ...(notes.length > 0 ? ['', 'notes:', ...notes.map((n) => `  - ${n}`)] : []),
+    ...(notes.length > 0 ? ['', 'notes:', ...notes.map((n) => `  - ${escapeTerminal(n)}`)] : []),
     '',
     methodNote(comparison),
     '',

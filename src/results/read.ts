@@ -6,7 +6,7 @@
  * the person who has to fix the file should not need to read our code to do it.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
@@ -24,17 +24,29 @@ export async function readResultsFile(path: string): Promise<Results> {
   return parseResults(await readJsonFile(path), path);
 }
 
-/** Validate, then write atomically (see writeJsonAtomic). */
-export async function writeResultsFile(path: string, results: Results): Promise<void> {
-  await writeJsonAtomic(path, validate(ResultsSchema, results, path));
+/**
+ * Validate, then write atomically (see writeJsonAtomic). `option` is the command-line option
+ * that named `path` (`--out`), for the message when the path cannot be written.
+ */
+export async function writeResultsFile(
+  path: string,
+  results: Results,
+  option?: string,
+): Promise<void> {
+  await writeJsonAtomic(path, validate(ResultsSchema, results, path), option);
 }
 
 /**
  * Write JSON atomically: to a temporary file in the same folder (same file system, so `rename`
  * is atomic) that replaces `path` only once complete, so a reader never sees a half-written
- * file, even if we are killed mid-write.
+ * file, even if we are killed mid-write. Only a regular file is ever replaced (assertWritable).
  */
-export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+export async function writeJsonAtomic(
+  path: string,
+  value: unknown,
+  option?: string,
+): Promise<void> {
+  await assertWritable(path, option);
   const folder = dirname(path);
   await mkdir(folder, { recursive: true });
   // Ends in .tmp, not .json, so a folder being written to never offers it as an input.
@@ -46,6 +58,69 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
     await rm(temp, { force: true });
     throw error;
   }
+}
+
+/**
+ * Refuse, as bad input, a path that writeJsonAtomic must not or cannot write: `rename` would
+ * replace a symbolic link, a device (`/dev/full` when run as root) or a FIFO with a regular
+ * file, and fails on a folder or below a regular file. Commands call it before measuring too,
+ * so a bad `--out` is found before the run, not after it.
+ */
+export async function assertWritable(path: string, option?: string): Promise<void> {
+  const kind = await fileKind(path);
+  if (kind === 'file' || kind === 'missing') return;
+  if (kind === 'below a file') {
+    const file = await fileAbove(path);
+    throw writeError(path, `lies below ${file}, which is a file, not a folder`, option);
+  }
+  const what = kind === 'folder' ? 'a folder, expected a file' : `${kind}, not a regular file`;
+  throw writeError(
+    path,
+    `is ${what}; perfgate writes only regular files and never replaces anything else`,
+    option,
+  );
+}
+
+type FileKind =
+  | 'file'
+  | 'missing'
+  | 'below a file'
+  | 'folder'
+  | 'a symbolic link'
+  | 'a device'
+  | 'a FIFO'
+  | 'a socket';
+
+/** What is at `path`, without following a symbolic link (which `rename` would replace). */
+async function fileKind(path: string): Promise<FileKind> {
+  try {
+    const stats = await lstat(path);
+    if (stats.isFile()) return 'file';
+    if (stats.isDirectory()) return 'folder';
+    if (stats.isSymbolicLink()) return 'a symbolic link';
+    if (stats.isFIFO()) return 'a FIFO';
+    if (stats.isSocket()) return 'a socket';
+    return 'a device';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'missing';
+    if (code === 'ENOTDIR') return 'below a file';
+    throw error;
+  }
+}
+
+/** The ancestor of `path` that is a file, not a folder (ENOTDIR does not say which one). */
+async function fileAbove(path: string): Promise<string> {
+  const parent = dirname(path);
+  if (parent === path || (await fileKind(parent)) !== 'below a file') return parent;
+  return fileAbove(parent);
+}
+
+/** Named by the option when a command-line option gave the path, else by the file. */
+function writeError(path: string, problem: string, option: string | undefined): InputError {
+  return option
+    ? new InputError(`${path} ${problem}`, undefined, option)
+    : new InputError(problem, path);
 }
 
 /** Read and parse a JSON file; unreadable files and bad JSON become InputErrors naming it. */

@@ -1,8 +1,12 @@
 /**
  * Progress of a run, for the person or the log watching it. Three faces of one interface: a live
  * line on a terminal, log groups in GitHub Actions, plain lines elsewhere. Written to stderr so
- * stdout stays the command's output.
+ * stdout stays the command's output. Suite and variant names, notes and summaries come from
+ * the config and the benchmarks' output: each is escaped (escapeTerminal), so none can move the
+ * cursor, erase a line or start one of its own.
  */
+import { escapeTerminal } from '../report/escape.js';
+
 export interface TrialLabel {
   suite: string;
   variant: string;
@@ -24,7 +28,7 @@ export interface Progress {
 type Write = (text: string) => void;
 
 const describe = ({ suite, variant, trial, of }: TrialLabel): string =>
-  `${suite} [${variant}] trial ${trial}/${of}`;
+  `${escapeTerminal(suite)} [${escapeTerminal(variant)}] trial ${trial}/${of}`;
 
 const rate = (rps: number): string => `${Math.round(rps).toLocaleString('en-US')} req/s`;
 
@@ -37,7 +41,7 @@ export function terminalProgress(write: Write, now: () => number = Date.now): Pr
     write(`\r\x1b[2K${describe(current.label)} · ${seconds}s${extra}`);
   };
   return {
-    section: (title) => write(`\n${title}\n`),
+    section: (title) => write(`\n${escapeTerminal(title)}\n`),
     trialStarted: (label) => {
       current = { label, started: now() };
       redraw('');
@@ -45,9 +49,9 @@ export function terminalProgress(write: Write, now: () => number = Date.now): Pr
     tick: (rps) => redraw(` · ${rate(rps)}`),
     trialFinished: (label, summary) => {
       current = undefined;
-      write(`\r\x1b[2K${describe(label)} · ${summary}\n`);
+      write(`\r\x1b[2K${describe(label)} · ${escapeTerminal(summary)}\n`);
     },
-    note: (text) => write(`\r\x1b[2K${text}\n`),
+    note: (text) => write(`\r\x1b[2K${escapeTerminal(text)}\n`),
     end: () => undefined,
   };
 }
@@ -62,13 +66,14 @@ export function lineProgress(write: Write, githubActions: boolean): Progress {
   return {
     section: (title) => {
       close();
-      write(githubActions ? `::group::${title}\n` : `${title}\n`);
+      const shown = escapeTerminal(title);
+      write(githubActions ? `::group::${shown}\n` : `${shown}\n`);
       open = true;
     },
     trialStarted: (label) => write(`${describe(label)} …\n`),
     tick: () => undefined,
-    trialFinished: (label, summary) => write(`${describe(label)} · ${summary}\n`),
-    note: (text) => write(`${text}\n`),
+    trialFinished: (label, summary) => write(`${describe(label)} · ${escapeTerminal(summary)}\n`),
+    note: (text) => write(`${escapeTerminal(text)}\n`),
     end: close,
   };
 }

@@ -4,6 +4,7 @@
  * layout is report/grid.ts's. Pure: receives everything it prints.
  */
 import type { TargetCheck } from '../compare/targets.js';
+import { escapeMarkdown, escapeTerminal } from '../report/escape.js';
 import { formatValue } from '../report/format.js';
 import { layoutMarkdown, layoutText, type Grid } from '../report/grid.js';
 import { comparisonTable } from '../report/table.js';
@@ -22,6 +23,8 @@ const CHART_LABEL_LENGTH = 12;
 
 interface Style {
   layout: (grid: Grid) => string;
+  /** For a line outside a grid (layout escapes cells): knob names, notes and constraints are input. */
+  escape: (text: string) => string;
   heading: (text: string) => string;
   yes: string;
   no: string;
@@ -31,6 +34,7 @@ interface Style {
 const STYLES: Record<SweepFormat, Style> = {
   text: {
     layout: layoutText,
+    escape: escapeTerminal,
     heading: (text) => `${text}\n${'-'.repeat(text.length)}`,
     yes: 'yes',
     no: 'no',
@@ -38,6 +42,7 @@ const STYLES: Record<SweepFormat, Style> = {
   },
   markdown: {
     layout: layoutMarkdown,
+    escape: escapeMarkdown,
     heading: (text) => `### ${text}`,
     yes: '✅',
     no: '❌',
@@ -155,9 +160,12 @@ function recommendationLines(
   const table = comparison && comparisonTable(comparison.metrics);
   const targets = recommendation.targets;
   return [
-    headline,
+    style.escape(headline),
     ...(ties.length > 0
-      ? ['', `tied with it (objective not significantly different): ${ties.join('; ')}`]
+      ? [
+          '',
+          `tied with it (objective not significantly different): ${style.escape(ties.join('; '))}`,
+        ]
       : []),
     ...(table
       ? [
@@ -169,7 +177,7 @@ function recommendationLines(
             align: table.align,
             rows: table.rows.map((row) => row.cells),
           }),
-          ...(comparison?.notes ?? []).map((note) => `note: ${note}`),
+          ...(comparison?.notes ?? []).map((note) => `note: ${style.escape(note)}`),
         ]
       : []),
     '',
@@ -179,14 +187,16 @@ function recommendationLines(
   ];
 }
 
-function noneLines(analysis: SweepAnalysis): string[] {
+function noneLines(analysis: SweepAnalysis, style: Style): string[] {
   const closest =
     analysis.recommendation.kind === 'none' ? analysis.recommendation.closest : undefined;
   if (!closest) return ['no configuration meets the constraints'];
   return [
     'no configuration meets the constraints',
     '',
-    `closest: ${pointLabel(closest.point.knobs, analysis.names)}, which misses ${closest.failures.map(failureText).join('; ')}`,
+    style.escape(
+      `closest: ${pointLabel(closest.point.knobs, analysis.names)}, which misses ${closest.failures.map(failureText).join('; ')}`,
+    ),
   ];
 }
 
@@ -200,7 +210,7 @@ export function renderSweep(analysis: SweepAnalysis, format: SweepFormat): strin
     '',
     ...(recommendation.kind === 'set'
       ? recommendationLines(recommendation, analysis, style)
-      : noneLines(analysis)),
+      : noneLines(analysis, style)),
     '',
     style.heading(`Top configurations (${evaluations.length} measured)`),
     '',
@@ -209,7 +219,7 @@ export function renderSweep(analysis: SweepAnalysis, format: SweepFormat): strin
     ...(tied
       ? ['', `rank =1: tied with the best (Mann-Whitney p ≥ alpha on the objective's trials)`]
       : []),
-    ...analysis.ranking.notes.map((note) => `note: ${note}`),
+    ...analysis.ranking.notes.map((note) => `note: ${style.escape(note)}`),
     ...(front.length > 0
       ? [
           '',

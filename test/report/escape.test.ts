@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeMarkdown } from '../../src/report/escape.js';
+import { escapeMarkdown, escapeTerminal } from '../../src/report/escape.js';
 
 describe('escapeMarkdown', () => {
   it('keeps a benchmark name from breaking out of its table cell', () => {
@@ -21,5 +21,34 @@ describe('escapeMarkdown', () => {
     const escaped = escapeMarkdown('ping @octocat and @org/team');
     expect(escaped).not.toMatch(/@[a-z]/i);
     expect(escaped).toBe('ping @\u200boctocat and @\u200borg/team');
+  });
+});
+
+describe('escapeMarkdown: issue references and control characters', () => {
+  it('shows control characters as escapes, since markdown is printed on terminals too', () => {
+    expect(escapeMarkdown('ok\x1b[2K')).toBe('ok\\\\x1b\\[2K');
+  });
+
+  it('stops #123, owner/repo#123 and GH-123 from linking to issues', () => {
+    const escaped = escapeMarkdown('fix #123, see octo/repo#45 and GH-6 (gh-7)');
+    // GitHub links a # or GH- directly followed by digits; a zero-width space breaks that.
+    expect(escaped).not.toMatch(/#\d|GH-\d/i);
+    expect(escaped).toBe('fix #\u200b123, see octo/repo#\u200b45 and GH-\u200b6 (gh-\u200b7)');
+  });
+});
+
+describe('escapeTerminal', () => {
+  it('shows ANSI escapes, line breaks and other control characters instead of obeying them', () => {
+    expect(escapeTerminal('ok\x1b[1A\x1b[2K')).toBe('ok\\x1b[1A\\x1b[2K');
+    expect(escapeTerminal('a\r\nb\tc\x00\x7f\x9b')).toBe('a\\x0d\\x0ab\\x09c\\x00\\x7f\\x9b');
+    expect(escapeTerminal('a\u2028b\u2029c\u202ed')).toBe('a\\u2028b\\u2029c\\u202ed');
+  });
+
+  it('keeps printable text, including non-ASCII, and is idempotent', () => {
+    expect(escapeTerminal('api/embed [fast] latency_p95 ±2 % µs 🟢')).toBe(
+      'api/embed [fast] latency_p95 ±2 % µs 🟢',
+    );
+    const once = escapeTerminal('x\x1by');
+    expect(escapeTerminal(once)).toBe(once);
   });
 });

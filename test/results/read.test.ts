@@ -1,4 +1,13 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import {
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -170,6 +179,17 @@ describe('writeResultsFile', () => {
       'suites[2].metrics[0].samples[3]',
     );
     expect(await readFile(path, 'utf8')).toBe('previous');
+    expect(await readdir(dir)).toEqual(['results.json']);
+  });
+
+  it('refuses to replace a symbolic link, naming the file when no option named it', async () => {
+    // A store or the action writes results too: a link planted there must not be replaced.
+    const link = join(dir, 'results.json');
+    await symlink(join(dir, 'elsewhere.json'), link);
+    const refused = writeResultsFile(link, valid);
+    await expect(refused).rejects.toThrow(InputError);
+    await expect(refused).rejects.toThrow(`${link}: is a symbolic link, not a regular file`);
+    expect(await readlink(link)).toBe(join(dir, 'elsewhere.json'));
     expect(await readdir(dir)).toEqual(['results.json']);
   });
 

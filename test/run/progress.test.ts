@@ -37,4 +37,33 @@ describe('progress', () => {
     progressFor((t) => (out += t), { GITHUB_ACTIONS: 'true' }, true).section('s');
     expect(out).toBe('::group::s\n');
   });
+
+  it('shows control characters in names, summaries and notes instead of obeying them', () => {
+    // A suite name that would erase the line above it, and a note that would start lines of its own.
+    const hostile = { ...label, suite: 'ok\x1b[1A\x1b[2K', variant: 'v\r' };
+    const note = 'skipped\n::error::planted\u2028x';
+    let terminal = '';
+    const live = terminalProgress((t) => (terminal += t));
+    live.section('round 1: variant v\x1b[2K');
+    live.trialStarted(hostile);
+    live.trialFinished(hostile, '1 req/s\x1b[2K');
+    live.note(note);
+    // Only the progress line's own redraw (CR, erase line) may move the cursor.
+    const own = terminal.replaceAll('\r\x1b[2K', '');
+    for (const control of ['\x1b', '\r', '\u2028']) expect(own).not.toContain(control);
+    expect(terminal).toContain('ok\\x1b[1A\\x1b[2K [v\\x0d] trial 2/5 · 1 req/s\\x1b[2K\n');
+    let log = '';
+    const lines = lineProgress((t) => (log += t), true);
+    lines.section('round 1\n::error::planted');
+    lines.trialFinished(hostile, 'done');
+    lines.note(note);
+    lines.end();
+    expect(log.split('\n')).toEqual([
+      '::group::round 1\\x0a::error::planted',
+      'ok\\x1b[1A\\x1b[2K [v\\x0d] trial 2/5 · done',
+      'skipped\\x0a::error::planted\\u2028x',
+      '::endgroup::',
+      '',
+    ]);
+  });
 });

@@ -84,6 +84,40 @@ describe('analyzeSweep', () => {
   });
 });
 
+describe('the sweep report and knob values from the config', () => {
+  // Knob values are free strings: they reach the recommendation line, the notes and the tables.
+  const hostile = sweepConfig(
+    `  knobs: { B: ["#12", "GH-34", "x\\e[1A\\e[2K"] }
+  baseline: { B: "#12" }
+  objective: { maximize: api/work/requests_per_second }
+  constraints: [{ metric: 'api/*/latency_p95', max: 20 }]
+`,
+  );
+  const runs = [
+    measured(hostile.sweep, { B: '#12' }, 300, 14),
+    measured(hostile.sweep, { B: 'GH-34' }, 900, 8),
+    measured(hostile.sweep, { B: 'x\x1b[1A\x1b[2K' }, 2200, 25),
+  ];
+  const analysis = analyzeSweep(hostile, hostile.sweep, runs);
+
+  it('do not link issues in markdown', () => {
+    const markdown = renderSweep(analysis, 'markdown');
+    expect(markdown).toContain('set B=GH-\u200b34 (baseline: B=#\u200b12)');
+    expect(markdown.replace(/```mermaid[\s\S]*?```/, '')).not.toMatch(/#\d|GH-\d/i);
+  });
+
+  it('do not move the cursor in text', () => {
+    const text = renderSweep(analysis, 'text');
+    expect(text).not.toContain('\x1b');
+    expect(text).toContain('B=x\\x1b[1A\\x1b[2K');
+    // Nothing meets the constraint: the closest point is named on a line of its own.
+    const slow = [measured(hostile.sweep, { B: '#12' }, 300, 40), runs[2]] as typeof runs;
+    const none = renderSweep(analyzeSweep(hostile, hostile.sweep, slow), 'text');
+    expect(none).toContain('closest: B=x\\x1b[1A\\x1b[2K, which misses');
+    expect(none).not.toContain('\x1b');
+  });
+});
+
 describe('objectives', () => {
   it('scores weights as the weighted mean of improvement ratios over the baseline', () => {
     const weighted = sweepConfig(`  knobs: { B: [16, 8] }
