@@ -17,7 +17,14 @@ export interface ActionEnv {
 }
 
 export type Verdict =
-  'regression' | 'improvement' | 'unchanged' | 'no-baseline' | 'recorded' | 'drift' | 'swept';
+  | 'regression'
+  | 'improvement'
+  | 'unchanged'
+  | 'insufficient'
+  | 'no-baseline'
+  | 'recorded'
+  | 'drift'
+  | 'swept';
 
 export interface ModeResult {
   verdict: Verdict;

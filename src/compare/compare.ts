@@ -93,6 +93,10 @@ export function compareResults(
     policy.adjustment,
   );
   testable.forEach((m, i) => (m.comparison.pAdjusted = adjusted[i] ?? null));
+  const advice = trialAdvice(measured, policy);
+  for (const m of measured) {
+    if (m.role === 'short') m.comparison.notes.push(shortNote(m, advice, policy));
+  }
 
   const metrics = measured.map((m) => withVerdict(m.comparison, m.role, policy));
   const counts = { regression: 0, improvement: 0, unchanged: 0, insufficient: 0 };
@@ -104,11 +108,69 @@ export function compareResults(
     geomeanChange: geomeanCostChange(gated),
     counts,
     notes: [
+      ...untestedNotes(measured, advice, policy),
       ...environmentNotes(base, head),
-      ...familyNotes(testable, policy),
+      ...familyNotes(testable, policy, advice),
       ...confoundingNotes(metrics),
     ],
   };
+}
+
+/**
+ * The trials per side that let a lone regression be flagged once every gating metric measured on
+ * both sides is tested (and adjusted) together: the count that works on the first try, not the
+ * one that only clears the per-metric bound and then fails the adjustment.
+ */
+interface TrialAdvice {
+  /** Gating metrics measured on both sides: the family they form once all are testable. */
+  family: number;
+  trials: number;
+}
+
+function trialAdvice(measured: readonly Measured[], policy: ComparePolicy): TrialAdvice {
+  const family = measured.filter((m) => m.role === 'gated' || m.role === 'short').length;
+  const adjustedFamily = policy.adjustment === 'none' ? 1 : Math.max(1, family);
+  return { family, trials: minTrialsFor(policy.alpha, 'two-sided', adjustedFamily) };
+}
+
+function adviceText(advice: TrialAdvice, policy: ComparePolicy): string {
+  const together =
+    policy.adjustment !== 'none' && advice.family > 1
+      ? ` for ${advice.family} metrics tested together`
+      : '';
+  return `run at least ${advice.trials} trials per side${together}`;
+}
+
+/** "3 vs 3 trials can never reach p < 0.05": the sizes of a metric too small to test. */
+function tooFew({ base, head }: MetricComparison, policy: ComparePolicy): string {
+  return `${base?.n ?? 0} vs ${head?.n ?? 0} trials can never reach p < ${policy.alpha}`;
+}
+
+function shortNote(m: Measured, advice: TrialAdvice, policy: ComparePolicy): string {
+  return `${tooFew(m.comparison, policy)}; ${adviceText(advice, policy)}`;
+}
+
+/**
+ * A comparison in which no gating metric could be tested has no verdict to give: it must not read
+ * as a pass. Say so first, with what would make it testable.
+ */
+function untestedNotes(
+  measured: readonly Measured[],
+  advice: TrialAdvice,
+  policy: ComparePolicy,
+): string[] {
+  if (measured.some((m) => m.role === 'gated')) return [];
+  const short = measured.find((m) => m.role === 'short');
+  if (!short) {
+    return [
+      'nothing was tested: no gating metric could be tested (see the notes per metric), so this ' +
+        'comparison cannot catch a regression',
+    ];
+  }
+  return [
+    `nothing was tested: ${tooFew(short.comparison, policy)}, so this comparison cannot catch a ` +
+      `regression; ${adviceText(advice, policy)}`,
+  ];
 }
 
 /** Results from different machines differ for reasons no test can separate from the code's. */
@@ -127,24 +189,31 @@ function environmentNotes(base: Results, head: Results): string[] {
  * that pass the per-metric check can still never flag a single regression: say so, with the
  * trials that would.
  */
-function familyNotes(tested: readonly Measured[], policy: ComparePolicy): string[] {
+function familyNotes(
+  tested: readonly Measured[],
+  policy: ComparePolicy,
+  advice: TrialAdvice,
+): string[] {
   const family = tested.length;
   if (policy.adjustment === 'none' || family < 2) return [];
   const familyAlpha = policy.alpha / family;
   const short = tested.filter(({ comparison: { base, head } }) =>
-    base && head ? !canReachAlpha(base.n, head.n, familyAlpha, 'two-sided') : false,
+    base && head ? !canReachAlpha(base.n, head.n, policy.alpha, 'two-sided', family) : false,
   );
   const example = short[0]?.comparison;
   if (!example?.base || !example.head) return [];
   return [
     `${family} metrics are tested together, so a regression in only one of them needs p < ${+familyAlpha.toPrecision(2)} ` +
       `before adjustment; ${example.base.n} vs ${example.head.n} trials can never get there. ` +
-      `Run at least ${minTrialsFor(familyAlpha)} trials per side to catch a lone regression.`,
+      `Run at least ${advice.trials} trials per side to catch a lone regression.`,
   ];
 }
 
-/** How a metric takes part: in the gate, as context only, or not at all (too few trials). */
-type Role = 'gated' | 'informational' | 'untestable';
+/**
+ * How a metric takes part: in the gate, as context only, not yet (too few trials to ever reach
+ * alpha), or not at all (missing on a side, or the sides disagree on its direction).
+ */
+type Role = 'gated' | 'informational' | 'short' | 'untestable';
 
 interface Measured {
   comparison: MetricComparison;
@@ -226,15 +295,9 @@ function measure(
   }
 
   if (comparison.informational) return { comparison, role: 'informational' };
+  // Its note names the trials needed, which depends on the whole family: compareResults adds it.
   const testable = canReachAlpha(baseSamples.length, headSamples.length, policy.alpha, 'two-sided');
-  if (!testable) {
-    const needed = minTrialsFor(policy.alpha);
-    comparison.notes.push(
-      `${baseSamples.length} vs ${headSamples.length} trials can never reach p < ${policy.alpha}; ` +
-        `run at least ${needed} trials per side`,
-    );
-  }
-  return { comparison, role: testable ? 'gated' : 'untestable' };
+  return { comparison, role: testable ? 'gated' : 'short' };
 }
 
 /** Positive when the candidate is worse: farther from a target, or moved the wrong way. */
@@ -248,7 +311,7 @@ function worseness(m: MetricComparison): number {
 }
 
 function withVerdict(m: MetricComparison, role: Role, policy: ComparePolicy): MetricComparison {
-  if (role === 'untestable') return m;
+  if (role === 'untestable' || role === 'short') return m;
   // Context metrics are tested on their own (no adjustment) and never gate.
   if (role === 'informational') {
     return { ...m, significant: (m.p ?? 1) < policy.alpha, verdict: 'unchanged' };

@@ -3,6 +3,7 @@
  * against the baseline chosen from the stored history of its base branch.
  */
 import { compareResults, type Comparison } from '../compare/compare.js';
+import { plural } from '../compare/environment.js';
 import type { ComparePolicy } from '../compare/policy.js';
 import type { Results } from '../results/schema.js';
 import { shortRevision } from '../report/format.js';
@@ -48,5 +49,5 @@ export async function gateAgainstHistory(input: GateInput): Promise<GateOutcome>
 export function baselineLabel(branch: string, selection: BaselineSelection): string {
   const commits = selection.used.map((e) => shortRevision(e.results.commit, e.results.createdAt));
   const shown = commits.length > 4 ? [...commits.slice(0, 4), '…'] : commits;
-  return `${branch}: ${selection.used.length} stored result(s) pooled (${shown.join(', ')})`;
+  return `${branch}: ${plural(selection.used.length, 'stored result')} pooled (${shown.join(', ')})`;
 }

@@ -1,10 +1,18 @@
 /** Machine-readable comparison, for other tools and the action's outputs. */
 import type { Comparison } from '../compare/compare.js';
 
-export function overallVerdict(comparison: Comparison): 'regression' | 'improvement' | 'unchanged' {
+export type OverallVerdict = 'regression' | 'improvement' | 'unchanged' | 'insufficient';
+
+/**
+ * One word for the whole comparison. `insufficient` when no gating metric could be tested (too
+ * few trials, or measured on one side only): such a comparison passed nothing and must not read
+ * as `unchanged`.
+ */
+export function overallVerdict(comparison: Comparison): OverallVerdict {
   if (comparison.counts.regression > 0) return 'regression';
   if (comparison.counts.improvement > 0) return 'improvement';
-  return 'unchanged';
+  const tested = comparison.metrics.some((m) => !m.informational && m.verdict !== 'insufficient');
+  return tested ? 'unchanged' : 'insufficient';
 }
 
 export function renderComparisonJson(comparison: Comparison): string {

@@ -3,8 +3,10 @@ import type { Comparison, Verdict } from '../compare/compare.js';
 import { escapeMarkdown } from './escape.js';
 import type { Environment } from '../results/schema.js';
 import { formatValue } from './format.js';
+import { overallVerdict } from './json.js';
 import { layoutMarkdown, type Grid } from './grid.js';
-import { comparisonTables, metricLabel, withVerdicts, type Table } from './table.js';
+import { metricNoteGroups, noteGroupText } from './notes.js';
+import { comparisonTables, withVerdicts, type Table } from './table.js';
 
 const VERDICT_LABEL: Record<Verdict, string> = {
   regression: '🔴 regression',
@@ -19,8 +21,13 @@ function renderMarkdownTable(table: Table): string {
 
 export function headline(comparison: Comparison): string {
   const { regression, improvement, unchanged, insufficient } = comparison.counts;
-  const status =
-    regression > 0 ? '🔴 **Performance regression**' : '🟢 **No performance regression**';
+  const status = {
+    regression: '🔴 **Performance regression**',
+    improvement: '🟢 **No performance regression**',
+    unchanged: '🟢 **No performance regression**',
+    // Nothing was tested: not a pass, so not green.
+    insufficient: '⚪ **Nothing could be tested**',
+  }[overallVerdict(comparison)];
   const parts = [
     `${regression} regressed`,
     `${improvement} improved`,
@@ -41,8 +48,8 @@ export function methodNote(comparison: Comparison): string {
 }
 
 function noteLines(comparison: Comparison): string[] {
-  const perMetric = comparison.metrics.flatMap((m) =>
-    m.notes.map((note) => `- ${escapeMarkdown(metricLabel(m))}: ${escapeMarkdown(note)}`),
+  const perMetric = metricNoteGroups(comparison.metrics).map(
+    (group) => `- ${noteGroupText(group, escapeMarkdown)}`,
   );
   return [...comparison.notes.map((n) => `- ${escapeMarkdown(n)}`), ...perMetric];
 }

@@ -34,8 +34,19 @@ const ALIGN: Table['align'] = ['l', 'r', 'r', 'r', 'r', 'r', 'r'];
 
 function summaryCell(summary: Summary | undefined, unit: string): string {
   if (!summary) return '—';
-  const spread = summary.n > 1 ? ` ${formatSpread(relativeSpread(summary))}` : '';
+  const spread = summary.n > 1 ? ` ${spreadText(summary, unit)}` : '';
   return `${formatValue(summary.median, unit)}${spread}`;
+}
+
+/**
+ * Half the IQR relative to the median, or in the metric's unit when the median is 0 (a spread
+ * relative to 0 is infinite and says nothing: `0 % ±0.50 %`, not `0 % ±Infinity %`).
+ */
+function spreadText(summary: Summary, unit: string): string {
+  const relative = relativeSpread(summary);
+  if (Number.isFinite(relative)) return formatSpread(relative);
+  const absolute = summary.iqr / 2;
+  return Number.isFinite(absolute) ? `±${formatValue(absolute, unit)}` : '±–';
 }
 
 function changeCell(m: MetricComparison): string {

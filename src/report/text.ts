@@ -3,7 +3,8 @@ import type { Comparison, Verdict } from '../compare/compare.js';
 import { methodNote } from './markdown.js';
 import { escapeTerminal } from './escape.js';
 import { layoutText } from './grid.js';
-import { comparisonTables, metricLabel, withVerdicts } from './table.js';
+import { metricNoteGroups, noteGroupText } from './notes.js';
+import { comparisonTables, withVerdicts } from './table.js';
 
 const VERDICT_LABEL: Record<Verdict, string> = {
   regression: 'REGRESSION',
@@ -16,7 +17,7 @@ export function renderComparisonText(comparison: Comparison): string {
   const { regression, improvement, unchanged, insufficient } = comparison.counts;
   const notes = [
     ...comparison.notes,
-    ...comparison.metrics.flatMap((m) => m.notes.map((n) => `${metricLabel(m)}: ${n}`)),
+    ...metricNoteGroups(comparison.metrics).map((group) => noteGroupText(group)),
   ];
   const geomean =
     comparison.geomeanChange === null

@@ -74,7 +74,8 @@ function selectionNotes(
   used: readonly StoredResult[],
   head: BaselineHead,
 ): string[] {
-  const notes = [`baseline: ${plural(used.length, 'stored result')} pooled`];
+  // How many were pooled is the report's baseline label (baselineLabel), not a note: said once.
+  const notes: string[] = [];
   if (head.mergeBase) {
     const short = head.mergeBase.slice(0, 7);
     notes.push(

@@ -46,3 +46,46 @@ describe('gateReport with an untrusted head', () => {
     expect(report.markdown).not.toMatch(/!\[x\]\(|@octocat|<img/);
   });
 });
+
+describe('gateReport against a matching stored result', () => {
+  const gate = async (head: Results) => {
+    const store = folderStore(await mkdtemp(join(tmpdir(), 'perfgate-shared-')));
+    await store.append(
+      { ...run('AMD EPYC 7763'), commit: 'b1021e4'.padEnd(40, '0') },
+      {
+        branch: 'main',
+      },
+    );
+    const action = {
+      inputs: { name: 'perfgate', baselineWindow: 5 },
+      context: parseEventContext(
+        { GITHUB_REPOSITORY: 'o/r', GITHUB_EVENT_NAME: 'pull_request', GITHUB_SHA: 'a'.repeat(40) },
+        {},
+      ),
+      store,
+    } as unknown as ActionEnv;
+    return gateReport(action, { results: head, branch: 'main', headLabel: 'abc', policy: {} });
+  };
+
+  it('states the baseline once, with a proper plural', async () => {
+    const report = await gate(run('AMD EPYC 7763'));
+    expect(report.markdown).toContain('Baseline: main: 1 stored result pooled (b1021e4)');
+    expect(report.markdown.match(/stored results? pooled/g)).toHaveLength(1);
+    expect(report.markdown).not.toContain('result(s)');
+  });
+
+  it('reports a comparison that tested nothing as insufficient, never as a green pass', async () => {
+    // 3 vs 3 trials can never reach p < 0.05, even with a planted 10x slowdown.
+    const slower = run('AMD EPYC 7763');
+    const [suite] = slower.suites;
+    const head = {
+      ...slower,
+      suites: [{ ...suite!, metrics: [{ ...suite!.metrics[0]!, samples: [10, 20, 30] }] }],
+    };
+    const report = await gate(head);
+    expect(report.verdict).toBe('insufficient');
+    expect(report.markdown).toMatch(/^⚪ \*\*Nothing could be tested\*\*/m);
+    expect(report.markdown).not.toContain('🟢');
+    expect(report.markdown).toMatch(/nothing was tested: 3 vs 3 trials .* at least 4 trials/);
+  });
+});

@@ -65,10 +65,30 @@ describe('perfgate compare', () => {
   it('shows github-action-benchmark single values as insufficient, never as a verdict', async () => {
     const run = await runCli(['compare', 'examples/gab/base.json', 'examples/gab/head.json']);
     expect(run.code).toBe(0);
+    // 6 metrics adjusted together: a lone regression needs 2 / C(2n, n) < 0.05 / 6, so n = 5.
     expect(run.stdout).toMatch(
-      /1 vs 1 trials can never reach p < 0.05; run at least 4 trials per side/,
+      /1 vs 1 trials can never reach p < 0.05; run at least 5 trials per side for 6 metrics tested together/,
     );
     expect(run.stdout).not.toMatch(/REGRESSION/);
+    // Said once with the six metrics it concerns (item 23), besides the top-level note.
+    expect(run.stdout.match(/1 vs 1 trials can never reach/g)).toHaveLength(2);
+    expect(run.stdout).toMatch(
+      /tested together \(6 metrics: api\/embed latency p95 value, .*, …\)/,
+    );
+  });
+
+  it('gives a comparison that tested nothing the verdict insufficient, and exits 0 (documented)', async () => {
+    const gab = ['compare', 'examples/gab/base.json', 'examples/gab/head.json'];
+    const json = await runCli([...gab, '--format', 'json']);
+    expect(json.code).toBe(0);
+    const parsed = JSON.parse(json.stdout) as { verdict: string; notes: string[] };
+    expect(parsed.verdict).toBe('insufficient');
+    expect(parsed.notes[0]).toMatch(/^nothing was tested: 1 vs 1 trials .* at least 5 trials/);
+    const markdown = await runCli([...gab, '--format', 'markdown']);
+    expect(markdown.code).toBe(0);
+    expect(markdown.stdout).toMatch(/^⚪ \*\*Nothing could be tested\*\*: .* 6 insufficient$/m);
+    // The per-metric note is said once, for all six metrics.
+    expect(markdown.stdout.match(/1 vs 1 trials can never reach/g)).toHaveLength(2);
   });
 
   it('takes alpha, threshold and adjustment from the command line', async () => {

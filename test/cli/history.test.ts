@@ -48,7 +48,8 @@ describe('perfgate record and check', () => {
 
     process.env.DELAY_MS = '4';
     const slower = await cli('check');
-    expect(slower.stdout).toMatch(/baseline: main: 2 stored result\(s\) pooled/);
+    expect(slower.stdout).toMatch(/baseline: main: 2 stored results pooled/);
+    expect(slower.stdout).not.toMatch(/result\(s\)|note: baseline:/);
     expect(slower.stdout).toMatch(/api latency_p50 .* REGRESSION/);
     expect(slower.code).toBe(1);
   }, 120_000);

@@ -135,6 +135,75 @@ describe('compareResults', () => {
     );
   });
 
+  it('says first, at top level, that a comparison in which nothing could be tested caught nothing', () => {
+    // 20 metrics at 3 vs 3 trials, one of them 13.7 % slower: no metric can ever reach p < 0.05,
+    // so nothing was tested, and the note names the trials that would test all 20 together.
+    const names = Array.from({ length: 20 }, (_, i) => `m${i}`);
+    const base = results(names.map((name) => ({ name, samples: around(100, 3) })));
+    const head = results(
+      names.map((name, i) => ({ name, samples: around(i === 0 ? 113.7 : 100, 3) })),
+    );
+    const comparison = compareResults(base, head);
+    expect(comparison.counts).toEqual({
+      regression: 0,
+      improvement: 0,
+      unchanged: 0,
+      insufficient: 20,
+    });
+    expect(comparison.notes[0]).toMatch(
+      /^nothing was tested: 3 vs 3 trials can never reach p < 0\.05, so this comparison cannot catch a regression; run at least 6 trials per side for 20 metrics tested together$/,
+    );
+  });
+
+  it('has no top-level "nothing was tested" note when some gating metric was tested', () => {
+    const base = results([
+      { name: 'a', samples: around(100, 3) },
+      { name: 'b', samples: around(100, 10) },
+    ]);
+    const notes = compareResults(base, base).notes.join();
+    expect(notes).not.toMatch(/nothing was tested/);
+  });
+
+  it('counts a comparison with only one-sided metrics as untested', () => {
+    const base = results([{ name: 'old', samples: around(1, 5) }]);
+    const head = results([{ name: 'new', samples: around(1, 5) }]);
+    expect(compareResults(base, head).notes[0]).toMatch(
+      /^nothing was tested: no gating metric could be tested \(see the notes per metric\)/,
+    );
+  });
+
+  it.each(['bh', 'holm'] as const)(
+    'advises, at too few trials, the count that flags a lone regression among 20 metrics on the first try (%s)',
+    (adjustment) => {
+      const names = Array.from({ length: 20 }, (_, i) => `m${i}`);
+      const side = (n: number, slower: number) =>
+        results(names.map((name, i) => ({ name, samples: around(i === 0 ? slower : 100, n) })));
+      const few = compareResults(side(3, 100), side(3, 120), { adjustment });
+      const advised = Number(
+        /run at least (\d+) trials per side/.exec(few.metrics[0]!.notes.join())?.[1],
+      );
+      // Not the per-metric 4: at 4 (and 5) per side a lone change cannot pass the adjustment.
+      expect(advised).toBe(6);
+      for (const n of [advised - 2, advised - 1]) {
+        expect(compareResults(side(n, 100), side(n, 120), { adjustment }).counts.regression).toBe(
+          0,
+        );
+      }
+      const enough = compareResults(side(advised, 100), side(advised, 120), { adjustment });
+      expect(enough.counts.regression).toBe(1);
+      expect(enough.notes).toEqual([]);
+    },
+  );
+
+  it('advises per metric when there is no adjustment', () => {
+    const names = Array.from({ length: 20 }, (_, i) => `m${i}`);
+    const base = results(names.map((name) => ({ name, samples: around(100, 3) })));
+    const [m] = compareResults(base, base, { adjustment: 'none' }).metrics;
+    expect(m?.notes).toEqual([
+      '3 vs 3 trials can never reach p < 0.05; run at least 4 trials per side',
+    ]);
+  });
+
   it('judges target metrics by distance to the target', () => {
     const spec = { name: 'gpu.utilization', unit: '%', direction: 'target' as const, target: 85 };
     const base = results([{ ...spec, samples: around(70, 10) }]);

@@ -39,6 +39,49 @@ describe('renderComparisonMarkdown', () => {
   });
 });
 
+describe('renderComparisonMarkdown when nothing could be tested', () => {
+  // 20 metrics at 3 vs 3 trials: every one is insufficient, one of them 13.7 % slower.
+  const names = Array.from({ length: 20 }, (_, i) => `m${i}`);
+  const base = results(names.map((name) => ({ name, samples: around(100, 3) })));
+  const head = results(
+    names.map((name, i) => ({ name, samples: around(i === 0 ? 113.7 : 100, 3) })),
+  );
+  const markdown = renderComparisonMarkdown(compareResults(base, head), {
+    baseLabel: 'main',
+    headLabel: 'abc',
+  });
+
+  it('leads with a white headline, not a green pass', () => {
+    expect(markdown.split('\n')[0]).toBe(
+      '⚪ **Nothing could be tested**: 0 regressed, 0 improved, 0 unchanged, 20 insufficient',
+    );
+    expect(markdown).not.toContain('🟢');
+  });
+
+  it('says a note shared by many metrics once, naming how many and the first few', () => {
+    const notes = markdown.split('\n').filter((line) => line.includes('trials can never reach'));
+    expect(notes).toEqual([
+      expect.stringMatching(/^- nothing was tested: 3 vs 3 trials/),
+      '- 3 vs 3 trials can never reach p &lt; 0.05; run at least 6 trials per side for 20 metrics ' +
+        'tested together (20 metrics: api m0, api m1, api m2, …)',
+    ]);
+  });
+});
+
+describe('renderComparisonMarkdown spreads', () => {
+  it('gives the spread of a zero median in the unit, never ±Infinity %', () => {
+    const base = results([{ name: 'background_cpu', unit: '%', samples: [0, 0, 0, 1, 2] }]);
+    const head = results([{ name: 'background_cpu', unit: '%', samples: [0, 0, 0, 0, 0] }]);
+    const markdown = renderComparisonMarkdown(compareResults(base, head), {
+      baseLabel: 'main',
+      headLabel: 'abc',
+    });
+    expect(markdown).not.toMatch(/Infinity|NaN/);
+    // IQR of [0, 0, 0, 1, 2] is 1: half of it, in %, beside the median.
+    expect(markdown).toMatch(/\| 0 % ±0\.500 % \| +0 % ±0 % \|/);
+  });
+});
+
 describe('truncateMarkdown', () => {
   it('keeps short text as it is', () => {
     expect(truncateMarkdown('short', COMMENT_LIMIT)).toBe('short');

@@ -52,24 +52,21 @@ describe('selectBaseline', () => {
     ]);
     expect(samplesOf(selection)).toEqual([5, 4, 3]);
     expect(selection.baseline?.environment).toEqual(HOST);
-    expect(selection.notes).toEqual(['baseline: 3 stored results pooled']);
+    // How many were pooled is the report's baseline label, not a note: never said twice.
+    expect(selection.notes).toEqual([]);
   });
 
   it('puts the merge base first, then the newest', () => {
     const entries = [stored(5, 5), stored(4, 4), stored(2, 2, { commit: 'base123' }), stored(1, 1)];
     const selection = selectBaseline(entries, { ...HEAD, mergeBase: 'base123' }, 2);
     expect(samplesOf(selection)).toEqual([2, 5]);
-    expect(selection.notes).toEqual([
-      'baseline: 2 stored results pooled',
-      'the merge base base123 has a stored result and comes first',
-    ]);
+    expect(selection.notes).toEqual(['the merge base base123 has a stored result and comes first']);
   });
 
   it('says when the merge base has no stored result', () => {
     const selection = selectBaseline([stored(5, 5)], { ...HEAD, mergeBase: 'f00dfacecafe' }, 5);
     expect(samplesOf(selection)).toEqual([5]);
     expect(selection.notes).toEqual([
-      'baseline: 1 stored result pooled',
       'no stored result for the merge base f00dfac: using the newest',
     ]);
   });
@@ -95,10 +92,7 @@ describe('selectBaseline', () => {
     ];
     const selection = selectBaseline(entries, HEAD, 5);
     expect(samplesOf(selection)).toEqual([4]);
-    expect(selection.notes).toEqual([
-      'baseline: 1 stored result pooled',
-      '2 stored results skipped: another config or environment',
-    ]);
+    expect(selection.notes).toEqual(['2 stored results skipped: another config or environment']);
   });
 
   it.each<[string, Partial<Environment> | { configHash: string }, string]>([
