@@ -3,7 +3,8 @@
  * INPUT_* variables. Validation reuses the CLI's option parsers so both faces reject the same values.
  */
 import * as core from '@actions/core';
-import { ADJUSTMENTS, choiceOption, numberOption } from '../commands/options.js';
+import { ADJUSTMENTS, choiceOption, numberOption, wholeOption } from '../commands/options.js';
+import { BASELINE_MODES, type BaselineMode } from '../config/index.js';
 import type { Adjustment } from '../stats/multipleTesting.js';
 
 const MODES = ['pr', 'record', 'report', 'nightly', 'sweep', 'compare'] as const;
@@ -16,6 +17,8 @@ export const INPUT = {
   config: 'config',
   githubToken: 'github-token',
   dataBranch: 'data-branch',
+  baseline: 'baseline',
+  baselineRevision: 'baseline-revision',
   baselineWindow: 'baseline-window',
   failOnRegression: 'fail-on-regression',
   comment: 'comment',
@@ -35,6 +38,11 @@ export interface ActionInputs {
   config: string;
   githubToken?: string;
   dataBranch: string;
+  /** Overrides the config's `baseline`: interleaved, history or auto. */
+  baseline?: BaselineMode;
+  /** The base revision measured beside the head; default: the pull request's merge base. */
+  baselineRevision?: string;
+  /** Stored runs a history check uses at most. */
   baselineWindow: number;
   failOnRegression: boolean;
   comment: CommentPolicy;
@@ -65,8 +73,8 @@ function flag(name: string, fallback: boolean): boolean {
 }
 
 export function readInputs(): ActionInputs {
-  const window = numberOption(optional(INPUT.baselineWindow), field(INPUT.baselineWindow), {
-    min: 0,
+  const window = wholeOption(optional(INPUT.baselineWindow), field(INPUT.baselineWindow), {
+    min: 1,
     max: 1000,
   });
   return {
@@ -74,7 +82,9 @@ export function readInputs(): ActionInputs {
     config: optional(INPUT.config) ?? 'perfgate.yml',
     githubToken: optional(INPUT.githubToken),
     dataBranch: optional(INPUT.dataBranch) ?? 'perfgate-data',
-    baselineWindow: window === undefined ? 5 : Math.round(window),
+    baseline: choiceOption(optional(INPUT.baseline), field(INPUT.baseline), BASELINE_MODES),
+    baselineRevision: optional(INPUT.baselineRevision),
+    baselineWindow: window ?? 20,
     failOnRegression: flag(INPUT.failOnRegression, true),
     comment:
       choiceOption(optional(INPUT.comment), field(INPUT.comment), COMMENT_POLICIES) ?? 'always',

@@ -13,6 +13,7 @@ import { upsertTrackingIssue } from '../github/issues.js';
 import type { GitHubClient } from '../github/types.js';
 import { markerFor } from '../github/marker.js';
 import { findPullRequestsBySha } from '../github/pulls.js';
+import { gateAgainstHistory, prGate } from '../pipeline/gate.js';
 import { sweepPipeline } from '../pipeline/sweep.js';
 import { layoutMarkdown } from '../report/grid.js';
 import { overallVerdict } from '../report/json.js';
@@ -21,17 +22,18 @@ import { nightlySummary, trackingIssueBody, trackingIssueTitle } from '../report
 import { resultsTable } from '../report/table.js';
 import { readResultsFile } from '../results/read.js';
 import type { Results } from '../results/schema.js';
-import { lineProgress } from '../run/progress.js';
 import { renderSweep } from '../sweep/report.js';
-import type { Mode } from './inputs.js';
+import { INPUT, type Mode } from './inputs.js';
 import {
   actionPolicy,
+  actionProgress,
   defaultBranch,
   gateReport,
   loadActionConfig,
   measureAndSave,
   optionalActionConfig,
   regressionFailures,
+  saveResults,
 } from './shared.js';
 import type { ActionEnv, ModeResult } from './types.js';
 
@@ -46,19 +48,34 @@ function wrongEvent(action: ActionEnv, mode: string, event: string): InputError 
   );
 }
 
-/** pull_request: measure, compare with the base branch's history, never write history. */
+/**
+ * pull_request: measure the head beside the base revision (or against the base branch's stored
+ * runs, see `baseline`), gate, never write history.
+ */
 async function pr(action: ActionEnv): Promise<ModeResult> {
   const pull = action.context.pullRequest;
   if (!pull) throw wrongEvent(action, 'pr', 'pull_request');
   const config = await loadActionConfig(action);
-  const { results, file } = await measureAndSave(action, config, pull.headSha);
-  const report = await gateReport(action, {
-    results,
-    branch: pull.baseRef,
-    mergeBase: pull.baseSha,
-    headLabel: `${short(pull.headSha)} (#${pull.number})`,
+  const { inputs } = action;
+  const outcome = await prGate({
+    config,
+    env: action.env,
+    progress: actionProgress(),
+    revision: { commit: pull.headSha, ref: action.context.ref },
     policy: actionPolicy(action, config),
+    baseline: inputs.baseline ?? config.baseline,
+    ...(inputs.baselineRevision ? { against: inputs.baselineRevision } : {}),
+    knownBase: pull.baseSha,
+    fields: { against: `input ${INPUT.baselineRevision}`, baseline: `input ${INPUT.baseline}` },
+    history: {
+      store: action.store,
+      branch: pull.baseRef,
+      window: inputs.baselineWindow,
+      mergeBase: pull.baseSha,
+    },
   });
+  const file = await saveResults(action, outcome.results);
+  const report = gateReport(action, outcome, `${short(pull.headSha)} (#${pull.number})`);
   return {
     ...report,
     resultsFile: file,
@@ -140,12 +157,22 @@ async function report(action: ActionEnv): Promise<ModeResult> {
     : [];
   const [pull] = pulls;
   const config = await optionalActionConfig(action);
-  const reportPart = await gateReport(action, {
+  // The base revision cannot be run here (this job runs default-branch code only, never the
+  // fork's): the head's run is judged against the stored runs, run by run.
+  const outcome = await gateAgainstHistory(
     results,
-    branch: pull?.baseRef ?? defaultBranch(action),
-    headLabel: `${short(run.headSha)}${pull ? ` (#${pull.number})` : ''}`,
-    policy: actionPolicy(action, config),
-  });
+    {
+      store: action.store,
+      branch: pull?.baseRef ?? defaultBranch(action),
+      window: action.inputs.baselineWindow,
+    },
+    actionPolicy(action, config),
+  );
+  const reportPart = gateReport(
+    action,
+    outcome,
+    `${short(run.headSha)}${pull ? ` (#${pull.number})` : ''}`,
+  );
   const notes = pull
     ? reportPart.notes
     : [...reportPart.notes, `no open pull request has head ${run.headSha}: nothing to comment on`];
@@ -223,7 +250,7 @@ async function sweep(action: ActionEnv): Promise<ModeResult> {
   const { analysis, run } = await sweepPipeline({
     config,
     env: action.env,
-    progress: lineProgress((text) => process.stdout.write(text), true),
+    progress: actionProgress(),
     revision: { commit: action.context.sha, ref: action.context.ref },
     out,
   });

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { layerPolicies, type ComparePolicy } from '../compare/policy.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { markerFor } from '../github/marker.js';
-import { baselineLabel, gateAgainstHistory } from '../pipeline/gate.js';
+import type { GateOutcome } from '../pipeline/gate.js';
+import { measure } from '../pipeline/measure.js';
 import { escapeMarkdown } from '../report/escape.js';
 import { layoutMarkdown } from '../report/grid.js';
 import { overallVerdict } from '../report/json.js';
@@ -12,8 +13,7 @@ import { renderComparisonMarkdown } from '../report/markdown.js';
 import { resultsTable } from '../report/table.js';
 import { writeResultsFile } from '../results/read.js';
 import type { Results } from '../results/schema.js';
-import { lineProgress } from '../run/progress.js';
-import { runBenchmarks } from '../run/runner.js';
+import { lineProgress, type Progress } from '../run/progress.js';
 import type { ActionEnv, ModeResult } from './types.js';
 
 export function loadActionConfig(action: ActionEnv): Promise<Config> {
@@ -31,22 +31,31 @@ export function actionPolicy(action: ActionEnv, config?: Config): Partial<Compar
   return layerPolicies(config?.compare ?? {}, { alpha, threshold, adjustment });
 }
 
-/** Run the suites with progress in log groups, and keep the results file (the artifact). */
+/** Progress in log groups; every line from input escaped (run/progress.ts). */
+export function actionProgress(): Progress {
+  return lineProgress((text) => process.stdout.write(text), true);
+}
+
+/** Keep the head's results file: the artifact a fork's commenter (mode report) reads. */
+export async function saveResults(action: ActionEnv, results: Results): Promise<string> {
+  const file = path.resolve(action.workspace, action.inputs.resultsPath);
+  await writeResultsFile(file, results);
+  return file;
+}
+
+/** Set up and run the suites, and keep the results file. */
 export async function measureAndSave(
   action: ActionEnv,
   config: Config,
   commit: string,
 ): Promise<{ results: Results; file: string }> {
-  const results = await runBenchmarks({
+  const { results } = await measure({
     config,
     env: action.env,
-    progress: lineProgress((text) => process.stdout.write(text), true),
-    commit,
-    ref: action.context.ref,
+    progress: actionProgress(),
+    revision: { commit, ref: action.context.ref },
   });
-  const file = path.resolve(action.workspace, action.inputs.resultsPath);
-  await writeResultsFile(file, results);
-  return { results, file };
+  return { results, file: await saveResults(action, results) };
 }
 
 /** The default branch, which nightly and record runs write to and pull requests compare with. */
@@ -57,26 +66,13 @@ export function defaultBranch(action: ActionEnv): string {
 const HOW_TO_BASELINE =
   'Run this action with `mode: record` on pushes to the default branch (see the README) so pull requests have a baseline.';
 
-/** Gate results against the base branch's history and render the report a PR comment shows. */
-export async function gateReport(
+/** The gate's report as a PR comment shows it. */
+export function gateReport(
   action: ActionEnv,
-  input: {
-    results: Results;
-    branch: string;
-    mergeBase?: string;
-    headLabel: string;
-    policy: Partial<ComparePolicy>;
-  },
-): Promise<Pick<ModeResult, 'verdict' | 'markdown' | 'comparison' | 'notes'>> {
-  const outcome = await gateAgainstHistory({
-    results: input.results,
-    store: action.store,
-    branch: input.branch,
-    window: action.inputs.baselineWindow,
-    policy: input.policy,
-    ...(input.mergeBase ? { mergeBase: input.mergeBase } : {}),
-  });
-  const notes = [...outcome.warnings, ...outcome.selection.notes];
+  outcome: GateOutcome,
+  headLabel: string,
+): Pick<ModeResult, 'verdict' | 'markdown' | 'comparison' | 'notes'> {
+  const notes = [...outcome.warnings, ...outcome.context];
   const marker = markerFor(action.inputs.name);
   if (!outcome.comparison) {
     const markdown = [
@@ -88,7 +84,7 @@ export async function gateReport(
       '',
       '<details><summary>This run</summary>',
       '',
-      layoutMarkdown(resultsTable(input.results)),
+      layoutMarkdown(resultsTable(outcome.results)),
       '',
       '</details>',
       '',
@@ -98,13 +94,10 @@ export async function gateReport(
   const markdown = renderComparisonMarkdown(outcome.comparison, {
     marker,
     title: action.inputs.name,
-    baseLabel: baselineLabel(input.branch, outcome.selection),
-    headLabel: input.headLabel,
-    environments: {
-      base: outcome.selection.baseline?.environment,
-      head: input.results.environment,
-    },
-    context: outcome.selection.notes,
+    baseLabel: outcome.baseLabel,
+    headLabel,
+    environments: { base: outcome.baseEnvironment, head: outcome.results.environment },
+    context: outcome.context,
   });
   return {
     verdict: overallVerdict(outcome.comparison),

@@ -1,18 +1,24 @@
 /** `perfgate check` and `perfgate record`: the gate and the history, with a folder as the store. */
 import path from 'node:path';
 import type { CliIO, Command, ParsedArgs } from '../cli.js';
+import { layerPolicies } from '../compare/policy.js';
+import { BASELINE_MODES } from '../config/index.js';
 import { EXIT } from '../errors.js';
-import { baselineLabel, gateAgainstHistory } from '../pipeline/gate.js';
+import { prGate } from '../pipeline/gate.js';
+import { escapeTerminal } from '../report/escape.js';
 import { layoutText } from '../report/grid.js';
 import { renderComparisonText } from '../report/text.js';
 import { resultsTable } from '../report/table.js';
 import { folderStore } from '../store/folderStore.js';
+import { branchSlug } from '../store/history.js';
 import { currentRevision } from '../store/revision.js';
-import { policyFrom } from './compare.js';
-import { numberOption } from './options.js';
-import { configFrom, measure } from './run.js';
+import { optionPolicy } from './compare.js';
+import { choiceOption, wholeOption } from './options.js';
+import { configFrom, measure, progressOf } from './run.js';
 
 const STORE_DEFAULT = 'perfgate-history';
+/** Stored runs a history check uses at most; each is one sample of the run-to-run spread. */
+const WINDOW_DEFAULT = 20;
 
 const storeOptions = {
   config: { type: 'string' },
@@ -46,53 +52,74 @@ Appends one results file under DIR (default ${STORE_DEFAULT}/), never overwritin
   options: storeOptions,
   async run({ values }, io) {
     const config = await configFrom(values, io);
-    const results = await measure(config, io);
     const branch = await branchFrom(values, io, config.file);
+    // A bad branch name is found before the benchmarks run, not after.
+    branchSlug(branch);
+    const results = await measure(config, io);
     const where = await storeAt(values, io).append(results, { branch });
-    io.stdout(`${layoutText(resultsTable(results))}\n\nrecorded for ${branch}: ${where}\n`);
+    io.stdout(
+      `${layoutText(resultsTable(results))}\n\nrecorded for ${escapeTerminal(branch)}: ${where}\n`,
+    );
     return EXIT.ok;
   },
 };
 
 export const checkCommand: Command = {
-  summary: 'run the suites and compare with the stored baseline (--store DIR)',
-  usage: `usage: perfgate check --config perfgate.yml [--store DIR] [--branch NAME] [--window N] [--suite NAME]...
+  summary: 'run the suites against the base revision beside them (or the stored history) and gate',
+  usage: `usage: perfgate check --config perfgate.yml [--against REV] [--baseline auto|interleaved|history]
+                      [--store DIR] [--branch NAME] [--window N] [--seed N] [--suite NAME]...
 
-Compares a fresh run with the newest matching results recorded for the branch (default: the
-checkout's branch) in DIR (default ${STORE_DEFAULT}/), pooling up to N (default 5). Exit 1 on a
-regression; with no baseline yet it prints the numbers and passes.`,
+interleaved: checks out REV (default: the merge base with origin's default branch, or in a pull
+request's CI the base it merges into) in a temporary git worktree, runs the config's setup there,
+and runs the suites against both trees with trials interleaved in seeded ABBA/BAAB blocks on this
+machine: about twice the benchmark time, and immune to how fast this machine is today.
+history: compares this run, run by run, with up to N (default ${WINDOW_DEFAULT}) stored runs of the
+branch in DIR (default ${STORE_DEFAULT}/); it fails a build only with 5 stored runs or more.
+auto (default, or the config's 'baseline'): interleaved when REV can be checked out, else history.
+Exit 1 on a regression; with no baseline yet it prints the numbers and passes.`,
   options: {
     ...storeOptions,
     window: { type: 'string' },
     alpha: { type: 'string' },
     threshold: { type: 'string' },
+    against: { type: 'string' },
+    baseline: { type: 'string' },
+    seed: { type: 'string' },
   },
   async run({ values }, io) {
+    // Every option is checked before anything is measured.
+    const window = wholeOption(values.window, '--window', { min: 1, max: 1000 }) ?? WINDOW_DEFAULT;
+    const seed = wholeOption(values.seed, '--seed', { min: 0, max: 2 ** 31 - 1 });
+    const baselineOption = choiceOption(values.baseline, '--baseline', BASELINE_MODES);
+    const cliPolicy = optionPolicy(values);
     const config = await configFrom(values, io);
-    const window = numberOption(values.window, '--window', { min: 0, max: 1000 }) ?? 5;
-    const policy = await policyFrom(values, io);
-    const results = await measure(config, io);
     // In a pull request's CI the baseline lives under the base branch, not refs/pull/N/merge.
     const branch =
       typeof values.branch !== 'string' && io.env.GITHUB_BASE_REF
         ? io.env.GITHUB_BASE_REF
         : await branchFrom(values, io, config.file);
-    const outcome = await gateAgainstHistory({
-      results,
-      store: storeAt(values, io),
-      branch,
-      window,
-      policy,
+    branchSlug(branch);
+    const outcome = await prGate({
+      config,
+      env: io.env,
+      progress: progressOf(io),
+      revision: await currentRevision(path.dirname(config.file), io.env),
+      policy: layerPolicies(config.compare, cliPolicy),
+      baseline: baselineOption ?? config.baseline,
+      ...(typeof values.against === 'string' ? { against: values.against } : {}),
+      fields: { against: '--against', baseline: '--baseline' },
+      history: { store: storeAt(values, io), branch, window },
+      ...(seed === undefined ? {} : { seed }),
     });
-    const notes = [...outcome.warnings, ...outcome.selection.notes]
-      .map((n) => `note: ${n}\n`)
+    const notes = [...outcome.warnings, ...outcome.context]
+      .map((n) => `note: ${escapeTerminal(n)}\n`)
       .join('');
     if (!outcome.comparison) {
-      io.stdout(`${layoutText(resultsTable(results))}\n\n${notes}`);
+      io.stdout(`${layoutText(resultsTable(outcome.results))}\n\n${notes}`);
       return EXIT.ok;
     }
     io.stdout(
-      `baseline: ${baselineLabel(branch, outcome.selection)}\n\n${renderComparisonText(outcome.comparison)}${notes}`,
+      `baseline: ${escapeTerminal(outcome.baseLabel)}\n\n${renderComparisonText(outcome.comparison)}${notes}`,
     );
     return outcome.comparison.counts.regression > 0 ? EXIT.regression : EXIT.ok;
   },

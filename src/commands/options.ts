@@ -26,6 +26,24 @@ export function numberOption(
   return n;
 }
 
+/** A whole number in [min, max]: counts such as a window of stored runs or a seed. */
+export function wholeOption(
+  value: unknown,
+  option: string,
+  range: { min: number; max: number },
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/.test(value.trim()) || n < range.min || n > range.max) {
+    throw new InputError(
+      `expected a whole number from ${range.min} to ${range.max}, got '${String(value)}'`,
+      undefined,
+      option,
+    );
+  }
+  return n;
+}
+
 export function choiceOption<T extends string>(
   value: unknown,
   option: string,

@@ -8,8 +8,8 @@ import { resultsTable } from '../report/table.js';
 import { escapeTerminal } from '../report/escape.js';
 import { assertWritable, parseResults, writeResultsFile } from '../results/read.js';
 import type { Results } from '../results/schema.js';
-import { progressFor } from '../run/progress.js';
-import { runBenchmarks } from '../run/runner.js';
+import { progressFor, type Progress } from '../run/progress.js';
+import { measure as measureTree } from '../pipeline/measure.js';
 import { currentRevision } from '../store/revision.js';
 import { displayPath } from './options.js';
 
@@ -30,11 +30,21 @@ export async function configFrom(values: ParsedArgs['values'], io: CliIO): Promi
   return suites.length > 0 ? selectSuites(config, suites) : config;
 }
 
-/** Run the config's benchmarks with progress on stderr: the measuring step of every command. */
+/** Progress on stderr: a live line on a terminal, log groups in GitHub Actions. */
+export function progressOf(io: CliIO): Progress {
+  return progressFor(io.stderr, io.env, io.isTTY ?? false);
+}
+
+/** Set up and run the config's benchmarks with progress on stderr: the measuring step of run and record. */
 export async function measure(config: Config, io: CliIO): Promise<Results> {
-  const progress = progressFor(io.stderr, io.env, io.isTTY ?? false);
   const revision = await currentRevision(path.dirname(config.file), io.env);
-  return runBenchmarks({ config, env: io.env, progress, ...revision });
+  const { results } = await measureTree({
+    config,
+    env: io.env,
+    progress: progressOf(io),
+    revision,
+  });
+  return results;
 }
 
 export const runCommand: Command = {

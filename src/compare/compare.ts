@@ -8,7 +8,8 @@ import { hodgesLehmann } from '../stats/hodgesLehmann.js';
 import { mannWhitneyU } from '../stats/mannWhitney.js';
 import { canReachAlpha, minTrialsFor } from '../stats/minTrials.js';
 import { adjustPValues } from '../stats/multipleTesting.js';
-import { environmentDifference } from './environment.js';
+import { environmentDifference, plural } from './environment.js';
+import { MIN_STORED_RUNS, runTest } from './runLevel.js';
 import { resolvePolicy, thresholdFor, type ComparePolicy } from './policy.js';
 
 export type Verdict = 'regression' | 'improvement' | 'unchanged' | 'insufficient';
@@ -44,8 +45,16 @@ export interface MetricComparison {
   notes: string[];
 }
 
+/**
+ * What one sample is: a trial (both sides measured in one run, interleaved: Mann-Whitney U and
+ * Hodges-Lehmann) or a run's median (sides from different runs: the run-level prediction test of
+ * runLevel.ts).
+ */
+export type SampleUnit = 'trial' | 'run';
+
 export interface Comparison {
   policy: ComparePolicy;
+  unit: SampleUnit;
   metrics: MetricComparison[];
   /** Geometric mean over comparable metrics of the cost ratio (lower-is-better orientation): < 0 is better. */
   geomeanChange: number | null;
@@ -79,12 +88,13 @@ export function compareResults(
   base: Results,
   head: Results,
   options: Partial<ComparePolicy> = {},
+  unit: SampleUnit = 'trial',
 ): Comparison {
   const policy = resolvePolicy(options);
   const baseRefs = metricRefs(base);
   const headRefs = metricRefs(head);
   const keys = [...new Set([...baseRefs.keys(), ...headRefs.keys()])];
-  const measured = keys.map((key) => measure(baseRefs.get(key), headRefs.get(key), policy));
+  const measured = keys.map((key) => measure(baseRefs.get(key), headRefs.get(key), policy, unit));
 
   // Adjust only across gated metrics that can reach alpha: others would dilute the correction.
   const testable = measured.filter((m) => m.role === 'gated');
@@ -104,11 +114,12 @@ export function compareResults(
   const gated = metrics.filter((m) => !m.informational);
   return {
     policy,
+    unit,
     metrics,
     geomeanChange: geomeanCostChange(gated),
     counts,
     notes: [
-      ...untestedNotes(measured, advice, policy),
+      ...(unit === 'run' ? untestedRunNotes(measured) : untestedNotes(measured, advice, policy)),
       ...environmentNotes(base, head),
       ...familyNotes(testable, policy, advice),
       ...confoundingNotes(metrics),
@@ -170,6 +181,17 @@ function untestedNotes(
   return [
     `nothing was tested: ${tooFew(short.comparison, policy)}, so this comparison cannot catch a ` +
       `regression; ${adviceText(advice, policy)}`,
+  ];
+}
+
+/** The run-level counterpart of untestedNotes: too few stored runs to judge a run by. */
+function untestedRunNotes(measured: readonly Measured[]): string[] {
+  if (measured.some((m) => m.role === 'gated')) return [];
+  const runs = Math.max(0, ...measured.map((m) => m.comparison.base?.n ?? 0));
+  return [
+    `nothing was tested: ${plural(runs, 'stored run')} of this setup, and a history check needs at ` +
+      `least ${MIN_STORED_RUNS} to know the run-to-run spread before it can fail a build; ` +
+      'record more runs, or measure the base revision beside the head (baseline: interleaved)',
   ];
 }
 
@@ -261,6 +283,7 @@ function measure(
   baseRef: MetricRef | undefined,
   headRef: MetricRef | undefined,
   policy: ComparePolicy,
+  unit: SampleUnit,
 ): Measured {
   const ref = (headRef ?? baseRef) as MetricRef;
   const comparison = emptyComparison(ref, policy);
@@ -281,6 +304,17 @@ function measure(
     return { comparison, role: 'untestable' };
   }
 
+  return unit === 'run'
+    ? testRuns(comparison, baseSamples, headSamples, policy)
+    : testTrials(comparison, baseSamples, headSamples, policy);
+}
+
+function testTrials(
+  comparison: MetricComparison,
+  baseSamples: readonly number[],
+  headSamples: readonly number[],
+  policy: ComparePolicy,
+): Measured {
   const test = mannWhitneyU(headSamples, baseSamples);
   const shift = hodgesLehmann(headSamples, baseSamples, { confLevel: policy.confLevel });
   const baseMedian = (comparison.base as Summary).median;
@@ -298,6 +332,27 @@ function measure(
   // Its note names the trials needed, which depends on the whole family: compareResults adds it.
   const testable = canReachAlpha(baseSamples.length, headSamples.length, policy.alpha, 'two-sided');
   return { comparison, role: testable ? 'gated' : 'short' };
+}
+
+/** Samples are run medians: the head's run(s) against the stored runs' spread (runLevel.ts). */
+function testRuns(
+  comparison: MetricComparison,
+  baseSamples: readonly number[],
+  headSamples: readonly number[],
+  policy: ComparePolicy,
+): Measured {
+  if (baseSamples.length < 2) {
+    comparison.notes.push('one stored run has no run-to-run spread to judge by');
+    return { comparison, role: 'untestable' };
+  }
+  const test = runTest(baseSamples, headSamples, policy.confLevel);
+  Object.assign(comparison, { ...test, confLevel: policy.confLevel });
+  if (comparison.informational) return { comparison, role: 'informational' };
+  if (baseSamples.length >= MIN_STORED_RUNS) return { comparison, role: 'gated' };
+  comparison.notes.push(
+    `${baseSamples.length} stored runs; a history check fails a build only with ${MIN_STORED_RUNS} or more`,
+  );
+  return { comparison, role: 'untestable' };
 }
 
 /** Positive when the candidate is worse: farther from a target, or moved the wrong way. */

@@ -1,53 +1,224 @@
 /**
- * The gate shared by `perfgate check` and the action's pr and report modes: a run's results
- * against the baseline chosen from the stored history of its base branch.
+ * The PR gate shared by `perfgate check` and the action's pr and report modes. Two baselines:
+ *
+ * - interleaved: the base revision measured beside the head in this run (interleaved.ts); the
+ *   sides' trials are exchangeable, so trials are compared (Mann-Whitney U, Hodges-Lehmann).
+ * - history: the stored runs of the base branch; runs are not exchangeable with each other, so
+ *   the unit is the run: this run's medians against the stored runs' medians (runLevel.ts).
+ *
+ * `auto` takes interleaved whenever the base revision can be checked out, and says why not.
+ * With an interleaved baseline the history is still read, as context: a run far outside it says
+ * the runner differs from the stored runs, which the same-run comparison is immune to.
  */
 import { compareResults, type Comparison } from '../compare/compare.js';
 import { plural } from '../compare/environment.js';
 import type { ComparePolicy } from '../compare/policy.js';
-import type { Results } from '../results/schema.js';
-import { shortRevision } from '../report/format.js';
+import { runMedians } from '../compare/runLevel.js';
+import type { BaselineMode, Config } from '../config/index.js';
+import { InputError } from '../errors.js';
+import { formatChange, shortRevision } from '../report/format.js';
+import type { Environment, Results } from '../results/schema.js';
+import type { Progress } from '../run/progress.js';
 import { selectBaseline, type BaselineSelection } from '../store/baseline.js';
 import type { HistoryStore } from '../store/history.js';
+import type { Revision } from '../store/revision.js';
+import { resolveRevision, uncommittedChanges } from '../store/worktree.js';
+import { locateBase, measureInterleaved } from './interleaved.js';
+import { measure } from './measure.js';
 
-export interface GateInput {
-  results: Results;
+export interface HistoryInput {
   store: HistoryStore;
   /** The branch whose history holds the baseline (the pull request's base). */
   branch: string;
+  /** How many stored runs to use at most. */
   window: number;
-  policy: Partial<ComparePolicy>;
   mergeBase?: string;
 }
 
 export interface GateOutcome {
-  /** Absent when no stored result matches: report the numbers, pass, say how to get a baseline. */
+  /** The head's results (the artifact a fork's commenter reads). */
+  results: Results;
+  /** Absent when there is nothing to compare with: report the numbers, pass, say how to get one. */
   comparison?: Comparison;
-  selection: BaselineSelection;
+  /** How a report names the base side. */
+  baseLabel: string;
+  baseEnvironment?: Environment;
+  /** Context for the reader: how the baseline was chosen, setup skips, the history check. */
+  context: string[];
   /** Unreadable files the store skipped. */
   warnings: string[];
 }
 
-export async function gateAgainstHistory(input: GateInput): Promise<GateOutcome> {
-  const { entries, warnings } = await input.store.list(input.branch);
+/** The head's single run against the stored runs of the branch, run by run. */
+export async function gateAgainstHistory(
+  results: Results,
+  history: HistoryInput,
+  policy: Partial<ComparePolicy>,
+): Promise<GateOutcome> {
+  const { selection, warnings } = await storedRuns(results, history);
+  const runs = selection.used.map((entry) => entry.results);
+  const comparison =
+    runs.length > 0
+      ? compareResults(
+          runMedians(runs, 'the stored runs'),
+          runMedians([results], 'this run'),
+          policy,
+          'run',
+        )
+      : undefined;
+  return {
+    results,
+    ...(comparison ? { comparison } : {}),
+    baseLabel: historyLabel(history.branch, selection),
+    ...(runs[0]?.environment ? { baseEnvironment: runs[0].environment } : {}),
+    context: selection.notes,
+    warnings,
+  };
+}
+
+async function storedRuns(
+  results: Results,
+  history: HistoryInput,
+): Promise<{ selection: BaselineSelection; warnings: string[] }> {
+  const { entries, warnings } = await history.store.list(history.branch);
   const selection = selectBaseline(
     entries,
     {
-      configHash: input.results.configHash,
-      environment: input.results.environment,
-      mergeBase: input.mergeBase,
+      configHash: results.configHash,
+      environment: results.environment,
+      mergeBase: history.mergeBase,
     },
-    input.window,
+    history.window,
   );
-  const comparison = selection.baseline
-    ? compareResults(selection.baseline, input.results, input.policy)
-    : undefined;
-  return { ...(comparison ? { comparison } : {}), selection, warnings };
+  return { selection, warnings };
 }
 
-/** "main: 3 stored results pooled (abc1234, def5678, …)" for a report's context lines. */
-export function baselineLabel(branch: string, selection: BaselineSelection): string {
+/** "main: 8 stored runs (abc1234, def5678, …), compared run by run" for a report's label. */
+export function historyLabel(branch: string, selection: BaselineSelection): string {
   const commits = selection.used.map((e) => shortRevision(e.results.commit, e.results.createdAt));
   const shown = commits.length > 4 ? [...commits.slice(0, 4), '…'] : commits;
-  return `${branch}: ${plural(selection.used.length, 'stored result')} pooled (${shown.join(', ')})`;
+  return `${branch}: ${plural(selection.used.length, 'stored run')} (${shown.join(', ')}), compared run by run`;
+}
+
+/**
+ * This run against the stored history, as context for a same-run comparison: metrics whose run
+ * median lies outside the stored runs' spread say that this runner differs from those runs.
+ */
+async function historyContext(
+  results: Results,
+  history: HistoryInput | undefined,
+  policy: Partial<ComparePolicy>,
+): Promise<{ context: string[]; warnings: string[] }> {
+  if (!history) return { context: [], warnings: [] };
+  const outcome = await gateAgainstHistory(results, history, policy);
+  const mergeBase = history.mergeBase;
+  const context =
+    mergeBase && outcome.context.some((n) => n.includes('comes first'))
+      ? [`the stored history has a result of the merge base ${shortRevision(mergeBase, '')}`]
+      : [];
+  const outside = (outcome.comparison?.metrics ?? []).filter(
+    (m) => m.verdict === 'regression' || m.verdict === 'improvement',
+  );
+  if (outside.length > 0) {
+    const shown = outside
+      .slice(0, 3)
+      .map((m) => `${m.key} ${m.change === null ? '' : formatChange(m.change)}`.trim());
+    const more = outside.length > 3 ? ` and ${outside.length - 3} more` : '';
+    context.push(
+      `this run lies outside the stored runs of ${history.branch} (${shown.join(', ')}${more}): ` +
+        'this runner or its load differs from theirs; the same-run comparison is unaffected',
+    );
+  }
+  return { context, warnings: outcome.warnings };
+}
+
+export interface PrGateInput {
+  config: Config;
+  env: NodeJS.ProcessEnv;
+  progress: Progress;
+  /** What the head's results describe. */
+  revision: Revision;
+  policy: Partial<ComparePolicy>;
+  baseline: BaselineMode;
+  /** The base revision the user named; default: the pull request's merge base. */
+  against?: string;
+  /** The pull request's base SHA from its event, for a shallow checkout (worktree.ts). */
+  knownBase?: string;
+  /** How the user names the options, for errors: `--against`, `input baseline-revision`. */
+  fields: { against: string; baseline: string };
+  history?: HistoryInput;
+  seed?: number;
+}
+
+/** Measure the head, and the base beside it when the mode allows, and gate. */
+export async function prGate(input: PrGateInput): Promise<GateOutcome> {
+  const plan = await choosePlan(input);
+  if ('fallback' in plan) {
+    const { results, notes } = await measure(input);
+    if (!input.history) {
+      throw new InputError(
+        `${plan.fallback}, and there is no stored history to compare with`,
+        undefined,
+        input.fields.baseline,
+      );
+    }
+    const outcome = await gateAgainstHistory(results, input.history, input.policy);
+    const why = plan.fallback ? [`history baseline: ${plan.fallback}`] : [];
+    return { ...outcome, context: [...why, ...notes, ...outcome.context] };
+  }
+  const run = await measureInterleaved(plan.repo, {
+    config: input.config,
+    commit: plan.commit,
+    env: input.env,
+    progress: input.progress,
+    revision: input.revision,
+    ...(input.seed === undefined ? {} : { seed: input.seed }),
+  });
+  const comparison = compareResults(run.base, run.head, input.policy);
+  const { context, warnings } = await historyContext(run.head, input.history, input.policy);
+  const trials = Math.max(0, ...input.config.suites.map((s) => s.trials));
+  return {
+    results: run.head,
+    comparison,
+    baseLabel: `${shortRevision(run.baseCommit, '')}, measured beside the head in this run`,
+    ...(run.base.environment ? { baseEnvironment: run.base.environment } : {}),
+    context: [
+      `interleaved: base ${shortRevision(run.baseCommit, '')} and head ran on this runner in ` +
+        `seeded ABBA/BAAB blocks, ${plural(trials, 'trial')} each (seed ${run.head.interleaved?.seed})`,
+      ...run.notes,
+      ...context,
+    ],
+    warnings,
+  };
+}
+
+type Plan = { repo: string; commit: string } | { fallback: string };
+
+/** Interleaved when the base can be checked out, history otherwise; the reason is reported. */
+async function choosePlan(input: PrGateInput): Promise<Plan> {
+  if (input.baseline === 'history') return { fallback: '' };
+  const located = await locateBase(input.config, input.against, input.env, input.knownBase);
+  const refuse = (why: string) =>
+    new InputError(why, undefined, `${input.fields.baseline} interleaved`);
+  if ('unavailable' in located) {
+    if (input.baseline === 'interleaved') throw refuse(located.unavailable);
+    return { fallback: located.unavailable };
+  }
+  // A revision the user named must exist (exit 2); a default one that cannot be found falls back.
+  const field = input.against === undefined ? input.fields.baseline : input.fields.against;
+  let commit: string;
+  try {
+    commit = await resolveRevision(located.repo, located.against, field);
+  } catch (error) {
+    if (input.against !== undefined || input.baseline === 'interleaved') throw error;
+    return { fallback: (error as Error).message };
+  }
+  if (input.baseline === 'auto' && input.against === undefined) {
+    const head = await resolveRevision(located.repo, 'HEAD', field).catch(() => undefined);
+    if (head === commit && (await uncommittedChanges(located.repo)) === 0)
+      return {
+        fallback: `the head is the base revision ${shortRevision(commit, '')}: nothing to measure beside it`,
+      };
+  }
+  return { repo: located.repo, commit };
 }

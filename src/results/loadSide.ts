@@ -1,8 +1,10 @@
 /**
  * One side of a comparison (the CLI's BASE, HEAD, RESULTS, BEFORE or AFTER argument) as perfgate
  * results: a results file, a folder of files, or a comma-separated list of files, in any one of
- * the accepted input formats. Several files are pooled: each file's samples are added to the
- * matching suite/variant/metric, so five BMF trials or ten nightly results form one side.
+ * the accepted input formats. Several BMF or github-action-benchmark files are trials of one run
+ * and are pooled: each file's samples are added to the matching suite/variant/metric. Several
+ * perfgate results files are separate runs (loadRuns): trials of different runs are not
+ * exchangeable, so a comparison of them is run by run (compare/runLevel.ts).
  * `spec#variant` keeps one variant of a run (see variant.ts).
  */
 import { readdir, stat } from 'node:fs/promises';
@@ -32,13 +34,20 @@ const IMPORTERS: Record<InputFormat, Importer> = {
     gabToResults(parseGab(json, file), createdAt, options),
 };
 
+/** One side pooled into one results value: a single run, or trials of one run in several files. */
 export async function loadSide(spec: string, options: LoadOptions = {}): Promise<Results> {
-  const [filesSpec, variant] = splitVariant(spec);
-  const results = await loadFiles(filesSpec, options);
-  return variant === undefined ? results : selectVariant(results, variant, spec);
+  const runs = await loadRuns(spec, options);
+  return runs.length === 1 ? (runs[0] as Results) : poolResults(runs, spec);
 }
 
-async function loadFiles(spec: string, options: LoadOptions): Promise<Results> {
+/** One side as the runs it holds: one per perfgate results file, one for all trial files. */
+export async function loadRuns(spec: string, options: LoadOptions = {}): Promise<Results[]> {
+  const [filesSpec, variant] = splitVariant(spec);
+  const runs = await loadFiles(filesSpec, options);
+  return variant === undefined ? runs : runs.map((run) => selectVariant(run, variant, spec));
+}
+
+async function loadFiles(spec: string, options: LoadOptions): Promise<Results[]> {
   const files = await resolveFiles(spec, options.cwd ?? process.cwd());
   const inputs = await Promise.all(
     files.map(async (file) => {
@@ -48,8 +57,9 @@ async function loadFiles(spec: string, options: LoadOptions): Promise<Results> {
   );
   const format = commonFormat(inputs, spec);
   const createdAt = (options.clock ?? (() => new Date()))().toISOString();
-  const trials = inputs.map(({ file, json }) => IMPORTERS[format](json, file, createdAt, options));
-  return { ...poolResults(trials, spec), source: format };
+  const loaded = inputs.map(({ file, json }) => IMPORTERS[format](json, file, createdAt, options));
+  if (format === 'perfgate') return loaded.map((run) => ({ ...run, source: format }));
+  return [{ ...poolResults(loaded, spec), source: format }];
 }
 
 /** A file or folder path is taken as it is, so only a path that does not exist is split at commas. */

@@ -41,11 +41,9 @@ export function predictionTest(
   const df = reference.length - 1;
   const difference = mean([...observed]) - mean([...reference]);
   const se =
-    sampleStandardDeviation([...reference]) *
-    Math.sqrt(1 / reference.length + 1 / observed.length);
+    sampleStandardDeviation([...reference]) * Math.sqrt(1 / reference.length + 1 / observed.length);
   const half = tQuantile(1 - (1 - confLevel) / 2, df) * se;
   // No spread in the history: any difference at all is outside it, none is inside.
-  const p =
-    se === 0 ? (difference === 0 ? 1 : 0) : 2 * tCdf(-Math.abs(difference) / se, df);
+  const p = se === 0 ? (difference === 0 ? 1 : 0) : 2 * tCdf(-Math.abs(difference) / se, df);
   return { difference, lower: difference - half, upper: difference + half, p, df };
 }

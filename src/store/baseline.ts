@@ -5,11 +5,11 @@
  * Only like is compared with like (DESIGN.md, "Compare like with like"): a stored result is a
  * candidate only if it measured the same setup (config hash) on the same kind of machine (the
  * environment fingerprint below). Among candidates, those of the merge base come first (they
- * lack exactly the pull request's changes), then the newest; up to `window` are pooled, so a
- * baseline has more trials than one noisy run.
+ * lack exactly the pull request's changes), then the newest; up to `window` runs are kept. They
+ * stay separate runs: trials of different runs are not exchangeable, so the gate compares run
+ * medians (compare/runLevel.ts), never pooled trials.
  */
 import { InputError } from '../errors.js';
-import { poolResults } from '../results/pool.js';
 import type { Environment, Results } from '../results/schema.js';
 import { environmentDifference, plural } from '../compare/environment.js';
 import { newestFirst, type StoredResult } from './history.js';
@@ -22,9 +22,7 @@ export interface BaselineHead {
 }
 
 export interface BaselineSelection {
-  /** The pooled baseline; absent when nothing stored matches. */
-  baseline?: Results;
-  /** The stored results pooled into `baseline`, merge base first, then newest first. */
+  /** The stored runs that match, merge base first, then newest first; empty when none does. */
   used: StoredResult[];
   notes: string[];
 }
@@ -57,11 +55,7 @@ export function selectBaseline(
     0,
     window,
   );
-  const baseline = poolResults(
-    used.map((entry) => entry.results),
-    'the stored baseline',
-  );
-  return { baseline, used, notes: selectionNotes(newest.length, matching.length, used, head) };
+  return { used, notes: selectionNotes(newest.length, matching.length, used, head) };
 }
 
 function isMergeBase(entry: StoredResult, head: BaselineHead): boolean {
@@ -74,7 +68,7 @@ function selectionNotes(
   used: readonly StoredResult[],
   head: BaselineHead,
 ): string[] {
-  // How many were pooled is the report's baseline label (baselineLabel), not a note: said once.
+  // How many runs were used is the report's baseline label (baselineLabel), not a note: said once.
   const notes: string[] = [];
   if (head.mergeBase) {
     const short = head.mergeBase.slice(0, 7);

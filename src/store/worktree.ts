@@ -66,20 +66,23 @@ export async function uncommittedChanges(repo: string): Promise<number> {
 
 /**
  * The commit that a pull request changes relative to. In a pull request's CI (GITHUB_BASE_REF set)
- * the checkout is `refs/pull/N/merge`, whose first parent is the base branch's tip; elsewhere the
+ * the checkout is `refs/pull/N/merge`, whose first parent is the base branch's tip; a shallow
+ * checkout lacks that parent, and then `known` (the event's base SHA) names it. Elsewhere: the
  * merge base of HEAD with the default branch of origin (or a local main/master).
  */
 export async function defaultBaseRevision(
   repo: string,
   env: NodeJS.ProcessEnv,
+  known?: string,
 ): Promise<string | undefined> {
   const head = await commitOf(repo, 'HEAD');
-  if (!head) return undefined;
+  if (!head) return known;
   if (env.GITHUB_BASE_REF) {
     const firstParent = await commitOf(repo, 'HEAD^1');
     const secondParent = await commitOf(repo, 'HEAD^2');
     if (firstParent && secondParent) return firstParent;
   }
+  if (known) return known;
   const candidates = [
     ...(env.GITHUB_BASE_REF ? [`origin/${env.GITHUB_BASE_REF}`] : []),
     'origin/HEAD',

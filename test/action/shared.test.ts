@@ -9,6 +9,7 @@ import type { ActionEnv } from '../../src/action/types.js';
 import { parseEventContext } from '../../src/github/context.js';
 import type { Results } from '../../src/results/schema.js';
 import { folderStore } from '../../src/store/folderStore.js';
+import { gateAgainstHistory } from '../../src/pipeline/gate.js';
 
 const run = (cpuModel: string): Results => ({
   schema: 'perfgate/results@1',
@@ -35,12 +36,9 @@ describe('gateReport with an untrusted head', () => {
       ),
       store,
     } as unknown as ActionEnv;
-    const report = await gateReport(action, {
-      results: run('![x](https://evil.example/p.png) @octocat <img src=x>'),
-      branch: 'main',
-      headLabel: 'abc',
-      policy: {},
-    });
+    const head = run('![x](https://evil.example/p.png) @octocat <img src=x>');
+    const outcome = await gateAgainstHistory(head, { store, branch: 'main', window: 5 }, {});
+    const report = gateReport(action, outcome, 'abc');
     expect(report.verdict).toBe('no-baseline');
     expect(report.markdown).toContain('stored results ran on AMD EPYC 7763 but this run is on');
     expect(report.markdown).not.toMatch(/!\[x\]\(|@octocat|<img/);
@@ -64,18 +62,21 @@ describe('gateReport against a matching stored result', () => {
       ),
       store,
     } as unknown as ActionEnv;
-    return gateReport(action, { results: head, branch: 'main', headLabel: 'abc', policy: {} });
+    const outcome = await gateAgainstHistory(head, { store, branch: 'main', window: 5 }, {});
+    return gateReport(action, outcome, 'abc');
   };
 
   it('states the baseline once, with a proper plural', async () => {
     const report = await gate(run('AMD EPYC 7763'));
-    expect(report.markdown).toContain('Baseline: main: 1 stored result pooled (b1021e4)');
-    expect(report.markdown.match(/stored results? pooled/g)).toHaveLength(1);
-    expect(report.markdown).not.toContain('result(s)');
+    expect(report.markdown).toContain(
+      'Baseline: main: 1 stored run (b1021e4), compared run by run',
+    );
+    expect(report.markdown.match(/stored runs? \(/g)).toHaveLength(1);
+    expect(report.markdown).not.toContain('run(s)');
   });
 
   it('reports a comparison that tested nothing as insufficient, never as a green pass', async () => {
-    // 3 vs 3 trials can never reach p < 0.05, even with a planted 10x slowdown.
+    // One stored run has no run-to-run spread to judge a run by, even with a planted 10x slowdown.
     const slower = run('AMD EPYC 7763');
     const [suite] = slower.suites;
     const head = {
@@ -86,6 +87,6 @@ describe('gateReport against a matching stored result', () => {
     expect(report.verdict).toBe('insufficient');
     expect(report.markdown).toMatch(/^⚪ \*\*Nothing could be tested\*\*/m);
     expect(report.markdown).not.toContain('🟢');
-    expect(report.markdown).toMatch(/nothing was tested: 3 vs 3 trials .* at least 4 trials/);
+    expect(report.markdown).toMatch(/nothing was tested: .*1 stored run.* at least 5/);
   });
 });

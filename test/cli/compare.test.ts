@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { expectGolden } from '../helpers/golden.js';
+import { around, results } from '../helpers/results.js';
 
 const golden = (name: string) => new URL(`../fixtures/golden/${name}`, import.meta.url);
 
@@ -156,5 +157,37 @@ describe('perfgate on an unexpected failure', () => {
     });
     expect(code).toBe(3);
     expect(stderr).toMatch(/unexpected error: Error: ENOSPC/);
+  });
+});
+
+describe('perfgate compare of several runs per side', () => {
+  // Six stored runs whose run effects differ by about ±6 % (trials within a run agree to 1 %),
+  // and a new run 8 % slower: trial by trial against one run that is an 8 % change with p = 0.002;
+  // run by run it is inside the runs' spread (t = 1.7 with 5 degrees of freedom, p = 0.16).
+  const run = (effect: number) =>
+    results([{ suite: 'api', name: 'latency_p95', samples: around(10 * effect, 6) }]);
+
+  it('compares a folder of runs run by run and says so', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'perfgate-runs-'));
+    const effects = [0.94, 1.0, 1.06, 0.97, 1.03, 1.0];
+    await Promise.all(
+      effects.map((effect, i) =>
+        writeFile(join(dir, `run-${i}.json`), JSON.stringify(run(effect))),
+      ),
+    );
+    const head = join(dir, '..', `${dir.split('/').pop()}-head.json`);
+    await writeFile(head, JSON.stringify(run(1.08)));
+    const result = await runCli(['compare', dir, head]);
+    expect(result.stdout).toMatch(
+      /holds 6 runs and .* 1 run: trials of different runs are not exchangeable, so each run counts once/,
+    );
+    expect(result.stdout).toMatch(/api latency_p95 .* ~/);
+    expect(result.code).toBe(0);
+
+    // The same head against one of those runs alone is a trial-level comparison, and flags it.
+    const single = await runCli(['compare', join(dir, 'run-1.json'), head]);
+    expect(single.stdout).not.toMatch(/each run counts once/);
+    expect(single.stdout).toMatch(/api latency_p95 .* REGRESSION/);
+    expect(single.code).toBe(1);
   });
 });

@@ -1,0 +1,142 @@
+/**
+ * The same-runner A/B: the base revision checked out beside the head (a git worktree), both set
+ * up alike, and the head's suites run against both trees with trials interleaved in seeded ABBA /
+ * BAAB blocks. Both sides share this runner's state, so their trials are exchangeable and the
+ * trial-level Mann-Whitney comparison is valid (DESIGN.md, "A run is a unit too").
+ */
+import { randomInt } from 'node:crypto';
+import { lstat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from '../config/index.js';
+import { mapPaths } from '../config/paths.js';
+import { InputError } from '../errors.js';
+import { shortRevision } from '../report/format.js';
+import type { Results } from '../results/schema.js';
+import type { Progress } from '../run/progress.js';
+import { runInterleaved } from '../run/runner.js';
+import { runSetup } from '../run/setup.js';
+import type { Revision } from '../store/revision.js';
+import {
+  defaultBaseRevision,
+  repositoryRoot,
+  uncommittedChanges,
+  withWorktree,
+} from '../store/worktree.js';
+
+export interface InterleavedInput {
+  /** The head's config: its suites run in both trees. */
+  config: Config;
+  /** The base revision's full commit (gate.ts resolves what the user named). */
+  commit: string;
+  env: NodeJS.ProcessEnv;
+  progress: Progress;
+  revision: Revision;
+  /** Seeds the block orientation; random (and recorded) when absent. */
+  seed?: number;
+}
+
+export interface InterleavedRun {
+  base: Results;
+  head: Results;
+  baseCommit: string;
+  /** Setup skips, a dirty head tree: what the report must say. */
+  notes: string[];
+}
+
+/** Where the repository and its base revision are, or why an A/B run is not possible here. */
+export async function locateBase(
+  config: Config,
+  against: string | undefined,
+  env: NodeJS.ProcessEnv,
+  known?: string,
+): Promise<{ repo: string; against: string } | { unavailable: string }> {
+  const repo = await repositoryRoot(path.dirname(config.file));
+  if (!repo) return { unavailable: `${config.file} is not inside a git checkout` };
+  const base = against ?? (await defaultBaseRevision(repo, env, known));
+  if (!base)
+    return {
+      unavailable:
+        'no base revision was given and none was found (no merge base with origin/HEAD, main or master)',
+    };
+  return { repo, against: base };
+}
+
+/** A path of the head's config, moved to the same place inside the base tree. */
+function inTree(headRoot: string, baseRoot: string) {
+  return (p: string) => {
+    const relative = path.relative(headRoot, p);
+    // Paths outside the repository (a shared dataset, a tool) are the same for both sides.
+    return relative.startsWith('..') || path.isAbsolute(relative)
+      ? p
+      : path.join(baseRoot, relative);
+  };
+}
+
+/** Files and folders the head's config needs, which the base tree must have too. */
+function neededPaths(config: Config): string[] {
+  return [
+    ...(config.service ? [config.service.cwd] : []),
+    ...config.setup.map((step) => step.cwd),
+    ...config.suites.flatMap((suite) =>
+      suite.kind === 'http' ? (suite.bodyGenerator ? [suite.bodyGenerator] : []) : [suite.cwd],
+    ),
+  ];
+}
+
+async function assertPresent(
+  baseConfig: Config,
+  headRoot: string,
+  baseRoot: string,
+  commit: string,
+): Promise<void> {
+  for (const needed of neededPaths(baseConfig)) {
+    if (!needed.startsWith(baseRoot)) continue;
+    const present = await lstat(needed).then(
+      () => true,
+      () => false,
+    );
+    if (!present) {
+      const shown = path.relative(baseRoot, needed);
+      throw new InputError(
+        `the base revision ${shortRevision(commit, commit)} has no ${shown}, which the head's config needs; ` +
+          `measure against a revision that has it (--against), or use the stored history (--baseline history)`,
+        path.join(headRoot, shown),
+      );
+    }
+  }
+}
+
+export async function measureInterleaved(
+  repo: string,
+  input: InterleavedInput,
+): Promise<InterleavedRun> {
+  const { commit } = input;
+  const changed = await uncommittedChanges(repo);
+  const notes =
+    changed > 0
+      ? [
+          `the head side is the working tree as it is, with ${changed} uncommitted change${changed === 1 ? '' : 's'}, not a commit`,
+        ]
+      : [];
+  const seed = input.seed ?? randomInt(2 ** 31);
+  return withWorktree(repo, commit, async (tree) => {
+    const move = inTree(repo, tree);
+    const baseConfig = { ...mapPaths(input.config, move), file: move(input.config.file) };
+    await assertPresent(baseConfig, repo, tree, commit);
+    const headTree = { label: 'head', config: input.config };
+    const baseTree = { label: `base (${shortRevision(commit, commit)})`, config: baseConfig };
+    notes.push(...(await runSetup(headTree, input.progress)));
+    notes.push(...(await runSetup(baseTree, input.progress, headTree)));
+    for (const note of notes) input.progress.note(note);
+    const [base, head] = await runInterleaved({
+      sides: [
+        { name: 'base', config: baseConfig, commit },
+        { name: 'head', config: input.config, ...input.revision },
+      ],
+      seed,
+      env: input.env,
+      progress: input.progress,
+    });
+    return { base, head, baseCommit: commit, notes };
+  });
+}

@@ -1,0 +1,190 @@
+// `perfgate check --against REV`: the same-runner A/B through the CLI, in real git repositories.
+// The suite is a command (bench.mjs) whose value is its revision's `factor` (speed.json) times a
+// "machine speed" shared by every trial of one check, as a runner's state is, times 1 % trial
+// noise. Between checks the machine speed moves by several percent: a baseline of stored runs
+// sees that as a change, the interleaved one does not.
+import { existsSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/stats/random.js';
+import { runCli } from '../helpers/cli.js';
+import { commit, git, newRepo, worktrees, writeFiles } from '../helpers/gitRepo.js';
+
+let machineFile: string;
+let repo: string;
+let base: string;
+
+const bench = (machine: string) => `
+import { readFileSync } from 'node:fs';
+const factor = JSON.parse(readFileSync('speed.json', 'utf8')).factor;
+const machine = Number(readFileSync(${JSON.stringify(machine)}, 'utf8'));
+// Box-Muller: 1 % normal trial-to-trial noise.
+const noise = Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random());
+console.log(JSON.stringify({ work: { latency: { value: 10 * factor * machine * (1 + 0.01 * noise) } } }));
+`;
+
+const CONFIG = `version: 1
+trials: 6
+warmupSeconds: 0
+suites:
+  - name: work
+    kind: command
+    command: node bench.mjs
+`;
+
+async function setMachineSpeed(speed: number): Promise<void> {
+  await writeFile(machineFile, String(speed));
+}
+
+const check = (...args: string[]) =>
+  runCli(['check', '--config', join(repo, 'perfgate.yml'), '--seed', '7', ...args], repo);
+
+beforeAll(async () => {
+  machineFile = join(await mkdtemp(join(tmpdir(), 'perfgate-machine-')), 'speed');
+  await setMachineSpeed(1);
+  repo = await newRepo({
+    'perfgate.yml': CONFIG,
+    'bench.mjs': bench(machineFile),
+    'speed.json': '{"factor": 1}',
+    'README.md': 'base\n',
+  });
+  base = git(repo, 'rev-parse', 'HEAD');
+});
+
+describe('perfgate check --against (interleaved)', () => {
+  it('passes an A/A head on a machine faster than before, and flags a planted +10 %', async () => {
+    git(repo, 'checkout', '--quiet', '-b', 'aa');
+    await commit(repo, 'docs only', { 'README.md': 'head\n' });
+    await setMachineSpeed(0.94);
+    const same = await check('--against', base);
+    expect(same.stderr).not.toMatch(/error/i);
+    expect(same.stdout).toMatch(/measured beside the head in this run/);
+    expect(same.stdout).toMatch(
+      /note: interleaved: base [0-9a-f]{7} and head .*6 trials each \(seed 7\)/,
+    );
+    expect(same.stdout).toMatch(/work latency .* ~/);
+    expect(same.code).toBe(0);
+
+    git(repo, 'checkout', '--quiet', '-b', 'slower', base);
+    await commit(repo, 'plant a 10 % slowdown', { 'speed.json': '{"factor": 1.1}' });
+    await setMachineSpeed(1.05);
+    const slower = await check('--against', base);
+    expect(slower.stdout).toMatch(/work latency .* REGRESSION/);
+    expect(slower.code).toBe(1);
+    expect(worktrees(repo)).toHaveLength(1);
+  }, 60_000);
+
+  it('says so when the head side is a working tree with uncommitted changes', async () => {
+    git(repo, 'checkout', '--quiet', base);
+    await writeFiles(repo, { 'speed.json': '{"factor": 1.1}' });
+    const dirty = await check('--against', 'main');
+    expect(dirty.stdout).toMatch(
+      /the head side is the working tree as it is, with 1 uncommitted change/,
+    );
+    expect(dirty.code).toBe(1);
+    git(repo, 'checkout', '--quiet', '--', 'speed.json');
+  }, 60_000);
+
+  it('exits 2 naming a base revision that does not exist', async () => {
+    const missing = await check('--against', 'no-such-branch');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--against: revision 'no-such-branch' does not exist/);
+    expect(worktrees(repo)).toHaveLength(1);
+  });
+
+  it('exits 2 naming the file and the revision when the base tree lacks what the config needs', async () => {
+    git(repo, 'checkout', '--quiet', '-b', 'moved', base);
+    await commit(repo, 'move the benchmark', {
+      'perfgate.yml': CONFIG.replace(
+        'command: node bench.mjs',
+        'command: node bench.mjs\n    cwd: tools',
+      ),
+      'tools/bench.mjs': bench(machineFile),
+      'tools/speed.json': '{"factor": 1}',
+    });
+    const result = await check('--against', base);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `tools: the base revision ${base.slice(0, 7)} has no tools, which the head's config needs`,
+      ),
+    );
+    expect(worktrees(repo)).toHaveLength(1);
+  });
+
+  it('exits 3 with the log tail when a setup command fails in the base tree, and cleans up', async () => {
+    git(repo, 'checkout', '--quiet', '-b', 'setup', base);
+    const broken = await commit(repo, 'a setup that fails', {
+      'setup.sh': 'echo preparing; echo "cannot build this tree" >&2; exit 4\n',
+    });
+    git(repo, 'checkout', '--quiet', '-b', 'setup-fixed', broken);
+    await commit(repo, 'setup fixed, with a setup step', {
+      'setup.sh': 'echo ready\n',
+      'perfgate.yml': `${CONFIG}setup:\n  - command: sh setup.sh\n`,
+    });
+    const result = await check('--against', broken);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(
+      /setup command `sh setup.sh` exited with code 4 in the base \([0-9a-f]{7}\) tree/,
+    );
+    expect(result.stderr).toMatch(/cannot build this tree/);
+    expect(worktrees(repo)).toHaveLength(1);
+    expect(existsSync(join(repo, 'perfgate-history'))).toBe(false);
+  });
+
+  it('borrows the head tree setup output when its inputs are byte-identical', async () => {
+    git(repo, 'checkout', '--quiet', '-b', 'deps', base);
+    const withDeps = await commit(repo, 'a dependency step', {
+      'deps.lock': 'v1\n',
+      'perfgate.yml': `${CONFIG}setup:\n  - command: mkdir deps && echo installed > deps/marker\n    creates: [deps]\n    inputs: [deps.lock]\n`,
+      '.gitignore': 'deps/\n',
+    });
+    await commit(repo, 'docs only', { 'README.md': 'deps\n' });
+    const result = await check('--against', withDeps);
+    expect(result.stdout).toMatch(
+      /setup `mkdir deps .*` skipped in the base \([0-9a-f]{7}\) tree: deps.lock identical to the head's, so it uses the head's deps/,
+    );
+    expect(result.code).toBe(0);
+    // The head ran it (no deps/ yet); a second check finds deps/ there and skips it too.
+    expect(existsSync(join(repo, 'deps', 'marker'))).toBe(true);
+    const again = await check('--against', withDeps);
+    expect(again.stdout).toMatch(/skipped in the head tree: deps exists/);
+  }, 60_000);
+});
+
+describe('perfgate check --baseline history', () => {
+  it("judges a run by the stored runs' spread: at most 1 of 10 A/A checks flags at a run CV of 6 %", async () => {
+    git(repo, 'checkout', '--quiet', base);
+    const store = join(await mkdtemp(join(tmpdir(), 'perfgate-store-')), 'history');
+    const random = mulberry32(20261129);
+    // Each run's machine speed: lognormal with a CV of about 6 %, the run effect.
+    const runSpeed = () =>
+      Math.exp(0.06 * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()));
+    const withStore = ['--store', store, '--branch', 'main'];
+    for (let i = 0; i < 10; i++) {
+      await setMachineSpeed(runSpeed());
+      const recorded = await runCli(
+        ['record', '--config', join(repo, 'perfgate.yml'), ...withStore],
+        repo,
+      );
+      expect(recorded.code).toBe(0);
+    }
+    const codes: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      await setMachineSpeed(runSpeed());
+      const result = await check('--baseline', 'history', ...withStore);
+      expect(result.stdout).toMatch(/baseline: main: 10 stored runs \(.*\), compared run by run/);
+      codes.push(result.code);
+    }
+    expect(codes.every((code) => code === 0 || code === 1)).toBe(true);
+    expect(codes.filter((code) => code === 1).length).toBeLessThanOrEqual(1);
+
+    // A planted +30 % is far outside a 6 % run-to-run spread.
+    await setMachineSpeed(1.3);
+    const slower = await check('--baseline', 'history', ...withStore);
+    expect(slower.stdout).toMatch(/work latency .* REGRESSION/);
+    expect(slower.code).toBe(1);
+  }, 120_000);
+});
