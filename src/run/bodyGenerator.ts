@@ -8,7 +8,8 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type autocannon from 'autocannon';
-import { InputError } from '../errors.js';
+import autocannonMethods from 'autocannon/lib/httpMethods.js';
+import { InputError, RunError } from '../errors.js';
 import type { HttpRequestSpec } from './http.js';
 
 /** The request autocannon sends for a spec; `prefix` is the base URL's path without its last `/`. */
@@ -80,46 +81,93 @@ export async function loadBodyGenerator(modulePath: string): Promise<RequestGene
       'bodyGenerator',
     );
   }
+  // A generator fails only once the load is running, on a request it was asked for: that is a
+  // failed run (exit 3), not bad configuration, and the message must carry the generator's own
+  // error and the request index, or the user cannot reproduce it.
   return (index) => {
     let spec: unknown;
     try {
       spec = generator(index);
     } catch (error) {
-      throw new InputError(
-        `threw for request ${index}: ${String(error)}`,
-        modulePath,
-        'bodyGenerator',
+      throw new RunError(
+        `bodyGenerator ${modulePath}: threw for request ${index}: ${describe(error)}`,
       );
     }
     return checkSpec(spec, modulePath, index);
   };
 }
 
-/** Generators are user code: check the shape here, where the error can name the module. */
+/** The error's text and, when its stack shows one, where in user code it was thrown. */
+function describe(error: unknown): string {
+  const text = String(error);
+  const stack = error instanceof Error ? (error.stack ?? '') : '';
+  // The first frame is the generator's own line: enough to find it without a whole stack trace.
+  const frame = /\n\s+at (?:.*? \()?(file:[^\n)]+|\/[^\n)]+)\)?/.exec(stack)?.[1];
+  return frame ? `${text} (at ${frame})` : text;
+}
+
+/**
+ * Generators are user code: check the shape here, where the error can name the module. Anything
+ * let through reaches autocannon's request builder, which throws from inside its socket handlers
+ * (an unsupported method) where nothing can catch it, or writes it raw into the request (a CR/LF
+ * in a path or header would split the request).
+ */
 function checkSpec(value: unknown, modulePath: string, index: number): Partial<HttpRequestSpec> {
   const problem = specProblem(value);
   if (problem) {
-    throw new InputError(
-      `request ${index} ${problem}, got ${JSON.stringify(value)}`,
-      modulePath,
-      'bodyGenerator',
+    throw new RunError(
+      `bodyGenerator ${modulePath}: request ${index} ${problem}, got ${show(value)}`,
     );
   }
   return value as Partial<HttpRequestSpec>;
 }
 
+function show(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Methods autocannon can send; it throws for any other. */
+const METHODS: readonly string[] = autocannonMethods;
+/** RFC 9110 token characters: a header name. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Characters that would end a request line or header early. */
+const LINE_BREAKING = /[\0\r\n]/;
+
 function specProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return 'must be an object';
+  if (typeof (value as { then?: unknown }).then === 'function') {
+    return 'must be returned as it is, not as a Promise (the generator must be synchronous)';
+  }
   const { path, method, body, headers } = value as Record<string, unknown>;
-  if (path !== undefined && !(typeof path === 'string' && path.startsWith('/'))) {
-    return 'needs a "path" that starts with "/"';
+  if (path !== undefined && !(typeof path === 'string' && /^\/[^\s\0]*$/.test(path))) {
+    return 'needs a "path" that starts with "/" and has no spaces or control characters';
   }
-  if (method !== undefined && typeof method !== 'string') return 'needs a string "method"';
-  if (body !== undefined && typeof body !== 'string' && (typeof body !== 'object' || !body)) {
-    return 'needs a "body" that is a string or an object';
+  if (
+    method !== undefined &&
+    !(typeof method === 'string' && METHODS.includes(method.toUpperCase()))
+  ) {
+    return `needs a "method" among ${METHODS.join(', ')}`;
   }
-  if (headers !== undefined && (typeof headers !== 'object' || !headers)) {
-    return 'needs "headers" as an object';
+  if (body !== undefined && typeof body !== 'string') {
+    if (typeof body !== 'object' || !body) return 'needs a "body" that is a string or an object';
+    try {
+      JSON.stringify(body);
+    } catch (error) {
+      return `needs a "body" that JSON can encode (${String(error)})`;
+    }
+  }
+  if (headers !== undefined) {
+    if (typeof headers !== 'object' || !headers) return 'needs "headers" as an object';
+    for (const [name, text] of Object.entries(headers)) {
+      if (!TOKEN.test(name)) return `has an invalid header name ${JSON.stringify(name)}`;
+      if (typeof text !== 'string' || LINE_BREAKING.test(text)) {
+        return `needs header ${JSON.stringify(name)} as a string without line breaks`;
+      }
+    }
   }
   return undefined;
 }

@@ -5,3 +5,9 @@ declare module 'autocannon/lib/init.js' {
   import autocannon from 'autocannon';
   export default autocannon;
 }
+
+// The methods its request builder accepts: it throws for any other, from inside a socket handler.
+declare module 'autocannon/lib/httpMethods.js' {
+  const methods: string[];
+  export default methods;
+}

@@ -285,18 +285,41 @@ describe('runHttpTrial against a local server', () => {
     expect(received.every((request) => request.url === '/embed')).toBe(true);
   });
 
-  it('rejects with InputError for a body generator that is not a function or throws', async () => {
+  it('rejects with InputError for a body generator that is not a function', async () => {
     const { url } = await serve((res) => res.end());
     const notAFunction = load(url, { amount: 4, bodyGenerator: fixture('not-a-function.mjs') });
+    await expect(runHttpTrial(notAFunction)).rejects.toThrow(InputError);
     await expect(runHttpTrial(notAFunction)).rejects.toThrow(/default export must be a function/);
+  });
+
+  it('fails the run (RunError) with the error of a generator that throws, and its index', async () => {
+    const { url } = await serve((res) => res.end());
     const throws = load(url, {
       amount: 10,
       connections: 1,
       bodyGenerator: fixture('throws-at-3.mjs'),
     });
     const failing = runHttpTrial(throws);
-    await expect(failing).rejects.toThrow(InputError);
-    await expect(failing).rejects.toThrow(/threw for request 3: Error: no payload for 3/);
+    await expect(failing).rejects.toThrow(RunError);
+    // The generator's own message, and where in the module it was thrown.
+    await expect(failing).rejects.toThrow(
+      /bodyGenerator .*throws-at-3\.mjs: threw for request 3: Error: no payload for 3 \(at .*throws-at-3\.mjs:\d+:\d+\)/,
+    );
+  });
+
+  it('fails the run (RunError) for a generated request autocannon cannot build, without crashing', async () => {
+    // Unchecked, autocannon throws "FETCH HTTP method is not supported" from a socket handler:
+    // an uncaught exception that kills the process (exit 1, with autocannon's stack).
+    const { url, received } = await serve((res) => res.end());
+    const badMethod = load(url, {
+      amount: 10,
+      connections: 1,
+      bodyGenerator: fixture('bad-method-at-2.mjs'),
+    });
+    const failing = runHttpTrial(badMethod);
+    await expect(failing).rejects.toThrow(RunError);
+    await expect(failing).rejects.toThrow(/request 2 needs a "method" among GET, HEAD, POST/);
+    expect(received.map((request) => request.method)).not.toContain('FETCH');
   });
 
   it('throws RunError naming the URL when nothing listens', async () => {
