@@ -18,7 +18,8 @@
  */
 import { InputError } from '../errors.js';
 import { normalCdf, normalQuantile } from './normal.js';
-import { rankTwoSamples } from './ranks.js';
+import { differenceOrderStatistics } from './pairwiseDifferences.js';
+import { tieSizesOf } from './ranks.js';
 import { exactByDefault, exactUCounts, uQuantile, uTails, uVariance } from './uDistribution.js';
 
 export interface HodgesLehmannResult {
@@ -34,19 +35,6 @@ export interface HodgesLehmannResult {
 interface IntervalRank {
   k: number;
   confLevel: number;
-}
-
-/** All n·m differences x_i − y_j, sorted ascending (a 1000 × 1000 pair sorts in about 0.1 s). */
-function sortedDifferences(x: readonly number[], y: readonly number[]): Float64Array {
-  const diffs = new Float64Array(x.length * y.length);
-  let at = 0;
-  for (const xi of x) for (const yj of y) diffs[at++] = xi - yj;
-  return diffs.sort();
-}
-
-function medianOfSorted(sorted: Float64Array): number {
-  const half = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2;
 }
 
 function exactRank(n: number, m: number, alpha: number): IntervalRank {
@@ -81,7 +69,7 @@ export function hodgesLehmann(
   if (!(confLevel > 0 && confLevel < 1)) {
     throw new InputError(`confLevel must be strictly between 0 and 1, got ${confLevel}`);
   }
-  const { tieSizes } = rankTwoSamples(x, y);
+  const tieSizes = tieSizesOf(x, y);
   const n = x.length;
   const m = y.length;
   const alpha = 1 - confLevel;
@@ -90,11 +78,16 @@ export function hodgesLehmann(
     tieSizes.length === 0 && exactByDefault(n, m)
       ? exactRank(n, m, alpha)
       : normalRank(n, m, tieSizes, alpha);
-  const diffs = sortedDifferences(x, y);
+  // The median (one or the two middle ones) and the bounds d_(k), d_(nm+1−k), selected
+  // without building all n·m differences (see pairwiseDifferences.ts).
+  const total = n * m;
+  const half = Math.floor(total / 2);
+  const middle = total % 2 === 1 ? [half + 1] : [half, half + 1];
+  const [lower, upper, ...median] = differenceOrderStatistics(x, y, [k, total + 1 - k, ...middle]);
   return {
-    estimate: medianOfSorted(diffs),
-    lower: diffs[k - 1]!,
-    upper: diffs[diffs.length - k]!,
+    estimate: median.length === 1 ? median[0]! : (median[0]! + median[1]!) / 2,
+    lower: lower!,
+    upper: upper!,
     confLevel: achieved,
   };
 }

@@ -43,3 +43,27 @@ export function rankTwoSamples(x: readonly number[], y: readonly number[]): Pool
   }
   return { ranks, tieSizes };
 }
+
+/**
+ * The tie groups of rankTwoSamples without the ranks, for statistics that need only them
+ * (Hodges-Lehmann's interval): a typed-array sort instead of sorting indices with a comparator,
+ * several times faster on hundreds of thousands of values. Same validation, same groups.
+ */
+export function tieSizesOf(x: readonly number[], y: readonly number[]): number[] {
+  checkSample(x, 'x');
+  checkSample(y, 'y');
+  const values = new Float64Array(x.length + y.length);
+  values.set(x);
+  values.set(y, x.length);
+  values.sort();
+  const tieSizes: number[] = [];
+  let start = 0;
+  while (start < values.length) {
+    let end = start + 1;
+    // === holds -0 and +0 equal, as the comparator of rankTwoSamples does.
+    while (end < values.length && values[end] === values[start]) end++;
+    if (end - start > 1) tieSizes.push(end - start);
+    start = end;
+  }
+  return tieSizes;
+}
