@@ -13,7 +13,7 @@ import { createClient } from './github/client.js';
 import { upsertComment } from './github/comment.js';
 import { readEventContext, type EventContext } from './github/context.js';
 import { markerFor } from './github/marker.js';
-import { escapeTerminal } from './report/escape.js';
+import { escapeLogLine } from './report/escape.js';
 import { formatChange } from './report/format.js';
 import { metricLabel } from './report/table.js';
 import { COMMENT_LIMIT, SUMMARY_LIMIT, truncateMarkdown } from './report/truncate.js';
@@ -60,7 +60,7 @@ async function publish(action: ActionEnv, result: ModeResult): Promise<void> {
   annotate(result);
   // Notes quote fork-controlled text (names, environment strings): one escaped line each, never
   // a line of its own that the runner would read as a workflow command.
-  for (const note of result.notes) core.info(`note: ${escapeTerminal(note)}`);
+  for (const note of result.notes) core.info(`note: ${escapeLogLine(note)}`);
 
   core.setOutput('verdict', result.verdict);
   core.setOutput('regressions', result.comparison?.counts.regression ?? 0);
@@ -101,7 +101,7 @@ async function comment(action: ActionEnv, result: ModeResult): Promise<string | 
     return undefined;
   }
   if (posted.action === 'none') return undefined;
-  core.info(`comment ${posted.action}: ${escapeTerminal(posted.url)}`);
+  core.info(`comment ${posted.action}: ${escapeLogLine(posted.url)}`);
   return posted.url;
 }
 

@@ -52,3 +52,19 @@ export function escapeTerminal(text: string): string {
       : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }
+
+/**
+ * Workflow commands: the runner reads a log line as one when, after leading whitespace, it starts
+ * with `::name::` or the older `##[name]`.
+ */
+const WORKFLOW_COMMAND = /^(\s*)(::|##\[)/;
+
+/**
+ * One line of text from input for a GitHub Actions job log, where a line that starts with a
+ * workflow command is executed (`::add-mask::`, `::stop-commands::`, `::error::`): control
+ * characters escaped as in a terminal, so it stays one line, and a leading command disarmed by a
+ * visible `›` in front of it.
+ */
+export function escapeLogLine(text: string): string {
+  return escapeTerminal(text).replace(WORKFLOW_COMMAND, '$1› $2');
+}

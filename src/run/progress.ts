@@ -5,7 +5,7 @@
  * the config and the benchmarks' output: each is escaped (escapeTerminal), so none can move the
  * cursor, erase a line or start one of its own.
  */
-import { escapeTerminal } from '../report/escape.js';
+import { escapeLogLine, escapeTerminal } from '../report/escape.js';
 
 export interface TrialLabel {
   suite: string;
@@ -70,10 +70,11 @@ export function lineProgress(write: Write, githubActions: boolean): Progress {
       write(githubActions ? `::group::${shown}\n` : `${shown}\n`);
       open = true;
     },
-    trialStarted: (label) => write(`${describe(label)} …\n`),
+    trialStarted: (label) => write(`${escapeLogLine(describe(label))} …\n`),
     tick: () => undefined,
-    trialFinished: (label, summary) => write(`${describe(label)} · ${escapeTerminal(summary)}\n`),
-    note: (text) => write(`${escapeTerminal(text)}\n`),
+    trialFinished: (label, summary) =>
+      write(`${escapeLogLine(`${describe(label)} · ${summary}`)}\n`),
+    note: (text) => write(`${escapeLogLine(text)}\n`),
     end: close,
   };
 }

@@ -24,12 +24,15 @@ export function parseOutputs(text: string): Record<string, string> {
   return outputs;
 }
 
-export async function runAction(options: {
+export interface ActionJob {
   inputs: Record<string, string>;
   event: { name: string; payload: object; ref?: string; sha?: string };
   workspace: string;
   env?: Record<string, string>;
-}): Promise<ActionRun> {
+}
+
+/** What a runner gives a step: the environment, and the event, output and summary files. */
+async function prepare(options: ActionJob) {
   const dir = await mkdtemp(join(tmpdir(), 'perfgate-runner-'));
   const [eventPath, output, summary] = ['event.json', 'output', 'summary.md'].map((f) =>
     join(dir, f),
@@ -43,7 +46,7 @@ export async function runAction(options: {
       value,
     ]),
   );
-  const env = {
+  const env: Record<string, string | undefined> = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     GITHUB_ACTIONS: 'true',
@@ -58,6 +61,18 @@ export async function runAction(options: {
     ...inputs,
     ...options.env,
   };
+  const finish = async (code: number, stdout: string): Promise<ActionRun> => ({
+    code,
+    stdout,
+    outputs: parseOutputs(await readFile(output, 'utf8')),
+    summary: await readFile(summary, 'utf8'),
+  });
+  return { env, finish };
+}
+
+/** The bundled dist/index.js in its own process, as a runner starts it. */
+export async function runAction(options: ActionJob): Promise<ActionRun> {
+  const { env, finish } = await prepare(options);
   const { code, stdout } = await exec(process.execPath, [join(ROOT, 'dist/index.js')], {
     cwd: options.workspace,
     env,
@@ -66,10 +81,33 @@ export async function runAction(options: {
     ({ stdout }) => ({ code: 0, stdout }),
     (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
   );
-  return {
-    code,
-    stdout,
-    outputs: parseOutputs(await readFile(output, 'utf8')),
-    summary: await readFile(summary, 'utf8'),
-  };
+  return finish(code, stdout);
+}
+
+/**
+ * src/main.ts `run()` in this process, with the same environment: the runner's variables replace
+ * process.env for the call (main.ts is the one module that reads it), and what the step writes to
+ * stdout (log lines and workflow commands) is captured. Both are restored afterwards.
+ */
+export async function runActionInProcess(options: ActionJob): Promise<ActionRun> {
+  const { env, finish } = await prepare(options);
+  const { run } = await import('../../src/main.js');
+  const saved = { env: process.env, write: process.stdout.write, exitCode: process.exitCode };
+  let stdout = '';
+  process.env = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  }) as typeof process.stdout.write;
+  process.exitCode = 0;
+  try {
+    await run();
+    return await finish(Number(process.exitCode ?? 0), stdout);
+  } finally {
+    process.env = saved.env;
+    process.stdout.write = saved.write;
+    process.exitCode = saved.exitCode;
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeMarkdown, escapeTerminal } from '../../src/report/escape.js';
+import { escapeLogLine, escapeMarkdown, escapeTerminal } from '../../src/report/escape.js';
 
 describe('escapeMarkdown', () => {
   it('keeps a benchmark name from breaking out of its table cell', () => {
@@ -50,5 +50,27 @@ describe('escapeTerminal', () => {
     );
     const once = escapeTerminal('x\x1by');
     expect(escapeTerminal(once)).toBe(once);
+  });
+});
+
+describe('escapeLogLine', () => {
+  it('disarms a workflow command at the start of a line, after leading whitespace too', () => {
+    expect(escapeLogLine('::add-mask::perfgate')).toBe('› ::add-mask::perfgate');
+    expect(escapeLogLine('  ::stop-commands::t')).toBe('  › ::stop-commands::t');
+    expect(escapeLogLine('##[error]owned')).toBe('› ##[error]owned');
+  });
+
+  it('keeps a hostile value on one line, so no command can start a line of its own', () => {
+    const shown = escapeLogLine(
+      'x\n::error title=x::owned\r\n::set-output name=verdict::improvement',
+    );
+    expect(shown.split('\n')).toHaveLength(1);
+    expect(shown).toBe(
+      'x\\x0a::error title=x::owned\\x0d\\x0a::set-output name=verdict::improvement',
+    );
+  });
+
+  it('leaves ordinary text and a :: inside a line alone', () => {
+    expect(escapeLogLine('note: a::b')).toBe('note: a::b');
   });
 });
