@@ -13,6 +13,9 @@
  * - requests/s: the mean of autocannon's one-second ticks without the first (connecting, warming
  *   up) and the last (partial) one.
  * - error_rate and non2xx_rate: % of the requests that ended (answered, failed or timed out).
+ *   When the duration ends, no new request is sent and those in flight get up to the timeout to
+ *   be answered; any still unanswered then count as timed out. Dropping them instead let a
+ *   service that stopped answering mid-trial report 0 % errors.
  * - generator_cpu: % of one core this process used during the trial. At >= 90 % the load
  *   generator, not the server, may be the bottleneck: the trial is marked generatorBound.
  */
@@ -77,7 +80,7 @@ const GUARD_SLACK_SECONDS = 5;
 /**
  * autocannon ends a run at the first of its one-second intervals after its duration, and lets
  * rate-limited connections send a burst just before that interval: a 2 s trial at 50 req/s sent
- * 100 or 150 requests. Closing the connections this much before the duration ends the load on
+ * 100 or 150 requests. Stopping the sending this much before the duration ends the load on
  * time; the tick it cuts short is the last one, which requests_per_second drops anyway.
  */
 const STOP_LEAD_MS = 50;
@@ -148,6 +151,18 @@ interface AutocannonClient {
   conn: unknown;
   /** Closes the connection for good; emits `done`. */
   destroy(): void;
+  /**
+   * Sends the next request; also called by autocannon after each response, on reconnecting and
+   * each second of a rate-limited run. Replaced by a no-op to stop sending while draining.
+   */
+  _doRequest(): void;
+}
+
+/** One connection's requests in flight, as `watch` tracks them. */
+interface Flight {
+  /** Send times of the requests in flight on `socket`, oldest first. */
+  sent: bigint[];
+  socket: unknown;
 }
 
 /** Counts of one trial, shared by all connections. */
@@ -184,6 +199,7 @@ function measure(
   const ticks: number[] = [];
   const notes: string[] = [];
   const clients: AutocannonClient[] = [];
+  const flights = new Map<AutocannonClient, Flight>();
   let closedClients = 0;
   let generatorError: unknown;
   let stopReason: StopReason | undefined;
@@ -199,17 +215,54 @@ function measure(
   let loadWindow: ReturnType<typeof measuredSoFar> | undefined;
 
   /**
-   * Closes every connection. autocannon's own stop() only raises a flag that its next one-second
-   * interval reads, and meanwhile its rate-limited connections send their next second's budget.
-   * Deferred, so a connection is never closed from inside autocannon's call stack (a client
+   * Ends the load: at the end of the duration by draining (see drain), otherwise by closing every
+   * connection. autocannon's own stop() only raises a flag that its next one-second interval
+   * reads, and meanwhile its rate-limited connections send their next second's budget. Closing
+   * is deferred, so a connection is never closed from inside autocannon's call stack (a client
    * destroyed mid-send re-arms its timeout timer and reconnects).
    */
   const stop = (reason: StopReason) => {
-    stopReason ??= reason;
-    queueMicrotask(() => {
-      for (const client of clients) client.destroy();
-      instance?.stop();
-    });
+    // The first reason is the one reported, except an abort: its caller wants a rejection, even
+    // when it comes during the drain.
+    stopReason = reason === 'abort' ? reason : (stopReason ?? reason);
+    if (reason === 'duration' && !drained()) return drain();
+    queueMicrotask(close);
+  };
+  let closed = false;
+  /** Requests still in flight when the connections close count as timed out (see drain). */
+  let unansweredAtEnd = 0;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    clearTimeout(draining);
+    // Only a trial that ran out its duration (or hung until the guard) gave them their time;
+    // after an abort, or when amount cuts pipelined requests short, they are simply not sent.
+    if (stopReason === 'duration' || stopReason === 'guard') {
+      for (const flight of flights.values()) unansweredAtEnd += flight.sent.length;
+    }
+    for (const client of clients) client.destroy();
+    instance?.stop();
+  };
+  /** True when no connection still waits for an answer on its current socket. */
+  const drained = () =>
+    [...flights].every(
+      ([client, flight]) => flight.sent.length === 0 || client.conn !== flight.socket,
+    );
+  let draining: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * The duration is over: send nothing more, and give the requests in flight up to one timeout
+   * to be answered (guardSeconds allows for it). A healthy service answers within a latency; a
+   * service that stopped answering leaves them waiting, and they are counted as timed out.
+   */
+  const drain = () => {
+    if (draining) return;
+    loadWindow ??= measuredSoFar();
+    for (const client of clients) client._doRequest = () => undefined;
+    draining = setTimeout(close, options.timeoutSeconds * 1000);
+  };
+  /** Called by `watch` whenever a connection's requests in flight change. */
+  const settled = () => {
+    if (draining && drained()) queueMicrotask(close);
   };
 
   const requests = toAutocannonRequests(options.requests, prefix, generate, (error) => {
@@ -219,6 +272,7 @@ function measure(
 
   return new Promise<HttpTrialResult>((resolve, reject) => {
     let finished = false;
+    let ticksAfterStop = 0;
     const guard = setTimeout(() => stop('guard'), guardSeconds(options) * 1000);
     const { durationSeconds } = options;
     const ending =
@@ -230,12 +284,18 @@ function measure(
     const release = () => {
       clearTimeout(ending);
       clearTimeout(guard);
+      clearTimeout(draining);
       hooks.signal?.removeEventListener('abort', onAbort);
     };
 
     const done = (error: unknown) => {
       finished = true;
       release();
+      close();
+      if (unansweredAtEnd > 0) {
+        tally.failed += unansweredAtEnd;
+        tally.lastFailure = `no answer within ${options.timeoutSeconds} s after the trial's end`;
+      }
       const { elapsedSeconds, cpu } = loadWindow ?? measuredSoFar();
       if (error) return reject(new InputError(`autocannon: ${String(error)}`, undefined, 'http'));
       if (generatorError) return reject(generatorError);
@@ -259,9 +319,10 @@ function measure(
           requests,
           connections: options.connections,
           pipelining: options.pipelining,
-          // autocannon still gets the duration (else it runs 10 s); `ending` closes the load.
+          // autocannon still gets a duration (else it runs 10 s), long enough not to cut the
+          // drain short; `ending` stops the load and the drain closes it.
           ...(options.amount === undefined
-            ? { duration: options.durationSeconds }
+            ? { duration: guardSeconds(options) }
             : { amount: options.amount }),
           ...(options.rate === undefined
             ? {}
@@ -273,7 +334,9 @@ function measure(
             client.on('done', () => {
               if (++closedClients === clients.length) loadWindow ??= measuredSoFar();
             });
-            watch(client, clients, tally, options, stop);
+            const flight: Flight = { sent: [], socket: undefined };
+            flights.set(client, flight);
+            watch(client, flight, clients, tally, options, stop, settled);
           },
         },
         done,
@@ -293,6 +356,9 @@ function measure(
       // before calling `done`; deferring by a nextTick lets `finished` tell it apart.
       process.nextTick(() => {
         if (finished) return;
+        // The tick that saw the load stop is its last (partial) second; later ones only cover
+        // the drain, when nothing new is sent.
+        if (stopReason !== undefined && ticksAfterStop++ > 0) return;
         ticks.push(counter);
         hooks.onTick?.(counter);
       });
@@ -303,35 +369,43 @@ function measure(
 /** Times and counts one connection's requests. */
 function watch(
   client: AutocannonClient,
+  /** This connection's requests in flight on its current socket. */
+  flight: Flight,
   /** Every connection of the trial (fewer than options.connections when rate is lower). */
   clients: readonly AutocannonClient[],
   tally: Tally,
   options: HttpLoadOptions,
   stop: (reason: StopReason) => void,
+  /** Told when requests stop being in flight, so a drain can end as soon as none is. */
+  settled: () => void,
 ): void {
-  /** Send times of the requests in flight on the current socket, oldest first. */
-  const inFlight: bigint[] = [];
-  let socket: unknown;
+  /** Counts what was in flight on a socket autocannon has replaced (see 'request'). */
+  const dropLost = () => {
+    if (client.conn === flight.socket) return;
+    flight.socket = client.conn;
+    tally.failed += flight.sent.length;
+    flight.sent.length = 0;
+  };
   client.on('request', () => {
     // A request on a new socket means autocannon reconnected (a timeout, an error, or the server
     // closed it): what was in flight on the old one will never be answered, as HTTP/1.1 answers
     // on the connection that asked. Those requests failed.
-    if (client.conn !== socket) {
-      socket = client.conn;
-      tally.failed += inFlight.length;
-      inFlight.length = 0;
-    }
-    inFlight.push(process.hrtime.bigint());
+    dropLost();
+    flight.sent.push(process.hrtime.bigint());
   });
   client.on('response', (statusCode) => {
-    const sent = inFlight.shift();
+    const sent = flight.sent.shift();
     if (sent === undefined) return;
     tally.latencies.record(Number(process.hrtime.bigint() - sent) / 1e6);
     tally.responses++;
     if (statusCode < 200 || statusCode >= 300) tally.non2xx++;
+    settled();
   });
   client.on('timeout', () => {
     tally.lastFailure = `timed out after ${options.timeoutSeconds} s`;
+    // While draining, autocannon reconnects without sending, so no 'request' will count these.
+    dropLost();
+    settled();
   });
   client.on('connError', (error) => {
     tally.lastFailure = error.code ?? error.message;

@@ -219,6 +219,30 @@ describe('runHttpTrial against a local server', () => {
     expect(Date.now() - started).toBeLessThan((2 + 1 + 5) * 1000);
   });
 
+  it('counts requests left unanswered by a service that stops answering mid-trial', async () => {
+    // Answers for 0.5 s, then accepts requests and never answers. autocannon's own timeout (2 s
+    // after the last send) comes after the 2 s duration: without waiting for the requests in
+    // flight, the trial reported 0 % errors for a service that had hung.
+    let answering = true;
+    setTimeout(() => (answering = false), 500);
+    const { url } = await serve((res) => {
+      if (answering) res.end('ok');
+    });
+    const started = Date.now();
+    const result = await runHttpTrial(load(url, { durationSeconds: 2, timeoutSeconds: 2 }));
+    // One request per connection was in flight when the service hung: 2 failed.
+    expect(value(result, 'error_rate')).toBeGreaterThan(0);
+    expect(result.notes.join('\n')).toMatch(/^2 of \d+ requests failed/m);
+    // The drain waits at most one timeout beyond the duration.
+    expect(Date.now() - started).toBeLessThan((2 + 2 + 2) * 1000);
+  });
+
+  it('waits for the answers in flight at the end: a slow healthy service has no errors', async () => {
+    const { url } = await serve((res) => setTimeout(() => res.end('ok'), 300));
+    const result = await runHttpTrial(load(url, { durationSeconds: 1, connections: 4 }));
+    expect(value(result, 'error_rate')).toBe(0);
+  });
+
   it.each(['resetAndDestroy', 'destroy'] as const)(
     'counts requests lost when the server drops a connection (%s), and times only the answered',
     async (drop) => {
