@@ -38,13 +38,18 @@ export const BASE_VALUE = 100;
 
 /** Log-normal trial noise with mean 1 and coefficient of variation `cv`, from a seeded stream. */
 export function logNormalNoise(cv: number, seed: number): TrialNoise {
-  const sigma = Math.sqrt(Math.log(1 + cv * cv));
-  const z = normals(mulberry32(seed));
+  const factor = logNormalFactor(cv, normals(mulberry32(seed)));
   return {
-    trials: (n, shift) =>
-      Array.from(
-        { length: n },
-        () => BASE_VALUE * (1 + shift) * Math.exp(sigma * z() - (sigma * sigma) / 2),
-      ),
+    trials: (n, shift) => Array.from({ length: n }, () => BASE_VALUE * (1 + shift) * factor()),
   };
+}
+
+/**
+ * Log-normal factors exp(σZ − σ²/2) with mean 1 and coefficient of variation `cv`, one standard
+ * normal from `z` each. A CV of 0 still consumes its normal, so streams that share `z` stay aligned
+ * whatever the CV (common random numbers across CVs).
+ */
+export function logNormalFactor(cv: number, z: () => number): () => number {
+  const sigma = Math.sqrt(Math.log(1 + cv * cv));
+  return () => Math.exp(sigma * z() - (sigma * sigma) / 2);
 }

@@ -18,8 +18,8 @@
 import { performance } from 'node:perf_hooks';
 import { compareResults } from '../../src/compare/compare.js';
 import type { ComparePolicy } from '../../src/compare/policy.js';
-import type { Results } from '../../src/results/schema.js';
 import { logNormalNoise } from './noise.js';
+import { simResults } from './results.js';
 
 const RUNS = Number(process.argv[2] ?? 500);
 const SEED = Number(process.argv[3] ?? 1);
@@ -50,27 +50,9 @@ interface Policy {
   detect: Detector;
 }
 
-function results(samples: number[][]): Results {
-  return {
-    schema: 'perfgate/results@1',
-    createdAt: '2026-11-27T09:00:00Z',
-    suites: [
-      {
-        name: 'sim',
-        metrics: samples.map((s, i) => ({
-          name: `m${i}`,
-          unit: 'ms',
-          direction: 'lower' as const,
-          samples: s,
-        })),
-      },
-    ],
-  };
-}
-
 function perfgate(options: Partial<ComparePolicy>): Detector {
   return (base, head) =>
-    compareResults(results(base), results(head), options).metrics.map(
+    compareResults(simResults(base), simResults(head), options).metrics.map(
       (m) => m.verdict === 'regression',
     );
 }
