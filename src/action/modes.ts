@@ -173,9 +173,11 @@ async function report(action: ActionEnv): Promise<ModeResult> {
     outcome,
     `${short(run.headSha)}${pull ? ` (#${pull.number})` : ''}`,
   );
-  const notes = pull
-    ? reportPart.notes
-    : [...reportPart.notes, `no open pull request has head ${run.headSha}: nothing to comment on`];
+  // Without a token nothing was looked up: saying no pull request has this head would be a guess.
+  const noPull = action.github
+    ? `no open pull request has head ${run.headSha}: nothing to comment on`
+    : `no github-token, so the pull request with head ${run.headSha} was not looked up: nothing to comment on`;
+  const notes = pull ? reportPart.notes : [...reportPart.notes, noPull];
   return {
     ...reportPart,
     notes,

@@ -23,12 +23,15 @@ export async function findPullRequestsBySha(
   client: GitHubClient,
   { owner, repo, sha }: RepoRef & { sha: string },
 ): Promise<PullRequestRef[]> {
-  const associated = await client.rest.repos.listPullRequestsAssociatedWithCommit({
-    owner,
-    repo,
-    commit_sha: sha,
-    per_page: 100,
-  });
+  const associated = await client.rest.repos
+    .listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, per_page: 100 })
+    .catch((error: unknown) => {
+      // GitHub answers 422 "No commit found for SHA: …" for a commit it does not know (a run of a
+      // deleted or force-pushed branch, a test SHA): no pull request has it, which is a note for
+      // the caller, not a failure. The open pull requests below are still looked through.
+      if ((error as { status?: number }).status === 422) return { data: [] };
+      throw error;
+    });
   const direct = openWithHead(associated.data, sha);
   if (direct.length > 0) return direct;
   // GitHub does not associate a fork's commit with the base repository's pull request (the

@@ -32,4 +32,20 @@ describe('findPullRequestsBySha', () => {
     fake.addPull({ headSha: 'b'.repeat(40) });
     expect(await find()).toEqual([]);
   });
+
+  it("finds none, without failing, for a SHA GitHub answers 422 'No commit found for SHA'", async () => {
+    const unknown = 'f'.repeat(40);
+    expect(await find(unknown)).toEqual([]);
+    const [lookup] = fake.requests;
+    expect(lookup).toMatchObject({
+      path: `/repos/octo-org/octo-repo/commits/${unknown}/pulls`,
+      status: 422,
+    });
+  });
+
+  it('still fails on other errors, such as an unknown repository', async () => {
+    const client = plainClient(fake);
+    const lookup = findPullRequestsBySha(client, { owner: 'octo-org', repo: 'gone', sha });
+    await expect(lookup).rejects.toMatchObject({ status: 404 });
+  });
 });

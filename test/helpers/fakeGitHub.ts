@@ -8,7 +8,9 @@
  * - `POST .../issues/{n}/comments` (201; bodies over 65,536 characters get GitHub's 422) and
  *   `PATCH .../issues/comments/{id}`; the author is the user the token belongs to.
  * - `GET .../commits/{sha}/pulls`: like GitHub, it does not find a fork's pull request by its
- *   head commit (the commit lives in the fork); `GET .../pulls?state=` and `GET .../pulls/{n}`.
+ *   head commit (the commit lives in the fork), and answers GitHub's 422 "No commit found for SHA"
+ *   for a commit it does not know (the head and base of every pull request, and those given to
+ *   `addCommit`); `GET .../pulls?state=` and `GET .../pulls/{n}`.
  * - `GET .../issues?labels=&state=&creator=` (pull requests are issues too, as on GitHub: they
  *   carry a `pull_request` key), `POST .../issues`, `PATCH .../issues/{n}`.
  * Faults, per test: `failNext(n, 'secondary-rate-limit')` answers 403 with `retry-after: 1` and
@@ -74,6 +76,8 @@ export interface LoggedRequest {
 /** The identity a workflow's GITHUB_TOKEN comments as. */
 export const ACTIONS_BOT: FakeUser = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' };
 const DOCS = 'https://docs.github.com/rest';
+const PULLS_OF_COMMIT_DOCS =
+  'https://docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit';
 const SECONDARY_LIMIT_MESSAGE =
   'You have exceeded a secondary rate limit. Please wait a few minutes before trying again.';
 
@@ -82,6 +86,8 @@ export async function startFakeGitHub(fullName = 'octo-org/octo-repo') {
   const comments: FakeComment[] = [];
   const issues: FakeIssue[] = [];
   const pulls: FakePull[] = [];
+  /** Commits the repository has besides the heads and bases of its pull requests. */
+  const commits = new Set<string>();
   const requests: LoggedRequest[] = [];
   const faults: Fault[] = [];
   const tokens = new Map<string, { user: FakeUser; readOnly: boolean }>();
@@ -245,6 +251,13 @@ export async function startFakeGitHub(fullName = 'octo-org/octo-repo') {
       );
     }
     if ((m = rest.match(/^\/commits\/([0-9a-f]{40})\/pulls$/)) && method === 'GET') {
+      const sha = m[1] ?? '';
+      const known = commits.has(sha) || pulls.some((p) => p.head.sha === sha || p.base.sha === sha);
+      // GitHub's answer for a SHA the repository (or its forks' network) does not have.
+      if (!known) {
+        const message = `No commit found for SHA: ${sha}`;
+        return [422, { message, documentation_url: PULLS_OF_COMMIT_DOCS, status: '422' }];
+      }
       return [
         200,
         pulls.filter((p) => p.head.sha === m?.[1] && p.head.repo?.full_name === fullName),
@@ -367,6 +380,8 @@ export async function startFakeGitHub(fullName = 'octo-org/octo-repo') {
     addComment,
     addIssue,
     addPull,
+    /** A commit of the repository that no pull request has as its head or base. */
+    addCommit: (sha: string) => commits.add(sha),
     /** The next `count` requests, whatever they are, get this fault instead of an answer. */
     failNext: (count: number, fault: Fault) => faults.push(...Array<Fault>(count).fill(fault)),
     setToken: (token: string, identity: { user?: FakeUser; readOnly?: boolean }) =>
