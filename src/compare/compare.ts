@@ -10,7 +10,7 @@ import { canReachAlpha, minTrialsFor } from '../stats/minTrials.js';
 import { adjustPValues } from '../stats/multipleTesting.js';
 import { environmentDifference, plural } from './environment.js';
 import { MIN_STORED_RUNS, runTest } from './runLevel.js';
-import { resolvePolicy, thresholdFor, type ComparePolicy } from './policy.js';
+import { resolvePolicy, thresholdFor, unmatchedRuleNotes, type ComparePolicy } from './policy.js';
 
 export type Verdict = 'regression' | 'improvement' | 'unchanged' | 'insufficient';
 
@@ -123,6 +123,7 @@ export function compareResults(
       ...environmentNotes(base, head),
       ...familyNotes(testable, policy, advice),
       ...confoundingNotes(metrics),
+      ...unmatchedRuleNotes(policy, keys),
     ],
   };
 }

@@ -3,8 +3,8 @@
  * "Regression" needs both statistical evidence (adjusted p < alpha) and a practically
  * relevant size (relative change beyond the metric's threshold).
  */
-import picomatch from 'picomatch';
 import type { Adjustment } from '../stats/multipleTesting.js';
+import { matchesGlob } from './glob.js';
 
 export interface ThresholdRule {
   /** Glob on the metric key `<suite>/<metric>` (picomatch syntax). First match wins. */
@@ -50,11 +50,28 @@ export function resolvePolicy(options: Partial<ComparePolicy> = {}): ComparePoli
 
 /** The relative threshold that applies to a metric key: the first matching rule, else the default. */
 export function thresholdFor(policy: ComparePolicy, metricKey: string): number {
+  const rule = policy.thresholds.find((r) => ruleMatches(r, metricKey));
+  return rule?.threshold ?? policy.threshold;
+}
+
+function ruleMatches(rule: ThresholdRule, metricKey: string): boolean {
   // Rules are written on `<suite>/<metric>`; a variant's key `<suite>@<variant>/<metric>` matches
   // them too (and rules that name the variant still can).
   const keys = [metricKey, metricKey.replace(/@[^/]*\//, '/')];
-  const rule = policy.thresholds.find((r) =>
-    keys.some((key) => picomatch.isMatch(key, r.metric, { dot: true })),
+  return keys.some((key) => matchesGlob(key, rule.metric));
+}
+
+/**
+ * Notes for the threshold rules that match none of the compared metrics: almost always a typo
+ * in the glob, and otherwise a rule that silently does nothing.
+ */
+export function unmatchedRuleNotes(policy: ComparePolicy, metricKeys: readonly string[]): string[] {
+  return policy.thresholds.flatMap((rule, index) =>
+    metricKeys.some((key) => ruleMatches(rule, key))
+      ? []
+      : [
+          `threshold rule ${index + 1} ('${rule.metric}') matches no compared metric, so its ` +
+            `threshold applies to nothing; rules match <suite>/<metric>`,
+        ],
   );
-  return rule?.threshold ?? policy.threshold;
 }

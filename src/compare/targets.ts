@@ -2,9 +2,9 @@
  * Current values against targets (the seed's "Performance Analysis Results"): per matching metric
  * the median, the target, the gap and the change that would meet it. Pure.
  */
-import picomatch from 'picomatch';
 import type { Metric, Results, SuiteResult } from '../results/schema.js';
 import { describe } from '../stats/describe.js';
+import { matchesGlob } from './glob.js';
 
 export const COMPONENTS = ['api', 'gpu', 'database', 'cache', 'system'] as const;
 export type Component = (typeof COMPONENTS)[number];
@@ -88,7 +88,7 @@ export function matchingMetrics(results: Results, glob: string): MatchedMetric[]
     suite.metrics
       .filter((metric) => metric.samples.length > 0)
       .map((metric) => ({ key: `${suite.name}/${metric.name}`, suite, metric }))
-      .filter(({ key }) => picomatch.isMatch(key, glob, { dot: true })),
+      .filter(({ key }) => matchesGlob(key, glob)),
   );
 }
 

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, isScalar, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
 import { describeIssue } from './messages.js';
@@ -22,6 +22,62 @@ function fromZod(issue: z.core.$ZodIssue): Problem {
     : { path, message: issue.message };
 }
 
+/**
+ * The document as plain values. Each alias is expanded where it is used, so a few lines of
+ * aliases of aliases ("billion laughs") would expand into billions of nodes; yaml stops at
+ * `maxAliasCount` and throws a ReferenceError, which is the config's fault, not ours.
+ */
+function toJS(doc: Document, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InputError(
+      /alias/i.test(reason)
+        ? `too many YAML alias expansions (more than ${MAX_ALIAS_COUNT}, counting aliases inside aliases); a config needs only a few`
+        : `cannot read the YAML: ${reason}`,
+      file,
+    );
+  }
+}
+
+/** yaml's own default; a real config uses a handful of aliases. */
+const MAX_ALIAS_COUNT = 100;
+
+/** yaml's message, with the key named where yaml only says "Map keys must be unique". */
+function describeYamlError(error: YAMLError, doc: Document, lineCounter: LineCounter): string {
+  if (error.code !== 'DUPLICATE_KEY') return error.message;
+  const key = duplicateKeyAt(doc, error.pos[0], lineCounter);
+  return key === undefined ? error.message : `duplicate key ${key}: ${error.message}`;
+}
+
+/** The scalar key that starts at `offset`, quoted, with the line of its first occurrence. */
+function duplicateKeyAt(
+  doc: Document,
+  offset: number,
+  lineCounter: LineCounter,
+): string | undefined {
+  let found: string | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const keys = map.items.map(({ key }) => (isScalar(key) ? key : undefined));
+      const duplicate = keys.find((key) => key?.range?.[0] === offset);
+      if (!duplicate) return undefined;
+      const first = keys.find((key) => key?.value === duplicate.value);
+      const at = first?.range && first !== duplicate ? first.range[0] : undefined;
+      const where = at === undefined ? '' : ` (first at line ${lineCounter.linePos(at).line})`;
+      found = `${JSON.stringify(shortened(String(duplicate.value)))}${where}`;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/** A key long enough to flood the message is cut. */
+function shortened(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
 /** Parse and validate config text; `file` names it in messages and anchors its relative paths. */
 export function parseConfig(
   text: string,
@@ -32,12 +88,13 @@ export function parseConfig(
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
     const lines = doc.errors.map(
-      (e) => `${file}:${formatPosition(lineCounter, e.pos[0])}: ${e.message}`,
+      (e) =>
+        `${file}:${formatPosition(lineCounter, e.pos[0])}: ${describeYamlError(e, doc, lineCounter)}`,
     );
     throw new InputError(listed(lines));
   }
 
-  const { value, missing } = substituteEnv(doc.toJS(), env);
+  const { value, missing } = substituteEnv(toJS(doc, file), env);
   const fail = (problems: Problem[]) =>
     new InputError(formatProblems(file, problems, doc, lineCounter));
   if (missing.length > 0) {

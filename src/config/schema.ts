@@ -7,12 +7,16 @@ import { z } from 'zod';
 import type { Adjustment } from '../stats/multipleTesting.js';
 import {
   count,
+  countAtMost,
   envBlock,
   flag,
   httpUrl,
+  metricGlob,
+  milliseconds,
   numeric,
   relativePath,
   seconds,
+  secondsOrZero,
   strict,
 } from './fields.js';
 import { withSuggestion } from './messages.js';
@@ -49,8 +53,8 @@ export const PrometheusMetricSchema = strict({
 export type PrometheusMetric = z.infer<typeof PrometheusMetricSchema>;
 
 export const CollectorsSchema = strict({
-  gpu: collector({ intervalMs: count().default(250) }),
-  process: collector({ intervalMs: count().default(200) }),
+  gpu: collector({ intervalMs: milliseconds().default(250) }),
+  process: collector({ intervalMs: milliseconds().default(200) }),
   host: collector({}),
   prometheus: collector({
     url: httpUrl,
@@ -68,7 +72,7 @@ export const ServiceSchema = strict({
   healthUrl: httpUrl,
   startTimeoutSeconds: seconds().default(30),
   stopSignal: z.enum(['SIGTERM', 'SIGINT', 'SIGKILL', 'SIGHUP', 'SIGQUIT']).default('SIGTERM'),
-  stopGraceSeconds: numeric(z.number().min(0)).default(5),
+  stopGraceSeconds: secondsOrZero().default(5),
   /** Default: perfgate-out/service-<variant>.log (see serviceLogFile). */
   logFile: relativePath.optional(),
   /** Start a fresh service for every trial instead of once per variant. */
@@ -89,7 +93,7 @@ export type HttpRequest = z.infer<typeof RequestSchema>;
 const suiteCommon = {
   name: z.string().regex(/^[A-Za-z0-9_./-]+$/, 'expected letters, digits and _ . / - only'),
   trials: count().optional(),
-  warmupSeconds: numeric(z.number().min(0)).optional(),
+  warmupSeconds: secondsOrZero().optional(),
   /** Default: every collector configured in the top-level collectors section. */
   collectors: z.array(CollectorNameSchema).optional(),
 };
@@ -98,8 +102,8 @@ const HttpSuiteInput = strict({
   ...suiteCommon,
   kind: z.literal('http'),
   baseUrl: httpUrl.optional(),
-  connections: count().default(10),
-  pipelining: count().default(1),
+  connections: countAtMost(10_000, 'each is a socket and a client in this process').default(10),
+  pipelining: countAtMost(1_000, 'each connection keeps a slot per request in flight').default(1),
   durationSeconds: seconds().optional(),
   /** Number of requests per trial, instead of a duration. */
   amount: count().optional(),
@@ -175,7 +179,7 @@ const threshold = numeric(z.number().gt(0).max(10));
 
 export const ThresholdRuleSchema = strict({
   /** Glob on `<suite>/<metric>`; the first matching rule wins. */
-  metric: z.string().min(1),
+  metric: metricGlob,
   threshold,
 });
 export type ThresholdRule = z.infer<typeof ThresholdRuleSchema>;
@@ -194,7 +198,7 @@ const ConfigInput = strict({
   setup: z.array(SetupStepSchema).default([]),
   baseline: BaselineModeSchema.default('auto'),
   trials: count().default(5),
-  warmupSeconds: numeric(z.number().min(0)).default(2),
+  warmupSeconds: secondsOrZero().default(2),
   durationSeconds: seconds().default(10),
   suites: z.array(z.discriminatedUnion('kind', [HttpSuiteInput, CommandSuiteInput])).min(1),
   variants: z

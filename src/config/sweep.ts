@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { MAX_KNOB_VALUES, rangeValues, type KnobRange } from '../sweep/range.js';
-import { count, numeric, strict } from './fields.js';
+import { count, metricGlob, numeric, strict } from './fields.js';
 import { TargetSchema } from './target.js';
 import { describeIssue, withSuggestion } from './messages.js';
 
@@ -66,8 +66,6 @@ const KnobSchema = z
   .refine((values) => new Set(values).size === values.length, {
     message: 'expected distinct values',
   });
-
-const metricGlob = z.string().min(1);
 
 export const SweepObjectiveSchema = z.union(
   [

@@ -1,11 +1,11 @@
 /** A target of perfgate.yml (analyze, validate) and a sweep constraint: a glob and its bounds. */
 import { z } from 'zod';
 import { COMPONENTS } from '../compare/targets.js';
-import { numeric, strict } from './fields.js';
+import { metricGlob, numeric, strict } from './fields.js';
 
 export const TargetSchema = strict({
   /** Glob on `<suite>/<metric>`. */
-  metric: z.string().min(1),
+  metric: metricGlob,
   min: numeric(z.number()).optional(),
   max: numeric(z.number()).optional(),
   component: z.enum(COMPONENTS).default('api'),

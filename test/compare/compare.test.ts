@@ -54,6 +54,23 @@ describe('compareResults', () => {
     expect(loose.metrics[0]?.verdict).toBe('unchanged');
   });
 
+  it('notes a threshold rule that matches no compared metric, which would do nothing (#10 item 15)', () => {
+    const base = results([{ suite: 'api', name: 'latency_p99', samples: around(100, 10) }]);
+    const head = results([{ suite: 'api', name: 'latency_p99', samples: around(100, 10) }]);
+    const { notes, metrics } = compareResults(base, head, {
+      thresholds: [
+        { metric: 'api/latency_p99', threshold: 0.1 },
+        { metric: 'api/latency_p999', threshold: 0.2 },
+        { metric: 'latency_*', threshold: 0.3 },
+      ],
+    });
+    expect(metrics[0]?.threshold).toBe(0.1);
+    expect(notes).toEqual([
+      "threshold rule 2 ('api/latency_p999') matches no compared metric, so its threshold applies to nothing; rules match <suite>/<metric>",
+      "threshold rule 3 ('latency_*') matches no compared metric, so its threshold applies to nothing; rules match <suite>/<metric>",
+    ]);
+  });
+
   it('applies `<suite>/<metric>` threshold rules to every variant of the suite', () => {
     const spec = (samples: number[]) => ({
       schema: 'perfgate/results@1' as const,

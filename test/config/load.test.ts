@@ -298,3 +298,114 @@ variants: [{ name: v }, { name: v }]
     await expect(loadConfig(path.join(fixtures, 'absent.yml'), {})).rejects.toThrow(InputError);
   });
 });
+
+describe('hostile and mistaken configs (issue #10)', () => {
+  it('bounds every duration by what a Node timer can wait, naming the field (item 10)', () => {
+    // 2,147,484 s is past 2^31 - 1 ms: Node would fire such a timer at once.
+    for (const [extra, field] of [
+      ['durationSeconds: 2147484', 'durationSeconds'],
+      ['warmupSeconds: 2147484', 'warmupSeconds'],
+      [
+        'service: { command: x, healthUrl: "http://h/", startTimeoutSeconds: 2147484 }',
+        'service.startTimeoutSeconds',
+      ],
+      [
+        'service: { command: x, healthUrl: "http://h/", stopGraceSeconds: 2147484 }',
+        'service.stopGraceSeconds',
+      ],
+      ['setup: [{ command: x, timeoutSeconds: 2147484 }]', 'setup[0].timeoutSeconds'],
+      ['collectors: { gpu: { intervalMs: 2147483648 } }', 'collectors.gpu.intervalMs'],
+    ]) {
+      expect(errorOf(httpSuite(extra!))).toMatch(
+        new RegExp(
+          `: ${field!.replace(/[.[\]]/g, '\\$&')}: expected at most \\d+ m?s \\(about 24\\.8 days, the longest a timer can wait\\), got \\d+$`,
+        ),
+      );
+    }
+    const command = `version: 1
+suites:
+  - { name: c, kind: command, command: "sleep 1", timeoutSeconds: 2147484 }
+`;
+    expect(errorOf(command)).toMatch(
+      /^perfgate\.yml:3:\d+: suites\[0\]\.timeoutSeconds: expected at most 2147483 s/,
+    );
+    // The bound itself is accepted, and so is the same bound arriving through ${VAR}.
+    expect(
+      parseConfig(httpSuite('durationSeconds: 2147483'), 'perfgate.yml', {}).durationSeconds,
+    ).toBe(2147483);
+    expect(errorOf(httpSuite('durationSeconds: ${D}'), { D: '9e9' })).toMatch(
+      /durationSeconds: expected at most 2147483 s/,
+    );
+  });
+
+  it('bounds connections and pipelining with a reason (item 11)', () => {
+    const suite = (line: string) => `version: 1
+suites:
+  - name: api
+    kind: http
+    baseUrl: http://127.0.0.1:8080
+    requests: [{ path: /x }]
+    ${line}
+`;
+    expect(errorOf(suite('connections: 1e12'))).toMatch(
+      /^perfgate\.yml:7:18: suites\[0\]\.connections: expected at most 10000 \(each is a socket and a client in this process\), got 1000000000000$/,
+    );
+    expect(errorOf(suite('pipelining: 1e9'))).toMatch(
+      /suites\[0\]\.pipelining: expected at most 1000 /,
+    );
+    expect(parseConfig(suite('connections: 10000'), 'perfgate.yml', {}).suites[0]).toMatchObject({
+      connections: 10000,
+    });
+  });
+
+  it('refuses a YAML alias bomb as bad input naming the file (item 13)', () => {
+    const bomb = [
+      'version: 1',
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map(
+        (name, i) => `${name}: &${name} [${Array(10).fill(`*${'abcdefghi'[i]}`).join(', ')}]`,
+      ),
+    ].join('\n');
+    expect(errorOf(bomb)).toBe(
+      'perfgate.yml: too many YAML alias expansions (more than 100, counting aliases inside aliases); a config needs only a few',
+    );
+  });
+
+  it('refuses a metric glob picomatch cannot take or that cannot match as written (items 14, 15)', () => {
+    const long = 'a'.repeat(65_537);
+    expect(
+      errorOf(httpSuite(`compare: { thresholds: [{ metric: "${long}", threshold: 0.1 }] }`)),
+    ).toMatch(
+      /^perfgate\.yml:7:\d+: compare\.thresholds\[0\]\.metric: expected a glob of at most 65536 characters, got 65537$/,
+    );
+    expect(errorOf(httpSuite(`targets: [{ metric: "${long}", max: 1 }]`))).toMatch(
+      /targets\[0\]\.metric: expected a glob of at most 65536 characters, got 65537$/,
+    );
+    expect(
+      errorOf(httpSuite('compare: { thresholds: [{ metric: "[unclosed", threshold: 0.1 }] }')),
+    ).toMatch(
+      /compare\.thresholds\[0\]\.metric: invalid glob: '\[' is never closed by '\]' \(close it, or write \\\[ to match '\[' itself\)$/,
+    );
+    expect(errorOf(httpSuite('targets: [{ metric: "api/{a,b", max: 1 }]'))).toMatch(
+      /targets\[0\]\.metric: invalid glob: '\{' is never closed by '\}'/,
+    );
+    // Brackets that are balanced, or escaped, are fine.
+    const fine = parseConfig(
+      httpSuite(
+        'compare: { thresholds: [{ metric: "api/p9[59]", threshold: 0.1 }, { metric: "api/\\\\[x", threshold: 0.2 }] }',
+      ),
+      'perfgate.yml',
+      {},
+    );
+    expect(fine.compare.thresholds.map((rule) => rule.metric)).toEqual(['api/p9[59]', 'api/\\[x']);
+  });
+
+  it('names the duplicate key and where it first appeared (item 16)', () => {
+    expect(errorOf('version: 1\ntrials: 3\ntrials: 4\n')).toBe(
+      'perfgate.yml:3:1: duplicate key "trials" (first at line 2): Map keys must be unique',
+    );
+    expect(errorOf(httpSuite('    requests: [{ path: /y }]'))).toMatch(
+      /^perfgate\.yml:7:5: duplicate key "requests" \(first at line 6\): Map keys must be unique$/,
+    );
+  });
+});
