@@ -220,6 +220,7 @@ function startVariantService(config: Config, arm: Arm): Promise<RunningService> 
     stopSignal: service.stopSignal,
     stopGraceSeconds: service.stopGraceSeconds,
     logFile: serviceLogFile(config, arm.label),
+    configFile: config.file,
   });
 }
 

@@ -7,7 +7,7 @@ import { closeSync, openSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RunError } from '../errors.js';
+import { InputError, RunError } from '../errors.js';
 import {
   describeExit,
   signalGroup,
@@ -32,6 +32,8 @@ export interface ServiceOptions {
   stopGraceSeconds: number;
   /** The service's stdout and stderr are appended here; folders are created. */
   logFile: string;
+  /** The config that set these options, named when logFile cannot be used. */
+  configFile?: string;
 }
 
 export interface RunningService {
@@ -54,11 +56,7 @@ const TAIL_LINES = 20;
 
 /** Starts the service and resolves once it is healthy; on failure nothing is left running. */
 export async function startService(options: ServiceOptions): Promise<RunningService> {
-  await mkdir(path.dirname(options.logFile), { recursive: true });
-  // The log is shared by every start (variants, restarts): read tails only from this start on.
-  const logStart = (await stat(options.logFile).catch(() => undefined))?.size ?? 0;
-  // The service writes its log itself, so nothing is lost if perfgate is busy or dies.
-  const log = openSync(options.logFile, 'a');
+  const { logStart, log } = await openLog(options);
   let leader: GroupLeader;
   try {
     const { command, cwd, env } = options;
@@ -74,6 +72,29 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     throw error;
   }
   return service;
+}
+
+/**
+ * Opens the service's log for appending. A path that cannot be a file (below a regular file, a
+ * folder) is a mistake in the config: exit 2 naming service.logFile, not a stack trace.
+ */
+async function openLog({ logFile, configFile }: ServiceOptions) {
+  try {
+    await mkdir(path.dirname(logFile), { recursive: true });
+    // The log is shared by every start (variants, restarts): read tails only from this start on.
+    const logStart = (await stat(logFile).catch(() => undefined))?.size ?? 0;
+    // The service writes its log itself, so nothing is lost if perfgate is busy or dies.
+    return { logStart, log: openSync(logFile, 'a') };
+  } catch (error) {
+    const { code } = error as NodeJS.ErrnoException;
+    const why =
+      code === 'ENOTDIR' || code === 'EEXIST'
+        ? 'lies below a regular file'
+        : code === 'EISDIR'
+          ? 'is a folder'
+          : `cannot be opened for appending (${code ?? String(error)})`;
+    throw new InputError(`${logFile} ${why}`, configFile, 'service.logFile');
+  }
 }
 
 class Service implements RunningService {

@@ -2,7 +2,8 @@
  * The history store in a local folder: the CLI's `--store DIR`. The git store reads its
  * checkout of the data branch with `readBranchFolder` too.
  */
-import { access, readdir, readFile } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { access, readdir, readFile, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { InputError } from '../errors.js';
 import { parseJson, parseResults, writeResultsFile } from '../results/read.js';
@@ -14,17 +15,67 @@ import {
   type StoredResult,
 } from './history.js';
 
-export function folderStore(dir: string): HistoryStore {
+export interface FolderStore extends HistoryStore {
+  /**
+   * Rejects (InputError naming --store) when the folder cannot hold the history: call it before
+   * measuring, so a bad --store is reported at once rather than after every trial has run.
+   */
+  assertUsable(): Promise<void>;
+}
+
+export function folderStore(dir: string): FolderStore {
   return {
+    assertUsable: () => assertUsableStore(dir),
     async append(results, { branch }) {
+      // Checked again here: a store that is not a folder would otherwise fail with a raw ENOTDIR.
+      await assertUsableStore(dir);
       // Validated first: its createdAt names the file.
       const valid = parseResults(results, 'the results to store');
       const path = await freePath(valid, branch, (relative) => exists(join(dir, relative)));
       await writeResultsFile(join(dir, path), valid);
       return join(dir, path);
     },
-    list: (branch) => readBranchFolder(dir, branch, (relative) => join(dir, relative)),
+    async list(branch) {
+      await assertUsableStore(dir, { write: false });
+      return readBranchFolder(dir, branch, (relative) => join(dir, relative));
+    },
   };
+}
+
+/**
+ * A store folder that is missing is fine (the first append creates it); one that is a regular
+ * file, lies below one, or cannot be written to is bad input: exit 2 naming --store, not a
+ * filesystem stack trace (exit 3).
+ */
+export async function assertUsableStore(
+  dir: string,
+  { write = true }: { write?: boolean } = {},
+): Promise<void> {
+  const refuse = (why: string) => new InputError(why, dir, '--store');
+  let info: Stats;
+  try {
+    info = await stat(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTDIR') throw refuse('lies below a regular file, so it cannot be a folder');
+    throw refuse(`cannot be used: ${code ?? String(error)}`);
+  }
+  if (!info.isDirectory()) throw refuse(`is ${kindOf(info)}, not a folder`);
+  if (!write) return;
+  try {
+    await access(dir, constants.W_OK);
+  } catch {
+    throw refuse('is not writable');
+  }
+}
+
+function kindOf(info: Stats): string {
+  if (info.isFile()) return 'a regular file';
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  return 'a special file';
 }
 
 /**

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RunError } from '../../src/errors.js';
+import { InputError, RunError } from '../../src/errors.js';
 import { signalGroup } from '../../src/run/processGroup.js';
 import { startService, type RunningService, type ServiceOptions } from '../../src/run/service.js';
 import { eventually, freePort, isRunning, readPid } from '../fixtures/services/processes.js';
@@ -101,6 +101,19 @@ describe('startService', () => {
     );
     expect(Date.now() - begun).toBeLessThan(4000);
     expect(isRunning(await readPid(path.join(dir, 'server.pid')))).toBe(false);
+  });
+
+  it('refuses a service.logFile below a regular file (exit 2 naming the field), starting nothing', async () => {
+    const file = path.join(dir, 'not-a-folder');
+    await writeFile(file, 'a file, not a folder\n');
+    const options = await serverOptions({ PID_FILE: path.join(dir, 'server.pid') });
+    const logFile = path.join(file, 'service.log');
+    const failing = startService({ ...options, logFile, configFile: 'perfgate.yml' });
+    await expect(failing).rejects.toThrow(InputError);
+    await expect(failing).rejects.toThrow(
+      `perfgate.yml: service.logFile: ${logFile} lies below a regular file`,
+    );
+    expect(await readFile(path.join(dir, 'server.pid'), 'utf8').catch(() => 'none')).toBe('none');
   });
 
   it('times out a health probe that is never answered', async () => {

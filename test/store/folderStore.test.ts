@@ -81,4 +81,24 @@ describe('folderStore', () => {
     await expect(store.append(invalid, { branch: 'main' })).rejects.toThrow(InputError);
     expect(await store.list('main')).toEqual({ entries: [], warnings: [] });
   });
+
+  it('refuses a --store that is a regular file or lies below one, naming the option (exit 2)', async () => {
+    const file = join(dir, 'history.json');
+    await writeFile(file, '{}');
+    const isFile = folderStore(file);
+    await expect(isFile.assertUsable()).rejects.toThrow(InputError);
+    await expect(isFile.assertUsable()).rejects.toThrow(
+      `${file}: --store: is a regular file, not a folder`,
+    );
+    const below = folderStore(join(file, 'store'));
+    await expect(below.assertUsable()).rejects.toThrow(/--store: lies below a regular file/);
+    // Every use of such a store says the same, never a raw ENOTDIR.
+    await expect(isFile.append(result('2026-11-27T09:00:00Z'), { branch: 'main' })).rejects.toThrow(
+      /--store: is a regular file/,
+    );
+    await expect(below.list('main')).rejects.toThrow(InputError);
+    // A folder that does not exist yet is fine: the first append creates it.
+    await expect(folderStore(join(dir, 'new', 'store')).assertUsable()).resolves.toBeUndefined();
+    await expect(folderStore(dir).assertUsable()).resolves.toBeUndefined();
+  });
 });
