@@ -1,10 +1,18 @@
 /**
  * Process-group primitives shared by services and command suites: every process perfgate starts
- * leads its own group, so a shell, its children and their children are signalled at once and
- * none outlives the trial or the service.
+ * leads its own group (and session), so a shell, its children and their children are signalled
+ * at once and none outlives the trial or the service.
+ *
+ * A process that daemonizes (setsid, a double fork) leaves that group and session, so each start
+ * also carries a random mark in its environment, which descendants inherit; on Linux the
+ * processes with that mark are found in /proc and signalled too (Jenkins' ProcessTreeKiller finds
+ * a build's daemons the same way). Only processes carrying the mark of a start of ours are
+ * signalled: never a process perfgate did not start.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
 import { RunError } from '../errors.js';
 
 export interface GroupSpawnOptions {
@@ -15,16 +23,26 @@ export interface GroupSpawnOptions {
 }
 
 /** A started process that leads its own group: its pid is the group id. */
-export type GroupLeader = ChildProcess & { pid: number };
+export type GroupLeader = ChildProcess & {
+  pid: number;
+  /** The mark in the environment of it and everything it starts (SPAWN_MARK). */
+  spawnId: string;
+  /** Processes that still ran when the leader exited (then killed): a daemon, a `cmd &`. */
+  leftBehind: readonly number[];
+};
+
+/** The environment variable that marks a start's processes. */
+export const SPAWN_MARK = 'PERFGATE_SPAWN_ID';
 
 /** Starts `/bin/sh -c command` as the leader of a new process group. */
 export async function spawnInGroup(
   command: string,
   options: GroupSpawnOptions,
 ): Promise<GroupLeader> {
+  const spawnId = randomUUID();
   const child = spawn('/bin/sh', ['-c', command], {
     cwd: options.cwd,
-    env: { ...process.env, ...options.env },
+    env: { ...process.env, ...options.env, [SPAWN_MARK]: spawnId },
     stdio: options.stdio,
     detached: true,
   });
@@ -34,10 +52,66 @@ export async function spawnInGroup(
     const where = options.cwd === undefined ? '' : ` in ${options.cwd}`;
     throw new RunError(`could not start \`${command}\`${where}: ${(error as Error).message}`);
   }
-  const leader = child as GroupLeader;
-  // Once the leader is gone nobody will stop what it left behind: kill the rest of its group.
-  leader.once('exit', () => signalGroup(leader.pid, 'SIGKILL'));
+  const leader = Object.assign(child, { spawnId, leftBehind: [] }) as GroupLeader;
+  // Once the leader is gone nobody will stop what it left behind: kill the rest of its group, and
+  // whatever escaped it. Registered first, so later 'exit' listeners see leftBehind.
+  leader.once('exit', () => {
+    leader.leftBehind = killTree(leader, 'SIGKILL');
+  });
   return leader;
+}
+
+/**
+ * Sends `signal` to the leader's group and to every process carrying its mark, including those
+ * that left the group and session. Returns the marked pids it found. With SIGKILL it looks again
+ * until none is left, as a process may fork between a look and the kill (bounded: 10 looks).
+ */
+export function killTree(
+  leader: { pid: number; spawnId: string },
+  signal: NodeJS.Signals,
+): number[] {
+  signalGroup(leader.pid, signal);
+  const found = new Set<number>();
+  for (let look = 0; look < 10; look++) {
+    const fresh = markedProcesses(leader.spawnId).filter((pid) => !found.has(pid));
+    for (const pid of fresh) {
+      found.add(pid);
+      signalProcess(pid, signal);
+    }
+    if (signal !== 'SIGKILL' || fresh.length === 0) break;
+  }
+  return [...found];
+}
+
+/** Live processes whose environment carries `SPAWN_MARK=spawnId`; none where /proc is absent. */
+function markedProcesses(spawnId: string): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const needle = `\0${SPAWN_MARK}=${spawnId}\0`;
+  const pids: number[] = [];
+  for (const entry of entries) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      // Another user's process cannot be read (EACCES), and a zombie's environment is empty.
+      if (`\0${readFileSync(`/proc/${pid}/environ`, 'latin1')}`.includes(needle)) pids.push(pid);
+    } catch {
+      // Gone since the listing, or not ours to read.
+    }
+  }
+  return pids;
+}
+
+function signalProcess(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
 }
 
 /** Sends `signal` to every process of the group `pgid`; a group that is already gone is fine. */

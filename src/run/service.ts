@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { InputError, RunError } from '../errors.js';
 import {
   describeExit,
-  signalGroup,
+  killTree,
   spawnInGroup,
   type GroupLeader,
   type ProcessExit,
@@ -99,6 +99,7 @@ async function openLog({ logFile, configFile }: ServiceOptions) {
 
 class Service implements RunningService {
   readonly pid: number;
+  private readonly leader: GroupLeader;
   readonly exited: Promise<never>;
   private exit: ProcessExit | undefined;
   private readonly exitEvent: Promise<ProcessExit>;
@@ -110,6 +111,7 @@ class Service implements RunningService {
     private readonly logStart: number,
   ) {
     this.pid = leader.pid;
+    this.leader = leader;
     this.exitEvent = new Promise((resolve) =>
       leader.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
         this.exit = { code, signal };
@@ -135,7 +137,7 @@ class Service implements RunningService {
       await sleep(POLL_MS);
       if (this.exit) {
         throw await this.failure(
-          `service exited ${describeExit(this.exit)} before it became healthy`,
+          `service exited ${describeExit(this.exit)} before it became healthy${this.daemonized()}`,
         );
       }
       if (Date.now() >= deadline) {
@@ -150,7 +152,9 @@ class Service implements RunningService {
     if (problem === undefined) return;
     // A refused probe is often a crash whose exit event is a moment behind: report the crash.
     await Promise.race([this.exitEvent, sleep(POLL_MS)]);
-    if (this.exit) throw await this.failure(`service exited ${describeExit(this.exit)}`);
+    if (this.exit) {
+      throw await this.failure(`service exited ${describeExit(this.exit)}${this.daemonized()}`);
+    }
     throw await this.failure(`service stopped answering at ${this.options.healthUrl}: ${problem}`);
   }
 
@@ -159,19 +163,24 @@ class Service implements RunningService {
     return this.stopping;
   }
 
+  /** SIGKILL to everything it started, at once: for perfgate's own exit. */
+  kill(): void {
+    killTree(this.leader, 'SIGKILL');
+  }
+
   logTail(lines = TAIL_LINES): Promise<string> {
     return readLogTail(this.options.logFile, lines, this.logStart);
   }
 
   private async terminate(): Promise<void> {
     if (!this.exit) {
-      signalGroup(this.pid, this.options.stopSignal);
+      killTree(this.leader, this.options.stopSignal);
       // An unreferenced timer: a service that stops at once must not keep perfgate waiting.
       await Promise.race([
         this.exitEvent,
         sleep(this.options.stopGraceSeconds * 1000, undefined, { ref: false }),
       ]);
-      if (!this.exit) signalGroup(this.pid, 'SIGKILL');
+      if (!this.exit) killTree(this.leader, 'SIGKILL');
       // Whatever the leader leaves behind is killed on its exit (spawnInGroup).
       await this.exitEvent;
     }
@@ -181,7 +190,28 @@ class Service implements RunningService {
     const exit = await this.exitEvent;
     // An exit that stop() asked for is not a failure: stay pending for whoever still races this.
     if (this.stopping) return new Promise<never>(() => undefined);
-    throw await this.failure(`service exited ${describeExit(exit)} unexpectedly`);
+    throw await this.failure(
+      `service exited ${describeExit(exit)} unexpectedly${this.daemonized()}`,
+    );
+  }
+
+  /**
+   * Why a service's own exit may not be a crash: its command put the server in the background
+   * (`&`, --daemon, setsid) and returned. perfgate cannot watch or stop such a server, so it kills
+   * what the command left (spawnInGroup) and says how to fix the command.
+   */
+  private daemonized(): string {
+    const left = this.leader.leftBehind;
+    if (left.length === 0 && this.exit?.code !== 0) return '';
+    const killed =
+      left.length === 0
+        ? ''
+        : ` and left ${left.length === 1 ? 'a process' : `${left.length} processes`} running ` +
+          `(pid ${left.join(', ')}), now killed`;
+    return (
+      `${killed}: a service must stay in the foreground, its command running until it is ` +
+      `stopped (use \`exec server\`; no \`&\`, --daemon, setsid or nohup)`
+    );
   }
 
   private async failure(message: string): Promise<RunError> {
@@ -246,5 +276,5 @@ function stopAllAndReraise(signal: NodeJS.Signals): void {
 
 /** On exit only synchronous work runs: no grace, SIGKILL. */
 function killAll(): void {
-  for (const service of running) signalGroup(service.pid, 'SIGKILL');
+  for (const service of running) service.kill();
 }

@@ -116,6 +116,30 @@ describe('startService', () => {
     expect(await readFile(path.join(dir, 'server.pid'), 'utf8').catch(() => 'none')).toBe('none');
   });
 
+  it('kills a service that daemonizes (out of its group and session) and says to stay in the foreground', async () => {
+    const pidFile = path.join(dir, 'daemon.pid');
+    const options = await serverOptions({ DAEMON_PID_FILE: pidFile });
+    // Usually the command exits before the daemon answers; on a loaded machine the daemon may
+    // answer first, and the exit then fails the running service instead.
+    const failing = startService({ ...options, command: `node ${fixtures}/daemonize.mjs` }).then(
+      (service) => {
+        started.push(service);
+        return service.exited;
+      },
+    );
+    const daemon = await readPid(pidFile);
+    // Only the daemon this test started, should the fix fail.
+    cleanups.push(() => isRunning(daemon) && process.kill(daemon, 'SIGKILL'));
+    await expect(failing).rejects.toThrow(RunError);
+    await expect(failing).rejects.toThrow(
+      new RegExp(
+        `service exited with code 0 (before it became healthy|unexpectedly) and left a process running ` +
+          `\\(pid ${daemon}\\), now killed: a service must stay in the foreground`,
+      ),
+    );
+    await eventually(() => !isRunning(daemon));
+  });
+
   it('times out a health probe that is never answered', async () => {
     const options = await serverOptions({ HANG_AFTER: '0' });
     await expect(startService({ ...options, startTimeoutSeconds: 1 })).rejects.toThrow(
