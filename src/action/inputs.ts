@@ -1,9 +1,10 @@
 /**
  * The action's inputs, read once into a typed object. Input names live here only; tests set real
- * INPUT_* variables. Validation reuses the CLI's option parsers so both faces reject the same values.
+ * INPUT_* variables. Validation uses the option parsers the CLI uses (pipeline/options.ts), so both
+ * faces reject the same values.
  */
 import * as core from '@actions/core';
-import { ADJUSTMENTS, choiceOption, numberOption, wholeOption } from '../commands/options.js';
+import { choiceOption, policyOverrides, wholeOption } from '../pipeline/options.js';
 import { BASELINE_MODES, type BaselineMode } from '../config/index.js';
 import type { Adjustment } from '../stats/multipleTesting.js';
 
@@ -88,9 +89,14 @@ export function readInputs(): ActionInputs {
     failOnRegression: flag(INPUT.failOnRegression, true),
     comment:
       choiceOption(optional(INPUT.comment), field(INPUT.comment), COMMENT_POLICIES) ?? 'always',
-    alpha: numberOption(optional(INPUT.alpha), field(INPUT.alpha), { min: 0, max: 0.5 }),
-    threshold: numberOption(optional(INPUT.threshold), field(INPUT.threshold), { min: 0, max: 10 }),
-    adjustment: choiceOption(optional(INPUT.adjustment), field(INPUT.adjustment), ADJUSTMENTS),
+    ...policyOverrides(
+      {
+        alpha: optional(INPUT.alpha),
+        threshold: optional(INPUT.threshold),
+        adjustment: optional(INPUT.adjustment),
+      },
+      (name) => field(INPUT[name]),
+    ),
     commentAuthor: optional(INPUT.commentAuthor) ?? 'github-actions[bot]',
     resultsPath: optional(INPUT.resultsPath) ?? 'perfgate-out/results.json',
     reportPath: optional(INPUT.reportPath) ?? 'perfgate-out/report.md',

@@ -13,7 +13,7 @@ import { folderStore } from '../store/folderStore.js';
 import { branchSlug } from '../store/history.js';
 import { currentRevision } from '../store/revision.js';
 import { optionPolicy } from './compare.js';
-import { choiceOption, wholeOption } from './options.js';
+import { choiceOption, wholeOption } from '../pipeline/options.js';
 import { configFrom, measure, progressOf } from './run.js';
 
 const STORE_DEFAULT = 'perfgate-history';

@@ -9,7 +9,8 @@ import { currentRevision } from '../store/revision.js';
 import { renderSweep } from '../sweep/report.js';
 import { sweepPipeline } from '../pipeline/sweep.js';
 import { configFrom } from './run.js';
-import { choiceOption, displayPath } from './options.js';
+import { choiceOption } from '../pipeline/options.js';
+import { displayPath } from './options.js';
 
 const USAGE = `usage: perfgate sweep --config perfgate.yml [--out sweep.json] [--resume sweep.json]
                       [--format text|markdown]

@@ -15,8 +15,10 @@ import {
   validationGrid,
 } from '../report/targets.js';
 import { loadSide } from '../results/loadSide.js';
-import { choiceOption, FORMATS, type Format } from './options.js';
-import { compareSides, policyFrom } from './compare.js';
+import { choiceOption } from '../pipeline/options.js';
+import { FORMATS, type Format } from './options.js';
+import { compareSides } from '../pipeline/compare.js';
+import { policyFrom } from './compare.js';
 
 async function targetsFrom(values: ParsedArgs['values'], io: CliIO): Promise<TargetSpec[]> {
   if (typeof values.config !== 'string')

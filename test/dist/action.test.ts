@@ -47,7 +47,8 @@ async function checkout(ref: string): Promise<{ workspace: string; sha: string }
 function pushMergeRef(number: number, head: string): void {
   git(seed, 'checkout', '--quiet', '--detach', baseSha);
   git(seed, 'merge', '--quiet', '--no-ff', '-m', `Merge ${head} into main`, head);
-  git(seed, 'push', '--quiet', 'origin', `HEAD:refs/pull/${number}/merge`);
+  // GitHub recomputes the merge ref on every push to the pull request: a forced update.
+  git(seed, 'push', '--quiet', '--force', 'origin', `HEAD:refs/pull/${number}/merge`);
 }
 
 beforeAll(async () => {
@@ -81,7 +82,8 @@ beforeAll(async () => {
   for (const [branch, files] of [
     ['aa', { 'README.md': 'service, documented\n' }],
     ['fork', { 'README.md': 'service, from a fork\n' }],
-    ['slower', { 'server.mjs': server.replace('DELAY_MS ?? 1)', 'DELAY_MS ?? 4)') }],
+    // The planted regression: a five times smaller cache, whose misses cost time.
+    ['slower', { 'server.mjs': server.replace('CACHE_SIZE ?? 50)', 'CACHE_SIZE ?? 10)').replace('DELAY_MS ?? 1)', 'DELAY_MS ?? 4)') }],
   ] as const) {
     git(seed, 'checkout', '--quiet', '-b', branch, baseSha);
     heads[branch] = await commit(seed, branch, files);
@@ -152,7 +154,8 @@ describe('the action, bundled', () => {
     const comments = fake.commentsOn(pr).filter((c) => c.user.login === 'github-actions[bot]');
     expect(comments).toHaveLength(1);
     expect(comments[0]?.body).toMatch(/^<!-- perfgate:perfgate -->\n### perfgate\n\n🔴 \*\*Performance regression\*\*/);
-    expect(comments[0]?.body).toMatch(/api latency_p50/);
+    expect(comments[0]?.body).toMatch(/api latency\\_p50 .* 🔴 regression/);
+    expect(comments[0]?.body).toMatch(/api prometheus\.cache\\_hit\\_rate .* 50 % .* 10 % .* 🔴 regression/);
     expect(run.outputs['comment-url']).toBe(comments[0]?.html_url);
     expect(storedFiles()).toHaveLength(1);
     expect(existsSync(join(job.workspace, 'out/results.json'))).toBe(true);
