@@ -3,11 +3,11 @@
  * validate, resolve paths. Every failure is an InputError (exit 2) listing
  * `<file>:<line>:<col>: <field path>: <what was expected>`.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, isScalar, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
+import { readRegularFile } from '../results/read.js';
 import { describeIssue } from './messages.js';
 import { mapPaths } from './paths.js';
 import { formatPosition, formatProblems, listed, type Problem } from './problems.js';
@@ -119,11 +119,6 @@ export async function loadConfig(
   file: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Config> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new InputError(`cannot read the config: ${(error as Error).message}`, file);
-  }
-  return parseConfig(text, file, env);
+  // A FIFO or a device as --config would hang or never end: readRegularFile refuses them.
+  return parseConfig(await readRegularFile(file), file, env);
 }

@@ -10,10 +10,10 @@
 import { z } from 'zod';
 import { inferDirection } from '../results/direction.js';
 import { validate } from '../results/read.js';
-import { RESULTS_SCHEMA, type Direction, type Results } from '../results/schema.js';
+import { RESULTS_SCHEMA, SampleSchema, type Direction, type Results } from '../results/schema.js';
 
 export const BmfMeasureSchema = z.looseObject({
-  value: z.number(),
+  value: SampleSchema,
   lower_value: z.number().optional(),
   upper_value: z.number().optional(),
   unit: z.string().optional(),

@@ -11,13 +11,13 @@ import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { inferDirection } from '../results/direction.js';
 import { validate } from '../results/read.js';
-import { RESULTS_SCHEMA, type Direction, type Results } from '../results/schema.js';
+import { RESULTS_SCHEMA, SampleSchema, type Direction, type Results } from '../results/schema.js';
 
 export const GabSchema = z.array(
   z.object({
     name: z.string().min(1),
     unit: z.string(),
-    value: z.number(),
+    value: SampleSchema,
     range: z.string().optional(),
     extra: z.string().optional(),
   }),

@@ -6,7 +6,8 @@
  * the person who has to fix the file should not need to read our code to do it.
  */
 import { randomUUID } from 'node:crypto';
-import { lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { lstat, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
@@ -94,18 +95,54 @@ type FileKind =
 /** What is at `path`, without following a symbolic link (which `rename` would replace). */
 async function fileKind(path: string): Promise<FileKind> {
   try {
-    const stats = await lstat(path);
-    if (stats.isFile()) return 'file';
-    if (stats.isDirectory()) return 'folder';
-    if (stats.isSymbolicLink()) return 'a symbolic link';
-    if (stats.isFIFO()) return 'a FIFO';
-    if (stats.isSocket()) return 'a socket';
-    return 'a device';
+    return kindOf(await lstat(path));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return 'missing';
     if (code === 'ENOTDIR') return 'below a file';
     throw error;
+  }
+}
+
+/** The one classification of what a path holds, for writing (assertWritable) and reading. */
+function kindOf(stats: Stats): Exclude<FileKind, 'missing' | 'below a file'> {
+  if (stats.isFile()) return 'file';
+  if (stats.isDirectory()) return 'folder';
+  if (stats.isSymbolicLink()) return 'a symbolic link';
+  if (stats.isFIFO()) return 'a FIFO';
+  if (stats.isSocket()) return 'a socket';
+  return 'a device';
+}
+
+/**
+ * The text of a regular file (a symbolic link to one is followed); anything else is refused as
+ * bad input naming the file. Reading a FIFO would wait forever for a writer, and a device such as
+ * /dev/zero or /dev/stdin would never end or would read the terminal. The file is opened
+ * non-blocking (which does not wait for a FIFO's writer) and checked through the open handle,
+ * so nothing can be swapped in between the check and the read.
+ */
+export async function readRegularFile(path: string): Promise<string> {
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    throw new InputError(describeReadError(error), path);
+  }
+  try {
+    const kind = kindOf(await handle.stat());
+    if (kind === 'folder') throw new InputError('is a folder, expected a file', path);
+    if (kind !== 'file') {
+      throw new InputError(
+        `is ${kind}, not a regular file; perfgate reads only regular files`,
+        path,
+      );
+    }
+    return await handle.readFile('utf8');
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(describeReadError(error), path);
+  } finally {
+    await handle.close();
   }
 }
 
@@ -125,13 +162,7 @@ function writeError(path: string, problem: string, option: string | undefined): 
 
 /** Read and parse a JSON file; unreadable files and bad JSON become InputErrors naming it. */
 export async function readJsonFile(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new InputError(describeReadError(error), path);
-  }
-  return parseJson(text, path);
+  return parseJson(await readRegularFile(path), path);
 }
 
 export function parseJson(text: string, file: string): unknown {

@@ -12,6 +12,27 @@ export const RESULTS_SCHEMA = 'perfgate/results@1';
 export const DirectionSchema = z.enum(['lower', 'higher', 'target']);
 export type Direction = z.infer<typeof DirectionSchema>;
 
+/**
+ * The magnitudes a sample (or a target) may have: 0, or between 1e-100 and 1e100. Far beyond any
+ * measurement in any unit, yet the statistics stay finite: sums and squares of samples, their
+ * differences (Hodges-Lehmann) and relative changes (a ratio of two samples) all fit in a double
+ * with room to spare. ±1.7e308 would overflow them into "Infinity s ±NaN %", so such a file is
+ * refused, naming the file and the sample, rather than shown as nonsense.
+ */
+export const SAMPLE_MAGNITUDE = { min: 1e-100, max: 1e100 } as const;
+
+export const SampleSchema = z
+  .number()
+  .refine(
+    (v) => v === 0 || (Math.abs(v) >= SAMPLE_MAGNITUDE.min && Math.abs(v) <= SAMPLE_MAGNITUDE.max),
+    {
+      error: (issue) =>
+        // Written out: String(1e100) is "1e+100".
+        'expected 0 or a magnitude from 1e-100 to 1e100 ' +
+        `(beyond that the statistics would overflow), got ${String(issue.input)}`,
+    },
+  );
+
 export const GpuSchema = z
   .object({
     index: z.number().int().nonnegative(),
@@ -44,15 +65,15 @@ export const MetricSchema = z
     unit: z.string(),
     direction: DirectionSchema,
     /** Required when direction is `target`: the value the metric should approach. */
-    target: z.number().finite().optional(),
+    target: SampleSchema.optional(),
     /**
      * Describes the conditions of the trials (load generator CPU, host background load) rather
      * than the system under test: compared and shown, never a verdict; a significant difference
      * is reported as a warning that the comparison may be confounded.
      */
     informational: z.boolean().optional(),
-    /** One finite value per trial, in trial order. */
-    samples: z.array(z.number().finite()),
+    /** One value per trial, in trial order (SampleSchema says which values). */
+    samples: z.array(SampleSchema),
   })
   .strict()
   .refine((m) => m.direction !== 'target' || m.target !== undefined, {
@@ -101,5 +122,46 @@ export const ResultsSchema = z
       .optional(),
     suites: z.array(SuiteResultSchema),
   })
-  .strict();
+  .strict()
+  .superRefine(checkUnique);
 export type Results = z.infer<typeof ResultsSchema>;
+
+/**
+ * Each suite + variant once per file, each metric once per suite: a repeat would be pooled
+ * with the first (20 "trials" where 10 ran), inventing a change. Issues point at the repeat.
+ * Refinements run even when a field failed, so nothing here trusts the shape.
+ */
+function checkUnique(results: { suites: readonly SuiteResult[] }, ctx: z.RefinementCtx): void {
+  const suites = new Map<string, number>();
+  const entries: unknown = results.suites;
+  if (!Array.isArray(entries)) return;
+  entries.forEach((suite: Partial<SuiteResult> | null, index) => {
+    if (typeof suite?.name !== 'string') return;
+    const { name, variant } = suite;
+    const named = `suite '${name}'${typeof variant === 'string' ? ` (variant '${variant}')` : ''}`;
+    const key = JSON.stringify([name, variant ?? null]);
+    const first = suites.get(key);
+    if (first === undefined) suites.set(key, index);
+    else {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['suites', index, 'name'],
+        message: `${named} appears again (first at suites[${first}]); a results file holds each suite and variant once`,
+      });
+    }
+    if (!Array.isArray(suite.metrics)) return;
+    const metrics = new Map<unknown, number>();
+    suite.metrics.forEach((metric: Partial<Metric> | null, at) => {
+      if (typeof metric?.name !== 'string') return;
+      const seen = metrics.get(metric.name);
+      if (seen === undefined) metrics.set(metric.name, at);
+      else {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['suites', index, 'metrics', at, 'name'],
+          message: `metric '${metric.name}' of ${named} appears again (first at metrics[${seen}]); a suite holds each metric once, with one sample per trial`,
+        });
+      }
+    });
+  });
+}
