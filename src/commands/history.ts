@@ -53,10 +53,12 @@ Appends one results file under DIR (default ${STORE_DEFAULT}/), never overwritin
   async run({ values }, io) {
     const config = await configFrom(values, io);
     const branch = await branchFrom(values, io, config.file);
-    // A bad branch name is found before the benchmarks run, not after.
+    // A bad branch name or store is found before the benchmarks run, not after.
     branchSlug(branch);
+    const store = storeAt(values, io);
+    await store.assertUsable();
     const results = await measure(config, io);
-    const where = await storeAt(values, io).append(results, { branch });
+    const where = await store.append(results, { branch });
     io.stdout(
       `${layoutText(resultsTable(results))}\n\nrecorded for ${escapeTerminal(branch)}: ${where}\n`,
     );
