@@ -2,36 +2,14 @@
  * The `perfgate` command line: parses argv and calls the same pipeline the action uses.
  * `perfgate(argv, io)` returns the exit code, so whole commands are tested in-process.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { InputError, RunError, EXIT } from './errors.js';
 import { compareCommand } from './commands/compare.js';
 import { checkCommand, recordCommand } from './commands/history.js';
 import { runCommand } from './commands/run.js';
 import { sweepCommand } from './commands/sweep.js';
 import { analyzeCommand, validateCommand } from './commands/targets.js';
-
-export interface CliIO {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  /** stderr is a terminal: progress redraws one live line instead of printing many. */
-  isTTY?: boolean;
-}
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-
-export interface Command {
-  summary: string;
-  usage: string;
-  options: Options;
-  run(args: ParsedArgs, io: CliIO): Promise<number>;
-}
-
-export interface ParsedArgs {
-  positionals: string[];
-  values: Record<string, string | boolean | string[] | undefined>;
-}
+import type { CliIO, Command, ParsedArgs } from './commands/types.js';
 
 const COMMANDS: Record<string, Command> = {
   run: runCommand,

@@ -1,6 +1,6 @@
 /** `perfgate compare BASE HEAD`: statistics and a table, from files; no benchmark is run. */
 import { resolve } from 'node:path';
-import type { CliIO, Command, ParsedArgs } from '../cli.js';
+import type { CliIO, Command, ParsedArgs } from './types.js';
 import { layerPolicies, type ComparePolicy } from '../compare/policy.js';
 import { loadConfig } from '../config/index.js';
 import { EXIT, InputError } from '../errors.js';

@@ -1,6 +1,6 @@
 /** `perfgate check` and `perfgate record`: the gate and the history, with a folder as the store. */
 import path from 'node:path';
-import type { CliIO, Command, ParsedArgs } from '../cli.js';
+import type { CliIO, Command, ParsedArgs } from './types.js';
 import { layerPolicies } from '../compare/policy.js';
 import { BASELINE_MODES } from '../config/index.js';
 import { EXIT } from '../errors.js';

@@ -1,6 +1,6 @@
 /** `perfgate run`: run the config's suites and write a results file. */
 import path from 'node:path';
-import type { CliIO, Command, ParsedArgs } from '../cli.js';
+import type { CliIO, Command, ParsedArgs } from './types.js';
 import { loadConfig, selectSuites, type Config } from '../config/index.js';
 import { InputError, EXIT } from '../errors.js';
 import { layoutText } from '../report/grid.js';

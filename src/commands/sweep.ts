@@ -1,6 +1,6 @@
 /** `perfgate sweep`: measure knob settings, rank them, recommend one (docs/sweep.md). */
 import path from 'node:path';
-import type { Command } from '../cli.js';
+import type { Command } from './types.js';
 import { EXIT, InputError } from '../errors.js';
 import { escapeTerminal } from '../report/escape.js';
 import { assertWritable } from '../results/read.js';

@@ -1,6 +1,6 @@
 /** `perfgate analyze` and `perfgate validate`: results against the config's targets. */
 import path from 'node:path';
-import type { CliIO, Command, ParsedArgs } from '../cli.js';
+import type { CliIO, Command, ParsedArgs } from './types.js';
 import { checkTargets, unmatchedTargets, type TargetSpec } from '../compare/targets.js';
 import { loadConfig } from '../config/index.js';
 import { EXIT, InputError } from '../errors.js';
