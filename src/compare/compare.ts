@@ -8,7 +8,8 @@ import { hodgesLehmann } from '../stats/hodgesLehmann.js';
 import { mannWhitneyU } from '../stats/mannWhitney.js';
 import { canReachAlpha, minTrialsFor } from '../stats/minTrials.js';
 import { adjustPValues } from '../stats/multipleTesting.js';
-import { environmentDifference, plural } from './environment.js';
+import { plural } from '../text.js';
+import { environmentDifference } from './environment.js';
 import { MIN_STORED_RUNS, runTest } from './runLevel.js';
 import { resolvePolicy, thresholdFor, unmatchedRuleNotes, type ComparePolicy } from './policy.js';
 

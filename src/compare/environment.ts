@@ -3,6 +3,7 @@
  * performance, and the first one in which two environments differ. Pure.
  */
 import type { Environment } from '../results/schema.js';
+import { plural } from '../text.js';
 
 /** The parts of an environment that change performance, each as a readable phrase. */
 interface Fingerprint {
@@ -31,10 +32,6 @@ function fingerprint(environment: Environment = {}): Fingerprint {
     node: nodeMajor ? `Node ${nodeMajor}` : 'an unknown Node version',
     gpus: gpuNames.length ? gpuNames.join(', ') : 'no GPU',
   };
-}
-
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /** The first fingerprint field two environments differ in, as readable phrases; none when alike. */

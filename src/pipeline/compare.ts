@@ -1,10 +1,10 @@
 /** Two sides read from files and compared: `perfgate compare`, validate, and the action's compare mode. */
 import { compareResults, type Comparison } from '../compare/compare.js';
-import { plural } from '../compare/environment.js';
 import type { ComparePolicy } from '../compare/policy.js';
 import { runMedians } from '../compare/runLevel.js';
 import { loadRuns } from '../results/loadSide.js';
 import type { Results } from '../results/schema.js';
+import { plural } from '../text.js';
 
 /**
  * Load both sides and compare them: the pipeline shared by the CLI and the action. One run per

@@ -11,7 +11,6 @@
  * the runner differs from the stored runs, which the same-run comparison is immune to.
  */
 import { compareResults, type Comparison } from '../compare/compare.js';
-import { plural } from '../compare/environment.js';
 import type { ComparePolicy } from '../compare/policy.js';
 import { runMedians } from '../compare/runLevel.js';
 import type { BaselineMode, Config } from '../config/index.js';
@@ -23,6 +22,7 @@ import { selectBaseline, type BaselineSelection } from '../store/baseline.js';
 import type { HistoryStore } from '../store/history.js';
 import type { Revision } from '../store/revision.js';
 import { resolveRevision, uncommittedChanges } from '../store/worktree.js';
+import { plural } from '../text.js';
 import { locateBase, measureInterleaved } from './interleaved.js';
 import { measure } from './measure.js';
 

@@ -22,6 +22,7 @@ import {
   uncommittedChanges,
   withWorktree,
 } from '../store/worktree.js';
+import { plural } from '../text.js';
 
 export interface InterleavedInput {
   /** The head's config: its suites run in both trees. */
@@ -115,7 +116,7 @@ export async function measureInterleaved(
   const notes =
     changed > 0
       ? [
-          `the head side is the working tree as it is, with ${changed} uncommitted change${changed === 1 ? '' : 's'}, not a commit`,
+          `the head side is the working tree as it is, with ${plural(changed, 'uncommitted change')}, not a commit`,
         ]
       : [];
   const seed = input.seed ?? randomInt(2 ** 31);

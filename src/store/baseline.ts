@@ -11,7 +11,8 @@
  */
 import { InputError } from '../errors.js';
 import type { Environment, Results } from '../results/schema.js';
-import { environmentDifference, plural } from '../compare/environment.js';
+import { environmentDifference } from '../compare/environment.js';
+import { plural } from '../text.js';
 import { newestFirst, type StoredResult } from './history.js';
 
 export interface BaselineHead {
