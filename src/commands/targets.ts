@@ -1,8 +1,8 @@
 /** `perfgate analyze` and `perfgate validate`: results against the config's targets. */
 import path from 'node:path';
 import type { CliIO, Command, ParsedArgs } from './types.js';
-import { checkTargets, unmatchedTargets, type TargetSpec } from '../compare/targets.js';
-import { loadConfig } from '../config/index.js';
+import { checkTargets, unmatchedTargets } from '../compare/targets.js';
+import { loadConfig, type Target } from '../config/index.js';
 import { EXIT, InputError } from '../errors.js';
 import { escapeMarkdown, escapeTerminal } from '../report/escape.js';
 import { layoutMarkdown, layoutText, type Grid } from '../report/grid.js';
@@ -20,7 +20,7 @@ import { FORMATS, type Format } from './options.js';
 import { compareSides } from '../pipeline/compare.js';
 import { policyFrom } from './compare.js';
 
-async function targetsFrom(values: ParsedArgs['values'], io: CliIO): Promise<TargetSpec[]> {
+async function targetsFrom(values: ParsedArgs['values'], io: CliIO): Promise<Target[]> {
   if (typeof values.config !== 'string')
     throw new InputError('is required (it holds the targets)', undefined, '--config');
   const config = await loadConfig(path.resolve(io.cwd, values.config), io.env);
@@ -50,7 +50,7 @@ function escape(text: string, format: Format): string {
   return format === 'markdown' ? escapeMarkdown(text) : escapeTerminal(text);
 }
 
-const unmatchedNote = (targets: TargetSpec[], format: Format) =>
+const unmatchedNote = (targets: Target[], format: Format) =>
   targets.map((t) => `note: no metric matches target '${escape(t.metric, format)}'`).join('\n');
 
 const ANALYZE_USAGE = `usage: perfgate analyze RESULTS --config perfgate.yml [--format text|markdown|json]

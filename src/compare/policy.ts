@@ -4,7 +4,7 @@
  * relevant size (relative change beyond the metric's threshold).
  */
 import type { Adjustment } from '../stats/multipleTesting.js';
-import { matchesGlob } from './glob.js';
+import { matchesGlob } from '../config/glob.js';
 
 export interface ThresholdRule {
   /** Glob on the metric key `<suite>/<metric>` (picomatch syntax). First match wins. */

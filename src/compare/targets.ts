@@ -4,23 +4,13 @@
  */
 import type { Metric, Results, SuiteResult } from '../results/schema.js';
 import { describe } from '../stats/describe.js';
-import { matchesGlob } from './glob.js';
-
-export const COMPONENTS = ['api', 'gpu', 'database', 'cache', 'system'] as const;
-export type Component = (typeof COMPONENTS)[number];
-
-export interface TargetSpec {
-  /** Glob on `<suite>/<metric>`. */
-  metric: string;
-  min?: number;
-  max?: number;
-  component: Component;
-}
+import { matchesGlob } from '../config/glob.js';
+import { COMPONENTS, type Target } from '../config/target.js';
 
 export type TargetStatus = 'met' | 'nearly met' | 'missed';
 
 export interface TargetCheck {
-  component: Component;
+  component: Target['component'];
   suite: string;
   variant?: string;
   metric: string;
@@ -47,7 +37,7 @@ export const NEARLY_MET_BAND = 0.05;
 
 function check(
   value: number,
-  spec: TargetSpec,
+  spec: Target,
 ): Pick<TargetCheck, 'status' | 'bound' | 'gap' | 'potential'> {
   const bound =
     spec.max !== undefined && value > spec.max
@@ -93,7 +83,7 @@ export function matchingMetrics(results: Results, glob: string): MatchedMetric[]
 }
 
 /** Every (metric, target) pair whose glob matches; a metric matched by several targets is checked against each. */
-export function checkTargets(results: Results, targets: readonly TargetSpec[]): TargetCheck[] {
+export function checkTargets(results: Results, targets: readonly Target[]): TargetCheck[] {
   const matched = targets.map(
     (spec) => new Set(matchingMetrics(results, spec.metric).map((m) => m.metric)),
   );
@@ -126,6 +116,6 @@ export function checkTargets(results: Results, targets: readonly TargetSpec[]): 
  * Targets no metric matched: usually a typo in the glob, worth saying. A target matching only
  * metrics without samples is one: checkTargets has nothing to check it against either.
  */
-export function unmatchedTargets(results: Results, targets: readonly TargetSpec[]): TargetSpec[] {
+export function unmatchedTargets(results: Results, targets: readonly Target[]): Target[] {
   return targets.filter((t) => matchingMetrics(results, t.metric).length === 0);
 }

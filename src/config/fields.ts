@@ -3,7 +3,7 @@
  * flags that arrive as strings after `${VAR}` substitution, environment blocks.
  */
 import { z } from 'zod';
-import { globProblem } from '../compare/glob.js';
+import { globProblem } from './glob.js';
 import { unknownKeys } from './messages.js';
 
 /** A mapping that rejects unknown keys, naming the closest known one. */
@@ -68,7 +68,7 @@ export const milliseconds = () =>
   numeric(z.number().int().min(1).max(MAX_TIMER_MS, timerLimit(MAX_TIMER_MS, 'ms')));
 /**
  * A glob on `<suite>/<metric>` (thresholds, targets, sweep): the one place globs are checked
- * (compare/glob.ts says what is refused and why).
+ * (glob.ts says what is refused and why).
  */
 export const metricGlob = z
   .string()

@@ -3,7 +3,7 @@
  * the objective and the constraints. Ranges are expanded while the config is parsed.
  */
 import { z } from 'zod';
-import { MAX_KNOB_VALUES, rangeValues, type KnobRange } from '../sweep/range.js';
+import { MAX_KNOB_VALUES, rangeValues, type KnobRange } from './range.js';
 import { count, metricGlob, numeric, strict } from './fields.js';
 import { TargetSchema } from './target.js';
 import { describeIssue, withSuggestion } from './messages.js';

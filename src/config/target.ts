@@ -1,7 +1,9 @@
 /** A target of perfgate.yml (analyze, validate) and a sweep constraint: a glob and its bounds. */
 import { z } from 'zod';
-import { COMPONENTS } from '../compare/targets.js';
 import { metricGlob, numeric, strict } from './fields.js';
+
+/** The parts of the system a target belongs to, in the order reports list them. */
+export const COMPONENTS = ['api', 'gpu', 'database', 'cache', 'system'] as const;
 
 export const TargetSchema = strict({
   /** Glob on `<suite>/<metric>`. */

@@ -1,7 +1,7 @@
 // The sweep section of perfgate.yml and the search space it describes.
 import { describe, expect, it } from 'vitest';
 import { configHash, parseConfig } from '../../src/config/index.js';
-import { rangeValues } from '../../src/sweep/range.js';
+import { rangeValues } from '../../src/config/range.js';
 import { gridPoints, pointConfig, pointKey, variantName } from '../../src/sweep/space.js';
 import { sweepConfig } from './points.js';
 

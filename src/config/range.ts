@@ -1,6 +1,6 @@
 /**
  * Knob ranges of a sweep (`{ from: 1, to: 64, step: x2 }`) expanded to their values. Pure, and
- * free of imports, since the config schema expands ranges while it parses.
+ * free of imports; it lives in config/ because the schema expands ranges while it parses.
  */
 
 /** `step: 4` adds 4, `step: x2` doubles: how perf_analyzer steps concurrency and batch size. */
