@@ -14,7 +14,7 @@ import {
   TEXT_STATUS,
   validationGrid,
 } from '../report/targets.js';
-import { loadSide } from '../results/loadSide.js';
+import { loadSide } from '../formats/loadSide.js';
 import { choiceOption } from '../pipeline/options.js';
 import { FORMATS, type Format } from './options.js';
 import { compareSides } from '../pipeline/compare.js';

@@ -2,7 +2,7 @@
 import { compareResults, type Comparison } from '../compare/compare.js';
 import type { ComparePolicy } from '../compare/policy.js';
 import { runMedians } from '../compare/runLevel.js';
-import { loadRuns } from '../results/loadSide.js';
+import { loadRuns } from '../formats/loadSide.js';
 import type { Results } from '../results/schema.js';
 import { plural } from '../text.js';
 

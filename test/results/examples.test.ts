@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { median } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
-import { loadSide } from '../../src/results/loadSide.js';
+import { loadSide } from '../../src/formats/loadSide.js';
 import type { Results } from '../../src/results/schema.js';
 
 const examples = fileURLToPath(new URL('../../examples/', import.meta.url));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadSide } from '../../src/results/loadSide.js';
+import { loadSide } from '../../src/formats/loadSide.js';
 import { poolResults } from '../../src/results/pool.js';
 import { ResultsSchema, type Metric, type Results } from '../../src/results/schema.js';
 

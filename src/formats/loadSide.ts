@@ -5,18 +5,18 @@
  * and are pooled: each file's samples are added to the matching suite/variant/metric. Several
  * perfgate results files are separate runs (loadRuns): trials of different runs are not
  * exchangeable, so a comparison of them is run by run (compare/runLevel.ts).
- * `spec#variant` keeps one variant of a run (see variant.ts).
+ * `spec#variant` keeps one variant of a run (see results/variant.ts).
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { bmfToResults, parseBmf } from '../formats/bmf.js';
-import { detectFormat, type InputFormat } from '../formats/detect.js';
-import { gabToResults, parseGab, type GabOptions } from '../formats/githubActionBenchmark.js';
-import { parseResults, readJsonFile } from './read.js';
-import { poolResults } from './pool.js';
-import type { Results } from './schema.js';
-import { selectVariant, splitVariant } from './variant.js';
+import { bmfToResults, parseBmf } from './bmf.js';
+import { detectFormat, type InputFormat } from './detect.js';
+import { gabToResults, parseGab, type GabOptions } from './githubActionBenchmark.js';
+import { parseResults, readJsonFile } from '../results/read.js';
+import { poolResults } from '../results/pool.js';
+import type { Results } from '../results/schema.js';
+import { selectVariant, splitVariant } from '../results/variant.js';
 
 export interface LoadOptions extends GabOptions {
   /** Time stamp for formats that carry none (BMF, github-action-benchmark). */
