@@ -6,6 +6,7 @@
 import * as core from '@actions/core';
 import { choiceOption, policyOverrides, wholeOption } from '../pipeline/options.js';
 import { BASELINE_MODES, type BaselineMode } from '../config/index.js';
+import { BOT_LOGIN, DATA_BRANCH } from '../constants.js';
 import type { Adjustment } from '../stats/multipleTesting.js';
 
 const MODES = ['pr', 'record', 'report', 'nightly', 'sweep', 'compare'] as const;
@@ -82,7 +83,7 @@ export function readInputs(): ActionInputs {
     mode: choiceOption(optional(INPUT.mode), field(INPUT.mode), MODES) ?? 'pr',
     config: optional(INPUT.config) ?? 'perfgate.yml',
     githubToken: optional(INPUT.githubToken),
-    dataBranch: optional(INPUT.dataBranch) ?? 'perfgate-data',
+    dataBranch: optional(INPUT.dataBranch) ?? DATA_BRANCH,
     baseline: choiceOption(optional(INPUT.baseline), field(INPUT.baseline), BASELINE_MODES),
     baselineRevision: optional(INPUT.baselineRevision),
     baselineWindow: window ?? 20,
@@ -97,7 +98,7 @@ export function readInputs(): ActionInputs {
       },
       (name) => field(INPUT[name]),
     ),
-    commentAuthor: optional(INPUT.commentAuthor) ?? 'github-actions[bot]',
+    commentAuthor: optional(INPUT.commentAuthor) ?? BOT_LOGIN,
     resultsPath: optional(INPUT.resultsPath) ?? 'perfgate-out/results.json',
     reportPath: optional(INPUT.reportPath) ?? 'perfgate-out/report.md',
     name: optional(INPUT.name) ?? 'perfgate',

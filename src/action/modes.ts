@@ -23,6 +23,7 @@ import { resultsTable } from '../report/table.js';
 import { readResultsFile } from '../results/read.js';
 import type { Results } from '../results/schema.js';
 import { renderSweep } from '../sweep/report.js';
+import { shortRevision } from '../text.js';
 import { INPUT, type Mode } from './inputs.js';
 import {
   actionPolicy,
@@ -36,8 +37,6 @@ import {
   saveResults,
 } from './shared.js';
 import type { ActionEnv, ModeResult } from './types.js';
-
-const short = (sha: string) => sha.slice(0, 7);
 
 /** A mode run on an event that lacks what it needs (a pull request, a workflow run). */
 function wrongEvent(action: ActionEnv, mode: string, event: string): InputError {
@@ -75,7 +74,7 @@ async function pr(action: ActionEnv): Promise<ModeResult> {
     },
   });
   const file = await saveResults(action, outcome.results);
-  const report = gateReport(action, outcome, `${short(pull.headSha)} (#${pull.number})`);
+  const report = gateReport(action, outcome, `${shortRevision(pull.headSha)} (#${pull.number})`);
   return {
     ...report,
     resultsFile: file,
@@ -171,7 +170,7 @@ async function report(action: ActionEnv): Promise<ModeResult> {
   const reportPart = gateReport(
     action,
     outcome,
-    `${short(run.headSha)}${pull ? ` (#${pull.number})` : ''}`,
+    `${shortRevision(run.headSha)}${pull ? ` (#${pull.number})` : ''}`,
   );
   // Without a token nothing was looked up: saying no pull request has this head would be a guess.
   const noPull = action.github

@@ -14,6 +14,7 @@ import { resultsTable } from '../report/table.js';
 import { writeResultsFile } from '../results/read.js';
 import type { Results } from '../results/schema.js';
 import { lineProgress, type Progress } from '../run/progress.js';
+import { branchName } from '../store/revision.js';
 import type { ActionEnv, ModeResult } from './types.js';
 
 export function loadActionConfig(action: ActionEnv): Promise<Config> {
@@ -60,7 +61,7 @@ export async function measureAndSave(
 
 /** The default branch, which nightly and record runs write to and pull requests compare with. */
 export function defaultBranch(action: ActionEnv): string {
-  return action.context.defaultBranch ?? action.context.ref.replace(/^refs\/heads\//, '');
+  return action.context.defaultBranch ?? branchName(action.context.ref);
 }
 
 const HOW_TO_BASELINE =

@@ -11,7 +11,7 @@ import { renderComparisonText } from '../report/text.js';
 import { resultsTable } from '../report/table.js';
 import { folderStore } from '../store/folderStore.js';
 import { branchSlug } from '../store/history.js';
-import { currentRevision } from '../store/revision.js';
+import { branchName, currentRevision } from '../store/revision.js';
 import { optionPolicy } from './compare.js';
 import { choiceOption, wholeOption } from '../pipeline/options.js';
 import { configFrom, measure, progressOf } from './run.js';
@@ -35,7 +35,7 @@ async function branchFrom(
 ): Promise<string> {
   if (typeof values.branch === 'string') return values.branch;
   const { ref } = await currentRevision(path.dirname(configFile), io.env);
-  return ref?.replace(/^refs\/heads\//, '') ?? 'main';
+  return ref ? branchName(ref) : 'main';
 }
 
 const storeAt = (values: ParsedArgs['values'], io: CliIO) =>

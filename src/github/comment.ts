@@ -2,13 +2,13 @@
  * One perfgate comment per pull request, updated in place: found by its hidden marker and by its
  * author, paging through every comment (a busy PR has hundreds; the first page is not enough).
  */
+import { BOT_LOGIN } from '../constants.js';
 import { withMarker } from './marker.js';
 import { unlessReadOnly, type Skipped } from './permissions.js';
 import type { GitHubClient, RepoRef } from './types.js';
 
 const DEFAULTS = {
-  // The identity of the workflow's GITHUB_TOKEN; an app or personal token needs its own login.
-  botLogin: 'github-actions[bot]',
+  botLogin: BOT_LOGIN,
   perPage: 100,
 } as const satisfies { botLogin: string; perPage: number };
 

@@ -15,14 +15,14 @@ import type { ComparePolicy } from '../compare/policy.js';
 import { runMedians } from '../compare/runLevel.js';
 import type { BaselineMode, Config } from '../config/index.js';
 import { InputError } from '../errors.js';
-import { formatChange, shortRevision } from '../report/format.js';
+import { formatChange } from '../report/format.js';
 import type { Environment, Results } from '../results/schema.js';
 import type { Progress } from '../run/progress.js';
 import { selectBaseline, type BaselineSelection } from '../store/baseline.js';
 import type { HistoryStore } from '../store/history.js';
 import type { Revision } from '../store/revision.js';
 import { resolveRevision, uncommittedChanges } from '../store/worktree.js';
-import { plural } from '../text.js';
+import { plural, shortRevision } from '../text.js';
 import { locateBase, measureInterleaved } from './interleaved.js';
 import { measure } from './measure.js';
 
@@ -114,7 +114,7 @@ async function historyContext(
   const mergeBase = history.mergeBase;
   const context =
     mergeBase && outcome.context.some((n) => n.includes('comes first'))
-      ? [`the stored history has a result of the merge base ${shortRevision(mergeBase, '')}`]
+      ? [`the stored history has a result of the merge base ${shortRevision(mergeBase)}`]
       : [];
   const outside = (outcome.comparison?.metrics ?? []).filter(
     (m) => m.verdict === 'regression' || m.verdict === 'improvement',
@@ -180,10 +180,10 @@ export async function prGate(input: PrGateInput): Promise<GateOutcome> {
   return {
     results: run.head,
     comparison,
-    baseLabel: `${shortRevision(run.baseCommit, '')}, measured beside the head in this run`,
+    baseLabel: `${shortRevision(run.baseCommit)}, measured beside the head in this run`,
     ...(run.base.environment ? { baseEnvironment: run.base.environment } : {}),
     context: [
-      `interleaved: base ${shortRevision(run.baseCommit, '')} and head ran on this runner in ` +
+      `interleaved: base ${shortRevision(run.baseCommit)} and head ran on this runner in ` +
         `seeded ABBA/BAAB blocks, ${plural(trials, 'trial')} each (seed ${run.head.interleaved?.seed})`,
       ...run.notes,
       ...context,
@@ -217,7 +217,7 @@ async function choosePlan(input: PrGateInput): Promise<Plan> {
     const head = await resolveRevision(located.repo, 'HEAD', field).catch(() => undefined);
     if (head === commit && (await uncommittedChanges(located.repo)) === 0)
       return {
-        fallback: `the head is the base revision ${shortRevision(commit, '')}: nothing to measure beside it`,
+        fallback: `the head is the base revision ${shortRevision(commit)}: nothing to measure beside it`,
       };
   }
   return { repo: located.repo, commit };

@@ -10,7 +10,6 @@ import path from 'node:path';
 import type { Config } from '../config/index.js';
 import { mapPaths } from '../config/paths.js';
 import { InputError } from '../errors.js';
-import { shortRevision } from '../report/format.js';
 import type { Results } from '../results/schema.js';
 import type { Progress } from '../run/progress.js';
 import { runInterleaved } from '../run/runner.js';
@@ -22,7 +21,7 @@ import {
   uncommittedChanges,
   withWorktree,
 } from '../store/worktree.js';
-import { plural } from '../text.js';
+import { plural, shortRevision } from '../text.js';
 
 export interface InterleavedInput {
   /** The head's config: its suites run in both trees. */
@@ -99,7 +98,7 @@ async function assertPresent(
     if (!present) {
       const shown = path.relative(baseRoot, needed);
       throw new InputError(
-        `the base revision ${shortRevision(commit, commit)} has no ${shown}, which the head's config needs; ` +
+        `the base revision ${shortRevision(commit)} has no ${shown}, which the head's config needs; ` +
           `measure against a revision that has it (--against), or use the stored history (--baseline history)`,
         path.join(headRoot, shown),
       );
@@ -125,7 +124,7 @@ export async function measureInterleaved(
     const baseConfig = { ...mapPaths(input.config, move), file: move(input.config.file) };
     await assertPresent(baseConfig, repo, tree, commit);
     const headTree = { label: 'head', config: input.config };
-    const baseTree = { label: `base (${shortRevision(commit, commit)})`, config: baseConfig };
+    const baseTree = { label: `base (${shortRevision(commit)})`, config: baseConfig };
     notes.push(...(await runSetup(headTree, input.progress)));
     notes.push(...(await runSetup(baseTree, input.progress, headTree)));
     for (const note of notes) input.progress.note(note);

@@ -58,8 +58,3 @@ export function formatSpread(fraction: number): string {
 export function formatP(p: number): string {
   return p < 0.001 ? '<0.001' : p.toFixed(3);
 }
-
-/** A run's commit as people write it (7 characters), or its date when it has none. */
-export function shortRevision(commit: string | undefined, createdAt: string): string {
-  return commit?.slice(0, 7) ?? createdAt.slice(0, 10);
-}

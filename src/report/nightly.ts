@@ -4,7 +4,8 @@
  */
 import type { Drift, MetricSeries } from '../compare/drift.js';
 import { escapeMarkdown } from './escape.js';
-import { formatChange, formatValue, shortRevision } from './format.js';
+import { shortRevision } from '../text.js';
+import { formatChange, formatValue } from './format.js';
 
 /** Mermaid labels are double-quoted strings: keep them free of quotes and brackets. */
 const mermaidLabel = (text: string) => `"${text.replace(/["[\]\\]/g, '')}"`;

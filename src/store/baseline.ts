@@ -12,7 +12,7 @@
 import { InputError } from '../errors.js';
 import type { Environment, Results } from '../results/schema.js';
 import { environmentDifference } from '../compare/environment.js';
-import { plural } from '../text.js';
+import { plural, shortRevision } from '../text.js';
 import { newestFirst, type StoredResult } from './history.js';
 
 export interface BaselineHead {
@@ -36,7 +36,11 @@ export function selectBaseline(
   window: number,
 ): BaselineSelection {
   if (!Number.isInteger(window) || window < 1) {
-    throw new InputError(`must be a whole number of at least 1, got ${window}`, 'baseline window');
+    throw new InputError(
+      `must be a whole number of at least 1, got ${window}`,
+      undefined,
+      'baseline window',
+    );
   }
   const newest = [...entries].sort(newestFirst);
   if (!newest[0]) return { used: [], notes: [`no baseline yet: ${NO_HISTORY}`] };
@@ -72,7 +76,7 @@ function selectionNotes(
   // How many runs were used is the report's baseline label (baselineLabel), not a note: said once.
   const notes: string[] = [];
   if (head.mergeBase) {
-    const short = head.mergeBase.slice(0, 7);
+    const short = shortRevision(head.mergeBase);
     notes.push(
       used.some((entry) => isMergeBase(entry, head))
         ? `the merge base ${short} has a stored result and comes first`

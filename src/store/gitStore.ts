@@ -14,9 +14,11 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BOT_LOGIN, DATA_BRANCH } from '../constants.js';
 import { RunError } from '../errors.js';
 import { writeResultsFile } from '../results/read.js';
 import type { Results } from '../results/schema.js';
+import { shortRevision } from '../text.js';
 import { readBranchFolder } from './folderStore.js';
 import { git, GitError, lostRace, retry, type RetryPolicy } from './git.js';
 import { branchSlug, freePath, type HistoryStore, type StoredResult } from './history.js';
@@ -34,10 +36,11 @@ export interface GitStoreOptions {
 
 const DEFAULTS = {
   remote: 'origin',
-  dataBranch: 'perfgate-data',
+  dataBranch: DATA_BRANCH,
   author: {
-    name: 'github-actions[bot]',
-    email: '41898282+github-actions[bot]@users.noreply.github.com',
+    name: BOT_LOGIN,
+    // GitHub's noreply address for the bot: <its user id>+<login>.
+    email: `41898282+${BOT_LOGIN}@users.noreply.github.com`,
   },
   retry: { budgetMs: 120_000, baseDelayMs: 100, maxDelayMs: 3_000 },
 } satisfies Required<Omit<GitStoreOptions, 'repoDir'>>;
@@ -246,7 +249,7 @@ async function commitAndPush(scratch: Scratch, change: Change): Promise<string> 
   );
   await addBlob(scratch, change.blob, path);
   const tree = (await git(['write-tree'], scratch)).trim();
-  const message = `Record ${change.branch} ${change.results.commit?.slice(0, 7) ?? ''}`.trim();
+  const message = `Record ${change.branch} ${shortRevision(change.results.commit)}`.trim();
   const parent = found ? ['-p', TIP] : [];
   const sha = (await git(['commit-tree', tree, ...parent, '-m', message], scratch)).trim();
   await git(['push', '--quiet', 'origin', `${sha}:refs/heads/${change.dataBranch}`], scratch);

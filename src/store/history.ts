@@ -11,6 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import { InputError } from '../errors.js';
 import type { Results } from '../results/schema.js';
+import { shortRevision } from '../text.js';
+import { branchName } from './revision.js';
 
 export interface StoredResult {
   /** Where the result is stored, as its store names it (a file, or `branch:path` in git). */
@@ -27,11 +29,15 @@ export interface HistoryStore {
 
 /** `refs/heads/feature/x` → `feature__x`: one folder per branch, not a tree of folders. */
 export function branchSlug(branch: string): string {
-  const slug = branch.replace(/^refs\/heads\//, '').replaceAll('/', '__');
+  const slug = branchName(branch).replaceAll('/', '__');
   // Git refuses such branch names too; here they would escape the store or hide the folder.
   const unsafe = [...slug].some((char) => char === '\\' || char < ' ');
   if (!slug || slug.startsWith('.') || unsafe) {
-    throw new InputError(`cannot store results for branch ${JSON.stringify(branch)}`, 'branch');
+    throw new InputError(
+      `cannot store results for branch ${JSON.stringify(branch)}`,
+      undefined,
+      'branch',
+    );
   }
   return slug;
 }
@@ -42,7 +48,7 @@ export function resultPath(results: Results, branch: string, random: string): st
   const iso = new Date(results.createdAt).toISOString();
   const [year, month, day] = iso.slice(0, 10).split('-');
   const compact = iso.slice(0, 19).replace(/[-:]/g, '') + 'Z';
-  const commit = (results.commit ?? '').replace(/[^0-9A-Za-z]/g, '').slice(0, 7) || 'nocommit';
+  const commit = shortRevision(results.commit?.replace(/[^0-9A-Za-z]/g, '')) || 'nocommit';
   return `${branchSlug(branch)}/${year}/${month}/${day}/${compact}-${commit}-${random}.json`;
 }
 

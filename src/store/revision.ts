@@ -22,6 +22,11 @@ async function git(args: string[], cwd: string): Promise<string | undefined> {
   }
 }
 
+/** `refs/heads/feature/x` → `feature/x`; any other ref or name is returned as it is. */
+export function branchName(ref: string): string {
+  return ref.replace(/^refs\/heads\//, '');
+}
+
 export async function currentRevision(cwd: string, env: NodeJS.ProcessEnv): Promise<Revision> {
   const commit = env.GITHUB_SHA ?? (await git(['rev-parse', 'HEAD'], cwd));
   const ref = env.GITHUB_REF ?? (await git(['symbolic-ref', '--quiet', 'HEAD'], cwd));
