@@ -2,11 +2,12 @@
 import path from 'node:path';
 import type { CliIO, Command, ParsedArgs } from './types.js';
 import { checkTargets, unmatchedTargets } from '../compare/targets.js';
-import { loadConfig, type Target } from '../config/index.js';
+import { layerPolicies } from '../compare/policy.js';
+import { loadConfig, type Config, type Target } from '../config/index.js';
 import { EXIT, InputError } from '../errors.js';
 import { escapeMarkdown, escapeTerminal } from '../report/escape.js';
 import { layoutMarkdown, layoutText, type Grid } from '../report/grid.js';
-import { renderComparisonJson } from '../report/json.js';
+import { comparisonJson } from '../report/json.js';
 import {
   achievementLine,
   analysisGrid,
@@ -18,9 +19,10 @@ import { loadSide } from '../formats/loadSide.js';
 import { choiceOption } from '../pipeline/options.js';
 import { FORMATS, type Format } from './options.js';
 import { compareSides } from '../pipeline/compare.js';
-import { policyFrom } from './compare.js';
+import { optionPolicy } from './compare.js';
 
-async function targetsFrom(values: ParsedArgs['values'], io: CliIO): Promise<Target[]> {
+/** The config, which must declare targets; loaded once, for its targets and its policy. */
+async function targetConfig(values: ParsedArgs['values'], io: CliIO): Promise<Config> {
   if (typeof values.config !== 'string')
     throw new InputError('is required (it holds the targets)', undefined, '--config');
   const config = await loadConfig(path.resolve(io.cwd, values.config), io.env);
@@ -31,7 +33,7 @@ async function targetsFrom(values: ParsedArgs['values'], io: CliIO): Promise<Tar
       'targets',
     );
   }
-  return config.targets;
+  return config;
 }
 
 function positionals(args: ParsedArgs, count: number, usage: string): string[] {
@@ -65,7 +67,7 @@ export const analyzeCommand: Command = {
   async run(args, io) {
     const [spec] = positionals(args, 1, ANALYZE_USAGE) as [string];
     const format = choiceOption(args.values.format, '--format', FORMATS) ?? 'text';
-    const targets = await targetsFrom(args.values, io);
+    const { targets } = await targetConfig(args.values, io);
     const results = await loadSide(spec, { cwd: io.cwd });
     const checks = checkTargets(results, targets);
     if (format === 'json') {
@@ -99,8 +101,9 @@ export const validateCommand: Command = {
   async run(args, io) {
     const [beforeSpec, afterSpec] = positionals(args, 2, VALIDATE_USAGE) as [string, string];
     const format = choiceOption(args.values.format, '--format', FORMATS) ?? 'text';
-    const targets = await targetsFrom(args.values, io);
-    const policy = await policyFrom(args.values, io);
+    const config = await targetConfig(args.values, io);
+    const { targets } = config;
+    const policy = layerPolicies(config.compare, optionPolicy(args.values));
     const {
       base: before,
       head: after,
@@ -112,9 +115,9 @@ export const validateCommand: Command = {
     ];
     const failed = comparison.counts.regression > 0 ? EXIT.regression : EXIT.ok;
     if (format === 'json') {
-      const json = JSON.parse(renderComparisonJson(comparison)) as object;
+      const targetChecks = { before: beforeChecks, after: afterChecks };
       io.stdout(
-        `${JSON.stringify({ ...json, targets: { before: beforeChecks, after: afterChecks } }, null, 2)}\n`,
+        `${JSON.stringify({ ...comparisonJson(comparison), targets: targetChecks }, null, 2)}\n`,
       );
       return failed;
     }

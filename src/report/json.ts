@@ -15,6 +15,11 @@ export function overallVerdict(comparison: Comparison): OverallVerdict {
   return tested ? 'unchanged' : 'insufficient';
 }
 
+/** The comparison as JSON values, for a command that adds fields of its own (validate). */
+export function comparisonJson(comparison: Comparison): { verdict: OverallVerdict } & Comparison {
+  return { verdict: overallVerdict(comparison), ...comparison };
+}
+
 export function renderComparisonJson(comparison: Comparison): string {
-  return `${JSON.stringify({ verdict: overallVerdict(comparison), ...comparison }, null, 2)}\n`;
+  return `${JSON.stringify(comparisonJson(comparison), null, 2)}\n`;
 }
