@@ -12,8 +12,14 @@ export interface GitOptions {
   /** Added to the environment (e.g. GIT_INDEX_FILE). */
   env?: Record<string, string>;
   /** Config for this command only, as `git -c` would give it, but without quoting concerns. */
-  config?: Record<string, string>;
+  config?: readonly ConfigEntry[];
 }
+
+/**
+ * One `key = value` of git config. A list of them rather than a record: a key may repeat, and
+ * multi-valued keys (`http.extraheader`) need every value.
+ */
+export type ConfigEntry = readonly [key: string, value: string];
 
 /** A git command that failed: `stderr` is git's own message. */
 export class GitError extends RunError {
@@ -30,10 +36,10 @@ const MAX_OUTPUT = 256 * 1024 * 1024;
 
 /** Run `git -C cwd ...args`; resolves to stdout, rejects with a GitError. */
 export function git(args: readonly string[], options: GitOptions): Promise<string> {
+  const inherited = { ...process.env, ...options.env };
   const env = {
-    ...process.env,
-    ...options.env,
-    ...configEnv(options.config ?? {}),
+    ...inherited,
+    ...configEnv(options.config ?? [], inherited),
     // English messages, so that a rejected push can be recognised whatever the user's locale.
     LC_ALL: 'C',
     // A CI job must fail on missing credentials, not wait for a password until it times out.
@@ -53,16 +59,30 @@ export function git(args: readonly string[], options: GitOptions): Promise<strin
   });
 }
 
-/** Git (2.31+) reads GIT_CONFIG_COUNT, GIT_CONFIG_KEY_<n> and GIT_CONFIG_VALUE_<n> as config. */
-function configEnv(config: Record<string, string>): Record<string, string> {
-  const entries = Object.entries(config);
+/**
+ * Git (2.31+) reads GIT_CONFIG_COUNT, GIT_CONFIG_KEY_<n> and GIT_CONFIG_VALUE_<n> as config. A job
+ * may already pass config this way (its credentials, say): ours is numbered after it, so that both
+ * apply, and ours wins where a key takes one value.
+ */
+function configEnv(
+  config: readonly ConfigEntry[],
+  inherited: NodeJS.ProcessEnv,
+): Record<string, string> {
+  if (config.length === 0) return {};
+  const first = inheritedConfigCount(inherited);
   return Object.fromEntries([
-    ['GIT_CONFIG_COUNT', String(entries.length)],
-    ...entries.flatMap(([key, value], n) => [
-      [`GIT_CONFIG_KEY_${n}`, key],
-      [`GIT_CONFIG_VALUE_${n}`, value],
+    ['GIT_CONFIG_COUNT', String(first + config.length)],
+    ...config.flatMap(([key, value], n) => [
+      [`GIT_CONFIG_KEY_${first + n}`, key],
+      [`GIT_CONFIG_VALUE_${first + n}`, value],
     ]),
   ]);
+}
+
+/** How many GIT_CONFIG_* entries the environment holds; git itself rejects a count it cannot read. */
+function inheritedConfigCount(env: NodeJS.ProcessEnv): number {
+  const count = Number(env.GIT_CONFIG_COUNT ?? 0);
+  return Number.isSafeInteger(count) && count > 0 ? count : 0;
 }
 
 /**
@@ -74,6 +94,38 @@ export function lostRace(error: unknown): boolean {
   return (
     error instanceof GitError &&
     /\[rejected\]|cannot lock ref|failed to update ref|incorrect old value/.test(error.stderr)
+  );
+}
+
+/**
+ * The remote refused who we are rather than what we did: HTTP 401 or 403, a username git would
+ * have to prompt for (no credentials at all), or a server's "Permission to … denied".
+ */
+const AUTHENTICATION_FAILURES = [
+  /could not read (Username|Password)/,
+  /Authentication failed/,
+  /Permission to .* denied/,
+  /Permission denied \(publickey/,
+  /returned error: 40[13]\b/,
+];
+
+export function authenticationFailed(error: unknown): boolean {
+  return (
+    error instanceof GitError &&
+    AUTHENTICATION_FAILURES.some((failure) => failure.test(error.stderr))
+  );
+}
+
+/**
+ * git's message, and for a refused credential what to check in the workflow. Only git's words
+ * and fixed text: the token itself is never part of it (git strips it from URLs it prints).
+ */
+export function explainFailure(error: GitError): string {
+  if (!authenticationFailed(error)) return error.message;
+  return (
+    `${error.message}\nThe remote refused the credentials. In a workflow, check that ` +
+    'actions/checkout keeps them (`persist-credentials` left on, its default), that the job ' +
+    'may push (`permissions: contents: write`), or use a token with write access to the repository.'
   );
 }
 

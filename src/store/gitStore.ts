@@ -20,7 +20,15 @@ import { writeResultsFile } from '../results/read.js';
 import type { Results } from '../results/schema.js';
 import { shortRevision } from '../text.js';
 import { readBranchFolder } from './folderStore.js';
-import { git, GitError, lostRace, retry, type RetryPolicy } from './git.js';
+import {
+  explainFailure,
+  git,
+  GitError,
+  lostRace,
+  retry,
+  type ConfigEntry,
+  type RetryPolicy,
+} from './git.js';
 import { branchSlug, freePath, type HistoryStore, type StoredResult } from './history.js';
 
 export interface GitStoreOptions {
@@ -66,11 +74,11 @@ export function gitStore(options: GitStoreOptions): HistoryStore {
       remoteUrl(options.repoDir, remote),
       checkoutCredentials(options.repoDir),
     ]);
-    return withScratch(
-      url,
-      { ...auth, 'user.name': author.name, 'user.email': author.email },
-      work,
-    );
+    const identity: ConfigEntry[] = [
+      ['user.name', author.name],
+      ['user.email', author.email],
+    ];
+    return withScratch(url, [...auth, ...identity], work);
   };
 
   return {
@@ -104,7 +112,7 @@ async function record(
     if (!(error instanceof GitError)) throw error;
     const after = tries > 1 ? ` after ${tries} tries` : '';
     throw new RunError(
-      `could not record results on the "${change.dataBranch}" branch${after}: ${error.message}`,
+      `could not record results on the "${change.dataBranch}" branch${after}: ${explainFailure(error)}`,
     );
   }
 }
@@ -125,25 +133,37 @@ async function listBranch(
     await git(['checkout', TIP, '--', slug], { ...scratch, env });
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
-    throw new RunError(`could not read the "${dataBranch}" branch: ${error.message}`);
+    throw new RunError(`could not read the "${dataBranch}" branch: ${explainFailure(error)}`);
   }
   return readBranchFolder(scratch.files, branch, (path) => `${dataBranch}:${path}`);
 }
 
 /**
  * actions/checkout keeps the job's token as an `http.<url>.extraheader` in the checkout's config
- * (directly or through an include); the scratch repository pushes with the same header.
+ * (directly or through an include); the scratch repository pushes with the same header. Every
+ * value is kept, for a key may hold several headers, and the URL-less `http.extraheader` counts
+ * too. Only the checkout's own config is carried: the global, system and job-level (GIT_CONFIG_*)
+ * config reach the scratch repository anyway, and a header given twice is refused by GitHub.
  */
-export async function checkoutCredentials(repoDir: string): Promise<Record<string, string>> {
-  const listed = await git(['config', '--includes', '--get-regexp', '^http\\..*\\.extraheader$'], {
-    cwd: repoDir,
-  }).catch(() => ''); // exit 1: none set (a local clone, or a token-free public read)
-  return Object.fromEntries(
-    listed
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => [line.slice(0, line.indexOf(' ')), line.slice(line.indexOf(' ') + 1)]),
+export async function checkoutCredentials(repoDir: string): Promise<ConfigEntry[]> {
+  const args = ['config', '--show-scope', '--null', '--includes', '--get-regexp'];
+  const listed = await git([...args, '^http\\.(.+\\.)?extraheader$'], { cwd: repoDir }).catch(
+    () => '', // exit 1: none set (a local clone, or a token-free public read)
   );
+  return parseScopedConfig(listed)
+    .filter(({ scope }) => scope === 'local' || scope === 'worktree')
+    .map(({ entry }) => entry);
+}
+
+/** `git config --show-scope --null` output: `scope NUL key LF value NUL`, repeated. */
+function parseScopedConfig(listed: string): { scope: string; entry: ConfigEntry }[] {
+  const fields = listed.split('\0');
+  const parsed: { scope: string; entry: ConfigEntry }[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const [key = '', ...value] = fields[i + 1]!.split('\n');
+    parsed.push({ scope: fields[i]!, entry: [key, value.join('\n')] });
+  }
+  return parsed;
 }
 
 async function remoteUrl(repoDir: string, remote: string): Promise<string> {
@@ -160,7 +180,7 @@ interface Scratch {
   cwd: string;
   files: string;
   env: Record<string, string>;
-  config: Record<string, string>;
+  config: readonly ConfigEntry[];
 }
 
 /**
@@ -170,7 +190,7 @@ interface Scratch {
 async function withScratch<T>(
   url: string,
   /** Identity and credentials, applied to every command. */
-  settings: Record<string, string>,
+  settings: readonly ConfigEntry[],
   work: (scratch: Scratch) => Promise<T>,
 ): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'perfgate-store-'));
@@ -180,17 +200,17 @@ async function withScratch<T>(
       files: join(dir, 'files'),
       // Its own index, so that nothing of git's default state leaks between steps.
       env: { GIT_INDEX_FILE: join(dir, 'index') },
-      config: {
-        'remote.origin.url': url,
+      config: [
+        ['remote.origin.url', url],
         // A partial clone: trees now, file contents only when checked out.
-        'remote.origin.promisor': 'true',
-        'remote.origin.partialclonefilter': 'blob:none',
+        ['remote.origin.promisor', 'true'],
+        ['remote.origin.partialclonefilter', 'blob:none'],
         // The repository lives for one operation: housekeeping would only cost time.
-        'maintenance.auto': 'false',
-        'gc.auto': '0',
+        ['maintenance.auto', 'false'],
+        ['gc.auto', '0'],
         // The data branch's commits are the bot's; the user's and the machine's config stay as they are.
         ...settings,
-      },
+      ],
     };
     await mkdir(scratch.files);
     await git(['init', '--quiet', '--bare', '--template=', scratch.cwd], { cwd: dir });

@@ -21,14 +21,14 @@ describe('checkoutCredentials', () => {
       '[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic eC1hY2Nlc3M=\n',
     );
     git(dir, 'config', 'include.path', included);
-    expect(await checkoutCredentials(dir)).toEqual({
-      'http.https://github.com/.extraheader': 'AUTHORIZATION: basic eC1hY2Nlc3M=',
-    });
+    expect(await checkoutCredentials(dir)).toEqual([
+      ['http.https://github.com/.extraheader', 'AUTHORIZATION: basic eC1hY2Nlc3M='],
+    ]);
   });
 
   it('is empty for a checkout without one', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'perfgate-creds-'));
     git(dir, 'init', '--quiet');
-    expect(await checkoutCredentials(dir)).toEqual({});
+    expect(await checkoutCredentials(dir)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunError } from '../../src/errors.js';
-import { git, GitError, lostRace, retry } from '../../src/store/git.js';
+import { authenticationFailed, git, GitError, lostRace, retry } from '../../src/store/git.js';
 
 describe('git', () => {
   let dir: string;
@@ -14,11 +14,30 @@ describe('git', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('gives config for one command only', async () => {
-    const config = { 'perfgate.answer': '42 "quoted" \\ back' };
+    const config = [['perfgate.answer', '42 "quoted" \\ back']] as const;
     expect(await git(['config', 'perfgate.answer'], { cwd: dir, config })).toBe(
       '42 "quoted" \\ back\n',
     );
     await expect(git(['config', 'perfgate.answer'], { cwd: dir })).rejects.toThrow(GitError);
+  });
+
+  it("numbers its config after the job's GIT_CONFIG_* entries, which keep applying", async () => {
+    const env = {
+      GIT_CONFIG_COUNT: '2',
+      GIT_CONFIG_KEY_0: 'perfgate.multi',
+      GIT_CONFIG_VALUE_0: 'job',
+      GIT_CONFIG_KEY_1: 'perfgate.job',
+      GIT_CONFIG_VALUE_1: 'kept',
+    };
+    const config = [
+      ['perfgate.multi', 'ours'],
+      ['perfgate.multi', 'also ours'],
+    ] as const;
+    const options = { cwd: dir, env, config };
+    expect(await git(['config', '--get-all', 'perfgate.multi'], options)).toBe(
+      'job\nours\nalso ours\n',
+    );
+    expect(await git(['config', 'perfgate.job'], options)).toBe('kept\n');
   });
 
   it("fails with a RunError carrying git's message, in English", async () => {
@@ -44,6 +63,27 @@ describe('lostRace', () => {
     );
     expect(lostRace(push('fatal: Authentication failed'))).toBe(false);
     expect(lostRace(new Error('[rejected]'))).toBe(false);
+  });
+});
+
+describe('authenticationFailed', () => {
+  it('recognises a refused credential, not other failures', () => {
+    const fetch = (stderr: string) => new GitError('fetch', stderr);
+    const refused = [
+      "fatal: could not read Username for 'https://github.com': terminal prompts disabled",
+      "fatal: Authentication failed for 'https://github.com/owner/repo/'",
+      'remote: Permission to owner/repo.git denied to github-actions[bot].',
+      "fatal: unable to access 'https://github.com/owner/repo/': The requested URL returned error: 403",
+      'git@github.com: Permission denied (publickey).',
+    ];
+    for (const stderr of refused) expect(authenticationFailed(fetch(stderr))).toBe(true);
+    expect(authenticationFailed(fetch(' ! [rejected]  abc -> perfgate-data (fetch first)'))).toBe(
+      false,
+    );
+    expect(authenticationFailed(fetch("fatal: couldn't find remote ref perfgate-data"))).toBe(
+      false,
+    );
+    expect(authenticationFailed(new Error('Authentication failed'))).toBe(false);
   });
 });
 
