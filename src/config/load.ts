@@ -8,7 +8,7 @@ import { LineCounter, isScalar, parseDocument, visit, type Document, type YAMLEr
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
 import { readRegularFile } from '../results/read.js';
-import { describeIssue } from './messages.js';
+import { describeIssue } from '../schemaIssue.js';
 import { mapPaths } from './paths.js';
 import { formatPosition, formatProblems, listed, type Problem } from './problems.js';
 import { ConfigSchema, type Config } from './schema.js';

@@ -1,8 +1,7 @@
 /**
- * Wording of config problems: "what was expected", in the user's terms (YAML mappings and lists,
- * not zod's object and array), and a "did you mean" for misspelt names.
+ * Wording of config problems: a "did you mean" for misspelt names. What was expected and found
+ * is worded by src/schemaIssue.ts, for results files too.
  */
-import type { z } from 'zod';
 
 /** Edit distance (insert, delete, substitute) between two short strings. */
 export function editDistance(a: string, b: string): number {
@@ -45,71 +44,4 @@ export function unknownKeys(keys: readonly string[], known: readonly string[]): 
   return keys.length === 1
     ? `unknown key ${listed[0]}`
     : `unknown keys ${listed.join(', ')} (known keys: ${known.join(', ')})`;
-}
-
-const TYPE_NAMES: Record<string, string> = {
-  number: 'a number',
-  int: 'a whole number',
-  string: 'a string',
-  boolean: 'true or false',
-  object: 'a mapping',
-  array: 'a list',
-  record: 'a mapping',
-};
-
-/** The value as the user wrote it (after `${VAR}` substitution), short. */
-function shown(input: unknown): string {
-  if (input === null) return 'null';
-  if (Array.isArray(input)) return 'a list';
-  if (typeof input === 'object') return 'a mapping';
-  const text = typeof input === 'string' ? `'${input}'` : String(input);
-  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
-}
-
-function bound(
-  origin: string,
-  limit: unknown,
-  inclusive: boolean | undefined,
-  side: 'min' | 'max',
-): string {
-  if (origin === 'array')
-    return `${side === 'min' ? 'at least' : 'at most'} ${String(limit)} item(s)`;
-  if (origin === 'string')
-    return side === 'min' ? 'a non-empty string' : `at most ${String(limit)} characters`;
-  const op = side === 'min' ? (inclusive ? '≥' : '>') : inclusive ? '≤' : '<';
-  return `a number ${op} ${String(limit)}`;
-}
-
-/**
- * Zod error map for a whole parse: says what was expected and what was found. Returns undefined to
- * keep a message a schema set itself (custom refinements, unknown keys).
- */
-export function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
-  const got = `got ${shown(issue.input)}`;
-  switch (issue.code) {
-    case 'invalid_type': {
-      const expected = `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
-      return issue.input === undefined ? `required: ${expected}` : `${expected}, ${got}`;
-    }
-    case 'invalid_value':
-      return `expected ${issue.values.map(shown).join(' or ')}, ${got}`;
-    case 'invalid_union': {
-      // A discriminated union reports at the discriminator's path but carries the whole mapping.
-      if (!('discriminator' in issue) || typeof issue.discriminator !== 'string') return undefined;
-      const input = issue.input as Record<string, unknown> | undefined;
-      const found = input?.[issue.discriminator];
-      const options = (issue.options as unknown[]).map(shown).join(' or ');
-      return found === undefined
-        ? `required: expected ${options}`
-        : `expected ${options}, got ${shown(found)}`;
-    }
-    case 'too_small':
-      return `expected ${bound(issue.origin, issue.minimum, issue.inclusive, 'min')}, ${got}`;
-    case 'too_big':
-      return `expected ${bound(issue.origin, issue.maximum, issue.inclusive, 'max')}, ${got}`;
-    case 'invalid_format':
-      return issue.format === 'url' ? `expected an http(s) URL, ${got}` : undefined;
-    default:
-      return undefined;
-  }
 }

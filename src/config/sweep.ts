@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { MAX_KNOB_VALUES, rangeValues, type KnobRange } from './range.js';
 import { count, metricGlob, numeric, strict } from './fields.js';
 import { TargetSchema } from './target.js';
-import { describeIssue, withSuggestion } from './messages.js';
+import { describeIssue } from '../schemaIssue.js';
+import { withSuggestion } from './messages.js';
 
 /** Knob values are environment strings, as in a variant's env. */
 const knobValue = z

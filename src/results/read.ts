@@ -11,6 +11,7 @@ import { lstat, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
+import { describeIssue } from '../schemaIssue.js';
 import { ResultsSchema, type Results } from './schema.js';
 
 /** More issues than this drown the first one, which is usually the cause of the rest. */
@@ -181,11 +182,11 @@ export function parseJson(text: string, file: string): unknown {
  * issue and whose message lists up to MAX_ISSUES issues, each with what was expected and found.
  */
 export function validate<T>(schema: z.ZodType<T>, json: unknown, file: string): T {
-  const parsed = schema.safeParse(json);
+  const parsed = schema.safeParse(json, { error: describeIssue });
   if (parsed.success) return parsed.data;
   const [first, ...others] = parsed.error.issues.map((issue) => ({
     path: formatJsonPath(issue.path),
-    problem: describeIssue(issue, json),
+    problem: issue.message,
   }));
   // zod reports at least one issue on failure.
   if (!first) throw new InputError('invalid', file);
@@ -206,43 +207,6 @@ export function formatJsonPath(path: readonly PropertyKey[]): string {
     return out ? `${out}.${name}` : name;
   }, '');
   return text || '(top level)';
-}
-
-function describeIssue(issue: z.core.$ZodIssue, json: unknown): string {
-  const found = describeValue(valueAt(json, issue.path));
-  const message = issue.message.replace(/^Invalid input: /, '');
-  switch (issue.code) {
-    case 'invalid_type':
-      return `expected ${issue.expected}, got ${found}`;
-    case 'invalid_value':
-    case 'invalid_format':
-    case 'too_small':
-    case 'too_big':
-      return `${message}, got ${found}`;
-    default:
-      return message;
-  }
-}
-
-function valueAt(json: unknown, path: readonly PropertyKey[]): unknown {
-  let value = json;
-  for (const key of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing (the field is missing)';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'string') {
-    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-    return `string ${JSON.stringify(shown)}`;
-  }
-  if (typeof value === 'object') return 'object';
-  return `${typeof value} ${String(value)}`;
 }
 
 /** Node 20 reports a character offset for some JSON errors; people need a line and column. */

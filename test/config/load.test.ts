@@ -169,7 +169,7 @@ describe('environment substitution', () => {
 
   it('rejects a non-numeric string in a numeric field, at its position', () => {
     expect(errorOf(text, { CONC: 'ten' })).toBe(
-      "perfgate.yml:7:18: suites[0].connections: expected a number, got 'ten'",
+      `perfgate.yml:7:18: suites[0].connections: expected a number, got "ten"`,
     );
   });
 
@@ -213,7 +213,7 @@ describe('errors', () => {
 
   it('reports a wrong type at the value', () => {
     expect(errorOf(httpSuite('trials: many'))).toBe(
-      "perfgate.yml:7:9: trials: expected a number, got 'many'",
+      `perfgate.yml:7:9: trials: expected a number, got "many"`,
     );
     expect(errorOf(httpSuite('trials: 2.5'))).toBe(
       'perfgate.yml:7:9: trials: expected a whole number, got 2.5',
@@ -231,7 +231,7 @@ describe('errors', () => {
 
   it('names the kinds a suite may have', () => {
     expect(errorOf('version: 1\nsuites: [{ name: c, kind: grpc }]\n')).toBe(
-      "perfgate.yml:2:27: suites[0].kind: expected 'http' or 'command', got 'grpc'",
+      `perfgate.yml:2:27: suites[0].kind: expected "http" or "command", got "grpc"`,
     );
   });
 

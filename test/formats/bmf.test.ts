@@ -22,13 +22,13 @@ describe('parseBmf', () => {
       '/bin/sh -c x': { size: { value: '42' } },
     };
     expect(() => parseBmf(json, 'trial.json')).toThrow(
-      'trial.json: ["/bin/sh -c x"].size.value: expected number, got string "42"',
+      'trial.json: ["/bin/sh -c x"].size.value: expected a number, got "42"',
     );
   });
 
   it('requires a value in every measure', () => {
     expect(() => parseBmf({ bench: { latency: { lower_value: 1 } } }, 't.json')).toThrow(
-      't.json: bench.latency.value: expected number, got nothing',
+      't.json: bench.latency.value: required: expected a number',
     );
   });
 });

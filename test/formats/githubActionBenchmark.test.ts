@@ -26,7 +26,7 @@ describe('parseGab', () => {
       { name: 'b', unit: 'ms', value: '2 ms' },
     ];
     expect(() => parseGab(json, 'gab.json')).toThrow(
-      'gab.json: [1].value: expected number, got string "2 ms"',
+      'gab.json: [1].value: expected a number, got "2 ms"',
     );
   });
 

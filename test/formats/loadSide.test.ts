@@ -128,7 +128,7 @@ describe('loadSide', () => {
     await copyFile(join(inputs, 'bmf/trial-1.json'), join(dir, 'a.json'));
     await writeFile(join(dir, 'b.json'), JSON.stringify({ bench: { latency: { value: 'x' } } }));
     await expect(loadSide(dir)).rejects.toThrow(
-      `${join(dir, 'b.json')}: bench.latency.value: expected number, got string "x"`,
+      `${join(dir, 'b.json')}: bench.latency.value: expected a number, got "x"`,
     );
   });
 

@@ -67,14 +67,14 @@ describe('parseResults', () => {
     expect(error.file).toBe('base.json');
     expect(error.field).toBe('suites[2].metrics[0].samples[3]');
     expect(error.message).toBe(
-      'base.json: suites[2].metrics[0].samples[3]: expected number, got string "4.5"',
+      'base.json: suites[2].metrics[0].samples[3]: expected a number, got "4.5"',
     );
   });
 
   it('says a required field is missing', () => {
     const error = inputError(() => parseResults({ ...valid, suites: [{ metrics: [] }] }, 'r.json'));
     expect(error.message).toBe(
-      'r.json: suites[0].name: expected string, got nothing (the field is missing)',
+      'r.json: suites[0].name: required: expected a string',
     );
   });
 
@@ -90,7 +90,7 @@ describe('parseResults', () => {
     );
     expect(error.field).toBe('suites[0].metrics[0].samples[0]');
     expect(error.message).toContain(
-      'suites[0].metrics[0].samples[4]: expected number, got string "e"',
+      'suites[0].metrics[0].samples[4]: expected a number, got "e"',
     );
     expect(error.message).not.toContain('samples[5]');
     expect(error.message).toMatch(/; and 2 more\)$/);
@@ -101,7 +101,7 @@ describe('parseResults', () => {
       parseResults({ ...valid, schema: 'perfgate/results@2' }, 'r.json'),
     );
     expect(error.message).toBe(
-      'r.json: schema: expected "perfgate/results@1", got string "perfgate/results@2"',
+      'r.json: schema: expected "perfgate/results@1", got "perfgate/results@2"',
     );
   });
 
@@ -152,7 +152,7 @@ describe('readResultsFile', () => {
     const path = join(dir, 'r.json');
     await writeFile(path, JSON.stringify(withBadSample()));
     await expect(readResultsFile(path)).rejects.toThrow(
-      `${path}: suites[2].metrics[0].samples[3]: expected number`,
+      `${path}: suites[2].metrics[0].samples[3]: expected a number`,
     );
   });
 });

@@ -68,7 +68,7 @@ describe('folderStore', () => {
     expect(warnings).toEqual([
       expect.stringMatching(new RegExp(`^${corrupt}: invalid JSON.*\\(skipped\\)$`)),
       expect.stringMatching(
-        new RegExp(`^${foreign}: \\(top level\\): expected object.*\\(skipped\\)$`),
+        new RegExp(`^${foreign}: \\(top level\\): expected a mapping.*\\(skipped\\)$`),
       ),
     ]);
     expect(await readFile(corrupt, 'utf8')).toBe('{"schema": "perfgate/results@1", ');
