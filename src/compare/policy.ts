@@ -3,32 +3,13 @@
  * "Regression" needs both statistical evidence (adjusted p < alpha) and a practically
  * relevant size (relative change beyond the metric's threshold).
  */
-import type { Adjustment } from '../stats/multipleTesting.js';
 import { matchesGlob } from '../config/glob.js';
+import { CompareSchema, type CompareOptions, type ThresholdRule } from '../config/schema.js';
 
-export interface ThresholdRule {
-  /** Glob on the metric key `<suite>/<metric>` (picomatch syntax). First match wins. */
-  metric: string;
-  /** Relative change (0.05 = 5 %) beyond which a significant change counts. */
-  threshold: number;
-}
+/** The config's `compare` section (its defaults are the policy's), and the intervals' level. */
+export type ComparePolicy = CompareOptions & { confLevel: number };
 
-export interface ComparePolicy {
-  alpha: number;
-  adjustment: Adjustment;
-  /** Default relative threshold for metrics no rule matches. */
-  threshold: number;
-  thresholds: ThresholdRule[];
-  confLevel: number;
-}
-
-const DEFAULT_POLICY = {
-  alpha: 0.05,
-  adjustment: 'bh',
-  threshold: 0.05,
-  thresholds: [],
-  confLevel: 0.95,
-} as const satisfies ComparePolicy;
+const DEFAULT_POLICY: ComparePolicy = { ...CompareSchema.parse({}), confLevel: 0.95 };
 
 /**
  * Merge policy layers, later ones winning, where an undefined entry means "not set here": the
