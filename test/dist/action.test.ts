@@ -74,6 +74,11 @@ beforeAll(async () => {
       'durationSeconds: 0.6',
       'suites:',
       '  - { name: api, kind: http, connections: 2, requests: [{ path: /hello }] }',
+      'collectors:',
+      '  prometheus:',
+      `    url: http://127.0.0.1:${port}/metrics`,
+      '    metrics:',
+      "      - { name: cache_hit_rate, unit: '%', direction: higher, numerator: [cache_hits_total], denominator: [cache_hits_total, cache_misses_total], scale: 100 }",
       '',
     ].join('\n'),
   });
