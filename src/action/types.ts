@@ -2,6 +2,7 @@
 import type { Comparison } from '../compare/compare.js';
 import type { EventContext } from '../github/context.js';
 import type { GitHubClient } from '../github/types.js';
+import type { OverallVerdict } from '../report/json.js';
 import type { HistoryStore } from '../store/history.js';
 import type { ActionInputs } from './inputs.js';
 
@@ -16,18 +17,11 @@ export interface ActionEnv {
   github?: GitHubClient;
 }
 
-export type Verdict =
-  | 'regression'
-  | 'improvement'
-  | 'unchanged'
-  | 'insufficient'
-  | 'no-baseline'
-  | 'recorded'
-  | 'drift'
-  | 'swept';
+/** The action's `verdict` output: a comparison's overall verdict, or what a mode did instead. */
+export type ModeVerdict = OverallVerdict | 'no-baseline' | 'recorded' | 'drift' | 'swept';
 
 export interface ModeResult {
-  verdict: Verdict;
+  verdict: ModeVerdict;
   /** The report: job summary, report file, and the PR comment when there is one. */
   markdown: string;
   comparison?: Comparison;

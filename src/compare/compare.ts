@@ -13,7 +13,7 @@ import { environmentDifference } from './environment.js';
 import { MIN_STORED_RUNS, runTest } from './runLevel.js';
 import { resolvePolicy, thresholdFor, unmatchedRuleNotes, type ComparePolicy } from './policy.js';
 
-export type Verdict = 'regression' | 'improvement' | 'unchanged' | 'insufficient';
+export type MetricVerdict = 'regression' | 'improvement' | 'unchanged' | 'insufficient';
 
 export interface MetricComparison {
   /** `<suite>/<metric>`, or `<suite>@<variant>/<metric>`: what threshold globs match. */
@@ -41,7 +41,7 @@ export interface MetricComparison {
   /** Describes the trial conditions (see Metric.informational): never a regression or improvement. */
   informational: boolean;
   threshold: number;
-  verdict: Verdict;
+  verdict: MetricVerdict;
   /** Warnings as data (benchstat's habit): never printed from here. */
   notes: string[];
 }
@@ -59,7 +59,7 @@ export interface Comparison {
   metrics: MetricComparison[];
   /** Geometric mean over comparable metrics of the cost ratio (lower-is-better orientation): < 0 is better. */
   geomeanChange: number | null;
-  counts: Record<Verdict, number>;
+  counts: Record<MetricVerdict, number>;
   notes: string[];
 }
 
@@ -377,7 +377,7 @@ function withVerdict(m: MetricComparison, role: Role, policy: ComparePolicy): Me
   // A move away from a zero baseline (e.g. errors 0 → 2 %) has no relative size: any move counts.
   const beyondThreshold = m.change === null ? m.shift !== 0 : Math.abs(m.change) > m.threshold;
   const direction = Math.sign(worseness(m));
-  let verdict: Verdict = 'unchanged';
+  let verdict: MetricVerdict = 'unchanged';
   if (significant && beyondThreshold && direction > 0) verdict = 'regression';
   if (significant && beyondThreshold && direction < 0) verdict = 'improvement';
   const notes =

@@ -1,5 +1,5 @@
 /** Markdown rendering for PR comments, job summaries and `--format markdown`. */
-import type { Comparison, Verdict } from '../compare/compare.js';
+import type { Comparison, MetricVerdict } from '../compare/compare.js';
 import { escapeMarkdown } from './escape.js';
 import type { Environment } from '../results/schema.js';
 import { formatValue } from './format.js';
@@ -8,7 +8,7 @@ import { layoutMarkdown, type Grid } from './grid.js';
 import { metricNoteGroups, noteGroupText } from './notes.js';
 import { comparisonTables, withVerdicts, type Table } from './table.js';
 
-const VERDICT_LABEL: Record<Verdict, string> = {
+const VERDICT_LABEL: Record<MetricVerdict, string> = {
   regression: '🔴 regression',
   improvement: '🟢 improvement',
   unchanged: '~',

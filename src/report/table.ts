@@ -2,7 +2,7 @@
  * The table model between comparison and rendering (benchstat's builder → Table → ToText split):
  * cells are plain, unescaped strings; each renderer escapes and labels verdicts its own way.
  */
-import type { Comparison, MetricComparison, Verdict } from '../compare/compare.js';
+import type { Comparison, MetricComparison, MetricVerdict } from '../compare/compare.js';
 import type { Results } from '../results/schema.js';
 import type { Grid } from './grid.js';
 import { formatChange, formatP, formatSpread, formatValue } from './format.js';
@@ -10,7 +10,7 @@ import { describe, relativeSpread, type Summary } from '../stats/describe.js';
 
 export interface TableRow {
   cells: string[];
-  verdict: Verdict;
+  verdict: MetricVerdict;
 }
 
 /** A comparison table: each row keeps its verdict, which each renderer labels its own way. */
@@ -21,7 +21,7 @@ export interface Table {
 }
 
 /** The comparison table as a plain grid, with the verdict column labelled by the renderer. */
-export function withVerdicts(table: Table, labels: Record<Verdict, string>): Grid {
+export function withVerdicts(table: Table, labels: Record<MetricVerdict, string>): Grid {
   return {
     columns: [...table.columns, 'verdict'],
     align: [...table.align, 'l'],

@@ -1,12 +1,12 @@
 /** Plain-text rendering for terminals and logs: aligned columns, no markup. */
-import type { Comparison, Verdict } from '../compare/compare.js';
+import type { Comparison, MetricVerdict } from '../compare/compare.js';
 import { methodNote } from './markdown.js';
 import { escapeTerminal } from './escape.js';
 import { layoutText } from './grid.js';
 import { metricNoteGroups, noteGroupText } from './notes.js';
 import { comparisonTables, withVerdicts } from './table.js';
 
-const VERDICT_LABEL: Record<Verdict, string> = {
+const VERDICT_LABEL: Record<MetricVerdict, string> = {
   regression: 'REGRESSION',
   improvement: 'improvement',
   unchanged: '~',
