@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { max, mean } from 'simple-statistics';
 import type { Gpu } from '../results/schema.js';
-import type { Collector, CollectorOutput, TrialMetric } from '../run/types.js';
+import type { Collector, CollectorOutput, TrialMetric } from './types.js';
 
 export interface GpuCollectorOptions {
   /** Sampling period passed to `nvidia-smi -lms`; default 250. */

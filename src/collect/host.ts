@@ -8,7 +8,7 @@
  * In a container /proc/stat is usually the host's, so the capacity is the host's CPUs, not the
  * cgroup's quota.
  */
-import type { Collector, CollectorOutput } from '../run/types.js';
+import type { Collector, CollectorOutput } from './types.js';
 import { treeCpuTicks, treePids, type CpuTimes } from './proc.js';
 import { readCpuTimes, readProcesses } from './procfs.js';
 

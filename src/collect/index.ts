@@ -2,7 +2,7 @@
  * The collectors `perfgate run` can attach to a trial, by the name a config uses.
  * Adding one is one file exporting a factory plus one line here.
  */
-import type { Collector } from '../run/types.js';
+import type { Collector } from './types.js';
 import { gpuCollector } from './gpu.js';
 import { hostCollector } from './host.js';
 import { processCollector } from './process.js';

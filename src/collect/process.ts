@@ -6,7 +6,7 @@
  * summed RSS, sampled every intervalMs; the peak is the largest sample, so a spike shorter than
  * the interval can be missed.
  */
-import type { Collector, CollectorOutput, TrialMetric } from '../run/types.js';
+import type { Collector, CollectorOutput, TrialMetric } from './types.js';
 import { treeCpuTicks, treePids, treeRssPages, type ProcStat } from './proc.js';
 import { readProcesses, readSysconf, type Sysconf } from './procfs.js';
 

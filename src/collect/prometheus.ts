@@ -8,7 +8,7 @@
  */
 import { InputError, RunError } from '../errors.js';
 import type { Direction } from '../results/schema.js';
-import type { Collector, CollectorOutput, TrialMetric } from '../run/types.js';
+import type { Collector, CollectorOutput, TrialMetric } from './types.js';
 import {
   matches,
   parsePrometheusText,

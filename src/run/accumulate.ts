@@ -3,7 +3,7 @@
  * A metric that a trial did not produce gets no invented value; the gap is noted instead.
  */
 import type { Direction, SuiteResult } from '../results/schema.js';
-import type { TrialMetric } from './types.js';
+import type { TrialMetric } from '../collect/types.js';
 
 interface Series {
   unit: string;

@@ -10,7 +10,17 @@ import { pathToFileURL } from 'node:url';
 import type autocannon from 'autocannon';
 import autocannonMethods from 'autocannon/lib/httpMethods.js';
 import { InputError, RunError } from '../errors.js';
-import type { HttpRequestSpec } from './http.js';
+
+/** One request of an HTTP suite, as the config (or a body generator) describes it. */
+export interface HttpRequestSpec {
+  /** Default GET. */
+  method?: string;
+  /** Appended to the base URL's path. */
+  path: string;
+  headers?: Record<string, string>;
+  /** An object is sent as JSON, with `content-type: application/json` unless headers set one. */
+  body?: string | object;
+}
 
 /** The request autocannon sends for a spec; `prefix` is the base URL's path without its last `/`. */
 export function toAutocannonRequest(

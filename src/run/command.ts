@@ -11,7 +11,7 @@ import { RunError } from '../errors.js';
 import { BmfSchema, describeMeasure, type Bmf } from '../formats/bmf.js';
 import { lastLines, TailBuffer, withTail } from './logTail.js';
 import { describeExit, signalGroup, spawnInGroup } from './processGroup.js';
-import type { TrialMetric } from './types.js';
+import type { TrialMetric } from '../collect/types.js';
 
 export interface CommandOptions {
   /** Run with `/bin/sh -c`. */

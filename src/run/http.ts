@@ -21,21 +21,17 @@
  */
 import type { EventEmitter } from 'node:events';
 import autocannon from 'autocannon/lib/init.js';
+import type { TrialMetric } from '../collect/types.js';
+import { MAX_TIMER_MS } from '../config/fields.js';
 import { InputError, RunError } from '../errors.js';
 import { inferDirection } from '../results/direction.js';
-import { loadBodyGenerator, toAutocannonRequests, type RequestGenerator } from './bodyGenerator.js';
+import {
+  loadBodyGenerator,
+  toAutocannonRequests,
+  type HttpRequestSpec,
+  type RequestGenerator,
+} from './bodyGenerator.js';
 import { LatencySamples, nearestRank } from './percentiles.js';
-import type { TrialMetric } from './types.js';
-
-export interface HttpRequestSpec {
-  /** Default GET. */
-  method?: string;
-  /** Appended to the base URL's path. */
-  path: string;
-  headers?: Record<string, string>;
-  /** An object is sent as JSON, with `content-type: application/json` unless headers set one. */
-  body?: string | object;
-}
 
 export interface HttpLoadOptions {
   /** e.g. http://127.0.0.1:8080; a path in it prefixes every request's path. */
@@ -108,7 +104,9 @@ export function requestsPerSecond(
 /**
  * How long a trial may run before the wall-clock guard stops it: its duration (or, bounded by
  * amount, the worst case where every round of in-flight requests times out, no faster than the
- * rate allows), plus one timeout for the requests in flight at the end, plus slack.
+ * rate allows), plus one timeout for the requests in flight at the end, plus slack. Never more
+ * than a timer can wait (MAX_TIMER_MS): a longer delay fires at once, which would stop the trial
+ * as it starts (the guard, and autocannon's own duration timer, which gets this value too).
  */
 export function guardSeconds(options: HttpLoadOptions): number {
   const { durationSeconds, amount = 0, connections, pipelining, rate, timeoutSeconds } = options;
@@ -117,7 +115,7 @@ export function guardSeconds(options: HttpLoadOptions): number {
     const rounds = Math.ceil(amount / (connections * pipelining));
     longest = rounds * timeoutSeconds + (rate ? Math.ceil(amount / rate) : 0);
   }
-  return longest + timeoutSeconds + GUARD_SLACK_SECONDS;
+  return Math.min(longest + timeoutSeconds + GUARD_SLACK_SECONDS, MAX_TIMER_MS / 1000);
 }
 
 /** Runs one trial; rejects with RunError when no connection to the server can be made. */
@@ -158,7 +156,7 @@ interface AutocannonClient {
   _doRequest(): void;
 }
 
-/** One connection's requests in flight, as `watch` tracks them. */
+/** One connection's requests in flight, as `Trial.watch` tracks them. */
 interface Flight {
   /** Send times of the requests in flight on `socket`, oldest first. */
   sent: bigint[];
@@ -182,37 +180,85 @@ interface Tally {
 
 type StopReason = 'duration' | 'unreachable' | 'guard' | 'abort' | 'generator';
 
-function measure(
-  options: HttpLoadOptions,
-  url: URL,
-  generate: RequestGenerator | null,
-  hooks: HttpTrialHooks,
-): Promise<HttpTrialResult> {
-  const prefix = url.pathname.replace(/\/$/, '');
-  const tally: Tally = {
+/** Seconds and CPU time of this process since the trial started. */
+interface LoadWindow {
+  elapsedSeconds: number;
+  cpu: NodeJS.CpuUsage;
+}
+
+/**
+ * One trial's state. It moves one way, each transition once:
+ *   loading ─stop('duration')─► draining ─(answered, or one timeout)─► closed ─finish()─► finished
+ *   loading ─stop(any other reason)─────────────────────────────────► closed
+ * autocannon calls back some time after `closed` (at its next one-second interval), and finish()
+ * turns what was counted into the result.
+ */
+class Trial {
+  private readonly tally: Tally = {
     latencies: new LatencySamples(),
     responses: 0,
     non2xx: 0,
     failed: 0,
     failedBeforeAnyResponse: new Set(),
   };
-  const ticks: number[] = [];
-  const notes: string[] = [];
-  const clients: AutocannonClient[] = [];
-  const flights = new Map<AutocannonClient, Flight>();
-  let closedClients = 0;
-  let generatorError: unknown;
-  let stopReason: StopReason | undefined;
-  let instance: autocannon.Instance | undefined;
+  private readonly ticks: number[] = [];
+  readonly notes: string[] = [];
+  /** Every connection of the trial (fewer than options.connections when rate is lower). */
+  private readonly flights = new Map<AutocannonClient, Flight>();
+  private connectionsDone = 0;
+  private phase: 'loading' | 'draining' | 'closed' | 'finished' = 'loading';
+  private stopReason: StopReason | undefined;
+  private generatorError: unknown;
+  /** Requests still in flight when the connections close count as timed out (see drain). */
+  private unansweredAtEnd = 0;
+  private ticksAfterStop = 0;
+  private readonly started = process.hrtime.bigint();
+  private readonly cpuAtStart = process.cpuUsage();
+  /** Set when the load ends (drain, or the last connection closes): autocannon reports up to a second later. */
+  private loadWindow: LoadWindow | undefined;
+  private readonly timers: ReturnType<typeof setTimeout>[] = [];
+  private readonly onAbort = () => this.stop('abort');
+  /** Set once autocannon accepted the options. */
+  instance: autocannon.Instance | undefined;
 
-  const started = process.hrtime.bigint();
-  const cpuAtStart = process.cpuUsage();
-  const measuredSoFar = () => ({
-    elapsedSeconds: Number(process.hrtime.bigint() - started) / 1e9,
-    cpu: process.cpuUsage(cpuAtStart),
-  });
-  /** Set when the last connection closes: autocannon reports up to a second later. */
-  let loadWindow: ReturnType<typeof measuredSoFar> | undefined;
+  constructor(
+    private readonly options: HttpLoadOptions,
+    private readonly hooks: HttpTrialHooks,
+  ) {}
+
+  /** Starts the clocks that end the trial: its duration, the wall-clock guard, the caller's abort. */
+  arm(): void {
+    const { durationSeconds } = this.options;
+    this.timers.push(setTimeout(() => this.stop('guard'), guardSeconds(this.options) * 1000));
+    if (durationSeconds !== undefined) {
+      this.timers.push(
+        setTimeout(() => this.stop('duration'), durationSeconds * 1000 - STOP_LEAD_MS),
+      );
+    }
+    this.hooks.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  /** Stops the clocks, so nothing fires after the trial settled. */
+  disarm(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.hooks.signal?.removeEventListener('abort', this.onAbort);
+  }
+
+  /** autocannon's setupClient: a new connection, timed and counted by `watch`. */
+  connect(client: AutocannonClient): void {
+    const flight: Flight = { sent: [], socket: undefined };
+    this.flights.set(client, flight);
+    client.on('done', () => {
+      if (++this.connectionsDone === this.flights.size) this.loadWindow ??= this.measuredSoFar();
+    });
+    this.watch(client, flight);
+  }
+
+  /** The body generator threw: the trial fails with its error. */
+  generatorFailed(error: unknown): void {
+    this.generatorError ??= error;
+    this.stop('generator');
+  }
 
   /**
    * Ends the load: at the end of the duration by draining (see drain), otherwise by closing every
@@ -221,97 +267,151 @@ function measure(
    * is deferred, so a connection is never closed from inside autocannon's call stack (a client
    * destroyed mid-send re-arms its timeout timer and reconnects).
    */
-  const stop = (reason: StopReason) => {
+  stop(reason: StopReason): void {
     // The first reason is the one reported, except an abort: its caller wants a rejection, even
     // when it comes during the drain.
-    stopReason = reason === 'abort' ? reason : (stopReason ?? reason);
-    if (reason === 'duration' && !drained()) return drain();
-    queueMicrotask(close);
-  };
-  let closed = false;
-  /** Requests still in flight when the connections close count as timed out (see drain). */
-  let unansweredAtEnd = 0;
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    clearTimeout(draining);
-    // Only a trial that ran out its duration (or hung until the guard) gave them their time;
-    // after an abort, or when amount cuts pipelined requests short, they are simply not sent.
-    if (stopReason === 'duration' || stopReason === 'guard') {
-      for (const flight of flights.values()) unansweredAtEnd += flight.sent.length;
+    this.stopReason = reason === 'abort' ? reason : (this.stopReason ?? reason);
+    if (reason === 'duration' && !this.drained()) return this.drain();
+    queueMicrotask(() => this.close());
+  }
+
+  /** autocannon's one-second count; false for the counts that are not part of the measurement. */
+  tick(counter: number): boolean {
+    if (this.phase === 'finished') return false;
+    // The tick that saw the load stop is its last (partial) second; later ones only cover the
+    // drain, when nothing new is sent.
+    if (this.stopReason !== undefined && this.ticksAfterStop++ > 0) return false;
+    this.ticks.push(counter);
+    return true;
+  }
+
+  /** autocannon called back: the trial's result, or the error it ends with. */
+  finish(error: unknown): HttpTrialResult {
+    this.disarm();
+    this.close();
+    this.phase = 'finished';
+    const { options, tally } = this;
+    if (this.unansweredAtEnd > 0) {
+      tally.failed += this.unansweredAtEnd;
+      tally.lastFailure = `no answer within ${options.timeoutSeconds} s after the trial's end`;
     }
-    for (const client of clients) client.destroy();
-    instance?.stop();
-  };
-  /** True when no connection still waits for an answer on its current socket. */
-  const drained = () =>
-    [...flights].every(
-      ([client, flight]) => flight.sent.length === 0 || client.conn !== flight.socket,
-    );
-  let draining: ReturnType<typeof setTimeout> | undefined;
+    const { elapsedSeconds, cpu } = this.loadWindow ?? this.measuredSoFar();
+    if (error) throw new InputError(`autocannon: ${String(error)}`, undefined, 'http');
+    if (this.generatorError) throw this.generatorError;
+    if (this.stopReason === 'abort') throw this.hooks.signal?.reason;
+    if (tally.responses === 0 && tally.failedBeforeAnyResponse.size > 0) {
+      throw new RunError(`cannot connect to ${options.baseUrl}: ${tally.lastFailure ?? 'refused'}`);
+    }
+    if (this.stopReason === 'guard') {
+      this.notes.push(`stopped by the wall-clock guard after ${guardSeconds(options)} s`);
+    }
+    const generatorCpu = (100 * (cpu.user + cpu.system)) / 1e6 / elapsedSeconds;
+    return summarize(tally, this.ticks, elapsedSeconds, generatorCpu, this.notes);
+  }
+
+  private measuredSoFar(): LoadWindow {
+    return {
+      elapsedSeconds: Number(process.hrtime.bigint() - this.started) / 1e9,
+      cpu: process.cpuUsage(this.cpuAtStart),
+    };
+  }
+
   /**
    * The duration is over: send nothing more, and give the requests in flight up to one timeout
    * to be answered (guardSeconds allows for it). A healthy service answers within a latency; a
    * service that stopped answering leaves them waiting, and they are counted as timed out.
    */
-  const drain = () => {
-    if (draining) return;
-    loadWindow ??= measuredSoFar();
-    for (const client of clients) client._doRequest = () => undefined;
-    draining = setTimeout(close, options.timeoutSeconds * 1000);
-  };
-  /** Called by `watch` whenever a connection's requests in flight change. */
-  const settled = () => {
-    if (draining && drained()) queueMicrotask(close);
-  };
+  private drain(): void {
+    if (this.phase !== 'loading') return;
+    this.phase = 'draining';
+    this.loadWindow ??= this.measuredSoFar();
+    for (const client of this.flights.keys()) client._doRequest = () => undefined;
+    this.timers.push(setTimeout(() => this.close(), this.options.timeoutSeconds * 1000));
+  }
 
-  const requests = toAutocannonRequests(options.requests, prefix, generate, (error) => {
-    generatorError ??= error;
-    stop('generator');
-  });
+  private close(): void {
+    if (this.phase === 'closed' || this.phase === 'finished') return;
+    this.phase = 'closed';
+    // Only a trial that ran out its duration (or hung until the guard) gave them their time;
+    // after an abort, or when amount cuts pipelined requests short, they are simply not sent.
+    if (this.stopReason === 'duration' || this.stopReason === 'guard') {
+      for (const flight of this.flights.values()) this.unansweredAtEnd += flight.sent.length;
+    }
+    for (const client of this.flights.keys()) client.destroy();
+    this.instance?.stop();
+  }
+
+  /** True when no connection still waits for an answer on its current socket. */
+  private drained(): boolean {
+    return [...this.flights].every(
+      ([client, flight]) => flight.sent.length === 0 || client.conn !== flight.socket,
+    );
+  }
+
+  /** Requests stopped being in flight: a drain ends as soon as none is. */
+  private settled(): void {
+    if (this.phase === 'draining' && this.drained()) queueMicrotask(() => this.close());
+  }
+
+  /** Times and counts one connection's requests; `flight` is its requests in flight. */
+  private watch(client: AutocannonClient, flight: Flight): void {
+    const { tally } = this;
+    /** Counts what was in flight on a socket autocannon has replaced (see 'request'). */
+    const dropLost = () => {
+      if (client.conn === flight.socket) return;
+      flight.socket = client.conn;
+      tally.failed += flight.sent.length;
+      flight.sent.length = 0;
+    };
+    client.on('request', () => {
+      // A request on a new socket means autocannon reconnected (a timeout, an error, or the
+      // server closed it): what was in flight on the old one will never be answered, as HTTP/1.1
+      // answers on the connection that asked. Those requests failed.
+      dropLost();
+      flight.sent.push(process.hrtime.bigint());
+    });
+    client.on('response', (statusCode) => {
+      const sent = flight.sent.shift();
+      if (sent === undefined) return;
+      tally.latencies.record(Number(process.hrtime.bigint() - sent) / 1e6);
+      tally.responses++;
+      if (statusCode < 200 || statusCode >= 300) tally.non2xx++;
+      this.settled();
+    });
+    client.on('timeout', () => {
+      tally.lastFailure = `timed out after ${this.options.timeoutSeconds} s`;
+      // While draining, autocannon reconnects without sending, so no 'request' will count these.
+      dropLost();
+      this.settled();
+    });
+    client.on('connError', (error) => {
+      tally.lastFailure = error.code ?? error.message;
+      if (tally.responses > 0) return;
+      tally.failedBeforeAnyResponse.add(client);
+      if (tally.failedBeforeAnyResponse.size >= this.flights.size) {
+        // Every connection failed before anything answered: nothing is listening, so stop now
+        // rather than spin through reconnects for the whole duration.
+        this.stop('unreachable');
+      }
+    });
+  }
+}
+
+function measure(
+  options: HttpLoadOptions,
+  url: URL,
+  generate: RequestGenerator | null,
+  hooks: HttpTrialHooks,
+): Promise<HttpTrialResult> {
+  const trial = new Trial(options, hooks);
+  const prefix = url.pathname.replace(/\/$/, '');
+  const requests = toAutocannonRequests(options.requests, prefix, generate, (error) =>
+    trial.generatorFailed(error),
+  );
 
   return new Promise<HttpTrialResult>((resolve, reject) => {
-    let finished = false;
-    let ticksAfterStop = 0;
-    const guard = setTimeout(() => stop('guard'), guardSeconds(options) * 1000);
-    const { durationSeconds } = options;
-    const ending =
-      durationSeconds === undefined
-        ? undefined
-        : setTimeout(() => stop('duration'), durationSeconds * 1000 - STOP_LEAD_MS);
-    const onAbort = () => stop('abort');
-    hooks.signal?.addEventListener('abort', onAbort, { once: true });
-    const release = () => {
-      clearTimeout(ending);
-      clearTimeout(guard);
-      clearTimeout(draining);
-      hooks.signal?.removeEventListener('abort', onAbort);
-    };
-
-    const done = (error: unknown) => {
-      finished = true;
-      release();
-      close();
-      if (unansweredAtEnd > 0) {
-        tally.failed += unansweredAtEnd;
-        tally.lastFailure = `no answer within ${options.timeoutSeconds} s after the trial's end`;
-      }
-      const { elapsedSeconds, cpu } = loadWindow ?? measuredSoFar();
-      if (error) return reject(new InputError(`autocannon: ${String(error)}`, undefined, 'http'));
-      if (generatorError) return reject(generatorError);
-      if (stopReason === 'abort') return reject(hooks.signal?.reason);
-      if (tally.responses === 0 && tally.failedBeforeAnyResponse.size > 0) {
-        return reject(
-          new RunError(`cannot connect to ${options.baseUrl}: ${tally.lastFailure ?? 'refused'}`),
-        );
-      }
-      if (stopReason === 'guard') {
-        notes.push(`stopped by the wall-clock guard after ${guardSeconds(options)} s`);
-      }
-      const generatorCpu = (100 * (cpu.user + cpu.system)) / 1e6 / elapsedSeconds;
-      resolve(summarize(tally, ticks, elapsedSeconds, generatorCpu, notes));
-    };
-
+    trial.arm();
+    let instance: autocannon.Instance;
     try {
       instance = autocannon(
         {
@@ -320,7 +420,7 @@ function measure(
           connections: options.connections,
           pipelining: options.pipelining,
           // autocannon still gets a duration (else it runs 10 s), long enough not to cut the
-          // drain short; `ending` stops the load and the drain closes it.
+          // drain short; the trial's own duration timer stops the load and the drain closes it.
           ...(options.amount === undefined
             ? { duration: guardSeconds(options) }
             : { amount: options.amount }),
@@ -328,94 +428,34 @@ function measure(
             ? {}
             : { overallRate: options.rate, ignoreCoordinatedOmission: true }),
           timeout: options.timeoutSeconds,
-          setupClient: (raw) => {
-            const client = raw as unknown as AutocannonClient;
-            clients.push(client);
-            client.on('done', () => {
-              if (++closedClients === clients.length) loadWindow ??= measuredSoFar();
-            });
-            const flight: Flight = { sent: [], socket: undefined };
-            flights.set(client, flight);
-            watch(client, flight, clients, tally, options, stop, settled);
-          },
+          setupClient: (client) => trial.connect(client as unknown as AutocannonClient),
         },
-        done,
+        (error: unknown) => {
+          try {
+            resolve(trial.finish(error));
+          } catch (failure) {
+            reject(failure);
+          }
+        },
       );
     } catch (error) {
       // autocannon throws synchronously for some bad options (more connections than amount).
-      release();
+      trial.disarm();
       return reject(new InputError(`autocannon: ${String(error)}`, undefined, 'http'));
     }
+    trial.instance = instance;
     if (options.rate !== undefined && options.rate < options.connections) {
-      notes.push(
+      trial.notes.push(
         `rate ${options.rate}/s < ${options.connections} connections: autocannon opened ${options.rate}`,
       );
     }
     (instance as EventEmitter).on('tick', ({ counter }: { counter: number }) => {
       // autocannon emits one more tick while stopping, after zeroing its counter and just
-      // before calling `done`; deferring by a nextTick lets `finished` tell it apart.
+      // before calling `done`; deferring by a nextTick lets the finished trial tell it apart.
       process.nextTick(() => {
-        if (finished) return;
-        // The tick that saw the load stop is its last (partial) second; later ones only cover
-        // the drain, when nothing new is sent.
-        if (stopReason !== undefined && ticksAfterStop++ > 0) return;
-        ticks.push(counter);
-        hooks.onTick?.(counter);
+        if (trial.tick(counter)) hooks.onTick?.(counter);
       });
     });
-  });
-}
-
-/** Times and counts one connection's requests. */
-function watch(
-  client: AutocannonClient,
-  /** This connection's requests in flight on its current socket. */
-  flight: Flight,
-  /** Every connection of the trial (fewer than options.connections when rate is lower). */
-  clients: readonly AutocannonClient[],
-  tally: Tally,
-  options: HttpLoadOptions,
-  stop: (reason: StopReason) => void,
-  /** Told when requests stop being in flight, so a drain can end as soon as none is. */
-  settled: () => void,
-): void {
-  /** Counts what was in flight on a socket autocannon has replaced (see 'request'). */
-  const dropLost = () => {
-    if (client.conn === flight.socket) return;
-    flight.socket = client.conn;
-    tally.failed += flight.sent.length;
-    flight.sent.length = 0;
-  };
-  client.on('request', () => {
-    // A request on a new socket means autocannon reconnected (a timeout, an error, or the server
-    // closed it): what was in flight on the old one will never be answered, as HTTP/1.1 answers
-    // on the connection that asked. Those requests failed.
-    dropLost();
-    flight.sent.push(process.hrtime.bigint());
-  });
-  client.on('response', (statusCode) => {
-    const sent = flight.sent.shift();
-    if (sent === undefined) return;
-    tally.latencies.record(Number(process.hrtime.bigint() - sent) / 1e6);
-    tally.responses++;
-    if (statusCode < 200 || statusCode >= 300) tally.non2xx++;
-    settled();
-  });
-  client.on('timeout', () => {
-    tally.lastFailure = `timed out after ${options.timeoutSeconds} s`;
-    // While draining, autocannon reconnects without sending, so no 'request' will count these.
-    dropLost();
-    settled();
-  });
-  client.on('connError', (error) => {
-    tally.lastFailure = error.code ?? error.message;
-    if (tally.responses > 0) return;
-    tally.failedBeforeAnyResponse.add(client);
-    if (tally.failedBeforeAnyResponse.size >= clients.length) {
-      // Every connection failed before anything answered: nothing is listening, so stop now
-      // rather than spin through reconnects for the whole duration.
-      stop('unreachable');
-    }
   });
 }
 

@@ -5,6 +5,7 @@
  * answering fails the whole run (RunError, exit 3): no partial results leave this function.
  */
 import { collectors as registry } from '../collect/index.js';
+import type { Collector, CollectorOutput, TrialMetric } from '../collect/types.js';
 import {
   configHash,
   serviceLogFile,
@@ -22,7 +23,6 @@ import type { Progress } from './progress.js';
 import { missingRequirements } from './requires.js';
 import { startService, type RunningService } from './service.js';
 import { TrialAccumulator } from './accumulate.js';
-import type { Collector, CollectorOutput, TrialMetric } from './types.js';
 
 export interface RunContext {
   config: Config;

@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backgroundCpuPercent, hostCollector } from '../../src/collect/host.js';
 import { processCollector } from '../../src/collect/process.js';
-import type { Collector, CollectorOutput } from '../../src/run/types.js';
+import type { Collector, CollectorOutput } from '../../src/collect/types.js';
 import { startWorker, type Worker } from './worker.js';
 
 const workers: Worker[] = [];

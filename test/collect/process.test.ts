@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { processCollector } from '../../src/collect/process.js';
-import type { CollectorOutput } from '../../src/run/types.js';
+import type { CollectorOutput } from '../../src/collect/types.js';
 import { startWorker, type Worker } from './worker.js';
 
 const MiB = 2 ** 20;

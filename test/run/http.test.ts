@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_SECONDS, MAX_TIMER_MS } from '../../src/config/fields.js';
 import { InputError, RunError } from '../../src/errors.js';
 import {
   guardSeconds,
@@ -131,6 +132,17 @@ describe('guardSeconds', () => {
     expect(guardSeconds(options)).toBe(27);
     // A rate of 10/s adds the 10 s the rate alone takes.
     expect(guardSeconds({ ...options, rate: 10 })).toBe(37);
+  });
+
+  it('never exceeds what a timer can wait, however long the duration or amount', () => {
+    // 2,147,483 s + 10 s timeout + 5 s slack would overflow Node's 32-bit timer and fire at once.
+    const longest = MAX_TIMER_MS / 1000;
+    expect(guardSeconds(load('', { durationSeconds: MAX_SECONDS, timeoutSeconds: 10 }))).toBe(
+      longest,
+    );
+    // 10^9 rounds of one request, each allowed its 60 s timeout.
+    const amount = load('', { amount: 1e9, connections: 1, timeoutSeconds: 60 });
+    expect(guardSeconds(amount)).toBe(longest);
   });
 });
 
@@ -383,6 +395,24 @@ describe('runHttpTrial against a local server', () => {
     // The promise settles when autocannon calls back, at its first one-second tick (about 1 s
     // after the start: 1.02 s measured); the rest allows for a loaded machine.
     expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('runs a trial of the longest duration until stopped: its guard does not fire at once', async () => {
+    const { url, received } = await serve((res) => res.end());
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const trial = runHttpTrial(load(url, { durationSeconds: MAX_SECONDS }), {
+        signal: AbortSignal.timeout(300),
+      });
+      // An overflowing guard would have ended the trial with a result before the abort.
+      await expect(trial).rejects.toThrow(/timeout|abort/i);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(received.length).toBeGreaterThan(0);
+    expect(warnings).not.toContain('TimeoutOverflowWarning');
   });
 
   it('refuses a URL without http(s) and options bounded by both duration and amount, or neither', async () => {

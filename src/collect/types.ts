@@ -1,6 +1,7 @@
 /**
  * What one trial of a suite produces, before trials are gathered into results (src/results/schema.ts).
- * Runners (http, command) and collectors (gpu, process, host, prometheus) all speak this shape.
+ * Runners (http, command) and collectors (gpu, process, host, prometheus) all speak this shape; it
+ * lives here, below both, so a collector never imports from run/.
  */
 import type { Direction, Environment } from '../results/schema.js';
 
