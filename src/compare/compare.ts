@@ -3,6 +3,7 @@
  * Pure: takes results, returns a plain value that report/ renders.
  */
 import type { Direction, Metric, Results } from '../results/schema.js';
+import { suiteLabel } from '../results/variant.js';
 import { describe, type Summary } from '../stats/describe.js';
 import { hodgesLehmann } from '../stats/hodgesLehmann.js';
 import { mannWhitneyU } from '../stats/mannWhitney.js';
@@ -16,7 +17,7 @@ import { resolvePolicy, thresholdFor, unmatchedRuleNotes, type ComparePolicy } f
 export type MetricVerdict = 'regression' | 'improvement' | 'unchanged' | 'insufficient';
 
 export interface MetricComparison {
-  /** `<suite>/<metric>`, or `<suite>@<variant>/<metric>`: what threshold globs match. */
+  /** `<suite>/<metric>`, or `<suite>#<variant>/<metric>`: what threshold globs match. */
   key: string;
   suite: string;
   variant?: string;
@@ -71,7 +72,7 @@ interface MetricRef {
 }
 
 export function metricKey(suite: string, variant: string | undefined, metric: string): string {
-  return `${suite}${variant ? `@${variant}` : ''}/${metric}`;
+  return `${suiteLabel(suite, variant)}/${metric}`;
 }
 
 function metricRefs(results: Results): Map<string, MetricRef> {

@@ -36,9 +36,9 @@ export function thresholdFor(policy: ComparePolicy, metricKey: string): number {
 }
 
 function ruleMatches(rule: ThresholdRule, metricKey: string): boolean {
-  // Rules are written on `<suite>/<metric>`; a variant's key `<suite>@<variant>/<metric>` matches
-  // them too (and rules that name the variant still can).
-  const keys = [metricKey, metricKey.replace(/@[^/]*\//, '/')];
+  // Rules are written on `<suite>/<metric>`; a variant's key `<suite>#<variant>/<metric>` matches
+  // them too (and rules that name the variant still can). Names hold no `#`, variants no `/`.
+  const keys = [metricKey, metricKey.replace(/#[^/]*\//, '/')];
   return keys.some((key) => matchesGlob(key, rule.metric));
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Comparison, MetricComparison, MetricVerdict } from '../compare/compare.js';
 import type { Results } from '../results/schema.js';
+import { suiteLabel } from '../results/variant.js';
 import type { Grid } from './grid.js';
 import { formatChange, formatP, formatSpread, formatValue } from './format.js';
 import { describe, relativeSpread, type Summary } from '../stats/describe.js';
@@ -62,13 +63,13 @@ function intervalCell(m: MetricComparison): string {
   return `${formatChange(m.changeLower)} … ${formatChange(m.changeUpper)}`;
 }
 
-/** `api/embed [fast] latency_p95`: how a metric is named in every table. */
+/** `api/embed#fast latency_p95`: how a metric is named in every table. */
 export function suiteMetricLabel(
   suite: string,
   variant: string | undefined,
   metric: string,
 ): string {
-  return variant ? `${suite} [${variant}] ${metric}` : `${suite} ${metric}`;
+  return `${suiteLabel(suite, variant)} ${metric}`;
 }
 
 export function metricLabel(m: MetricComparison): string {
@@ -112,7 +113,7 @@ export function resultsTable(results: Results): Grid {
       .map((metric) => {
         const summary = describe(metric.samples);
         return [
-          suite.variant ? `${suite.name} [${suite.variant}]` : suite.name,
+          suiteLabel(suite.name, suite.variant),
           metric.name,
           summaryCell(summary, metric.unit),
           String(summary.n),

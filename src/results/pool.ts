@@ -5,6 +5,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { InputError } from '../errors.js';
 import type { Metric, Results, SuiteResult } from './schema.js';
+import { suiteLabel } from './variant.js';
 
 interface PooledSuite {
   base: Omit<SuiteResult, 'metrics' | 'notes'>;
@@ -82,7 +83,7 @@ function addSuite(
       throw new InputError(
         `${clash} differs between the pooled results (${was} vs ${is}); they must agree`,
         label,
-        `${describeSuite(suite)}: ${metric.name}`,
+        `${suiteLabel(suite.name, suite.variant)}: ${metric.name}`,
       );
     }
     pooled.metric.samples.push(...metric.samples);
@@ -105,8 +106,4 @@ function finishSuite(entry: PooledSuite, total: number, label: string): SuiteRes
     metrics: [...entry.metrics.values()].map(({ metric }) => metric),
     ...(notes.length ? { notes } : {}),
   };
-}
-
-function describeSuite(suite: SuiteResult): string {
-  return suite.variant ? `${suite.name} [${suite.variant}]` : suite.name;
 }

@@ -5,6 +5,14 @@
 import { InputError } from '../errors.js';
 import type { Results } from './schema.js';
 
+/**
+ * `api#fast`: a suite and its variant, written as a side names a variant (`results.json#fast`),
+ * in every table, message and metric key.
+ */
+export function suiteLabel(suite: string, variant: string | undefined): string {
+  return variant ? `${suite}#${variant}` : suite;
+}
+
 /** `path#variant` → [path, variant]; a `#` is rare in paths, so the last one separates. */
 export function splitVariant(spec: string): [string, string | undefined] {
   const at = spec.lastIndexOf('#');

@@ -97,7 +97,7 @@ describe('perfgate run on the documented example', () => {
     expect(run.stderr.match(/api\/hello \[candidate\] trial \d\/5 · [\d,]+ req\/s/g)).toHaveLength(
       5,
     );
-    expect(run.stdout).toMatch(/api\/hello \[baseline\]\s+latency_p50\s+[\d.]+ ms/);
+    expect(run.stdout).toMatch(/api\/hello#baseline\s+latency_p50\s+[\d.]+ ms/);
   });
 });
 

@@ -86,7 +86,7 @@ describe('compareResults', () => {
     const [m] = compareResults(spec(around(100, 10)), spec(around(108, 10)), {
       thresholds: [{ metric: 'api/latency_p99', threshold: 0.1 }],
     }).metrics;
-    expect(m?.key).toBe('api@fast/latency_p99');
+    expect(m?.key).toBe('api#fast/latency_p99');
     expect(m?.threshold).toBe(0.1);
     expect(m?.verdict).toBe('unchanged');
   });

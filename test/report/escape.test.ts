@@ -45,8 +45,8 @@ describe('escapeTerminal', () => {
   });
 
   it('keeps printable text, including non-ASCII, and is idempotent', () => {
-    expect(escapeTerminal('api/embed [fast] latency_p95 ±2 % µs 🟢')).toBe(
-      'api/embed [fast] latency_p95 ±2 % µs 🟢',
+    expect(escapeTerminal('api/embed#fast latency_p95 ±2 % µs 🟢')).toBe(
+      'api/embed#fast latency_p95 ±2 % µs 🟢',
     );
     const once = escapeTerminal('x\x1by');
     expect(escapeTerminal(once)).toBe(once);
