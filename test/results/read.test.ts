@@ -73,9 +73,7 @@ describe('parseResults', () => {
 
   it('says a required field is missing', () => {
     const error = inputError(() => parseResults({ ...valid, suites: [{ metrics: [] }] }, 'r.json'));
-    expect(error.message).toBe(
-      'r.json: suites[0].name: required: expected a string',
-    );
+    expect(error.message).toBe('r.json: suites[0].name: required: expected a string');
   });
 
   it('lists at most five issues and counts the rest', () => {
@@ -89,9 +87,7 @@ describe('parseResults', () => {
       parseResults({ ...valid, suites: [{ name: 's', metrics: [metric] }] }, 'r.json'),
     );
     expect(error.field).toBe('suites[0].metrics[0].samples[0]');
-    expect(error.message).toContain(
-      'suites[0].metrics[0].samples[4]: expected a number, got "e"',
-    );
+    expect(error.message).toContain('suites[0].metrics[0].samples[4]: expected a number, got "e"');
     expect(error.message).not.toContain('samples[5]');
     expect(error.message).toMatch(/; and 2 more\)$/);
   });
