@@ -268,7 +268,10 @@ async function commitAndPush(scratch: Scratch, change: Change): Promise<string> 
     Boolean(await git(['ls-files', '--', candidate], scratch)),
   );
   await addBlob(scratch, change.blob, path);
-  const tree = (await git(['write-tree'], scratch)).trim();
+  // The other files' contents were never fetched (blob:none), and need not be: the remote has
+  // them. A plain write-tree would check that each exists and so download the whole history in
+  // the partial clone; --missing-ok writes the trees from the ids the index already holds.
+  const tree = (await git(['write-tree', '--missing-ok'], scratch)).trim();
   const message = `Record ${change.branch} ${shortRevision(change.results.commit)}`.trim();
   const parent = found ? ['-p', TIP] : [];
   const sha = (await git(['commit-tree', tree, ...parent, '-m', message], scratch)).trim();

@@ -14,11 +14,20 @@ export interface GitHttpServerOptions {
   readOnlyToken?: string;
 }
 
+export interface GitHttpRequest {
+  method: string;
+  path: string;
+  status: number;
+  /** Body bytes received (a push's pack, a fetch's wants) and sent (a fetch's pack). */
+  received: number;
+  sent: number;
+}
+
 export interface GitHttpServer {
   /** `http://127.0.0.1:PORT/`, the prefix an actions/checkout extraheader is keyed by. */
   url: string;
   /** Requests answered, for tests that count round trips or look at what was refused. */
-  requests: { method: string; path: string; status: number }[];
+  requests: GitHttpRequest[];
   close(): Promise<void>;
 }
 
@@ -30,20 +39,26 @@ export function authorizationHeader(token: string): string {
 export async function startGitHttpServer(options: GitHttpServerOptions): Promise<GitHttpServer> {
   const requests: GitHttpServer['requests'] = [];
   const server = createServer((request, response) => {
+    let received = 0;
+    let sent = 0;
+    request.on('data', (chunk: Buffer) => (received += chunk.length));
     response.on('finish', () =>
       requests.push({
         method: request.method ?? '',
         path: request.url ?? '',
         status: response.statusCode,
+        received,
+        sent,
       }),
     );
     const refusal = refuse(request, options);
     if (refusal) {
       request.resume();
+      sent = Buffer.byteLength(refusal.body);
       response.writeHead(refusal.status, refusal.headers).end(refusal.body);
       return;
     }
-    serveCgi(request, response, options.projectRoot);
+    serveCgi(request, response, options.projectRoot, (bytes) => (sent = bytes));
   });
   await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
   const { port } = server.address() as { port: number };
@@ -106,7 +121,12 @@ function pushes(request: IncomingMessage): boolean {
 }
 
 /** Run `git http-backend` for one request: CGI variables in, CGI headers and body out. */
-function serveCgi(request: IncomingMessage, response: ServerResponse, projectRoot: string): void {
+function serveCgi(
+  request: IncomingMessage,
+  response: ServerResponse,
+  projectRoot: string,
+  sending: (bytes: number) => void,
+): void {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const header = (name: string) => request.headers[name]?.toString() ?? '';
   const backend = spawn('git', ['http-backend'], {
@@ -133,6 +153,7 @@ function serveCgi(request: IncomingMessage, response: ServerResponse, projectRoo
   backend.stderr.resume();
   backend.on('close', () => {
     const { status, headers, body } = parseCgi(Buffer.concat(chunks));
+    sending(body.length);
     response.writeHead(status, headers).end(body);
   });
 }
