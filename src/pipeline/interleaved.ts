@@ -125,8 +125,8 @@ export async function measureInterleaved(
     await assertPresent(baseConfig, repo, tree, commit);
     const headTree = { label: 'head', config: input.config };
     const baseTree = { label: `base (${shortRevision(commit)})`, config: baseConfig };
-    notes.push(...(await runSetup(headTree, input.progress)));
-    notes.push(...(await runSetup(baseTree, input.progress, headTree)));
+    notes.push(...(await runSetup(headTree, input)));
+    notes.push(...(await runSetup(baseTree, input, headTree)));
     for (const note of notes) input.progress.note(note);
     const [base, head] = await runInterleaved({
       sides: [

@@ -18,7 +18,7 @@ export interface MeasureInput {
 
 /** The head tree measured alone; `notes` say which setup steps were skipped and why. */
 export async function measure(input: MeasureInput): Promise<{ results: Results; notes: string[] }> {
-  const notes = await runSetup({ label: 'head', config: input.config }, input.progress);
+  const notes = await runSetup({ label: 'head', config: input.config }, input);
   for (const note of notes) input.progress.note(note);
   const results = await runBenchmarks({
     config: input.config,

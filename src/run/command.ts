@@ -17,8 +17,8 @@ export interface CommandOptions {
   /** Run with `/bin/sh -c`. */
   command: string;
   cwd?: string;
-  /** Added to perfgate's own environment. */
-  env?: Record<string, string>;
+  /** Its whole environment (see GroupSpawnOptions.env); PERFGATE_TRIAL and PERFGATE_OUTPUT are added. */
+  env: NodeJS.ProcessEnv;
   /** Fractions allowed. */
   timeoutSeconds: number;
   /** Where the BMF JSON appears: on stdout, or in a file (relative to cwd) the command writes. */
@@ -73,7 +73,7 @@ async function execute(
 ): Promise<string> {
   if (signal?.aborted)
     throw new RunError(`command was aborted before it started: ${options.command}`);
-  const env: Record<string, string> = {
+  const env: NodeJS.ProcessEnv = {
     ...options.env,
     PERFGATE_TRIAL: String(options.trial ?? 1),
   };

@@ -13,12 +13,16 @@ import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { RunError } from '../errors.js';
 
 export interface GroupSpawnOptions {
   cwd?: string;
-  /** Added to perfgate's own environment. */
-  env?: Record<string, string>;
+  /**
+   * The whole environment of the process (the caller's, injected: never perfgate's own
+   * process.env), plus SPAWN_MARK, and FALLBACK_PATH when it has no PATH.
+   */
+  env: NodeJS.ProcessEnv;
   stdio: StdioOptions;
 }
 
@@ -34,6 +38,22 @@ export type GroupLeader = ChildProcess & {
 /** The environment variable that marks a start's processes. */
 export const SPAWN_MARK = 'PERFGATE_SPAWN_ID';
 
+/**
+ * The PATH of a process whose environment has none: the in-process CLI is often given an
+ * environment without one (its tests pass `{}`), and a /bin/sh without PATH searches only its
+ * compiled-in default, which lacks /usr/local/bin, so `node server.mjs` would not start. The
+ * folder of the Node running perfgate comes first, so `node` is the same Node.
+ */
+export const FALLBACK_PATH = [
+  path.dirname(process.execPath),
+  '/usr/local/bin',
+  '/usr/bin',
+  '/bin',
+  '/usr/local/sbin',
+  '/usr/sbin',
+  '/sbin',
+].join(':');
+
 /** Starts `/bin/sh -c command` as the leader of a new process group. */
 export async function spawnInGroup(
   command: string,
@@ -42,7 +62,7 @@ export async function spawnInGroup(
   const spawnId = randomUUID();
   const child = spawn('/bin/sh', ['-c', command], {
     cwd: options.cwd,
-    env: { ...process.env, ...options.env, [SPAWN_MARK]: spawnId },
+    env: { PATH: FALLBACK_PATH, ...options.env, [SPAWN_MARK]: spawnId },
     stdio: options.stdio,
     detached: true,
   });

@@ -88,11 +88,13 @@ export async function runBenchmarks(context: RunContext): Promise<Results> {
  */
 export async function runInterleaved(context: InterleavedContext): Promise<[Results, Results]> {
   const [base, head] = context.sides;
-  const arms = head.config.variants.flatMap((variant) =>
+  // Variants pair by position: the base tree's config is the head's (same variants), and a
+  // sweep's reference and point configs have one variant each.
+  const arms = head.config.variants.flatMap((variant, position) =>
     context.sides.map((side, index) => ({
       side: index,
       config: side.config,
-      variant: side.config.variants.find((v) => v.name === variant.name) ?? variant,
+      variant: side.config.variants[position] ?? variant,
       label: head.config.variants.length > 1 ? `${side.name}.${variant.name}` : side.name,
     })),
   );
@@ -138,14 +140,14 @@ async function runArms(
         await service?.running.stop();
         service = undefined;
         warm.clear();
-        service = { arm, running: await startVariantService(armConfig, arm) };
+        service = { arm, running: await startVariantService(armConfig, arm, context.env) };
       }
       for (const planned of step.suites) {
         // The arm's own suite: the same settings, its paths inside the arm's tree.
         const suite = armConfig.suites.find((s) => s.name === planned.name) ?? planned;
         const warmKey = `${arm.label}\u0000${suite.name}`;
         if (!warm.has(warmKey)) {
-          await warmUp(suite, arm.variant, service?.running);
+          await warmUp(suite, arm.variant, context.env, service?.running);
           warm.add(warmKey);
         }
         const label = {
@@ -177,7 +179,9 @@ async function runArms(
     progress.end();
   }
 
-  const variantKnobs = new Map(config.variants.map((v) => [v.name, v.env]));
+  const variantKnobs = new Map(
+    sides.flatMap((side) => side.config.variants.map((v) => [v.name, v.env])),
+  );
   const withVariants = config.variants.length > 1 || config.variants[0]?.name !== 'default';
   const environment = { ...hostEnvironment(context.env), ...(gpus.length > 0 ? { gpus } : {}) };
   const createdAt = (context.now?.() ?? new Date()).toISOString();
@@ -208,13 +212,17 @@ async function skipNotes(
   return notes;
 }
 
-function startVariantService(config: Config, arm: Arm): Promise<RunningService> {
+function startVariantService(
+  config: Config,
+  arm: Arm,
+  env: NodeJS.ProcessEnv,
+): Promise<RunningService> {
   const service = config.service as NonNullable<Config['service']>;
   const { variant } = arm;
   return startService({
     command: service.command,
     cwd: service.cwd,
-    env: { ...service.env, ...variant.env },
+    env: { ...env, ...service.env, ...variant.env },
     healthUrl: service.healthUrl,
     startTimeoutSeconds: service.startTimeoutSeconds,
     stopSignal: service.stopSignal,
@@ -250,6 +258,7 @@ function httpOptions(suite: HttpSuite): HttpLoadOptions {
 async function warmUp(
   suite: Suite,
   variant: Variant,
+  env: NodeJS.ProcessEnv,
   service: RunningService | undefined,
 ): Promise<void> {
   if (suite.warmupSeconds <= 0) return;
@@ -259,7 +268,7 @@ async function warmUp(
           { ...httpOptions(suite), amount: undefined, durationSeconds: suite.warmupSeconds },
           { signal },
         )
-      : runCommandTrial(commandOptions(suite, variant, 0), { signal });
+      : runCommandTrial(commandOptions(suite, variant, 0, env), { signal });
   await raceService(work, service);
 }
 
@@ -267,11 +276,12 @@ function commandOptions(
   suite: Extract<Suite, { kind: 'command' }>,
   variant: Variant,
   trial: number,
+  env: NodeJS.ProcessEnv,
 ) {
   return {
     command: suite.command,
     cwd: suite.cwd,
-    env: { ...suite.env, ...variant.env },
+    env: { ...env, ...suite.env, ...variant.env },
     timeoutSeconds: suite.timeoutSeconds,
     output: suite.output,
     trial,
@@ -325,7 +335,7 @@ function makeCollectors(
 }
 
 async function runTrial(
-  context: Pick<RunContext, 'progress'>,
+  context: Pick<RunContext, 'progress' | 'env'>,
   config: Config,
   suite: Suite,
   variant: Variant,
@@ -351,7 +361,8 @@ async function runTrial(
             return { metrics: http.metrics, notes: [...http.notes, ...bound] };
           }, service)
         : await raceService(
-            (signal) => runCommandTrial(commandOptions(suite, variant, trial), { signal }),
+            (signal) =>
+              runCommandTrial(commandOptions(suite, variant, trial, context.env), { signal }),
             service,
           );
   } catch (error) {

@@ -21,8 +21,8 @@ export interface ServiceOptions {
   /** Run with `/bin/sh -c`. */
   command: string;
   cwd?: string;
-  /** Added to perfgate's own environment. */
-  env?: Record<string, string>;
+  /** Its whole environment (see GroupSpawnOptions.env). */
+  env: NodeJS.ProcessEnv;
   /** Healthy means this URL answers 2xx. */
   healthUrl: string;
   startTimeoutSeconds: number;

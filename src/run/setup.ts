@@ -57,9 +57,17 @@ async function skipReason(
   return `${inputs} identical to the head's, so it uses the head's ${created}`;
 }
 
-async function execute(step: SetupStep, tree: SetupTree, progress: Progress): Promise<void> {
+/** What setup steps run with: where progress goes, and the environment their commands get. */
+export interface SetupContext {
+  progress: Progress;
+  env: NodeJS.ProcessEnv;
+}
+
+async function execute(step: SetupStep, tree: SetupTree, context: SetupContext): Promise<void> {
+  const { progress } = context;
   const child = await spawnInGroup(step.command, {
     cwd: step.cwd,
+    env: context.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = new TailBuffer(OUTPUT_BYTES);
@@ -101,7 +109,7 @@ async function execute(step: SetupStep, tree: SetupTree, progress: Progress): Pr
  */
 export async function runSetup(
   tree: SetupTree,
-  progress: Progress,
+  context: SetupContext,
   lender?: SetupTree,
 ): Promise<string[]> {
   const notes: string[] = [];
@@ -111,8 +119,8 @@ export async function runSetup(
       notes.push(`setup \`${step.command}\` skipped in the ${tree.label} tree: ${skipped}`);
       continue;
     }
-    progress.section(`setup (${tree.label}): ${step.command}`);
-    await execute(step, tree, progress);
+    context.progress.section(`setup (${tree.label}): ${step.command}`);
+    await execute(step, tree, context);
   }
   return notes;
 }

@@ -1,12 +1,12 @@
 // `perfgate record` and `perfgate check --baseline history` with a folder store, against the example service
 // (examples/service/server.mjs) that the runner starts on 127.0.0.1. The "code change" between
-// runs is the service's DELAY_MS, set in the environment the service inherits, so the config
-// (and its hash) stays the same, as it does across commits.
+// runs is the service's DELAY_MS, set in the environment the CLI is given and the service
+// inherits, so the config (and its hash) stays the same, as it does across commits.
 import { readdir } from 'node:fs/promises';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { freePort } from '../helpers/net.js';
 import { exampleServiceConfig } from '../helpers/exampleConfig.js';
@@ -24,32 +24,32 @@ beforeAll(async () => {
   );
 });
 
-afterEach(() => {
-  delete process.env.DELAY_MS;
-});
-
 const store = () => join(dir, 'history');
-const cli = (command: string, ...extra: string[]) =>
-  runCli([command, '--config', config, '--store', store(), '--branch', 'main', ...extra]);
+/** `env` is all the service gets (its PATH falls back to one with this Node). */
+const cli = (command: string, env: NodeJS.ProcessEnv, ...extra: string[]) =>
+  runCli(
+    [command, '--config', config, '--store', store(), '--branch', 'main', ...extra],
+    process.cwd(),
+    env,
+  );
 
 describe('perfgate record and check', () => {
   it('passes with a note when there is no baseline yet', async () => {
-    const check = await cli('check');
+    const check = await cli('check', {});
     expect(check.code).toBe(0);
     expect(check.stdout).toMatch(/note: no baseline yet: record one/);
   });
 
   it('records into the store; a history check of too few stored runs reports without failing', async () => {
-    process.env.DELAY_MS = '1';
-    expect((await cli('record')).code).toBe(0);
-    expect((await cli('record')).code).toBe(0);
+    const fast = { DELAY_MS: '1' };
+    expect((await cli('record', fast)).code).toBe(0);
+    expect((await cli('record', fast)).code).toBe(0);
     const files = await readdir(join(store(), 'main'), { recursive: true });
     expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(2);
 
     // 4x slower, but two stored runs say nothing about how much runs differ from each other:
     // the check shows the change and says how many runs it needs before it can fail a build.
-    process.env.DELAY_MS = '4';
-    const slower = await cli('check', '--baseline', 'history');
+    const slower = await cli('check', { DELAY_MS: '4' }, '--baseline', 'history');
     expect(slower.stdout).toMatch(/baseline: main: 2 stored runs \(.*\), compared run by run/);
     expect(slower.stdout).not.toMatch(/run\(s\)|note: baseline:/);
     expect(slower.stdout).toMatch(/nothing was tested: 2 stored runs .* at least 5/);
@@ -58,7 +58,7 @@ describe('perfgate record and check', () => {
   }, 120_000);
 
   it('exits 2 on a bad --window before measuring anything', async () => {
-    const check = await cli('check', '--window', '1.5');
+    const check = await cli('check', {}, '--window', '1.5');
     expect(check.code).toBe(2);
     expect(check.stderr).toMatch(/--window: expected a whole number/);
   });

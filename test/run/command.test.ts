@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import path from 'node:path';
+import path, { dirname } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunError } from '../../src/errors.js';
 import { runCommandTrial, type CommandOptions } from '../../src/run/command.js';
+import { FALLBACK_PATH } from '../../src/run/processGroup.js';
 import { eventually, isRunning, readPid } from '../fixtures/services/processes.js';
 
 const fixtures = path.join(import.meta.dirname, '../fixtures/commands');
@@ -21,7 +22,14 @@ afterEach(async () => {
 });
 
 function trial(command: string, options: Partial<CommandOptions> = {}) {
-  return runCommandTrial({ command, cwd: dir, timeoutSeconds: 10, output: 'stdout', ...options });
+  return runCommandTrial({
+    command,
+    cwd: dir,
+    env: {},
+    timeoutSeconds: 10,
+    output: 'stdout',
+    ...options,
+  });
 }
 
 describe('runCommandTrial: reading BMF', () => {
@@ -53,6 +61,20 @@ describe('runCommandTrial: reading BMF', () => {
     const command = `echo "{\\"t\\": {\\"n\\": {\\"value\\": $PERFGATE_TRIAL$EXTRA, \\"direction\\": \\"higher\\"}}}"`;
     const result = await trial(command, { trial: 4, env: { EXTRA: '2' } });
     expect(result.metrics).toEqual([{ name: 'n', unit: '', direction: 'higher', value: 42 }]);
+  });
+
+  it('gets only the environment it is given, and a PATH to this Node when that has none', async () => {
+    // perfgate's own environment has PATH and HOME: neither may leak into the command's.
+    const names =
+      'node -p \'JSON.stringify({ env: { [Object.keys(process.env).sort().join(" ")]: { value: 1 } } })\'';
+    const [given] = (await trial(names, { env: { ONLY: 'this' } })).metrics;
+    // PWD is the shell's own.
+    const expected = ['ONLY', 'PATH', 'PERFGATE_SPAWN_ID', 'PERFGATE_TRIAL', 'PWD'];
+    expect(given?.name.split(' ')).toEqual(expected);
+    const path = "node -p 'JSON.stringify({ env: { [process.env.PATH]: { value: 1 } } })'";
+    const [fallback] = (await trial(path)).metrics;
+    expect(fallback?.name).toBe(FALLBACK_PATH);
+    expect(fallback?.name.split(':')[0]).toBe(dirname(process.execPath));
   });
 
   it('reads BMF from $PERFGATE_OUTPUT in file mode, creating its folder', async () => {
@@ -152,7 +174,7 @@ describe('runCommandTrial: failures', () => {
     setTimeout(() => controller.abort(), 200);
     await expect(
       runCommandTrial(
-        { command: 'sleep 30', timeoutSeconds: 10, output: 'stdout' },
+        { command: 'sleep 30', env: {}, timeoutSeconds: 10, output: 'stdout' },
         { signal: controller.signal },
       ),
     ).rejects.toThrow(/^command was aborted: sleep 30/);
@@ -162,7 +184,7 @@ describe('runCommandTrial: failures', () => {
     const controller = new AbortController();
     const begun = Date.now();
     const running = runCommandTrial(
-      { command: 'sleep 30', timeoutSeconds: 10, output: 'stdout' },
+      { command: 'sleep 30', env: {}, timeoutSeconds: 10, output: 'stdout' },
       { signal: controller.signal },
     );
     // runCommandTrial has called spawn and awaits its 'spawn' event: no abort listener yet.
