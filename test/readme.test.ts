@@ -1,24 +1,21 @@
 // The README's examples are run as written (against the committed bundle), so they stay true.
+// The measuring example and the lines that read its results are run by test/cli/run.test.ts,
+// in-process, as written: it takes about 20 s, and once is enough.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { freePort } from './helpers/net.js';
+import { README_COMMANDS, README_RUN, ROOT, usesReadmeRun } from './helpers/readme.js';
 
 const exec = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, '..');
 
-/** Lines of ```sh blocks that call the bundled CLI. */
-const commands = [
-  ...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/```sh\n([\s\S]*?)```/g),
-]
-  .flatMap((block) => (block[1] ?? '').split('\n'))
-  .filter((line) => line.startsWith('node dist/cli.js '));
+const commands = README_COMMANDS.filter((line) => !usesReadmeRun(line));
 
 describe('README examples', () => {
-  it('has examples to run', () => {
-    expect(commands.length).toBeGreaterThanOrEqual(3);
+  it('has examples to run, one of them measuring', () => {
+    expect(README_COMMANDS.length).toBeGreaterThanOrEqual(3);
+    expect(README_RUN.line).toBeDefined();
+    expect(commands.length).toBeGreaterThanOrEqual(1);
   });
 
   it.each(commands)(

@@ -16,6 +16,8 @@ export interface GpuCollectorOptions {
   intervalMs?: number;
   /** The nvidia-smi executable; default 'nvidia-smi' looked up on PATH. */
   binary?: string;
+  /** How long stop() lets nvidia-smi exit on SIGTERM before it sends SIGKILL; default 2000. */
+  killGraceMs?: number;
 }
 
 /** The --query-gpu fields, in the order parseNvidiaSmiLine reads them. */
@@ -33,9 +35,6 @@ const NVIDIA_SMI_FIELDS = [
   'temperature.gpu',
   'clocks.sm',
 ] as const;
-
-/** How long stop() lets nvidia-smi exit on SIGTERM before it sends SIGKILL. */
-const KILL_GRACE_MS = 2000;
 
 export function nvidiaSmiArgs(intervalMs: number): string[] {
   return [
@@ -189,6 +188,7 @@ export function summarizeGpuSamples(samples: readonly NvidiaSmiSample[]): Collec
 export function gpuCollector({
   intervalMs = 250,
   binary = 'nvidia-smi',
+  killGraceMs = 2000,
 }: GpuCollectorOptions = {}): Collector {
   let child: ChildProcess | undefined;
   let closed: Promise<number | null> | undefined;
@@ -222,7 +222,7 @@ export function gpuCollector({
         const proc = child;
         proc.kill('SIGTERM');
         // A hung or SIGTERM-ignoring nvidia-smi must not hold the run up forever.
-        escalation = setTimeout(() => proc.kill('SIGKILL'), KILL_GRACE_MS);
+        escalation = setTimeout(() => proc.kill('SIGKILL'), killGraceMs);
       }
       const code = await closed.finally(() => clearTimeout(escalation));
       if (spawnError) {

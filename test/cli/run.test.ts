@@ -3,14 +3,13 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readResultsFile } from '../../src/results/read.js';
 import type { Results } from '../../src/results/schema.js';
 import { runCli, type CliRun } from '../helpers/cli.js';
 import { freePort } from '../helpers/net.js';
-
-const ROOT = resolve(import.meta.dirname, '../..');
+import { README_COMMANDS, README_RUN, ROOT, cliArgv, usesReadmeRun } from '../helpers/readme.js';
 const SERVICE_FIXTURE = join(ROOT, 'test/fixtures/services/server.mjs');
 
 function samples(results: Results, suite: string, variant: string, metric: string): number[] {
@@ -18,21 +17,27 @@ function samples(results: Results, suite: string, variant: string, metric: strin
   return found?.metrics.find((m) => m.name === metric)?.samples ?? [];
 }
 
+// The README's example as written (test/readme.test.ts runs its other lines with the bundle).
 describe('perfgate run on the documented example', () => {
-  let dir: string;
+  const file = join(ROOT, README_RUN.out);
   let run: CliRun;
   let results: Results;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'perfgate-run-'));
     const env = { ...process.env, EXAMPLE_PORT: String(await freePort()) };
-    run = await runCli(
-      ['run', '--config', 'examples/perfgate.yml', '--out', join(dir, 'results.json')],
-      ROOT,
-      env,
-    );
-    results = await readResultsFile(join(dir, 'results.json'));
+    run = await runCli(README_RUN.argv, ROOT, env);
+    results = await readResultsFile(file);
   }, 120_000);
+
+  it('is the README example on examples/perfgate.yml, and the README lines reading it run', async () => {
+    expect(README_RUN.argv.slice(0, 3)).toEqual(['run', '--config', 'examples/perfgate.yml']);
+    for (const line of README_COMMANDS.filter((l) => usesReadmeRun(l) && l !== README_RUN.line)) {
+      const result = await runCli(cliArgv(line), ROOT);
+      // 1 is "a metric regressed", which the examples are built to show; 2 and 3 are failures.
+      expect([0, 1], `${line}: ${result.stderr}`).toContain(result.code);
+      expect(result.stdout.length).toBeGreaterThan(0);
+    }
+  });
 
   it('writes one sample per trial for every suite, variant and metric', () => {
     expect(run.code).toBe(0);
@@ -77,7 +82,6 @@ describe('perfgate run on the documented example', () => {
   });
 
   it('compares the two variants of one run and finds the planted slowdown', async () => {
-    const file = join(dir, 'results.json');
     const compare = await runCli([
       'compare',
       `${file}#baseline`,

@@ -186,14 +186,14 @@ describe('gpu collector', () => {
         "#!/usr/bin/env bash\ntrap '' TERM\nwhile :; do sleep 0.05 </dev/null >/dev/null 2>&1; done\n",
       );
       await chmod(binary, 0o755);
-      const collector = gpuCollector({ binary, intervalMs: 50 });
+      const collector = gpuCollector({ binary, intervalMs: 50, killGraceMs: 300 });
       await collector.start();
       await new Promise((resolve) => setTimeout(resolve, 200));
       const begun = Date.now();
       const { metrics, notes } = await collector.stop();
-      // SIGKILL follows SIGTERM after 2 s.
-      expect(Date.now() - begun).toBeGreaterThanOrEqual(1900);
-      expect(Date.now() - begun).toBeLessThan(5000);
+      // SIGKILL follows SIGTERM after the 300 ms grace.
+      expect(Date.now() - begun).toBeGreaterThanOrEqual(290);
+      expect(Date.now() - begun).toBeLessThan(3000);
       expect(metrics).toEqual([]);
       expect(notes).toEqual(['gpu: nvidia-smi printed no samples during the window']);
       expect(await childrenRunning(binary)).toEqual([]);
