@@ -18,7 +18,7 @@ import { InputError } from '../errors.js';
 import { formatChange } from '../report/format.js';
 import type { Environment, Results } from '../results/schema.js';
 import type { Progress } from '../run/progress.js';
-import { selectBaseline, type BaselineSelection } from '../store/baseline.js';
+import { baselineQuery, selectBaseline, type BaselineSelection } from '../store/baseline.js';
 import type { HistoryStore } from '../store/history.js';
 import type { Revision } from '../store/revision.js';
 import { resolveRevision, uncommittedChanges } from '../store/worktree.js';
@@ -80,16 +80,15 @@ async function storedRuns(
   results: Results,
   history: HistoryInput,
 ): Promise<{ selection: BaselineSelection; warnings: string[] }> {
-  const { entries, warnings } = await history.store.list(history.branch);
-  const selection = selectBaseline(
-    entries,
-    {
-      configHash: results.configHash,
-      environment: results.environment,
-      mergeBase: history.mergeBase,
-    },
-    history.window,
-  );
+  const head = {
+    configHash: results.configHash,
+    environment: results.environment,
+    mergeBase: history.mergeBase,
+  };
+  // Only the runs the selection can use are read: a history of thousands of runs stays stored.
+  const query = baselineQuery(head, history.window);
+  const { entries, warnings } = await history.store.list(history.branch, query);
+  const selection = selectBaseline(entries, head, history.window);
   return { selection, warnings };
 }
 

@@ -13,7 +13,7 @@ import { InputError } from '../errors.js';
 import type { Environment, Results } from '../results/schema.js';
 import { environmentDifference } from '../compare/environment.js';
 import { plural, shortRevision } from '../text.js';
-import { newestFirst, type StoredResult } from './history.js';
+import { newestFirst, type ListQuery, type StoredResult } from './history.js';
 
 export interface BaselineHead {
   configHash?: string;
@@ -61,6 +61,19 @@ export function selectBaseline(
     window,
   );
   return { used, notes: selectionNotes(newest.length, matching.length, used, head) };
+}
+
+/**
+ * What `selectBaseline` needs of the store: the newest `window` matching runs and the merge
+ * base's. Given to `HistoryStore.list`, it spares reading a long history to pick a few runs, and
+ * the selection over what is read is the selection over everything.
+ */
+export function baselineQuery(head: BaselineHead, window: number): ListQuery {
+  return {
+    newest: window,
+    accept: (stored) => !difference(stored, head),
+    ...(head.mergeBase ? { commits: [head.mergeBase] } : {}),
+  };
 }
 
 function isMergeBase(entry: StoredResult, head: BaselineHead): boolean {

@@ -1,19 +1,11 @@
-/**
- * The history store in a local folder: the CLI's `--store DIR`. The git store reads its
- * checkout of the data branch with `readBranchFolder` too.
- */
+/** The history store in a local folder: the CLI's `--store DIR`. */
 import { constants, type Stats } from 'node:fs';
 import { access, readdir, readFile, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { InputError } from '../errors.js';
-import { parseJson, parseResults, writeResultsFile } from '../results/read.js';
-import {
-  branchSlug,
-  freePath,
-  newestFirst,
-  type HistoryStore,
-  type StoredResult,
-} from './history.js';
+import { parseResults, writeResultsFile } from '../results/read.js';
+import { branchSlug, freePath, type HistoryStore } from './history.js';
+import { readNewest, type StoredFile } from './newest.js';
 
 export interface FolderStore extends HistoryStore {
   /**
@@ -35,9 +27,17 @@ export function folderStore(dir: string): FolderStore {
       await writeResultsFile(join(dir, path), valid);
       return join(dir, path);
     },
-    async list(branch) {
+    async list(branch, query) {
       await assertUsableStore(dir, { write: false });
-      return readBranchFolder(dir, branch, (relative) => join(dir, relative));
+      const paths = await jsonFilesUnder(dir, branchSlug(branch));
+      const read = async (batch: readonly string[]) => {
+        const files: StoredFile[] = [];
+        // One file at a time: a long history must not exhaust file descriptors.
+        for (const path of batch)
+          files.push({ path, text: await readFile(join(dir, path), 'utf8') });
+        return files;
+      };
+      return readNewest(paths, read, (relative) => join(dir, relative), query);
     },
   };
 }
@@ -76,34 +76,6 @@ function kindOf(info: Stats): string {
   if (info.isSocket()) return 'a socket';
   if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
   return 'a special file';
-}
-
-/**
- * Every `.json` file under the branch's folder of `root`, validated, newest first. A file that
- * is not valid JSON or not a perfgate result is left as it is and reported in `warnings`: it may
- * be a newer format, or a person's file, and is not ours to repair or delete.
- * `name` turns a path relative to `root` (with `/`) into the name used in paths and warnings.
- */
-export async function readBranchFolder(
-  root: string,
-  branch: string,
-  name: (relative: string) => string,
-): Promise<{ entries: StoredResult[]; warnings: string[] }> {
-  const slug = branchSlug(branch);
-  const entries: StoredResult[] = [];
-  const warnings: string[] = [];
-  // One file at a time: a long history must not exhaust file descriptors.
-  for (const file of await jsonFilesUnder(root, slug)) {
-    const path = name(file);
-    const text = await readFile(join(root, file), 'utf8');
-    try {
-      entries.push({ path, results: parseResults(parseJson(text, path), path) });
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      warnings.push(`${error.message} (skipped)`);
-    }
-  }
-  return { entries: entries.sort(newestFirst), warnings };
 }
 
 /** `.json` files under `root/folder`, relative to `root` with `/`, sorted so warnings come in a stable order; none when the folder is absent. */

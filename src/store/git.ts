@@ -13,6 +13,8 @@ export interface GitOptions {
   env?: Record<string, string>;
   /** Config for this command only, as `git -c` would give it, but without quoting concerns. */
   config?: readonly ConfigEntry[];
+  /** Written to the command's stdin (object ids for `fetch --stdin`, `cat-file --batch`). */
+  input?: string;
 }
 
 /**
@@ -35,7 +37,12 @@ export class GitError extends RunError {
 const MAX_OUTPUT = 256 * 1024 * 1024;
 
 /** Run `git -C cwd ...args`; resolves to stdout, rejects with a GitError. */
-export function git(args: readonly string[], options: GitOptions): Promise<string> {
+export async function git(args: readonly string[], options: GitOptions): Promise<string> {
+  return (await gitBytes(args, options)).toString('utf8');
+}
+
+/** `git` for output that is measured in bytes, such as `cat-file --batch`'s. */
+export function gitBytes(args: readonly string[], options: GitOptions): Promise<Buffer> {
   const inherited = { ...process.env, ...options.env };
   const env = {
     ...inherited,
@@ -46,16 +53,19 @@ export function git(args: readonly string[], options: GitOptions): Promise<strin
     GIT_TERMINAL_PROMPT: '0',
   };
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       'git',
       ['-C', options.cwd, ...args],
-      { env, maxBuffer: MAX_OUTPUT },
+      { env, maxBuffer: MAX_OUTPUT, encoding: 'buffer' },
       (error, stdout, stderr) => {
         // Only the subcommand is named: other arguments may hold a URL with a token.
-        if (error) reject(new GitError(args[0] ?? '', stderr || error.message));
+        if (error) reject(new GitError(args[0] ?? '', stderr.toString() || error.message));
         else resolve(stdout);
       },
     );
+    // A git that exits before reading all of its input reports why itself; EPIPE adds nothing.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(options.input ?? '');
   });
 }
 

@@ -4,9 +4,10 @@
  * index, HEAD, refs and config) is never touched, and concurrent jobs never share state.
  *
  * The scratch repository fetches only the data branch's newest commit (`--depth=1`) and, where
- * the server allows it, without file contents (`blob:none`): appending needs only the trees,
- * so its cost does not grow with the history. Listing checks out just the branch's folder,
- * whose contents git then fetches in one batch.
+ * the server allows it, without file contents (`blob:none`): appending needs only the trees and
+ * sends only the new file, so no stored file is ever downloaded for it. Listing reads the
+ * branch's files newest first, fetching the blobs each batch needs in one request, and stops
+ * when the caller's query is answered (newest.ts): a baseline costs a few files, not the history.
  *
  * Appending never merges: results are append-only and uniquely named, so a push that lost a
  * race is rebuilt on the new tip (same file, fresh tree and commit) and pushed again.
@@ -19,17 +20,24 @@ import { RunError } from '../errors.js';
 import { writeResultsFile } from '../results/read.js';
 import type { Results } from '../results/schema.js';
 import { shortRevision } from '../text.js';
-import { readBranchFolder } from './folderStore.js';
 import {
   explainFailure,
   git,
+  gitBytes,
   GitError,
   lostRace,
   retry,
   type ConfigEntry,
   type RetryPolicy,
 } from './git.js';
-import { branchSlug, freePath, type HistoryStore, type StoredResult } from './history.js';
+import {
+  branchSlug,
+  freePath,
+  type HistoryStore,
+  type ListQuery,
+  type StoredResult,
+} from './history.js';
+import { readNewest } from './newest.js';
 
 export interface GitStoreOptions {
   /** The user's checkout; only read, for the remote's URL. */
@@ -84,7 +92,7 @@ export function gitStore(options: GitStoreOptions): HistoryStore {
   return {
     append: (results, { branch }) =>
       inScratch((scratch) => record(scratch, { dataBranch, results, branch }, policy)),
-    list: (branch) => inScratch((scratch) => listBranch(scratch, dataBranch, branch)),
+    list: (branch, query) => inScratch((scratch) => listBranch(scratch, dataBranch, branch, query)),
   };
 }
 
@@ -117,25 +125,92 @@ async function record(
   }
 }
 
-/** The stored results of `branch`: its folder of the data branch, checked out and read. */
+/**
+ * The stored results of `branch` that `query` needs. The tip's trees name every file and its
+ * blob; the blobs a batch needs are fetched in one request and read from the object store. A
+ * checkout of the folder would instead fetch each missing blob in its own upload-pack session:
+ * one per stored file.
+ */
 async function listBranch(
   scratch: Scratch,
   dataBranch: string,
   branch: string,
+  query: ListQuery | undefined,
 ): Promise<{ entries: StoredResult[]; warnings: string[] }> {
   const slug = branchSlug(branch);
   try {
-    const found = await fetchTip(scratch, dataBranch);
-    if (!found || !(await git(['ls-tree', '--name-only', TIP, slug], scratch))) {
-      return { entries: [], warnings: [] };
-    }
-    const env = { ...scratch.env, GIT_WORK_TREE: scratch.files };
-    await git(['checkout', TIP, '--', slug], { ...scratch, env });
+    if (!(await fetchTip(scratch, dataBranch))) return { entries: [], warnings: [] };
+    const blobs = await blobsUnder(scratch, slug);
+    const read = async (batch: readonly string[]) => {
+      const ids = batch.map((path) => blobs.get(path)!);
+      await fetchBlobs(scratch, ids);
+      const texts = await readBlobs(scratch, ids);
+      return batch.map((path, i) => ({ path, text: texts[i]! }));
+    };
+    return await readNewest([...blobs.keys()], read, (path) => `${dataBranch}:${path}`, query);
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
     throw new RunError(`could not read the "${dataBranch}" branch: ${explainFailure(error)}`);
   }
-  return readBranchFolder(scratch.files, branch, (path) => `${dataBranch}:${path}`);
+}
+
+/** The `.json` files under `folder` of the tip, by path, with their blob ids (from the trees). */
+async function blobsUnder(scratch: Scratch, folder: string): Promise<Map<string, string>> {
+  const listing = await git(
+    ['ls-tree', '-r', '-z', '--full-tree', TIP, '--', `${folder}/`],
+    scratch,
+  );
+  const blobs = new Map<string, string>();
+  for (const line of listing.split('\0')) {
+    // `<mode> SP <type> SP <id> TAB <path>`
+    const match = /^\d+ blob ([0-9a-f]+)\t(.*\.json)$/s.exec(line);
+    if (match) blobs.set(match[2]!, match[1]!);
+  }
+  return blobs;
+}
+
+/**
+ * Fetch the blobs `ids` in one upload-pack session, as git's own lazy fetch does for one blob:
+ * by id (protocol v2 serves any object id), with no negotiation (the scratch repository has
+ * nothing the remote lacks) and the clone's filter, so nothing but the blobs asked for comes.
+ */
+async function fetchBlobs(scratch: Scratch, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const args = [
+    'fetch',
+    '--quiet',
+    '--no-tags',
+    '--no-write-fetch-head',
+    '--recurse-submodules=no',
+  ];
+  await git([...args, '--filter=blob:none', '--stdin', 'origin'], {
+    ...scratch,
+    config: [...scratch.config, ['fetch.negotiationAlgorithm', 'noop']],
+    input: ids.map((id) => `${id}\n`).join(''),
+  });
+}
+
+/** The contents of the blobs `ids`, in order, from one `cat-file --batch`. */
+async function readBlobs(scratch: Scratch, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const output = await gitBytes(['cat-file', '--batch'], {
+    ...scratch,
+    input: ids.map((id) => `${id}\n`).join(''),
+  });
+  // Each object: `<id> <type> <size> LF <size bytes> LF`; sizes are bytes, so parse bytes.
+  const texts: string[] = [];
+  let at = 0;
+  for (const id of ids) {
+    const newline = output.indexOf(10, at);
+    const header = output.subarray(at, newline).toString('latin1');
+    const size = Number(/^[0-9a-f]+ blob (\d+)$/.exec(header)?.[1]);
+    if (newline < 0 || !Number.isSafeInteger(size)) {
+      throw new GitError('cat-file', `cannot read blob ${id}: ${header || 'no output'}`);
+    }
+    texts.push(output.subarray(newline + 1, newline + 1 + size).toString('utf8'));
+    at = newline + 1 + size + 1;
+  }
+  return texts;
 }
 
 /**
@@ -175,7 +250,7 @@ async function remoteUrl(repoDir: string, remote: string): Promise<string> {
   }
 }
 
-/** A bare repository in a temporary folder, with a folder for checked-out and new files. */
+/** A bare repository in a temporary folder, with a folder for the files it stores. */
 interface Scratch {
   cwd: string;
   files: string;

@@ -23,8 +23,27 @@ export interface StoredResult {
 export interface HistoryStore {
   /** Append one result; never overwrites; returns where it was stored. */
   append(results: Results, meta: { branch: string }): Promise<string>;
-  /** Every readable result of a branch, newest first; corrupt/foreign files are skipped with a warning (returned, not printed). */
-  list(branch: string): Promise<{ entries: StoredResult[]; warnings: string[] }>;
+  /**
+   * The readable results of a branch, newest first; corrupt/foreign files are skipped with a
+   * warning (returned, not printed). Every result without a query; with one, at least what it
+   * asks for (see ListQuery).
+   */
+  list(branch: string, query?: ListQuery): Promise<{ entries: StoredResult[]; warnings: string[] }>;
+}
+
+/**
+ * What a caller needs of a branch's history, so that a store reads that rather than every file:
+ * a baseline needs the newest few runs of one setup, and a history of thousands of runs must not
+ * be downloaded for it. The answer holds every result read, accepted or not (newest first), and
+ * always includes the newest `newest` accepted results and every result of `commits`.
+ */
+export interface ListQuery {
+  /** How many accepted results are enough; every result is read when absent. */
+  newest?: number;
+  /** Which results count toward `newest`; all of them when absent. */
+  accept?: (results: Results) => boolean;
+  /** Commits whose results are wanted whatever their age (a merge base), by full id. */
+  commits?: readonly string[];
 }
 
 /** `refs/heads/feature/x` → `feature__x`: one folder per branch, not a tree of folders. */
