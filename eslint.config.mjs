@@ -37,6 +37,8 @@ const LAYER_ZONES = [
     target: src('config'),
     from: [...EDGES, 'compare', 'formats'].map(src),
   },
+  // Collectors are what run/ attaches to a trial: their types live in collect/, not in run/.
+  { target: src('collect'), from: src('run') },
   // results/ is the data format itself; the importers of other formats build on it.
   {
     target: src('results'),
