@@ -47,6 +47,11 @@ function plain(point: MeasuredPoint): Results {
   return selectVariant(point.results, point.variant, point.variant);
 }
 
+/** The reference measured beside `point` in its run, without its variant name. */
+function plainReference(point: MeasuredPoint, reference: MeasuredPoint): Results | undefined {
+  return point.reference && selectVariant(point.reference, reference.variant, reference.variant);
+}
+
 function closest(infeasible: readonly Evaluation[]): Evaluation | undefined {
   const miss = (e: Evaluation) => e.failures.reduce((sum, f) => sum + f.gap, 0);
   // Compared, not subtracted: a constraint that matched nothing misses by Infinity.
@@ -68,7 +73,7 @@ export function analyzeSweep(
       `the sweep has no measurement of the baseline ${pointLabel(sweep.baseline, names)}`,
     );
   }
-  const evaluations = points.map((point) => evaluatePoint(point, baselinePoint, sweep));
+  const evaluations = points.map((point) => evaluatePoint(point, sweep));
   const baseline = evaluations[points.indexOf(baselinePoint)] as Evaluation;
   const ranking = rankPoints(evaluations, config.compare.alpha);
   const costed = evaluations.filter((e) => e.cost !== undefined);
@@ -103,14 +108,16 @@ function recommend(
     ])
     .filter(([, from, to]) => from !== to);
   const bestResults = plain(best.point);
+  // The expected change: the best against the reference trials of its own run.
+  const reference = plainReference(best.point, baseline.point);
   return {
     kind: 'set',
     best,
     ties: rest.filter((r) => r.rank === '=1').map((r) => r.evaluation),
     changes,
-    ...(best === baseline
+    ...(best === baseline || !reference
       ? {}
-      : { comparison: compareResults(plain(baseline.point), bestResults, config.compare) }),
+      : { comparison: compareResults(reference, bestResults, config.compare) }),
     targets: checkTargets(bestResults, config.targets),
   };
 }

@@ -1,5 +1,6 @@
 /**
- * What one measured point is worth: its objective (samples and median, one value per trial) and
+ * What one measured point is worth: its objective (samples and median, one value per trial), its
+ * change against the reference setting measured beside it in the same run (what ranks it), and
  * whether its medians meet the sweep's constraints. Pure.
  */
 import {
@@ -21,6 +22,11 @@ export interface MeasuredPoint {
   /** The variant its results carry (see variantName). */
   variant: string;
   results: Results;
+  /**
+   * The reference setting (the sweep's baseline knobs), measured in the same run with trials
+   * interleaved: trial k of both ran in the same ABBA block. Absent for the reference itself.
+   */
+  reference?: Results;
 }
 
 export interface ObjectiveValue {
@@ -28,9 +34,15 @@ export interface ObjectiveValue {
   label: string;
   unit: string;
   better: 'higher' | 'lower';
-  /** One value per trial: what ties are tested on. */
+  /** One value per trial, as measured. */
   samples: number[];
   median: number;
+  /**
+   * One value per trial relative to the reference of the same run, oriented so that higher is
+   * better (1.10 = 10 % better): drift of the machine between runs cancels out, so these are
+   * what points are ranked and tied on. The reference's own are its trials over their median.
+   */
+  paired: number[];
 }
 
 /** A constraint a point misses: a check that is not met, or a glob that matches no metric. */
@@ -83,13 +95,24 @@ function single(results: Results, glob: string, role: string): MatchedMetric {
   return first;
 }
 
+/**
+ * Each trial against the reference trial of its block (`reference` holds the same number of
+ * trials, or is absent for the reference point, which is compared with its own median).
+ */
 function fromSamples(
   label: string,
   unit: string,
   better: ObjectiveValue['better'],
   samples: number[],
+  reference?: readonly number[],
 ): ObjectiveValue {
-  return { label, unit, better, samples, median: describe(samples).median };
+  const median = describe(samples).median;
+  const against = (k: number) => reference?.[k] ?? median;
+  const trials = reference ? Math.min(samples.length, reference.length) : samples.length;
+  const paired = samples
+    .slice(0, trials)
+    .map((value, k) => (better === 'higher' ? value / against(k) : against(k) / value));
+  return { label, unit, better, samples, median, paired };
 }
 
 /**
@@ -132,21 +155,25 @@ function weightedScore(
   const samples = Array.from({ length: trials }, (_, k) =>
     terms.reduce((sum, t) => sum + (t.weight * (t.ratios[k] ?? 0)) / total, 0),
   );
-  return fromSamples('weighted score', '×', 'higher', samples);
+  // Already relative to the reference: 1 is the reference's median.
+  return { ...fromSamples('weighted score', '×', 'higher', samples), paired: samples };
 }
 
+/** `reference`: the same-run reference's results; absent for the reference point itself. */
 function objectiveOf(
   results: Results,
-  baseline: Results,
+  reference: Results | undefined,
   objective: SweepObjective,
 ): ObjectiveValue {
-  if ('weights' in objective) return weightedScore(results, baseline, objective.weights);
+  if ('weights' in objective)
+    return weightedScore(results, reference ?? results, objective.weights);
   const [glob, better] =
     'maximize' in objective
       ? [objective.maximize, 'higher' as const]
       : [objective.minimize, 'lower' as const];
   const { key, metric } = single(results, glob, 'sweep.objective');
-  return fromSamples(key, metric.unit, better, metric.samples);
+  const paired = reference && single(reference, key, 'sweep.baseline').metric.samples;
+  return fromSamples(key, metric.unit, better, metric.samples, paired);
 }
 
 /** The constraint metric of the Pareto front: the first metric its glob matches. */
@@ -167,11 +194,7 @@ function costGlob(sweep: Sweep): string | undefined {
   return sweep.paretoMetric ?? sweep.constraints[0]?.metric;
 }
 
-export function evaluatePoint(
-  point: MeasuredPoint,
-  baseline: MeasuredPoint,
-  sweep: Sweep,
-): Evaluation {
+export function evaluatePoint(point: MeasuredPoint, sweep: Sweep): Evaluation {
   const { results } = point;
   const checks = checkTargets(results, sweep.constraints);
   const failures: ConstraintFailure[] = [
@@ -187,7 +210,7 @@ export function evaluatePoint(
   const cost = glob === undefined ? undefined : costOf(results, glob);
   return {
     point,
-    objective: objectiveOf(results, baseline.results, sweep.objective),
+    objective: objectiveOf(results, point.reference, sweep.objective),
     checks,
     failures,
     feasible: failures.length === 0,
@@ -195,8 +218,10 @@ export function evaluatePoint(
   };
 }
 
-/** The objective oriented so that higher is better: what strategies and rankings compare. */
+/**
+ * The objective relative to the reference measured in the same run, higher is better (1 = as
+ * good as the reference): what strategies and rankings compare.
+ */
 export function score(evaluation: Pick<Evaluation, 'objective'>): number {
-  const { median, better } = evaluation.objective;
-  return better === 'higher' ? median : -median;
+  return describe(evaluation.objective.paired).median;
 }

@@ -18,6 +18,8 @@ export const SweepFileSchema = z
           knobs: z.record(z.string(), z.string()),
           variant: z.string().min(1),
           results: ResultsSchema,
+          /** The reference setting, measured in the same run (absent for the reference itself). */
+          reference: ResultsSchema.optional(),
         })
         .strict(),
     ),

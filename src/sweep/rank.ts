@@ -1,9 +1,11 @@
 /**
  * Ranking the measured points of a sweep, and their Pareto front. Pure.
  *
- * Feasible points are ordered by the objective's median, but a point whose objective samples are
- * not significantly different from the best's (Mann-Whitney two-sided p ≥ alpha) ties with it,
- * rank "=1": with a few noisy trials per point, the order among those is noise, not a finding.
+ * Feasible points are ordered by the objective's change against the reference measured in the
+ * same run (evaluate.ts `paired`), never by raw values of different runs, which carry the
+ * machine's drift between them. A point whose paired changes are not significantly different from
+ * the best's (Mann-Whitney two-sided p ≥ alpha) ties with it, rank "=1": with a few noisy trials
+ * per point, the order among those is noise, not a finding.
  */
 import { canReachAlpha, minTrialsFor } from '../stats/minTrials.js';
 import { mannWhitneyU } from '../stats/mannWhitney.js';
@@ -33,7 +35,7 @@ export function rankPoints(evaluations: readonly Evaluation[], alpha: number): R
   if (!best) return { ranked: [], infeasible, notes: [] };
 
   const others = rest.map((evaluation, i) => {
-    const p = mannWhitneyU(evaluation.objective.samples, best.objective.samples).p;
+    const p = mannWhitneyU(evaluation.objective.paired, best.objective.paired).p;
     return { evaluation, p, tied: p >= alpha, position: i + 2 };
   });
   const anyTie = others.some((o) => o.tied);
@@ -50,7 +52,7 @@ export function rankPoints(evaluations: readonly Evaluation[], alpha: number): R
 
 /** Too few trials can never separate two points: then every tie is forced, and we say so. */
 function untestableNote(feasible: readonly Evaluation[], alpha: number): string[] {
-  const sizes = feasible.map((e) => e.objective.samples.length);
+  const sizes = feasible.map((e) => e.objective.paired.length);
   const n = Math.min(...sizes);
   if (feasible.length < 2 || canReachAlpha(n, n, alpha, 'two-sided')) return [];
   return [

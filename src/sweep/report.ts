@@ -5,12 +5,12 @@
  */
 import type { TargetCheck } from '../compare/targets.js';
 import { escapeMarkdown, escapeTerminal } from '../report/escape.js';
-import { formatValue } from '../report/format.js';
+import { formatChange, formatValue } from '../report/format.js';
 import { layoutMarkdown, layoutText, type Grid } from '../report/grid.js';
 import { comparisonTable } from '../report/table.js';
 import { achievementLine, analysisGrid, MARKDOWN_STATUS, TEXT_STATUS } from '../report/targets.js';
 import type { Recommended, SweepAnalysis } from './analyze.js';
-import type { ConstraintFailure, Evaluation } from './evaluate.js';
+import { score, type ConstraintFailure, type Evaluation } from './evaluate.js';
 import { pointLabel, shortLabel } from './space.js';
 
 export type SweepFormat = 'text' | 'markdown';
@@ -69,6 +69,17 @@ function constraintKeys(evaluations: readonly Evaluation[]): string[] {
   return [...new Set(keys)];
 }
 
+/**
+ * The column that ranks: each point's objective against the reference measured beside it in the
+ * same run (raw medians of different runs carry the machine's drift between them).
+ */
+const VS_REFERENCE = 'vs reference, same run';
+
+/** "+12.0 %" better than the reference ("–" for the reference itself), oriented: + is better. */
+function pairedChange(e: Evaluation): string {
+  return e.point.reference ? formatChange(score(e) - 1) : '–';
+}
+
 function topGrid(analysis: SweepAnalysis, style: Style): Grid {
   const keys = constraintKeys(analysis.evaluations);
   const rows = [
@@ -77,12 +88,13 @@ function topGrid(analysis: SweepAnalysis, style: Style): Grid {
   ].slice(0, TOP_ROWS);
   const objective = analysis.baseline.objective.label;
   return {
-    columns: ['rank', 'knobs', objective, ...keys, 'feasible'],
-    align: ['r', 'l', 'r', ...keys.map((): 'r' => 'r'), 'l'],
+    columns: ['rank', 'knobs', objective, VS_REFERENCE, ...keys, 'feasible'],
+    align: ['r', 'l', 'r', 'r', ...keys.map((): 'r' => 'r'), 'l'],
     rows: rows.map(({ rank, evaluation: e }) => [
       rank,
       pointLabel(e.point.knobs, analysis.names),
       formatValue(e.objective.median, e.objective.unit),
+      pairedChange(e),
       ...keys.map((key) => {
         const check = e.checks.find((c) => `${c.suite}/${c.metric}` === key);
         return check ? formatValue(check.value, check.unit) : '';
@@ -99,14 +111,16 @@ function frontGrid(analysis: SweepAnalysis, style: Style): Grid {
       'label',
       'knobs',
       analysis.baseline.objective.label,
+      VS_REFERENCE,
       cost?.label ?? 'cost',
       'feasible',
     ],
-    align: ['l', 'l', 'r', 'r', 'l'],
+    align: ['l', 'l', 'r', 'r', 'r', 'l'],
     rows: analysis.front.map((e) => [
       chartLabel(e, analysis.names),
       pointLabel(e.point.knobs, analysis.names),
       formatValue(e.objective.median, e.objective.unit),
+      pairedChange(e),
       e.cost ? formatValue(e.cost.median, e.cost.unit) : '',
       e.feasible ? style.yes : style.no,
     ]),

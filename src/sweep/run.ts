@@ -1,6 +1,9 @@
 /**
- * The edge of the sweep: measures the points the strategy asks for, one `perfgate run` each, and
- * reads and writes the sweep file. Everything it decides is decided by the pure modules beside it.
+ * The edge of the sweep: measures the points the strategy asks for and reads and writes the sweep
+ * file. The reference setting (the baseline knobs) is measured first; every other point is
+ * measured beside it in a run of its own, trials interleaved in ABBA blocks, so a machine that
+ * drifts during the sweep cannot pick the winner. Everything it decides is decided by the pure
+ * modules beside it.
  */
 import { configHash, type Config, type Sweep } from '../config/index.js';
 import { InputError } from '../errors.js';
@@ -18,8 +21,14 @@ export interface SweepRun {
   saved: readonly MeasuredPoint[];
   /** Names the saved points' file in messages. */
   savedFrom?: string;
-  /** Measures one point's config (runBenchmarks). */
-  measure: (config: Config) => Promise<Results>;
+  /**
+   * Measures one point's config; with `reference`, both interleaved in one run (runInterleaved),
+   * the reference's results returned beside the point's.
+   */
+  measure: (
+    config: Config,
+    reference?: Config,
+  ) => Promise<{ results: Results; reference?: Results }>;
   /** Called after every point with all points so far. */
   save: (points: MeasuredPoint[]) => Promise<void>;
   note: (text: string) => void;
@@ -33,11 +42,9 @@ export interface SweepOutcome {
 
 function outcomes(points: readonly MeasuredPoint[], sweep: Sweep): Map<string, Outcome> {
   const names = knobNames(sweep);
-  const [baseline] = points;
   const map = new Map<string, Outcome>();
-  if (!baseline) return map;
   for (const point of points) {
-    const evaluation = evaluatePoint(point, baseline, sweep);
+    const evaluation = evaluatePoint(point, sweep);
     map.set(pointKey(point.knobs, names), {
       feasible: evaluation.feasible,
       score: score(evaluation),
@@ -51,6 +58,8 @@ export async function runSweep(run: SweepRun): Promise<SweepOutcome> {
   const { config, sweep } = run;
   const names = knobNames(sweep);
   const saved = new Map(run.saved.map((p) => [pointKey(p.knobs, names), p]));
+  const referenceKey = pointKey(sweep.baseline, names);
+  const referenceSetup = pointConfig(config, sweep, sweep.baseline);
   const points: MeasuredPoint[] = [];
   let measured = 0;
   for (;;) {
@@ -58,7 +67,10 @@ export async function runSweep(run: SweepRun): Promise<SweepOutcome> {
     if (!knobs) break;
     const label = pointLabel(knobs, names);
     const pointSetup = pointConfig(config, sweep, knobs);
-    const earlier = saved.get(pointKey(knobs, names));
+    const isReference = pointKey(knobs, names) === referenceKey;
+    const kept = saved.get(pointKey(knobs, names));
+    // A point saved by a perfgate that measured it alone has no reference of its own run.
+    const earlier = kept && (isReference || kept.reference) ? kept : undefined;
     if (earlier && earlier.results.configHash !== configHash(pointSetup)) {
       throw new InputError(
         `${label} was measured with a different setup (service, suites, trials or collectors changed); start a new sweep without --resume`,
@@ -69,9 +81,12 @@ export async function runSweep(run: SweepRun): Promise<SweepOutcome> {
       run.note(`point ${points.length + 1}: ${label} (saved, not measured again)`);
       points.push(earlier);
     } else {
-      run.note(`point ${points.length + 1}: ${label}`);
-      const results = await run.measure(pointSetup);
-      points.push({ knobs, variant: variantName(knobs, names), results });
+      const beside = isReference
+        ? ''
+        : `, beside the reference ${pointLabel(sweep.baseline, names)} (twice the trials)`;
+      run.note(`point ${points.length + 1}: ${label}${beside}`);
+      const measurement = await run.measure(pointSetup, isReference ? undefined : referenceSetup);
+      points.push({ knobs, variant: variantName(knobs, names), ...measurement });
       measured += 1;
     }
     await run.save(points);

@@ -14,12 +14,14 @@ const config = sweepConfig(
   `targets: [{ metric: api/work/requests_per_second, min: 800 }]\n`,
 );
 const { sweep } = config;
+// Each point after the baseline measured beside it (the same baseline trials: a quiet machine).
+const baseline = measured(sweep, { B: '16', T: '0' }, 300, 14);
 const points = [
-  measured(sweep, { B: '16', T: '0' }, 300, 14),
-  measured(sweep, { B: '4', T: '0' }, 480, 11),
-  measured(sweep, { B: '8', T: '0' }, 900, 8),
+  baseline,
+  measured(sweep, { B: '4', T: '0' }, 480, 11, baseline),
+  measured(sweep, { B: '8', T: '0' }, 900, 8, baseline),
   // The fastest point of all, but its p95 breaks the 20 ms constraint.
-  measured(sweep, { B: '8', T: '1' }, 2200, 25),
+  measured(sweep, { B: '8', T: '1' }, 2200, 25, baseline),
 ];
 
 describe('analyzeSweep', () => {
@@ -54,7 +56,9 @@ describe('analyzeSweep', () => {
   it('renders the recommendation, the tables and a Mermaid chart', () => {
     const markdown = renderSweep(analysis, 'markdown');
     expect(markdown).toContain('set B=8 (baseline: B=16)');
-    expect(markdown).toMatch(/\| +1 \| B=8 T=0 +\| +900 req\/s/);
+    // The raw median, then the change against the reference measured in the same run.
+    expect(markdown).toMatch(/\| +1 \| B=8 T=0 +\| +900 req\/s \| +\+200 % \|/);
+    expect(markdown).toContain('vs reference, same run');
     expect(markdown).toContain('❌ api/work/latency\\_p95 = 25.0 ms, needs ≤ 20.0 ms');
     expect(markdown).toContain('```mermaid\nxychart-beta\n');
     expect(markdown).toContain('x-axis ["8/0", "8/1"]');
@@ -66,10 +70,8 @@ describe('analyzeSweep', () => {
   });
 
   it('says when nothing meets the constraints, with the closest point and what it misses', () => {
-    const slow = [
-      measured(sweep, { B: '16', T: '0' }, 300, 40),
-      measured(sweep, { B: '8', T: '0' }, 900, 22),
-    ];
+    const slowBaseline = measured(sweep, { B: '16', T: '0' }, 300, 40);
+    const slow = [slowBaseline, measured(sweep, { B: '8', T: '0' }, 900, 22, slowBaseline)];
     const none = analyzeSweep(config, sweep, slow);
     expect(none.recommendation).toMatchObject({ kind: 'none', closest: { point: slow[1] } });
     expect(renderSweep(none, 'text')).toContain(
@@ -93,10 +95,11 @@ describe('the sweep report and knob values from the config', () => {
   constraints: [{ metric: 'api/*/latency_p95', max: 20 }]
 `,
   );
+  const reference = measured(hostile.sweep, { B: '#12' }, 300, 14);
   const runs = [
-    measured(hostile.sweep, { B: '#12' }, 300, 14),
-    measured(hostile.sweep, { B: 'GH-34' }, 900, 8),
-    measured(hostile.sweep, { B: 'x\x1b[1A\x1b[2K' }, 2200, 25),
+    reference,
+    measured(hostile.sweep, { B: 'GH-34' }, 900, 8, reference),
+    measured(hostile.sweep, { B: 'x\x1b[1A\x1b[2K' }, 2200, 25, reference),
   ];
   const analysis = analyzeSweep(hostile, hostile.sweep, runs);
 
@@ -123,10 +126,8 @@ describe('objectives', () => {
     const weighted = sweepConfig(`  knobs: { B: [16, 8] }
   objective: { weights: { api/work/requests_per_second: 3, api/work/latency_p95: 1 } }
 `);
-    const [base, fast] = [
-      measured(weighted.sweep, { B: '16' }, 300, 14),
-      measured(weighted.sweep, { B: '8' }, 900, 7),
-    ];
+    const base = measured(weighted.sweep, { B: '16' }, 300, 14);
+    const fast = measured(weighted.sweep, { B: '8' }, 900, 7, base);
     const analysis = analyzeSweep(weighted, weighted.sweep, [base, fast] as typeof points);
     // (3 × 900/300 + 1 × 14/7) / 4 = 2.75; the baseline scores 1.
     expect(analysis.evaluations.map((e) => e.objective.median)).toEqual([

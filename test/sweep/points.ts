@@ -20,27 +20,34 @@ ${sweep}`,
   return config as Config & { sweep: Sweep };
 }
 
-/** A measured point of api/work with requests/s around `rps` and p95 around `p95`. */
+/**
+ * A measured point of api/work with requests/s around `rps` and p95 around `p95`; with
+ * `reference` (the reference setting's point), as if measured beside it in one run, trial k of
+ * each in the same block.
+ */
 export function measured(
   sweep: Sweep,
   knobs: Point,
   rps: number | number[],
   p95: number,
+  reference?: MeasuredPoint,
 ): MeasuredPoint {
   const variant = variantName(knobs, knobNames(sweep));
+  const samples = Array.isArray(rps) ? rps : around(rps, 5);
   const r = results([
     {
       suite: 'api/work',
       name: 'requests_per_second',
       unit: 'req/s',
       direction: 'higher',
-      samples: Array.isArray(rps) ? rps : around(rps, 5),
+      samples,
     },
     { suite: 'api/work', name: 'latency_p95', samples: around(p95, 5) },
   ]);
-  return {
+  const point = {
     knobs,
     variant,
     results: { ...r, suites: r.suites.map((s) => ({ ...s, variant })) },
   };
+  return reference ? { ...point, reference: reference.results } : point;
 }

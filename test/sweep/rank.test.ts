@@ -8,10 +8,11 @@ const { sweep } = sweepConfig(`  knobs: { B: [1, 2, 4, 8] }
   objective: { maximize: api/work/requests_per_second }
   constraints: [{ metric: api/work/latency_p95, max: 50 }]
 `);
-const evaluate = (b: string, rps: number | number[], p95 = 10) => {
-  const baseline = measured(sweep, { B: '1' }, 100, 10);
-  return evaluatePoint(measured(sweep, { B: b }, rps, p95), baseline, sweep);
-};
+// Every point measured beside a reference of 1,000 req/s in each trial: paired changes are the
+// samples over 1,000, so the p-values are those of the samples themselves.
+const reference = measured(sweep, { B: '1' }, [1000, 1000, 1000, 1000, 1000], 10);
+const evaluate = (b: string, rps: number | number[], p95 = 10) =>
+  evaluatePoint(measured(sweep, { B: b }, rps, p95, reference), sweep);
 
 describe('rankPoints', () => {
   it('reports points indistinguishable from the best as ties, not ranked by noise', () => {

@@ -36,3 +36,11 @@ export async function starts(dir: string): Promise<string[]> {
   const text = await readFile(join(dir, 'starts.log'), 'utf8').catch(() => '');
   return text.split('\n').filter(Boolean);
 }
+
+/**
+ * The points measured, in the order first started: each point runs beside the reference setting,
+ * whose service restarts at every switch of side, so starts repeat.
+ */
+export function firstStarts(log: readonly string[]): string[] {
+  return [...new Set(log)];
+}
