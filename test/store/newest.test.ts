@@ -64,13 +64,13 @@ describe('readNewest', () => {
     files.set('main/notes.json', '{}');
     const { batches, read } = reader(files);
 
-    const { entries, warnings } = await readNewest([...files.keys()], read, named, { newest: 3 });
+    const { entries, warnings } = await readNewest([...files.keys()], read, named, { newest: 4 });
 
     expect(batches).toHaveLength(1);
     expect(new Set(batches[0])).toEqual(
-      new Set(['main/notes.json', ...[...files.keys()].slice(0, 3)]),
+      new Set(['main/notes.json', ...[...files.keys()].slice(0, 6)]),
     );
-    expect(entries).toHaveLength(3);
+    expect(entries).toHaveLength(6);
     expect(warnings).toHaveLength(1);
   });
 
