@@ -46,6 +46,11 @@ export interface InterleavedContext extends Omit<RunContext, 'config' | 'commit'
   sides: readonly [Side, Side];
   /** Draws each block ABBA or BAAB (plan.ts); recorded in the results so the order can be replayed. */
   seed: number;
+  /**
+   * Sequential trials: asked after every block (two rounds: each side twice) with the results so
+   * far; true stops the run there. Without it every planned round runs.
+   */
+  stopAfterBlock?: (trialsPerSide: number, sides: [Results, Results]) => boolean;
 }
 
 interface TrialOutcome {
@@ -99,9 +104,16 @@ export async function runInterleaved(context: InterleavedContext): Promise<[Resu
     })),
   );
   const order: Side['name'][] = [];
+  const { stopAfterBlock } = context;
   const [baseResults, headResults] = await runArms(context, [base, head], arms, {
     seed: context.seed,
     onStep: (arm) => order.push((context.sides[arm.side] as Side).name),
+    ...(stopAfterBlock
+      ? {
+          stopAfterRound: (round, sides) =>
+            round % 2 === 0 && stopAfterBlock(round, sides as [Results, Results]),
+        }
+      : {}),
   });
   const interleaved = (other: Side) => ({
     seed: context.seed,
@@ -114,11 +126,18 @@ export async function runInterleaved(context: InterleavedContext): Promise<[Resu
   ];
 }
 
+interface PlanHooks {
+  seed?: number;
+  onStep?: (arm: Arm) => void;
+  /** Asked once a round is complete, with the results so far; true ends the run there. */
+  stopAfterRound?: (round: number, sides: Results[]) => boolean;
+}
+
 async function runArms(
   context: Omit<RunContext, 'config' | 'commit' | 'ref'>,
   sides: readonly Side[],
   arms: readonly Arm[],
-  plan: { seed?: number; onStep?: (arm: Arm) => void } = {},
+  plan: PlanHooks = {},
 ): Promise<Results[]> {
   const { progress } = context;
   const config = (sides[sides.length - 1] as Side).config;
@@ -128,10 +147,31 @@ async function runArms(
 
   const accumulators = sides.map(() => new TrialAccumulator());
   const gpus: Environment['gpus'] = [];
+  const variantKnobs = new Map(
+    sides.flatMap((side) => side.config.variants.map((v) => [v.name, v.env])),
+  );
+  const withVariants = config.variants.length > 1 || config.variants[0]?.name !== 'default';
+  const collect = (): Results[] => {
+    const environment = { ...hostEnvironment(context.env), ...(gpus.length > 0 ? { gpus } : {}) };
+    const createdAt = (context.now?.() ?? new Date()).toISOString();
+    return sides.map((side, index) => ({
+      schema: RESULTS_SCHEMA,
+      createdAt,
+      ...(side.commit ? { commit: side.commit } : {}),
+      ...(side.ref ? { ref: side.ref } : {}),
+      configHash: configHash(side.config),
+      environment,
+      suites: [
+        ...(accumulators[index] as TrialAccumulator).suites(withVariants, variantKnobs),
+        ...[...skipped].map(([name, note]) => ({ name, metrics: [], notes: [`skipped: ${note}`] })),
+      ],
+    }));
+  };
   let service: { arm: Arm; running: RunningService } | undefined;
   const warm = new Set<string>();
   try {
-    for (const step of runnable.length > 0 ? planTrials(runnable, arms, plan.seed) : []) {
+    const steps = runnable.length > 0 ? planTrials(runnable, arms, plan.seed) : [];
+    for (const [index, step] of steps.entries()) {
       const { arm } = step;
       plan.onStep?.(arm);
       progress.section(`round ${step.round}: ${sides.length > 1 ? '' : 'variant '}${arm.label}`);
@@ -173,30 +213,14 @@ async function runArms(
         );
         progress.trialFinished(label, trialSummary(outcome.metrics));
       }
+      const roundDone = steps[index + 1]?.round !== step.round;
+      if (roundDone && plan.stopAfterRound?.(step.round, collect())) break;
     }
   } finally {
     await service?.running.stop();
     progress.end();
   }
-
-  const variantKnobs = new Map(
-    sides.flatMap((side) => side.config.variants.map((v) => [v.name, v.env])),
-  );
-  const withVariants = config.variants.length > 1 || config.variants[0]?.name !== 'default';
-  const environment = { ...hostEnvironment(context.env), ...(gpus.length > 0 ? { gpus } : {}) };
-  const createdAt = (context.now?.() ?? new Date()).toISOString();
-  return sides.map((side, index) => ({
-    schema: RESULTS_SCHEMA,
-    createdAt,
-    ...(side.commit ? { commit: side.commit } : {}),
-    ...(side.ref ? { ref: side.ref } : {}),
-    configHash: configHash(side.config),
-    environment,
-    suites: [
-      ...(accumulators[index] as TrialAccumulator).suites(withVariants, variantKnobs),
-      ...[...skipped].map(([name, note]) => ({ name, metrics: [], notes: [`skipped: ${note}`] })),
-    ],
-  }));
+  return collect();
 }
 
 async function skipNotes(

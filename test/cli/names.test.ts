@@ -122,14 +122,15 @@ describe('a target that matches no metric', () => {
   it('is named as text in both the terminal and the markdown note', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'perfgate-names-'));
     const config = join(dir, 'perfgate.yml');
-    // YAML's \e is ESC: a config can hold any character.
+    // YAML's \e is ESC: a config can hold any character. The bracket is closed, so the glob is
+    // valid (a glob with an unclosed '[' is refused at load), and ESC [2K still erases a line.
     await writeFile(
       config,
       'version: 1\nsuites:\n  - { name: a, kind: command, command: "true" }\n' +
-        'targets:\n  - { metric: "gone#12\\e[2K", max: 1 }\n',
+        'targets:\n  - { metric: "gone#12\\e[2K]", max: 1 }\n',
     );
     const text = await runCli(['analyze', 'examples/head', '--config', config]);
-    expect(text.stdout).toContain("note: no metric matches target 'gone#12\\x1b[2K'");
+    expect(text.stdout).toContain("note: no metric matches target 'gone#12\\x1b[2K]'");
     const markdown = await runCli([
       'analyze',
       'examples/head',
@@ -138,7 +139,9 @@ describe('a target that matches no metric', () => {
       '--format',
       'markdown',
     ]);
-    // Rendered: gone#12\x1b[2K, with a zero-width space after the #.
-    expect(markdown.stdout).toContain("note: no metric matches target 'gone#\u200b12\\\\x1b\\[2K'");
+    // Rendered: gone#12\x1b[2K], with a zero-width space after the #.
+    expect(markdown.stdout).toContain(
+      "note: no metric matches target 'gone#\u200b12\\\\x1b\\[2K\\]'",
+    );
   });
 });
