@@ -192,12 +192,27 @@ export const CompareSchema = strict({
 });
 export type CompareOptions = z.infer<typeof CompareSchema>;
 
+/**
+ * Sequential trials: the PR gate's interleaved run looks after every ABBA block (two trials per
+ * side) from `min` on, and stops once every gating metric is decided (compare/sequential.ts).
+ */
+export const SequentialTrialsSchema = strict({ min: count(), max: count() }).refine(
+  (t) => t.min <= t.max,
+  { message: 'expected min ≤ max', path: ['min'] },
+);
+export type SequentialTrials = z.infer<typeof SequentialTrialsSchema>;
+
 const ConfigInput = strict({
   version: z.literal(1),
   service: ServiceSchema.optional(),
   setup: z.array(SetupStepSchema).default([]),
   baseline: BaselineModeSchema.default('auto'),
-  trials: count().default(5),
+  trials: z
+    .union([count(), SequentialTrialsSchema], {
+      error: (issue) =>
+        `expected a whole number of trials, or { min, max } for sequential trials, got ${JSON.stringify(issue.input)}`,
+    })
+    .default(5),
   warmupSeconds: secondsOrZero().default(2),
   durationSeconds: seconds().default(10),
   suites: z.array(z.discriminatedUnion('kind', [HttpSuiteInput, CommandSuiteInput])).min(1),
@@ -273,11 +288,16 @@ function enabledCollectors(collectors: Collectors): CollectorName[] {
 /** Fill what each suite leaves unset from the top level; run after checkConsistency passed. */
 function inheritDefaults(config: ConfigInput) {
   const origin = config.service && new URL(config.service.healthUrl).origin;
+  // Sequential trials plan for `max`; the gate may stop earlier.
+  const sequential = typeof config.trials === 'number' ? undefined : config.trials;
+  const trials = sequential?.max ?? (config.trials as number);
   return {
     ...config,
+    trials,
+    ...(sequential ? { sequential } : {}),
     suites: config.suites.map((suite) => {
       const inherited = {
-        trials: suite.trials ?? config.trials,
+        trials: suite.trials ?? trials,
         warmupSeconds: suite.warmupSeconds ?? config.warmupSeconds,
         collectors: suite.collectors ?? enabledCollectors(config.collectors),
       };

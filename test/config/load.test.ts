@@ -154,6 +154,19 @@ describe('defaults', () => {
     const [suite] = parseConfig(httpSuite('    amount: 1000'), 'perfgate.yml', {}).suites;
     expect(suite).toMatchObject({ amount: 1000, durationSeconds: undefined });
   });
+
+  it('plans sequential trials for their max, and keeps min and max for the gate', () => {
+    const text = `version: 1\ntrials: { min: 4, max: 20 }\nsuites:\n  - { name: a, kind: command, command: "true" }\n`;
+    const config = parseConfig(text, 'perfgate.yml', {});
+    expect(config.sequential).toEqual({ min: 4, max: 20 });
+    expect(config.suites[0]?.trials).toBe(20);
+    expect(errorOf(text.replace('min: 4', 'min: 30'))).toBe(
+      'perfgate.yml:2:16: trials.min: expected min ≤ max',
+    );
+    expect(errorOf(text.replace('{ min: 4, max: 20 }', 'lots'))).toBe(
+      'perfgate.yml:2:9: trials: expected a whole number of trials, or { min, max } for sequential trials, got "lots"',
+    );
+  });
 });
 
 describe('environment substitution', () => {
@@ -213,10 +226,10 @@ describe('errors', () => {
 
   it('reports a wrong type at the value', () => {
     expect(errorOf(httpSuite('trials: many'))).toBe(
-      `perfgate.yml:7:9: trials: expected a number, got "many"`,
+      `perfgate.yml:7:9: trials: expected a whole number of trials, or { min, max } for sequential trials, got "many"`,
     );
     expect(errorOf(httpSuite('trials: 2.5'))).toBe(
-      'perfgate.yml:7:9: trials: expected a whole number, got 2.5',
+      'perfgate.yml:7:9: trials: expected a whole number of trials, or { min, max } for sequential trials, got 2.5',
     );
     expect(errorOf('version: 1\nsuites: {}\n')).toBe(
       'perfgate.yml:2:9: suites: expected a list, got a mapping',
