@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { InputError, RunError, EXIT } from './errors.js';
+import { historyCommand } from './commands/compact.js';
 import { compareCommand } from './commands/compare.js';
 import { checkCommand, recordCommand } from './commands/history.js';
 import { runCommand } from './commands/run.js';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   analyze: analyzeCommand,
   validate: validateCommand,
   sweep: sweepCommand,
+  history: historyCommand,
 };
 
 function usage(): string {

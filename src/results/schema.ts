@@ -74,6 +74,21 @@ export const MetricSchema = z
     informational: z.boolean().optional(),
     /** One value per trial, in trial order (SampleSchema says which values). */
     samples: z.array(SampleSchema),
+    /**
+     * Set when `perfgate history compact` replaced the trials by their median (`samples` then
+     * holds that one value): how many trials there were and their spread (quartiles as
+     * stats/describe.ts). Across runs the unit is the run's median, which is what stays.
+     */
+    compacted: z
+      .object({
+        trials: z.number().int().positive(),
+        min: z.number(),
+        q1: z.number(),
+        q3: z.number(),
+        max: z.number(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((m) => m.direction !== 'target' || m.target !== undefined, {

@@ -34,6 +34,7 @@ import {
   type ListQuery,
   type StoredResult,
 } from './history.js';
+import { compactBranch, type CompactOutcome } from './gitCompact.js';
 import { readNewest } from './newest.js';
 import {
   blobsUnder,
@@ -72,10 +73,17 @@ const README = `# perfgate history
 
 This branch holds benchmark results recorded by perfgate, one file per run:
 \`<branch>/<YYYY>/<MM>/<DD>/<time>-<commit>-<random>.json\` (perfgate results format v1).
-perfgate only adds files here; it never changes or deletes one.
+perfgate only adds files here, except when someone runs \`perfgate history compact\`: that
+replaces the trials of results older than a cut-off by their median and spread, in one new
+commit, so the raw files stay in this branch's history.
 `;
 
-export function gitStore(options: GitStoreOptions): HistoryStore {
+export interface GitStore extends HistoryStore {
+  /** Compact the results recorded before `before` (gitCompact.ts): one commit, or none. */
+  compact(before: Date): Promise<CompactOutcome>;
+}
+
+export function gitStore(options: GitStoreOptions): GitStore {
   const remote = options.remote ?? DEFAULTS.remote;
   const dataBranch = options.dataBranch ?? DEFAULTS.dataBranch;
   const author = options.author ?? DEFAULTS.author;
@@ -97,6 +105,7 @@ export function gitStore(options: GitStoreOptions): HistoryStore {
     append: (results, { branch }) =>
       inScratch((scratch) => record(scratch, { dataBranch, results, branch }, policy)),
     list: (branch, query) => inScratch((scratch) => listBranch(scratch, dataBranch, branch, query)),
+    compact: (before) => inScratch((scratch) => compactBranch(scratch, dataBranch, before, policy)),
   };
 }
 

@@ -107,3 +107,11 @@ function sameSecondEnd(dated: readonly string[], end: number): number {
 function shortName(commit: string): string {
   return shortRevision(commit.replace(/[^0-9A-Za-z]/g, ''));
 }
+
+/** When a stored file's name says it was recorded (to the second), or undefined outside the layout. */
+export function recordedAt(path: string): Date | undefined {
+  const stamp = LAID_OUT.exec(path)?.[1];
+  if (!stamp) return undefined;
+  const iso = `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13)}`;
+  return new Date(iso);
+}
