@@ -11,3 +11,9 @@ export const BOT_LOGIN = 'github-actions[bot]';
 
 /** A commit as people write it: git's default abbreviation. */
 export const SHORT_SHA_LENGTH = 7;
+
+/**
+ * % of one core the load generator may use before a trial is marked generator-bound: past it the
+ * throughput may be perfgate's limit, not the service's (DESIGN.md, "Measuring").
+ */
+export const GENERATOR_BOUND_CPU = 90;

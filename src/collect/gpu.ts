@@ -18,6 +18,8 @@ export interface GpuCollectorOptions {
   binary?: string;
   /** How long stop() lets nvidia-smi exit on SIGTERM before it sends SIGKILL; default 2000. */
   killGraceMs?: number;
+  /** nvidia-smi's environment (CUDA_VISIBLE_DEVICES, PATH); default perfgate's own. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The --query-gpu fields, in the order parseNvidiaSmiLine reads them. */
@@ -189,6 +191,7 @@ export function gpuCollector({
   intervalMs = 250,
   binary = 'nvidia-smi',
   killGraceMs = 2000,
+  env,
 }: GpuCollectorOptions = {}): Collector {
   let child: ChildProcess | undefined;
   let closed: Promise<number | null> | undefined;
@@ -199,7 +202,10 @@ export function gpuCollector({
   return {
     name: 'gpu',
     async start() {
-      const proc = spawn(binary, nvidiaSmiArgs(intervalMs), { stdio: ['ignore', 'pipe', 'pipe'] });
+      const proc = spawn(binary, nvidiaSmiArgs(intervalMs), {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: env ?? process.env,
+      });
       child = proc;
       proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
       proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));

@@ -1,27 +1,51 @@
 /**
- * The collectors `perfgate run` can attach to a trial, by the name a config uses.
- * Adding one is one file exporting a factory plus one line here.
+ * The collectors `perfgate run` can attach to a trial, by the name a config uses. Adding one is
+ * its file (a factory), its section in config/schema.ts (CollectorsSchema: config/ does not import
+ * edges, so the schema lives there) and one line here; the mapped type makes this registry fail
+ * to compile while a configured name has no entry.
  */
-import type { Collector } from './types.js';
+import type { CollectorName, Collectors } from '../config/schema.js';
 import { gpuCollector } from './gpu.js';
 import { hostCollector } from './host.js';
 import { processCollector } from './process.js';
 import { prometheusCollector } from './prometheus.js';
+import type { Collector } from './types.js';
 
-/**
- * Makes a collector from its options. `never` as the parameter type admits every factory whatever
- * its options (parameters are contravariant), so `satisfies` checks only that each is a factory.
- */
-type CollectorFactory = (options: never) => Collector;
+/** What a collector may need from the trial it samples. */
+export interface TrialContext {
+  /** The service's process (its group is watched); absent when the config has no service. */
+  servicePid?: number;
+  env: NodeJS.ProcessEnv;
+  /** perfgate's own process, which host load leaves out. */
+  ownPid: number;
+}
 
-export const collectors = {
-  gpu: gpuCollector,
-  process: processCollector,
-  host: hostCollector,
-  prometheus: prometheusCollector,
-} satisfies Record<string, CollectorFactory>;
+type Section<Name extends CollectorName> = NonNullable<Collectors[Name]>;
 
-export type CollectorName = keyof typeof collectors;
+/** A collector for one trial, or the reason it cannot sample this one (a note for the report). */
+type Attach<Name extends CollectorName> = (
+  section: Section<Name>,
+  trial: TrialContext,
+) => Collector | { note: string };
+
+const COLLECTORS: { [Name in CollectorName]: Attach<Name> } = {
+  gpu: (section, trial) => gpuCollector({ intervalMs: section.intervalMs, env: trial.env }),
+  process: (section, trial) =>
+    trial.servicePid === undefined
+      ? { note: 'process: no service is configured, so there is no process tree to watch' }
+      : processCollector({ pid: trial.servicePid, intervalMs: section.intervalMs }),
+  host: (_section, trial) => hostCollector({ ours: [trial.ownPid] }),
+  prometheus: (section) => prometheusCollector(section),
+};
+
+/** The configured collector `name` for a trial (a generic, so name and section stay paired). */
+export function attachCollector<Name extends CollectorName>(
+  name: Name,
+  section: Section<Name>,
+  trial: TrialContext,
+): Collector | { note: string } {
+  return COLLECTORS[name](section, trial);
+}
 
 export type { GpuCollectorOptions } from './gpu.js';
 export type { HostCollectorOptions } from './host.js';

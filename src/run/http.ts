@@ -19,6 +19,7 @@
  * - generator_cpu: % of one core this process used during the trial. At >= 90 % the load
  *   generator, not the server, may be the bottleneck: the trial is marked generatorBound.
  */
+import { GENERATOR_BOUND_CPU } from '../constants.js';
 import type { EventEmitter } from 'node:events';
 import autocannon from 'autocannon/lib/init.js';
 import type { TrialMetric } from '../collect/types.js';
@@ -66,7 +67,6 @@ export interface HttpTrialHooks {
 }
 
 /** % of one core at or above which the generator, not the server, may limit throughput. */
-const GENERATOR_BOUND_CPU = 90;
 
 const LATENCY_PERCENTILES = [50, 90, 95, 99] as const;
 

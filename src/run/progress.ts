@@ -5,6 +5,7 @@
  * the config and the benchmarks' output: each is escaped (escapeTerminal), so none can move the
  * cursor, erase a line or start one of its own.
  */
+import { suiteLabel } from '../results/variant.js';
 import { escapeLogLine, escapeTerminal } from '../report/escape.js';
 
 export interface TrialLabel {
@@ -28,7 +29,7 @@ export interface Progress {
 type Write = (text: string) => void;
 
 const describe = ({ suite, variant, trial, of }: TrialLabel): string =>
-  `${escapeTerminal(suite)} [${escapeTerminal(variant)}] trial ${trial}/${of}`;
+  `${escapeTerminal(suiteLabel(suite, variant))} trial ${trial}/${of}`;
 
 const rate = (rps: number): string => `${Math.round(rps).toLocaleString('en-US')} req/s`;
 

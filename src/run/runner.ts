@@ -4,7 +4,8 @@
  * measured window, and gathers one sample per trial per metric. A service that dies or stops
  * answering fails the whole run (RunError, exit 3): no partial results leave this function.
  */
-import { collectors as registry } from '../collect/index.js';
+import { GENERATOR_BOUND_CPU } from '../constants.js';
+import { attachCollector } from '../collect/index.js';
 import type { Collector, CollectorOutput, TrialMetric } from '../collect/types.js';
 import {
   configHash,
@@ -333,29 +334,26 @@ async function raceService<T>(
   }
 }
 
+/** The suite's collectors that are configured, attached to this trial; notes for those that cannot be. */
 function makeCollectors(
+  context: Pick<RunContext, 'env'>,
   config: Config,
   suite: Suite,
   service: RunningService | undefined,
 ): { collectors: Collector[]; notes: string[] } {
-  const configured = config.collectors;
-  const collectors: Collector[] = [];
-  const notes: string[] = [];
-  for (const name of suite.collectors) {
-    if (name === 'gpu' && configured.gpu)
-      collectors.push(registry.gpu({ intervalMs: configured.gpu.intervalMs }));
-    if (name === 'host') collectors.push(registry.host({ ours: [process.pid] }));
-    if (name === 'prometheus' && configured.prometheus)
-      collectors.push(registry.prometheus(configured.prometheus));
-    if (name === 'process') {
-      if (service)
-        collectors.push(
-          registry.process({ pid: service.pid, intervalMs: configured.process?.intervalMs }),
-        );
-      else notes.push('process: no service is configured, so there is no process tree to watch');
-    }
-  }
-  return { collectors, notes };
+  const trial = {
+    env: context.env,
+    ownPid: process.pid,
+    ...(service ? { servicePid: service.pid } : {}),
+  };
+  const attached = suite.collectors.flatMap((name) => {
+    const section = config.collectors[name];
+    return section === undefined ? [] : [attachCollector(name, section, trial)];
+  });
+  return {
+    collectors: attached.filter((c): c is Collector => !('note' in c)),
+    notes: attached.flatMap((c) => ('note' in c ? [c.note] : [])),
+  };
 }
 
 async function runTrial(
@@ -366,7 +364,7 @@ async function runTrial(
   trial: number,
   service: RunningService | undefined,
 ): Promise<TrialOutcome> {
-  const { collectors: made, notes } = makeCollectors(config, suite, service);
+  const { collectors: made, notes } = makeCollectors(context, config, suite, service);
   const collectors = await startAll(made);
   let measured: { metrics: TrialMetric[]; notes: string[] };
   try {
@@ -379,7 +377,7 @@ async function runTrial(
             });
             const bound = http.generatorBound
               ? [
-                  'the load generator used ≥ 90 % of a core: throughput may be limited by perfgate, not the service',
+                  `the load generator used ≥ ${GENERATOR_BOUND_CPU} % of a core: throughput may be limited by perfgate, not the service`,
                 ]
               : [];
             return { metrics: http.metrics, notes: [...http.notes, ...bound] };

@@ -98,9 +98,7 @@ describe('perfgate run on the documented example', () => {
   });
 
   it('prints a progress line per trial on stderr and the medians on stdout', () => {
-    expect(run.stderr.match(/api\/hello \[candidate\] trial \d\/5 · [\d,]+ req\/s/g)).toHaveLength(
-      5,
-    );
+    expect(run.stderr.match(/api\/hello#candidate trial \d\/5 · [\d,]+ req\/s/g)).toHaveLength(5);
     expect(run.stdout).toMatch(/api\/hello#baseline\s+latency_p50\s+[\d.]+ ms/);
   });
 });

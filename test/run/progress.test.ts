@@ -12,7 +12,7 @@ describe('progress', () => {
     progress.section('round 1: variant candidate');
     progress.end();
     expect(out).toBe(
-      '::group::round 1: variant baseline\napi/embed [baseline] trial 2/5 · 1,200 req/s\n::endgroup::\n' +
+      '::group::round 1: variant baseline\napi/embed#baseline trial 2/5 · 1,200 req/s\n::endgroup::\n' +
         '::group::round 1: variant candidate\n::endgroup::\n',
     );
   });
@@ -28,7 +28,7 @@ describe('progress', () => {
     now = 3500;
     progress.tick(12345.6);
     expect(out.split('\r\x1b[2K').at(-1)).toBe(
-      'api/embed [baseline] trial 2/5 · 2.5s · 12,346 req/s',
+      'api/embed#baseline trial 2/5 · 2.5s · 12,346 req/s',
     );
   });
 
@@ -51,7 +51,7 @@ describe('progress', () => {
     // Only the progress line's own redraw (CR, erase line) may move the cursor.
     const own = terminal.replaceAll('\r\x1b[2K', '');
     for (const control of ['\x1b', '\r', '\u2028']) expect(own).not.toContain(control);
-    expect(terminal).toContain('ok\\x1b[1A\\x1b[2K [v\\x0d] trial 2/5 · 1 req/s\\x1b[2K\n');
+    expect(terminal).toContain('ok\\x1b[1A\\x1b[2K#v\\x0d trial 2/5 · 1 req/s\\x1b[2K\n');
     let log = '';
     const lines = lineProgress((t) => (log += t), true);
     lines.section('round 1\n::error::planted');
@@ -60,7 +60,7 @@ describe('progress', () => {
     lines.end();
     expect(log.split('\n')).toEqual([
       '::group::round 1\\x0a::error::planted',
-      'ok\\x1b[1A\\x1b[2K [v\\x0d] trial 2/5 · done',
+      'ok\\x1b[1A\\x1b[2K#v\\x0d trial 2/5 · done',
       'skipped\\x0a::error::planted\\u2028x',
       '::endgroup::',
       '',
