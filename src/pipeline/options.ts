@@ -6,45 +6,50 @@ import type { ComparePolicy } from '../compare/policy.js';
 import { InputError } from '../errors.js';
 import type { Adjustment } from '../stats/multipleTesting.js';
 
-export function numberOption(
+/**
+ * A numeric option's value, or undefined when absent; anything `accepts` refuses is bad input
+ * that names the option and says what was `expected`.
+ */
+function numeric(
   value: unknown,
   option: string,
-  range: { min: number; max: number },
+  expected: string,
+  accepts: (n: number, text: string) => boolean,
 ): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (
-    typeof value !== 'string' ||
-    value.trim() === '' ||
-    !Number.isFinite(n) ||
-    n <= range.min ||
-    n > range.max
-  ) {
-    throw new InputError(
-      `expected a number in (${range.min}, ${range.max}], got '${String(value)}'`,
-      undefined,
-      option,
-    );
+  if (typeof value !== 'string' || value.trim() === '' || !accepts(n, value.trim())) {
+    throw new InputError(`expected ${expected}, got '${String(value)}'`, undefined, option);
   }
   return n;
+}
+
+/** A number in (min, max]: alpha, threshold. */
+export function numberOption(
+  value: unknown,
+  option: string,
+  { min, max }: { min: number; max: number },
+): number | undefined {
+  return numeric(
+    value,
+    option,
+    `a number in (${min}, ${max}]`,
+    (n) => Number.isFinite(n) && n > min && n <= max,
+  );
 }
 
 /** A whole number in [min, max]: counts such as a window of stored runs or a seed. */
 export function wholeOption(
   value: unknown,
   option: string,
-  range: { min: number; max: number },
+  { min, max }: { min: number; max: number },
 ): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (typeof value !== 'string' || !/^\d+$/.test(value.trim()) || n < range.min || n > range.max) {
-    throw new InputError(
-      `expected a whole number from ${range.min} to ${range.max}, got '${String(value)}'`,
-      undefined,
-      option,
-    );
-  }
-  return n;
+  return numeric(
+    value,
+    option,
+    `a whole number from ${min} to ${max}`,
+    (n, text) => /^\d+$/.test(text) && n >= min && n <= max,
+  );
 }
 
 export function choiceOption<T extends string>(

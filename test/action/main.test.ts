@@ -2,9 +2,7 @@
 // would call it: INPUT_* variables, an event file, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, a
 // workspace whose `origin` is a local bare repository (the data branch lives there), and a local
 // HTTP server that answers like GitHub's REST API (test/helpers/fakeGitHub.ts).
-import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +10,7 @@ import type { Results } from '../../src/results/schema.js';
 import { gitStore } from '../../src/store/gitStore.js';
 import { ROOT, runActionInProcess, type ActionRun } from '../helpers/actionRunner.js';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fakeGitHub.js';
-import { commit, git } from '../helpers/gitRepo.js';
+import { commit, git, workspaceWithOrigin } from '../helpers/gitRepo.js';
 import { around } from '../helpers/results.js';
 
 const event = (name: string) =>
@@ -38,14 +36,7 @@ let workspace: string;
 
 beforeAll(async () => {
   fake = await startFakeGitHub();
-  const dir = await mkdtemp(join(tmpdir(), 'perfgate-main-'));
-  const origin = join(dir, 'origin.git');
-  execFileSync('git', ['init', '--quiet', '--bare', origin]);
-  workspace = join(dir, 'workspace');
-  execFileSync('git', ['init', '--quiet', '-b', 'main', workspace]);
-  await commit(workspace, 'init', { 'README.md': 'workspace\n' });
-  git(workspace, 'remote', 'add', 'origin', origin);
-  git(workspace, 'push', '--quiet', 'origin', 'main');
+  ({ workspace } = await workspaceWithOrigin('perfgate-main-'));
 }, 60_000);
 
 afterAll(() => fake.close());

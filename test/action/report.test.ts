@@ -1,15 +1,13 @@
 // Report mode when it cannot find the pull request: the action's run() in this process against a
 // local GitHub stand-in (test/helpers/fakeGitHub.ts), as in main.test.ts.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Results } from '../../src/results/schema.js';
 import { ROOT, runActionInProcess } from '../helpers/actionRunner.js';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fakeGitHub.js';
-import { commit, git } from '../helpers/gitRepo.js';
+import { workspaceWithOrigin } from '../helpers/gitRepo.js';
 import { around } from '../helpers/results.js';
 
 const payload = JSON.parse(
@@ -23,14 +21,7 @@ let workspace: string;
 beforeAll(async () => {
   // No pull request and no commit: GitHub answers 422 "No commit found for SHA" for the head.
   fake = await startFakeGitHub();
-  const dir = await mkdtemp(join(tmpdir(), 'perfgate-report-'));
-  const origin = join(dir, 'origin.git');
-  execFileSync('git', ['init', '--quiet', '--bare', origin]);
-  workspace = join(dir, 'workspace');
-  execFileSync('git', ['init', '--quiet', '-b', 'main', workspace]);
-  await commit(workspace, 'init', { 'README.md': 'workspace\n' });
-  git(workspace, 'remote', 'add', 'origin', origin);
-  git(workspace, 'push', '--quiet', 'origin', 'main');
+  ({ workspace } = await workspaceWithOrigin('perfgate-report-'));
   const results: Results = {
     schema: 'perfgate/results@1',
     createdAt: '2026-11-28T09:00:00Z',

@@ -48,3 +48,21 @@ export function worktrees(repo: string): string[] {
     .split('\n')
     .filter((line) => line.startsWith('worktree '));
 }
+
+/**
+ * An action's workspace: a repository on main with one commit, whose `origin` is a local bare
+ * repository (where the data branch of the history store lives).
+ */
+export async function workspaceWithOrigin(
+  prefix: string,
+): Promise<{ workspace: string; origin: string }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const origin = join(dir, 'origin.git');
+  execFileSync('git', ['init', '--quiet', '--bare', origin]);
+  const workspace = join(dir, 'workspace');
+  execFileSync('git', ['init', '--quiet', '-b', 'main', workspace]);
+  await commit(workspace, 'init', { 'README.md': 'workspace\n' });
+  git(workspace, 'remote', 'add', 'origin', origin);
+  git(workspace, 'push', '--quiet', 'origin', 'main');
+  return { workspace, origin };
+}
