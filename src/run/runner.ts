@@ -97,12 +97,19 @@ export async function runInterleaved(context: InterleavedContext): Promise<[Resu
   // Variants pair by position: the base tree's config is the head's (same variants), and a
   // sweep's reference and point configs have one variant each.
   const arms = head.config.variants.flatMap((variant, position) =>
-    context.sides.map((side, index) => ({
-      side: index,
-      config: side.config,
-      variant: side.config.variants[position] ?? variant,
-      label: head.config.variants.length > 1 ? `${side.name}.${variant.name}` : side.name,
-    })),
+    context.sides.map((side, index) => {
+      const own = side.config.variants[position] ?? variant;
+      // Two trees of one config: named by side. A sweep's pair: by the setting each side runs.
+      const sameVariant = context.sides.every(
+        (s) => s.config.variants[position]?.name === variant.name,
+      );
+      const label = !sameVariant
+        ? own.name
+        : head.config.variants.length > 1
+          ? `${side.name}.${variant.name}`
+          : side.name;
+      return { side: index, config: side.config, variant: own, label };
+    }),
   );
   const order: Side['name'][] = [];
   const { stopAfterBlock } = context;
