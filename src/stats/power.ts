@@ -1,0 +1,152 @@
+/**
+ * Power of the two-sided Mann-Whitney test as perfgate runs it: the smallest shift it detects, and
+ * the trials it needs to detect a given one.
+ *
+ * Assumption: a normal shift model, base ~ N(0, 1) and head ~ N(δ, 1), so shifts are in units of
+ * the trials' standard deviation σ; "detects" means two-sided p < `level` (strict, as the verdict)
+ * with probability `power`. Callers pass level = alpha / family for a lone change among `family`
+ * adjusted metrics, as minTrials.ts does for its advice.
+ *
+ * Method: where mannWhitney.ts uses the exact distribution (both sizes below 50) the test rejects
+ * "head higher" exactly when U ≥ u*, the smallest u with 2 P₀(U ≥ u) < level, so discreteness is
+ * kept: 6 vs 6 at level 0.05 / 20 rejects only on complete separation (2 / 924 = 0.0022). For one
+ * draw of standard normals x (base) and y (head), U(δ) = #{y_j + δ > x_i} reaches u* once δ
+ * exceeds the u*-th smallest of x_i − y_j: that order statistic is the draw's own detection
+ * threshold, and the shift detected with probability `power` is the `power` quantile of those
+ * thresholds over seeded draws (the lower tail, a rejection in the wrong direction, is left out: at
+ * 80 % power it is below 1e-6). Deterministic (one fixed seed) and memoised per (n, m, level).
+ * Larger samples, where the test is the normal approximation, use Noether's formula (JASA 82,
+ * 1987): nm (Φ(δ / √2) − ½) = (z_{1−level/2} + z_power) σ_U, σ_U² = nm (n + m + 1) / 12.
+ */
+import { InputError } from '../errors.js';
+import { normalQuantile } from './normal.js';
+import { mulberry32 } from './random.js';
+import { exactByDefault, exactUCounts } from './uDistribution.js';
+
+/** Seeded draws per (n, m, level): the 80 % quantile then moves by about 0.01 σ between seeds. */
+const DRAWS = 1000;
+const SEED = 0x6d4de;
+/** Bisection steps for a draw's threshold: the range of its differences over 2^40. */
+const BISECTIONS = 40;
+
+/** Up to this many trials per side trialsToDetect searches; beyond, it answers null. */
+const MAX_TRIALS = 100_000;
+
+const CACHE = new Map<string, number>();
+const CACHE_SIZE = 512;
+
+function check(n: number, m: number, level: number, power: number): void {
+  for (const [name, size] of [
+    ['n', n],
+    ['m', m],
+  ] as const) {
+    if (!(Number.isInteger(size) && size >= 1)) {
+      throw new InputError(`sample size ${name} must be a positive integer, got ${size}`);
+    }
+  }
+  if (!(level > 0 && level < 1)) throw new InputError(`level ${level} is not in (0, 1)`);
+  if (!(power > 0 && power < 1)) throw new InputError(`power ${power} is not in (0, 1)`);
+}
+
+/**
+ * The smallest shift, in σ, that n base and m head trials detect with probability `power` at
+ * two-sided `level`; Infinity when no data reach the level (too few trials).
+ */
+export function detectableShift(n: number, m: number, level: number, power = 0.8): number {
+  check(n, m, level, power);
+  const key = `${n},${m},${level},${power}`;
+  let shift = CACHE.get(key);
+  if (shift === undefined) {
+    shift = exactByDefault(n, m)
+      ? simulatedShift(n, m, level, power)
+      : noetherShift(n, m, level, power);
+    if (CACHE.size >= CACHE_SIZE) CACHE.delete(CACHE.keys().next().value as string);
+    CACHE.set(key, shift);
+  }
+  return shift;
+}
+
+/** u*: the smallest U of the head with 2 P₀(U ≥ u) < level, or null when none is. */
+function criticalU(n: number, m: number, level: number): number | null {
+  const { counts } = exactUCounts(n, m);
+  const total = counts.reduce((a, b) => a + b, 0);
+  let upper = 0;
+  let critical: number | null = null;
+  for (let u = counts.length - 1; u >= 0; u--) {
+    upper += counts[u] as number;
+    if (2 * (upper / total) >= level) break;
+    critical = u;
+  }
+  return critical;
+}
+
+function simulatedShift(n: number, m: number, level: number, power: number): number {
+  const critical = criticalU(n, m, level);
+  if (critical === null) return Infinity;
+  const uniform = mulberry32(SEED);
+  // Standard normals by the inverse CDF: one uniform each, so draws never depend on pairing.
+  const normal = (): number => normalQuantile((uniform() * 2 ** 32 + 0.5) / 2 ** 32);
+  const thresholds = new Float64Array(DRAWS);
+  for (let d = 0; d < DRAWS; d++) {
+    const x = Float64Array.from({ length: n }, normal).sort();
+    const y = Float64Array.from({ length: m }, normal).sort();
+    // U(δ) counts pairs with x_i − y_j < δ: it reaches u* past the u*-th smallest difference.
+    thresholds[d] = smallestWithCount(x, y, critical);
+  }
+  thresholds.sort();
+  return thresholds[Math.ceil(power * DRAWS) - 1] as number;
+}
+
+/**
+ * The smallest δ with #{(i, j): x_i − y_j < δ} ≥ k, up to 2^-40 of the range, for ascending x and
+ * y: a bisection on δ whose every count is one two-pointer walk, O(n + m). (pairwiseDifferences.ts
+ * selects exact order statistics for Hodges-Lehmann; this is the thousand-draws loop, where its
+ * per-call setup costs ten times more.)
+ */
+function smallestWithCount(x: Float64Array, y: Float64Array, k: number): number {
+  const below = (delta: number): number => {
+    // For ascending x_i, the y_j with y_j > x_i − δ form a suffix whose start only moves right.
+    let count = 0;
+    let j = 0;
+    for (const xi of x) {
+      while (j < y.length && (y[j] as number) <= xi - delta) j++;
+      count += y.length - j;
+    }
+    return count;
+  };
+  let lo = (x[0] as number) - (y[y.length - 1] as number);
+  let hi = (x[x.length - 1] as number) - (y[0] as number) + 1e-12;
+  for (let i = 0; i < BISECTIONS; i++) {
+    const mid = (lo + hi) / 2;
+    if (below(mid) >= k) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+function noetherShift(n: number, m: number, level: number, power: number): number {
+  const z = normalQuantile(1 - level / 2) + normalQuantile(power);
+  const excess = z * Math.sqrt((n + m + 1) / (12 * n * m));
+  // P(head > base) = Φ(δ / √2) must exceed ½ by `excess`; at ½ or more no shift is enough.
+  return excess >= 0.5 ? Infinity : Math.SQRT2 * normalQuantile(0.5 + excess);
+}
+
+/**
+ * The fewest trials per side (equal sizes) that detect `shift` σ with probability `power` at
+ * two-sided `level`; null beyond MAX_TRIALS. The detectable shift falls with n (up to the
+ * simulation's wiggle of about 1 %), so a bisection finds it with a dozen lookups.
+ */
+export function trialsToDetect(shift: number, level: number, power = 0.8): number | null {
+  check(1, 1, level, power);
+  if (!(shift > 0)) throw new InputError(`shift ${shift} is not positive`);
+  if (detectableShift(MAX_TRIALS, MAX_TRIALS, level, power) > shift) return null;
+  let lo = 1;
+  let hi = MAX_TRIALS;
+  if (detectableShift(lo, lo, level, power) <= shift) return lo;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (detectableShift(mid, mid, level, power) <= shift) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
