@@ -10,6 +10,7 @@ import { mannWhitneyU } from '../stats/mannWhitney.js';
 import { canReachAlpha, minTrialsFor } from '../stats/minTrials.js';
 import { adjustPValues } from '../stats/multipleTesting.js';
 import { plural } from '../text.js';
+import { detectability, detectabilityNote, relativeDispersion } from './detectable.js';
 import { environmentDifference } from './environment.js';
 import { MIN_STORED_RUNS, runTest } from './runLevel.js';
 import { resolvePolicy, thresholdFor, unmatchedRuleNotes, type ComparePolicy } from './policy.js';
@@ -37,6 +38,12 @@ export interface MetricComparison {
   confLevel: number | null;
   p: number | null;
   pAdjusted: number | null;
+  /**
+   * The smallest relative change these trials detect with 80 % power at the level a lone
+   * regression needs after the adjustment (detectable.ts); null for informational, untestable
+   * and run-level metrics, a base median of 0, or too few trials to reach that level at all.
+   */
+  detectable: number | null;
   /** Adjusted p below alpha; the verdict also needs the threshold. */
   significant: boolean;
   /** Describes the trial conditions (see Metric.informational): never a regression or improvement. */
@@ -109,6 +116,7 @@ export function compareResults(
   for (const m of measured) {
     if (m.role === 'short') m.comparison.notes.push(shortNote(m, advice, policy));
   }
+  const blind = unit === 'trial' ? detectabilityNotes(measured, advice, policy) : [];
 
   const metrics = measured.map((m) => withVerdict(m.comparison, m.role, policy));
   const counts = { regression: 0, improvement: 0, unchanged: 0, insufficient: 0 };
@@ -124,6 +132,7 @@ export function compareResults(
       ...(unit === 'run' ? untestedRunNotes(measured) : untestedNotes(measured, advice, policy)),
       ...environmentNotes(base, head),
       ...familyNotes(testable, policy, advice),
+      ...blind,
       ...confoundingNotes(metrics),
       ...unmatchedRuleNotes(policy, keys),
     ],
@@ -235,6 +244,39 @@ function familyNotes(
 }
 
 /**
+ * Fill in each gated metric's detectable change at the level a lone regression needs (alpha over
+ * the family that trialAdvice counts), and warn where it exceeds the threshold: such a gate
+ * passes regressions of the threshold's size most of the time.
+ */
+function detectabilityNotes(
+  measured: readonly Measured[],
+  advice: TrialAdvice,
+  policy: ComparePolicy,
+): string[] {
+  const family = policy.adjustment === 'none' ? 1 : Math.max(1, advice.family);
+  const level = policy.alpha / family;
+  return measured.flatMap(({ comparison: m, role }) => {
+    if (role !== 'gated' || !m.base || !m.head) return [];
+    const dispersion = relativeDispersion(m.base, m.head);
+    if (dispersion === null) return [];
+    const { detectable, trialsForThreshold } = detectability(
+      m.base.n,
+      m.head.n,
+      dispersion,
+      level,
+      m.threshold,
+      m.direction,
+    );
+    m.detectable = detectable;
+    if (detectable === null || detectable <= m.threshold) return [];
+    const label = `${suiteLabel(m.suite, m.variant)} ${m.metric}`;
+    return [
+      detectabilityNote(label, m.base.n, m.head.n, detectable, m.threshold, trialsForThreshold),
+    ];
+  });
+}
+
+/**
  * How a metric takes part: in the gate, as context only, not yet (too few trials to ever reach
  * alpha), or not at all (missing on a side, or the sides disagree on its direction).
  */
@@ -274,6 +316,7 @@ function emptyComparison(ref: MetricRef, policy: ComparePolicy): MetricCompariso
     confLevel: null,
     p: null,
     pAdjusted: null,
+    detectable: null,
     significant: false,
     threshold: thresholdFor(policy, ref.key),
     verdict: 'insufficient',
@@ -359,7 +402,7 @@ function testRuns(
 }
 
 /** Positive when the candidate is worse: farther from a target, or moved the wrong way. */
-function worseness(m: MetricComparison): number {
+export function worseness(m: MetricComparison): number {
   const shift = m.shift ?? 0;
   if (m.direction === 'lower') return shift;
   if (m.direction === 'higher') return -shift;

@@ -306,3 +306,29 @@ describe('compareResults', () => {
     expect(compareResults(base, slower).geomeanChange).toBeCloseTo(0.1, 12);
   });
 });
+
+describe('compareResults: the smallest detectable change (#12)', () => {
+  it('reports it per gated metric and warns, with the trials that would see the threshold', () => {
+    // ±10 % jitter over 6 trials: a robust σ near 6 %, and 6 vs 6 at 0.05 needs a wide margin.
+    const base = results([
+      { suite: 'api/search', name: 'latency_p95', samples: around(100, 6, 0.1) },
+    ]);
+    const head = results([
+      { suite: 'api/search', name: 'latency_p95', samples: around(100, 6, 0.1) },
+    ]);
+    const comparison = compareResults(base, head);
+    const detectable = comparison.metrics[0]?.detectable as number;
+    expect(detectable).toBeGreaterThan(0.05);
+    const note = comparison.notes.find((n) => n.includes('cannot see'));
+    expect(note).toMatch(
+      /^api\/search latency_p95: with 6 trials this gate cannot see changes below \d+ %; \d+ trials per side would see 5 %$/,
+    );
+  });
+
+  it('says nothing where the change it can see is inside the threshold', () => {
+    const base = results([{ name: 'latency', samples: around(100, 10, 0.001) }]);
+    const { metrics, notes } = compareResults(base, base);
+    expect(metrics[0]?.detectable).toBeLessThan(0.05);
+    expect(notes.join()).not.toMatch(/cannot see/);
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * The smallest change a comparison could have seen (its minimum detectable effect), per metric,
+ * and the trials per side that would see the metric's threshold.
+ *
+ * Dispersion: the trials' robust σ, 1.4826 × MAD (consistent for normal data, and one slow
+ * outlier trial barely moves it) times the small-sample factor of Croux and Rousseeuw
+ * (Computational Statistics 1992; as LIBRA's madc: MAD underestimates σ by 15 % at 6 trials),
+ * pooled over the two sides as a root mean square, relative to |base median|: about the σ of the
+ * log trials. Model: a normal shift of the log trials, i.e. a constant ratio, as timings move;
+ * the rank test sees the same ranks on either scale, so its power is the normal-shift power of
+ * stats/power.ts (exact for small samples) at δ = log ratio / σ. The detectable change is the ratio
+ * detected with 80 % power at the level a lone regression needs after the adjustment, alpha / the
+ * family of gating metrics, taken in the direction of a regression: a rise by e^{δσ} − 1 where
+ * lower is better, a fall by 1 − e^{−δσ} where higher is better.
+ */
+import type { Direction } from '../results/schema.js';
+import type { Summary } from '../stats/describe.js';
+import { detectableShift, trialsToDetect } from '../stats/power.js';
+
+/** The power the minimum detectable effect is stated at: the usual 80 %. */
+export const DETECTION_POWER = 0.8;
+
+/** 1 / Φ⁻¹(¾): MAD × this estimates σ for normal data. */
+const MAD_TO_SD = 1.4826;
+
+/** Croux and Rousseeuw's factors for MAD at n = 2..9; n / (n − 0.8) beyond. */
+const SMALL_SAMPLE = [1, 1.196, 1.495, 1.363, 1.206, 1.2, 1.14, 1.129, 1.107];
+
+function robustSd(s: Summary): number {
+  const factor = s.n < 10 ? (SMALL_SAMPLE[s.n - 1] as number) : s.n / (s.n - 0.8);
+  return MAD_TO_SD * factor * s.mad;
+}
+
+/** Pooled robust σ relative to |base median|; null when the base median is 0. */
+export function relativeDispersion(base: Summary, head: Summary): number | null {
+  if (base.median === 0) return null;
+  const sd = Math.sqrt((robustSd(base) ** 2 + robustSd(head) ** 2) / 2);
+  return sd / Math.abs(base.median);
+}
+
+/** The relative change of a regression by `logShift` (log ratio), and back. */
+function changeOf(logShift: number, direction: Direction): number {
+  return direction === 'higher' ? -Math.expm1(-logShift) : Math.expm1(logShift);
+}
+
+function logShiftOf(change: number, direction: Direction): number {
+  return direction === 'higher'
+    ? change >= 1
+      ? Infinity
+      : -Math.log1p(-change)
+    : Math.log1p(change);
+}
+
+export interface Detectability {
+  /** Smallest relative change detected with 80 % power; null when no data could reach the level. */
+  detectable: number | null;
+  /** Trials per side that would detect the threshold; null when the change is already detectable or none would. */
+  trialsForThreshold: number | null;
+}
+
+/**
+ * The detectable relative change of n base and m head trials with this dispersion at two-sided
+ * `level`, and, when that exceeds `threshold`, the equal trials per side that would see it.
+ */
+export function detectability(
+  n: number,
+  m: number,
+  dispersion: number,
+  level: number,
+  threshold: number,
+  direction: Direction,
+): Detectability {
+  const shift = detectableShift(n, m, level, DETECTION_POWER);
+  const detectable = Number.isFinite(shift) ? changeOf(shift * dispersion, direction) : null;
+  const thresholdShift = logShiftOf(threshold, direction) / dispersion;
+  // A threshold of 0 asks for any change: no trial count detects every change.
+  const needed =
+    detectable !== null &&
+    detectable > threshold &&
+    threshold > 0 &&
+    Number.isFinite(thresholdShift)
+      ? trialsToDetect(thresholdShift, level, DETECTION_POWER)
+      : null;
+  return { detectable, trialsForThreshold: needed };
+}
+
+/**
+ * "api/search latency_p95: with 6 trials this gate cannot see changes below 14 %; 24 trials would
+ * see 5 %": the warning for a metric whose detectable change exceeds its threshold.
+ */
+export function detectabilityNote(
+  label: string,
+  n: number,
+  m: number,
+  detectable: number,
+  threshold: number,
+  trialsForThreshold: number | null,
+): string {
+  const trials = n === m ? `${n} trials` : `${n} vs ${m} trials`;
+  const remedy =
+    trialsForThreshold === null
+      ? `no practical number of trials would see ${percent(threshold)}`
+      : `${trialsForThreshold} trials per side would see ${percent(threshold)}`;
+  return `${label}: with ${trials} this gate cannot see changes below ${percent(detectable)}; ${remedy}`;
+}
+
+/** Two significant digits: "14 %", "5 %", "3.1 %". */
+export function percent(fraction: number): string {
+  return `${+(fraction * 100).toPrecision(2)} %`;
+}
