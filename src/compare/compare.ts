@@ -10,7 +10,7 @@ import { mannWhitneyU } from '../stats/mannWhitney.js';
 import { canReachAlpha, minTrialsFor } from '../stats/minTrials.js';
 import { adjustPValues } from '../stats/multipleTesting.js';
 import { plural } from '../text.js';
-import { detectability, detectabilityNote, relativeDispersion } from './detectable.js';
+import { blindSpotNote, detectability, relativeDispersion, type BlindSpot } from './detectable.js';
 import { environmentDifference } from './environment.js';
 import { MIN_STORED_RUNS, runTest } from './runLevel.js';
 import { resolvePolicy, thresholdFor, unmatchedRuleNotes, type ComparePolicy } from './policy.js';
@@ -255,8 +255,9 @@ function detectabilityNotes(
 ): string[] {
   const family = policy.adjustment === 'none' ? 1 : Math.max(1, advice.family);
   const level = policy.alpha / family;
-  return measured.flatMap(({ comparison: m, role }) => {
-    if (role !== 'gated' || !m.base || !m.head) return [];
+  const gated = measured.filter((m) => m.role === 'gated');
+  const blind = gated.flatMap(({ comparison: m }): BlindSpot[] => {
+    if (!m.base || !m.head) return [];
     const dispersion = relativeDispersion(m.base, m.head);
     if (dispersion === null) return [];
     const { detectable, trialsForThreshold } = detectability(
@@ -270,10 +271,10 @@ function detectabilityNotes(
     m.detectable = detectable;
     if (detectable === null || detectable <= m.threshold) return [];
     const label = `${suiteLabel(m.suite, m.variant)} ${m.metric}`;
-    return [
-      detectabilityNote(label, m.base.n, m.head.n, detectable, m.threshold, trialsForThreshold),
-    ];
+    const { n } = m.base;
+    return [{ label, n, m: m.head.n, detectable, threshold: m.threshold, trialsForThreshold }];
   });
+  return blindSpotNote(blind, gated.length);
 }
 
 /**

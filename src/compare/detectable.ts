@@ -84,24 +84,38 @@ export function detectability(
   return { detectable, trialsForThreshold: needed };
 }
 
+/** A gated metric whose detectable change exceeds its threshold. */
+export interface BlindSpot {
+  label: string;
+  n: number;
+  m: number;
+  detectable: number;
+  threshold: number;
+  trialsForThreshold: number | null;
+}
+
 /**
- * "api/search latency_p95: with 6 trials this gate cannot see changes below 14 %; 24 trials would
- * see 5 %": the warning for a metric whose detectable change exceeds its threshold.
+ * One warning for all the metrics that cannot see their threshold (the table's "sees" column has
+ * each one's detectable change): how many, the worst, and the trials per side that would see
+ * every threshold. "with 6 trials per side, 3 of 20 metrics cannot see a change of their
+ * threshold (api/search latency_p95 sees 14 %, its threshold 5 %); 24 trials per side would".
  */
-export function detectabilityNote(
-  label: string,
-  n: number,
-  m: number,
-  detectable: number,
-  threshold: number,
-  trialsForThreshold: number | null,
-): string {
-  const trials = n === m ? `${n} trials` : `${n} vs ${m} trials`;
-  const remedy =
-    trialsForThreshold === null
-      ? `no practical number of trials would see ${percent(threshold)}`
-      : `${trialsForThreshold} trials per side would see ${percent(threshold)}`;
-  return `${label}: with ${trials} this gate cannot see changes below ${percent(detectable)}; ${remedy}`;
+export function blindSpotNote(blind: readonly BlindSpot[], gated: number): string[] {
+  const worst = [...blind].sort(
+    (a, b) => b.detectable / b.threshold - a.detectable / a.threshold,
+  )[0];
+  if (!worst) return [];
+  const trials =
+    worst.n === worst.m ? `${worst.n} trials per side` : `${worst.n} vs ${worst.m} trials`;
+  const count = blind.length === 1 ? '1 metric' : `${blind.length} of ${gated} metrics`;
+  const needs = blind.map((b) => b.trialsForThreshold);
+  const remedy = needs.every((t): t is number => t !== null)
+    ? `${Math.max(...needs)} trials per side would see every threshold`
+    : 'for some no practical number of trials would: raise their threshold or lower their noise';
+  return [
+    `with ${trials}, ${count} cannot see a change of their threshold (column "sees"; ` +
+      `${worst.label} sees ${percent(worst.detectable)}, its threshold ${percent(worst.threshold)}); ${remedy}`,
+  ];
 }
 
 /** Two significant digits: "14 %", "5 %", "3.1 %". */

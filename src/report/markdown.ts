@@ -40,11 +40,15 @@ export function headline(comparison: Comparison): string {
 export function methodNote(comparison: Comparison): string {
   const { alpha, adjustment, confLevel } = comparison.policy;
   const adjusted = { bh: 'Benjamini-Hochberg', holm: 'Holm', none: 'no' }[adjustment];
-  return (
-    `Mann-Whitney U test per metric over independent trials, ${adjusted} adjustment across metrics, ` +
-    `alpha ${alpha}; change = Hodges-Lehmann shift relative to the baseline median with its ` +
-    `${Math.round(confLevel * 100)} % interval; ~ = no significant difference; ± = half the IQR relative to the median.`
-  );
+  const level = `${Math.round(confLevel * 100)} %`;
+  const test =
+    comparison.unit === 'run'
+      ? `Run-level prediction test per metric (each run counts once, by its median; the run-to-run spread comes from the stored runs), ${adjusted} adjustment across metrics, ` +
+        `alpha ${alpha}; change = this run against the stored runs' geometric mean with its ${level} prediction interval`
+      : `Mann-Whitney U test per metric over independent trials, ${adjusted} adjustment across metrics, ` +
+        `alpha ${alpha}; change = Hodges-Lehmann shift relative to the baseline median with its ${level} interval; ` +
+        'sees = the smallest change these trials detect with 80 % power after the adjustment';
+  return `${test}; ~ = no significant difference; ± = half the IQR relative to the median.`;
 }
 
 function noteLines(comparison: Comparison): string[] {

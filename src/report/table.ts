@@ -30,8 +30,9 @@ export function withVerdicts(table: Table, labels: Record<MetricVerdict, string>
   };
 }
 
-const COLUMNS = ['metric', 'baseline', 'candidate', 'change', 'CI', 'p', 'n'];
-const ALIGN: Table['align'] = ['l', 'r', 'r', 'r', 'r', 'r', 'r'];
+/** `sees`: the smallest change this design detects with 80 % power (compare/detectable.ts). */
+const COLUMNS = ['metric', 'baseline', 'candidate', 'change', 'CI', 'p', 'n', 'sees'];
+const ALIGN: Table['align'] = ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'];
 
 function summaryCell(summary: Summary | undefined, unit: string): string {
   if (!summary) return '—';
@@ -90,8 +91,14 @@ function comparisonRow(m: MetricComparison): TableRow {
       intervalCell(m),
       p === null ? '' : formatP(p),
       `${m.base?.n ?? 0}/${m.head?.n ?? 0}`,
+      m.detectable === null ? '' : `${formatPercentOf(m.detectable)}`,
     ],
   };
+}
+
+/** A detectable change as "≥ 5.7 %" (two significant digits: it is an estimate). */
+function formatPercentOf(fraction: number): string {
+  return `≥ ${+(fraction * 100).toPrecision(2)} %`;
 }
 
 export function comparisonTable(metrics: readonly MetricComparison[]): Table {

@@ -308,7 +308,7 @@ describe('compareResults', () => {
 });
 
 describe('compareResults: the smallest detectable change (#12)', () => {
-  it('reports it per gated metric and warns, with the trials that would see the threshold', () => {
+  it('reports it per gated metric and warns once, with the trials that would see the threshold', () => {
     // ±10 % jitter over 6 trials: a robust σ near 6 %, and 6 vs 6 at 0.05 needs a wide margin.
     const base = results([
       { suite: 'api/search', name: 'latency_p95', samples: around(100, 6, 0.1) },
@@ -321,8 +321,20 @@ describe('compareResults: the smallest detectable change (#12)', () => {
     expect(detectable).toBeGreaterThan(0.05);
     const note = comparison.notes.find((n) => n.includes('cannot see'));
     expect(note).toMatch(
-      /^api\/search latency_p95: with 6 trials this gate cannot see changes below \d+ %; \d+ trials per side would see 5 %$/,
+      /^with 6 trials per side, 1 metric cannot see a change of their threshold \(column "sees"; api\/search latency_p95 sees \d+ %, its threshold 5 %\); \d+ trials per side would see every threshold$/,
     );
+  });
+
+  it('warns once for all the metrics that cannot see their threshold, naming the worst', () => {
+    const noisy = (name: string, spread: number) => ({
+      suite: 'api',
+      name,
+      samples: around(100, 6, spread),
+    });
+    const side = results([noisy('a', 0.1), noisy('b', 0.2), noisy('c', 0.001)]);
+    const notes = compareResults(side, side).notes.filter((n) => n.includes('cannot see'));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/^with 6 trials per side, 2 of 3 metrics cannot see .*api b sees/);
   });
 
   it('says nothing where the change it can see is inside the threshold', () => {
