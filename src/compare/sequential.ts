@@ -241,3 +241,31 @@ function decide(
 function signedPercent(fraction: number): string {
   return `${fraction < 0 ? '−' : '+'}${percent(Math.abs(fraction))}`;
 }
+
+/**
+ * The comparison a report shows for a sequential run: the look's table with each gating metric's
+ * decision as its verdict, its sequential adjusted p, and its reason ("unchanged: ±3.1 % inside
+ * ±5 % after 8 trials") among its notes; a note says when and why the run stopped.
+ */
+export function sequentialComparison(look: SequentialLook, design: SequentialDesign): Comparison {
+  const { comparison } = look;
+  const decisions = new Map(look.decisions.map((d) => [d.key, d]));
+  const metrics = comparison.metrics.map((m): MetricComparison => {
+    const decided = decisions.get(m.key);
+    if (!decided || decided.decision === 'undecided') return m;
+    return {
+      ...m,
+      verdict: decided.decision,
+      pAdjusted: decided.pAdjusted,
+      significant: decided.pAdjusted < comparison.policy.alpha,
+      notes: [...m.notes, decided.reason],
+    };
+  });
+  const counts = { regression: 0, improvement: 0, unchanged: 0, insufficient: 0 };
+  for (const m of metrics) counts[m.verdict]++;
+  const early = look.trials < design.max;
+  const stopped = early
+    ? `sequential trials: stopped after ${look.trials} of at most ${design.max} trials per side, every gating metric decided`
+    : `sequential trials: ran to the maximum, ${design.max} trials per side`;
+  return { ...comparison, metrics, counts, notes: [stopped, ...comparison.notes] };
+}

@@ -13,7 +13,13 @@
 import { compareResults, type Comparison } from '../compare/compare.js';
 import type { ComparePolicy } from '../compare/policy.js';
 import { runMedians } from '../compare/runLevel.js';
-import type { BaselineMode, Config } from '../config/index.js';
+import {
+  lookSchedule,
+  sequentialComparison,
+  sequentialLook,
+  type SequentialLook,
+} from '../compare/sequential.js';
+import type { BaselineMode, Config, SequentialTrials } from '../config/index.js';
 import { InputError } from '../errors.js';
 import { formatChange } from '../report/format.js';
 import type { Environment, Results } from '../results/schema.js';
@@ -165,6 +171,8 @@ export async function prGate(input: PrGateInput): Promise<GateOutcome> {
     const why = plan.fallback ? [`history baseline: ${plan.fallback}`] : [];
     return { ...outcome, context: [...why, ...notes, ...outcome.context] };
   }
+  const sequential =
+    input.config.sequential && sequentialGate(input.config.sequential, input.policy);
   const run = await measureInterleaved(plan.repo, {
     config: input.config,
     commit: plan.commit,
@@ -172,10 +180,13 @@ export async function prGate(input: PrGateInput): Promise<GateOutcome> {
     progress: input.progress,
     revision: input.revision,
     ...(input.seed === undefined ? {} : { seed: input.seed }),
+    ...(sequential ? { stopAfterBlock: sequential.stopAfterBlock } : {}),
   });
-  const comparison = compareResults(run.base, run.head, input.policy);
+  const comparison = sequential
+    ? sequential.finish(run.base, run.head)
+    : compareResults(run.base, run.head, input.policy);
   const { context, warnings } = await historyContext(run.head, input.history, input.policy);
-  const trials = Math.max(0, ...input.config.suites.map((s) => s.trials));
+  const trials = Math.max(0, ...comparison.metrics.map((m) => m.head?.n ?? 0));
   return {
     results: run.head,
     comparison,
@@ -188,6 +199,30 @@ export async function prGate(input: PrGateInput): Promise<GateOutcome> {
       ...context,
     ],
     warnings,
+  };
+}
+
+/**
+ * Sequential trials (compare/sequential.ts): a look at every planned block, the run stopped once
+ * every gating metric is decided; `finish` is the comparison of the last look (the maximum's, when
+ * the run went that far).
+ */
+function sequentialGate(trials: SequentialTrials, policy: Partial<ComparePolicy>) {
+  const design = { ...trials, block: 2 };
+  const planned = new Set(lookSchedule(design));
+  let look: SequentialLook | undefined;
+  const at = (count: number, base: Results, head: Results) =>
+    (look = sequentialLook(
+      base,
+      head,
+      { design, trials: count, ...(look ? { previous: look } : {}) },
+      policy,
+    ));
+  return {
+    stopAfterBlock: (count: number, [base, head]: [Results, Results]) =>
+      planned.has(count) && at(count, base, head).stop,
+    finish: (base: Results, head: Results): Comparison =>
+      sequentialComparison(look?.stop ? look : at(design.max, base, head), design),
   };
 }
 

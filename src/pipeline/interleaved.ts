@@ -12,7 +12,7 @@ import { mapPaths } from '../config/paths.js';
 import { InputError } from '../errors.js';
 import type { Results } from '../results/schema.js';
 import type { Progress } from '../run/progress.js';
-import { runInterleaved } from '../run/runner.js';
+import { runInterleaved, type InterleavedContext } from '../run/runner.js';
 import { runSetup } from '../run/setup.js';
 import type { Revision } from '../store/revision.js';
 import {
@@ -33,6 +33,8 @@ export interface InterleavedInput {
   revision: Revision;
   /** Seeds the block orientation; random (and recorded) when absent. */
   seed?: number;
+  /** Sequential trials: asked after every block with the results so far (runner.ts). */
+  stopAfterBlock?: InterleavedContext['stopAfterBlock'];
 }
 
 export interface InterleavedRun {
@@ -136,6 +138,7 @@ export async function measureInterleaved(
       seed,
       env: input.env,
       progress: input.progress,
+      ...(input.stopAfterBlock ? { stopAfterBlock: input.stopAfterBlock } : {}),
     });
     return { base, head, baseCommit: commit, notes };
   });

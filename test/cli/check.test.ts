@@ -188,3 +188,28 @@ describe('perfgate check --baseline history', () => {
     expect(slower.code).toBe(1);
   }, 120_000);
 });
+
+describe('perfgate check with sequential trials', () => {
+  const sequential = CONFIG.replace('trials: 6', 'trials: { min: 4, max: 20 }');
+
+  it('stops an A/A head early, saying why per metric, and runs a +10 % head until it is decided', async () => {
+    git(repo, 'checkout', '--quiet', '-b', 'sequential', base);
+    const withLooks = await commit(repo, 'sequential trials', { 'perfgate.yml': sequential });
+    await commit(repo, 'docs only', { 'README.md': 'sequential\n' });
+    const same = await check('--against', withLooks);
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stdout).toMatch(
+      /sequential trials: stopped after (\d+) of at most 20 trials per side, every gating metric decided/,
+    );
+    expect(same.stdout).toMatch(/unchanged: ±[\d.]+ % inside ±5 % after \d+ trials/);
+
+    git(repo, 'checkout', '--quiet', '-b', 'sequential-slower', withLooks);
+    await commit(repo, 'plant a 10 % slowdown', { 'speed.json': '{"factor": 1.1}' });
+    const slower = await check('--against', withLooks);
+    expect(slower.code).toBe(1);
+    expect(slower.stdout).toMatch(
+      /regression: \+\d+(\.\d+)? % beyond ±5 %, significant after \d+ trials/,
+    );
+    expect(worktrees(repo)).toHaveLength(1);
+  }, 120_000);
+});
