@@ -3,15 +3,21 @@
  * Every message names the file, the field and what was expected, so a user can fix it unaided.
  */
 
-/** Bad usage, config or input: exit 2. */
+/** Where bad input is: the file (config, results, a folder) and the field or option in it. */
+export interface InputLocation {
+  file?: string | undefined;
+  field?: string | undefined;
+}
+
+/** Bad usage, config or input: exit 2. The message is prefixed `<file>: <field>: `. */
 export class InputError extends Error {
   override readonly name = 'InputError';
-  constructor(
-    message: string,
-    readonly file?: string,
-    readonly field?: string,
-  ) {
+  readonly file?: string | undefined;
+  readonly field?: string | undefined;
+  constructor(message: string, { file, field }: InputLocation = {}) {
     super([file, field].filter(Boolean).join(': ') + (file || field ? ': ' : '') + message);
+    this.file = file;
+    this.field = field;
   }
 }
 

@@ -40,11 +40,9 @@ import type { ActionEnv, ModeResult } from './types.js';
 
 /** A mode run on an event that lacks what it needs (a pull request, a workflow run). */
 function wrongEvent(action: ActionEnv, mode: string, event: string): InputError {
-  return new InputError(
-    `mode ${mode} runs on ${event} events, not ${action.context.eventName}`,
-    undefined,
-    'input mode',
-  );
+  return new InputError(`mode ${mode} runs on ${event} events, not ${action.context.eventName}`, {
+    field: 'input mode',
+  });
 }
 
 /**
@@ -139,12 +137,12 @@ async function report(action: ActionEnv): Promise<ModeResult> {
   if (size === undefined)
     throw new InputError(
       'no results file: did the pull_request workflow upload it as an artifact?',
-      file,
+      { file },
     );
   if (size > MAX_UNTRUSTED_BYTES)
     throw new InputError(
       `is ${size} bytes; results files above ${MAX_UNTRUSTED_BYTES} are refused`,
-      file,
+      { file },
     );
   const results = await readResultsFile(file);
   const pulls = action.github
@@ -268,7 +266,7 @@ async function sweep(action: ActionEnv): Promise<ModeResult> {
 async function compare(action: ActionEnv): Promise<ModeResult> {
   const { base, head } = action.inputs;
   if (!base || !head)
-    throw new InputError('mode compare needs both inputs base and head', undefined, 'input mode');
+    throw new InputError('mode compare needs both inputs base and head', { field: 'input mode' });
   const config = await optionalActionConfig(action);
   const { comparison } = await compareSides(
     base,

@@ -138,7 +138,7 @@ function validate(definitions: readonly DerivedMetric[]): void {
   definitions.forEach((definition, i) => {
     const field = `metrics[${i}]`;
     if (definition.denominator && definition.perSecond) {
-      throw new InputError('set either "denominator" or "perSecond", not both', undefined, field);
+      throw new InputError('set either "denominator" or "perSecond", not both', { field });
     }
     for (const key of ['numerator', 'denominator'] as const) {
       definition[key]?.forEach((text, j) => {
@@ -146,11 +146,9 @@ function validate(definitions: readonly DerivedMetric[]): void {
           parseSelector(text);
         } catch (error) {
           if (!(error instanceof PromParseError)) throw error;
-          throw new InputError(
-            `invalid series selector: ${error.message}`,
-            undefined,
-            `${field}.${key}[${j}]`,
-          );
+          throw new InputError(`invalid series selector: ${error.message}`, {
+            field: `${field}.${key}[${j}]`,
+          });
         }
       });
     }

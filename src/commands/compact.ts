@@ -31,13 +31,12 @@ export const historyCommand: Command = {
       throw new InputError(`expected "compact", got ${JSON.stringify(positionals.join(' '))}`);
     }
     const text = typeof values.before === 'string' ? values.before : undefined;
-    if (!text) throw new InputError('is required: the cut-off date', undefined, '--before');
+    if (!text) throw new InputError('is required: the cut-off date', { field: '--before' });
     const before = parseCutoff(text);
     if (!before) {
       throw new InputError(
         `expected YYYY-MM-DD or an ISO date-time with a zone, got ${JSON.stringify(text)}`,
-        undefined,
-        '--before',
+        { field: '--before' },
       );
     }
     const dataBranch =

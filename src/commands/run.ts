@@ -24,7 +24,7 @@ const STDOUT = '-';
 
 /** Load the config named by --config and keep the --suite selection: shared by run, check, record. */
 export async function configFrom(values: ParsedArgs['values'], io: CliIO): Promise<Config> {
-  if (typeof values.config !== 'string') throw new InputError('is required', undefined, '--config');
+  if (typeof values.config !== 'string') throw new InputError('is required', { field: '--config' });
   const config = await loadConfig(path.resolve(io.cwd, values.config), io.env);
   const suites = (values.suite as string[] | undefined) ?? [];
   return suites.length > 0 ? selectSuites(config, suites) : config;

@@ -39,11 +39,9 @@ export const sweepCommand: Command = {
     );
     // The sweep file is saved after every point and is what --resume reads: it must be a file.
     if (values.out === '-')
-      throw new InputError(
-        'must name a file: the sweep saves it after every point',
-        undefined,
-        '--out',
-      );
+      throw new InputError('must name a file: the sweep saves it after every point', {
+        field: '--out',
+      });
     // A path that cannot be written is bad input, found before the first point is measured.
     await assertWritable(out, typeof values.out !== 'string' && resume ? '--resume' : '--out');
     const { analysis, run } = await sweepPipeline({

@@ -24,14 +24,13 @@ import { optionPolicy } from './compare.js';
 /** The config, which must declare targets; loaded once, for its targets and its policy. */
 async function targetConfig(values: ParsedArgs['values'], io: CliIO): Promise<Config> {
   if (typeof values.config !== 'string')
-    throw new InputError('is required (it holds the targets)', undefined, '--config');
+    throw new InputError('is required (it holds the targets)', { field: '--config' });
   const config = await loadConfig(path.resolve(io.cwd, values.config), io.env);
   if (config.targets.length === 0) {
-    throw new InputError(
-      'declares no targets: add a `targets:` section (docs/config.md)',
-      config.file,
-      'targets',
-    );
+    throw new InputError('declares no targets: add a `targets:` section (docs/config.md)', {
+      file: config.file,
+      field: 'targets',
+    });
   }
   return config;
 }

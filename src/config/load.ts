@@ -36,7 +36,7 @@ function toJS(doc: Document, file: string): unknown {
       /alias/i.test(reason)
         ? `too many YAML alias expansions (more than ${MAX_ALIAS_COUNT}, counting aliases inside aliases); a config needs only a few`
         : `cannot read the YAML: ${reason}`,
-      file,
+      { file },
     );
   }
 }

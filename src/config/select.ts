@@ -10,11 +10,10 @@ export function selectSuites(config: Config, names: readonly string[]): Config {
   const unknown = names.filter((name) => !known.includes(name));
   if (unknown.length > 0) {
     const listed = unknown.map((name) => withSuggestion(name, known)).join(', ');
-    throw new InputError(
-      `unknown suite ${listed}; known suites: ${known.join(', ')}`,
-      config.file,
-      '--suite',
-    );
+    throw new InputError(`unknown suite ${listed}; known suites: ${known.join(', ')}`, {
+      file: config.file,
+      field: '--suite',
+    });
   }
   return { ...config, suites: config.suites.filter((s) => names.includes(s.name)) };
 }

@@ -23,7 +23,7 @@ export function detectFormat(json: unknown, file: string): InputFormat {
   if (Array.isArray(json) && json.length > 0 && json.every(isRecord)) {
     return 'github-action-benchmark';
   }
-  throw new InputError(`unrecognized format; ${ACCEPTED}`, file);
+  throw new InputError(`unrecognized format; ${ACCEPTED}`, { file });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

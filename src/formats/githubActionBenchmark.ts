@@ -38,7 +38,7 @@ export function parseGab(json: unknown, file: string): Gab {
   for (const [index, { name }] of entries.entries()) {
     // Two values for one benchmark in one trial would silently become two trials.
     if (seen.has(name))
-      throw new InputError(`duplicate benchmark "${name}"`, file, `[${index}].name`);
+      throw new InputError(`duplicate benchmark "${name}"`, { file, field: `[${index}].name` });
     seen.add(name);
   }
   return entries;

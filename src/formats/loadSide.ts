@@ -73,7 +73,7 @@ async function resolveFiles(spec: string, cwd: string): Promise<string[]> {
     .map((file) => file.trim())
     .filter(Boolean)
     .map((file) => resolve(cwd, file));
-  if (files.length === 0) throw new InputError('no file named in this list', spec);
+  if (files.length === 0) throw new InputError('no file named in this list', { file: spec });
   return files;
 }
 
@@ -84,17 +84,17 @@ async function listJsonFiles(folder: string): Promise<string[]> {
     .map((entry) => entry.name)
     // Code-unit order, not locale order: the trial order must not depend on the machine.
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (names.length === 0) throw new InputError('folder has no *.json files', folder);
+  if (names.length === 0) throw new InputError('folder has no *.json files', { file: folder });
   return names.map((name) => join(folder, name));
 }
 
 function commonFormat(inputs: { file: string; format: InputFormat }[], spec: string): InputFormat {
   const formats = new Set(inputs.map((input) => input.format));
   const [format] = formats;
-  if (format === undefined) throw new InputError('no input files', spec);
+  if (format === undefined) throw new InputError('no input files', { file: spec });
   if (formats.size > 1) {
     const which = inputs.map(({ file, format }) => `${file} is ${format}`).join(', ');
-    throw new InputError(`mixes input formats (${which}); use one format per side`, spec);
+    throw new InputError(`mixes input formats (${which}); use one format per side`, { file: spec });
   }
   return format;
 }

@@ -65,12 +65,15 @@ export function parseEventContext(env: EventEnv, payload: unknown): EventContext
   const parsed = payloadSchema.safeParse(payload);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new InputError(issue?.message ?? 'invalid', source, issue?.path.join('.'));
+    throw new InputError(issue?.message ?? 'invalid', {
+      file: source,
+      field: issue?.path.join('.'),
+    });
   }
   const { repository, pull_request: pr, workflow_run: run } = parsed.data;
   const [owner, repo, ...extra] = required(env, 'GITHUB_REPOSITORY').split('/');
   if (!owner || !repo || extra.length > 0) {
-    throw new InputError('expected owner/name', undefined, 'GITHUB_REPOSITORY');
+    throw new InputError('expected owner/name', { field: 'GITHUB_REPOSITORY' });
   }
   return {
     eventName: required(env, 'GITHUB_EVENT_NAME'),
@@ -124,6 +127,6 @@ export function isTrustedEvent(ctx: EventContext): boolean {
 function required(env: EventEnv, name: keyof EventEnv): string {
   const value = env[name];
   if (!value)
-    throw new InputError('is not set; GitHub Actions sets it for every run', undefined, name);
+    throw new InputError('is not set; GitHub Actions sets it for every run', { field: name });
   return value;
 }

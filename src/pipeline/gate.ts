@@ -161,11 +161,9 @@ export async function prGate(input: PrGateInput): Promise<GateOutcome> {
   if ('fallback' in plan) {
     const { results, notes } = await measure(input);
     if (!input.history) {
-      throw new InputError(
-        `${plan.fallback}, and there is no stored history to compare with`,
-        undefined,
-        input.fields.baseline,
-      );
+      throw new InputError(`${plan.fallback}, and there is no stored history to compare with`, {
+        field: input.fields.baseline,
+      });
     }
     const outcome = await gateAgainstHistory(results, input.history, input.policy);
     const why = plan.fallback ? [`history baseline: ${plan.fallback}`] : [];
@@ -233,7 +231,7 @@ async function choosePlan(input: PrGateInput): Promise<Plan> {
   if (input.baseline === 'history') return { fallback: '' };
   const located = await locateBase(input.config, input.against, input.env, input.knownBase);
   const refuse = (why: string) =>
-    new InputError(why, undefined, `${input.fields.baseline} interleaved`);
+    new InputError(why, { field: `${input.fields.baseline} interleaved` });
   if ('unavailable' in located) {
     if (input.baseline === 'interleaved') throw refuse(located.unavailable);
     return { fallback: located.unavailable };

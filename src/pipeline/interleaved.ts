@@ -102,7 +102,7 @@ async function assertPresent(
       throw new InputError(
         `the base revision ${shortRevision(commit)} has no ${shown}, which the head's config needs; ` +
           `measure against a revision that has it (--against), or use the stored history (--baseline history)`,
-        path.join(headRoot, shown),
+        { file: path.join(headRoot, shown) },
       );
     }
   }

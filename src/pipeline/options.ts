@@ -19,7 +19,7 @@ function numeric(
   if (value === undefined) return undefined;
   const n = Number(value);
   if (typeof value !== 'string' || value.trim() === '' || !accepts(n, value.trim())) {
-    throw new InputError(`expected ${expected}, got '${String(value)}'`, undefined, option);
+    throw new InputError(`expected ${expected}, got '${String(value)}'`, { field: option });
   }
   return n;
 }
@@ -59,11 +59,9 @@ export function choiceOption<T extends string>(
 ): T | undefined {
   if (value === undefined) return undefined;
   if (!choices.includes(value as T)) {
-    throw new InputError(
-      `expected one of ${choices.join(', ')}, got '${String(value)}'`,
-      undefined,
-      option,
-    );
+    throw new InputError(`expected one of ${choices.join(', ')}, got '${String(value)}'`, {
+      field: option,
+    });
   }
   return value as T;
 }

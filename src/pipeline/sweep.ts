@@ -29,7 +29,11 @@ export async function sweepPipeline(
 ): Promise<{ analysis: SweepAnalysis; run: SweepOutcome }> {
   const { config, progress } = input;
   const { sweep } = config;
-  if (!sweep) throw new InputError('has no sweep section (docs/sweep.md)', config.file, 'sweep');
+  if (!sweep)
+    throw new InputError('has no sweep section (docs/sweep.md)', {
+      file: config.file,
+      field: 'sweep',
+    });
   const saved = input.resume ? (await readSweepFile(input.resume)).points : [];
   let pairs = 0;
   const run = await runSweep({

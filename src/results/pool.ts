@@ -28,7 +28,7 @@ export function poolResults(results: readonly Results[], label: string): Results
       best && Date.parse(best.createdAt) >= Date.parse(result.createdAt) ? best : result,
     undefined,
   );
-  if (!newest) throw new InputError('no results to pool', label);
+  if (!newest) throw new InputError('no results to pool', { file: label });
 
   const suites = new Map<string, PooledSuite>();
   results.forEach((result, index) => {
@@ -82,8 +82,7 @@ function addSuite(
       const [was, is] = [pooled.metric[clash], metric[clash]].map((v) => JSON.stringify(v ?? null));
       throw new InputError(
         `${clash} differs between the pooled results (${was} vs ${is}); they must agree`,
-        label,
-        `${suiteLabel(suite.name, suite.variant)}: ${metric.name}`,
+        { file: label, field: `${suiteLabel(suite.name, suite.variant)}: ${metric.name}` },
       );
     }
     pooled.metric.samples.push(...metric.samples);

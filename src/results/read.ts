@@ -127,21 +127,20 @@ export async function readRegularFile(path: string): Promise<string> {
   try {
     handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
-    throw new InputError(describeReadError(error), path);
+    throw new InputError(describeReadError(error), { file: path });
   }
   try {
     const kind = kindOf(await handle.stat());
-    if (kind === 'folder') throw new InputError('is a folder, expected a file', path);
+    if (kind === 'folder') throw new InputError('is a folder, expected a file', { file: path });
     if (kind !== 'file') {
-      throw new InputError(
-        `is ${kind}, not a regular file; perfgate reads only regular files`,
-        path,
-      );
+      throw new InputError(`is ${kind}, not a regular file; perfgate reads only regular files`, {
+        file: path,
+      });
     }
     return await handle.readFile('utf8');
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(describeReadError(error), path);
+    throw new InputError(describeReadError(error), { file: path });
   } finally {
     await handle.close();
   }
@@ -157,8 +156,8 @@ async function fileAbove(path: string): Promise<string> {
 /** Named by the option when a command-line option gave the path, else by the file. */
 function writeError(path: string, problem: string, option: string | undefined): InputError {
   return option
-    ? new InputError(`${path} ${problem}`, undefined, option)
-    : new InputError(problem, path);
+    ? new InputError(`${path} ${problem}`, { field: option })
+    : new InputError(problem, { file: path });
 }
 
 /** Read and parse a JSON file; unreadable files and bad JSON become InputErrors naming it. */
@@ -173,7 +172,7 @@ export function parseJson(text: string, file: string): unknown {
     return JSON.parse(json);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new InputError(`invalid JSON${jsonErrorLocation(reason, json)}: ${reason}`, file);
+    throw new InputError(`invalid JSON${jsonErrorLocation(reason, json)}: ${reason}`, { file });
   }
 }
 
@@ -189,13 +188,13 @@ export function validate<T>(schema: z.ZodType<T>, json: unknown, file: string): 
     problem: issue.message,
   }));
   // zod reports at least one issue on failure.
-  if (!first) throw new InputError('invalid', file);
+  if (!first) throw new InputError('invalid', { file });
   const shown = others.slice(0, MAX_ISSUES - 1).map((i) => `${i.path}: ${i.problem}`);
   const hidden = others.length - shown.length;
   const more = shown.length
     ? ` (also ${shown.join('; ')}${hidden ? `; and ${hidden} more` : ''})`
     : '';
-  throw new InputError(`${first.problem}${more}`, file, first.path);
+  throw new InputError(`${first.problem}${more}`, { file, field: first.path });
 }
 
 /** `["suites", 2, "metrics"]` → `suites[2].metrics`; keys that are not identifiers are quoted. */

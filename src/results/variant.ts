@@ -26,7 +26,7 @@ export function selectVariant(results: Results, variant: string, label: string):
     const known = [...new Set(results.suites.flatMap((s) => (s.variant ? [s.variant] : [])))];
     throw new InputError(
       `no variant '${variant}' in these results (variants: ${known.join(', ') || 'none'})`,
-      label,
+      { file: label },
     );
   }
   return { ...results, suites: suites.map(({ variant: _variant, ...suite }) => suite) };

@@ -81,14 +81,16 @@ export async function loadBodyGenerator(modulePath: string): Promise<RequestGene
   try {
     loaded = (await import(pathToFileURL(resolve(modulePath)).href)) as { default?: unknown };
   } catch (error) {
-    throw new InputError(`cannot import the module: ${String(error)}`, modulePath, 'bodyGenerator');
+    throw new InputError(`cannot import the module: ${String(error)}`, {
+      file: modulePath,
+      field: 'bodyGenerator',
+    });
   }
   const generator = loaded.default;
   if (typeof generator !== 'function') {
     throw new InputError(
       `its default export must be a function (index: number) => request, got ${typeof generator}`,
-      modulePath,
-      'bodyGenerator',
+      { file: modulePath, field: 'bodyGenerator' },
     );
   }
   // A generator fails only once the load is running, on a request it was asked for: that is a

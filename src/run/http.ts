@@ -124,12 +124,12 @@ export async function runHttpTrial(
   hooks: HttpTrialHooks = {},
 ): Promise<HttpTrialResult> {
   if ((options.durationSeconds === undefined) === (options.amount === undefined)) {
-    throw new InputError('give exactly one of durationSeconds and amount', undefined, 'http');
+    throw new InputError('give exactly one of durationSeconds and amount', { field: 'http' });
   }
   const url = URL.canParse(options.baseUrl) ? new URL(options.baseUrl) : undefined;
   if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
     const got = JSON.stringify(options.baseUrl);
-    throw new InputError(`expected an http:// or https:// URL, got ${got}`, undefined, 'baseUrl');
+    throw new InputError(`expected an http:// or https:// URL, got ${got}`, { field: 'baseUrl' });
   }
   const generate = options.bodyGenerator ? await loadBodyGenerator(options.bodyGenerator) : null;
   hooks.signal?.throwIfAborted();
@@ -296,7 +296,7 @@ class Trial {
       tally.lastFailure = `no answer within ${options.timeoutSeconds} s after the trial's end`;
     }
     const { elapsedSeconds, cpu } = this.loadWindow ?? this.measuredSoFar();
-    if (error) throw new InputError(`autocannon: ${String(error)}`, undefined, 'http');
+    if (error) throw new InputError(`autocannon: ${String(error)}`, { field: 'http' });
     if (this.generatorError) throw this.generatorError;
     if (this.stopReason === 'abort') throw this.hooks.signal?.reason;
     if (tally.responses === 0 && tally.failedBeforeAnyResponse.size > 0) {
@@ -441,7 +441,7 @@ function measure(
     } catch (error) {
       // autocannon throws synchronously for some bad options (more connections than amount).
       trial.disarm();
-      return reject(new InputError(`autocannon: ${String(error)}`, undefined, 'http'));
+      return reject(new InputError(`autocannon: ${String(error)}`, { field: 'http' }));
     }
     trial.instance = instance;
     if (options.rate !== undefined && options.rate < options.connections) {

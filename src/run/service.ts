@@ -93,7 +93,7 @@ async function openLog({ logFile, configFile }: ServiceOptions) {
         : code === 'EISDIR'
           ? 'is a folder'
           : `cannot be opened for appending (${code ?? String(error)})`;
-    throw new InputError(`${logFile} ${why}`, configFile, 'service.logFile');
+    throw new InputError(`${logFile} ${why}`, { file: configFile, field: 'service.logFile' });
   }
 }
 

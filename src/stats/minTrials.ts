@@ -54,13 +54,13 @@ function bestAdjustedP(n: number, m: number, alternative: Alternative, family: n
 
 function checkFamily(family: number): void {
   if (!(Number.isInteger(family) && family >= 1)) {
-    throw new InputError(`${family} is not a whole number of at least 1`, undefined, 'family');
+    throw new InputError(`${family} is not a whole number of at least 1`, { field: 'family' });
   }
 }
 
 function checkAlpha(alpha: number): void {
   // NaN fails this test too.
   if (!(alpha > 0 && alpha < 1)) {
-    throw new InputError(`${alpha} is not in (0, 1)`, undefined, 'alpha');
+    throw new InputError(`${alpha} is not in (0, 1)`, { field: 'alpha' });
   }
 }

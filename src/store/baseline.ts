@@ -36,11 +36,9 @@ export function selectBaseline(
   window: number,
 ): BaselineSelection {
   if (!Number.isInteger(window) || window < 1) {
-    throw new InputError(
-      `must be a whole number of at least 1, got ${window}`,
-      undefined,
-      'baseline window',
-    );
+    throw new InputError(`must be a whole number of at least 1, got ${window}`, {
+      field: 'baseline window',
+    });
   }
   const newest = [...entries].sort(newestFirst);
   if (!newest[0]) return { used: [], notes: [`no baseline yet: ${NO_HISTORY}`] };

@@ -51,7 +51,7 @@ export async function assertUsableStore(
   dir: string,
   { write = true }: { write?: boolean } = {},
 ): Promise<void> {
-  const refuse = (why: string) => new InputError(why, dir, '--store');
+  const refuse = (why: string) => new InputError(why, { file: dir, field: '--store' });
   let info: Stats;
   try {
     info = await stat(dir);

@@ -52,11 +52,9 @@ export function branchSlug(branch: string): string {
   // Git refuses such branch names too; here they would escape the store or hide the folder.
   const unsafe = [...slug].some((char) => char === '\\' || char < ' ');
   if (!slug || slug.startsWith('.') || unsafe) {
-    throw new InputError(
-      `cannot store results for branch ${JSON.stringify(branch)}`,
-      undefined,
-      'branch',
-    );
+    throw new InputError(`cannot store results for branch ${JSON.stringify(branch)}`, {
+      field: 'branch',
+    });
   }
   return slug;
 }

@@ -39,8 +39,7 @@ export async function resolveRevision(
   revision: string,
   field: string,
 ): Promise<string> {
-  if (revision.startsWith('-'))
-    throw new InputError(`not a revision: ${revision}`, undefined, field);
+  if (revision.startsWith('-')) throw new InputError(`not a revision: ${revision}`, { field });
   const local = await commitOf(repo, revision);
   if (local) return local;
   try {
@@ -51,11 +50,9 @@ export async function resolveRevision(
   } catch {
     // Not on origin either (or no origin): the message below names the revision.
   }
-  throw new InputError(
-    `revision '${revision}' does not exist in ${repo} (nor on its origin)`,
-    undefined,
+  throw new InputError(`revision '${revision}' does not exist in ${repo} (nor on its origin)`, {
     field,
-  );
+  });
 }
 
 /** Files that differ from HEAD (staged, unstaged or untracked): the head side is the tree as it is. */

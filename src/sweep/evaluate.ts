@@ -79,17 +79,14 @@ function single(results: Results, glob: string, role: string): MatchedMetric {
   const [first] = found;
   if (!first) {
     const known = matchingMetrics(results, '**').map((f) => f.key);
-    throw new InputError(
-      `'${glob}' matches no metric (metrics: ${known.join(', ') || 'none'})`,
-      undefined,
-      role,
-    );
+    throw new InputError(`'${glob}' matches no metric (metrics: ${known.join(', ') || 'none'})`, {
+      field: role,
+    });
   }
   if (found.length > 1) {
     throw new InputError(
       `'${glob}' matches ${found.length} metrics (${found.map((f) => f.key).join(', ')}): name one, or use weights`,
-      undefined,
-      role,
+      { field: role },
     );
   }
   return first;
@@ -132,8 +129,7 @@ function weightedScore(
       if (metric.direction === 'target') {
         throw new InputError(
           `${key} has a target value, not a direction: bound it with a constraint instead`,
-          undefined,
-          'sweep.objective.weights',
+          { field: 'sweep.objective.weights' },
         );
       }
       const reference = describe(single(baseline, key, 'sweep.baseline').metric.samples).median;
@@ -142,8 +138,7 @@ function weightedScore(
       if (reference === 0 || (metric.direction === 'lower' && metric.samples.includes(0))) {
         throw new InputError(
           `${key} is 0 at a point, so it has no ratio to the baseline: bound it with a constraint instead`,
-          undefined,
-          'sweep.objective.weights',
+          { field: 'sweep.objective.weights' },
         );
       }
       return { weight, ratios: metric.samples.map(ratio) };

@@ -74,7 +74,7 @@ export async function runSweep(run: SweepRun): Promise<SweepOutcome> {
     if (earlier && earlier.results.configHash !== configHash(pointSetup)) {
       throw new InputError(
         `${label} was measured with a different setup (service, suites, trials or collectors changed); start a new sweep without --resume`,
-        run.savedFrom,
+        { file: run.savedFrom },
       );
     }
     if (earlier) {
