@@ -20,7 +20,7 @@ beforeAll(async () => {
   config = join(dir, 'perfgate.yml');
   await writeFile(
     config,
-    exampleServiceConfig(port, { trials: 6, warmupSeconds: 0.3, durationSeconds: 0.6 }),
+    exampleServiceConfig(port, { trials: 6, warmupSeconds: 0.2, durationSeconds: 0.4 }),
   );
 });
 

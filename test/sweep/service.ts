@@ -18,7 +18,7 @@ service:
   healthUrl: http://127.0.0.1:${port}/health
 trials: 3
 warmupSeconds: 0
-durationSeconds: 0.5
+durationSeconds: 0.3
 suites:
   - { name: api/work, kind: http, connections: 4, requests: [{ path: /work }] }
 sweep:
