@@ -76,8 +76,6 @@ export interface SequentialDesign {
   block: number;
 }
 
-export const DEFAULT_SEQUENTIAL_DESIGN: SequentialDesign = { min: 4, max: 30, block: 2 };
-
 export type SequentialDecision = 'regression' | 'improvement' | 'unchanged' | 'undecided';
 
 export interface MetricDecision {

@@ -99,7 +99,7 @@ async function storedRuns(
 }
 
 /** "main: 8 stored runs (abc1234, def5678, …), compared run by run" for a report's label. */
-export function historyLabel(branch: string, selection: BaselineSelection): string {
+function historyLabel(branch: string, selection: BaselineSelection): string {
   const commits = selection.used.map((e) => shortRevision(e.results.commit, e.results.createdAt));
   const shown = commits.length > 4 ? [...commits.slice(0, 4), '…'] : commits;
   return `${branch}: ${plural(selection.used.length, 'stored run')} (${shown.join(', ')}), compared run by run`;
