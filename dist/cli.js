@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { promisify, isDeepStrictEqual, parseArgs } from 'node:util';
-import { lstat, mkdir, writeFile, rename, rm, open as open$1, mkdtemp, stat, readdir, readFile, access, constants as constants$4, symlink } from 'node:fs/promises';
+import { lstat, mkdir, writeFile, rename, rm, open as open$1, mkdtemp, stat, readdir, access, constants as constants$4, readFile, symlink } from 'node:fs/promises';
 import { randomUUID, randomBytes, createHash, randomInt } from 'node:crypto';
 import { constants as constants$3, rmSync, readdirSync, readFileSync, closeSync, openSync } from 'node:fs';
 import path, { dirname, join, basename, resolve, sep } from 'node:path';
@@ -12,6 +12,7 @@ import require$$0$3 from 'tty';
 import require$$1 from 'util';
 import require$$3 from 'fs';
 import require$$4 from 'net';
+import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { once } from 'node:events';
 import require$$1$1 from 'events';
 import require$$0$4 from 'path';
@@ -23,7 +24,6 @@ import require$$8 from 'crypto';
 import require$$3$2 from 'tls';
 import require$$0$7 from 'os';
 import { pathToFileURL } from 'node:url';
-import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 
 /**
  * Errors that map to the CLI's exit codes (DESIGN.md, "CLI contract").
@@ -57399,56 +57399,6 @@ function runTest(base, head, confLevel) {
     };
 }
 
-function metricKey(suite, variant, metric) {
-    return `${suiteLabel(suite, variant)}/${metric}`;
-}
-function metricRefs(results) {
-    const refs = new Map();
-    for (const suite of results.suites) {
-        for (const metric of suite.metrics) {
-            const key = metricKey(suite.name, suite.variant, metric.name);
-            refs.set(key, { key, suite: suite.name, variant: suite.variant, metric });
-        }
-    }
-    return refs;
-}
-function compareResults(base, head, options = {}, unit = 'trial') {
-    const policy = resolvePolicy(options);
-    const baseRefs = metricRefs(base);
-    const headRefs = metricRefs(head);
-    const keys = [...new Set([...baseRefs.keys(), ...headRefs.keys()])];
-    const measured = keys.map((key) => measure$3(baseRefs.get(key), headRefs.get(key), policy, unit));
-    // Adjust only across gated metrics that can reach alpha: others would dilute the correction.
-    const testable = measured.filter((m) => m.role === 'gated');
-    const adjusted = adjustPValues(testable.map((m) => m.comparison.p ?? 1), policy.adjustment);
-    testable.forEach((m, i) => (m.comparison.pAdjusted = adjusted[i] ?? null));
-    const advice = trialAdvice(measured, policy);
-    for (const m of measured) {
-        if (m.role === 'short')
-            m.comparison.notes.push(shortNote(m, advice, policy));
-    }
-    const blind = unit === 'trial' ? detectabilityNotes(measured, advice, policy) : [];
-    const metrics = measured.map((m) => withVerdict(m.comparison, m.role, policy));
-    const counts = { regression: 0, improvement: 0, unchanged: 0, insufficient: 0 };
-    for (const m of metrics)
-        counts[m.verdict]++;
-    const gated = metrics.filter((m) => !m.informational);
-    return {
-        policy,
-        unit,
-        metrics,
-        geomeanChange: geomeanCostChange(gated),
-        counts,
-        notes: [
-            ...(unit === 'run' ? untestedRunNotes(measured) : untestedNotes(measured, advice, policy)),
-            ...environmentNotes(base, head),
-            ...familyNotes(testable, policy, advice),
-            ...blind,
-            ...confoundingNotes(metrics),
-            ...unmatchedRuleNotes(policy, keys),
-        ],
-    };
-}
 function trialAdvice(measured, policy) {
     const family = measured.filter((m) => m.role === 'gated' || m.role === 'short').length;
     const adjustedFamily = policy.adjustment === 'none' ? 1 : Math.max(1, family);
@@ -57560,6 +57510,57 @@ function confoundingNotes(metrics) {
         .map((m) => `${m.suite} ${m.metric} differed between the sides (median ${+m.base.median.toPrecision(3)} → ` +
         `${+m.head.median.toPrecision(3)} ${m.unit}); it describes the trial conditions, not the ` +
         'system under test: check whether it explains the other changes of this suite');
+}
+
+function metricKey(suite, variant, metric) {
+    return `${suiteLabel(suite, variant)}/${metric}`;
+}
+function metricRefs(results) {
+    const refs = new Map();
+    for (const suite of results.suites) {
+        for (const metric of suite.metrics) {
+            const key = metricKey(suite.name, suite.variant, metric.name);
+            refs.set(key, { key, suite: suite.name, variant: suite.variant, metric });
+        }
+    }
+    return refs;
+}
+function compareResults(base, head, options = {}, unit = 'trial') {
+    const policy = resolvePolicy(options);
+    const baseRefs = metricRefs(base);
+    const headRefs = metricRefs(head);
+    const keys = [...new Set([...baseRefs.keys(), ...headRefs.keys()])];
+    const measured = keys.map((key) => measure$3(baseRefs.get(key), headRefs.get(key), policy, unit));
+    // Adjust only across gated metrics that can reach alpha: others would dilute the correction.
+    const testable = measured.filter((m) => m.role === 'gated');
+    const adjusted = adjustPValues(testable.map((m) => m.comparison.p ?? 1), policy.adjustment);
+    testable.forEach((m, i) => (m.comparison.pAdjusted = adjusted[i] ?? null));
+    const advice = trialAdvice(measured, policy);
+    for (const m of measured) {
+        if (m.role === 'short')
+            m.comparison.notes.push(shortNote(m, advice, policy));
+    }
+    const blind = unit === 'trial' ? detectabilityNotes(measured, advice, policy) : [];
+    const metrics = measured.map((m) => withVerdict(m.comparison, m.role, policy));
+    const counts = { regression: 0, improvement: 0, unchanged: 0, insufficient: 0 };
+    for (const m of metrics)
+        counts[m.verdict]++;
+    const gated = metrics.filter((m) => !m.informational);
+    return {
+        policy,
+        unit,
+        metrics,
+        geomeanChange: geomeanCostChange(gated),
+        counts,
+        notes: [
+            ...(unit === 'run' ? untestedRunNotes(measured) : untestedNotes(measured, advice, policy)),
+            ...environmentNotes(base, head),
+            ...familyNotes(testable, policy, advice),
+            ...blind,
+            ...confoundingNotes(metrics),
+            ...unmatchedRuleNotes(policy, keys),
+        ],
+    };
 }
 function emptyComparison(ref, policy) {
     const { metric } = ref;
@@ -59345,6 +59346,517 @@ async function withWorktree(repo, commit, use) {
 }
 
 /**
+ * The environment fingerprint a result carries, so that results from different machines are
+ * never compared as if alike (DESIGN.md, "Compare like with like").
+ */
+function hostEnvironment(env) {
+    const cpus = os.cpus();
+    return {
+        os: `${os.type()} ${os.release()}`,
+        arch: os.arch(),
+        ...(cpus[0] ? { cpuModel: cpus[0].model.trim() } : {}),
+        cpuCount: Math.max(1, cpus.length),
+        memoryBytes: os.totalmem(),
+        nodeVersion: process.version,
+        ...(env.RUNNER_NAME ? { runner: env.RUNNER_NAME } : {}),
+    };
+}
+
+function planTrials(suites, arms, seed) {
+    const rounds = Math.max(...suites.map((suite) => suite.trials));
+    const random = seed === undefined ? undefined : mulberry32(seed);
+    const steps = [];
+    let flipped = false;
+    for (let round = 1; round <= rounds; round++) {
+        // A new block starts at every odd round; its orientation is drawn once for both rounds.
+        if (round % 2 === 1)
+            flipped = random ? random() < 0.5 : false;
+        const forward = (round % 2 === 1) !== flipped;
+        const order = forward ? arms : [...arms].reverse();
+        const due = suites.filter((suite) => suite.trials >= round);
+        for (const arm of order)
+            steps.push({ arm, suites: due, round });
+    }
+    return steps;
+}
+
+/**
+ * A command suite's `requires`: binaries on PATH (`nvidia-smi`) or Python modules
+ * (`python3:torch`). A missing one skips the suite with a note instead of failing the run, so
+ * one perfgate.yml serves GPU runners and CPU-only CI alike.
+ */
+const exec = promisify(execFile);
+async function onPath(binary, env) {
+    if (binary.includes('/'))
+        return access(binary, constants$4.X_OK).then(() => true, () => false);
+    const dirs = (env.PATH ?? '').split(path.delimiter).filter(Boolean);
+    for (const dir of dirs) {
+        if (await access(path.join(dir, binary), constants$4.X_OK).then(() => true, () => false))
+            return true;
+    }
+    return false;
+}
+async function hasModule(interpreter, module, env) {
+    try {
+        await exec(interpreter, ['-c', `import ${module}`], { env, timeout: 60_000 });
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** The requirements that are missing, each as a short phrase for the skip note. */
+async function missingRequirements(requires, env) {
+    const missing = [];
+    for (const requirement of requires) {
+        const [binary = requirement, module] = requirement.split(':');
+        if (!(await onPath(binary, env)))
+            missing.push(`${binary} not found`);
+        else if (module && !(await hasModule(binary, module, env)))
+            missing.push(`${binary} cannot import ${module}`);
+    }
+    return missing;
+}
+
+/**
+ * Process-group primitives shared by services and command suites: every process perfgate starts
+ * leads its own group (and session), so a shell, its children and their children are signalled
+ * at once and none outlives the trial or the service.
+ *
+ * A process that daemonizes (setsid, a double fork) leaves that group and session, so each start
+ * also carries a random mark in its environment, which descendants inherit; on Linux the
+ * processes with that mark are found in /proc and signalled too (Jenkins' ProcessTreeKiller finds
+ * a build's daemons the same way). Only processes carrying the mark of a start of ours are
+ * signalled: never a process perfgate did not start.
+ */
+/** The environment variable that marks a start's processes. */
+const SPAWN_MARK = 'PERFGATE_SPAWN_ID';
+/**
+ * The PATH of a process whose environment has none: the in-process CLI is often given an
+ * environment without one (its tests pass `{}`), and a /bin/sh without PATH searches only its
+ * compiled-in default, which lacks /usr/local/bin, so `node server.mjs` would not start. The
+ * folder of the Node running perfgate comes first, so `node` is the same Node.
+ */
+const FALLBACK_PATH = [
+    path.dirname(process.execPath),
+    '/usr/local/bin',
+    '/usr/bin',
+    '/bin',
+    '/usr/local/sbin',
+    '/usr/sbin',
+    '/sbin',
+].join(':');
+/** Starts `/bin/sh -c command` as the leader of a new process group. */
+async function spawnInGroup(command, options) {
+    const spawnId = randomUUID();
+    const child = spawn('/bin/sh', ['-c', command], {
+        cwd: options.cwd,
+        env: { PATH: FALLBACK_PATH, ...options.env, [SPAWN_MARK]: spawnId },
+        stdio: options.stdio,
+        detached: true,
+    });
+    try {
+        await once(child, 'spawn');
+    }
+    catch (error) {
+        const where = options.cwd === undefined ? '' : ` in ${options.cwd}`;
+        throw new RunError(`could not start \`${command}\`${where}: ${error.message}`);
+    }
+    const leader = Object.assign(child, { spawnId, leftBehind: [] });
+    // Once the leader is gone nobody will stop what it left behind: kill the rest of its group, and
+    // whatever escaped it. Registered first, so later 'exit' listeners see leftBehind.
+    leader.once('exit', () => {
+        leader.leftBehind = killTree(leader, 'SIGKILL');
+    });
+    return leader;
+}
+/**
+ * Sends `signal` to the leader's group and to every process carrying its mark, including those
+ * that left the group and session. Returns the marked pids it found. With SIGKILL it looks again
+ * until none is left, as a process may fork between a look and the kill (bounded: 10 looks).
+ */
+function killTree(leader, signal) {
+    signalGroup(leader.pid, signal);
+    const found = new Set();
+    for (let look = 0; look < 10; look++) {
+        const fresh = markedProcesses(leader.spawnId).filter((pid) => !found.has(pid));
+        for (const pid of fresh) {
+            found.add(pid);
+            signalProcess(pid, signal);
+        }
+        if (signal !== 'SIGKILL' || fresh.length === 0)
+            break;
+    }
+    return [...found];
+}
+/** Live processes whose environment carries `SPAWN_MARK=spawnId`; none where /proc is absent. */
+function markedProcesses(spawnId) {
+    let entries;
+    try {
+        entries = readdirSync('/proc');
+    }
+    catch {
+        return [];
+    }
+    const needle = `\0${SPAWN_MARK}=${spawnId}\0`;
+    const pids = [];
+    for (const entry of entries) {
+        const pid = Number(entry);
+        if (!Number.isInteger(pid) || pid === process.pid)
+            continue;
+        try {
+            // Another user's process cannot be read (EACCES), and a zombie's environment is empty.
+            if (`\0${readFileSync(`/proc/${pid}/environ`, 'latin1')}`.includes(needle))
+                pids.push(pid);
+        }
+        catch {
+            // Gone since the listing, or not ours to read.
+        }
+    }
+    return pids;
+}
+function signalProcess(pid, signal) {
+    try {
+        process.kill(pid, signal);
+    }
+    catch (error) {
+        if (error.code !== 'ESRCH')
+            throw error;
+    }
+}
+/** Sends `signal` to every process of the group `pgid`; a group that is already gone is fine. */
+function signalGroup(pgid, signal) {
+    try {
+        process.kill(-pgid, signal);
+    }
+    catch (error) {
+        if (error.code !== 'ESRCH')
+            throw error;
+    }
+}
+/** "with code 1" or "on signal SIGKILL", to follow "exited". */
+function describeExit({ code, signal }) {
+    return signal === null ? `with code ${code}` : `on signal ${signal}`;
+}
+
+/**
+ * The last lines of a process's output, for error messages: a service's log file or a command's
+ * stderr. A failure a user cannot see the cause of is a failure they cannot fix.
+ */
+/** How much of a log to read for its tail: enough for dozens of lines, bounded for huge logs. */
+const TAIL_BYTES = 64 * 1024;
+/** The last `count` lines of `text`, trailing blank lines ignored. */
+function lastLines(text, count) {
+    const lines = text.replace(/\s+$/, '').split('\n');
+    return lines.slice(-count).join('\n');
+}
+/**
+ * The last `count` lines a file received since byte `from` (where this run's output starts, so
+ * an appended log does not show an earlier run's lines). A missing file reads as empty.
+ */
+async function readLogTail(file, count, from = 0) {
+    let handle;
+    try {
+        handle = await open$1(file, 'r');
+    }
+    catch {
+        return '';
+    }
+    try {
+        const { size } = await handle.stat();
+        const start = Math.max(from, size - TAIL_BYTES);
+        const buffer = Buffer.alloc(Math.max(0, size - start));
+        await handle.read(buffer, 0, buffer.length, start);
+        return lastLines(buffer.toString('utf8'), count);
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** `message`, then the tail under a heading; the message alone when there is no output. */
+function withTail(message, heading, tail) {
+    return tail === '' ? `${message} (${heading}: empty)` : `${message}\n--- ${heading} ---\n${tail}`;
+}
+/** Keeps the last `maxBytes` (about) of a stream's text, so a chatty process cannot exhaust memory. */
+class TailBuffer {
+    maxBytes;
+    chunks = [];
+    length = 0;
+    /** True once text was dropped from the front. */
+    truncated = false;
+    constructor(maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+    push(chunk) {
+        this.chunks.push(chunk);
+        this.length += chunk.length;
+        while (this.length > this.maxBytes && this.chunks.length > 1) {
+            this.length -= this.chunks.shift()?.length ?? 0;
+            this.truncated = true;
+        }
+    }
+    text() {
+        return this.chunks.join('');
+    }
+}
+
+/**
+ * The lifecycle of the system under test: start it in its own process group with its output
+ * appended to a log file, wait until its health URL answers, watch it while trials run, and stop
+ * it with its whole process tree, also when perfgate itself is interrupted or exits.
+ */
+const POLL_MS = 100;
+/** A service that takes longer than this to answer its health URL counts as hung. */
+const PROBE_TIMEOUT_MS = 2000;
+const TAIL_LINES$1 = 20;
+/** Starts the service and resolves once it is healthy; on failure nothing is left running. */
+async function startService(options) {
+    const { logStart, log } = await openLog(options);
+    let leader;
+    try {
+        const { command, cwd, env } = options;
+        leader = await spawnInGroup(command, { cwd, env, stdio: ['ignore', log, log] });
+    }
+    finally {
+        closeSync(log);
+    }
+    const service = new Service(leader, options, logStart);
+    try {
+        await service.waitUntilHealthy();
+    }
+    catch (error) {
+        await service.stop();
+        throw error;
+    }
+    return service;
+}
+/**
+ * Opens the service's log for appending. A path that cannot be a file (below a regular file, a
+ * folder) is a mistake in the config: exit 2 naming service.logFile, not a stack trace.
+ */
+async function openLog({ logFile, configFile }) {
+    try {
+        await mkdir(path.dirname(logFile), { recursive: true });
+        // The log is shared by every start (variants, restarts): read tails only from this start on.
+        const logStart = (await stat(logFile).catch(() => undefined))?.size ?? 0;
+        // The service writes its log itself, so nothing is lost if perfgate is busy or dies.
+        return { logStart, log: openSync(logFile, 'a') };
+    }
+    catch (error) {
+        const { code } = error;
+        const why = code === 'ENOTDIR' || code === 'EEXIST'
+            ? 'lies below a regular file'
+            : code === 'EISDIR'
+                ? 'is a folder'
+                : `cannot be opened for appending (${code ?? String(error)})`;
+        throw new InputError(`${logFile} ${why}`, { file: configFile, field: 'service.logFile' });
+    }
+}
+class Service {
+    options;
+    logStart;
+    pid;
+    leader;
+    exited;
+    exit;
+    exitEvent;
+    stopping;
+    constructor(leader, options, logStart) {
+        this.options = options;
+        this.logStart = logStart;
+        this.pid = leader.pid;
+        this.leader = leader;
+        this.exitEvent = new Promise((resolve) => leader.once('exit', (code, signal) => {
+            this.exit = { code, signal };
+            // Its group is gone too (spawnInGroup), so shutdown has nothing left to stop.
+            untrackForShutdown(this);
+            resolve(this.exit);
+        }));
+        this.exited = this.watchExit();
+        // The rejection is for whoever races `exited`; when nobody does, it is not an unhandled error.
+        this.exited.catch(() => undefined);
+        trackForShutdown(this);
+    }
+    async waitUntilHealthy() {
+        const { healthUrl, startTimeoutSeconds } = this.options;
+        const deadline = Date.now() + startTimeoutSeconds * 1000;
+        for (;;) {
+            const timeoutMs = Math.max(1, Math.min(PROBE_TIMEOUT_MS, deadline - Date.now()));
+            const problem = await probe(healthUrl, timeoutMs);
+            if (problem === undefined)
+                return;
+            // Waiting also lets the exit event of a service that just died arrive before we look.
+            await setTimeout$1(POLL_MS);
+            if (this.exit) {
+                throw await this.failure(`service exited ${describeExit(this.exit)} before it became healthy${this.daemonized()}`);
+            }
+            if (Date.now() >= deadline) {
+                const within = `within ${startTimeoutSeconds}s (last probe: ${problem})`;
+                throw await this.failure(`service did not become healthy at ${healthUrl} ${within}`);
+            }
+        }
+    }
+    async assertAlive() {
+        const problem = this.exit ? 'exited' : await probe(this.options.healthUrl, PROBE_TIMEOUT_MS);
+        if (problem === undefined)
+            return;
+        // A refused probe is often a crash whose exit event is a moment behind: report the crash.
+        await Promise.race([this.exitEvent, setTimeout$1(POLL_MS)]);
+        if (this.exit) {
+            throw await this.failure(`service exited ${describeExit(this.exit)}${this.daemonized()}`);
+        }
+        throw await this.failure(`service stopped answering at ${this.options.healthUrl}: ${problem}`);
+    }
+    stop() {
+        this.stopping ??= this.terminate();
+        return this.stopping;
+    }
+    /** SIGKILL to everything it started, at once: for perfgate's own exit. */
+    kill() {
+        killTree(this.leader, 'SIGKILL');
+    }
+    logTail(lines = TAIL_LINES$1) {
+        return readLogTail(this.options.logFile, lines, this.logStart);
+    }
+    async terminate() {
+        if (!this.exit) {
+            killTree(this.leader, this.options.stopSignal);
+            // An unreferenced timer: a service that stops at once must not keep perfgate waiting.
+            await Promise.race([
+                this.exitEvent,
+                setTimeout$1(this.options.stopGraceSeconds * 1000, undefined, { ref: false }),
+            ]);
+            if (!this.exit)
+                killTree(this.leader, 'SIGKILL');
+            // Whatever the leader leaves behind is killed on its exit (spawnInGroup).
+            await this.exitEvent;
+        }
+    }
+    async watchExit() {
+        const exit = await this.exitEvent;
+        // An exit that stop() asked for is not a failure: stay pending for whoever still races this.
+        if (this.stopping)
+            return new Promise(() => undefined);
+        throw await this.failure(`service exited ${describeExit(exit)} unexpectedly${this.daemonized()}`);
+    }
+    /**
+     * Why a service's own exit may not be a crash: its command put the server in the background
+     * (`&`, --daemon, setsid) and returned. perfgate cannot watch or stop such a server, so it kills
+     * what the command left (spawnInGroup) and says how to fix the command.
+     */
+    daemonized() {
+        const left = this.leader.leftBehind;
+        if (left.length === 0 && this.exit?.code !== 0)
+            return '';
+        const killed = left.length === 0
+            ? ''
+            : ` and left ${left.length === 1 ? 'a process' : `${left.length} processes`} running ` +
+                `(pid ${left.join(', ')}), now killed`;
+        return (`${killed}: a service must stay in the foreground, its command running until it is ` +
+            `stopped (use \`exec server\`; no \`&\`, --daemon, setsid or nohup)`);
+    }
+    async failure(message) {
+        const heading = `last ${TAIL_LINES$1} lines of ${this.options.logFile}`;
+        return new RunError(withTail(message, heading, await this.logTail(TAIL_LINES$1)));
+    }
+}
+/** Why `url` is not healthy right now, or undefined when it answers 2xx within `timeoutMs`. */
+async function probe(url, timeoutMs) {
+    try {
+        // A fresh connection per probe: a pooled one to a restarted service would fail spuriously.
+        const response = await fetch(url, {
+            headers: { connection: 'close' },
+            signal: AbortSignal.timeout(timeoutMs),
+        });
+        await response.body?.cancel();
+        return response.ok ? undefined : `HTTP ${response.status}`;
+    }
+    catch (error) {
+        if (error.name === 'TimeoutError')
+            return `no answer within ${timeoutMs} ms`;
+        const cause = error.cause;
+        return cause?.code ?? cause?.message ?? error.message;
+    }
+}
+/*
+ * Services still running are stopped when perfgate is interrupted or exits. Signals and exit are
+ * process-wide, so this registry is module-level; its handlers are installed only while it has
+ * members, so a perfgate that runs no service keeps Node's default signal behaviour.
+ */
+const running = new Set();
+function trackForShutdown(service) {
+    if (running.size === 0) {
+        process.on('SIGINT', stopAllAndReraise);
+        process.on('SIGTERM', stopAllAndReraise);
+        process.on('exit', killAll);
+    }
+    running.add(service);
+}
+function untrackForShutdown(service) {
+    running.delete(service);
+    if (running.size > 0)
+        return;
+    removeSignalHandlers();
+    process.off('exit', killAll);
+}
+function removeSignalHandlers() {
+    process.off('SIGINT', stopAllAndReraise);
+    process.off('SIGTERM', stopAllAndReraise);
+}
+/** Stops every service gracefully, then lets the signal do what it would have done. */
+function stopAllAndReraise(signal) {
+    // A second signal during the stop takes the default path: the user insists.
+    removeSignalHandlers();
+    void Promise.allSettled([...running].map((service) => service.stop())).then(() => process.kill(process.pid, signal));
+}
+/** On exit only synchronous work runs: no grace, SIGKILL. */
+function killAll() {
+    for (const service of running)
+        service.kill();
+}
+
+class TrialAccumulator {
+    entries = new Map();
+    add(suite, variant, metrics, notes) {
+        const key = JSON.stringify([suite, variant]);
+        const entry = this.entries.get(key) ?? {
+            suite,
+            variant,
+            trials: 0,
+            metrics: new Map(),
+            notes: new Set(),
+        };
+        this.entries.set(key, entry);
+        entry.trials += 1;
+        for (const metric of metrics) {
+            const { name, value, ...kind } = metric;
+            const series = entry.metrics.get(name) ?? { ...kind, samples: [] };
+            entry.metrics.set(name, series);
+            series.samples.push(value);
+        }
+        for (const note of notes)
+            entry.notes.add(`trial ${entry.trials}: ${note}`);
+    }
+    /** Suites in first-run order; `withVariants` keeps the variant name (several variants ran). */
+    suites(withVariants, knobs) {
+        return [...this.entries.values()].map((entry) => {
+            const gaps = [...entry.metrics]
+                .filter(([, series]) => series.samples.length < entry.trials)
+                .map(([name, series]) => `${name} is missing from ${entry.trials - series.samples.length} of ${entry.trials} trials`);
+            const notes = [...entry.notes, ...gaps];
+            const variantKnobs = knobs.get(entry.variant) ?? {};
+            return {
+                name: entry.suite,
+                ...(withVariants ? { variant: entry.variant } : {}),
+                ...(withVariants && Object.keys(variantKnobs).length > 0 ? { knobs: variantKnobs } : {}),
+                metrics: [...entry.metrics].map(([name, series]) => ({ name, ...series })),
+                ...(notes.length > 0 ? { notes } : {}),
+            };
+        });
+    }
+}
+
+/**
  * `gpu` collector: per-GPU utilization, memory, power and temperature from nvidia-smi, sampled
  * every intervalMs while the window is open, plus each GPU's identity for the environment.
  *
@@ -60133,188 +60645,6 @@ function attachCollector(name, section, trial) {
 }
 
 /**
- * The last lines of a process's output, for error messages: a service's log file or a command's
- * stderr. A failure a user cannot see the cause of is a failure they cannot fix.
- */
-/** How much of a log to read for its tail: enough for dozens of lines, bounded for huge logs. */
-const TAIL_BYTES = 64 * 1024;
-/** The last `count` lines of `text`, trailing blank lines ignored. */
-function lastLines(text, count) {
-    const lines = text.replace(/\s+$/, '').split('\n');
-    return lines.slice(-count).join('\n');
-}
-/**
- * The last `count` lines a file received since byte `from` (where this run's output starts, so
- * an appended log does not show an earlier run's lines). A missing file reads as empty.
- */
-async function readLogTail(file, count, from = 0) {
-    let handle;
-    try {
-        handle = await open$1(file, 'r');
-    }
-    catch {
-        return '';
-    }
-    try {
-        const { size } = await handle.stat();
-        const start = Math.max(from, size - TAIL_BYTES);
-        const buffer = Buffer.alloc(Math.max(0, size - start));
-        await handle.read(buffer, 0, buffer.length, start);
-        return lastLines(buffer.toString('utf8'), count);
-    }
-    finally {
-        await handle.close();
-    }
-}
-/** `message`, then the tail under a heading; the message alone when there is no output. */
-function withTail(message, heading, tail) {
-    return tail === '' ? `${message} (${heading}: empty)` : `${message}\n--- ${heading} ---\n${tail}`;
-}
-/** Keeps the last `maxBytes` (about) of a stream's text, so a chatty process cannot exhaust memory. */
-class TailBuffer {
-    maxBytes;
-    chunks = [];
-    length = 0;
-    /** True once text was dropped from the front. */
-    truncated = false;
-    constructor(maxBytes) {
-        this.maxBytes = maxBytes;
-    }
-    push(chunk) {
-        this.chunks.push(chunk);
-        this.length += chunk.length;
-        while (this.length > this.maxBytes && this.chunks.length > 1) {
-            this.length -= this.chunks.shift()?.length ?? 0;
-            this.truncated = true;
-        }
-    }
-    text() {
-        return this.chunks.join('');
-    }
-}
-
-/**
- * Process-group primitives shared by services and command suites: every process perfgate starts
- * leads its own group (and session), so a shell, its children and their children are signalled
- * at once and none outlives the trial or the service.
- *
- * A process that daemonizes (setsid, a double fork) leaves that group and session, so each start
- * also carries a random mark in its environment, which descendants inherit; on Linux the
- * processes with that mark are found in /proc and signalled too (Jenkins' ProcessTreeKiller finds
- * a build's daemons the same way). Only processes carrying the mark of a start of ours are
- * signalled: never a process perfgate did not start.
- */
-/** The environment variable that marks a start's processes. */
-const SPAWN_MARK = 'PERFGATE_SPAWN_ID';
-/**
- * The PATH of a process whose environment has none: the in-process CLI is often given an
- * environment without one (its tests pass `{}`), and a /bin/sh without PATH searches only its
- * compiled-in default, which lacks /usr/local/bin, so `node server.mjs` would not start. The
- * folder of the Node running perfgate comes first, so `node` is the same Node.
- */
-const FALLBACK_PATH = [
-    path.dirname(process.execPath),
-    '/usr/local/bin',
-    '/usr/bin',
-    '/bin',
-    '/usr/local/sbin',
-    '/usr/sbin',
-    '/sbin',
-].join(':');
-/** Starts `/bin/sh -c command` as the leader of a new process group. */
-async function spawnInGroup(command, options) {
-    const spawnId = randomUUID();
-    const child = spawn('/bin/sh', ['-c', command], {
-        cwd: options.cwd,
-        env: { PATH: FALLBACK_PATH, ...options.env, [SPAWN_MARK]: spawnId },
-        stdio: options.stdio,
-        detached: true,
-    });
-    try {
-        await once(child, 'spawn');
-    }
-    catch (error) {
-        const where = options.cwd === undefined ? '' : ` in ${options.cwd}`;
-        throw new RunError(`could not start \`${command}\`${where}: ${error.message}`);
-    }
-    const leader = Object.assign(child, { spawnId, leftBehind: [] });
-    // Once the leader is gone nobody will stop what it left behind: kill the rest of its group, and
-    // whatever escaped it. Registered first, so later 'exit' listeners see leftBehind.
-    leader.once('exit', () => {
-        leader.leftBehind = killTree(leader, 'SIGKILL');
-    });
-    return leader;
-}
-/**
- * Sends `signal` to the leader's group and to every process carrying its mark, including those
- * that left the group and session. Returns the marked pids it found. With SIGKILL it looks again
- * until none is left, as a process may fork between a look and the kill (bounded: 10 looks).
- */
-function killTree(leader, signal) {
-    signalGroup(leader.pid, signal);
-    const found = new Set();
-    for (let look = 0; look < 10; look++) {
-        const fresh = markedProcesses(leader.spawnId).filter((pid) => !found.has(pid));
-        for (const pid of fresh) {
-            found.add(pid);
-            signalProcess(pid, signal);
-        }
-        if (signal !== 'SIGKILL' || fresh.length === 0)
-            break;
-    }
-    return [...found];
-}
-/** Live processes whose environment carries `SPAWN_MARK=spawnId`; none where /proc is absent. */
-function markedProcesses(spawnId) {
-    let entries;
-    try {
-        entries = readdirSync('/proc');
-    }
-    catch {
-        return [];
-    }
-    const needle = `\0${SPAWN_MARK}=${spawnId}\0`;
-    const pids = [];
-    for (const entry of entries) {
-        const pid = Number(entry);
-        if (!Number.isInteger(pid) || pid === process.pid)
-            continue;
-        try {
-            // Another user's process cannot be read (EACCES), and a zombie's environment is empty.
-            if (`\0${readFileSync(`/proc/${pid}/environ`, 'latin1')}`.includes(needle))
-                pids.push(pid);
-        }
-        catch {
-            // Gone since the listing, or not ours to read.
-        }
-    }
-    return pids;
-}
-function signalProcess(pid, signal) {
-    try {
-        process.kill(pid, signal);
-    }
-    catch (error) {
-        if (error.code !== 'ESRCH')
-            throw error;
-    }
-}
-/** Sends `signal` to every process of the group `pgid`; a group that is already gone is fine. */
-function signalGroup(pgid, signal) {
-    try {
-        process.kill(-pgid, signal);
-    }
-    catch (error) {
-        if (error.code !== 'ESRCH')
-            throw error;
-    }
-}
-/** "with code 1" or "on signal SIGKILL", to follow "exited". */
-function describeExit({ code, signal }) {
-    return signal === null ? `with code ${code}` : `on signal ${signal}`;
-}
-
-/**
  * Command suites: one trial runs a shell command (GPU inference, a database benchmark, anything in
  * any language) that reports its numbers as Bencher Metric Format (BMF) JSON, on stdout or in a
  * file. The protocol is documented in docs/command-protocol.md.
@@ -60520,23 +60850,6 @@ function toMetrics(bmf) {
         ...describeMeasure(slug, measure),
         value: measure.value,
     })));
-}
-
-/**
- * The environment fingerprint a result carries, so that results from different machines are
- * never compared as if alike (DESIGN.md, "Compare like with like").
- */
-function hostEnvironment(env) {
-    const cpus = os.cpus();
-    return {
-        os: `${os.type()} ${os.release()}`,
-        arch: os.arch(),
-        ...(cpus[0] ? { cpuModel: cpus[0].model.trim() } : {}),
-        cpuCount: Math.max(1, cpus.length),
-        memoryBytes: os.totalmem(),
-        nodeVersion: process.version,
-        ...(env.RUNNER_NAME ? { runner: env.RUNNER_NAME } : {}),
-    };
 }
 
 var worker_threads;
@@ -101581,323 +101894,151 @@ function summarize(tally, ticks, elapsedSeconds, generatorCpu, notes) {
     return { metrics, generatorBound: generatorCpu >= GENERATOR_BOUND_CPU, notes };
 }
 
-function planTrials(suites, arms, seed) {
-    const rounds = Math.max(...suites.map((suite) => suite.trials));
-    const random = seed === undefined ? undefined : mulberry32(seed);
-    const steps = [];
-    let flipped = false;
-    for (let round = 1; round <= rounds; round++) {
-        // A new block starts at every odd round; its orientation is drawn once for both rounds.
-        if (round % 2 === 1)
-            flipped = random ? random() < 0.5 : false;
-        const forward = (round % 2 === 1) !== flipped;
-        const order = forward ? arms : [...arms].reverse();
-        const due = suites.filter((suite) => suite.trials >= round);
-        for (const arm of order)
-            steps.push({ arm, suites: due, round });
-    }
-    return steps;
-}
-
 /**
- * A command suite's `requires`: binaries on PATH (`nvidia-smi`) or Python modules
- * (`python3:torch`). A missing one skips the suite with a note instead of failing the run, so
- * one perfgate.yml serves GPU runners and CPU-only CI alike.
+ * One trial of one suite: its collectors started, the load or command run while racing the
+ * service (a service that dies mid-trial fails the trial with its log tail), the collectors
+ * stopped, and the metrics gathered. Also the warm-up before a suite's first trial. runner.ts
+ * decides the order; this file runs one slot of it.
  */
-const exec = promisify(execFile);
-async function onPath(binary, env) {
-    if (binary.includes('/'))
-        return access(binary, constants$4.X_OK).then(() => true, () => false);
-    const dirs = (env.PATH ?? '').split(path.delimiter).filter(Boolean);
-    for (const dir of dirs) {
-        if (await access(path.join(dir, binary), constants$4.X_OK).then(() => true, () => false))
-            return true;
-    }
-    return false;
+function httpOptions(suite) {
+    return {
+        baseUrl: suite.baseUrl,
+        requests: suite.requests.map(({ method, path, headers, body }) => ({
+            method,
+            path,
+            headers,
+            ...(body === undefined
+                ? {}
+                : { body: typeof body === 'object' && body !== null ? body : String(body) }),
+        })),
+        ...(suite.bodyGenerator ? { bodyGenerator: suite.bodyGenerator } : {}),
+        connections: suite.connections,
+        pipelining: suite.pipelining,
+        ...(suite.amount === undefined
+            ? { durationSeconds: suite.durationSeconds }
+            : { amount: suite.amount }),
+        ...(suite.rate === undefined ? {} : { rate: suite.rate }),
+        timeoutSeconds: suite.timeoutSeconds,
+    };
 }
-async function hasModule(interpreter, module, env) {
-    try {
-        await exec(interpreter, ['-c', `import ${module}`], { env, timeout: 60_000 });
-        return true;
-    }
-    catch {
-        return false;
-    }
+/** Load before measuring, so JIT, caches and pools are warm; its numbers are discarded. */
+async function warmUp(suite, variant, env, service) {
+    if (suite.warmupSeconds <= 0)
+        return;
+    const work = (signal) => suite.kind === 'http'
+        ? runHttpTrial({ ...httpOptions(suite), amount: undefined, durationSeconds: suite.warmupSeconds }, { signal })
+        : runCommandTrial(commandOptions(suite, variant, 0, env), { signal });
+    await raceService(work, service);
 }
-/** The requirements that are missing, each as a short phrase for the skip note. */
-async function missingRequirements(requires, env) {
-    const missing = [];
-    for (const requirement of requires) {
-        const [binary = requirement, module] = requirement.split(':');
-        if (!(await onPath(binary, env)))
-            missing.push(`${binary} not found`);
-        else if (module && !(await hasModule(binary, module, env)))
-            missing.push(`${binary} cannot import ${module}`);
-    }
-    return missing;
+function commandOptions(suite, variant, trial, env) {
+    return {
+        command: suite.command,
+        cwd: suite.cwd,
+        env: { ...env, ...suite.env, ...variant.env },
+        timeoutSeconds: suite.timeoutSeconds,
+        output: suite.output,
+        trial,
+    };
 }
-
 /**
- * The lifecycle of the system under test: start it in its own process group with its output
- * appended to a log file, wait until its health URL answers, watch it while trials run, and stop
- * it with its whole process tree, also when perfgate itself is interrupted or exits.
+ * A trial races the service: if the service exits mid-trial the load is aborted and the run fails
+ * with the service's log tail, instead of measuring connection errors.
  */
-const POLL_MS = 100;
-/** A service that takes longer than this to answer its health URL counts as hung. */
-const PROBE_TIMEOUT_MS = 2000;
-const TAIL_LINES$1 = 20;
-/** Starts the service and resolves once it is healthy; on failure nothing is left running. */
-async function startService(options) {
-    const { logStart, log } = await openLog(options);
-    let leader;
+async function raceService(work, service) {
+    const controller = new AbortController();
+    const running = work(controller.signal);
+    if (!service)
+        return running;
     try {
-        const { command, cwd, env } = options;
-        leader = await spawnInGroup(command, { cwd, env, stdio: ['ignore', log, log] });
-    }
-    finally {
-        closeSync(log);
-    }
-    const service = new Service(leader, options, logStart);
-    try {
-        await service.waitUntilHealthy();
+        return await Promise.race([running, service.exited]);
     }
     catch (error) {
-        await service.stop();
+        controller.abort(error);
+        // Let the aborted work settle so nothing keeps loading a dead port.
+        await running.catch(() => undefined);
         throw error;
     }
-    return service;
 }
-/**
- * Opens the service's log for appending. A path that cannot be a file (below a regular file, a
- * folder) is a mistake in the config: exit 2 naming service.logFile, not a stack trace.
- */
-async function openLog({ logFile, configFile }) {
+/** The suite's collectors that are configured, attached to this trial; notes for those that cannot be. */
+function makeCollectors(context, config, suite, service) {
+    const trial = {
+        env: context.env,
+        ownPid: process.pid,
+        ...(service ? { servicePid: service.pid } : {}),
+    };
+    const attached = suite.collectors.flatMap((name) => {
+        const section = config.collectors[name];
+        return section === undefined ? [] : [attachCollector(name, section, trial)];
+    });
+    return {
+        collectors: attached.filter((c) => !('note' in c)),
+        notes: attached.flatMap((c) => ('note' in c ? [c.note] : [])),
+    };
+}
+async function runTrial(context, config, suite, variant, trial, service) {
+    const { collectors: made, notes } = makeCollectors(context, config, suite, service);
+    const collectors = await startAll(made);
+    let measured;
     try {
-        await mkdir(path.dirname(logFile), { recursive: true });
-        // The log is shared by every start (variants, restarts): read tails only from this start on.
-        const logStart = (await stat(logFile).catch(() => undefined))?.size ?? 0;
-        // The service writes its log itself, so nothing is lost if perfgate is busy or dies.
-        return { logStart, log: openSync(logFile, 'a') };
+        measured =
+            suite.kind === 'http'
+                ? await raceService(async (signal) => {
+                    const http = await runHttpTrial(httpOptions(suite), {
+                        signal,
+                        onTick: (rps) => context.progress.tick(rps),
+                    });
+                    const bound = http.generatorBound
+                        ? [
+                            `the load generator used ≥ ${GENERATOR_BOUND_CPU} % of a core: throughput may be limited by perfgate, not the service`,
+                        ]
+                        : [];
+                    return { metrics: http.metrics, notes: [...http.notes, ...bound] };
+                }, service)
+                : await raceService((signal) => runCommandTrial(commandOptions(suite, variant, trial, context.env), { signal }), service);
     }
     catch (error) {
-        const { code } = error;
-        const why = code === 'ENOTDIR' || code === 'EEXIST'
-            ? 'lies below a regular file'
-            : code === 'EISDIR'
-                ? 'is a folder'
-                : `cannot be opened for appending (${code ?? String(error)})`;
-        throw new InputError(`${logFile} ${why}`, { file: configFile, field: 'service.logFile' });
+        // The trial's own failure (e.g. the service died) is the news, not a collector that then
+        // could not scrape the dead service: stop them all, keep the first error.
+        await Promise.allSettled(collectors.map((c) => c.stop()));
+        throw error;
     }
+    // Stop sampling, so no nvidia-smi or timer outlives the trial.
+    const outputs = await Promise.all(collectors.map((c) => c.stop()));
+    await service?.assertAlive();
+    const environment = outputs.reduce((env, o) => ({ ...env, ...o.environment }), {});
+    return {
+        metrics: [...measured.metrics, ...outputs.flatMap((o) => o.metrics)],
+        notes: [...notes, ...measured.notes, ...outputs.flatMap((o) => o.notes)],
+        environment,
+    };
 }
-class Service {
-    options;
-    logStart;
-    pid;
-    leader;
-    exited;
-    exit;
-    exitEvent;
-    stopping;
-    constructor(leader, options, logStart) {
-        this.options = options;
-        this.logStart = logStart;
-        this.pid = leader.pid;
-        this.leader = leader;
-        this.exitEvent = new Promise((resolve) => leader.once('exit', (code, signal) => {
-            this.exit = { code, signal };
-            // Its group is gone too (spawnInGroup), so shutdown has nothing left to stop.
-            untrackForShutdown(this);
-            resolve(this.exit);
-        }));
-        this.exited = this.watchExit();
-        // The rejection is for whoever races `exited`; when nobody does, it is not an unhandled error.
-        this.exited.catch(() => undefined);
-        trackForShutdown(this);
+/** Start every collector; if one fails, stop those that started before reporting it. */
+async function startAll(collectors) {
+    const started = await Promise.allSettled(collectors.map((c) => c.start()));
+    const failure = started.find((s) => s.status === 'rejected');
+    if (failure) {
+        await Promise.allSettled(collectors.filter((_, i) => started[i]?.status === 'fulfilled').map((c) => c.stop()));
+        throw failure.reason;
     }
-    async waitUntilHealthy() {
-        const { healthUrl, startTimeoutSeconds } = this.options;
-        const deadline = Date.now() + startTimeoutSeconds * 1000;
-        for (;;) {
-            const timeoutMs = Math.max(1, Math.min(PROBE_TIMEOUT_MS, deadline - Date.now()));
-            const problem = await probe(healthUrl, timeoutMs);
-            if (problem === undefined)
-                return;
-            // Waiting also lets the exit event of a service that just died arrive before we look.
-            await setTimeout$1(POLL_MS);
-            if (this.exit) {
-                throw await this.failure(`service exited ${describeExit(this.exit)} before it became healthy${this.daemonized()}`);
-            }
-            if (Date.now() >= deadline) {
-                const within = `within ${startTimeoutSeconds}s (last probe: ${problem})`;
-                throw await this.failure(`service did not become healthy at ${healthUrl} ${within}`);
-            }
-        }
-    }
-    async assertAlive() {
-        const problem = this.exit ? 'exited' : await probe(this.options.healthUrl, PROBE_TIMEOUT_MS);
-        if (problem === undefined)
-            return;
-        // A refused probe is often a crash whose exit event is a moment behind: report the crash.
-        await Promise.race([this.exitEvent, setTimeout$1(POLL_MS)]);
-        if (this.exit) {
-            throw await this.failure(`service exited ${describeExit(this.exit)}${this.daemonized()}`);
-        }
-        throw await this.failure(`service stopped answering at ${this.options.healthUrl}: ${problem}`);
-    }
-    stop() {
-        this.stopping ??= this.terminate();
-        return this.stopping;
-    }
-    /** SIGKILL to everything it started, at once: for perfgate's own exit. */
-    kill() {
-        killTree(this.leader, 'SIGKILL');
-    }
-    logTail(lines = TAIL_LINES$1) {
-        return readLogTail(this.options.logFile, lines, this.logStart);
-    }
-    async terminate() {
-        if (!this.exit) {
-            killTree(this.leader, this.options.stopSignal);
-            // An unreferenced timer: a service that stops at once must not keep perfgate waiting.
-            await Promise.race([
-                this.exitEvent,
-                setTimeout$1(this.options.stopGraceSeconds * 1000, undefined, { ref: false }),
-            ]);
-            if (!this.exit)
-                killTree(this.leader, 'SIGKILL');
-            // Whatever the leader leaves behind is killed on its exit (spawnInGroup).
-            await this.exitEvent;
-        }
-    }
-    async watchExit() {
-        const exit = await this.exitEvent;
-        // An exit that stop() asked for is not a failure: stay pending for whoever still races this.
-        if (this.stopping)
-            return new Promise(() => undefined);
-        throw await this.failure(`service exited ${describeExit(exit)} unexpectedly${this.daemonized()}`);
-    }
-    /**
-     * Why a service's own exit may not be a crash: its command put the server in the background
-     * (`&`, --daemon, setsid) and returned. perfgate cannot watch or stop such a server, so it kills
-     * what the command left (spawnInGroup) and says how to fix the command.
-     */
-    daemonized() {
-        const left = this.leader.leftBehind;
-        if (left.length === 0 && this.exit?.code !== 0)
-            return '';
-        const killed = left.length === 0
-            ? ''
-            : ` and left ${left.length === 1 ? 'a process' : `${left.length} processes`} running ` +
-                `(pid ${left.join(', ')}), now killed`;
-        return (`${killed}: a service must stay in the foreground, its command running until it is ` +
-            `stopped (use \`exec server\`; no \`&\`, --daemon, setsid or nohup)`);
-    }
-    async failure(message) {
-        const heading = `last ${TAIL_LINES$1} lines of ${this.options.logFile}`;
-        return new RunError(withTail(message, heading, await this.logTail(TAIL_LINES$1)));
-    }
+    return collectors;
 }
-/** Why `url` is not healthy right now, or undefined when it answers 2xx within `timeoutMs`. */
-async function probe(url, timeoutMs) {
-    try {
-        // A fresh connection per probe: a pooled one to a restarted service would fail spuriously.
-        const response = await fetch(url, {
-            headers: { connection: 'close' },
-            signal: AbortSignal.timeout(timeoutMs),
-        });
-        await response.body?.cancel();
-        return response.ok ? undefined : `HTTP ${response.status}`;
-    }
-    catch (error) {
-        if (error.name === 'TimeoutError')
-            return `no answer within ${timeoutMs} ms`;
-        const cause = error.cause;
-        return cause?.code ?? cause?.message ?? error.message;
-    }
-}
-/*
- * Services still running are stopped when perfgate is interrupted or exits. Signals and exit are
- * process-wide, so this registry is module-level; its handlers are installed only while it has
- * members, so a perfgate that runs no service keeps Node's default signal behaviour.
- */
-const running = new Set();
-function trackForShutdown(service) {
-    if (running.size === 0) {
-        process.on('SIGINT', stopAllAndReraise);
-        process.on('SIGTERM', stopAllAndReraise);
-        process.on('exit', killAll);
-    }
-    running.add(service);
-}
-function untrackForShutdown(service) {
-    running.delete(service);
-    if (running.size > 0)
-        return;
-    removeSignalHandlers();
-    process.off('exit', killAll);
-}
-function removeSignalHandlers() {
-    process.off('SIGINT', stopAllAndReraise);
-    process.off('SIGTERM', stopAllAndReraise);
-}
-/** Stops every service gracefully, then lets the signal do what it would have done. */
-function stopAllAndReraise(signal) {
-    // A second signal during the stop takes the default path: the user insists.
-    removeSignalHandlers();
-    void Promise.allSettled([...running].map((service) => service.stop())).then(() => process.kill(process.pid, signal));
-}
-/** On exit only synchronous work runs: no grace, SIGKILL. */
-function killAll() {
-    for (const service of running)
-        service.kill();
-}
-
-class TrialAccumulator {
-    entries = new Map();
-    add(suite, variant, metrics, notes) {
-        const key = JSON.stringify([suite, variant]);
-        const entry = this.entries.get(key) ?? {
-            suite,
-            variant,
-            trials: 0,
-            metrics: new Map(),
-            notes: new Set(),
-        };
-        this.entries.set(key, entry);
-        entry.trials += 1;
-        for (const metric of metrics) {
-            const { name, value, ...kind } = metric;
-            const series = entry.metrics.get(name) ?? { ...kind, samples: [] };
-            entry.metrics.set(name, series);
-            series.samples.push(value);
-        }
-        for (const note of notes)
-            entry.notes.add(`trial ${entry.trials}: ${note}`);
-    }
-    /** Suites in first-run order; `withVariants` keeps the variant name (several variants ran). */
-    suites(withVariants, knobs) {
-        return [...this.entries.values()].map((entry) => {
-            const gaps = [...entry.metrics]
-                .filter(([, series]) => series.samples.length < entry.trials)
-                .map(([name, series]) => `${name} is missing from ${entry.trials - series.samples.length} of ${entry.trials} trials`);
-            const notes = [...entry.notes, ...gaps];
-            const variantKnobs = knobs.get(entry.variant) ?? {};
-            return {
-                name: entry.suite,
-                ...(withVariants ? { variant: entry.variant } : {}),
-                ...(withVariants && Object.keys(variantKnobs).length > 0 ? { knobs: variantKnobs } : {}),
-                metrics: [...entry.metrics].map(([name, series]) => ({ name, ...series })),
-                ...(notes.length > 0 ? { notes } : {}),
-            };
-        });
-    }
+function trialSummary(metrics) {
+    const pick = (name) => metrics.find((m) => m.name === name);
+    const rps = pick('requests_per_second');
+    const p95 = pick('latency_p95');
+    const parts = [
+        ...(rps ? [`${Math.round(rps.value).toLocaleString('en-US')} req/s`] : []),
+        ...(p95 ? [`p95 ${p95.value.toFixed(2)} ms`] : []),
+    ];
+    return parts.length > 0 ? parts.join(', ') : `${metrics.length} metrics`;
 }
 
 /**
- * `perfgate run`: a config in, results out. Starts the service per variant, warms up, runs each
- * suite's trials in the interleaved order of plan.ts with its collectors sampling only the
- * measured window, and gathers one sample per trial per metric. A service that dies or stops
- * answering fails the whole run (RunError, exit 3): no partial results leave this function.
+ * `perfgate run`, and the same-runner A/B: configs in, results out. Starts the service per arm (a
+ * variant, or a variant of one side's tree), warms up, runs each suite's trials in the interleaved
+ * order of plan.ts (one trial's work is trial.ts), and gathers one sample per trial per metric.
+ * A service that dies or stops answering fails the whole run (RunError, exit 3): no partial
+ * results leave this function.
  */
 /** One config's suites and variants: what `perfgate run`, record and the sweep measure. */
 async function runBenchmarks(context) {
@@ -102055,138 +102196,6 @@ function startVariantService(config, arm, env) {
         logFile: serviceLogFile(config, arm.label),
         configFile: config.file,
     });
-}
-function httpOptions(suite) {
-    return {
-        baseUrl: suite.baseUrl,
-        requests: suite.requests.map(({ method, path, headers, body }) => ({
-            method,
-            path,
-            headers,
-            ...(body === undefined
-                ? {}
-                : { body: typeof body === 'object' && body !== null ? body : String(body) }),
-        })),
-        ...(suite.bodyGenerator ? { bodyGenerator: suite.bodyGenerator } : {}),
-        connections: suite.connections,
-        pipelining: suite.pipelining,
-        ...(suite.amount === undefined
-            ? { durationSeconds: suite.durationSeconds }
-            : { amount: suite.amount }),
-        ...(suite.rate === undefined ? {} : { rate: suite.rate }),
-        timeoutSeconds: suite.timeoutSeconds,
-    };
-}
-/** Load before measuring, so JIT, caches and pools are warm; its numbers are discarded. */
-async function warmUp(suite, variant, env, service) {
-    if (suite.warmupSeconds <= 0)
-        return;
-    const work = (signal) => suite.kind === 'http'
-        ? runHttpTrial({ ...httpOptions(suite), amount: undefined, durationSeconds: suite.warmupSeconds }, { signal })
-        : runCommandTrial(commandOptions(suite, variant, 0, env), { signal });
-    await raceService(work, service);
-}
-function commandOptions(suite, variant, trial, env) {
-    return {
-        command: suite.command,
-        cwd: suite.cwd,
-        env: { ...env, ...suite.env, ...variant.env },
-        timeoutSeconds: suite.timeoutSeconds,
-        output: suite.output,
-        trial,
-    };
-}
-/**
- * A trial races the service: if the service exits mid-trial the load is aborted and the run fails
- * with the service's log tail, instead of measuring connection errors.
- */
-async function raceService(work, service) {
-    const controller = new AbortController();
-    const running = work(controller.signal);
-    if (!service)
-        return running;
-    try {
-        return await Promise.race([running, service.exited]);
-    }
-    catch (error) {
-        controller.abort(error);
-        // Let the aborted work settle so nothing keeps loading a dead port.
-        await running.catch(() => undefined);
-        throw error;
-    }
-}
-/** The suite's collectors that are configured, attached to this trial; notes for those that cannot be. */
-function makeCollectors(context, config, suite, service) {
-    const trial = {
-        env: context.env,
-        ownPid: process.pid,
-        ...(service ? { servicePid: service.pid } : {}),
-    };
-    const attached = suite.collectors.flatMap((name) => {
-        const section = config.collectors[name];
-        return section === undefined ? [] : [attachCollector(name, section, trial)];
-    });
-    return {
-        collectors: attached.filter((c) => !('note' in c)),
-        notes: attached.flatMap((c) => ('note' in c ? [c.note] : [])),
-    };
-}
-async function runTrial(context, config, suite, variant, trial, service) {
-    const { collectors: made, notes } = makeCollectors(context, config, suite, service);
-    const collectors = await startAll(made);
-    let measured;
-    try {
-        measured =
-            suite.kind === 'http'
-                ? await raceService(async (signal) => {
-                    const http = await runHttpTrial(httpOptions(suite), {
-                        signal,
-                        onTick: (rps) => context.progress.tick(rps),
-                    });
-                    const bound = http.generatorBound
-                        ? [
-                            `the load generator used ≥ ${GENERATOR_BOUND_CPU} % of a core: throughput may be limited by perfgate, not the service`,
-                        ]
-                        : [];
-                    return { metrics: http.metrics, notes: [...http.notes, ...bound] };
-                }, service)
-                : await raceService((signal) => runCommandTrial(commandOptions(suite, variant, trial, context.env), { signal }), service);
-    }
-    catch (error) {
-        // The trial's own failure (e.g. the service died) is the news, not a collector that then
-        // could not scrape the dead service: stop them all, keep the first error.
-        await Promise.allSettled(collectors.map((c) => c.stop()));
-        throw error;
-    }
-    // Stop sampling, so no nvidia-smi or timer outlives the trial.
-    const outputs = await Promise.all(collectors.map((c) => c.stop()));
-    await service?.assertAlive();
-    const environment = outputs.reduce((env, o) => ({ ...env, ...o.environment }), {});
-    return {
-        metrics: [...measured.metrics, ...outputs.flatMap((o) => o.metrics)],
-        notes: [...notes, ...measured.notes, ...outputs.flatMap((o) => o.notes)],
-        environment,
-    };
-}
-/** Start every collector; if one fails, stop those that started before reporting it. */
-async function startAll(collectors) {
-    const started = await Promise.allSettled(collectors.map((c) => c.start()));
-    const failure = started.find((s) => s.status === 'rejected');
-    if (failure) {
-        await Promise.allSettled(collectors.filter((_, i) => started[i]?.status === 'fulfilled').map((c) => c.stop()));
-        throw failure.reason;
-    }
-    return collectors;
-}
-function trialSummary(metrics) {
-    const pick = (name) => metrics.find((m) => m.name === name);
-    const rps = pick('requests_per_second');
-    const p95 = pick('latency_p95');
-    const parts = [
-        ...(rps ? [`${Math.round(rps.value).toLocaleString('en-US')} req/s`] : []),
-        ...(p95 ? [`p95 ${p95.value.toFixed(2)} ms`] : []),
-    ];
-    return parts.length > 0 ? parts.join(', ') : `${metrics.length} metrics`;
 }
 
 /**

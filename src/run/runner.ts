@@ -1,29 +1,25 @@
 /**
- * `perfgate run`: a config in, results out. Starts the service per variant, warms up, runs each
- * suite's trials in the interleaved order of plan.ts with its collectors sampling only the
- * measured window, and gathers one sample per trial per metric. A service that dies or stops
- * answering fails the whole run (RunError, exit 3): no partial results leave this function.
+ * `perfgate run`, and the same-runner A/B: configs in, results out. Starts the service per arm (a
+ * variant, or a variant of one side's tree), warms up, runs each suite's trials in the interleaved
+ * order of plan.ts (one trial's work is trial.ts), and gathers one sample per trial per metric.
+ * A service that dies or stops answering fails the whole run (RunError, exit 3): no partial
+ * results leave this function.
  */
-import { GENERATOR_BOUND_CPU } from '../constants.js';
-import { attachCollector } from '../collect/index.js';
-import type { Collector, CollectorOutput, TrialMetric } from '../collect/types.js';
 import {
   configHash,
   serviceLogFile,
   type Config,
-  type HttpSuite,
   type Suite,
   type Variant,
 } from '../config/index.js';
 import { RESULTS_SCHEMA, type Environment, type Results } from '../results/schema.js';
-import { runCommandTrial } from './command.js';
 import { hostEnvironment } from './environment.js';
-import { runHttpTrial, type HttpLoadOptions } from './http.js';
 import { planTrials } from './plan.js';
 import type { Progress } from './progress.js';
 import { missingRequirements } from './requires.js';
 import { startService, type RunningService } from './service.js';
 import { TrialAccumulator } from './accumulate.js';
+import { runTrial, trialSummary, warmUp } from './trial.js';
 
 export interface RunContext {
   config: Config;
@@ -52,12 +48,6 @@ export interface InterleavedContext extends Omit<RunContext, 'config' | 'commit'
    * far; true stops the run there. Without it every planned round runs.
    */
   stopAfterBlock?: (trialsPerSide: number, sides: [Results, Results]) => boolean;
-}
-
-interface TrialOutcome {
-  metrics: TrialMetric[];
-  notes: string[];
-  environment?: Partial<Environment>;
 }
 
 /** What runs in one slot of the plan: a variant of one side's config. */
@@ -262,178 +252,4 @@ function startVariantService(
     logFile: serviceLogFile(config, arm.label),
     configFile: config.file,
   });
-}
-
-function httpOptions(suite: HttpSuite): HttpLoadOptions {
-  return {
-    baseUrl: suite.baseUrl,
-    requests: suite.requests.map(({ method, path, headers, body }) => ({
-      method,
-      path,
-      headers,
-      ...(body === undefined
-        ? {}
-        : { body: typeof body === 'object' && body !== null ? body : String(body) }),
-    })),
-    ...(suite.bodyGenerator ? { bodyGenerator: suite.bodyGenerator } : {}),
-    connections: suite.connections,
-    pipelining: suite.pipelining,
-    ...(suite.amount === undefined
-      ? { durationSeconds: suite.durationSeconds }
-      : { amount: suite.amount }),
-    ...(suite.rate === undefined ? {} : { rate: suite.rate }),
-    timeoutSeconds: suite.timeoutSeconds,
-  };
-}
-
-/** Load before measuring, so JIT, caches and pools are warm; its numbers are discarded. */
-async function warmUp(
-  suite: Suite,
-  variant: Variant,
-  env: NodeJS.ProcessEnv,
-  service: RunningService | undefined,
-): Promise<void> {
-  if (suite.warmupSeconds <= 0) return;
-  const work = (signal: AbortSignal): Promise<unknown> =>
-    suite.kind === 'http'
-      ? runHttpTrial(
-          { ...httpOptions(suite), amount: undefined, durationSeconds: suite.warmupSeconds },
-          { signal },
-        )
-      : runCommandTrial(commandOptions(suite, variant, 0, env), { signal });
-  await raceService(work, service);
-}
-
-function commandOptions(
-  suite: Extract<Suite, { kind: 'command' }>,
-  variant: Variant,
-  trial: number,
-  env: NodeJS.ProcessEnv,
-) {
-  return {
-    command: suite.command,
-    cwd: suite.cwd,
-    env: { ...env, ...suite.env, ...variant.env },
-    timeoutSeconds: suite.timeoutSeconds,
-    output: suite.output,
-    trial,
-  };
-}
-
-/**
- * A trial races the service: if the service exits mid-trial the load is aborted and the run fails
- * with the service's log tail, instead of measuring connection errors.
- */
-async function raceService<T>(
-  work: (signal: AbortSignal) => Promise<T>,
-  service: RunningService | undefined,
-): Promise<T> {
-  const controller = new AbortController();
-  const running = work(controller.signal);
-  if (!service) return running;
-  try {
-    return await Promise.race([running, service.exited]);
-  } catch (error) {
-    controller.abort(error);
-    // Let the aborted work settle so nothing keeps loading a dead port.
-    await running.catch(() => undefined);
-    throw error;
-  }
-}
-
-/** The suite's collectors that are configured, attached to this trial; notes for those that cannot be. */
-function makeCollectors(
-  context: Pick<RunContext, 'env'>,
-  config: Config,
-  suite: Suite,
-  service: RunningService | undefined,
-): { collectors: Collector[]; notes: string[] } {
-  const trial = {
-    env: context.env,
-    ownPid: process.pid,
-    ...(service ? { servicePid: service.pid } : {}),
-  };
-  const attached = suite.collectors.flatMap((name) => {
-    const section = config.collectors[name];
-    return section === undefined ? [] : [attachCollector(name, section, trial)];
-  });
-  return {
-    collectors: attached.filter((c): c is Collector => !('note' in c)),
-    notes: attached.flatMap((c) => ('note' in c ? [c.note] : [])),
-  };
-}
-
-async function runTrial(
-  context: Pick<RunContext, 'progress' | 'env'>,
-  config: Config,
-  suite: Suite,
-  variant: Variant,
-  trial: number,
-  service: RunningService | undefined,
-): Promise<TrialOutcome> {
-  const { collectors: made, notes } = makeCollectors(context, config, suite, service);
-  const collectors = await startAll(made);
-  let measured: { metrics: TrialMetric[]; notes: string[] };
-  try {
-    measured =
-      suite.kind === 'http'
-        ? await raceService(async (signal) => {
-            const http = await runHttpTrial(httpOptions(suite), {
-              signal,
-              onTick: (rps) => context.progress.tick(rps),
-            });
-            const bound = http.generatorBound
-              ? [
-                  `the load generator used ≥ ${GENERATOR_BOUND_CPU} % of a core: throughput may be limited by perfgate, not the service`,
-                ]
-              : [];
-            return { metrics: http.metrics, notes: [...http.notes, ...bound] };
-          }, service)
-        : await raceService(
-            (signal) =>
-              runCommandTrial(commandOptions(suite, variant, trial, context.env), { signal }),
-            service,
-          );
-  } catch (error) {
-    // The trial's own failure (e.g. the service died) is the news, not a collector that then
-    // could not scrape the dead service: stop them all, keep the first error.
-    await Promise.allSettled(collectors.map((c) => c.stop()));
-    throw error;
-  }
-  // Stop sampling, so no nvidia-smi or timer outlives the trial.
-  const outputs: CollectorOutput[] = await Promise.all(collectors.map((c) => c.stop()));
-  await service?.assertAlive();
-  const environment = outputs.reduce<Partial<Environment>>(
-    (env, o) => ({ ...env, ...o.environment }),
-    {},
-  );
-  return {
-    metrics: [...measured.metrics, ...outputs.flatMap((o) => o.metrics)],
-    notes: [...notes, ...measured.notes, ...outputs.flatMap((o) => o.notes)],
-    environment,
-  };
-}
-
-/** Start every collector; if one fails, stop those that started before reporting it. */
-async function startAll(collectors: Collector[]): Promise<Collector[]> {
-  const started = await Promise.allSettled(collectors.map((c) => c.start()));
-  const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failure) {
-    await Promise.allSettled(
-      collectors.filter((_, i) => started[i]?.status === 'fulfilled').map((c) => c.stop()),
-    );
-    throw failure.reason;
-  }
-  return collectors;
-}
-
-function trialSummary(metrics: readonly TrialMetric[]): string {
-  const pick = (name: string) => metrics.find((m) => m.name === name);
-  const rps = pick('requests_per_second');
-  const p95 = pick('latency_p95');
-  const parts = [
-    ...(rps ? [`${Math.round(rps.value).toLocaleString('en-US')} req/s`] : []),
-    ...(p95 ? [`p95 ${p95.value.toFixed(2)} ms`] : []),
-  ];
-  return parts.length > 0 ? parts.join(', ') : `${metrics.length} metrics`;
 }

@@ -1,0 +1,176 @@
+/**
+ * The comparison's warnings, as data (benchstat's habit): what could not be tested and why, the
+ * trials that would test it, metrics that cannot see their threshold, sides from different
+ * machines, and conditions that differed between the sides. Pure; compare.ts adds them.
+ */
+import type { Results } from '../results/schema.js';
+import { suiteLabel } from '../results/variant.js';
+import type { Summary } from '../stats/describe.js';
+import { canReachAlpha, minTrialsFor } from '../stats/minTrials.js';
+import { plural } from '../text.js';
+import type { MetricComparison } from './compare.js';
+import { blindSpotNote, detectability, relativeDispersion, type BlindSpot } from './detectable.js';
+import { environmentDifference } from './environment.js';
+import type { ComparePolicy } from './policy.js';
+import { MIN_STORED_RUNS } from './runLevel.js';
+
+/**
+ * The trials per side that let a lone regression be flagged once every gating metric measured on
+ * both sides is tested (and adjusted) together: the count that works on the first try, not the
+ * one that only clears the per-metric bound and then fails the adjustment.
+ */
+export interface TrialAdvice {
+  /** Gating metrics measured on both sides: the family they form once all are testable. */
+  family: number;
+  trials: number;
+}
+
+export function trialAdvice(measured: readonly Measured[], policy: ComparePolicy): TrialAdvice {
+  const family = measured.filter((m) => m.role === 'gated' || m.role === 'short').length;
+  const adjustedFamily = policy.adjustment === 'none' ? 1 : Math.max(1, family);
+  return { family, trials: minTrialsFor(policy.alpha, 'two-sided', adjustedFamily) };
+}
+
+function adviceText(advice: TrialAdvice, policy: ComparePolicy): string {
+  const together =
+    policy.adjustment !== 'none' && advice.family > 1
+      ? ` for ${advice.family} metrics tested together`
+      : '';
+  return `run at least ${advice.trials} trials per side${together}`;
+}
+
+/** "3 vs 3 trials can never reach p < 0.05": the sizes of a metric too small to test. */
+function tooFew({ base, head }: MetricComparison, policy: ComparePolicy): string {
+  return `${base?.n ?? 0} vs ${head?.n ?? 0} trials can never reach p < ${policy.alpha}`;
+}
+
+export function shortNote(m: Measured, advice: TrialAdvice, policy: ComparePolicy): string {
+  return `${tooFew(m.comparison, policy)}; ${adviceText(advice, policy)}`;
+}
+
+/**
+ * A comparison in which no gating metric could be tested has no verdict to give: it must not read
+ * as a pass. Say so first, with what would make it testable.
+ */
+export function untestedNotes(
+  measured: readonly Measured[],
+  advice: TrialAdvice,
+  policy: ComparePolicy,
+): string[] {
+  if (measured.some((m) => m.role === 'gated')) return [];
+  const short = measured.find((m) => m.role === 'short');
+  if (!short) {
+    return [
+      'nothing was tested: no gating metric could be tested (see the notes per metric), so this ' +
+        'comparison cannot catch a regression',
+    ];
+  }
+  return [
+    `nothing was tested: ${tooFew(short.comparison, policy)}, so this comparison cannot catch a ` +
+      `regression; ${adviceText(advice, policy)}`,
+  ];
+}
+
+/** The run-level counterpart of untestedNotes: too few stored runs to judge a run by. */
+export function untestedRunNotes(measured: readonly Measured[]): string[] {
+  if (measured.some((m) => m.role === 'gated')) return [];
+  const runs = Math.max(0, ...measured.map((m) => m.comparison.base?.n ?? 0));
+  return [
+    `nothing was tested: ${plural(runs, 'stored run')} of this setup, and a history check needs at ` +
+      `least ${MIN_STORED_RUNS} to know the run-to-run spread before it can fail a build; ` +
+      'record more runs, or measure the base revision beside the head (baseline: interleaved)',
+  ];
+}
+
+/** Results from different machines differ for reasons no test can separate from the code's. */
+export function environmentNotes(base: Results, head: Results): string[] {
+  if (!base.environment || !head.environment) return [];
+  const differs = environmentDifference(base.environment, head.environment);
+  return differs
+    ? [
+        `the sides ran on different machines (baseline: ${differs.was}; candidate: ${differs.is}): a difference may be the machine's, not the code's`,
+      ]
+    : [];
+}
+
+/**
+ * Adjusting across M metrics multiplies a lone small p by M (BH and Holm alike), so trial counts
+ * that pass the per-metric check can still never flag a single regression: say so, with the
+ * trials that would.
+ */
+export function familyNotes(
+  tested: readonly Measured[],
+  policy: ComparePolicy,
+  advice: TrialAdvice,
+): string[] {
+  const family = tested.length;
+  if (policy.adjustment === 'none' || family < 2) return [];
+  const familyAlpha = policy.alpha / family;
+  const short = tested.filter(({ comparison: { base, head } }) =>
+    base && head ? !canReachAlpha(base.n, head.n, policy.alpha, 'two-sided', family) : false,
+  );
+  const example = short[0]?.comparison;
+  if (!example?.base || !example.head) return [];
+  return [
+    `${family} metrics are tested together, so a regression in only one of them needs p < ${+familyAlpha.toPrecision(2)} ` +
+      `before adjustment; ${example.base.n} vs ${example.head.n} trials can never get there. ` +
+      `Run at least ${advice.trials} trials per side to catch a lone regression.`,
+  ];
+}
+
+/**
+ * Fill in each gated metric's detectable change at the level a lone regression needs (alpha over
+ * the family that trialAdvice counts), and warn where it exceeds the threshold: such a gate
+ * passes regressions of the threshold's size most of the time.
+ */
+export function detectabilityNotes(
+  measured: readonly Measured[],
+  advice: TrialAdvice,
+  policy: ComparePolicy,
+): string[] {
+  const family = policy.adjustment === 'none' ? 1 : Math.max(1, advice.family);
+  const level = policy.alpha / family;
+  const gated = measured.filter((m) => m.role === 'gated');
+  const blind = gated.flatMap(({ comparison: m }): BlindSpot[] => {
+    if (!m.base || !m.head) return [];
+    const dispersion = relativeDispersion(m.base, m.head);
+    if (dispersion === null) return [];
+    const { detectable, trialsForThreshold } = detectability(
+      m.base.n,
+      m.head.n,
+      dispersion,
+      level,
+      m.threshold,
+      m.direction,
+    );
+    m.detectable = detectable;
+    if (detectable === null || detectable <= m.threshold) return [];
+    const label = `${suiteLabel(m.suite, m.variant)} ${m.metric}`;
+    const { n } = m.base;
+    return [{ label, n, m: m.head.n, detectable, threshold: m.threshold, trialsForThreshold }];
+  });
+  return blindSpotNote(blind, gated.length);
+}
+
+/**
+ * How a metric takes part: in the gate, as context only, not yet (too few trials to ever reach
+ * alpha), or not at all (missing on a side, or the sides disagree on its direction).
+ */
+export type Role = 'gated' | 'informational' | 'short' | 'untestable';
+
+export interface Measured {
+  comparison: MetricComparison;
+  role: Role;
+}
+
+/** The conditions of the two sides differed (e.g. host load): say so, since it may explain a verdict. */
+export function confoundingNotes(metrics: readonly MetricComparison[]): string[] {
+  return metrics
+    .filter((m) => m.informational && m.significant && m.base && m.head)
+    .map(
+      (m) =>
+        `${m.suite} ${m.metric} differed between the sides (median ${+(m.base as Summary).median.toPrecision(3)} → ` +
+        `${+(m.head as Summary).median.toPrecision(3)} ${m.unit}); it describes the trial conditions, not the ` +
+        'system under test: check whether it explains the other changes of this suite',
+    );
+}
