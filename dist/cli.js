@@ -710,7 +710,7 @@ const TYPE_NAMES = {
  * quoted as JSON quotes it: a newline or an escape sequence in a file (a fork's results, say)
  * stays a visible escape on one line of the message.
  */
-function shown(input) {
+function shown$1(input) {
     if (input === null)
         return 'null';
     if (Array.isArray(input))
@@ -733,24 +733,24 @@ function bound(origin, limit, inclusive, side) {
  * keep a message a schema set itself (custom refinements, unknown keys).
  */
 function describeIssue(issue) {
-    const got = `got ${shown(issue.input)}`;
+    const got = `got ${shown$1(issue.input)}`;
     switch (issue.code) {
         case 'invalid_type': {
             const expected = `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
             return issue.input === undefined ? `required: ${expected}` : `${expected}, ${got}`;
         }
         case 'invalid_value':
-            return `expected ${issue.values.map(shown).join(' or ')}, ${got}`;
+            return `expected ${issue.values.map(shown$1).join(' or ')}, ${got}`;
         case 'invalid_union': {
             // A discriminated union reports at the discriminator's path but carries the whole mapping.
             if (!('discriminator' in issue) || typeof issue.discriminator !== 'string')
                 return undefined;
             const input = issue.input;
             const found = input?.[issue.discriminator];
-            const options = issue.options.map(shown).join(' or ');
+            const options = issue.options.map(shown$1).join(' or ');
             return found === undefined
                 ? `required: expected ${options}`
-                : `expected ${options}, got ${shown(found)}`;
+                : `expected ${options}, got ${shown$1(found)}`;
         }
         case 'too_small':
             return `expected ${bound(issue.origin, issue.minimum, issue.inclusive, 'min')}, ${got}`;
@@ -59538,6 +59538,34 @@ function signalGroup(pgid, signal) {
 function describeExit({ code, signal }) {
     return signal === null ? `with code ${code}` : `on signal ${signal}`;
 }
+/**
+ * Waits for a started group's leader to close (all its output has arrived: the group is dead, so
+ * the pipes close), killing the whole group with SIGKILL when `timeoutSeconds` pass or `signal`
+ * aborts. Shared by command suites and setup steps.
+ */
+async function awaitGroup(child, limits) {
+    const { signal } = limits;
+    let stopped;
+    const stop = (why) => {
+        stopped ??= why;
+        signalGroup(child.pid, 'SIGKILL');
+    };
+    const timer = setTimeout(() => stop('timeout'), limits.timeoutSeconds * 1000);
+    const onAbort = () => stop('abort');
+    // An abort while the spawn was awaited fired no listener: act on it now.
+    if (signal?.aborted)
+        onAbort();
+    else
+        signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+        const [code, exitSignal] = (await once(child, 'close'));
+        return { code, signal: exitSignal, ...(stopped ? { stopped } : {}) };
+    }
+    finally {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+    }
+}
 
 /**
  * The last lines of a process's output, for error messages: a service's log file or a command's
@@ -60687,29 +60715,14 @@ async function execute$1(options, outputFile, signal) {
     });
     const stdout = collect(child.stdout, STDOUT_BYTES);
     const stderr = collect(child.stderr, STDERR_BYTES);
-    let stopReason;
-    const stop = (reason) => {
-        stopReason ??= reason;
-        signalGroup(child.pid, 'SIGKILL');
-    };
-    const timer = setTimeout(() => stop(`command timed out after ${options.timeoutSeconds}s`), options.timeoutSeconds * 1000);
-    const onAbort = () => stop('command was aborted');
-    // An abort while spawnInGroup was awaited fired no listener: act on it now.
-    if (signal?.aborted)
-        onAbort();
-    else
-        signal?.addEventListener('abort', onAbort, { once: true });
-    let code, exitSignal;
-    try {
-        // 'close' rather than 'exit': all output has arrived (the group is dead, so the pipes close).
-        [code, exitSignal] = (await once(child, 'close'));
-    }
-    finally {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-    }
-    const failure = stopReason ??
-        (code === 0 ? undefined : `command exited ${describeExit({ code, signal: exitSignal })}`);
+    const end = await awaitGroup(child, { timeoutSeconds: options.timeoutSeconds, signal });
+    const failure = end.stopped === 'timeout'
+        ? `command timed out after ${options.timeoutSeconds}s`
+        : end.stopped === 'abort'
+            ? 'command was aborted'
+            : end.code === 0
+                ? undefined
+                : `command exited ${describeExit(end)}`;
     if (failure !== undefined) {
         const tail = lastLines(stderr.text(), STDERR_LINES);
         throw new RunError(withTail(`${failure}: ${options.command}`, `last ${STDERR_LINES} lines of stderr`, tail));
@@ -102249,24 +102262,12 @@ async function execute(step, tree, context) {
                     progress.note(`  ${line}`);
         });
     }
-    let timedOut = false;
-    const timer = setTimeout(() => {
-        timedOut = true;
-        signalGroup(child.pid, 'SIGKILL');
-    }, step.timeoutSeconds * 1000);
-    let exit;
-    try {
-        exit = (await once(child, 'close'));
-    }
-    finally {
-        clearTimeout(timer);
-    }
-    const [code, signal] = exit;
-    if (!timedOut && code === 0)
+    const end = await awaitGroup(child, { timeoutSeconds: step.timeoutSeconds });
+    if (!end.stopped && end.code === 0)
         return;
-    const how = timedOut
+    const how = end.stopped
         ? `timed out after ${step.timeoutSeconds}s`
-        : `exited ${describeExit({ code, signal })}`;
+        : `exited ${describeExit(end)}`;
     throw new RunError(withTail(`setup command \`${step.command}\` ${how} in the ${tree.label} tree`, `last ${TAIL_LINES} lines of its output`, lastLines(output.text(), TAIL_LINES)));
 }
 /**
@@ -103881,13 +103882,19 @@ async function perfgate(argv, io) {
         return reportError(error, name, io);
     }
 }
+/**
+ * An error message line by line as a terminal or a job log may show it: messages quote file names
+ * and the log tails of services and commands, text that must neither redraw the screen nor start
+ * a workflow command.
+ */
+const shown = (message) => message.split('\n').map(escapeLogLine).join('\n');
 function reportError(error, command, io) {
     if (error instanceof InputError) {
-        io.stderr(`perfgate ${command}: ${error.message}\n`);
+        io.stderr(`perfgate ${command}: ${shown(error.message)}\n`);
         return EXIT.input;
     }
     if (error instanceof RunError) {
-        io.stderr(`perfgate ${command}: run failed: ${error.message}\n`);
+        io.stderr(`perfgate ${command}: run failed: ${shown(error.message)}\n`);
         return EXIT.run;
     }
     // node:util parseArgs throws TypeErrors with codes like ERR_PARSE_ARGS_UNKNOWN_OPTION.

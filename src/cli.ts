@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { InputError, RunError, EXIT } from './errors.js';
+import { escapeLogLine } from './report/escape.js';
 import { historyCommand } from './commands/compact.js';
 import { compareCommand } from './commands/compare.js';
 import { checkCommand, recordCommand } from './commands/history.js';
@@ -64,13 +65,20 @@ export async function perfgate(argv: readonly string[], io: CliIO): Promise<numb
   }
 }
 
+/**
+ * An error message line by line as a terminal or a job log may show it: messages quote file names
+ * and the log tails of services and commands, text that must neither redraw the screen nor start
+ * a workflow command.
+ */
+const shown = (message: string) => message.split('\n').map(escapeLogLine).join('\n');
+
 function reportError(error: unknown, command: string, io: CliIO): number {
   if (error instanceof InputError) {
-    io.stderr(`perfgate ${command}: ${error.message}\n`);
+    io.stderr(`perfgate ${command}: ${shown(error.message)}\n`);
     return EXIT.input;
   }
   if (error instanceof RunError) {
-    io.stderr(`perfgate ${command}: run failed: ${error.message}\n`);
+    io.stderr(`perfgate ${command}: run failed: ${shown(error.message)}\n`);
     return EXIT.run;
   }
   // node:util parseArgs throws TypeErrors with codes like ERR_PARSE_ARGS_UNKNOWN_OPTION.

@@ -3,14 +3,13 @@
  * any language) that reports its numbers as Bencher Metric Format (BMF) JSON, on stdout or in a
  * file. The protocol is documented in docs/command-protocol.md.
  */
-import { once } from 'node:events';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { RunError } from '../errors.js';
 import { BmfSchema, describeMeasure, type Bmf } from '../formats/bmf.js';
 import { lastLines, TailBuffer, withTail } from './logTail.js';
-import { describeExit, signalGroup, spawnInGroup } from './processGroup.js';
+import { awaitGroup, describeExit, spawnInGroup } from './processGroup.js';
 import type { TrialMetric } from '../collect/types.js';
 
 export interface CommandOptions {
@@ -86,31 +85,15 @@ async function execute(
   const stdout = collect(child.stdout, STDOUT_BYTES);
   const stderr = collect(child.stderr, STDERR_BYTES);
 
-  let stopReason: string | undefined;
-  const stop = (reason: string) => {
-    stopReason ??= reason;
-    signalGroup(child.pid, 'SIGKILL');
-  };
-  const timer = setTimeout(
-    () => stop(`command timed out after ${options.timeoutSeconds}s`),
-    options.timeoutSeconds * 1000,
-  );
-  const onAbort = () => stop('command was aborted');
-  // An abort while spawnInGroup was awaited fired no listener: act on it now.
-  if (signal?.aborted) onAbort();
-  else signal?.addEventListener('abort', onAbort, { once: true });
-  let code: number | null, exitSignal: NodeJS.Signals | null;
-  try {
-    // 'close' rather than 'exit': all output has arrived (the group is dead, so the pipes close).
-    [code, exitSignal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
-  }
-
+  const end = await awaitGroup(child, { timeoutSeconds: options.timeoutSeconds, signal });
   const failure =
-    stopReason ??
-    (code === 0 ? undefined : `command exited ${describeExit({ code, signal: exitSignal })}`);
+    end.stopped === 'timeout'
+      ? `command timed out after ${options.timeoutSeconds}s`
+      : end.stopped === 'abort'
+        ? 'command was aborted'
+        : end.code === 0
+          ? undefined
+          : `command exited ${describeExit(end)}`;
   if (failure !== undefined) {
     const tail = lastLines(stderr.text(), STDERR_LINES);
     throw new RunError(

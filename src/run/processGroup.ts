@@ -153,3 +153,40 @@ export interface ProcessExit {
 export function describeExit({ code, signal }: ProcessExit): string {
   return signal === null ? `with code ${code}` : `on signal ${signal}`;
 }
+
+/** How a group that ran to its end ended, and what stopped it early, if anything did. */
+export interface GroupEnd extends ProcessExit {
+  stopped?: 'timeout' | 'abort';
+}
+
+/**
+ * Waits for a started group's leader to close (all its output has arrived: the group is dead, so
+ * the pipes close), killing the whole group with SIGKILL when `timeoutSeconds` pass or `signal`
+ * aborts. Shared by command suites and setup steps.
+ */
+export async function awaitGroup(
+  child: GroupLeader,
+  limits: { timeoutSeconds: number; signal?: AbortSignal | undefined },
+): Promise<GroupEnd> {
+  const { signal } = limits;
+  let stopped: GroupEnd['stopped'];
+  const stop = (why: NonNullable<GroupEnd['stopped']>) => {
+    stopped ??= why;
+    signalGroup(child.pid, 'SIGKILL');
+  };
+  const timer = setTimeout(() => stop('timeout'), limits.timeoutSeconds * 1000);
+  const onAbort = () => stop('abort');
+  // An abort while the spawn was awaited fired no listener: act on it now.
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const [code, exitSignal] = (await once(child, 'close')) as [
+      number | null,
+      NodeJS.Signals | null,
+    ];
+    return { code, signal: exitSignal, ...(stopped ? { stopped } : {}) };
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}

@@ -4,13 +4,12 @@
  * The base tree of an A/B run borrows what the head's setup made when the files that decide it
  * are byte-identical: installing the same lockfile twice buys nothing but minutes.
  */
-import { once } from 'node:events';
 import { lstat, readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config, SetupStep } from '../config/index.js';
 import { RunError } from '../errors.js';
 import { lastLines, TailBuffer, withTail } from './logTail.js';
-import { describeExit, signalGroup, spawnInGroup } from './processGroup.js';
+import { awaitGroup, describeExit, spawnInGroup } from './processGroup.js';
 import type { Progress } from './progress.js';
 
 const OUTPUT_BYTES = 256 * 1024;
@@ -78,22 +77,11 @@ async function execute(step: SetupStep, tree: SetupTree, context: SetupContext):
       for (const line of chunk.split('\n')) if (line.trim()) progress.note(`  ${line}`);
     });
   }
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    signalGroup(child.pid, 'SIGKILL');
-  }, step.timeoutSeconds * 1000);
-  let exit: [number | null, NodeJS.Signals | null];
-  try {
-    exit = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
-  } finally {
-    clearTimeout(timer);
-  }
-  const [code, signal] = exit;
-  if (!timedOut && code === 0) return;
-  const how = timedOut
+  const end = await awaitGroup(child, { timeoutSeconds: step.timeoutSeconds });
+  if (!end.stopped && end.code === 0) return;
+  const how = end.stopped
     ? `timed out after ${step.timeoutSeconds}s`
-    : `exited ${describeExit({ code, signal })}`;
+    : `exited ${describeExit(end)}`;
   throw new RunError(
     withTail(
       `setup command \`${step.command}\` ${how} in the ${tree.label} tree`,

@@ -6,10 +6,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gateReport } from '../../src/action/shared.js';
 import type { ActionEnv } from '../../src/action/types.js';
-import { parseEventContext } from '../../src/github/context.js';
 import type { Results } from '../../src/results/schema.js';
 import { folderStore } from '../../src/store/folderStore.js';
 import { gateAgainstHistory } from '../../src/pipeline/gate.js';
+
+// gateReport reads only the report's name from the action.
+const action = { inputs: { name: 'perfgate' } } as unknown as ActionEnv;
 
 const run = (cpuModel: string): Results => ({
   schema: 'perfgate/results@1',
@@ -28,14 +30,6 @@ describe('gateReport with an untrusted head', () => {
   it('escapes what it quotes from the head when no stored result matches', async () => {
     const store = folderStore(await mkdtemp(join(tmpdir(), 'perfgate-shared-')));
     await store.append(run('AMD EPYC 7763'), { branch: 'main' });
-    const action = {
-      inputs: { name: 'perfgate', baselineWindow: 5 },
-      context: parseEventContext(
-        { GITHUB_REPOSITORY: 'o/r', GITHUB_EVENT_NAME: 'workflow_run', GITHUB_SHA: 'a'.repeat(40) },
-        {},
-      ),
-      store,
-    } as unknown as ActionEnv;
     const head = run('![x](https://evil.example/p.png) @octocat <img src=x>');
     const outcome = await gateAgainstHistory(head, { store, branch: 'main', window: 5 }, {});
     const report = gateReport(action, outcome, 'abc');
@@ -54,14 +48,6 @@ describe('gateReport against a matching stored result', () => {
         branch: 'main',
       },
     );
-    const action = {
-      inputs: { name: 'perfgate', baselineWindow: 5 },
-      context: parseEventContext(
-        { GITHUB_REPOSITORY: 'o/r', GITHUB_EVENT_NAME: 'pull_request', GITHUB_SHA: 'a'.repeat(40) },
-        {},
-      ),
-      store,
-    } as unknown as ActionEnv;
     const outcome = await gateAgainstHistory(head, { store, branch: 'main', window: 5 }, {});
     return gateReport(action, outcome, 'abc');
   };

@@ -117,7 +117,9 @@ describe('perfgate check --against (interleaved)', () => {
   it('exits 3 with the log tail when a setup command fails in the base tree, and cleans up', async () => {
     git(repo, 'checkout', '--quiet', '-b', 'setup', base);
     const broken = await commit(repo, 'a setup that fails', {
-      'setup.sh': 'echo preparing; echo "cannot build this tree" >&2; exit 4\n',
+      // Its output reaches the error's tail: a workflow command in it must stay text.
+      'setup.sh':
+        'echo preparing; echo "::add-mask::perfgate" >&2; echo "cannot build this tree" >&2; exit 4\n',
     });
     git(repo, 'checkout', '--quiet', '-b', 'setup-fixed', broken);
     await commit(repo, 'setup fixed, with a setup step', {
@@ -130,6 +132,8 @@ describe('perfgate check --against (interleaved)', () => {
       /setup command `sh setup.sh` exited with code 4 in the base \([0-9a-f]{7}\) tree/,
     );
     expect(result.stderr).toMatch(/cannot build this tree/);
+    expect(result.stderr).toMatch(/^› ::add-mask::perfgate$/m);
+    expect(result.stderr).not.toMatch(/^\s*::/m);
     expect(worktrees(repo)).toHaveLength(1);
     expect(existsSync(join(repo, 'perfgate-history'))).toBe(false);
   });
