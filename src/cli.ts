@@ -5,8 +5,10 @@
 import { parseArgs } from 'node:util';
 import { InputError, RunError, EXIT } from './errors.js';
 import { escapeLogLine } from './report/escape.js';
+import { calibrateCommand } from './commands/calibrate.js';
 import { historyCommand } from './commands/compact.js';
 import { compareCommand } from './commands/compare.js';
+import { dashboardCommand } from './commands/dashboard.js';
 import { checkCommand, recordCommand } from './commands/history.js';
 import { runCommand } from './commands/run.js';
 import { sweepCommand } from './commands/sweep.js';
@@ -22,6 +24,8 @@ const COMMANDS: Record<string, Command> = {
   validate: validateCommand,
   sweep: sweepCommand,
   history: historyCommand,
+  dashboard: dashboardCommand,
+  calibrate: calibrateCommand,
 };
 
 function usage(): string {

@@ -18,9 +18,9 @@ import { configFrom, measure, progressOf } from './run.js';
 
 const STORE_DEFAULT = 'perfgate-history';
 /** Stored runs a history check uses at most; each is one sample of the run-to-run spread. */
-const WINDOW_DEFAULT = 20;
+export const WINDOW_DEFAULT = 20;
 
-const storeOptions = {
+export const storeOptions = {
   config: { type: 'string' },
   suite: { type: 'string', multiple: true },
   store: { type: 'string' },
@@ -28,7 +28,7 @@ const storeOptions = {
 } as const;
 
 /** The branch results belong to: --branch, else the checkout's branch, else main. */
-async function branchFrom(
+export async function branchFrom(
   values: ParsedArgs['values'],
   io: CliIO,
   configFile: string,
@@ -38,7 +38,7 @@ async function branchFrom(
   return ref ? branchName(ref) : 'main';
 }
 
-const storeAt = (values: ParsedArgs['values'], io: CliIO) =>
+export const storeAt = (values: ParsedArgs['values'], io: CliIO) =>
   folderStore(
     path.resolve(io.cwd, typeof values.store === 'string' ? values.store : STORE_DEFAULT),
   );

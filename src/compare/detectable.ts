@@ -13,6 +13,7 @@
  * family of gating metrics, taken in the direction of a regression: a rise by e^{δσ} − 1 where
  * lower is better, a fall by 1 − e^{−δσ} where higher is better.
  */
+import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import type { Direction } from '../results/schema.js';
 import type { Summary } from '../stats/describe.js';
 import { detectableShift, trialsToDetect } from '../stats/power.js';
@@ -72,16 +73,45 @@ export function detectability(
 ): Detectability {
   const shift = detectableShift(n, m, level, DETECTION_POWER);
   const detectable = Number.isFinite(shift) ? changeOf(shift * dispersion, direction) : null;
-  const thresholdShift = logShiftOf(threshold, direction) / dispersion;
-  // A threshold of 0 asks for any change: no trial count detects every change.
   const needed =
-    detectable !== null &&
-    detectable > threshold &&
-    threshold > 0 &&
-    Number.isFinite(thresholdShift)
-      ? trialsToDetect(thresholdShift, level, DETECTION_POWER)
+    detectable !== null && detectable > threshold
+      ? trialsToSee(threshold, dispersion, level, direction)
       : null;
   return { detectable, trialsForThreshold: needed };
+}
+
+/**
+ * The fewest equal trials per side that detect a regression of `threshold` with 80 % power at
+ * two-sided `level`; null when no practical number does.
+ */
+export function trialsToSee(
+  threshold: number,
+  dispersion: number,
+  level: number,
+  direction: Direction,
+): number | null {
+  const thresholdShift = logShiftOf(threshold, direction) / dispersion;
+  // A threshold of 0 asks for any change: no trial count detects every change.
+  return threshold > 0 && Number.isFinite(thresholdShift) && thresholdShift > 0
+    ? trialsToDetect(thresholdShift, level, DETECTION_POWER)
+    : null;
+}
+
+/**
+ * The change a history gate (runLevel.ts: one run's median against k stored runs' medians, the
+ * prediction test on log medians) detects with 80 % power at two-sided `level`, when runs move as
+ * a whole with log spread `runToRun`: (t_{1−level/2} + t_{0.8}) · σ · √(1 + 1/k), k − 1 degrees
+ * of freedom, the usual approximation of the noncentral t's power.
+ */
+export function runLevelDetectable(
+  runToRun: number,
+  storedRuns: number,
+  level: number,
+  direction: Direction,
+): number {
+  const df = storedRuns - 1;
+  const quantiles = tQuantile(1 - level / 2, df) + tQuantile(DETECTION_POWER, df);
+  return changeOf(quantiles * runToRun * Math.sqrt(1 + 1 / storedRuns), direction);
 }
 
 /** A gated metric whose detectable change exceeds its threshold. */

@@ -50,3 +50,8 @@ export function globProblem(glob: string): string | undefined {
 export function matchesGlob(key: string, glob: string): boolean {
   return picomatch.isMatch(key, glob, OPTIONS);
 }
+
+/** A glob that matches `key` itself and nothing else: picomatch's special characters escaped. */
+export function literalGlob(key: string): string {
+  return key.replace(/[\\*?[\]{}()!+@|^$]/g, '\\$&');
+}

@@ -48,13 +48,18 @@ export async function writeJsonAtomic(
   value: unknown,
   option?: string,
 ): Promise<void> {
+  await writeTextAtomic(path, JSON.stringify(value, null, 2) + '\n', option);
+}
+
+/** writeJsonAtomic for text: a config rewritten by `perfgate calibrate --write`. */
+export async function writeTextAtomic(path: string, text: string, option?: string): Promise<void> {
   await assertWritable(path, option);
   const folder = dirname(path);
   await mkdir(folder, { recursive: true });
   // Ends in .tmp, not .json, so a folder being written to never offers it as an input.
   const temp = join(folder, `.${basename(path)}.${process.pid}.${randomUUID()}.tmp`);
   try {
-    await writeFile(temp, JSON.stringify(value, null, 2) + '\n');
+    await writeFile(temp, text);
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
