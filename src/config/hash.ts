@@ -29,7 +29,8 @@ export function configHash(config: Config): string {
       env: service.env,
       restartPerTrial: service.restartPerTrial,
     },
-    suites,
+    // Where a suite runs is the environment's part of the fingerprint, not the setup's.
+    suites: suites.map(({ runsOn: _runsOn, ...suite }) => suite),
     variants,
     collectors,
   };

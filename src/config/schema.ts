@@ -89,6 +89,11 @@ export const RequestSchema = strict({
 });
 export type HttpRequest = z.infer<typeof RequestSchema>;
 
+/** A GitHub Actions runner label: what `runs-on` accepts, without expressions or spaces. */
+export const runnerLabel = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]+$/, 'expected a runner label: letters, digits and _ . - only');
+
 /** Settings every suite may override; unset ones are inherited from the top level. */
 const suiteCommon = {
   name: z.string().regex(/^[A-Za-z0-9_./-]+$/, 'expected letters, digits and _ . / - only'),
@@ -96,6 +101,13 @@ const suiteCommon = {
   warmupSeconds: secondsOrZero().optional(),
   /** Default: every collector configured in the top-level collectors section. */
   collectors: z.array(CollectorNameSchema).optional(),
+  /**
+   * Runner labels this suite must run on (`[self-hosted, gpu-h100]`): `perfgate shards` puts it
+   * only in shards whose jobs run on exactly these labels. Unpinned suites take the default labels.
+   */
+  runsOn: z
+    .union([runnerLabel.transform((label) => [label]), z.array(runnerLabel).min(1)])
+    .optional(),
 };
 
 const HttpSuiteInput = strict({

@@ -46,6 +46,8 @@ export interface GateOutcome {
   results: Results;
   /** Absent when there is nothing to compare with: report the numbers, pass, say how to get one. */
   comparison?: Comparison;
+  /** The side the head was compared with, as compared: the base's trials, or stored run medians. */
+  base?: Results;
   /** How a report names the base side. */
   baseLabel: string;
   baseEnvironment?: Environment;
@@ -63,18 +65,11 @@ export async function gateAgainstHistory(
 ): Promise<GateOutcome> {
   const { selection, warnings } = await storedRuns(results, history);
   const runs = selection.used.map((entry) => entry.results);
-  const comparison =
-    runs.length > 0
-      ? compareResults(
-          runMedians(runs, 'the stored runs'),
-          runMedians([results], 'this run'),
-          policy,
-          'run',
-        )
-      : undefined;
+  const base = runs.length > 0 ? runMedians(runs, 'the stored runs') : undefined;
+  const comparison = base && compareResults(base, runMedians([results], 'this run'), policy, 'run');
   return {
     results,
-    ...(comparison ? { comparison } : {}),
+    ...(base && comparison ? { base, comparison } : {}),
     baseLabel: historyLabel(history.branch, selection),
     ...(runs[0]?.environment ? { baseEnvironment: runs[0].environment } : {}),
     context: selection.notes,
@@ -188,6 +183,7 @@ export async function prGate(input: PrGateInput): Promise<GateOutcome> {
   return {
     results: run.head,
     comparison,
+    base: run.base,
     baseLabel: `${shortRevision(run.baseCommit)}, measured beside the head in this run`,
     ...(run.base.environment ? { baseEnvironment: run.base.environment } : {}),
     context: [

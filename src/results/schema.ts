@@ -107,6 +107,11 @@ export const SuiteResultSchema = z
     metrics: z.array(MetricSchema),
     /** Things a reader must know about this suite's numbers (e.g. "GPU metrics unavailable"). */
     notes: z.array(z.string()).optional(),
+    /**
+     * Wall time of this suite on this side, warm-up and every trial: what `perfgate shards`
+     * balances shards by. Absent in results written before it was recorded.
+     */
+    seconds: z.number().nonnegative().optional(),
   })
   .strict();
 export type SuiteResult = z.infer<typeof SuiteResultSchema>;

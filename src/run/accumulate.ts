@@ -16,6 +16,8 @@ interface SuiteVariant {
   suite: string;
   variant: string;
   trials: number;
+  /** Wall time spent on this suite and variant: warm-up and trials. */
+  seconds: number;
   metrics: Map<string, Series>;
   notes: Set<string>;
 }
@@ -28,17 +30,20 @@ export class TrialAccumulator {
     variant: string,
     metrics: readonly TrialMetric[],
     notes: readonly string[],
+    seconds: number,
   ): void {
     const key = JSON.stringify([suite, variant]);
     const entry = this.entries.get(key) ?? {
       suite,
       variant,
       trials: 0,
+      seconds: 0,
       metrics: new Map(),
       notes: new Set(),
     };
     this.entries.set(key, entry);
     entry.trials += 1;
+    entry.seconds += seconds;
     for (const metric of metrics) {
       const { name, value, ...kind } = metric;
       const series = entry.metrics.get(name) ?? { ...kind, samples: [] };
@@ -65,6 +70,7 @@ export class TrialAccumulator {
         ...(withVariants && Object.keys(variantKnobs).length > 0 ? { knobs: variantKnobs } : {}),
         metrics: [...entry.metrics].map(([name, series]) => ({ name, ...series })),
         ...(notes.length > 0 ? { notes } : {}),
+        seconds: Math.round(entry.seconds * 1000) / 1000,
       };
     });
   }

@@ -184,6 +184,7 @@ async function runArms(
         // The arm's own suite: the same settings, its paths inside the arm's tree.
         const suite = armConfig.suites.find((s) => s.name === planned.name) ?? planned;
         const warmKey = `${arm.label}\u0000${suite.name}`;
+        const started = performance.now();
         if (!warm.has(warmKey)) {
           await warmUp(suite, arm.variant, context.env, service?.running);
           warm.add(warmKey);
@@ -203,7 +204,14 @@ async function runArms(
           step.round,
           service?.running,
         );
-        accumulators[arm.side]?.add(suite.name, arm.variant.name, outcome.metrics, outcome.notes);
+        const seconds = (performance.now() - started) / 1000;
+        accumulators[arm.side]?.add(
+          suite.name,
+          arm.variant.name,
+          outcome.metrics,
+          outcome.notes,
+          seconds,
+        );
         gpus.push(
           ...(outcome.environment?.gpus ?? []).filter(
             (g) => !gpus.some((k) => k.uuid === g.uuid && k.index === g.index),

@@ -1,9 +1,10 @@
 /** The history store in a local folder: the CLI's `--store DIR`. */
 import { constants, type Stats } from 'node:fs';
-import { access, readdir, readFile, stat } from 'node:fs/promises';
+import { access, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { InputError } from '../errors.js';
 import { parseResults, writeResultsFile } from '../results/read.js';
+import type { Results } from '../results/schema.js';
 import { branchSlug, freePath, type HistoryStore } from './history.js';
 import { readNewest, type StoredFile } from './newest.js';
 
@@ -16,17 +17,29 @@ export interface FolderStore extends HistoryStore {
 }
 
 export function folderStore(dir: string): FolderStore {
+  const appendAll = async (all: readonly Results[], branch: string): Promise<string[]> => {
+    // Checked again here: a store that is not a folder would otherwise fail with a raw ENOTDIR.
+    await assertUsableStore(dir);
+    // Validated first, all of them: a createdAt names each file, and none is written if one is bad.
+    const valid = all.map((results) => parseResults(results, 'the results to store'));
+    const written: string[] = [];
+    try {
+      for (const results of valid) {
+        const path = await freePath(results, branch, (relative) => exists(join(dir, relative)));
+        await writeResultsFile(join(dir, path), results);
+        written.push(join(dir, path));
+      }
+    } catch (error) {
+      // All or none: a folder has no commit to make them appear together, so undo the first ones.
+      await Promise.all(written.map((file) => rm(file, { force: true })));
+      throw error;
+    }
+    return written;
+  };
   return {
     assertUsable: () => assertUsableStore(dir),
-    async append(results, { branch }) {
-      // Checked again here: a store that is not a folder would otherwise fail with a raw ENOTDIR.
-      await assertUsableStore(dir);
-      // Validated first: its createdAt names the file.
-      const valid = parseResults(results, 'the results to store');
-      const path = await freePath(valid, branch, (relative) => exists(join(dir, relative)));
-      await writeResultsFile(join(dir, path), valid);
-      return join(dir, path);
-    },
+    append: async (results, { branch }) => (await appendAll([results], branch))[0] as string,
+    appendAll: (results, { branch }) => appendAll(results, branch),
     async list(branch, query) {
       await assertUsableStore(dir, { write: false });
       const paths = await jsonFilesUnder(dir, branchSlug(branch));

@@ -102,33 +102,42 @@ export function gitStore(options: GitStoreOptions): GitStore {
   };
 
   return {
-    append: (results, { branch }) =>
+    append: async (results, { branch }) =>
+      (
+        await inScratch((scratch) =>
+          record(scratch, { dataBranch, results: [results], branch }, policy),
+        )
+      )[0] as string,
+    appendAll: (results, { branch }) =>
       inScratch((scratch) => record(scratch, { dataBranch, results, branch }, policy)),
     list: (branch, query) => inScratch((scratch) => listBranch(scratch, dataBranch, branch, query)),
     compact: (before) => inScratch((scratch) => compactBranch(scratch, dataBranch, before, policy)),
   };
 }
 
-/** Append `results` to the data branch, retrying pushes that lose a race; returns `branch:path`. */
+/**
+ * Append `results` to the data branch in one commit, retrying pushes that lose a race; returns
+ * `branch:path` of each.
+ */
 async function record(
   scratch: Scratch,
-  change: Omit<Change, 'blob'>,
+  change: Omit<Change, 'blobs'>,
   policy: RetryPolicy,
-): Promise<string> {
-  const blob = await storeBlob(scratch, 'results.json', (file) =>
-    writeResultsFile(file, change.results),
-  );
+): Promise<string[]> {
+  const blobs: string[] = [];
+  for (const results of change.results)
+    blobs.push(await storeBlob(scratch, 'results.json', (file) => writeResultsFile(file, results)));
   let tries = 0;
   try {
-    const path = await retry(
+    const paths = await retry(
       (index) => {
         tries = index + 1;
-        return commitAndPush(scratch, { ...change, blob });
+        return commitAndPush(scratch, { ...change, blobs });
       },
       lostRace,
       policy,
     );
-    return `${change.dataBranch}:${path}`;
+    return paths.map((path) => `${change.dataBranch}:${path}`);
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
     const after = tries > 1 ? ` after ${tries} tries` : '';
@@ -204,19 +213,19 @@ async function remoteUrl(repoDir: string, remote: string): Promise<string> {
   }
 }
 
-/** One result to add to the data branch, its file already stored as `blob`. */
+/** Results to add to the data branch in one commit, their files already stored as `blobs`. */
 interface Change {
   dataBranch: string;
-  blob: string;
-  results: Results;
+  blobs: readonly string[];
+  results: readonly Results[];
   branch: string;
 }
 
 /**
- * One attempt: fetch the tip, add the file to its tree (or start the branch, with a README),
- * commit and push. Returns the file's path in the branch.
+ * One attempt: fetch the tip, add the files to its tree (or start the branch, with a README),
+ * commit and push. Returns the files' paths in the branch.
  */
-async function commitAndPush(scratch: Scratch, change: Change): Promise<string> {
+async function commitAndPush(scratch: Scratch, change: Change): Promise<string[]> {
   const found = await fetchTip(scratch, change.dataBranch);
   if (found) {
     await git(['read-tree', TIP], scratch);
@@ -225,19 +234,26 @@ async function commitAndPush(scratch: Scratch, change: Change): Promise<string> 
     const readme = await storeBlob(scratch, 'README.md', (file) => writeFile(file, README));
     await addBlob(scratch, readme, 'README.md');
   }
-  const path = await freePath(change.results, change.branch, async (candidate) =>
-    Boolean(await git(['ls-files', '--', candidate], scratch)),
-  );
-  await addBlob(scratch, change.blob, path);
+  const paths: string[] = [];
+  for (const [i, results] of change.results.entries()) {
+    // Each file is in the index once added, so the next cannot take its path.
+    const path = await freePath(results, change.branch, async (candidate) =>
+      Boolean(await git(['ls-files', '--', candidate], scratch)),
+    );
+    await addBlob(scratch, change.blobs[i] as string, path);
+    paths.push(path);
+  }
   // The other files' contents were never fetched (blob:none), and need not be: the remote has
   // them. A plain write-tree would check that each exists and so download the whole history in
   // the partial clone; --missing-ok writes the trees from the ids the index already holds.
   const tree = (await git(['write-tree', '--missing-ok'], scratch)).trim();
-  const message = `Record ${change.branch} ${shortRevision(change.results.commit)}`.trim();
+  const commits = [...new Set(change.results.map((r) => shortRevision(r.commit)))].join(' ');
+  const shards = change.results.length > 1 ? ` (${change.results.length} results)` : '';
+  const message = `Record ${change.branch} ${commits}${shards}`.trim();
   const parent = found ? ['-p', TIP] : [];
   const sha = (await git(['commit-tree', tree, ...parent, '-m', message], scratch)).trim();
   await git(['push', '--quiet', 'origin', `${sha}:refs/heads/${change.dataBranch}`], scratch);
-  return path;
+  return paths;
 }
 
 async function addBlob(scratch: Scratch, blob: string, path: string): Promise<void> {

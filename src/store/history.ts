@@ -24,6 +24,11 @@ export interface HistoryStore {
   /** Append one result; never overwrites; returns where it was stored. */
   append(results: Results, meta: { branch: string }): Promise<string>;
   /**
+   * Append several results together (a sharded run's shards): all of them or, on failure, none;
+   * returns where each was stored, in order.
+   */
+  appendAll(results: readonly Results[], meta: { branch: string }): Promise<string[]>;
+  /**
    * The readable results of a branch, newest first; corrupt/foreign files are skipped with a
    * warning (returned, not printed). Every result without a query; with one, at least what it
    * asks for (see ListQuery).

@@ -11,9 +11,9 @@ const metric = (name: string, value: number) => ({
 describe('TrialAccumulator', () => {
   it('gathers one sample per trial in trial order, per suite and variant', () => {
     const acc = new TrialAccumulator();
-    acc.add('api', 'A', [metric('p50', 1)], []);
-    acc.add('api', 'B', [metric('p50', 5)], []);
-    acc.add('api', 'A', [metric('p50', 2)], []);
+    acc.add('api', 'A', [metric('p50', 1)], [], 1.5);
+    acc.add('api', 'B', [metric('p50', 5)], [], 2);
+    acc.add('api', 'A', [metric('p50', 2)], [], 0.25);
     const suites = acc.suites(true, new Map([['A', { CACHE: '10' }]]));
     expect(suites).toEqual([
       {
@@ -21,19 +21,22 @@ describe('TrialAccumulator', () => {
         variant: 'A',
         knobs: { CACHE: '10' },
         metrics: [{ name: 'p50', unit: 'ms', direction: 'lower', samples: [1, 2] }],
+        // 1.5 s + 0.25 s: the wall time of both of A's trials, what shards are balanced by.
+        seconds: 1.75,
       },
       {
         name: 'api',
         variant: 'B',
         metrics: [{ name: 'p50', unit: 'ms', direction: 'lower', samples: [5] }],
+        seconds: 2,
       },
     ]);
   });
 
   it('invents no value for a metric a trial lacked, and notes the gap and each trial note', () => {
     const acc = new TrialAccumulator();
-    acc.add('gpu', 'default', [metric('util', 80)], []);
-    acc.add('gpu', 'default', [], ['nvidia-smi exited']);
+    acc.add('gpu', 'default', [metric('util', 80)], [], 1);
+    acc.add('gpu', 'default', [], ['nvidia-smi exited'], 1);
     const [suite] = acc.suites(false, new Map());
     expect(suite?.variant).toBeUndefined();
     expect(suite?.metrics[0]?.samples).toEqual([80]);
