@@ -27,6 +27,7 @@ const LAYER_ZONES = [
     'stats',
     'results',
     'formats',
+    'dashboard',
   ].map((layer) => ({ target: src(layer), from: FACES.map(src) })),
   // The core is pure: no edge, nothing that touches the world.
   ...['stats', 'compare'].map((layer) => ({ target: src(layer), from: EDGES.map(src) })),
@@ -57,6 +58,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-console': 'off',
     },
+  },
+  // The dashboard's page script runs in the reader's browser, not in Node.
+  {
+    files: ['src/dashboard/site/**/*.js'],
+    languageOptions: { globals: { ...globals.browser }, sourceType: 'script' },
   },
   {
     files: ['src/**/*.ts'],

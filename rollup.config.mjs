@@ -4,8 +4,36 @@ import commonjs from '@rollup/plugin-commonjs';
 import json from '@rollup/plugin-json';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import typescript from '@rollup/plugin-typescript';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+/**
+ * The dashboard's site files (src/dashboard/assets.ts) travel inside the bundle: each
+ * `inlineText('…')` call there becomes the text of the file it names, resolved as that module
+ * would resolve it. A call left unreplaced would read from disk where dist/ has no files beside it.
+ */
+function inlineDashboardAssets() {
+  const CALL = /\binlineText\(\s*'([^']+)'\s*,?\s*\)/g;
+  return {
+    name: 'inline-dashboard-assets',
+    transform(code, id) {
+      if (!id.endsWith(path.join('src', 'dashboard', 'assets.ts'))) return null;
+      const replaced = code.replace(CALL, (_call, specifier) => {
+        const file = specifier.startsWith('.')
+          ? path.resolve(path.dirname(id), specifier)
+          : createRequire(id).resolve(specifier);
+        this.addWatchFile(file);
+        return JSON.stringify(readFileSync(file, 'utf8'));
+      });
+      if (/\binlineText\(\s*'/.test(replaced)) this.error('an inlineText call was left unreplaced');
+      return { code: replaced, map: null };
+    },
+  };
+}
 
 const plugins = () => [
+  inlineDashboardAssets(),
   typescript({
     tsconfig: './tsconfig.json',
     include: ['src/**/*.ts'],

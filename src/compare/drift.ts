@@ -18,6 +18,11 @@ export interface SeriesPoint {
   createdAt: string;
   /** Median of the run's trials. */
   value: number;
+  /** Quartiles of the run's trials (as recorded before compaction, when compacted). */
+  q1: number;
+  q3: number;
+  /** Index of the run in the history given to metricSeries. */
+  run: number;
 }
 
 export interface MetricSeries {
@@ -41,8 +46,11 @@ export interface Drift {
 /** One series per metric across runs, oldest first; informational metrics describe runs, not code. */
 export function metricSeries(history: readonly Results[]): MetricSeries[] {
   const byKey = new Map<string, MetricSeries>();
-  const runs = [...history].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
-  for (const run of runs) {
+  const order = history
+    .map((_, index) => index)
+    .sort((a, b) => Date.parse(history[a]!.createdAt) - Date.parse(history[b]!.createdAt));
+  for (const index of order) {
+    const run = history[index]!;
     for (const suite of run.suites) {
       for (const metric of suite.metrics) {
         if (metric.samples.length === 0 || metric.informational || metric.direction === 'target')
@@ -57,10 +65,14 @@ export function metricSeries(history: readonly Results[]): MetricSeries[] {
           points: [],
         };
         byKey.set(key, series);
+        const summary = describe(metric.samples);
         series.points.push({
           ...(run.commit ? { commit: run.commit } : {}),
           createdAt: run.createdAt,
-          value: describe(metric.samples).median,
+          value: summary.median,
+          q1: metric.compacted?.q1 ?? summary.q1,
+          q3: metric.compacted?.q3 ?? summary.q3,
+          run: index,
         });
       }
     }
@@ -70,6 +82,18 @@ export function metricSeries(history: readonly Results[]): MetricSeries[] {
 
 function isWorse(direction: Direction, relativeChange: number): boolean {
   return direction === 'lower' ? relativeChange > 0 : relativeChange < 0;
+}
+
+/** What a change point did to a metric: a regression or improvement beyond its threshold, or a shift within it. */
+export type ChangeKind = 'regression' | 'improvement' | 'within';
+
+export function changeKind(
+  series: Pick<MetricSeries, 'key' | 'direction'>,
+  changePoint: ChangePoint,
+  policy: ComparePolicy,
+): ChangeKind {
+  if (Math.abs(changePoint.relativeChange) <= thresholdFor(policy, series.key)) return 'within';
+  return isWorse(series.direction, changePoint.relativeChange) ? 'regression' : 'improvement';
 }
 
 /** Metrics whose most recent change point is a regression beyond their threshold. */
@@ -83,8 +107,7 @@ export function findDrift(
       s.points.map((p) => p.value),
       options.changePoints,
     ).at(-1);
-    if (!latest || !isWorse(s.direction, latest.relativeChange)) return [];
-    if (Math.abs(latest.relativeChange) <= thresholdFor(policy, s.key)) return [];
+    if (!latest || changeKind(s, latest, policy) !== 'regression') return [];
     const lastGood = s.points[latest.index - 1];
     const firstBad = s.points[latest.index];
     return lastGood && firstBad ? [{ series: s, changePoint: latest, lastGood, firstBad }] : [];

@@ -34,6 +34,14 @@ function fingerprint(environment: Environment = {}): Fingerprint {
   };
 }
 
+/**
+ * An environment as one readable line, e.g. `AMD EPYC 7763 · 2 CPUs · x64 · linux · Node 20 · no
+ * GPU`: two environments have the same label exactly when environmentDifference finds none.
+ */
+export function environmentLabel(environment: Environment | undefined): string {
+  return Object.values(fingerprint(environment)).join(' · ');
+}
+
 /** The first fingerprint field two environments differ in, as readable phrases; none when alike. */
 export function environmentDifference(
   was: Environment | undefined,

@@ -8,7 +8,8 @@ import { layoutMarkdown, type Grid } from './grid.js';
 import { metricNoteGroups, noteGroupText } from './notes.js';
 import { comparisonTables, withVerdicts, type Table } from './table.js';
 
-const VERDICT_LABEL: Record<MetricVerdict, string> = {
+/** How a verdict reads wherever people see it: the PR comment, the summary, the dashboard. */
+export const VERDICT_LABEL: Record<MetricVerdict, string> = {
   regression: '🔴 regression',
   improvement: '🟢 improvement',
   unchanged: '~',

@@ -9,9 +9,23 @@ const series = {
   unit: 'ms',
   direction: 'lower' as const,
   points: [
-    { commit: 'aaaaaaaaaa', createdAt: '2026-11-01T02:00:00Z', value: 100 },
-    { commit: 'bbbbbbbbbb', createdAt: '2026-11-02T02:00:00Z', value: 101.234567 },
-    { createdAt: '2026-11-03T02:00:00Z', value: 120 },
+    {
+      commit: 'aaaaaaaaaa',
+      createdAt: '2026-11-01T02:00:00Z',
+      value: 100,
+      q1: 99,
+      q3: 101,
+      run: 0,
+    },
+    {
+      commit: 'bbbbbbbbbb',
+      createdAt: '2026-11-02T02:00:00Z',
+      value: 101.234567,
+      q1: 100,
+      q3: 102,
+      run: 1,
+    },
+    { createdAt: '2026-11-03T02:00:00Z', value: 120, q1: 119, q3: 121, run: 2 },
   ],
 };
 

@@ -1,0 +1,227 @@
+/**
+ * The dashboard's data: a branch's stored history as one compact value that the page draws.
+ * Runs are grouped by environment (compare/environment.ts), so that no line mixes machines; per
+ * environment each metric is a series of run medians with the trials' quartiles
+ * (compare/drift.ts), its change points (stats/changePoint.ts), and the latest run judged against
+ * the runs before it, run by run, as `perfgate check --baseline history` judges a run. Pure.
+ */
+import { compareResults, type MetricComparison, type MetricVerdict } from '../compare/compare.js';
+import { changeKind, metricSeries, type ChangeKind, type MetricSeries } from '../compare/drift.js';
+import { environmentLabel } from '../compare/environment.js';
+import { resolvePolicy, type ComparePolicy } from '../compare/policy.js';
+import { runMedians } from '../compare/runLevel.js';
+import { formatChange, formatValue } from '../report/format.js';
+import { VERDICT_LABEL } from '../report/markdown.js';
+import type { Direction, Results } from '../results/schema.js';
+import { detectChangePoints } from '../stats/changePoint.js';
+import type { StoredResult } from '../store/history.js';
+
+export const DASHBOARD_SCHEMA = 'perfgate/dashboard@1';
+
+/**
+ * Change points are searched in each series' newest runs only: the search costs O(n²) per
+ * permutation, 1.5 s for one series of 2,000 runs with a step, 0.06 s for 250.
+ */
+export const CHANGE_POINT_WINDOW = 250;
+
+/** Runs before the latest that judge it: the default window of `perfgate check`. */
+export const LATEST_WINDOW = 20;
+
+/** The runs, column by column (one entry per run, oldest first): what every point refers to. */
+export interface DashboardRuns {
+  commit: (string | null)[];
+  /** Seconds since the epoch, as the chart's time axis counts. */
+  time: number[];
+  /** Index into DashboardData.environments. */
+  env: number[];
+  /** The pull request a run was measured for, when its ref says so. */
+  pr: (number | null)[];
+}
+
+export interface DashboardChangePoint {
+  /** Index into the series' points of the first run after the change. */
+  at: number;
+  before: number;
+  after: number;
+  /** `+30.0 %`. */
+  change: string;
+  kind: ChangeKind;
+  p: number;
+}
+
+/** One row of the latest-against-previous table. */
+export interface LatestRow {
+  previous: string;
+  latest: string;
+  change: string;
+  verdict: MetricVerdict;
+  /** The verdict as the PR comment writes it. */
+  label: string;
+}
+
+export interface DashboardSeries {
+  /** The metric key thresholds match: `api#fast/latency_p95`. */
+  key: string;
+  /** The suite with its variant, `api#fast`: the group the chart is shown in. */
+  suite: string;
+  metric: string;
+  unit: string;
+  direction: Direction;
+  env: number;
+  /** Per point (oldest first): the run (index into runs), the median and quartiles of its trials. */
+  run: number[];
+  median: number[];
+  q1: number[];
+  q3: number[];
+  changePoints: DashboardChangePoint[];
+  /** Absent when the environment's latest run did not measure this metric. */
+  latest?: LatestRow;
+}
+
+export interface DashboardData {
+  schema: typeof DASHBOARD_SCHEMA;
+  generatedAt: string;
+  branch: string;
+  /** `https://github.com/owner/repo`: where commits and pull requests link to. */
+  repoUrl?: string;
+  /** Things the reader must know: files skipped, limits applied. */
+  notes: string[];
+  /** Readable environment fingerprints; the first is the newest run's. */
+  environments: string[];
+  runs: DashboardRuns;
+  series: DashboardSeries[];
+}
+
+export interface DashboardInput {
+  /** A branch's stored results, in any order. */
+  entries: readonly StoredResult[];
+  warnings: readonly string[];
+  branch: string;
+  generatedAt: string;
+  repoUrl?: string;
+  policy?: Partial<ComparePolicy>;
+}
+
+/** Five significant digits: what a chart and a tooltip show, at about half the bytes. */
+const compact = (value: number) => Number(value.toPrecision(5));
+
+/** `refs/pull/12/merge` → 12. */
+function pullRequestOf(ref: string | undefined): number | null {
+  const match = /^refs\/pull\/(\d+)\//.exec(ref ?? '');
+  return match ? Number(match[1]) : null;
+}
+
+export function buildDashboardData(input: DashboardInput): DashboardData {
+  const policy = resolvePolicy(input.policy);
+  const runs = input.entries
+    .map((entry) => entry.results)
+    .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+  // Newest first, so that environment 0 is where the latest run ran: the page's default.
+  const environments = [
+    ...new Set([...runs].reverse().map((r) => environmentLabel(r.environment))),
+  ];
+  const envOf = runs.map((r) => environments.indexOf(environmentLabel(r.environment)));
+  const series = environments.flatMap((_, env) => {
+    const indices = runs.flatMap((_, i) => (envOf[i] === env ? [i] : []));
+    return environmentSeries(
+      indices.map((i) => runs[i]!),
+      indices,
+      env,
+      policy,
+    );
+  });
+  const longest = Math.max(0, ...series.map((s) => s.run.length));
+  return {
+    schema: DASHBOARD_SCHEMA,
+    generatedAt: input.generatedAt,
+    branch: input.branch,
+    ...(input.repoUrl ? { repoUrl: input.repoUrl } : {}),
+    notes: [
+      ...input.warnings,
+      ...(longest > CHANGE_POINT_WINDOW
+        ? [`change points are searched in each metric's newest ${CHANGE_POINT_WINDOW} runs`]
+        : []),
+    ],
+    environments,
+    runs: {
+      commit: runs.map((r) => r.commit ?? null),
+      time: runs.map((r) => Date.parse(r.createdAt) / 1000),
+      env: envOf,
+      pr: runs.map((r) => pullRequestOf(r.ref)),
+    },
+    series,
+  };
+}
+
+/** The series of one environment's runs (oldest first); `indices` maps them to all runs. */
+function environmentSeries(
+  runs: readonly Results[],
+  indices: readonly number[],
+  env: number,
+  policy: ComparePolicy,
+): DashboardSeries[] {
+  const judged = latestComparison(runs, policy);
+  return metricSeries(runs).map((s) => {
+    const points = s.points;
+    const last = points.at(-1);
+    const previous = points.at(-2);
+    const m = last?.run === runs.length - 1 ? judged.get(s.key) : undefined;
+    const latest: LatestRow | undefined = m && {
+      previous: previous?.run === runs.length - 2 ? formatValue(previous.value, s.unit) : '—',
+      latest: formatValue(m.head?.median ?? last!.value, s.unit),
+      change: m.change === null ? '' : formatChange(m.change),
+      verdict: m.verdict,
+      label: VERDICT_LABEL[m.verdict],
+    };
+    return {
+      key: s.key,
+      // The key is `<suite label>/<metric>`; names may hold '/' themselves.
+      suite: s.key.slice(0, s.key.length - s.metric.length - 1),
+      metric: s.metric,
+      unit: s.unit,
+      direction: s.direction,
+      env,
+      run: points.map((p) => indices[p.run]!),
+      median: points.map((p) => compact(p.value)),
+      q1: points.map((p) => compact(p.q1)),
+      q3: points.map((p) => compact(p.q3)),
+      changePoints: changePointsOf(s, policy),
+      ...(latest ? { latest } : {}),
+    };
+  });
+}
+
+/** Change points among the series' newest CHANGE_POINT_WINDOW runs, as nightly finds them. */
+function changePointsOf(series: MetricSeries, policy: ComparePolicy): DashboardChangePoint[] {
+  const offset = Math.max(0, series.points.length - CHANGE_POINT_WINDOW);
+  const values = series.points.slice(offset).map((p) => p.value);
+  return detectChangePoints(values).map((cp) => ({
+    at: cp.index + offset,
+    before: compact(cp.before),
+    after: compact(cp.after),
+    change: formatChange(cp.relativeChange),
+    kind: changeKind(series, cp, policy),
+    p: cp.pValue,
+  }));
+}
+
+/**
+ * The latest run (the last of `runs`) against up to LATEST_WINDOW runs before it, by metric key.
+ * Across runs the unit of evidence is the run, so the previous run alone has no spread to judge
+ * by: the verdict is the history check's, and the previous run's median is shown beside it.
+ */
+function latestComparison(
+  runs: readonly Results[],
+  policy: ComparePolicy,
+): Map<string, MetricComparison> {
+  const latest = runs.at(-1);
+  const before = runs.slice(-1 - LATEST_WINDOW, -1);
+  if (!latest || before.length === 0) return new Map();
+  const comparison = compareResults(
+    runMedians(before, 'the runs before'),
+    runMedians([latest], 'the latest run'),
+    policy,
+    'run',
+  );
+  return new Map(comparison.metrics.map((m) => [m.key, m]));
+}
