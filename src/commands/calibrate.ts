@@ -21,14 +21,16 @@ import type { CliIO, Command } from './types.js';
 
 const RUNS_DEFAULT = 5;
 
-const USAGE = `usage: perfgate calibrate --config perfgate.yml [--runs N] [--seed N] [--suite NAME]...
+const USAGE = `usage: perfgate calibrate --config perfgate.yml [--runs N] [--trials N] [--seed N] [--suite NAME]...
                           [--from-history [--store DIR] [--branch NAME] [--window N]]
                           [--format text|markdown|json] [--write]
 
 Measures the noise each metric has and what the gate can see through it. By default it runs N
 (default ${RUNS_DEFAULT}) A/A checks: this tree as both sides, trials interleaved as a pull request's
 check runs them, so every difference is noise. --from-history reads the stored runs of the branch
-instead (measures nothing, but shows no A/A false alarms).
+instead (measures nothing, but shows no A/A false alarms). --trials sets the trials per side of
+each A/A run (default: the config's, a sequential design's max); what the gate sees is always
+stated for the config's design.
 
 Per metric: the noise within a run and from run to run, how often A/A runs were flagged, the
 smallest regression the current design sees with 80 % power, the trials per side that would see
@@ -41,6 +43,7 @@ export const calibrateCommand: Command = {
   options: {
     ...storeOptions,
     runs: { type: 'string' },
+    trials: { type: 'string' },
     seed: { type: 'string' },
     window: { type: 'string' },
     'from-history': { type: 'boolean' },
@@ -53,6 +56,7 @@ export const calibrateCommand: Command = {
   async run({ values }, io) {
     // Every option is checked before anything is measured.
     const runs = wholeOption(values.runs, '--runs', { min: 1, max: 100 }) ?? RUNS_DEFAULT;
+    const trials = wholeOption(values.trials, '--trials', { min: 2, max: 1000 });
     const seed = wholeOption(values.seed, '--seed', { min: 0, max: 2 ** 31 - 101 });
     const window = wholeOption(values.window, '--window', { min: 2, max: 1000 }) ?? WINDOW_DEFAULT;
     const format = choiceOption(values.format, '--format', FORMATS) ?? 'text';
@@ -77,6 +81,7 @@ export const calibrateCommand: Command = {
         ...common,
         revision,
         runs,
+        ...(trials === undefined ? {} : { trials }),
         ...(seed === undefined ? {} : { seed }),
       });
     }

@@ -31,6 +31,11 @@ const gateOf = (config: Config) => (config.baseline === 'history' ? 'history' : 
 export interface AaInput extends CalibrateInput {
   revision: Revision;
   runs: number;
+  /**
+   * Trials per side of each A/A run, for every suite; default: the config's. What the gate sees
+   * is stated for the config's own design either way: the noise does not depend on the count.
+   */
+  trials?: number;
   /** Seeds the first run's block orientation; run i uses seed + i. Random when absent. */
   seed?: number;
 }
@@ -39,7 +44,16 @@ export interface AaInput extends CalibrateInput {
 export async function calibrateAa(input: AaInput): Promise<Calibration> {
   const tree = { label: 'calibration', config: input.config };
   for (const note of await runSetup(tree, input)) input.progress.note(note);
-  const side = { config: input.config, ...input.revision };
+  const { trials } = input;
+  const measured =
+    trials === undefined
+      ? input.config
+      : {
+          ...input.config,
+          trials,
+          suites: input.config.suites.map((suite) => ({ ...suite, trials })),
+        };
+  const side = { config: measured, ...input.revision };
   const seed = input.seed ?? randomInt(2 ** 31 - input.runs);
   const runs: AaRun[] = [];
   for (let i = 0; i < input.runs; i++) {

@@ -67,8 +67,11 @@ describe('perfgate calibrate', () => {
   }, 60_000);
 
   it('writes the recommended thresholds into the config, keeping its comments and rules', async () => {
-    const { code, stdout } = await calibrate('--runs', '2', '--write');
+    const { code, stdout, stderr } = await calibrate('--runs', '2', '--trials', '4', '--write');
     expect(code).toBe(0);
+    // --trials sets what each A/A run measures; what the gate sees is for the config's 6.
+    expect(stderr).toMatch(/round 4: /);
+    expect(stderr).not.toMatch(/round 5: /);
     expect(stdout).toMatch(/noise in a run .* recommended threshold/);
     expect(stdout).toMatch(/note: 2 run\(s\) cannot show how much a whole run moves/);
     expect(stdout).toMatch(/wrote 2 threshold rule\(s\) into perfgate\.yml/);

@@ -5,7 +5,7 @@ import { calibrate, recommendedRules, type AaRun } from '../../src/compare/calib
 import { runLevelDetectable } from '../../src/compare/detectable.js';
 import { compareResults } from '../../src/compare/compare.js';
 import { matchesGlob } from '../../src/config/glob.js';
-import type { Results } from '../../src/results/schema.js';
+import { RESULTS_SCHEMA, type Results } from '../../src/results/schema.js';
 import { mulberry32 } from '../../src/stats/random.js';
 
 /** One side: `metrics` name → σ of the log trials, every median at 100 × runFactor. */
@@ -17,7 +17,7 @@ function side(
 ): Results {
   const normal = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
   return {
-    schema: 1,
+    schema: RESULTS_SCHEMA,
     createdAt: '2026-11-29T00:00:00.000Z',
     suites: [
       {
@@ -30,7 +30,7 @@ function side(
         })),
       },
     ],
-  } as Results;
+  };
 }
 
 const options = {
