@@ -9,7 +9,7 @@ import { BASELINE_MODES, type BaselineMode } from '../config/index.js';
 import { BOT_LOGIN, DATA_BRANCH } from '../constants.js';
 import type { Adjustment } from '../stats/multipleTesting.js';
 
-const MODES = ['pr', 'record', 'report', 'nightly', 'sweep', 'compare'] as const;
+const MODES = ['pr', 'record', 'report', 'nightly', 'sweep', 'compare', 'dashboard'] as const;
 export type Mode = (typeof MODES)[number];
 const COMMENT_POLICIES = ['always', 'on-change', 'never'] as const;
 export type CommentPolicy = (typeof COMMENT_POLICIES)[number];
@@ -30,6 +30,8 @@ export const INPUT = {
   adjustment: 'adjustment',
   resultsPath: 'results-path',
   reportPath: 'report-path',
+  sitePath: 'site-path',
+  repositoryUrl: 'repository-url',
   name: 'name',
   base: 'base',
   head: 'head',
@@ -55,6 +57,10 @@ export interface ActionInputs {
   adjustment?: Adjustment;
   resultsPath: string;
   reportPath: string;
+  /** dashboard mode: the folder the site is written to. */
+  sitePath: string;
+  /** dashboard mode: where commits link to; default: this repository on this server. */
+  repositoryUrl?: string;
   name: string;
   /** compare mode only: two inputs in any format `perfgate compare` reads. */
   base?: string;
@@ -101,6 +107,8 @@ export function readInputs(): ActionInputs {
     commentAuthor: optional(INPUT.commentAuthor) ?? BOT_LOGIN,
     resultsPath: optional(INPUT.resultsPath) ?? 'perfgate-out/results.json',
     reportPath: optional(INPUT.reportPath) ?? 'perfgate-out/report.md',
+    sitePath: optional(INPUT.sitePath) ?? 'perfgate-out/site',
+    repositoryUrl: optional(INPUT.repositoryUrl),
     name: optional(INPUT.name) ?? 'perfgate',
     base: optional(INPUT.base),
     head: optional(INPUT.head),

@@ -13,6 +13,7 @@ import type { GitHubClient } from '../github/types.js';
 import { markerFor } from '../github/marker.js';
 import { findPullRequestsBySha } from '../github/pulls.js';
 import { compareSides } from '../pipeline/compare.js';
+import { buildDashboard, repositoryUrl } from '../pipeline/dashboard.js';
 import { gateAgainstHistory, prGate } from '../pipeline/gate.js';
 import { sweepPipeline } from '../pipeline/sweep.js';
 import { layoutMarkdown } from '../report/grid.js';
@@ -23,7 +24,7 @@ import { resultsTable } from '../report/table.js';
 import { readResultsFile } from '../results/read.js';
 import type { Results } from '../results/schema.js';
 import { renderSweep } from '../sweep/report.js';
-import { shortRevision } from '../text.js';
+import { plural, shortRevision } from '../text.js';
 import { INPUT, type Mode } from './inputs.js';
 import {
   actionPolicy,
@@ -289,6 +290,39 @@ async function compare(action: ActionEnv): Promise<ModeResult> {
   };
 }
 
+/**
+ * The history dashboard of the default branch, from the data branch, as a static site in
+ * site-path: for actions/upload-pages-artifact. Unreadable stored files become notes.
+ */
+async function dashboard(action: ActionEnv): Promise<ModeResult> {
+  const { inputs } = action;
+  const config = await optionalActionConfig(action);
+  const repoUrl = repositoryUrl(inputs.repositoryUrl, action.env, `input ${INPUT.repositoryUrl}`);
+  const out = path.resolve(action.workspace, inputs.sitePath);
+  const { data } = await buildDashboard({
+    store: action.store,
+    branch: defaultBranch(action),
+    out,
+    ...(repoUrl ? { repoUrl } : {}),
+    policy: actionPolicy(action, config),
+    now: new Date(),
+  });
+  const changePoints = data.series.filter((s) => s.changePoints.length > 0).length;
+  return {
+    verdict: 'built',
+    markdown: [
+      `### ${inputs.name}: dashboard`,
+      '',
+      `${plural(data.runs.time.length, 'run')} of ${defaultBranch(action)}, ` +
+        `${plural(data.series.length, 'chart')} (${changePoints} with change points), ` +
+        `${plural(data.environments.length, 'environment')}: \`${out}\``,
+      '',
+    ].join('\n'),
+    failures: [],
+    notes: data.notes,
+  };
+}
+
 export const MODES_BY_NAME: Record<Mode, (action: ActionEnv) => Promise<ModeResult>> = {
   pr,
   record,
@@ -296,4 +330,5 @@ export const MODES_BY_NAME: Record<Mode, (action: ActionEnv) => Promise<ModeResu
   nightly,
   sweep,
   compare,
+  dashboard,
 };

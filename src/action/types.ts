@@ -18,7 +18,7 @@ export interface ActionEnv {
 }
 
 /** The action's `verdict` output: a comparison's overall verdict, or what a mode did instead. */
-export type ModeVerdict = OverallVerdict | 'no-baseline' | 'recorded' | 'drift' | 'swept';
+export type ModeVerdict = OverallVerdict | 'no-baseline' | 'recorded' | 'drift' | 'swept' | 'built';
 
 export interface ModeResult {
   verdict: ModeVerdict;

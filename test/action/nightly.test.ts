@@ -74,6 +74,7 @@ beforeAll(async () => {
     commentAuthor: 'github-actions[bot]',
     resultsPath: 'out/results.json',
     reportPath: 'out/report.md',
+    sitePath: 'out/site',
     name: 'perfgate',
   };
   const env = {
