@@ -4,7 +4,7 @@
  *
  * Each is named as an import would name it and read by `inlineText`. Running from source, that
  * reads the file from disk; the bundle (dist/) runs where no node_modules lie beside it, so
- * rollup.config.mjs replaces every `inlineText('…')` call in this file by the file's text at
+ * rollup.config.mjs replaces every call of inlineText in this file by the text of its file at
  * build time, and fails the build when one is left.
  */
 import { readFileSync } from 'node:fs';

@@ -1,0 +1,125 @@
+// The dashboard's data from plain results: environments apart, the step found, the latest run
+// judged in the PR comment's words, and the data script inert whatever the names.
+import { describe, expect, it } from 'vitest';
+import { buildDashboardData, type DashboardData } from '../../src/dashboard/data.js';
+import { dataScript } from '../../src/dashboard/site.js';
+import type { Results } from '../../src/results/schema.js';
+import { CPU_ONLY, HOSTILE, run, WITH_GPU } from './history.js';
+
+const build = (runs: Results[], warnings: string[] = []): DashboardData =>
+  buildDashboardData({
+    entries: runs.map((results, i) => ({ path: `main/${i}.json`, results })),
+    warnings,
+    branch: 'main',
+    generatedAt: '2026-11-29T00:00:00.000Z',
+    repoUrl: 'https://github.com/o/r',
+  });
+
+describe('buildDashboardData', () => {
+  const cpu = Array.from({ length: 30 }, (_, i) => run(i, CPU_ONLY, { stepAt: 20 }));
+  const gpu = Array.from({ length: 8 }, (_, i) => run(30 + i, WITH_GPU));
+  // Newest first, as a store lists them: the order must not matter.
+  const data = build([...cpu, ...gpu].reverse(), ['x.json: invalid JSON (skipped)']);
+
+  it('keeps runs oldest first and names the newest run’s environment first', () => {
+    expect(data.runs.time).toEqual([...data.runs.time].sort((a, b) => a - b));
+    expect(data.runs.commit[0]).toBe(cpu[0]!.commit);
+    expect(data.environments).toHaveLength(2);
+    expect(data.environments[0]).toContain('NVIDIA H200');
+    expect(data.environments[1]).toContain('no GPU');
+  });
+
+  it('never mixes environments in one series', () => {
+    // 3 metrics on each of the 2 environments.
+    expect(data.series).toHaveLength(6);
+    for (const s of data.series) {
+      expect(s.run.map((r) => data.runs.env[r])).toEqual(s.run.map(() => s.env));
+    }
+    const latency = data.series.filter((s) => s.key === 'api/latency_p95');
+    expect(latency.map((s) => s.run.length).sort()).toEqual([30, 8]);
+  });
+
+  it('gives each run its median and the quartiles of its trials', () => {
+    const s = data.series.find((x) => x.key === 'db/query_ms' && x.env === 1)!;
+    s.median.forEach((median, i) => {
+      expect(s.q1[i]).toBeLessThanOrEqual(median);
+      expect(s.q3[i]).toBeGreaterThanOrEqual(median);
+      expect(s.q3[i]! - s.q1[i]!).toBeGreaterThan(0);
+    });
+  });
+
+  it('marks the +30 % step as a regression between the last good and the first slow commit', () => {
+    const latency = data.series.find((s) => s.key === 'api/latency_p95' && s.env === 1)!;
+    expect(latency.changePoints).toHaveLength(1);
+    const [cp] = latency.changePoints;
+    expect(cp).toMatchObject({ at: 20, kind: 'regression' });
+    expect(cp!.change).toMatch(/^\+(29|30)\.\d %$/);
+    expect(data.runs.commit[latency.run[cp!.at - 1]!]).toBe(cpu[19]!.commit);
+    expect(data.runs.commit[latency.run[cp!.at]!]).toBe(cpu[20]!.commit);
+    // No step, no change point.
+    const throughput = data.series.find((s) => s.key === 'api/throughput' && s.env === 1)!;
+    expect(throughput.changePoints).toEqual([]);
+  });
+
+  it('uses the quartiles kept by compaction', () => {
+    const compacted = cpu.slice(0, 6).map((r) => ({
+      ...r,
+      suites: [
+        {
+          name: 'db',
+          metrics: [
+            {
+              name: 'query_ms',
+              unit: 'ms',
+              direction: 'lower' as const,
+              samples: [3.2],
+              compacted: { trials: 10, min: 3, q1: 3.1, q3: 3.3, max: 3.5 },
+            },
+          ],
+        },
+      ],
+    }));
+    const [s] = build(compacted).series;
+    expect([s!.q1[0], s!.median[0], s!.q3[0]]).toEqual([3.1, 3.2, 3.3]);
+  });
+
+  it('judges the latest run against the runs before it, in the PR comment’s words', () => {
+    // 12 steady runs, then a latest one 30 % slower: outside the run-to-run spread.
+    const steady = Array.from({ length: 12 }, (_, i) => run(i, CPU_ONLY, { stepAt: 12 }));
+    const judged = build([...steady, run(12, CPU_ONLY, { stepAt: 12 })]);
+    const latency = judged.series.find((s) => s.key === 'api/latency_p95')!;
+    expect(latency.latest).toMatchObject({
+      verdict: 'regression',
+      label: '🔴 regression',
+      previous: expect.stringMatching(/^(9\.\d+|10\.\d+) ms$/),
+      latest: expect.stringMatching(/^1[23]\.\d+ ms$/),
+      change: expect.stringMatching(/^\+\d/),
+    });
+    expect(judged.series.find((s) => s.key === 'api/throughput')!.latest?.label).toBe('~');
+  });
+
+  it('has no verdict for a lone run, and no series for an empty history', () => {
+    const lone = build([run(0, CPU_ONLY)]);
+    expect(lone.series.every((s) => s.latest === undefined)).toBe(true);
+    expect(build([])).toMatchObject({ environments: [], series: [], runs: { time: [] } });
+  });
+
+  it('carries the store’s warnings and each run’s pull request', () => {
+    expect(data.notes).toEqual(['x.json: invalid JSON (skipped)']);
+    const fromPull = build([{ ...run(0, CPU_ONLY), ref: 'refs/pull/12/merge' }]);
+    expect(fromPull.runs.pr).toEqual([12]);
+    expect(data.runs.pr.every((pr) => pr === null)).toBe(true);
+  });
+});
+
+describe('dataScript', () => {
+  it('sets the data as inert JSON, with no "<" a parser could take for a tag', () => {
+    const data = build([run(0, CPU_ONLY, { hostile: true })]);
+    const script = dataScript(data);
+    expect(script).not.toContain('<');
+    const globals: Record<string, unknown> = {};
+    new Function('globalThis', script)(globals);
+    const names = (globals.PERFGATE_DASHBOARD as DashboardData).series.map((s) => s.suite);
+    expect(names).toContain(HOSTILE);
+  });
+});

@@ -1,0 +1,85 @@
+// A stored history for the dashboard's tests: two environments, a +30 % step, a hostile name.
+import { writeFile, mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Environment, Results } from '../../src/results/schema.js';
+import { folderStore } from '../../src/store/folderStore.js';
+
+export const HOSTILE = '<img src=x onerror=alert(1)>';
+
+export const CPU_ONLY: Environment = {
+  os: 'linux',
+  arch: 'x64',
+  cpuModel: 'AMD EPYC 7763',
+  cpuCount: 2,
+  nodeVersion: 'v20.20.2',
+};
+export const WITH_GPU: Environment = {
+  ...CPU_ONLY,
+  gpus: [{ index: 0, name: 'NVIDIA H200', driver: '570.1' }],
+};
+
+/** Five trials around `center`, deterministic: ±2 % wobble that differs from run to run. */
+function trials(center: number, run: number): number[] {
+  return Array.from({ length: 5 }, (_, t) =>
+    Number((center * (1 + 0.02 * Math.sin(run * 7.1 + t * 1.3))).toFixed(4)),
+  );
+}
+
+/** Run `i` on `environment`, a day apart from the next; latency steps up 30 % from run `stepAt`. */
+export function run(
+  i: number,
+  environment: Environment,
+  { stepAt = Infinity, hostile = false } = {},
+): Results {
+  const latency = i >= stepAt ? 13 : 10;
+  return {
+    schema: 'perfgate/results@1',
+    createdAt: new Date(Date.UTC(2026, 9, 1, 2) + i * 86_400_000).toISOString(),
+    commit: (0xabc0000 + i).toString(16).padEnd(40, '0'),
+    ref: 'refs/heads/main',
+    environment,
+    suites: [
+      {
+        name: 'api',
+        metrics: [
+          { name: 'latency_p95', unit: 'ms', direction: 'lower', samples: trials(latency, i) },
+          { name: 'throughput', unit: 'ops/s', direction: 'higher', samples: trials(15_000, i) },
+        ],
+      },
+      {
+        name: 'db',
+        metrics: [{ name: 'query_ms', unit: 'ms', direction: 'lower', samples: trials(3.2, i) }],
+      },
+      ...(hostile
+        ? [
+            {
+              name: HOSTILE,
+              metrics: [
+                {
+                  name: `${HOSTILE}<script>alert(2)</script>`,
+                  unit: '<b>',
+                  direction: 'lower' as const,
+                  samples: trials(1, i),
+                },
+              ],
+            },
+          ]
+        : []),
+    ],
+  };
+}
+
+/**
+ * 30 CPU-only runs with a +30 % latency step at run 20 and a hostile suite, then 8 runs on a GPU
+ * machine (no step), and one corrupt file: what a real data branch may hold.
+ */
+export async function writeHistory(dir: string): Promise<void> {
+  const store = folderStore(dir);
+  for (let i = 0; i < 30; i++) {
+    await store.append(run(i, CPU_ONLY, { stepAt: 20, hostile: true }), { branch: 'main' });
+  }
+  for (let i = 30; i < 38; i++) await store.append(run(i, WITH_GPU), { branch: 'main' });
+  const corrupt = join(dir, 'main/2026/10/05/20261005T020000Z-corrupt-000000.json');
+  await mkdir(dirname(corrupt), { recursive: true });
+  await writeFile(corrupt, '{"schema": "perfgate/results@1", "createdAt": ');
+}
