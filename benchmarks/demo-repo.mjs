@@ -26,7 +26,9 @@ service:
   env: { PORT: '${port}' }
   healthUrl: http://127.0.0.1:${port}/health
   startTimeoutSeconds: 120
-trials: { min: 4, max: \${DEMO_MAX_TRIALS:-12} }
+trials:
+  min: 4
+  max: \${DEMO_MAX_TRIALS:-12}
 warmupSeconds: 1
 durationSeconds: \${DEMO_DURATION:-3}
 suites:
