@@ -28,6 +28,7 @@ const LAYER_ZONES = [
     'results',
     'formats',
     'dashboard',
+    'shard',
   ].map((layer) => ({ target: src(layer), from: FACES.map(src) })),
   // The core is pure: no edge, nothing that touches the world.
   ...['stats', 'compare'].map((layer) => ({ target: src(layer), from: EDGES.map(src) })),

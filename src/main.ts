@@ -68,6 +68,7 @@ async function publish(action: ActionEnv, result: ModeResult): Promise<void> {
   core.setOutput('results-file', result.resultsFile ?? '');
   core.setOutput('report-file', reportFile);
   core.setOutput('comment-url', commentUrl ?? '');
+  for (const [name, value] of Object.entries(result.outputs ?? {})) core.setOutput(name, value);
   if (result.failures.length > 0) core.setFailed(`perfgate: ${result.failures.join('; ')}`);
 }
 

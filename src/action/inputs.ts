@@ -5,11 +5,23 @@
  */
 import * as core from '@actions/core';
 import { choiceOption, policyOverrides, wholeOption } from '../pipeline/options.js';
-import { BASELINE_MODES, type BaselineMode } from '../config/index.js';
+import { BASELINE_MODES, runnerLabel, type BaselineMode } from '../config/index.js';
+import { InputError } from '../errors.js';
+import { parseShard, type ShardRef } from '../shard/plan.js';
 import { BOT_LOGIN, DATA_BRANCH } from '../constants.js';
 import type { Adjustment } from '../stats/multipleTesting.js';
 
-const MODES = ['pr', 'record', 'report', 'nightly', 'sweep', 'compare', 'dashboard'] as const;
+const MODES = [
+  'pr',
+  'record',
+  'report',
+  'nightly',
+  'sweep',
+  'compare',
+  'dashboard',
+  'shards',
+  'merge',
+] as const;
 export type Mode = (typeof MODES)[number];
 const COMMENT_POLICIES = ['always', 'on-change', 'never'] as const;
 export type CommentPolicy = (typeof COMMENT_POLICIES)[number];
@@ -35,6 +47,10 @@ export const INPUT = {
   name: 'name',
   base: 'base',
   head: 'head',
+  shard: 'shard',
+  shardCount: 'shard-count',
+  runsOn: 'runs-on',
+  results: 'results',
 } as const;
 
 export interface ActionInputs {
@@ -65,6 +81,14 @@ export interface ActionInputs {
   /** compare mode only: two inputs in any format `perfgate compare` reads. */
   base?: string;
   head?: string;
+  /** pr and record modes: this job is shard K of N (docs/scaling.md); the merge judges. */
+  shard?: ShardRef;
+  /** shards mode (required there): how many shards to plan. */
+  shardCount?: number;
+  /** shards mode: the runner labels of shards whose suites are not pinned (default ubuntu-latest). */
+  runsOn?: string[];
+  /** merge mode: the shard artifacts, files or folders, one per line (default perfgate-shards). */
+  results?: string[];
 }
 
 function optional(name: string): string | undefined {
@@ -112,5 +136,30 @@ export function readInputs(): ActionInputs {
     name: optional(INPUT.name) ?? 'perfgate',
     base: optional(INPUT.base),
     head: optional(INPUT.head),
+    ...shardInputs(),
+  };
+}
+
+/** The inputs of a sharded run: a shard job's place, the plan's size and labels, the artifacts. */
+function shardInputs(): Pick<ActionInputs, 'shard' | 'shardCount' | 'runsOn' | 'results'> {
+  const shard = optional(INPUT.shard);
+  const count = wholeOption(optional(INPUT.shardCount), field(INPUT.shardCount), {
+    min: 1,
+    max: 256,
+  });
+  const list = (name: string) => (optional(name) ?? '').split(/[\n,]/).map((s) => s.trim());
+  const runsOn = list(INPUT.runsOn).filter(Boolean);
+  const bad = runsOn.find((label) => !runnerLabel.safeParse(label).success);
+  if (bad !== undefined) {
+    throw new InputError(`expected runner labels (letters, digits and _ . -), got '${bad}'`, {
+      field: field(INPUT.runsOn),
+    });
+  }
+  const results = (optional(INPUT.results) ?? '').split('\n').map((s) => s.trim());
+  return {
+    ...(shard ? { shard: parseShard(shard, field(INPUT.shard)) } : {}),
+    ...(count === undefined ? {} : { shardCount: count }),
+    ...(runsOn.length > 0 ? { runsOn } : {}),
+    ...(results.some(Boolean) ? { results: results.filter(Boolean) } : {}),
   };
 }

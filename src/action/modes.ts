@@ -7,7 +7,6 @@ import { stat } from 'node:fs/promises';
 import { findDrift, metricSeries, type Drift } from '../compare/drift.js';
 import { environmentDifference } from '../compare/environment.js';
 import { InputError } from '../errors.js';
-import { isTrustedEvent } from '../github/context.js';
 import { upsertTrackingIssue } from '../github/issues.js';
 import type { GitHubClient } from '../github/types.js';
 import { markerFor } from '../github/marker.js';
@@ -16,13 +15,10 @@ import { compareSides } from '../pipeline/compare.js';
 import { buildDashboard, repositoryUrl } from '../pipeline/dashboard.js';
 import { gateAgainstHistory, prGate } from '../pipeline/gate.js';
 import { sweepPipeline } from '../pipeline/sweep.js';
-import { layoutMarkdown } from '../report/grid.js';
 import { overallVerdict } from '../report/json.js';
 import { renderComparisonMarkdown } from '../report/markdown.js';
 import { nightlySummary, trackingIssueBody, trackingIssueTitle } from '../report/nightly.js';
-import { resultsTable } from '../report/table.js';
 import { readResultsFile } from '../results/read.js';
-import type { Results } from '../results/schema.js';
 import { renderSweep } from '../sweep/report.js';
 import { plural, shortRevision } from '../text.js';
 import { INPUT, type Mode } from './inputs.js';
@@ -34,9 +30,14 @@ import {
   loadActionConfig,
   measureAndSave,
   optionalActionConfig,
+  pullRequestGate,
+  pullRequestLabel,
+  recordedMarkdown,
+  recordIfTrusted,
   regressionFailures,
   saveResults,
 } from './shared.js';
+import { gateShardJob, measureShardJob, merge, shards } from './shardModes.js';
 import type { ActionEnv, ModeResult } from './types.js';
 
 /** A mode run on an event that lacks what it needs (a pull request, a workflow run). */
@@ -54,26 +55,10 @@ async function pr(action: ActionEnv): Promise<ModeResult> {
   const pull = action.context.pullRequest;
   if (!pull) throw wrongEvent(action, 'pr', 'pull_request');
   const config = await loadActionConfig(action);
-  const { inputs } = action;
-  const outcome = await prGate({
-    config,
-    env: action.env,
-    progress: actionProgress(),
-    revision: { commit: pull.headSha, ref: action.context.ref },
-    policy: actionPolicy(action, config),
-    baseline: inputs.baseline ?? config.baseline,
-    ...(inputs.baselineRevision ? { against: inputs.baselineRevision } : {}),
-    knownBase: pull.baseSha,
-    fields: { against: `input ${INPUT.baselineRevision}`, baseline: `input ${INPUT.baseline}` },
-    history: {
-      store: action.store,
-      branch: pull.baseRef,
-      window: inputs.baselineWindow,
-      mergeBase: pull.baseSha,
-    },
-  });
+  if (action.inputs.shard) return gateShardJob(action, config, pull, action.inputs.shard);
+  const outcome = await prGate(pullRequestGate(action, config, pull));
   const file = await saveResults(action, outcome.results);
-  const report = gateReport(action, outcome, `${shortRevision(pull.headSha)} (#${pull.number})`);
+  const report = gateReport(action, outcome, pullRequestLabel(pull));
   return {
     ...report,
     resultsFile: file,
@@ -82,39 +67,10 @@ async function pr(action: ActionEnv): Promise<ModeResult> {
   };
 }
 
-/** Append to the history, but only from a trusted event. */
-async function recordIfTrusted(
-  action: ActionEnv,
-  results: Results,
-): Promise<{ stored?: string; note?: string }> {
-  if (!isTrustedEvent(action.context)) {
-    return {
-      note: `not recording: ${action.context.eventName} on ${action.context.ref} is not a trusted event (push to the default branch, schedule or dispatch on it)`,
-    };
-  }
-  return { stored: await action.store.append(results, { branch: defaultBranch(action) }) };
-}
-
-function recordedMarkdown(
-  action: ActionEnv,
-  results: Results,
-  stored: { stored?: string; note?: string },
-): string {
-  return [
-    `### ${action.inputs.name}`,
-    '',
-    stored.stored
-      ? `Recorded for ${defaultBranch(action)}: \`${stored.stored}\``
-      : `⚠️ ${stored.note}`,
-    '',
-    layoutMarkdown(resultsTable(results)),
-    '',
-  ].join('\n');
-}
-
 /** push to the default branch: measure and append to the history. */
 async function record(action: ActionEnv): Promise<ModeResult> {
   const config = await loadActionConfig(action);
+  if (action.inputs.shard) return measureShardJob(action, config, action.inputs.shard);
   const { results, file } = await measureAndSave(action, config, action.context.sha);
   const stored = await recordIfTrusted(action, results);
   return {
@@ -331,4 +287,6 @@ export const MODES_BY_NAME: Record<Mode, (action: ActionEnv) => Promise<ModeResu
   sweep,
   compare,
   dashboard,
+  shards,
+  merge,
 };

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { layerPolicies, type ComparePolicy } from '../compare/policy.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { markerFor } from '../github/marker.js';
-import type { GateOutcome } from '../pipeline/gate.js';
+import { isTrustedEvent, type EventContext } from '../github/context.js';
+import type { GateOutcome, PrGateInput } from '../pipeline/gate.js';
 import { measure } from '../pipeline/measure.js';
 import { escapeMarkdown } from '../report/escape.js';
 import { layoutMarkdown } from '../report/grid.js';
@@ -15,6 +16,8 @@ import { writeResultsFile } from '../results/read.js';
 import type { Results } from '../results/schema.js';
 import { lineProgress, type Progress } from '../run/progress.js';
 import { branchName } from '../store/revision.js';
+import { shortRevision } from '../text.js';
+import { INPUT } from './inputs.js';
 import type { ActionEnv, ModeResult } from './types.js';
 
 export function loadActionConfig(action: ActionEnv): Promise<Config> {
@@ -63,6 +66,77 @@ export async function measureAndSave(
 export function defaultBranch(action: ActionEnv): string {
   return action.context.defaultBranch ?? branchName(action.context.ref);
 }
+
+/** Append to the history, but only from a trusted event. */
+export async function recordIfTrusted(
+  action: ActionEnv,
+  results: Results,
+): Promise<{ stored?: string; note?: string }> {
+  const { stored, note } = await recordAllIfTrusted(action, [results]);
+  return { ...(stored ? { stored: stored[0] } : {}), ...(note ? { note } : {}) };
+}
+
+/** Several results at once (a sharded run's shards): all of them or none, from a trusted event. */
+export async function recordAllIfTrusted(
+  action: ActionEnv,
+  results: readonly Results[],
+): Promise<{ stored?: string[]; note?: string }> {
+  if (!isTrustedEvent(action.context)) {
+    return {
+      note: `not recording: ${action.context.eventName} on ${action.context.ref} is not a trusted event (push to the default branch, schedule or dispatch on it)`,
+    };
+  }
+  return { stored: await action.store.appendAll(results, { branch: defaultBranch(action) }) };
+}
+
+export function recordedMarkdown(
+  action: ActionEnv,
+  results: Results,
+  stored: { stored?: string; note?: string },
+): string {
+  return [
+    `### ${action.inputs.name}`,
+    '',
+    stored.stored
+      ? `Recorded for ${defaultBranch(action)}: \`${stored.stored}\``
+      : `⚠️ ${stored.note}`,
+    '',
+    layoutMarkdown(resultsTable(results)),
+    '',
+  ].join('\n');
+}
+
+type PullRequestContext = NonNullable<EventContext['pullRequest']>;
+
+/** The PR gate's input for a pull request event, as the action's inputs set it. */
+export function pullRequestGate(
+  action: ActionEnv,
+  config: Config,
+  pull: PullRequestContext,
+): PrGateInput {
+  const { inputs } = action;
+  return {
+    config,
+    env: action.env,
+    progress: actionProgress(),
+    revision: { commit: pull.headSha, ref: action.context.ref },
+    policy: actionPolicy(action, config),
+    baseline: inputs.baseline ?? config.baseline,
+    ...(inputs.baselineRevision ? { against: inputs.baselineRevision } : {}),
+    knownBase: pull.baseSha,
+    fields: { against: `input ${INPUT.baselineRevision}`, baseline: `input ${INPUT.baseline}` },
+    history: {
+      store: action.store,
+      branch: pull.baseRef,
+      window: inputs.baselineWindow,
+      mergeBase: pull.baseSha,
+    },
+  };
+}
+
+/** How a report names the pull request's head: `abc1234 (#12)`. */
+export const pullRequestLabel = (pull: PullRequestContext): string =>
+  `${shortRevision(pull.headSha)} (#${pull.number})`;
 
 const HOW_TO_BASELINE =
   'Run this action with `mode: record` on pushes to the default branch (see the README) so pull requests have a baseline.';

@@ -18,7 +18,16 @@ export interface ActionEnv {
 }
 
 /** The action's `verdict` output: a comparison's overall verdict, or what a mode did instead. */
-export type ModeVerdict = OverallVerdict | 'no-baseline' | 'recorded' | 'drift' | 'swept' | 'built';
+export type ModeVerdict =
+  | OverallVerdict
+  | 'no-baseline'
+  | 'recorded'
+  | 'drift'
+  | 'swept'
+  | 'built'
+  /** shards mode: the matrix is planned. A shard job: measured, for the merge to judge. */
+  | 'planned'
+  | 'sharded';
 
 export interface ModeResult {
   verdict: ModeVerdict;
@@ -31,4 +40,6 @@ export interface ModeResult {
   /** Why the step fails; empty when it passes. */
   failures: string[];
   notes: string[];
+  /** Outputs of this mode besides the common ones (shards mode: `matrix`). */
+  outputs?: Record<string, string>;
 }

@@ -1,0 +1,192 @@
+/**
+ * The action's sharded run (docs/scaling.md): mode `shards` plans the matrix, a `pr` or `record`
+ * job with input `shard` measures its part and leaves an artifact, and mode `merge` judges all
+ * shards as one family: one comment, one summary, one verdict, one history commit.
+ */
+import path from 'node:path';
+import type { Config } from '../config/index.js';
+import { InputError } from '../errors.js';
+import type { EventContext } from '../github/context.js';
+import { checkShardSet, findShardFiles, mergeShards, readShards } from '../pipeline/merge.js';
+import {
+  gateShard,
+  measureShard,
+  plannedShard,
+  shardPlan,
+  type ShardJob,
+} from '../pipeline/shards.js';
+import { escapeMarkdown } from '../report/escape.js';
+import { layoutMarkdown } from '../report/grid.js';
+import { resultsTable } from '../report/table.js';
+import type { Results } from '../results/schema.js';
+import type { ShardArtifact } from '../results/shard.js';
+import { shardName, type ShardRef } from '../shard/plan.js';
+import { INPUT } from './inputs.js';
+import {
+  actionPolicy,
+  actionProgress,
+  defaultBranch,
+  gateReport,
+  loadActionConfig,
+  optionalActionConfig,
+  pullRequestGate,
+  pullRequestLabel,
+  recordAllIfTrusted,
+  regressionFailures,
+} from './shared.js';
+import type { ActionEnv, ModeResult } from './types.js';
+
+/** Labels of the shards of unpinned suites, and where the merge finds the artifacts, by default. */
+const DEFAULT_RUNS_ON = ['ubuntu-latest'];
+const DEFAULT_RESULTS = ['perfgate-shards'];
+
+/** The plan, read from the default branch's history by the shards job and every shard job alike. */
+async function planFor(action: ActionEnv, config: Config, count: number, field: string) {
+  return shardPlan({
+    config,
+    store: action.store,
+    branch: defaultBranch(action),
+    count,
+    runsOn: action.inputs.runsOn ?? DEFAULT_RUNS_ON,
+    field,
+  });
+}
+
+/** Mode shards: the matrix as output `matrix`, for `strategy.matrix: ${{ fromJSON(...) }}`. */
+export async function shards(action: ActionEnv): Promise<ModeResult> {
+  const field = `input ${INPUT.shardCount}`;
+  const count = action.inputs.shardCount;
+  if (count === undefined) throw new InputError('mode shards needs it: how many shards', { field });
+  const config = await loadActionConfig(action);
+  const { shards: planned, warnings } = await planFor(action, config, count, field);
+  const rows = planned.map(
+    (s) =>
+      `| ${s.shard} | ${s['runs-on'].map(escapeMarkdown).join(', ')} | ${s.suites.map(escapeMarkdown).join(', ')} | ${s.seconds} |`,
+  );
+  const markdown = [
+    `### ${escapeMarkdown(action.inputs.name)}: ${planned.length} shard(s)`,
+    '',
+    '| shard | runs on | suites | expected s |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+  return {
+    verdict: 'planned',
+    markdown,
+    failures: [],
+    notes: warnings,
+    outputs: { matrix: JSON.stringify({ include: planned }) },
+  };
+}
+
+async function shardJob(action: ActionEnv, config: Config, ref: ShardRef): Promise<ShardJob> {
+  const field = `input ${INPUT.shard}`;
+  const { shards: planned } = await planFor(action, config, ref.count, field);
+  return {
+    ref,
+    planned: plannedShard(planned, ref, field),
+    file: path.resolve(action.workspace, action.inputs.resultsPath),
+    env: action.env,
+  };
+}
+
+/** A shard job's own report: what it measured; the verdict is the merge's. */
+function shardReport(action: ActionEnv, artifact: ShardArtifact, file: string): ModeResult {
+  const head = artifact.head as Results;
+  const markdown = [
+    `### ${escapeMarkdown(action.inputs.name)}: shard ${shardName(artifact.shard)}`,
+    '',
+    `Suites ${artifact.suites.map(escapeMarkdown).join(', ')}; baseline: ${artifact.baseline}. ` +
+      'The merge job judges all shards together, as one family of metrics.',
+    '',
+    layoutMarkdown(resultsTable(head)),
+    '',
+  ].join('\n');
+  return { verdict: 'sharded', markdown, resultsFile: file, failures: [], notes: artifact.context };
+}
+
+/** pr mode with input shard: the PR gate on this shard's suites, kept for the merge, no comment. */
+export async function gateShardJob(
+  action: ActionEnv,
+  config: Config,
+  pull: NonNullable<EventContext['pullRequest']>,
+  ref: ShardRef,
+): Promise<ModeResult> {
+  const job = await shardJob(action, config, ref);
+  const { artifact } = await gateShard(job, pullRequestGate(action, config, pull));
+  return shardReport(action, artifact, job.file);
+}
+
+/** record mode with input shard: this shard's suites measured; the merge records them. */
+export async function measureShardJob(
+  action: ActionEnv,
+  config: Config,
+  ref: ShardRef,
+): Promise<ModeResult> {
+  const job = await shardJob(action, config, ref);
+  const artifact = await measureShard(job, {
+    config,
+    env: action.env,
+    progress: actionProgress(),
+    revision: { commit: action.context.sha, ref: action.context.ref },
+  });
+  return shardReport(action, artifact, job.file);
+}
+
+/**
+ * Mode merge: every shard's artifact checked as a set, then on a pull request judged as one
+ * family and commented once; on a push recorded, one result per shard, in one commit.
+ */
+export async function merge(action: ActionEnv): Promise<ModeResult> {
+  const config = await optionalActionConfig(action);
+  const files = await findShardFiles(
+    action.inputs.results ?? DEFAULT_RESULTS,
+    action.workspace,
+    `input ${INPUT.results}`,
+  );
+  const loaded = await readShards(files);
+  checkShardSet(loaded, config);
+  const pull = action.context.pullRequest;
+  if (!pull)
+    return recordShards(
+      action,
+      loaded.map((s) => s.artifact),
+    );
+  const outcome = mergeShards(loaded, actionPolicy(action, config));
+  const report = gateReport(action, outcome, pullRequestLabel(pull));
+  return {
+    ...report,
+    pullRequest: pull.number,
+    failures: regressionFailures(report, action.inputs.failOnRegression),
+  };
+}
+
+async function recordShards(
+  action: ActionEnv,
+  artifacts: readonly ShardArtifact[],
+): Promise<ModeResult> {
+  const ordered = [...artifacts].sort((a, b) => a.shard.index - b.shard.index);
+  const heads = ordered.map((a) => a.head as Results);
+  const stored = await recordAllIfTrusted(action, heads);
+  const where = stored.stored
+    ? stored.stored.map((file, i) => `- shard ${shardName(ordered[i]!.shard)}: \`${file}\``)
+    : [`⚠️ ${stored.note}`];
+  const markdown = [
+    `### ${escapeMarkdown(action.inputs.name)}`,
+    '',
+    stored.stored
+      ? `Recorded for ${escapeMarkdown(defaultBranch(action))}, one result per shard:`
+      : '',
+    ...where,
+    '',
+    ...heads.map((h) => layoutMarkdown(resultsTable(h))),
+    '',
+  ].join('\n');
+  return {
+    verdict: stored.stored ? 'recorded' : 'unchanged',
+    markdown,
+    failures: [],
+    notes: stored.note ? [stored.note] : [],
+  };
+}
