@@ -19,6 +19,17 @@ if (!executable) {
   );
 }
 
+/** The few DOM shapes the page functions below touch: the project's tsconfig has no DOM library. */
+interface Card {
+  hidden: boolean;
+  dataset: Record<string, string | undefined>;
+}
+interface Canvas {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): { getImageData(...box: number[]): { data: ArrayLike<number> } };
+}
+
 interface Opened {
   page: Page;
   context: BrowserContext;
@@ -91,20 +102,14 @@ describe.skipIf(!executable)('the dashboard in Chromium', () => {
 
   const visibleCards = (page: Page) =>
     page.$$eval('.metric', (cards) =>
-      cards.filter((c) => !(c as HTMLElement).hidden).map((c) => (c as HTMLElement).dataset.key),
+      (cards as unknown as Card[]).filter((c) => !c.hidden).map((c) => c.dataset.key),
     );
 
   /** Pixels of a chart's canvas in the regression colour (the change-point marker's). */
   const redPixels = (page: Page, key: string) =>
-    page.$eval(`.metric[data-key="${key}"] canvas`, (canvas) => {
-      const { data } = (canvas as HTMLCanvasElement)
-        .getContext('2d')!
-        .getImageData(
-          0,
-          0,
-          (canvas as HTMLCanvasElement).width,
-          (canvas as HTMLCanvasElement).height,
-        );
+    page.$eval(`.metric[data-key="${key}"] canvas`, (element) => {
+      const canvas = element as unknown as Canvas;
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
       let red = 0;
       for (let i = 0; i < data.length; i += 4) {
         if (data[i]! > 180 && data[i + 1]! < 90 && data[i + 2]! < 90 && data[i + 3]! > 200) red++;
@@ -128,10 +133,8 @@ describe.skipIf(!executable)('the dashboard in Chromium', () => {
       ).toEqual(['run', 'q1', 'q3', 'median']);
     }
     const drawn = await page.$$eval('.metric canvas', (canvases) =>
-      canvases.map((c) => {
-        const { data } = (c as HTMLCanvasElement)
-          .getContext('2d')!
-          .getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height);
+      (canvases as unknown as Canvas[]).map((c) => {
+        const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
         let painted = 0;
         for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted++;
         return painted;
@@ -222,10 +225,9 @@ describe.skipIf(!executable)('the dashboard in Chromium', () => {
   it('says what was skipped, fits a phone, and works opened from disk', async () => {
     const { page } = await open(`file://${join(dir, 'site', 'index.html')}`, { width: 390 });
     expect(await page.textContent('#notes')).toMatch(/corrupt-000000\.json: invalid JSON/);
-    const widths = await page.evaluate(() => [
-      document.documentElement.scrollWidth,
-      document.documentElement.clientWidth,
-    ]);
+    const widths = await page.evaluate<number[]>(
+      '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
+    );
     expect(widths[0]).toBeLessThanOrEqual(widths[1]!);
     expect(await visibleCards(page)).toHaveLength(3);
   });
@@ -237,7 +239,9 @@ describe.skipIf(!executable)('the dashboard in Chromium', () => {
       const { page } = await open(server.url, { colorScheme });
       await page.selectOption('#environment', '1');
       await page.fill('#filter', 'api');
-      background.push(await page.evaluate(() => getComputedStyle(document.body).backgroundColor));
+      background.push(
+        await page.evaluate<string>('getComputedStyle(document.body).backgroundColor'),
+      );
       await page.screenshot({
         path: join(SCREENSHOTS, `dashboard-${colorScheme}.png`),
         fullPage: true,
