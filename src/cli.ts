@@ -12,6 +12,7 @@ import { dashboardCommand } from './commands/dashboard.js';
 import { checkCommand, recordCommand } from './commands/history.js';
 import { runCommand } from './commands/run.js';
 import { sweepCommand } from './commands/sweep.js';
+import { mergeCommand, shardsCommand } from './commands/shards.js';
 import { analyzeCommand, validateCommand } from './commands/targets.js';
 import type { CliIO, Command, ParsedArgs } from './commands/types.js';
 
@@ -26,6 +27,8 @@ const COMMANDS: Record<string, Command> = {
   history: historyCommand,
   dashboard: dashboardCommand,
   calibrate: calibrateCommand,
+  shards: shardsCommand,
+  merge: mergeCommand,
 };
 
 function usage(): string {

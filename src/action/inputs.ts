@@ -4,9 +4,8 @@
  * faces reject the same values.
  */
 import * as core from '@actions/core';
-import { choiceOption, policyOverrides, wholeOption } from '../pipeline/options.js';
-import { BASELINE_MODES, runnerLabel, type BaselineMode } from '../config/index.js';
-import { InputError } from '../errors.js';
+import { choiceOption, labelsOption, policyOverrides, wholeOption } from '../pipeline/options.js';
+import { BASELINE_MODES, type BaselineMode } from '../config/index.js';
 import { parseShard, type ShardRef } from '../shard/plan.js';
 import { BOT_LOGIN, DATA_BRANCH } from '../constants.js';
 import type { Adjustment } from '../stats/multipleTesting.js';
@@ -147,19 +146,12 @@ function shardInputs(): Pick<ActionInputs, 'shard' | 'shardCount' | 'runsOn' | '
     min: 1,
     max: 256,
   });
-  const list = (name: string) => (optional(name) ?? '').split(/[\n,]/).map((s) => s.trim());
-  const runsOn = list(INPUT.runsOn).filter(Boolean);
-  const bad = runsOn.find((label) => !runnerLabel.safeParse(label).success);
-  if (bad !== undefined) {
-    throw new InputError(`expected runner labels (letters, digits and _ . -), got '${bad}'`, {
-      field: field(INPUT.runsOn),
-    });
-  }
+  const runsOn = labelsOption(optional(INPUT.runsOn), field(INPUT.runsOn));
   const results = (optional(INPUT.results) ?? '').split('\n').map((s) => s.trim());
   return {
     ...(shard ? { shard: parseShard(shard, field(INPUT.shard)) } : {}),
     ...(count === undefined ? {} : { shardCount: count }),
-    ...(runsOn.length > 0 ? { runsOn } : {}),
+    ...(runsOn ? { runsOn } : {}),
     ...(results.some(Boolean) ? { results: results.filter(Boolean) } : {}),
   };
 }

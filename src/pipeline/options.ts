@@ -3,6 +3,7 @@
  * errors name the option as the user wrote it (`--alpha`, `input alpha`) and what was expected.
  */
 import type { ComparePolicy } from '../compare/policy.js';
+import { runnerLabel } from '../config/index.js';
 import { InputError } from '../errors.js';
 import type { Adjustment } from '../stats/multipleTesting.js';
 
@@ -78,4 +79,20 @@ export function policyOverrides(
     threshold: numberOption(raw.threshold, name('threshold'), { min: 0, max: 10 }),
     adjustment: choiceOption(raw.adjustment, name('adjustment'), ADJUSTMENTS),
   };
+}
+
+/** Runner labels, comma or newline separated (`--runs-on`, `input runs-on`); undefined when none. */
+export function labelsOption(value: unknown, option: string): string[] | undefined {
+  if (typeof value !== 'string') return undefined;
+  const labels = value
+    .split(/[\n,]/)
+    .map((label) => label.trim())
+    .filter(Boolean);
+  const bad = labels.find((label) => !runnerLabel.safeParse(label).success);
+  if (bad !== undefined) {
+    throw new InputError(`expected runner labels (letters, digits and _ . -), got '${bad}'`, {
+      field: option,
+    });
+  }
+  return labels.length > 0 ? labels : undefined;
 }
