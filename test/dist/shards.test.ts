@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareResults } from '../../src/compare/compare.js';
+import type { Results } from '../../src/results/schema.js';
 import { ShardArtifactSchema } from '../../src/results/shard.js';
 import { ROOT, runAction } from '../helpers/actionRunner.js';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fakeGitHub.js';
@@ -88,6 +89,47 @@ async function keep(dir: string, name: string, file: string): Promise<void> {
   await mkdir(join(dir, name), { recursive: true });
   await copyFile(file, join(dir, name, 'shard.json'));
 }
+
+/** A push job on main: its own shallow checkout of main. */
+async function pushJob() {
+  const workspace = join(await mkdtemp(join(tmpdir(), 'perfgate-job-')), 'workspace');
+  execFileSync('git', ['init', '--quiet', workspace]);
+  git(workspace, 'remote', 'add', 'origin', `file://${origin}`);
+  git(workspace, 'fetch', '--quiet', '--no-tags', '--depth=1', 'origin', 'main');
+  git(workspace, 'checkout', '--quiet', '--detach', 'FETCH_HEAD');
+  const sha = git(workspace, 'rev-parse', 'HEAD');
+  return { workspace, event: { name: 'push', payload: event('push.json'), sha } };
+}
+
+describe('a sharded push to main, bundled action', () => {
+  it('records nothing in the shard jobs, and one result per shard in one commit from the merge', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'perfgate-download-'));
+    for (const shard of ['1/2', '2/2']) {
+      const job = await pushJob();
+      const run = await runAction({ inputs: { ...common, mode: 'record', shard }, ...job, env: env() });
+      expect(run.code, run.stdout).toBe(0);
+      expect(run.outputs.verdict).toBe('sharded');
+      await keep(dir, `perfgate-shard-${shard.replace('/', '-')}`, join(job.workspace, 'out/shard.json'));
+    }
+    const stored = () => git(origin, 'ls-tree', '-r', '--name-only', 'perfgate-data', 'main/').split('\n').filter(Boolean);
+    expect(() => stored()).toThrow();
+    const merge = await runAction({ inputs: { ...common, mode: 'merge', results: dir }, ...(await pushJob()), env: env() });
+    expect(merge.code, merge.stdout).toBe(0);
+    expect(merge.outputs.verdict).toBe('recorded');
+    expect(stored()).toHaveLength(2);
+    expect(git(origin, 'rev-list', '--count', 'perfgate-data')).toBe('1');
+    // The next plan is balanced by what was recorded: every suite has its wall time now.
+    const plan = await runAction({ inputs: { ...common, mode: 'shards', 'shard-count': '2' }, ...(await pushJob()), env: env() });
+    const matrix = JSON.parse(plan.outputs.matrix ?? '') as { include: { seconds: number }[] };
+    const suites = stored().flatMap(
+      (path) => (JSON.parse(git(origin, 'show', `perfgate-data:${path}`)) as Results).suites,
+    );
+    expect(suites.map((suite) => typeof suite.seconds)).toEqual(['number', 'number', 'number']);
+    const recorded = suites.reduce((sum, suite) => sum + (suite.seconds ?? 0), 0);
+    const planned = matrix.include.reduce((sum, shard) => sum + shard.seconds, 0);
+    expect(planned).toBeCloseTo(recorded, 0);
+  }, 120_000);
+});
 
 describe('a sharded pull request, bundled action', () => {
   let pr: number;
