@@ -10,6 +10,8 @@ import { plural } from '../text.js';
 import type { Grid } from './grid.js';
 
 const dash = '–';
+/** Beyond this many trials per side, a run takes longer than anyone waits for a pull request. */
+const PRACTICAL_TRIALS = 100;
 const share = (value: number | null) => (value === null ? dash : percent(value));
 
 export function calibrationGrid(calibration: Calibration): Grid {
@@ -23,7 +25,8 @@ export function calibrationGrid(calibration: Calibration): Grid {
     share(m.detectable),
     percent(m.threshold),
     m.trialsForThreshold === null ? dash : String(m.trialsForThreshold),
-    share(m.recommended),
+    // In the half-percent steps it is written into the config with: 26.5 %, not 27 %.
+    m.recommended === null ? dash : `${+(m.recommended * 100).toFixed(1)} %`,
   ]);
   return {
     columns: [
@@ -58,8 +61,12 @@ export function calibrationSummary(calibration: Calibration): string[] {
   ];
   const trials = calibration.trialsForThresholds;
   if (baseline === 'interleaved' && trials !== null && trials > 0) {
+    const hardest = calibration.metrics.find((m) => m.trialsForThreshold === trials);
     lines.push(
-      `keep the thresholds: run ${trials} trials per side (trials: ${trials}, or trials: { min: 4, max: ${trials} }).`,
+      trials <= PRACTICAL_TRIALS
+        ? `keep the thresholds: run ${trials} trials per side (trials: ${trials}, or trials: { min: 4, max: ${trials} }).`
+        : `no practical number of trials keeps every threshold (${hardest?.key} would need ${trials} per side): ` +
+            'use the recommended thresholds, or quiet the runner.',
     );
   }
   lines.push(
