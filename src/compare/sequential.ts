@@ -186,17 +186,20 @@ function samplesByKey(results: Results): Map<string, readonly number[]> {
   );
 }
 
-/** The relative Hodges-Lehmann interval at level 1 − 2 alpha (TOST); null at a base median of 0. */
+/**
+ * The Hodges-Lehmann interval of the change at level 1 − 2 alpha (TOST): relative to |base
+ * median|, or in the metric's unit where the base median is 0 (an error rate that stayed 0).
+ */
 function equivalenceInterval(
   m: MetricComparison,
   base: readonly number[],
   head: readonly number[],
   alpha: number,
 ): [number, number] | null {
-  const median = m.base?.median ?? 0;
-  if (median === 0 || base.length === 0 || head.length === 0) return null;
+  if (base.length === 0 || head.length === 0) return null;
   const { lower, upper } = hodgesLehmann(head, base, { confLevel: 1 - 2 * alpha });
-  return [lower / Math.abs(median), upper / Math.abs(median)];
+  const median = m.base?.median ?? 0;
+  return median === 0 ? [lower, upper] : [lower / Math.abs(median), upper / Math.abs(median)];
 }
 
 /** The decision for one metric at one look, and why. */
@@ -210,29 +213,36 @@ function decide(
   const after = `after ${trials} trials`;
   const limit = `±${percent(m.threshold)}`;
   // A move away from a zero baseline has no relative size: any move counts (as compareResults).
-  const beyond = m.change === null ? m.shift !== 0 : Math.abs(m.change) > m.threshold;
+  const relative = m.change !== null;
+  const beyond = relative ? Math.abs(m.change as number) > m.threshold : m.shift !== 0;
   const direction = Math.sign(worseness(m));
-  const size = m.change === null ? `${m.shift} ${m.unit}` : signedPercent(m.change);
+  const size = relative ? signedPercent(m.change as number) : `${m.shift} ${m.unit}`;
   if (significant && beyond && direction !== 0) {
     const decision = direction > 0 ? 'regression' : 'improvement';
     return { decision, reason: `${decision}: ${size} beyond ${limit}, significant ${after}` };
   }
   const [lower, upper] = interval ?? [null, null];
-  if (lower !== null && upper !== null && -m.threshold < lower && upper < m.threshold) {
-    const widest = Math.max(Math.abs(lower), Math.abs(upper));
-    return {
-      decision: 'unchanged',
-      reason: `unchanged: ±${percent(widest)} inside ${limit} ${after}`,
-    };
+  if (lower !== null && upper !== null) {
+    // From a zero baseline only no move at all is inside "no change": the interval 0 to 0.
+    const inside = relative
+      ? -m.threshold < lower && upper < m.threshold
+      : lower === 0 && upper === 0;
+    if (inside) {
+      const widest = Math.max(Math.abs(lower), Math.abs(upper));
+      const why = relative ? `±${percent(widest)} inside ${limit}` : `0 ${m.unit} on both sides`;
+      return { decision: 'unchanged', reason: `unchanged: ${why} ${after}` };
+    }
   }
   if (final) {
     const why = significant ? `significant but within ${limit}` : 'not significant';
     return { decision: 'unchanged', reason: `unchanged: ${why} at the maximum, ${after}` };
   }
   const why =
-    lower !== null && upper !== null
-      ? `interval ${signedPercent(lower)} to ${signedPercent(upper)} reaches past ${limit}`
-      : 'no relative change (baseline median 0)';
+    lower === null || upper === null
+      ? 'no trials on one side'
+      : relative
+        ? `interval ${signedPercent(lower)} to ${signedPercent(upper)} reaches past ${limit}`
+        : `interval ${lower} to ${upper} ${m.unit} from a baseline of 0`;
   return { decision: 'undecided', reason: `undecided: ${why} ${after}` };
 }
 

@@ -30,6 +30,23 @@ describe('sequentialLook', () => {
     expect(look.decisions[0]?.reason).toMatch(/^unchanged: ±0\.\d+ % inside ±5 % after 4 trials$/);
   });
 
+  it('decides a metric that stayed 0 on both sides (an error rate) as unchanged, not at max', () => {
+    const zeros = [0, 0, 0, 0];
+    const base = results([{ name: 'error_rate', samples: zeros }]);
+    const head = results([{ name: 'error_rate', samples: zeros }]);
+    const look = sequentialLook(base, head, { design, trials: 4 });
+    expect(look.stop).toBe(true);
+    expect(look.decisions[0]?.reason).toMatch(/^unchanged: 0 \S* on both sides after 4 trials$/);
+
+    // One error on one side: from a baseline of 0 any move counts, so it is not decided yet.
+    const some = results([{ name: 'error_rate', samples: [0, 0, 0.01, 0.02] }]);
+    const early = sequentialLook(base, some, { design, trials: 4 });
+    expect(early.stop).toBe(false);
+    expect(early.decisions[0]?.reason).toMatch(
+      /^undecided: interval 0 to 0\.0\d+ .* from a baseline of 0 after 4 trials$/,
+    );
+  });
+
   it('keeps a noisy metric undecided before max and falls back to the fixed rule at max', () => {
     // ±20 % jitter: the interval reaches far past ±5 %, and 4 vs 4 trials cannot be significant.
     const base = results([{ name: 'latency', samples: around(100, 4, 0.2) }]);
