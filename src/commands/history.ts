@@ -4,7 +4,10 @@ import type { CliIO, Command, ParsedArgs } from './types.js';
 import { layerPolicies } from '../compare/policy.js';
 import { BASELINE_MODES } from '../config/index.js';
 import { EXIT } from '../errors.js';
-import { prGate } from '../pipeline/gate.js';
+import { prGate, type PrGateInput } from '../pipeline/gate.js';
+import { gateShard, plannedShard, shardPlan } from '../pipeline/shards.js';
+import { parseShard, shardName } from '../shard/plan.js';
+import { displayPath } from './options.js';
 import { escapeTerminal } from '../report/escape.js';
 import { layoutText } from '../report/grid.js';
 import { renderComparisonText } from '../report/text.js';
@@ -13,10 +16,11 @@ import { folderStore } from '../store/folderStore.js';
 import { branchSlug } from '../store/history.js';
 import { branchName, currentRevision } from '../store/revision.js';
 import { optionPolicy } from './compare.js';
-import { choiceOption, wholeOption } from '../pipeline/options.js';
+import { choiceOption, labelsOption, wholeOption } from '../pipeline/options.js';
 import { configFrom, measure, progressOf } from './run.js';
 
 const STORE_DEFAULT = 'perfgate-history';
+const SHARD_OUT_DEFAULT = 'perfgate-out/shard.json';
 /** Stored runs a history check uses at most; each is one sample of the run-to-run spread. */
 export const WINDOW_DEFAULT = 20;
 
@@ -70,6 +74,7 @@ export const checkCommand: Command = {
   summary: 'run the suites against the base revision beside them (or the stored history) and gate',
   usage: `usage: perfgate check --config perfgate.yml [--against REV] [--baseline auto|interleaved|history]
                       [--store DIR] [--branch NAME] [--window N] [--seed N] [--suite NAME]...
+                      [--shard K/N [--out FILE] [--runs-on LABEL,LABEL]]
 
 interleaved: checks out REV (default: the merge base with origin's default branch, or in a pull
 request's CI the base it merges into) in a temporary git worktree, runs the config's setup there,
@@ -78,7 +83,10 @@ machine: about twice the benchmark time, and immune to how fast this machine is 
 history: compares this run, run by run, with up to N (default ${WINDOW_DEFAULT}) stored runs of the
 branch in DIR (default ${STORE_DEFAULT}/); it fails a build only with 5 stored runs or more.
 auto (default, or the config's 'baseline'): interleaved when REV can be checked out, else history.
-Exit 1 on a regression; with no baseline yet it prints the numbers and passes.`,
+Exit 1 on a regression; with no baseline yet it prints the numbers and passes.
+--shard K/N: run only shard K of the plan 'perfgate shards' prints (the same config, store and
+--branch) and write a shard artifact to FILE (default ${SHARD_OUT_DEFAULT}) for 'perfgate merge'
+instead of judging; a failed run writes its error there too (docs/scaling.md).`,
   options: {
     ...storeOptions,
     window: { type: 'string' },
@@ -87,6 +95,9 @@ Exit 1 on a regression; with no baseline yet it prints the numbers and passes.`,
     against: { type: 'string' },
     baseline: { type: 'string' },
     seed: { type: 'string' },
+    shard: { type: 'string' },
+    out: { type: 'string' },
+    'runs-on': { type: 'string' },
   },
   async run({ values }, io) {
     // Every option is checked before anything is measured.
@@ -94,6 +105,9 @@ Exit 1 on a regression; with no baseline yet it prints the numbers and passes.`,
     const seed = wholeOption(values.seed, '--seed', { min: 0, max: 2 ** 31 - 1 });
     const baselineOption = choiceOption(values.baseline, '--baseline', BASELINE_MODES);
     const cliPolicy = optionPolicy(values);
+    const shard =
+      typeof values.shard === 'string' ? parseShard(values.shard, '--shard') : undefined;
+    const runsOn = labelsOption(values['runs-on'], '--runs-on') ?? ['ubuntu-latest'];
     const config = await configFrom(values, io);
     // In a pull request's CI the baseline lives under the base branch, not refs/pull/N/merge.
     const branch =
@@ -101,7 +115,7 @@ Exit 1 on a regression; with no baseline yet it prints the numbers and passes.`,
         ? io.env.GITHUB_BASE_REF
         : await branchFrom(values, io, config.file);
     branchSlug(branch);
-    const outcome = await prGate({
+    const gate: PrGateInput = {
       config,
       env: io.env,
       progress: progressOf(io),
@@ -112,7 +126,35 @@ Exit 1 on a regression; with no baseline yet it prints the numbers and passes.`,
       fields: { against: '--against', baseline: '--baseline' },
       history: { store: storeAt(values, io), branch, window },
       ...(seed === undefined ? {} : { seed }),
-    });
+    };
+    if (shard) {
+      const store = storeAt(values, io);
+      const { shards } = await shardPlan({
+        config,
+        store,
+        branch,
+        count: shard.count,
+        runsOn,
+        field: '--shard',
+      });
+      const out = path.resolve(
+        io.cwd,
+        typeof values.out === 'string' ? values.out : SHARD_OUT_DEFAULT,
+      );
+      const job = {
+        ref: shard,
+        planned: plannedShard(shards, shard, '--shard'),
+        file: out,
+        env: io.env,
+      };
+      const { artifact } = await gateShard(job, gate);
+      io.stdout(
+        `shard ${shardName(shard)}: ${artifact.suites.map(escapeTerminal).join(', ')} ` +
+          `(baseline: ${artifact.baseline}), written to ${displayPath(io.cwd, out)} for perfgate merge\n`,
+      );
+      return EXIT.ok;
+    }
+    const outcome = await prGate(gate);
     const notes = [...outcome.warnings, ...outcome.context]
       .map((n) => `note: ${escapeTerminal(n)}\n`)
       .join('');

@@ -1,13 +1,14 @@
 // `perfgate shards` and `perfgate merge`, in-process: the plan from a folder store's recorded
 // durations, and the merge's exit codes on artifacts as shard jobs write them.
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Results } from '../../src/results/schema.js';
-import { SHARD_SCHEMA, type ShardArtifact } from '../../src/results/shard.js';
+import { SHARD_SCHEMA, ShardArtifactSchema, type ShardArtifact } from '../../src/results/shard.js';
 import { folderStore } from '../../src/store/folderStore.js';
 import { runCli } from '../helpers/cli.js';
+import { commit, git, newRepo } from '../helpers/gitRepo.js';
 
 const SUITES = { s60: 60, s50: 50, s40: 40, s30: 30, s20: 20 };
 
@@ -109,5 +110,90 @@ describe('perfgate merge', () => {
     const empty = await runCli(['merge', await mkdtemp(join(tmpdir(), 'perfgate-none-'))]);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/RESULTS: no shard artifacts/);
+  });
+});
+
+describe('perfgate check --shard, then perfgate merge', () => {
+  /** Two suites reporting each trial's value from values.json of the tree they run in. */
+  const probe = (name: string, command = `node probe.cjs ${name}`) =>
+    `  - { name: ${name}, kind: command, command: '${command}' }`;
+  const files = (values: object, fail = false) => ({
+    'perfgate.yml': [
+      'version: 1',
+      'trials: 4',
+      'warmupSeconds: 0',
+      'suites:',
+      probe('a'),
+      probe('b', fail ? 'node -e "process.exit(1)"' : 'node probe.cjs b'),
+      '',
+    ].join('\n'),
+    'probe.cjs': [
+      "const v = require('./values.json')[process.argv[2]][Number(process.env.PERFGATE_TRIAL) - 1];",
+      "console.log(JSON.stringify({ probe: { latency: { value: v, unit: 'ms' } } }));",
+      '',
+    ].join('\n'),
+    'values.json': JSON.stringify(values),
+  });
+  const same = { a: [10, 11, 12, 13], b: [10, 11, 12, 13] };
+
+  it('writes each shard beside its base revision, and the merge judges both', async () => {
+    const repo = await newRepo(files(same));
+    const base = git(repo, 'rev-parse', 'HEAD');
+    await commit(repo, 'b slower', files({ ...same, b: [20, 21, 22, 23] }));
+    const check = (shard: string) =>
+      runCli(
+        [
+          'check',
+          '--config',
+          'perfgate.yml',
+          '--against',
+          base,
+          '--shard',
+          shard,
+          '--out',
+          `out/${shard.replace('/', '-')}.json`,
+        ],
+        repo,
+      );
+    for (const shard of ['1/2', '2/2']) {
+      const run = await check(shard);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(
+        new RegExp(
+          `^shard ${shard.replace('/', '\\/')}: [ab] \\(baseline: interleaved\\), written to out/`,
+        ),
+      );
+    }
+    const merged = await runCli(['merge', 'out', '--config', 'perfgate.yml'], repo);
+    // b doubled in all 4 trials: the smallest p 4 + 4 trials reach, 0.029; alone in its family
+    // of 2 after BH it is 0.057 > 0.05, so b is not flagged, and a never moved.
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stdout).toMatch(/^b latency .* 0\.057/m);
+  });
+
+  it("exits 3 on a shard's failed run, and leaves its error for the merge", async () => {
+    const repo = await newRepo(files(same, true));
+    const run = await runCli(
+      [
+        'check',
+        '--config',
+        'perfgate.yml',
+        '--baseline',
+        'history',
+        '--suite',
+        'b',
+        '--shard',
+        '1/1',
+      ],
+      repo,
+    );
+    expect(run.code).toBe(3);
+    const artifact = ShardArtifactSchema.parse(
+      JSON.parse(await readFile(join(repo, 'perfgate-out/shard.json'), 'utf8')),
+    );
+    expect(artifact.error).toMatchObject({ kind: 'run' });
+    const merged = await runCli(['merge', 'perfgate-out'], repo);
+    expect(merged.code).toBe(3);
+    expect(merged.stderr).toMatch(/shard 1\/1 failed: .*exit/);
   });
 });
