@@ -10,6 +10,7 @@ import path from 'node:path';
 import { compareResults } from '../compare/compare.js';
 import { environmentDifference, environmentLabel } from '../compare/environment.js';
 import type { ComparePolicy } from '../compare/policy.js';
+import { runMedians } from '../compare/runLevel.js';
 import type { Config } from '../config/index.js';
 import { InputError, RunError } from '../errors.js';
 import { RESULTS_SCHEMA, type Environment, type Results } from '../results/schema.js';
@@ -54,9 +55,26 @@ export async function findShardFiles(
   return files;
 }
 
+/**
+ * Artifacts of a fork's pull request come from the fork's code: untrusted data, bounded before
+ * parsing (a shard of 300 suites of 12 metrics × 10 trials is 3.3 MB).
+ */
+const MAX_ARTIFACT_BYTES = 64 * 1024 * 1024;
+
 export async function readShards(files: readonly string[]): Promise<LoadedShard[]> {
   const shards: LoadedShard[] = [];
-  for (const file of files) shards.push({ file, artifact: await readShardArtifact(file) });
+  for (const file of files) {
+    const { size } = await stat(file);
+    if (size > MAX_ARTIFACT_BYTES) {
+      throw new InputError(
+        `is ${size} bytes; shard artifacts above ${MAX_ARTIFACT_BYTES} are refused`,
+        {
+          file,
+        },
+      );
+    }
+    shards.push({ file, artifact: await readShardArtifact(file) });
+  }
   return shards;
 }
 
@@ -207,7 +225,9 @@ export function mergeShards(
     environment,
   );
   const unit = kinds.has('history') ? 'run' : 'trial';
-  const comparison = compareResults(base, results, policy, unit);
+  // Against stored runs the head is one run, its medians, as a history gate compares it (gate.ts).
+  const head = unit === 'run' ? runMedians([results], 'this run') : results;
+  const comparison = compareResults(base, head, policy, unit);
   const labels = new Set(compared.map((s) => s.artifact.baseLabel));
   const baseLabel =
     labels.size === 1 && compared[0]?.artifact.baseLabel
@@ -215,7 +235,7 @@ export function mergeShards(
       : `${unit === 'trial' ? 'the base revision, measured beside the head in each shard' : 'the stored runs of each shard'}`;
   const uncompared = ordered.filter((s) => !s.artifact.base).map(named);
   const without = uncompared.length
-    ? [`${uncompared.join(', ')} had no baseline: their metrics are shown, not judged`]
+    ? [`no baseline in ${uncompared.join(', ')}: those suites are shown, not judged`]
     : [];
   return {
     results,
