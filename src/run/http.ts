@@ -60,7 +60,7 @@ export interface HttpTrialResult {
 }
 
 export interface HttpTrialHooks {
-  /** Each full second's responses, for progress display (the final stop tick is not reported). */
+  /** Each full second's responses, for progress display (the partial last second is not reported). */
   onTick?: (requestsPerSecond: number) => void;
   /** Aborting stops the load and rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -82,21 +82,22 @@ const GUARD_SLACK_SECONDS = 5;
 const STOP_LEAD_MS = 50;
 
 /**
- * Requests/s of a trial from autocannon's one-second tick counts. The first tick includes
- * connecting and warm-up and the last one may cover part of a second, so both are dropped; with
- * fewer than 3 ticks nothing would be left, so it falls back to responses over elapsed time.
+ * Requests/s of a trial from autocannon's one-second tick counts, those of the seconds that ended
+ * before the load stopped (Trial.tick). The first includes connecting and warm-up, so it is
+ * dropped; with fewer than 2 nothing would be left, so it falls back to responses over elapsed
+ * time.
  */
 export function requestsPerSecond(
   ticks: readonly number[],
   responses: number,
   elapsedSeconds: number,
 ): { value: number; note?: string } {
-  const full = ticks.slice(1, -1);
-  if (full.length > 0) return { value: full.reduce((a, b) => a + b, 0) / full.length };
+  const steady = ticks.slice(1);
+  if (steady.length > 0) return { value: steady.reduce((a, b) => a + b, 0) / steady.length };
   return {
     value: elapsedSeconds > 0 ? responses / elapsedSeconds : 0,
     note:
-      `requests_per_second: only ${ticks.length} one-second tick(s), so it is total responses ` +
+      `requests_per_second: only ${ticks.length} full one-second tick(s), so it is total responses ` +
       `over elapsed time, including connection setup; run 3 s or more for steady-state ticks`,
   };
 }
@@ -211,7 +212,6 @@ class Trial {
   private generatorError: unknown;
   /** Requests still in flight when the connections close count as timed out (see drain). */
   private unansweredAtEnd = 0;
-  private ticksAfterStop = 0;
   private readonly started = process.hrtime.bigint();
   private readonly cpuAtStart = process.cpuUsage();
   /** Set when the load ends (drain, or the last connection closes): autocannon reports up to a second later. */
@@ -221,9 +221,15 @@ class Trial {
   /** Set once autocannon accepted the options. */
   instance: autocannon.Instance | undefined;
 
+  /**
+   * `closed` is called once the load has ended and every connection is closed: the trial's
+   * result is complete then. autocannon itself reports only at its next one-second interval,
+   * which would round every trial (and warm-up) up to whole seconds.
+   */
   constructor(
     private readonly options: HttpLoadOptions,
     private readonly hooks: HttpTrialHooks,
+    private readonly closed: () => void,
   ) {}
 
   /** Starts the clocks that end the trial: its duration, the wall-clock guard, the caller's abort. */
@@ -277,10 +283,9 @@ class Trial {
 
   /** autocannon's one-second count; false for the counts that are not part of the measurement. */
   tick(counter: number): boolean {
-    if (this.phase === 'finished') return false;
-    // The tick that saw the load stop is its last (partial) second; later ones only cover the
-    // drain, when nothing new is sent.
-    if (this.stopReason !== undefined && this.ticksAfterStop++ > 0) return false;
+    // Only seconds that ended while loading are full: the one that saw the load stop is partial,
+    // and later ones cover the drain, when nothing new is sent.
+    if (this.phase !== 'loading' || this.stopReason !== undefined) return false;
     this.ticks.push(counter);
     return true;
   }
@@ -339,6 +344,7 @@ class Trial {
     }
     for (const client of this.flights.keys()) client.destroy();
     this.instance?.stop();
+    queueMicrotask(this.closed);
   }
 
   /** True when no connection still waits for an answer on its current socket. */
@@ -403,13 +409,24 @@ function measure(
   generate: RequestGenerator | null,
   hooks: HttpTrialHooks,
 ): Promise<HttpTrialResult> {
-  const trial = new Trial(options, hooks);
-  const prefix = url.pathname.replace(/\/$/, '');
-  const requests = toAutocannonRequests(options.requests, prefix, generate, (error) =>
-    trial.generatorFailed(error),
-  );
-
   return new Promise<HttpTrialResult>((resolve, reject) => {
+    // The trial ends when it closed its connections, or when autocannon reports (an error, or
+    // `amount` requests done), whichever comes first.
+    let settled = false;
+    const settle = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      try {
+        resolve(trial.finish(error));
+      } catch (failure) {
+        reject(failure);
+      }
+    };
+    const trial = new Trial(options, hooks, () => settle(undefined));
+    const prefix = url.pathname.replace(/\/$/, '');
+    const requests = toAutocannonRequests(options.requests, prefix, generate, (error) =>
+      trial.generatorFailed(error),
+    );
     trial.arm();
     let instance: autocannon.Instance;
     try {
@@ -430,13 +447,7 @@ function measure(
           timeout: options.timeoutSeconds,
           setupClient: (client) => trial.connect(client as unknown as AutocannonClient),
         },
-        (error: unknown) => {
-          try {
-            resolve(trial.finish(error));
-          } catch (failure) {
-            reject(failure);
-          }
-        },
+        (error: unknown) => settle(error),
       );
     } catch (error) {
       // autocannon throws synchronously for some bad options (more connections than amount).
