@@ -6,13 +6,13 @@
  */
 import { randomInt } from 'node:crypto';
 import { calibrate, type AaRun, type Calibration } from '../compare/calibrate.js';
+import { environmentLabel } from '../compare/environment.js';
 import type { ComparePolicy } from '../compare/policy.js';
 import { configHash, type Config } from '../config/index.js';
 import type { Progress } from '../run/progress.js';
-import { hostEnvironment } from '../run/environment.js';
 import { runInterleaved } from '../run/runner.js';
 import { runSetup } from '../run/setup.js';
-import { baselineQuery, selectBaseline } from '../store/baseline.js';
+import { selectBaseline } from '../store/baseline.js';
 import type { HistoryStore } from '../store/history.js';
 import type { Revision } from '../store/revision.js';
 
@@ -78,18 +78,26 @@ export interface HistoryCalibrateInput extends CalibrateInput {
 }
 
 /**
- * The stored runs of `branch` that measured this config on this kind of machine (the newest
- * `window`), calibrated; `warnings` are unreadable files the store skipped.
+ * The newest `window` stored runs of `branch` that measured this config, on the kind of machine
+ * of the newest of them (runs of other machines are never mixed in), calibrated. It reads the
+ * history from anywhere: a laptop can calibrate what the GPU runner recorded. `warnings` are
+ * unreadable files the store skipped.
  */
 export async function calibrateHistory(
   input: HistoryCalibrateInput,
 ): Promise<{ calibration: Calibration; used: number; notes: string[]; warnings: string[] }> {
-  const head = { configHash: configHash(input.config), environment: hostEnvironment(input.env) };
-  const { entries, warnings } = await input.store.list(
-    input.branch,
-    baselineQuery(head, input.window),
+  const hash = configHash(input.config);
+  const { entries, warnings } = await input.store.list(input.branch, {
+    newest: input.window,
+    accept: (results) => results.configHash === hash,
+  });
+  const newest = entries.find((entry) => entry.results.configHash === hash)?.results;
+  const { used, notes } = selectBaseline(
+    entries,
+    { configHash: hash, environment: newest?.environment },
+    input.window,
   );
-  const { used, notes } = selectBaseline(entries, head, input.window);
+  if (newest) notes.unshift(`stored runs on ${environmentLabel(newest.environment)}`);
   const calibration = calibrate(
     { kind: 'history', runs: used.map((entry) => entry.results) },
     options(input),

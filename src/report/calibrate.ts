@@ -51,7 +51,7 @@ export function calibrationSummary(calibration: Calibration): string[] {
   const source =
     calibration.source === 'aa'
       ? `${plural(runs, 'A/A run')} (this tree as both sides, trials interleaved)`
-      : `${plural(runs, 'stored run')} of this config on this kind of machine`;
+      : `${plural(runs, 'stored run')} of this config on one kind of machine`;
   const lines = [
     `calibrated from ${source}; ${plural(family, 'gating metric')} tested together.`,
     `"sees now": the smallest regression the ${baseline} gate detects with 80 % power ` +

@@ -1,6 +1,6 @@
 // `perfgate calibrate` through the CLI, on a real command suite: A/A runs of this tree, the
 // stored history of a folder store, --write into the config, and bad input.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -111,9 +111,21 @@ describe('perfgate calibrate', () => {
       'markdown',
     );
     expect(code).toBe(0);
-    expect(stdout).toMatch(/calibrated from 3 stored runs of this config/);
+    expect(stdout).toMatch(/calibrated from 3 stored runs of this config on one kind of machine/);
     expect(stdout).toMatch(/\| work +\| steady +\|/);
     expect(stdout).not.toMatch(/A\/A flagged/);
+
+    // A newer run of the same config from a GPU runner: calibrate takes that machine's runs only.
+    const files = (await readdir(store, { recursive: true })).filter((f) => f.endsWith('.json'));
+    const stored = JSON.parse(await readFile(join(store, files[0] as string), 'utf8'));
+    stored.createdAt = new Date(Date.now() + 60_000).toISOString();
+    stored.environment.gpus = [{ index: 0, name: 'NVIDIA H100 80GB HBM3', driver: '550.54.15' }];
+    await writeFile(join(store, 'main', 'gpu-run.json'), JSON.stringify(stored));
+    const gpu = await calibrate('--from-history', '--store', store, '--branch', 'main');
+    expect(gpu.code).toBe(0);
+    expect(gpu.stdout).toMatch(/calibrated from 1 stored run of this config/);
+    expect(gpu.stdout).toMatch(/note: stored runs on .*NVIDIA H100 80GB HBM3/);
+    expect(gpu.stdout).toMatch(/note: 3 stored results skipped: another config or environment/);
   }, 60_000);
 
   it('refuses bad input with exit 2, naming the option or the field, and leaves the config as it was', async () => {
