@@ -22,7 +22,8 @@
  *   Hodges-Lehmann change beyond its threshold in that direction, as the fixed verdict;
  * - unchanged: an equivalence decision, the Hodges-Lehmann interval of the change at level
  *   1 − 2 alpha inside ±threshold: Schuirmann's two one-sided tests (J. Pharmacokinet. Biopharm.
- *   15, 1987), each at alpha;
+ *   15, 1987), each at alpha; from a baseline of 0, where any move counts, the interval of the
+ *   shift exactly 0 to 0 (an error rate that stayed 0);
  * - undecided: neither; at the last look (max) every undecided metric falls back to the fixed
  *   design's rule (regression if significant and beyond the threshold, else unchanged), with the
  *   sequential p-value of that look.
