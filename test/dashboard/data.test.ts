@@ -1,7 +1,11 @@
 // The dashboard's data from plain results: environments apart, the step found, the latest run
 // judged in the PR comment's words, and the data script inert whatever the names.
 import { describe, expect, it } from 'vitest';
-import { buildDashboardData, type DashboardData } from '../../src/dashboard/data.js';
+import {
+  buildDashboardData,
+  CHANGE_POINT_WINDOW,
+  type DashboardData,
+} from '../../src/dashboard/data.js';
 import { dataScript } from '../../src/dashboard/site.js';
 import type { Results } from '../../src/results/schema.js';
 import { CPU_ONLY, HOSTILE, run, WITH_GPU } from './history.js';
@@ -109,6 +113,28 @@ describe('buildDashboardData', () => {
     const fromPull = build([{ ...run(0, CPU_ONLY), ref: 'refs/pull/12/merge' }]);
     expect(fromPull.runs.pr).toEqual([12]);
     expect(data.runs.pr.every((pr) => pr === null)).toBe(true);
+  });
+});
+
+describe('the change-point search of a long history', () => {
+  it('covers the newest CHANGE_POINT_WINDOW runs of each series, and the page says so', () => {
+    const runs = Array.from({ length: CHANGE_POINT_WINDOW + 40 }, (_, i) =>
+      run(i, CPU_ONLY, { stepAt: 20 }),
+    );
+    const long = build(runs);
+    expect(long.notes).toEqual([
+      `change points are searched in each metric's newest ${CHANGE_POINT_WINDOW} runs`,
+    ]);
+    // The step at run 20 lies before the window: the newest runs are one level.
+    const latency = long.series.find((s) => s.key === 'api/latency_p95')!;
+    expect(latency.run).toHaveLength(CHANGE_POINT_WINDOW + 40);
+    expect(latency.changePoints).toEqual([]);
+    // A step inside the window is found at its index in the whole series.
+    const late = Array.from({ length: CHANGE_POINT_WINDOW + 40 }, (_, i) =>
+      run(i, CPU_ONLY, { stepAt: CHANGE_POINT_WINDOW }),
+    );
+    const found = build(late).series.find((s) => s.key === 'api/latency_p95')!;
+    expect(found.changePoints.map((cp) => cp.at)).toEqual([CHANGE_POINT_WINDOW]);
   });
 });
 
