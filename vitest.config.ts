@@ -1,12 +1,58 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Test files whose assertions depend on how fast things run on this machine: real services under
+ * load whose latencies, throughputs or ratios are asserted, CPU and background-load collectors,
+ * process timeouts, and the timed change-point search. On a 2-core runner, files running side by
+ * side would measure each other, so these run one at a time, after the rest. The bundled action's
+ * end-to-end test is not among them: its A/A check runs beside a CPU burner on purpose, since the
+ * interleaved gate must hold under load.
+ */
+const MEASURED = [
+  'test/cli/out.test.ts',
+  'test/cli/run.test.ts',
+  'test/collect/gpu.test.ts',
+  'test/collect/host.test.ts',
+  'test/collect/process.test.ts',
+  'test/collect/prometheus.test.ts',
+  'test/demo/knobs.test.ts',
+  'test/demo/server.test.ts',
+  'test/dist/bundle.test.ts',
+  'test/readme.test.ts',
+  'test/run/command.test.ts',
+  'test/run/http.test.ts',
+  'test/run/service.test.ts',
+  'test/stats/changePoint.test.ts',
+  'test/stats/pairwiseDifferences.test.ts',
+  'test/sweep/coordinate.test.ts',
+  'test/sweep/grid.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
-    // Many tests measure real services under load: on a 2-core runner, test files running side by
-    // side would measure each other. One file at a time keeps their timings meaningful.
-    fileParallelism: false,
+    // vitest leaves one core free by default: on a 2-core runner that is no parallelism at all.
+    maxWorkers: 2,
     coverage: { provider: 'v8', include: ['src/**'] },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'parallel',
+          include: ['test/**/*.test.ts'],
+          exclude: MEASURED,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'measured',
+          include: MEASURED,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
