@@ -10,8 +10,8 @@
  *   autocannon's own `responseTime` has the same resolution, but after a connection error or a
  *   close by the server it keeps the lost requests in its queue and matches every later response
  *   of that connection to an earlier request's start; ours drops them when the socket changes.
- * - requests/s: the mean of autocannon's one-second ticks without the first (connecting, warming
- *   up) and the last (partial) one.
+ * - requests/s: the mean of autocannon's one-second ticks of the seconds that ended while loading,
+ *   without the first (connecting, warming up).
  * - error_rate and non2xx_rate: % of the requests that ended (answered, failed or timed out).
  *   When the duration ends, no new request is sent and those in flight get up to the timeout to
  *   be answered; any still unanswered then count as timed out. Dropping them instead let a
@@ -19,20 +19,18 @@
  * - generator_cpu: % of one core this process used during the trial. At >= 90 % the load
  *   generator, not the server, may be the bottleneck: the trial is marked generatorBound.
  */
-import { GENERATOR_BOUND_CPU } from '../constants.js';
 import type { EventEmitter } from 'node:events';
 import autocannon from 'autocannon/lib/init.js';
-import type { TrialMetric } from '../collect/types.js';
 import { MAX_TIMER_MS } from '../config/fields.js';
 import { InputError, RunError } from '../errors.js';
-import { inferDirection } from '../results/direction.js';
 import {
   loadBodyGenerator,
   toAutocannonRequests,
   type HttpRequestSpec,
   type RequestGenerator,
 } from './bodyGenerator.js';
-import { LatencySamples, nearestRank } from './percentiles.js';
+import { summarize, type HttpTrialResult, type TrialCounts } from './httpSummary.js';
+import { LatencySamples } from './percentiles.js';
 
 export interface HttpLoadOptions {
   /** e.g. http://127.0.0.1:8080; a path in it prefixes every request's path. */
@@ -52,13 +50,6 @@ export interface HttpLoadOptions {
   timeoutSeconds: number;
 }
 
-export interface HttpTrialResult {
-  metrics: TrialMetric[];
-  /** The generator used >= 90 % of a core: the numbers may describe the generator. */
-  generatorBound: boolean;
-  notes: string[];
-}
-
 export interface HttpTrialHooks {
   /** Each full second's responses, for progress display (the partial last second is not reported). */
   onTick?: (requestsPerSecond: number) => void;
@@ -67,8 +58,6 @@ export interface HttpTrialHooks {
 }
 
 /** % of one core at or above which the generator, not the server, may limit throughput. */
-
-const LATENCY_PERCENTILES = [50, 90, 95, 99] as const;
 
 /** Extra seconds the wall-clock guard allows beyond the longest a trial can legitimately take. */
 const GUARD_SLACK_SECONDS = 5;
@@ -80,27 +69,6 @@ const GUARD_SLACK_SECONDS = 5;
  * time; the tick it cuts short is the last one, which requests_per_second drops anyway.
  */
 const STOP_LEAD_MS = 50;
-
-/**
- * Requests/s of a trial from autocannon's one-second tick counts, those of the seconds that ended
- * before the load stopped (Trial.tick). The first includes connecting and warm-up, so it is
- * dropped; with fewer than 2 nothing would be left, so it falls back to responses over elapsed
- * time.
- */
-export function requestsPerSecond(
-  ticks: readonly number[],
-  responses: number,
-  elapsedSeconds: number,
-): { value: number; note?: string } {
-  const steady = ticks.slice(1);
-  if (steady.length > 0) return { value: steady.reduce((a, b) => a + b, 0) / steady.length };
-  return {
-    value: elapsedSeconds > 0 ? responses / elapsedSeconds : 0,
-    note:
-      `requests_per_second: only ${ticks.length} full one-second tick(s), so it is total responses ` +
-      `over elapsed time, including connection setup; run 3 s or more for steady-state ticks`,
-  };
-}
 
 /**
  * How long a trial may run before the wall-clock guard stops it: its duration (or, bounded by
@@ -165,18 +133,12 @@ interface Flight {
 }
 
 /** Counts of one trial, shared by all connections. */
-interface Tally {
-  latencies: LatencySamples;
-  responses: number;
-  non2xx: number;
-  /** Requests that errored or timed out: sent, then lost with their connection. */
-  failed: number;
+interface Tally extends TrialCounts {
   /**
    * The connections that had an error before any response: the server may not be there at all.
    * Distinct connections, as one connection can fail and reconnect many times.
    */
   failedBeforeAnyResponse: Set<AutocannonClient>;
-  lastFailure?: string;
 }
 
 type StopReason = 'duration' | 'unreachable' | 'guard' | 'abort' | 'generator';
@@ -191,8 +153,8 @@ interface LoadWindow {
  * One trial's state. It moves one way, each transition once:
  *   loading ─stop('duration')─► draining ─(answered, or one timeout)─► closed ─finish()─► finished
  *   loading ─stop(any other reason)─────────────────────────────────► closed
- * autocannon calls back some time after `closed` (at its next one-second interval), and finish()
- * turns what was counted into the result.
+ * The trial settles as it reaches `closed` (or when autocannon calls back first: an error, or
+ * `amount` done), and finish() turns what was counted into the result.
  */
 class Trial {
   private readonly tally: Tally = {
@@ -468,46 +430,4 @@ function measure(
       });
     });
   });
-}
-
-function summarize(
-  tally: Tally,
-  ticks: readonly number[],
-  elapsedSeconds: number,
-  generatorCpu: number,
-  notes: string[],
-): HttpTrialResult {
-  const metric = (name: string, unit: string, value: number): TrialMetric => ({
-    name,
-    unit,
-    direction: inferDirection(name, unit),
-    value,
-  });
-  const throughput = requestsPerSecond(ticks, tally.responses, elapsedSeconds);
-  if (throughput.note) notes.push(throughput.note);
-  const metrics = [metric('requests_per_second', 'req/s', throughput.value)];
-
-  if (tally.latencies.size > 0) {
-    const sorted = tally.latencies.sorted();
-    for (const p of LATENCY_PERCENTILES) {
-      metrics.push(metric(`latency_p${p}`, 'ms', nearestRank(sorted, p)));
-    }
-    metrics.push(metric('latency_max', 'ms', nearestRank(sorted, 100)));
-  } else {
-    notes.push('no response arrived: latency metrics are missing from this trial');
-  }
-
-  const ended = tally.responses + tally.failed;
-  const percentOfEnded = (count: number) => (ended > 0 ? (100 * count) / ended : 0);
-  metrics.push(
-    metric('error_rate', '%', percentOfEnded(tally.failed)),
-    metric('non2xx_rate', '%', percentOfEnded(tally.non2xx)),
-    // The load generator's own cost describes the trial, not the service: context, never a verdict.
-    { ...metric('generator_cpu', '%', generatorCpu), informational: true },
-  );
-  if (tally.failed > 0) {
-    const last = tally.lastFailure ?? 'connection closed by the server';
-    notes.push(`${tally.failed} of ${ended} requests failed (last: ${last})`);
-  }
-  return { metrics, generatorBound: generatorCpu >= GENERATOR_BOUND_CPU, notes };
 }

@@ -4,13 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_SECONDS, MAX_TIMER_MS } from '../../src/config/fields.js';
 import { InputError, RunError } from '../../src/errors.js';
-import {
-  guardSeconds,
-  requestsPerSecond,
-  runHttpTrial,
-  type HttpLoadOptions,
-  type HttpTrialResult,
-} from '../../src/run/http.js';
+import { guardSeconds, runHttpTrial, type HttpLoadOptions } from '../../src/run/http.js';
+import { requestsPerSecond, type HttpTrialResult } from '../../src/run/httpSummary.js';
 import { toAutocannonRequest } from '../../src/run/bodyGenerator.js';
 import { LatencySamples, nearestRank } from '../../src/run/percentiles.js';
 
