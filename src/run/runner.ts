@@ -16,8 +16,8 @@ import { RESULTS_SCHEMA, type Environment, type Results } from '../results/schem
 import { hostEnvironment } from './environment.js';
 import { planTrials } from './plan.js';
 import type { Progress } from './progress.js';
-import { missingRequirements } from './requires.js';
 import { startService, type RunningService } from './service.js';
+import { kindOf } from './suites/index.js';
 import { TrialAccumulator } from './accumulate.js';
 import { runTrial, trialSummary, warmUp } from './trial.js';
 
@@ -186,7 +186,7 @@ async function runArms(
         const warmKey = `${arm.label}\u0000${suite.name}`;
         const started = performance.now();
         if (!warm.has(warmKey)) {
-          await warmUp(suite, arm.variant, context.env, service?.running);
+          await warmUp(context, suite, arm.variant, service?.running);
           warm.add(warmKey);
         }
         const label = {
@@ -235,9 +235,8 @@ async function skipNotes(
 ): Promise<Map<string, string>> {
   const notes = new Map<string, string>();
   for (const suite of suites) {
-    if (suite.kind !== 'command') continue;
-    const missing = await missingRequirements(suite.requires, env);
-    if (missing.length > 0) notes.set(suite.name, missing.join(', '));
+    const reason = await kindOf(suite).skipReason?.(suite, env);
+    if (reason !== undefined) notes.set(suite.name, reason);
   }
   return notes;
 }

@@ -4,15 +4,13 @@
  * stopped, and the metrics gathered. Also the warm-up before a suite's first trial. runner.ts
  * decides the order; this file runs one slot of it.
  */
-import { GENERATOR_BOUND_CPU } from '../constants.js';
 import { attachCollector } from '../collect/index.js';
 import type { Collector, CollectorOutput, TrialMetric } from '../collect/types.js';
-import type { Config, HttpSuite, Suite, Variant } from '../config/index.js';
+import type { Config, Suite, Variant } from '../config/index.js';
 import type { Environment } from '../results/schema.js';
-import { runCommandTrial } from './command.js';
-import { runHttpTrial, type HttpLoadOptions } from './http.js';
 import type { Progress } from './progress.js';
 import type { RunningService } from './service.js';
+import { kindOf } from './suites/index.js';
 
 /** What a trial needs from its run: where progress goes, and the environment of what it starts. */
 export interface TrialContext {
@@ -26,60 +24,16 @@ export interface TrialOutcome {
   environment?: Partial<Environment>;
 }
 
-function httpOptions(suite: HttpSuite): HttpLoadOptions {
-  return {
-    baseUrl: suite.baseUrl,
-    requests: suite.requests.map(({ method, path, headers, body }) => ({
-      method,
-      path,
-      headers,
-      ...(body === undefined
-        ? {}
-        : { body: typeof body === 'object' && body !== null ? body : String(body) }),
-    })),
-    ...(suite.bodyGenerator ? { bodyGenerator: suite.bodyGenerator } : {}),
-    connections: suite.connections,
-    pipelining: suite.pipelining,
-    ...(suite.amount === undefined
-      ? { durationSeconds: suite.durationSeconds }
-      : { amount: suite.amount }),
-    ...(suite.rate === undefined ? {} : { rate: suite.rate }),
-    timeoutSeconds: suite.timeoutSeconds,
-  };
-}
-
 /** Load before measuring, so JIT, caches and pools are warm; its numbers are discarded. */
 export async function warmUp(
+  context: TrialContext,
   suite: Suite,
   variant: Variant,
-  env: NodeJS.ProcessEnv,
   service: RunningService | undefined,
 ): Promise<void> {
   if (suite.warmupSeconds <= 0) return;
-  const work = (signal: AbortSignal): Promise<unknown> =>
-    suite.kind === 'http'
-      ? runHttpTrial(
-          { ...httpOptions(suite), amount: undefined, durationSeconds: suite.warmupSeconds },
-          { signal },
-        )
-      : runCommandTrial(commandOptions(suite, variant, 0, env), { signal });
-  await raceService(work, service);
-}
-
-function commandOptions(
-  suite: Extract<Suite, { kind: 'command' }>,
-  variant: Variant,
-  trial: number,
-  env: NodeJS.ProcessEnv,
-) {
-  return {
-    command: suite.command,
-    cwd: suite.cwd,
-    env: { ...env, ...suite.env, ...variant.env },
-    timeoutSeconds: suite.timeoutSeconds,
-    output: suite.output,
-    trial,
-  };
+  const run = { ...context, variant, trial: 0 };
+  await raceService((signal) => kindOf(suite).warmUp(suite, run, signal), service);
 }
 
 /**
@@ -137,25 +91,8 @@ export async function runTrial(
   const collectors = await startAll(made);
   let measured: { metrics: TrialMetric[]; notes: string[] };
   try {
-    measured =
-      suite.kind === 'http'
-        ? await raceService(async (signal) => {
-            const http = await runHttpTrial(httpOptions(suite), {
-              signal,
-              onTick: (rps) => context.progress.tick(rps),
-            });
-            const bound = http.generatorBound
-              ? [
-                  `the load generator used ≥ ${GENERATOR_BOUND_CPU} % of a core: throughput may be limited by perfgate, not the service`,
-                ]
-              : [];
-            return { metrics: http.metrics, notes: [...http.notes, ...bound] };
-          }, service)
-        : await raceService(
-            (signal) =>
-              runCommandTrial(commandOptions(suite, variant, trial, context.env), { signal }),
-            service,
-          );
+    const run = { ...context, variant, trial };
+    measured = await raceService((signal) => kindOf(suite).measure(suite, run, signal), service);
   } catch (error) {
     // The trial's own failure (e.g. the service died) is the news, not a collector that then
     // could not scrape the dead service: stop them all, keep the first error.

@@ -1,0 +1,26 @@
+/** The `command` suite kind: a benchmark program that prints its metrics (run/command.ts). */
+import type { CommandSuite } from '../../config/index.js';
+import { runCommandTrial } from '../command.js';
+import { missingRequirements } from '../requires.js';
+import type { KindContext, SuiteKind } from './kind.js';
+
+function commandOptions(suite: CommandSuite, { variant, trial, env }: KindContext) {
+  return {
+    command: suite.command,
+    cwd: suite.cwd,
+    env: { ...env, ...suite.env, ...variant.env },
+    timeoutSeconds: suite.timeoutSeconds,
+    output: suite.output,
+    trial,
+  };
+}
+
+export const commandSuite: SuiteKind<CommandSuite> = {
+  measure: (suite, context, signal) => runCommandTrial(commandOptions(suite, context), { signal }),
+  warmUp: (suite, context, signal) =>
+    runCommandTrial(commandOptions(suite, { ...context, trial: 0 }), { signal }),
+  async skipReason(suite, env) {
+    const missing = await missingRequirements(suite.requires, env);
+    return missing.length > 0 ? missing.join(', ') : undefined;
+  },
+};
