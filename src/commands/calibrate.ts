@@ -34,8 +34,9 @@ stated for the config's design.
 
 Per metric: the noise within a run and from run to run, how often A/A runs were flagged, the
 smallest regression the current design sees with 80 % power, the trials per side that would see
-the current threshold, and a recommended threshold. --write puts the recommended thresholds into
-the config's compare.thresholds (comments kept; validated before it is written).`;
+the current threshold, and a recommended threshold. --write puts the recommendations that are
+above the threshold in force into the config's compare.thresholds (comments kept; validated
+before it is written); it never tightens a threshold.`;
 
 export const calibrateCommand: Command = {
   summary: 'measure A/A noise (or read the history) and recommend thresholds and trials',
@@ -109,11 +110,16 @@ async function writeRecommended(calibration: Calibration, file: string, io: CliI
   const rules = recommendedRules(calibration.metrics);
   const shown = escapeTerminal(displayPath(io.cwd, file));
   if (rules.length === 0) {
-    io.stdout(`nothing to write into ${shown}: no metric has a recommendation\n`);
+    io.stdout(
+      `nothing to write into ${shown}: every threshold is at or above its recommendation\n`,
+    );
     return;
   }
   const text = withThresholdRules(await readFile(file, 'utf8'), rules, file);
   parseConfig(text, file, io.env);
   await writeTextAtomic(file, text, '--config');
-  io.stdout(`wrote ${rules.length} threshold rule(s) into ${shown} (compare.thresholds)\n`);
+  io.stdout(
+    `wrote ${rules.length} threshold rule(s) into ${shown} (compare.thresholds), raising the ` +
+      'thresholds the noise exceeds; lower recommendations are left to you\n',
+  );
 }

@@ -70,7 +70,7 @@ export function calibrationSummary(calibration: Calibration): string[] {
     );
   }
   lines.push(
-    'or keep the trials and use the recommended thresholds: perfgate calibrate --write puts them in the config.',
+    'or keep the trials and use the recommended thresholds: perfgate calibrate --write raises the thresholds below them; it leaves lower ones to you.',
   );
   return lines;
 }

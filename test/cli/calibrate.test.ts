@@ -66,7 +66,7 @@ describe('perfgate calibrate', () => {
     expect(byName.jumpy.trialsForThreshold).toBeGreaterThan(6);
   }, 60_000);
 
-  it('writes the recommended thresholds into the config, keeping its comments and rules', async () => {
+  it('raises the thresholds the noise exceeds in the config, keeping its comments and rules', async () => {
     const { code, stdout, stderr } = await calibrate('--runs', '2', '--trials', '4', '--write');
     expect(code).toBe(0);
     // --trials sets what each A/A run measures; what the gate sees is for the config's 6.
@@ -74,22 +74,20 @@ describe('perfgate calibrate', () => {
     expect(stderr).not.toMatch(/round 5: /);
     expect(stdout).toMatch(/noise in a run .* recommended threshold/);
     expect(stdout).toMatch(/note: 2 run\(s\) cannot show how much a whole run moves/);
-    expect(stdout).toMatch(/wrote 2 threshold rule\(s\) into perfgate\.yml/);
+    expect(stdout).toMatch(
+      /wrote 1 threshold rule\(s\) into perfgate\.yml .*lower recommendations are left to you/,
+    );
     const text = await readFile(join(dir, 'perfgate.yml'), 'utf8');
     expect(text).toMatch(/# trials per side: calibrate tells whether they are enough/);
+    // 10 % noise needs more than 5 %: raised. 1 % noise would allow less: left at the default.
     const config = await loadConfig(join(dir, 'perfgate.yml'), {});
-    expect(config.compare.thresholds.map((r) => r.metric)).toEqual([
-      'work/steady',
-      'work/jumpy',
-      'other/*',
-    ]);
-    const jumpy = config.compare.thresholds[1]?.threshold as number;
-    expect(jumpy).toBeGreaterThan(0.05);
+    expect(config.compare.thresholds.map((r) => r.metric)).toEqual(['work/jumpy', 'other/*']);
+    expect(config.compare.thresholds[0]?.threshold).toBeGreaterThan(0.05);
 
-    // A second --write replaces its own rules rather than stacking them.
+    // A second --write replaces its own rule rather than stacking them.
     expect((await calibrate('--runs', '2', '--write')).code).toBe(0);
     const again = await loadConfig(join(dir, 'perfgate.yml'), {});
-    expect(again.compare.thresholds).toHaveLength(3);
+    expect(again.compare.thresholds.map((r) => r.metric)).toEqual(['work/jumpy', 'other/*']);
   }, 60_000);
 
   it('calibrates from the stored runs of a folder store', async () => {

@@ -2,7 +2,7 @@
 // design sees and the thresholds that fit; the run-level detectable change against scipy.
 import { describe, expect, it } from 'vitest';
 import { calibrate, recommendedRules, type AaRun } from '../../src/compare/calibrate.js';
-import { runLevelDetectable } from '../../src/compare/detectable.js';
+import { detectability, runLevelDetectable } from '../../src/compare/detectable.js';
 import { compareResults } from '../../src/compare/compare.js';
 import { matchesGlob } from '../../src/config/glob.js';
 import { RESULTS_SCHEMA, type Results } from '../../src/results/schema.js';
@@ -69,9 +69,13 @@ describe('calibrate', () => {
     expect(loud?.largestChange).toBeGreaterThan(0);
   });
 
-  it('recommends a threshold that the design sees and that clears every A/A change', () => {
+  it('recommends a threshold the design sees in the noisiest run, clearing every A/A change', () => {
     for (const m of result.metrics) {
       const recommended = m.recommended as number;
+      expect(m.noisiestRun).toBeGreaterThan(m.withinRun as number);
+      const noisiest = detectability(10, 10, m.noisiestRun as number, 0.05 / 2, 0.05, 'lower');
+      expect(recommended).toBeGreaterThanOrEqual(noisiest.detectable as number);
+      expect(recommended).toBeLessThan((noisiest.detectable as number) + 0.005 + 1e-9);
       expect(recommended).toBeGreaterThanOrEqual(m.detectable as number);
       expect(recommended).toBeGreaterThanOrEqual(1.5 * (m.largestChange as number));
       expect(recommended).toBeGreaterThanOrEqual(0.01);
