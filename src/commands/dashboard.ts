@@ -9,6 +9,7 @@ import { buildDashboard, repositoryUrl } from '../pipeline/dashboard.js';
 import { escapeTerminal } from '../report/escape.js';
 import { folderStore } from '../store/folderStore.js';
 import { gitStore } from '../store/gitStore.js';
+import { repositoryRoot } from '../store/worktree.js';
 import { branchSlug, type HistoryStore } from '../store/history.js';
 import { branchName, currentRevision } from '../store/revision.js';
 import { plural } from '../text.js';
@@ -33,7 +34,7 @@ function text(values: ParsedArgs['values'], name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function storeFrom(values: ParsedArgs['values'], io: CliIO): HistoryStore {
+async function storeFrom(values: ParsedArgs['values'], io: CliIO): Promise<HistoryStore> {
   const dir = text(values, 'store');
   const dataBranch = text(values, 'data-branch');
   if ((dir === undefined) === (dataBranch === undefined)) {
@@ -43,8 +44,15 @@ function storeFrom(values: ParsedArgs['values'], io: CliIO): HistoryStore {
   }
   if (dir !== undefined) return folderStore(path.resolve(io.cwd, dir));
   const remote = text(values, 'remote');
+  const repoDir = path.resolve(io.cwd, text(values, 'repo-dir') ?? '.');
+  // The data branch is read through the checkout's remote: without a checkout that is bad input.
+  if (!(await repositoryRoot(repoDir))) {
+    throw new InputError(`${repoDir} is not inside a git checkout, so it has no data branch to read`, {
+      field: '--repo-dir',
+    });
+  }
   return gitStore({
-    repoDir: path.resolve(io.cwd, text(values, 'repo-dir') ?? '.'),
+    repoDir,
     dataBranch: dataBranch!,
     ...(remote ? { remote } : {}),
   });
@@ -67,7 +75,7 @@ export const dashboardCommand: Command = {
     if (positionals.length > 0) {
       throw new InputError(`takes no arguments, got ${JSON.stringify(positionals.join(' '))}`);
     }
-    const store = storeFrom(values, io);
+    const store = await storeFrom(values, io);
     const repoUrl = repositoryUrl(text(values, 'repo-url'), io.env, '--repo-url');
     const policy = await policyFrom(values, io);
     const repoDir = path.resolve(io.cwd, text(values, 'repo-dir') ?? '.');

@@ -92,6 +92,14 @@ describe('perfgate dashboard --store', () => {
       code: 2,
       stderr: expect.stringContaining('--store: is a regular file, not a folder'),
     });
+    const noCheckout = await runCli(
+      ['dashboard', '--data-branch', 'perfgate-data', '--repo-dir', tmpdir()],
+      dir,
+    );
+    expect(noCheckout).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--repo-dir: .* is not inside a git checkout/),
+    });
   });
 });
 
