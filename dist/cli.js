@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { isDeepStrictEqual, promisify, parseArgs } from 'node:util';
-import { open as open$1, mkdir, writeFile, rename, rm, lstat, access, constants as constants$4, stat, readFile, readdir, symlink, mkdtemp } from 'node:fs/promises';
+import { open as open$1, mkdir, writeFile, rename, rm, lstat, stat, readFile, access, constants as constants$4, readdir, symlink, mkdtemp } from 'node:fs/promises';
 import path, { dirname, join, basename, resolve as resolve$1, sep } from 'node:path';
 import require$$0$1 from 'tty';
 import require$$1 from 'util';
@@ -11,8 +11,8 @@ import require$$0$2 from 'process';
 import require$$0$3 from 'buffer';
 import { constants as constants$3, readdirSync, readFileSync, closeSync, openSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
-import { execFile, spawn, execFileSync } from 'node:child_process';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
+import { spawn, execFile, execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import require$$1$1 from 'events';
 import require$$0$4 from 'path';
@@ -47663,10 +47663,13 @@ function geomeanCostChange(metrics) {
  * - the smallest regression the current design detects with 80 % power after the adjustment
  *   across the metrics (as the PR table's "sees" column), and the trials that would see the
  *   current threshold;
- * - a threshold that fits: at least that detectable change (a gate should see a regression of its
- *   threshold's size), at least 1.5 × the largest A/A change (the runs measured here must not be
- *   flagged, with room for the ones not measured), never below 1 %, rounded up to 0.5 %. For a
- *   history baseline the detectable change is the run-level one, which the trials cannot shrink.
+ * - a threshold that fits: at least the change the design detects at the noisiest run measured
+ *   (a gate should see a regression of its threshold's size on its noisier days too, not only at
+ *   the median noise: checks of 12 trials after a calibration of 3 runs × 6 trials saw half the
+ *   metrics' thresholds at the median σ, and the next run's σ differed by up to 1.5×), at least
+ *   1.5 × the largest A/A change (the runs measured here must not be flagged, with room for the
+ *   ones not measured), never below 1 %, rounded up to 0.5 %. For a history baseline the
+ *   detectable change is the run-level one, which the trials cannot shrink.
  */
 /** The run-to-run spread needs a few runs to mean anything: two give one difference. */
 const MIN_RUNS_FOR_SPREAD = 3;
@@ -47744,6 +47747,7 @@ function calibrateMetric(o, options, policy, level) {
         return d === null ? [] : [d];
     });
     const withinRun = dispersions.length > 0 ? median(dispersions) : null;
+    const noisiestRun = dispersions.length > 0 ? Math.max(...dispersions) : null;
     const runToRun = runSpread(o.runs.map(({ sides }) => sides));
     const comparisons = o.runs.flatMap((r) => (r.comparison ? [r.comparison] : []));
     const aa = comparisons.length > 0;
@@ -47752,29 +47756,28 @@ function calibrateMetric(o, options, policy, level) {
         : null;
     const changes = comparisons.flatMap((c) => (c.change === null ? [] : [Math.abs(c.change)]));
     const largestChange = changes.length > 0 ? Math.max(...changes) : null;
-    const trialLevel = withinRun === null || withinRun === 0
+    const sees = (sigma) => sigma === null || sigma === 0
         ? null
-        : {
-            detectable: detectability(trials, trials, withinRun, level, threshold, direction)
-                .detectable,
-            trialsForThreshold: trialsToSee(threshold, withinRun, level, direction),
-        };
-    const detectable = options.baseline === 'history'
-        ? runToRun === null
-            ? null
-            : runLevelDetectable(runToRun, options.window, level, direction)
-        : (trialLevel?.detectable ?? null);
+        : detectability(trials, trials, sigma, level, threshold, direction).detectable;
+    const runLevel = runToRun === null ? null : runLevelDetectable(runToRun, options.window, level, direction);
+    const history = options.baseline === 'history';
+    const detectable = history ? runLevel : sees(withinRun);
+    // What the threshold must clear: the run-level change, or what the noisiest run lets trials see.
+    const toClear = history ? runLevel : sees(noisiestRun);
     return {
         ...o.ref,
         withinRun,
+        noisiestRun,
         runToRun,
         falseAlarms,
         largestChange,
         trials,
         threshold,
         detectable,
-        trialsForThreshold: trialLevel?.trialsForThreshold ?? null,
-        recommended: detectable === null ? null : recommend$1(detectable, largestChange),
+        trialsForThreshold: withinRun === null || withinRun === 0
+            ? null
+            : trialsToSee(threshold, withinRun, level, direction),
+        recommended: toClear === null ? null : recommend$1(toClear, largestChange),
     };
 }
 function recommend$1(detectable, largestChange) {
@@ -47807,12 +47810,16 @@ function calibrationNotes(metrics, runs) {
 }
 /**
  * The rules `perfgate calibrate --write` puts into compare.thresholds: one per `<suite>/<metric>`
- * (rules match every variant of it), the largest of its variants' recommendations.
+ * (rules match every variant of it), the largest of its variants' recommendations, where that is
+ * above the threshold in force. A lower recommendation is shown but never written: a threshold
+ * the user chose looser (`latency_max`, the single slowest request) stays their call, and in the
+ * demo's A/A checks a calibrated 19 % for latency_max, below the user's 50 %, was the one false
+ * alarm of ten.
  */
 function recommendedRules(metrics) {
     const byName = new Map();
     for (const m of metrics) {
-        if (m.recommended === null)
+        if (m.recommended === null || m.recommended <= m.threshold)
             continue;
         const name = literalGlob(`${m.suite}/${m.metric}`);
         byName.set(name, Math.max(byName.get(name) ?? 0, m.recommended));
@@ -56833,7 +56840,7 @@ async function assertWritable(path, option) {
 /** What is at `path`, without following a symbolic link (which `rename` would replace). */
 async function fileKind(path) {
     try {
-        return kindOf$1(await lstat(path));
+        return kindOf$2(await lstat(path));
     }
     catch (error) {
         const code = error.code;
@@ -56845,7 +56852,7 @@ async function fileKind(path) {
     }
 }
 /** The one classification of what a path holds, for writing (assertWritable) and reading. */
-function kindOf$1(stats) {
+function kindOf$2(stats) {
     if (stats.isFile())
         return 'file';
     if (stats.isDirectory())
@@ -56874,7 +56881,7 @@ async function readRegularFile(path) {
         throw new InputError(describeReadError(error), { file: path });
     }
     try {
-        const kind = kindOf$1(await handle.stat());
+        const kind = kindOf$2(await handle.stat());
         if (kind === 'folder')
             throw new InputError('is a folder, expected a file', { file: path });
         if (kind !== 'file') {
@@ -57233,44 +57240,6 @@ function planTrials(suites, arms, seed) {
             steps.push({ arm, suites: due, round });
     }
     return steps;
-}
-
-/**
- * A command suite's `requires`: binaries on PATH (`nvidia-smi`) or Python modules
- * (`python3:torch`). A missing one skips the suite with a note instead of failing the run, so
- * one perfgate.yml serves GPU runners and CPU-only CI alike.
- */
-const exec$1 = promisify(execFile);
-async function onPath(binary, env) {
-    if (binary.includes('/'))
-        return access(binary, constants$4.X_OK).then(() => true, () => false);
-    const dirs = (env.PATH ?? '').split(path.delimiter).filter(Boolean);
-    for (const dir of dirs) {
-        if (await access(path.join(dir, binary), constants$4.X_OK).then(() => true, () => false))
-            return true;
-    }
-    return false;
-}
-async function hasModule(interpreter, module, env) {
-    try {
-        await exec$1(interpreter, ['-c', `import ${module}`], { env, timeout: 60_000 });
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/** The requirements that are missing, each as a short phrase for the skip note. */
-async function missingRequirements(requires, env) {
-    const missing = [];
-    for (const requirement of requires) {
-        const [binary = requirement, module] = requirement.split(':');
-        if (!(await onPath(binary, env)))
-            missing.push(`${binary} not found`);
-        else if (module && !(await hasModule(binary, module, env)))
-            missing.push(`${binary} cannot import ${module}`);
-    }
-    return missing;
 }
 
 /**
@@ -57704,838 +57673,6 @@ function killAll() {
         service.kill();
 }
 
-class TrialAccumulator {
-    entries = new Map();
-    add(suite, variant, metrics, notes, seconds) {
-        const key = JSON.stringify([suite, variant]);
-        const entry = this.entries.get(key) ?? {
-            suite,
-            variant,
-            trials: 0,
-            seconds: 0,
-            metrics: new Map(),
-            notes: new Set(),
-        };
-        this.entries.set(key, entry);
-        entry.trials += 1;
-        entry.seconds += seconds;
-        for (const metric of metrics) {
-            const { name, value, ...kind } = metric;
-            const series = entry.metrics.get(name) ?? { ...kind, samples: [] };
-            entry.metrics.set(name, series);
-            series.samples.push(value);
-        }
-        for (const note of notes)
-            entry.notes.add(`trial ${entry.trials}: ${note}`);
-    }
-    /** Suites in first-run order; `withVariants` keeps the variant name (several variants ran). */
-    suites(withVariants, knobs) {
-        return [...this.entries.values()].map((entry) => {
-            const gaps = [...entry.metrics]
-                .filter(([, series]) => series.samples.length < entry.trials)
-                .map(([name, series]) => `${name} is missing from ${entry.trials - series.samples.length} of ${entry.trials} trials`);
-            const notes = [...entry.notes, ...gaps];
-            const variantKnobs = knobs.get(entry.variant) ?? {};
-            return {
-                name: entry.suite,
-                ...(withVariants ? { variant: entry.variant } : {}),
-                ...(withVariants && Object.keys(variantKnobs).length > 0 ? { knobs: variantKnobs } : {}),
-                metrics: [...entry.metrics].map(([name, series]) => ({ name, ...series })),
-                ...(notes.length > 0 ? { notes } : {}),
-                seconds: Math.round(entry.seconds * 1000) / 1000,
-            };
-        });
-    }
-}
-
-/**
- * `gpu` collector: per-GPU utilization, memory, power and temperature from nvidia-smi, sampled
- * every intervalMs while the window is open, plus each GPU's identity for the environment.
- *
- * nvidia-smi runs in loop mode (`-lms`) from start() until stop() kills it. A machine without
- * nvidia-smi, or whose driver is broken, yields notes instead of metrics: GPU numbers are an
- * addition to a run, never a reason to fail it.
- */
-/** The --query-gpu fields, in the order parseNvidiaSmiLine reads them. */
-const NVIDIA_SMI_FIELDS = [
-    'timestamp',
-    'index',
-    'name',
-    'uuid',
-    'driver_version',
-    'utilization.gpu',
-    'utilization.memory',
-    'memory.used',
-    'memory.total',
-    'power.draw',
-    'temperature.gpu',
-    'clocks.sm',
-];
-function nvidiaSmiArgs(intervalMs) {
-    return [
-        `--query-gpu=${NVIDIA_SMI_FIELDS.join(',')}`,
-        '--format=csv,noheader,nounits',
-        '-lms',
-        String(intervalMs),
-    ];
-}
-/** `[N/A]`, `[Not Supported]`, `[Insufficient Permissions]`, …: nvidia-smi's ways of saying "no value". */
-const isBracketed = (value) => value.startsWith('[') && value.endsWith(']');
-/**
- * Parses one line of `--format=csv,noheader,nounits` output for NVIDIA_SMI_FIELDS.
- * Returns undefined for anything else (an error message, a truncated line).
- */
-function parseNvidiaSmiLine(line) {
-    // GPU names and driver versions hold no commas, so a plain split is exact for these fields.
-    const cells = line.split(',').map((cell) => cell.trim());
-    if (cells.length !== NVIDIA_SMI_FIELDS.length)
-        return undefined;
-    const [timestamp, index, name, uuid, driver, ...numeric] = cells;
-    const numbers = numeric.map((cell) => (isBracketed(cell) ? null : Number(cell)));
-    if (!/^\d+$/.test(index) || numbers.some((n) => n !== null && !Number.isFinite(n)))
-        return undefined;
-    const [utilization, memoryUtilization, memoryUsedMiB, memoryTotalMiB, powerW, temperatureC, smClockMHz,] = numbers;
-    return {
-        timestamp,
-        index: Number(index),
-        name,
-        uuid: isBracketed(uuid) ? null : uuid,
-        driver: isBracketed(driver) ? null : driver,
-        utilization: utilization ?? null,
-        memoryUtilization: memoryUtilization ?? null,
-        memoryUsedMiB: memoryUsedMiB ?? null,
-        memoryTotalMiB: memoryTotalMiB ?? null,
-        powerW: powerW ?? null,
-        temperatureC: temperatureC ?? null,
-        smClockMHz: smClockMHz ?? null,
-    };
-}
-/** The per-GPU metrics: which sample field, how the window's samples reduce to one value. */
-const GPU_METRICS = [
-    {
-        suffix: 'utilization',
-        unit: '%',
-        direction: 'higher',
-        pick: (s) => s.utilization,
-        reduce: mean,
-    },
-    {
-        suffix: 'memory_utilization',
-        unit: '%',
-        direction: 'higher',
-        pick: (s) => s.memoryUtilization,
-        reduce: mean,
-    },
-    {
-        suffix: 'memory_used_peak',
-        unit: 'MiB',
-        direction: 'lower',
-        pick: (s) => s.memoryUsedMiB,
-        reduce: max$1,
-    },
-    { suffix: 'power', unit: 'W', direction: 'lower', pick: (s) => s.powerW, reduce: mean },
-    {
-        suffix: 'temperature_max',
-        unit: '°C',
-        direction: 'lower',
-        pick: (s) => s.temperatureC,
-        reduce: max$1,
-    },
-];
-/** Reduces a window's samples to metrics per GPU, notes for metrics with no value, and GPU identities. */
-function summarizeGpuSamples(samples) {
-    const byIndex = new Map();
-    for (const s of samples) {
-        const list = byIndex.get(s.index);
-        if (list)
-            list.push(s);
-        else
-            byIndex.set(s.index, [s]);
-    }
-    const metrics = [];
-    const notes = [];
-    const gpus = [];
-    for (const [index, gpuSamples] of [...byIndex].sort(([a], [b]) => a - b)) {
-        const first = gpuSamples[0];
-        gpus.push({
-            index,
-            name: first.name,
-            ...(first.uuid !== null && { uuid: first.uuid }),
-            ...(first.driver !== null && { driver: first.driver }),
-            ...(first.memoryTotalMiB !== null && { memoryTotalMiB: first.memoryTotalMiB }),
-        });
-        for (const { suffix, unit, direction, pick, reduce } of GPU_METRICS) {
-            const name = `gpu${index}.${suffix}`;
-            const values = gpuSamples.map(pick).filter((v) => v !== null);
-            if (values.length === 0) {
-                notes.push(`gpu: ${name} omitted: nvidia-smi gave no value in ${gpuSamples.length} samples`);
-            }
-            else {
-                metrics.push({ name, unit, direction, value: reduce(values) });
-            }
-        }
-    }
-    return { metrics, notes, ...(gpus.length > 0 && { environment: { gpus } }) };
-}
-function gpuCollector({ intervalMs = 250, binary = 'nvidia-smi', killGraceMs = 2000, env, } = {}) {
-    let child;
-    let closed;
-    let spawnError;
-    let stdout = '';
-    let stderr = '';
-    return {
-        name: 'gpu',
-        async start() {
-            const proc = spawn(binary, nvidiaSmiArgs(intervalMs), {
-                stdio: ['ignore', 'pipe', 'pipe'],
-                env: env ?? process.env,
-            });
-            child = proc;
-            proc.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
-            proc.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
-            // 'close' follows 'error' too, so it always settles; it also means both pipes are drained.
-            closed = new Promise((resolve) => proc.once('close', resolve));
-            await new Promise((resolve) => {
-                proc.once('spawn', resolve);
-                proc.once('error', (error) => {
-                    spawnError = error;
-                    resolve();
-                });
-            });
-        },
-        async stop() {
-            if (!child || !closed)
-                throw new Error('gpu collector: stop() called before start()');
-            const exitedEarly = child.exitCode !== null || child.signalCode !== null || spawnError !== undefined;
-            let escalation;
-            if (!exitedEarly) {
-                const proc = child;
-                proc.kill('SIGTERM');
-                // A hung or SIGTERM-ignoring nvidia-smi must not hold the run up forever.
-                escalation = setTimeout(() => proc.kill('SIGKILL'), killGraceMs);
-            }
-            const code = await closed.finally(() => clearTimeout(escalation));
-            if (spawnError) {
-                const note = spawnError.code === 'ENOENT'
-                    ? 'gpu: nvidia-smi not found; GPU metrics unavailable'
-                    : `gpu: cannot run ${binary}: ${spawnError.message}; GPU metrics unavailable`;
-                return { metrics: [], notes: [note] };
-            }
-            // The text after the last newline is a line cut short by the kill: not a sample.
-            const lines = stdout
-                .split('\n')
-                .slice(0, -1)
-                .filter((line) => line.trim() !== '');
-            const samples = [];
-            const other = [];
-            for (const line of lines) {
-                const sample = parseNvidiaSmiLine(line);
-                if (sample)
-                    samples.push(sample);
-                else
-                    other.push(line.trim());
-            }
-            const output = summarizeGpuSamples(samples);
-            if (exitedEarly && code !== 0) {
-                // nvidia-smi prints some failures (e.g. "couldn't communicate with the NVIDIA driver") on
-                // stdout, others on stderr: the note carries both.
-                const message = [stderr.trim(), ...other].filter(Boolean).join(' ');
-                output.notes.push(`gpu: nvidia-smi exited with code ${code}: ${message}`);
-            }
-            else if (other.length > 0) {
-                output.notes.push(`gpu: ignored ${other.length} unrecognized nvidia-smi lines, e.g. "${other[0]}"`);
-            }
-            if (samples.length === 0 && output.notes.length === 0) {
-                output.notes.push('gpu: nvidia-smi printed no samples during the window');
-            }
-            return output;
-        },
-    };
-}
-
-/**
- * Pure parsers and arithmetic for Linux /proc (proc(5)): no file access here, see procfs.ts.
- * All CPU times are in clock ticks (USER_HZ), the unit both /proc/stat and /proc/<pid>/stat use.
- */
-/**
- * Parses one /proc/<pid>/stat line. `comm` is the only field that can contain spaces or parens
- * (a program may name itself `a) b (c`), so it spans from the first '(' to the *last* ')'.
- * Returns undefined for text that is not a stat line.
- */
-function parseProcPidStat(text) {
-    const open = text.indexOf('(');
-    const close = text.lastIndexOf(')');
-    if (open < 0 || close < open)
-        return undefined;
-    const pid = Number(text.slice(0, open).trim());
-    // After ") ": field 3 (state) is index 0, so field n is index n - 3.
-    const rest = text
-        .slice(close + 1)
-        .trim()
-        .split(' ');
-    const field = (n) => Number(rest[n - 3]);
-    const stat = {
-        pid,
-        comm: text.slice(open + 1, close),
-        ppid: field(4),
-        utime: field(14),
-        stime: field(15),
-        cutime: field(16),
-        cstime: field(17),
-        rssPages: field(24),
-    };
-    const numbers = [pid, stat.ppid, stat.utime, stat.stime, stat.cutime, stat.cstime, stat.rssPages];
-    return numbers.every(Number.isInteger) ? stat : undefined;
-}
-/**
- * Parses the aggregate `cpu  user nice system idle iowait irq softirq steal guest guest_nice` line.
- * Steal counts as busy: it is time a co-tenant of the hypervisor took from us, i.e. background load.
- * guest and guest_nice are left out because the kernel already counts them in user and nice.
- */
-function parseProcStatCpu(text) {
-    const line = text.split('\n').find((l) => l.startsWith('cpu '));
-    if (line === undefined)
-        return undefined;
-    const [user = NaN, nice = NaN, system = NaN, idle = NaN, iowait = NaN, irq = NaN, softirq = NaN, steal = NaN,] = line.slice(4).trim().split(/\s+/).map(Number);
-    const busy = user + nice + system + irq + softirq + steal;
-    const total = busy + idle + iowait;
-    return Number.isInteger(total) ? { busy, total } : undefined;
-}
-/** The PIDs of the trees rooted at `roots` (roots included), from one snapshot's ppid links. */
-function treePids(processes, roots) {
-    const children = new Map();
-    for (const p of processes.values()) {
-        const siblings = children.get(p.ppid);
-        if (siblings)
-            siblings.push(p.pid);
-        else
-            children.set(p.ppid, [p.pid]);
-    }
-    const tree = new Set();
-    const queue = roots.filter((pid) => processes.has(pid));
-    for (let pid = queue.pop(); pid !== undefined; pid = queue.pop()) {
-        if (tree.has(pid))
-            continue;
-        tree.add(pid);
-        queue.push(...(children.get(pid) ?? []));
-    }
-    return tree;
-}
-/**
- * Cumulative CPU ticks of a process tree. Children's (cutime, cstime) are included so that a
- * process that exits mid-window is not lost: once reaped, its whole CPU time moves into its
- * parent's cutime/cstime, so the tree's total keeps growing monotonically and a difference of two
- * snapshots is the CPU the tree used in between.
- */
-function treeCpuTicks(processes, pids) {
-    let ticks = 0;
-    for (const pid of pids) {
-        const p = processes.get(pid);
-        if (p)
-            ticks += p.utime + p.stime + p.cutime + p.cstime;
-    }
-    return ticks;
-}
-/** Resident pages of a set of processes at one snapshot. */
-function treeRssPages(processes, pids) {
-    let pages = 0;
-    for (const pid of pids)
-        pages += processes.get(pid)?.rssPages ?? 0;
-    return pages;
-}
-
-/** The I/O edge of the /proc collectors: reads files and asks getconf; parsing is in proc.ts. */
-/**
- * Every process's stat, keyed by PID. The whole of /proc is scanned because
- * /proc/<pid>/task/<tid>/children needs CONFIG_PROC_CHILDREN, which some kernels (this CI's
- * included) lack; ppid links from a scan work everywhere. A process that exits between readdir and
- * read is simply absent.
- */
-async function readProcesses() {
-    const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
-    const stats = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/stat`, 'utf8').then(parseProcPidStat, () => undefined)));
-    const processes = new Map();
-    for (const stat of stats)
-        if (stat)
-            processes.set(stat.pid, stat);
-    return processes;
-}
-async function readCpuTimes() {
-    const text = await readFile('/proc/stat', 'utf8');
-    const times = parseProcStatCpu(text);
-    if (!times)
-        throw new Error(`/proc/stat has no aggregate "cpu" line`);
-    return times;
-}
-const execFileAsync = promisify(execFile);
-async function getconf(name) {
-    const { stdout } = await execFileAsync('getconf', [name]);
-    const value = Number(stdout.trim());
-    if (!Number.isInteger(value) || value <= 0)
-        throw new Error(`getconf ${name} printed "${stdout}"`);
-    return value;
-}
-async function readSysconf() {
-    const [clockTicks, pageSize] = await Promise.all([getconf('CLK_TCK'), getconf('PAGESIZE')]);
-    return { clockTicks, pageSize };
-}
-
-/** Background share of the machine between two samples, in %; undefined when no tick elapsed. */
-function backgroundCpuPercent(start, end) {
-    const total = end.cpu.total - start.cpu.total;
-    if (total <= 0)
-        return undefined;
-    const background = end.cpu.busy - start.cpu.busy - (end.oursTicks - start.oursTicks);
-    // The two files are read a moment apart, so small negative or >100 results are read skew.
-    return Math.min(100, Math.max(0, (100 * background) / total));
-}
-function hostCollector({ ours }) {
-    const sample = async () => {
-        const [cpu, processes] = await Promise.all([readCpuTimes(), readProcesses()]);
-        return { cpu, oursTicks: treeCpuTicks(processes, treePids(processes, ours)) };
-    };
-    let first;
-    return {
-        name: 'host',
-        async start() {
-            first = await sample();
-        },
-        async stop() {
-            if (!first)
-                throw new Error('host collector: stop() called before start()');
-            const value = backgroundCpuPercent(first, await sample());
-            if (value === undefined) {
-                return {
-                    metrics: [],
-                    notes: ['host: window shorter than one clock tick; host.background_cpu omitted'],
-                };
-            }
-            return {
-                metrics: [
-                    {
-                        name: 'host.background_cpu',
-                        unit: '%',
-                        direction: 'lower',
-                        value,
-                        informational: true,
-                    },
-                ],
-                notes: [],
-            };
-        },
-    };
-}
-
-async function snapshot() {
-    const processes = await readProcesses();
-    return { at: performance.now(), processes };
-}
-function processCollector({ pid, intervalMs = 200 }) {
-    let first;
-    let sysconf;
-    let peakPages = 0;
-    let timer;
-    let sampling = Promise.resolve();
-    const recordRss = (s) => {
-        peakPages = Math.max(peakPages, treeRssPages(s.processes, treePids(s.processes, [pid])));
-    };
-    return {
-        name: 'process',
-        async start() {
-            sysconf = await readSysconf();
-            first = await snapshot();
-            recordRss(first);
-            // One sample at a time: a slow /proc scan delays the next tick rather than piling up.
-            timer = setInterval(() => {
-                sampling = sampling.then(async () => recordRss(await snapshot()));
-            }, intervalMs).unref(); // sampling alone must not keep perfgate alive
-        },
-        async stop() {
-            clearInterval(timer);
-            await sampling;
-            if (!first || !sysconf)
-                throw new Error('process collector: stop() called before start()');
-            const last = await snapshot();
-            recordRss(last);
-            const metrics = [];
-            const notes = [];
-            if (!first.processes.has(pid)) {
-                notes.push(`process: pid ${pid} was not running at the window's start; process metrics unavailable`);
-                return { metrics, notes };
-            }
-            if (last.processes.has(pid)) {
-                const ticks = treeCpuTicks(last.processes, treePids(last.processes, [pid])) -
-                    treeCpuTicks(first.processes, treePids(first.processes, [pid]));
-                const seconds = (last.at - first.at) / 1000;
-                const value = (100 * ticks) / sysconf.clockTicks / seconds;
-                metrics.push({ name: 'process.cpu', unit: '%', direction: 'lower', value });
-            }
-            else {
-                // Without the root its children's CPU can no longer be summed: report nothing, not a low value.
-                notes.push(`process: pid ${pid} exited during the window; process.cpu omitted`);
-            }
-            metrics.push({
-                name: 'process.rss_peak',
-                unit: 'bytes',
-                direction: 'lower',
-                value: peakPages * sysconf.pageSize,
-            });
-            return { metrics, notes };
-        },
-    };
-}
-
-/**
- * Pure parser of the Prometheus text exposition format 0.0.4
- * (https://prometheus.io/docs/instrumenting/exposition_formats/), and of the series selectors
- * derived metrics use (`name` or `name{label="value",…}`), which share its label syntax.
- *
- * Not supported: Prometheus 3's quoted UTF-8 metric and label names (`{"my.metric"}`) and the
- * OpenMetrics-only parts (exemplars, `# EOF`); such lines are reported as errors, not skipped.
- */
-class PromParseError extends Error {
-    name = 'PromParseError';
-}
-const PROM_TYPES = ['counter', 'gauge', 'histogram', 'summary', 'untyped'];
-const METRIC_NAME = /[a-zA-Z_:][a-zA-Z0-9_:]*/y;
-const LABEL_NAME = /[a-zA-Z_][a-zA-Z0-9_]*/y;
-const WHITESPACE = /[ \t]*/y;
-const FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-/** A cursor over one line; each method consumes what it reads or throws. */
-class Scanner {
-    text;
-    pos = 0;
-    constructor(text) {
-        this.text = text;
-    }
-    get done() {
-        return this.pos >= this.text.length;
-    }
-    peek() {
-        return this.text[this.pos];
-    }
-    match(pattern) {
-        pattern.lastIndex = this.pos;
-        const m = pattern.exec(this.text);
-        if (!m || m[0] === '')
-            return undefined;
-        this.pos += m[0].length;
-        return m[0];
-    }
-    skipWhitespace() {
-        this.match(WHITESPACE);
-    }
-    expect(char) {
-        if (this.peek() !== char)
-            this.fail(`expected '${char}'`);
-        this.pos++;
-    }
-    fail(message) {
-        throw new PromParseError(`${message} at column ${this.pos + 1} of "${this.text}"`);
-    }
-    /** `name` then an optional `{label="value",…}` block. */
-    seriesId() {
-        const name = this.match(METRIC_NAME) ?? this.fail('expected a metric name');
-        this.skipWhitespace();
-        return { name, labels: this.peek() === '{' ? this.labels() : {} };
-    }
-    labels() {
-        const labels = {};
-        this.expect('{');
-        for (;;) {
-            this.skipWhitespace();
-            if (this.peek() === '}')
-                break;
-            const label = this.match(LABEL_NAME) ?? this.fail('expected a label name');
-            if (label in labels)
-                this.fail(`label "${label}" repeated`);
-            this.skipWhitespace();
-            this.expect('=');
-            this.skipWhitespace();
-            labels[label] = this.quoted();
-            this.skipWhitespace();
-            if (this.peek() !== ',')
-                break;
-            this.pos++; // a trailing comma before '}' is allowed
-        }
-        this.expect('}');
-        return labels;
-    }
-    /** A double-quoted label value; the format escapes only \\, \" and \n. */
-    quoted() {
-        this.expect('"');
-        let value = '';
-        for (;;) {
-            const c = this.peek() ?? this.fail('unterminated label value');
-            this.pos++;
-            if (c === '"')
-                return value;
-            if (c !== '\\') {
-                value += c;
-                continue;
-            }
-            const escaped = this.peek();
-            this.pos++;
-            if (escaped === '\\' || escaped === '"')
-                value += escaped;
-            else if (escaped === 'n')
-                value += '\n';
-            else
-                this.fail(`invalid escape "\\${escaped ?? ''}"`);
-        }
-    }
-}
-/** Go's strconv.ParseFloat spellings that the format uses: NaN, +Inf, -Inf, Inf (any case). */
-function parseValue(token) {
-    if (/^nan$/i.test(token))
-        return NaN;
-    const inf = /^([+-]?)inf(inity)?$/i.exec(token);
-    if (inf)
-        return inf[1] === '-' ? -Infinity : Infinity;
-    return FLOAT.test(token) ? Number(token) : undefined;
-}
-function parseSampleLine(line) {
-    // Annotated because TypeScript narrows after a never-returning call only on explicitly typed receivers.
-    const scanner = new Scanner(line);
-    const { name, labels } = scanner.seriesId();
-    const [valueToken, timestampToken, ...extra] = line
-        .slice(scanner.pos)
-        .trim()
-        .split(/[ \t]+/);
-    const value = valueToken === undefined ? undefined : parseValue(valueToken);
-    if (value === undefined)
-        scanner.fail(`invalid sample value "${valueToken ?? ''}"`);
-    if (extra.length > 0)
-        scanner.fail('unexpected text after the timestamp');
-    if (timestampToken === undefined)
-        return { name, labels, value };
-    if (!/^-?\d+$/.test(timestampToken))
-        scanner.fail(`invalid timestamp "${timestampToken}"`);
-    return { name, labels, value, timestampMs: Number(timestampToken) };
-}
-/** Parses a whole exposition; throws PromParseError naming the line of the first error. */
-function parsePrometheusText(text) {
-    const samples = [];
-    const types = new Map();
-    text.split('\n').forEach((raw, i) => {
-        const line = raw.trim();
-        try {
-            if (line === '')
-                return;
-            if (line.startsWith('#')) {
-                // `# TYPE name type`; `# HELP name text` and other comments carry nothing we use.
-                const [keyword, family, type] = line
-                    .slice(1)
-                    .trim()
-                    .split(/[ \t]+/);
-                if (keyword !== 'TYPE')
-                    return;
-                if (family === undefined || type === undefined || !PROM_TYPES.includes(type)) {
-                    throw new PromParseError(`invalid TYPE line "${line}"`);
-                }
-                types.set(family, type);
-                return;
-            }
-            samples.push(parseSampleLine(line));
-        }
-        catch (error) {
-            if (!(error instanceof PromParseError))
-                throw error;
-            throw new PromParseError(`line ${i + 1}: ${error.message}`);
-        }
-    });
-    return { samples, types };
-}
-/** Parses `name` or `name{label="value",…}`; throws PromParseError when it is neither. */
-function parseSelector(text) {
-    const scanner = new Scanner(text.trim());
-    const selector = scanner.seriesId();
-    if (!scanner.done)
-        scanner.fail('unexpected text after the selector');
-    return selector;
-}
-function matches(selector, sample) {
-    return (sample.name === selector.name &&
-        Object.entries(selector.labels).every(([label, value]) => sample.labels[label] === value));
-}
-/** Series suffixes that belong to a histogram's or summary's family, or to a counter's. */
-const FAMILY_SUFFIXES = ['_bucket', '_sum', '_count', '_total', '_created'];
-/** The declared type of the family a series belongs to; 'untyped' when no TYPE line names it. */
-function typeOf(types, seriesName) {
-    const exact = types.get(seriesName);
-    if (exact)
-        return exact;
-    const suffix = FAMILY_SUFFIXES.find((s) => seriesName.endsWith(s));
-    return (suffix && types.get(seriesName.slice(0, -suffix.length))) || 'untyped';
-}
-
-/**
- * `prometheus` collector: scrapes the service's metrics endpoint at the window's start and end and
- * turns counter deltas into the metrics the config defines, e.g.
- *   cache hit rate %  = 100 × Δcache_hits_total / (Δcache_hits_total + Δcache_misses_total)
- *   mean db query ms  = 1000 × Δdb_query_duration_seconds_sum / Δdb_query_duration_seconds_count
- * Only the difference between two scrapes counts, so whatever the service did before the window
- * (warm-up, earlier trials) is left out.
- */
-/**
- * A series as the exposition writes it, e.g. `http_requests_total{route="/embed"}`. Labels are
- * sorted, so the text also identifies the series across scrapes whatever order they come in.
- */
-function describeSeries({ name, labels }) {
-    const pairs = Object.entries(labels)
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([label, value]) => `${label}=${JSON.stringify(value)}`);
-    return pairs.length > 0 ? `${name}{${pairs.join(',')}}` : name;
-}
-/** ΣΔ of the series one selector picks, or why it has none. */
-function selectorDelta(selectorText, before, after) {
-    const selector = parseSelector(selectorText);
-    const start = new Map(before.samples.filter((s) => matches(selector, s)).map((s) => [describeSeries(s), s.value]));
-    const known = [...before.samples, ...after.samples].some((s) => s.name === selector.name);
-    if (!known && typeOf(after.types, selector.name) === 'untyped') {
-        return { problem: `no series named ${selector.name} in either scrape` };
-    }
-    let delta = 0;
-    for (const sample of after.samples.filter((s) => matches(selector, s))) {
-        const id = describeSeries(sample);
-        // A labelled series is often created on first use: one born during the window started at 0.
-        const initial = start.get(id) ?? 0;
-        start.delete(id);
-        if (sample.value < initial && typeOf(after.types, sample.name) !== 'gauge') {
-            return { problem: `counter reset: ${id} went from ${initial} to ${sample.value}` };
-        }
-        delta += sample.value - initial;
-    }
-    const [vanished] = start.keys();
-    if (vanished !== undefined)
-        return { problem: `${vanished} disappeared between the scrapes` };
-    return { delta };
-}
-function sumDeltas(selectors, before, after) {
-    let delta = 0;
-    for (const text of selectors) {
-        const result = selectorDelta(text, before, after);
-        if ('problem' in result)
-            return result;
-        delta += result.delta;
-    }
-    return { delta };
-}
-/** One derived metric from two scrapes `windowSeconds` apart, or the note that explains its absence. */
-function deriveMetric(definition, before, after, windowSeconds) {
-    const { name, unit, direction, numerator, denominator, scale = 1, perSecond = false, } = definition;
-    const omitted = (why) => ({ note: `prometheus: prometheus.${name} omitted: ${why}` });
-    const top = sumDeltas(numerator, before, after);
-    if ('problem' in top)
-        return omitted(top.problem);
-    let value = scale * top.delta;
-    if (denominator) {
-        const bottom = sumDeltas(denominator, before, after);
-        if ('problem' in bottom)
-            return omitted(bottom.problem);
-        if (bottom.delta === 0)
-            return omitted(`its denominator did not change during the window`);
-        value /= bottom.delta;
-    }
-    else if (perSecond) {
-        value /= windowSeconds;
-    }
-    if (!Number.isFinite(value))
-        return omitted(`its value is ${value}`);
-    return { metric: { name: `prometheus.${name}`, unit, direction, value } };
-}
-/** Config errors surface when the collector is made, not after a whole trial has run. */
-function validate$1(definitions) {
-    definitions.forEach((definition, i) => {
-        const field = `metrics[${i}]`;
-        if (definition.denominator && definition.perSecond) {
-            throw new InputError('set either "denominator" or "perSecond", not both', { field });
-        }
-        for (const key of ['numerator', 'denominator']) {
-            definition[key]?.forEach((text, j) => {
-                try {
-                    parseSelector(text);
-                }
-                catch (error) {
-                    if (!(error instanceof PromParseError))
-                        throw error;
-                    throw new InputError(`invalid series selector: ${error.message}`, {
-                        field: `${field}.${key}[${j}]`,
-                    });
-                }
-            });
-        }
-    });
-}
-async function scrape(url, timeoutMs) {
-    let response;
-    try {
-        response = await fetch(url, {
-            // Ask for the classic text format: a server may otherwise answer in OpenMetrics.
-            headers: { accept: 'text/plain;version=0.0.4' },
-            signal: AbortSignal.timeout(timeoutMs),
-        });
-    }
-    catch (error) {
-        const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-        throw new RunError(`prometheus: scraping ${url} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
-    }
-    if (!response.ok) {
-        throw new RunError(`prometheus: scraping ${url} returned HTTP ${response.status} ${response.statusText}`);
-    }
-    const text = await response.text();
-    try {
-        return parsePrometheusText(text);
-    }
-    catch (error) {
-        if (!(error instanceof PromParseError))
-            throw error;
-        throw new RunError(`prometheus: ${url} is not in the Prometheus text format: ${error.message}`);
-    }
-}
-function prometheusCollector({ url, metrics, timeoutMs = 5000, }) {
-    validate$1(metrics);
-    const timedScrape = async () => {
-        const at = performance.now();
-        return { at, exposition: await scrape(url, timeoutMs) };
-    };
-    let first;
-    return {
-        name: 'prometheus',
-        async start() {
-            first = await timedScrape();
-        },
-        async stop() {
-            if (!first)
-                throw new Error('prometheus collector: stop() called before start()');
-            const last = await timedScrape();
-            const windowSeconds = (last.at - first.at) / 1000;
-            const output = { metrics: [], notes: [] };
-            for (const definition of metrics) {
-                const result = deriveMetric(definition, first.exposition, last.exposition, windowSeconds);
-                if ('metric' in result)
-                    output.metrics.push(result.metric);
-                else
-                    output.notes.push(result.note);
-            }
-            return output;
-        },
-    };
-}
-
-const COLLECTORS = {
-    gpu: (section, trial) => gpuCollector({ intervalMs: section.intervalMs, env: trial.env }),
-    process: (section, trial) => trial.servicePid === undefined
-        ? { note: 'process: no service is configured, so there is no process tree to watch' }
-        : processCollector({ pid: trial.servicePid, intervalMs: section.intervalMs }),
-    host: (_section, trial) => hostCollector({ ours: [trial.ownPid] }),
-    prometheus: (section) => prometheusCollector(section),
-};
-/** The configured collector `name` for a trial (a generic, so name and section stay paired). */
-function attachCollector(name, section, trial) {
-    return COLLECTORS[name](section, trial);
-}
-
 /** A whole word or unit symbol: `ms` must not match inside `items`, nor `ops` inside `stops`. */
 function word(pattern) {
     return new RegExp(`(?<![a-zµ])(?:${pattern})(?![a-z])`);
@@ -58839,6 +57976,63 @@ function toMetrics(bmf) {
         value: measure.value,
     })));
 }
+
+/**
+ * A command suite's `requires`: binaries on PATH (`nvidia-smi`) or Python modules
+ * (`python3:torch`). A missing one skips the suite with a note instead of failing the run, so
+ * one perfgate.yml serves GPU runners and CPU-only CI alike.
+ */
+const exec$1 = promisify(execFile);
+async function onPath(binary, env) {
+    if (binary.includes('/'))
+        return access(binary, constants$4.X_OK).then(() => true, () => false);
+    const dirs = (env.PATH ?? '').split(path.delimiter).filter(Boolean);
+    for (const dir of dirs) {
+        if (await access(path.join(dir, binary), constants$4.X_OK).then(() => true, () => false))
+            return true;
+    }
+    return false;
+}
+async function hasModule(interpreter, module, env) {
+    try {
+        await exec$1(interpreter, ['-c', `import ${module}`], { env, timeout: 60_000 });
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** The requirements that are missing, each as a short phrase for the skip note. */
+async function missingRequirements(requires, env) {
+    const missing = [];
+    for (const requirement of requires) {
+        const [binary = requirement, module] = requirement.split(':');
+        if (!(await onPath(binary, env)))
+            missing.push(`${binary} not found`);
+        else if (module && !(await hasModule(binary, module, env)))
+            missing.push(`${binary} cannot import ${module}`);
+    }
+    return missing;
+}
+
+function commandOptions(suite, { variant, trial, env }) {
+    return {
+        command: suite.command,
+        cwd: suite.cwd,
+        env: { ...env, ...suite.env, ...variant.env },
+        timeoutSeconds: suite.timeoutSeconds,
+        output: suite.output,
+        trial,
+    };
+}
+const commandSuite = {
+    measure: (suite, context, signal) => runCommandTrial(commandOptions(suite, context), { signal }),
+    warmUp: (suite, context, signal) => runCommandTrial(commandOptions(suite, { ...context, trial: 0 }), { signal }),
+    async skipReason(suite, env) {
+        const missing = await missingRequirements(suite.requires, env);
+        return missing.length > 0 ? missing.join(', ') : undefined;
+    },
+};
 
 var worker_threads;
 var hasRequiredWorker_threads;
@@ -87385,11 +86579,11 @@ function requireUtil$1 () {
 	return util$1;
 }
 
-var validate;
+var validate$1;
 var hasRequiredValidate;
 
 function requireValidate () {
-	if (hasRequiredValidate) return validate;
+	if (hasRequiredValidate) return validate$1;
 	hasRequiredValidate = 1;
 
 	const defaultOptions = requireDefaultOptions();
@@ -87441,7 +86635,7 @@ function requireValidate () {
 	  }
 	}
 
-	validate = function validateOpts (opts, cbPassedIn) {
+	validate$1 = function validateOpts (opts, cbPassedIn) {
 	  if (opts.workers && !hasWorkerSupport) return new Error('Please use node >= 11.7.0 for workers support')
 	  // these need to be validated before defaulting
 	  if (minIfPresent(opts.bailout, 1)) return lessThanOneError('bailout threshold')
@@ -87555,7 +86749,7 @@ function requireValidate () {
 
 	  return opts
 	};
-	return validate;
+	return validate$1;
 }
 
 /* istanbul ignore next */
@@ -99509,38 +98703,7 @@ function nearestRank(sorted, percentile) {
     return sorted[rank - 1];
 }
 
-/**
- * One trial of an HTTP suite: load from autocannon 9 in single-worker mode, measured here
- * (DESIGN.md, "Measuring"): autocannon's histograms hold whole milliseconds and no p95, and its
- * requests/s mixes in the partial first and last seconds.
- *
- * What is measured, and how:
- * - latency: process.hrtime.bigint() when autocannon sends a request and when its response is
- *   complete, matched first-in first-out per connection (HTTP/1.1 answers pipelined requests in
- *   order), over every response of the trial; percentiles by nearest rank (percentiles.ts).
- *   autocannon's own `responseTime` has the same resolution, but after a connection error or a
- *   close by the server it keeps the lost requests in its queue and matches every later response
- *   of that connection to an earlier request's start; ours drops them when the socket changes.
- * - requests/s: the mean of autocannon's one-second ticks without the first (connecting, warming
- *   up) and the last (partial) one.
- * - error_rate and non2xx_rate: % of the requests that ended (answered, failed or timed out).
- *   When the duration ends, no new request is sent and those in flight get up to the timeout to
- *   be answered; any still unanswered then count as timed out. Dropping them instead let a
- *   service that stopped answering mid-trial report 0 % errors.
- * - generator_cpu: % of one core this process used during the trial. At >= 90 % the load
- *   generator, not the server, may be the bottleneck: the trial is marked generatorBound.
- */
-/** % of one core at or above which the generator, not the server, may limit throughput. */
 const LATENCY_PERCENTILES = [50, 90, 95, 99];
-/** Extra seconds the wall-clock guard allows beyond the longest a trial can legitimately take. */
-const GUARD_SLACK_SECONDS = 5;
-/**
- * autocannon ends a run at the first of its one-second intervals after its duration, and lets
- * rate-limited connections send a burst just before that interval: a 2 s trial at 50 req/s sent
- * 100 or 150 requests. Stopping the sending this much before the duration ends the load on
- * time; the tick it cuts short is the last one, which requests_per_second drops anyway.
- */
-const STOP_LEAD_MS = 50;
 /**
  * Requests/s of a trial from autocannon's one-second tick counts, those of the seconds that ended
  * before the load stopped (Trial.tick). The first includes connecting and warm-up, so it is
@@ -99557,6 +98720,49 @@ function requestsPerSecond(ticks, responses, elapsedSeconds) {
             `over elapsed time, including connection setup; run 3 s or more for steady-state ticks`,
     };
 }
+function summarize(tally, ticks, elapsedSeconds, generatorCpu, notes) {
+    const metric = (name, unit, value) => ({
+        name,
+        unit,
+        direction: inferDirection(name, unit),
+        value,
+    });
+    const throughput = requestsPerSecond(ticks, tally.responses, elapsedSeconds);
+    if (throughput.note)
+        notes.push(throughput.note);
+    const metrics = [metric('requests_per_second', 'req/s', throughput.value)];
+    if (tally.latencies.size > 0) {
+        const sorted = tally.latencies.sorted();
+        for (const p of LATENCY_PERCENTILES) {
+            metrics.push(metric(`latency_p${p}`, 'ms', nearestRank(sorted, p)));
+        }
+        metrics.push(metric('latency_max', 'ms', nearestRank(sorted, 100)));
+    }
+    else {
+        notes.push('no response arrived: latency metrics are missing from this trial');
+    }
+    const ended = tally.responses + tally.failed;
+    const percentOfEnded = (count) => (ended > 0 ? (100 * count) / ended : 0);
+    metrics.push(metric('error_rate', '%', percentOfEnded(tally.failed)), metric('non2xx_rate', '%', percentOfEnded(tally.non2xx)), 
+    // The load generator's own cost describes the trial, not the service: context, never a verdict.
+    { ...metric('generator_cpu', '%', generatorCpu), informational: true });
+    if (tally.failed > 0) {
+        const last = tally.lastFailure ?? 'connection closed by the server';
+        notes.push(`${tally.failed} of ${ended} requests failed (last: ${last})`);
+    }
+    return { metrics, generatorBound: generatorCpu >= GENERATOR_BOUND_CPU, notes };
+}
+
+/** % of one core at or above which the generator, not the server, may limit throughput. */
+/** Extra seconds the wall-clock guard allows beyond the longest a trial can legitimately take. */
+const GUARD_SLACK_SECONDS = 5;
+/**
+ * autocannon ends a run at the first of its one-second intervals after its duration, and lets
+ * rate-limited connections send a burst just before that interval: a 2 s trial at 50 req/s sent
+ * 100 or 150 requests. Stopping the sending this much before the duration ends the load on
+ * time; the tick it cuts short is the last one, which requests_per_second drops anyway.
+ */
+const STOP_LEAD_MS = 50;
 /**
  * How long a trial may run before the wall-clock guard stops it: its duration (or, bounded by
  * amount, the worst case where every round of in-flight requests times out, no faster than the
@@ -99591,8 +98797,8 @@ async function runHttpTrial(options, hooks = {}) {
  * One trial's state. It moves one way, each transition once:
  *   loading ─stop('duration')─► draining ─(answered, or one timeout)─► closed ─finish()─► finished
  *   loading ─stop(any other reason)─────────────────────────────────► closed
- * autocannon calls back some time after `closed` (at its next one-second interval), and finish()
- * turns what was counted into the result.
+ * The trial settles as it reaches `closed` (or when autocannon calls back first: an error, or
+ * `amount` done), and finish() turns what was counted into the result.
  */
 class Trial {
     options;
@@ -99862,45 +99068,7 @@ function measure$2(options, url, generate, hooks) {
         });
     });
 }
-function summarize(tally, ticks, elapsedSeconds, generatorCpu, notes) {
-    const metric = (name, unit, value) => ({
-        name,
-        unit,
-        direction: inferDirection(name, unit),
-        value,
-    });
-    const throughput = requestsPerSecond(ticks, tally.responses, elapsedSeconds);
-    if (throughput.note)
-        notes.push(throughput.note);
-    const metrics = [metric('requests_per_second', 'req/s', throughput.value)];
-    if (tally.latencies.size > 0) {
-        const sorted = tally.latencies.sorted();
-        for (const p of LATENCY_PERCENTILES) {
-            metrics.push(metric(`latency_p${p}`, 'ms', nearestRank(sorted, p)));
-        }
-        metrics.push(metric('latency_max', 'ms', nearestRank(sorted, 100)));
-    }
-    else {
-        notes.push('no response arrived: latency metrics are missing from this trial');
-    }
-    const ended = tally.responses + tally.failed;
-    const percentOfEnded = (count) => (ended > 0 ? (100 * count) / ended : 0);
-    metrics.push(metric('error_rate', '%', percentOfEnded(tally.failed)), metric('non2xx_rate', '%', percentOfEnded(tally.non2xx)), 
-    // The load generator's own cost describes the trial, not the service: context, never a verdict.
-    { ...metric('generator_cpu', '%', generatorCpu), informational: true });
-    if (tally.failed > 0) {
-        const last = tally.lastFailure ?? 'connection closed by the server';
-        notes.push(`${tally.failed} of ${ended} requests failed (last: ${last})`);
-    }
-    return { metrics, generatorBound: generatorCpu >= GENERATOR_BOUND_CPU, notes };
-}
 
-/**
- * One trial of one suite: its collectors started, the load or command run while racing the
- * service (a service that dies mid-trial fails the trial with its log tail), the collectors
- * stopped, and the metrics gathered. Also the warm-up before a suite's first trial. runner.ts
- * decides the order; this file runs one slot of it.
- */
 function httpOptions(suite) {
     return {
         baseUrl: suite.baseUrl,
@@ -99922,24 +99090,880 @@ function httpOptions(suite) {
         timeoutSeconds: suite.timeoutSeconds,
     };
 }
+const httpSuite = {
+    async measure(suite, { progress }, signal) {
+        const http = await runHttpTrial(httpOptions(suite), {
+            signal,
+            onTick: (rps) => progress.tick(rps),
+        });
+        const bound = http.generatorBound
+            ? [
+                `the load generator used ≥ ${GENERATOR_BOUND_CPU} % of a core: throughput may be limited by perfgate, not the service`,
+            ]
+            : [];
+        return { metrics: http.metrics, notes: [...http.notes, ...bound] };
+    },
+    warmUp(suite, _context, signal) {
+        const options = { ...httpOptions(suite), amount: undefined };
+        return runHttpTrial({ ...options, durationSeconds: suite.warmupSeconds }, { signal });
+    },
+};
+
+const SUITE_KINDS = {
+    http: httpSuite,
+    command: commandSuite,
+};
+/** The runner of `suite`'s kind. */
+function kindOf$1(suite) {
+    // The mapped type above pairs each kind with its suite type; TypeScript cannot follow that
+    // pairing through an index by a union, hence the cast.
+    return SUITE_KINDS[suite.kind];
+}
+
+class TrialAccumulator {
+    entries = new Map();
+    add(suite, variant, metrics, notes, seconds) {
+        const key = JSON.stringify([suite, variant]);
+        const entry = this.entries.get(key) ?? {
+            suite,
+            variant,
+            trials: 0,
+            seconds: 0,
+            metrics: new Map(),
+            notes: new Set(),
+        };
+        this.entries.set(key, entry);
+        entry.trials += 1;
+        entry.seconds += seconds;
+        for (const metric of metrics) {
+            const { name, value, ...kind } = metric;
+            const series = entry.metrics.get(name) ?? { ...kind, samples: [] };
+            entry.metrics.set(name, series);
+            series.samples.push(value);
+        }
+        for (const note of notes)
+            entry.notes.add(`trial ${entry.trials}: ${note}`);
+    }
+    /** Suites in first-run order; `withVariants` keeps the variant name (several variants ran). */
+    suites(withVariants, knobs) {
+        return [...this.entries.values()].map((entry) => {
+            const gaps = [...entry.metrics]
+                .filter(([, series]) => series.samples.length < entry.trials)
+                .map(([name, series]) => `${name} is missing from ${entry.trials - series.samples.length} of ${entry.trials} trials`);
+            const notes = [...entry.notes, ...gaps];
+            const variantKnobs = knobs.get(entry.variant) ?? {};
+            return {
+                name: entry.suite,
+                ...(withVariants ? { variant: entry.variant } : {}),
+                ...(withVariants && Object.keys(variantKnobs).length > 0 ? { knobs: variantKnobs } : {}),
+                metrics: [...entry.metrics].map(([name, series]) => ({ name, ...series })),
+                ...(notes.length > 0 ? { notes } : {}),
+                seconds: Math.round(entry.seconds * 1000) / 1000,
+            };
+        });
+    }
+}
+
+/**
+ * `gpu` collector: per-GPU utilization, memory, power and temperature from nvidia-smi, sampled
+ * every intervalMs while the window is open, plus each GPU's identity for the environment.
+ *
+ * nvidia-smi runs in loop mode (`-lms`) from start() until stop() kills it. A machine without
+ * nvidia-smi, or whose driver is broken, yields notes instead of metrics: GPU numbers are an
+ * addition to a run, never a reason to fail it.
+ */
+/** The --query-gpu fields, in the order parseNvidiaSmiLine reads them. */
+const NVIDIA_SMI_FIELDS = [
+    'timestamp',
+    'index',
+    'name',
+    'uuid',
+    'driver_version',
+    'utilization.gpu',
+    'utilization.memory',
+    'memory.used',
+    'memory.total',
+    'power.draw',
+    'temperature.gpu',
+    'clocks.sm',
+];
+function nvidiaSmiArgs(intervalMs) {
+    return [
+        `--query-gpu=${NVIDIA_SMI_FIELDS.join(',')}`,
+        '--format=csv,noheader,nounits',
+        '-lms',
+        String(intervalMs),
+    ];
+}
+/** `[N/A]`, `[Not Supported]`, `[Insufficient Permissions]`, …: nvidia-smi's ways of saying "no value". */
+const isBracketed = (value) => value.startsWith('[') && value.endsWith(']');
+/**
+ * Parses one line of `--format=csv,noheader,nounits` output for NVIDIA_SMI_FIELDS.
+ * Returns undefined for anything else (an error message, a truncated line).
+ */
+function parseNvidiaSmiLine(line) {
+    // GPU names and driver versions hold no commas, so a plain split is exact for these fields.
+    const cells = line.split(',').map((cell) => cell.trim());
+    if (cells.length !== NVIDIA_SMI_FIELDS.length)
+        return undefined;
+    const [timestamp, index, name, uuid, driver, ...numeric] = cells;
+    const numbers = numeric.map((cell) => (isBracketed(cell) ? null : Number(cell)));
+    if (!/^\d+$/.test(index) || numbers.some((n) => n !== null && !Number.isFinite(n)))
+        return undefined;
+    const [utilization, memoryUtilization, memoryUsedMiB, memoryTotalMiB, powerW, temperatureC, smClockMHz,] = numbers;
+    return {
+        timestamp,
+        index: Number(index),
+        name,
+        uuid: isBracketed(uuid) ? null : uuid,
+        driver: isBracketed(driver) ? null : driver,
+        utilization: utilization ?? null,
+        memoryUtilization: memoryUtilization ?? null,
+        memoryUsedMiB: memoryUsedMiB ?? null,
+        memoryTotalMiB: memoryTotalMiB ?? null,
+        powerW: powerW ?? null,
+        temperatureC: temperatureC ?? null,
+        smClockMHz: smClockMHz ?? null,
+    };
+}
+/** The per-GPU metrics: which sample field, how the window's samples reduce to one value. */
+const GPU_METRICS = [
+    {
+        suffix: 'utilization',
+        unit: '%',
+        direction: 'higher',
+        pick: (s) => s.utilization,
+        reduce: mean,
+    },
+    {
+        suffix: 'memory_utilization',
+        unit: '%',
+        direction: 'higher',
+        pick: (s) => s.memoryUtilization,
+        reduce: mean,
+    },
+    {
+        suffix: 'memory_used_peak',
+        unit: 'MiB',
+        direction: 'lower',
+        pick: (s) => s.memoryUsedMiB,
+        reduce: max$1,
+    },
+    { suffix: 'power', unit: 'W', direction: 'lower', pick: (s) => s.powerW, reduce: mean },
+    {
+        suffix: 'temperature_max',
+        unit: '°C',
+        direction: 'lower',
+        pick: (s) => s.temperatureC,
+        reduce: max$1,
+    },
+];
+/** Reduces a window's samples to metrics per GPU, notes for metrics with no value, and GPU identities. */
+function summarizeGpuSamples(samples) {
+    const byIndex = new Map();
+    for (const s of samples) {
+        const list = byIndex.get(s.index);
+        if (list)
+            list.push(s);
+        else
+            byIndex.set(s.index, [s]);
+    }
+    const metrics = [];
+    const notes = [];
+    const gpus = [];
+    for (const [index, gpuSamples] of [...byIndex].sort(([a], [b]) => a - b)) {
+        const first = gpuSamples[0];
+        gpus.push({
+            index,
+            name: first.name,
+            ...(first.uuid !== null && { uuid: first.uuid }),
+            ...(first.driver !== null && { driver: first.driver }),
+            ...(first.memoryTotalMiB !== null && { memoryTotalMiB: first.memoryTotalMiB }),
+        });
+        for (const { suffix, unit, direction, pick, reduce } of GPU_METRICS) {
+            const name = `gpu${index}.${suffix}`;
+            const values = gpuSamples.map(pick).filter((v) => v !== null);
+            if (values.length === 0) {
+                notes.push(`gpu: ${name} omitted: nvidia-smi gave no value in ${gpuSamples.length} samples`);
+            }
+            else {
+                metrics.push({ name, unit, direction, value: reduce(values) });
+            }
+        }
+    }
+    return { metrics, notes, ...(gpus.length > 0 && { environment: { gpus } }) };
+}
+function gpuCollector({ intervalMs = 250, binary = 'nvidia-smi', killGraceMs = 2000, env, } = {}) {
+    let child;
+    let closed;
+    let spawnError;
+    let stdout = '';
+    let stderr = '';
+    return {
+        name: 'gpu',
+        async start() {
+            const proc = spawn(binary, nvidiaSmiArgs(intervalMs), {
+                stdio: ['ignore', 'pipe', 'pipe'],
+                env: env ?? process.env,
+            });
+            child = proc;
+            proc.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+            proc.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+            // 'close' follows 'error' too, so it always settles; it also means both pipes are drained.
+            closed = new Promise((resolve) => proc.once('close', resolve));
+            await new Promise((resolve) => {
+                proc.once('spawn', resolve);
+                proc.once('error', (error) => {
+                    spawnError = error;
+                    resolve();
+                });
+            });
+        },
+        async stop() {
+            if (!child || !closed)
+                throw new Error('gpu collector: stop() called before start()');
+            const exitedEarly = child.exitCode !== null || child.signalCode !== null || spawnError !== undefined;
+            let escalation;
+            if (!exitedEarly) {
+                const proc = child;
+                proc.kill('SIGTERM');
+                // A hung or SIGTERM-ignoring nvidia-smi must not hold the run up forever.
+                escalation = setTimeout(() => proc.kill('SIGKILL'), killGraceMs);
+            }
+            const code = await closed.finally(() => clearTimeout(escalation));
+            if (spawnError) {
+                const note = spawnError.code === 'ENOENT'
+                    ? 'gpu: nvidia-smi not found; GPU metrics unavailable'
+                    : `gpu: cannot run ${binary}: ${spawnError.message}; GPU metrics unavailable`;
+                return { metrics: [], notes: [note] };
+            }
+            // The text after the last newline is a line cut short by the kill: not a sample.
+            const lines = stdout
+                .split('\n')
+                .slice(0, -1)
+                .filter((line) => line.trim() !== '');
+            const samples = [];
+            const other = [];
+            for (const line of lines) {
+                const sample = parseNvidiaSmiLine(line);
+                if (sample)
+                    samples.push(sample);
+                else
+                    other.push(line.trim());
+            }
+            const output = summarizeGpuSamples(samples);
+            if (exitedEarly && code !== 0) {
+                // nvidia-smi prints some failures (e.g. "couldn't communicate with the NVIDIA driver") on
+                // stdout, others on stderr: the note carries both.
+                const message = [stderr.trim(), ...other].filter(Boolean).join(' ');
+                output.notes.push(`gpu: nvidia-smi exited with code ${code}: ${message}`);
+            }
+            else if (other.length > 0) {
+                output.notes.push(`gpu: ignored ${other.length} unrecognized nvidia-smi lines, e.g. "${other[0]}"`);
+            }
+            if (samples.length === 0 && output.notes.length === 0) {
+                output.notes.push('gpu: nvidia-smi printed no samples during the window');
+            }
+            return output;
+        },
+    };
+}
+
+/**
+ * Pure parsers and arithmetic for Linux /proc (proc(5)): no file access here, see procfs.ts.
+ * All CPU times are in clock ticks (USER_HZ), the unit both /proc/stat and /proc/<pid>/stat use.
+ */
+/**
+ * Parses one /proc/<pid>/stat line. `comm` is the only field that can contain spaces or parens
+ * (a program may name itself `a) b (c`), so it spans from the first '(' to the *last* ')'.
+ * Returns undefined for text that is not a stat line.
+ */
+function parseProcPidStat(text) {
+    const open = text.indexOf('(');
+    const close = text.lastIndexOf(')');
+    if (open < 0 || close < open)
+        return undefined;
+    const pid = Number(text.slice(0, open).trim());
+    // After ") ": field 3 (state) is index 0, so field n is index n - 3.
+    const rest = text
+        .slice(close + 1)
+        .trim()
+        .split(' ');
+    const field = (n) => Number(rest[n - 3]);
+    const stat = {
+        pid,
+        comm: text.slice(open + 1, close),
+        ppid: field(4),
+        utime: field(14),
+        stime: field(15),
+        cutime: field(16),
+        cstime: field(17),
+        rssPages: field(24),
+    };
+    const numbers = [pid, stat.ppid, stat.utime, stat.stime, stat.cutime, stat.cstime, stat.rssPages];
+    return numbers.every(Number.isInteger) ? stat : undefined;
+}
+/**
+ * Parses the aggregate `cpu  user nice system idle iowait irq softirq steal guest guest_nice` line.
+ * Steal counts as busy: it is time a co-tenant of the hypervisor took from us, i.e. background load.
+ * guest and guest_nice are left out because the kernel already counts them in user and nice.
+ */
+function parseProcStatCpu(text) {
+    const line = text.split('\n').find((l) => l.startsWith('cpu '));
+    if (line === undefined)
+        return undefined;
+    const [user = NaN, nice = NaN, system = NaN, idle = NaN, iowait = NaN, irq = NaN, softirq = NaN, steal = NaN,] = line.slice(4).trim().split(/\s+/).map(Number);
+    const busy = user + nice + system + irq + softirq + steal;
+    const total = busy + idle + iowait;
+    return Number.isInteger(total) ? { busy, total } : undefined;
+}
+/** The PIDs of the trees rooted at `roots` (roots included), from one snapshot's ppid links. */
+function treePids(processes, roots) {
+    const children = new Map();
+    for (const p of processes.values()) {
+        const siblings = children.get(p.ppid);
+        if (siblings)
+            siblings.push(p.pid);
+        else
+            children.set(p.ppid, [p.pid]);
+    }
+    const tree = new Set();
+    const queue = roots.filter((pid) => processes.has(pid));
+    for (let pid = queue.pop(); pid !== undefined; pid = queue.pop()) {
+        if (tree.has(pid))
+            continue;
+        tree.add(pid);
+        queue.push(...(children.get(pid) ?? []));
+    }
+    return tree;
+}
+/**
+ * Cumulative CPU ticks of a process tree. Children's (cutime, cstime) are included so that a
+ * process that exits mid-window is not lost: once reaped, its whole CPU time moves into its
+ * parent's cutime/cstime, so the tree's total keeps growing monotonically and a difference of two
+ * snapshots is the CPU the tree used in between.
+ */
+function treeCpuTicks(processes, pids) {
+    let ticks = 0;
+    for (const pid of pids) {
+        const p = processes.get(pid);
+        if (p)
+            ticks += p.utime + p.stime + p.cutime + p.cstime;
+    }
+    return ticks;
+}
+/** Resident pages of a set of processes at one snapshot. */
+function treeRssPages(processes, pids) {
+    let pages = 0;
+    for (const pid of pids)
+        pages += processes.get(pid)?.rssPages ?? 0;
+    return pages;
+}
+
+/** The I/O edge of the /proc collectors: reads files and asks getconf; parsing is in proc.ts. */
+/**
+ * Every process's stat, keyed by PID. The whole of /proc is scanned because
+ * /proc/<pid>/task/<tid>/children needs CONFIG_PROC_CHILDREN, which some kernels (this CI's
+ * included) lack; ppid links from a scan work everywhere. A process that exits between readdir and
+ * read is simply absent.
+ */
+async function readProcesses() {
+    const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
+    const stats = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/stat`, 'utf8').then(parseProcPidStat, () => undefined)));
+    const processes = new Map();
+    for (const stat of stats)
+        if (stat)
+            processes.set(stat.pid, stat);
+    return processes;
+}
+async function readCpuTimes() {
+    const text = await readFile('/proc/stat', 'utf8');
+    const times = parseProcStatCpu(text);
+    if (!times)
+        throw new Error(`/proc/stat has no aggregate "cpu" line`);
+    return times;
+}
+const execFileAsync = promisify(execFile);
+async function getconf(name) {
+    const { stdout } = await execFileAsync('getconf', [name]);
+    const value = Number(stdout.trim());
+    if (!Number.isInteger(value) || value <= 0)
+        throw new Error(`getconf ${name} printed "${stdout}"`);
+    return value;
+}
+async function readSysconf() {
+    const [clockTicks, pageSize] = await Promise.all([getconf('CLK_TCK'), getconf('PAGESIZE')]);
+    return { clockTicks, pageSize };
+}
+
+/** Background share of the machine between two samples, in %; undefined when no tick elapsed. */
+function backgroundCpuPercent(start, end) {
+    const total = end.cpu.total - start.cpu.total;
+    if (total <= 0)
+        return undefined;
+    const background = end.cpu.busy - start.cpu.busy - (end.oursTicks - start.oursTicks);
+    // The two files are read a moment apart, so small negative or >100 results are read skew.
+    return Math.min(100, Math.max(0, (100 * background) / total));
+}
+function hostCollector({ ours }) {
+    const sample = async () => {
+        const [cpu, processes] = await Promise.all([readCpuTimes(), readProcesses()]);
+        return { cpu, oursTicks: treeCpuTicks(processes, treePids(processes, ours)) };
+    };
+    let first;
+    return {
+        name: 'host',
+        async start() {
+            first = await sample();
+        },
+        async stop() {
+            if (!first)
+                throw new Error('host collector: stop() called before start()');
+            const value = backgroundCpuPercent(first, await sample());
+            if (value === undefined) {
+                return {
+                    metrics: [],
+                    notes: ['host: window shorter than one clock tick; host.background_cpu omitted'],
+                };
+            }
+            return {
+                metrics: [
+                    {
+                        name: 'host.background_cpu',
+                        unit: '%',
+                        direction: 'lower',
+                        value,
+                        informational: true,
+                    },
+                ],
+                notes: [],
+            };
+        },
+    };
+}
+
+async function snapshot() {
+    const processes = await readProcesses();
+    return { at: performance.now(), processes };
+}
+function processCollector({ pid, intervalMs = 200 }) {
+    let first;
+    let sysconf;
+    let peakPages = 0;
+    let timer;
+    let sampling = Promise.resolve();
+    const recordRss = (s) => {
+        peakPages = Math.max(peakPages, treeRssPages(s.processes, treePids(s.processes, [pid])));
+    };
+    return {
+        name: 'process',
+        async start() {
+            sysconf = await readSysconf();
+            first = await snapshot();
+            recordRss(first);
+            // One sample at a time: a slow /proc scan delays the next tick rather than piling up.
+            timer = setInterval(() => {
+                sampling = sampling.then(async () => recordRss(await snapshot()));
+            }, intervalMs).unref(); // sampling alone must not keep perfgate alive
+        },
+        async stop() {
+            clearInterval(timer);
+            await sampling;
+            if (!first || !sysconf)
+                throw new Error('process collector: stop() called before start()');
+            const last = await snapshot();
+            recordRss(last);
+            const metrics = [];
+            const notes = [];
+            if (!first.processes.has(pid)) {
+                notes.push(`process: pid ${pid} was not running at the window's start; process metrics unavailable`);
+                return { metrics, notes };
+            }
+            if (last.processes.has(pid)) {
+                const ticks = treeCpuTicks(last.processes, treePids(last.processes, [pid])) -
+                    treeCpuTicks(first.processes, treePids(first.processes, [pid]));
+                const seconds = (last.at - first.at) / 1000;
+                const value = (100 * ticks) / sysconf.clockTicks / seconds;
+                metrics.push({ name: 'process.cpu', unit: '%', direction: 'lower', value });
+            }
+            else {
+                // Without the root its children's CPU can no longer be summed: report nothing, not a low value.
+                notes.push(`process: pid ${pid} exited during the window; process.cpu omitted`);
+            }
+            metrics.push({
+                name: 'process.rss_peak',
+                unit: 'bytes',
+                direction: 'lower',
+                value: peakPages * sysconf.pageSize,
+            });
+            return { metrics, notes };
+        },
+    };
+}
+
+/**
+ * Pure parser of the Prometheus text exposition format 0.0.4
+ * (https://prometheus.io/docs/instrumenting/exposition_formats/), and of the series selectors
+ * derived metrics use (`name` or `name{label="value",…}`), which share its label syntax.
+ *
+ * Not supported: Prometheus 3's quoted UTF-8 metric and label names (`{"my.metric"}`) and the
+ * OpenMetrics-only parts (exemplars, `# EOF`); such lines are reported as errors, not skipped.
+ */
+class PromParseError extends Error {
+    name = 'PromParseError';
+}
+const PROM_TYPES = ['counter', 'gauge', 'histogram', 'summary', 'untyped'];
+const METRIC_NAME = /[a-zA-Z_:][a-zA-Z0-9_:]*/y;
+const LABEL_NAME = /[a-zA-Z_][a-zA-Z0-9_]*/y;
+const WHITESPACE = /[ \t]*/y;
+const FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** A cursor over one line; each method consumes what it reads or throws. */
+class Scanner {
+    text;
+    pos = 0;
+    constructor(text) {
+        this.text = text;
+    }
+    get done() {
+        return this.pos >= this.text.length;
+    }
+    peek() {
+        return this.text[this.pos];
+    }
+    match(pattern) {
+        pattern.lastIndex = this.pos;
+        const m = pattern.exec(this.text);
+        if (!m || m[0] === '')
+            return undefined;
+        this.pos += m[0].length;
+        return m[0];
+    }
+    skipWhitespace() {
+        this.match(WHITESPACE);
+    }
+    expect(char) {
+        if (this.peek() !== char)
+            this.fail(`expected '${char}'`);
+        this.pos++;
+    }
+    fail(message) {
+        throw new PromParseError(`${message} at column ${this.pos + 1} of "${this.text}"`);
+    }
+    /** `name` then an optional `{label="value",…}` block. */
+    seriesId() {
+        const name = this.match(METRIC_NAME) ?? this.fail('expected a metric name');
+        this.skipWhitespace();
+        return { name, labels: this.peek() === '{' ? this.labels() : {} };
+    }
+    labels() {
+        const labels = {};
+        this.expect('{');
+        for (;;) {
+            this.skipWhitespace();
+            if (this.peek() === '}')
+                break;
+            const label = this.match(LABEL_NAME) ?? this.fail('expected a label name');
+            if (label in labels)
+                this.fail(`label "${label}" repeated`);
+            this.skipWhitespace();
+            this.expect('=');
+            this.skipWhitespace();
+            labels[label] = this.quoted();
+            this.skipWhitespace();
+            if (this.peek() !== ',')
+                break;
+            this.pos++; // a trailing comma before '}' is allowed
+        }
+        this.expect('}');
+        return labels;
+    }
+    /** A double-quoted label value; the format escapes only \\, \" and \n. */
+    quoted() {
+        this.expect('"');
+        let value = '';
+        for (;;) {
+            const c = this.peek() ?? this.fail('unterminated label value');
+            this.pos++;
+            if (c === '"')
+                return value;
+            if (c !== '\\') {
+                value += c;
+                continue;
+            }
+            const escaped = this.peek();
+            this.pos++;
+            if (escaped === '\\' || escaped === '"')
+                value += escaped;
+            else if (escaped === 'n')
+                value += '\n';
+            else
+                this.fail(`invalid escape "\\${escaped ?? ''}"`);
+        }
+    }
+}
+/** Go's strconv.ParseFloat spellings that the format uses: NaN, +Inf, -Inf, Inf (any case). */
+function parseValue(token) {
+    if (/^nan$/i.test(token))
+        return NaN;
+    const inf = /^([+-]?)inf(inity)?$/i.exec(token);
+    if (inf)
+        return inf[1] === '-' ? -Infinity : Infinity;
+    return FLOAT.test(token) ? Number(token) : undefined;
+}
+function parseSampleLine(line) {
+    // Annotated because TypeScript narrows after a never-returning call only on explicitly typed receivers.
+    const scanner = new Scanner(line);
+    const { name, labels } = scanner.seriesId();
+    const [valueToken, timestampToken, ...extra] = line
+        .slice(scanner.pos)
+        .trim()
+        .split(/[ \t]+/);
+    const value = valueToken === undefined ? undefined : parseValue(valueToken);
+    if (value === undefined)
+        scanner.fail(`invalid sample value "${valueToken ?? ''}"`);
+    if (extra.length > 0)
+        scanner.fail('unexpected text after the timestamp');
+    if (timestampToken === undefined)
+        return { name, labels, value };
+    if (!/^-?\d+$/.test(timestampToken))
+        scanner.fail(`invalid timestamp "${timestampToken}"`);
+    return { name, labels, value, timestampMs: Number(timestampToken) };
+}
+/** Parses a whole exposition; throws PromParseError naming the line of the first error. */
+function parsePrometheusText(text) {
+    const samples = [];
+    const types = new Map();
+    text.split('\n').forEach((raw, i) => {
+        const line = raw.trim();
+        try {
+            if (line === '')
+                return;
+            if (line.startsWith('#')) {
+                // `# TYPE name type`; `# HELP name text` and other comments carry nothing we use.
+                const [keyword, family, type] = line
+                    .slice(1)
+                    .trim()
+                    .split(/[ \t]+/);
+                if (keyword !== 'TYPE')
+                    return;
+                if (family === undefined || type === undefined || !PROM_TYPES.includes(type)) {
+                    throw new PromParseError(`invalid TYPE line "${line}"`);
+                }
+                types.set(family, type);
+                return;
+            }
+            samples.push(parseSampleLine(line));
+        }
+        catch (error) {
+            if (!(error instanceof PromParseError))
+                throw error;
+            throw new PromParseError(`line ${i + 1}: ${error.message}`);
+        }
+    });
+    return { samples, types };
+}
+/** Parses `name` or `name{label="value",…}`; throws PromParseError when it is neither. */
+function parseSelector(text) {
+    const scanner = new Scanner(text.trim());
+    const selector = scanner.seriesId();
+    if (!scanner.done)
+        scanner.fail('unexpected text after the selector');
+    return selector;
+}
+function matches(selector, sample) {
+    return (sample.name === selector.name &&
+        Object.entries(selector.labels).every(([label, value]) => sample.labels[label] === value));
+}
+/** Series suffixes that belong to a histogram's or summary's family, or to a counter's. */
+const FAMILY_SUFFIXES = ['_bucket', '_sum', '_count', '_total', '_created'];
+/** The declared type of the family a series belongs to; 'untyped' when no TYPE line names it. */
+function typeOf(types, seriesName) {
+    const exact = types.get(seriesName);
+    if (exact)
+        return exact;
+    const suffix = FAMILY_SUFFIXES.find((s) => seriesName.endsWith(s));
+    return (suffix && types.get(seriesName.slice(0, -suffix.length))) || 'untyped';
+}
+
+/**
+ * `prometheus` collector: scrapes the service's metrics endpoint at the window's start and end and
+ * turns counter deltas into the metrics the config defines, e.g.
+ *   cache hit rate %  = 100 × Δcache_hits_total / (Δcache_hits_total + Δcache_misses_total)
+ *   mean db query ms  = 1000 × Δdb_query_duration_seconds_sum / Δdb_query_duration_seconds_count
+ * Only the difference between two scrapes counts, so whatever the service did before the window
+ * (warm-up, earlier trials) is left out.
+ */
+/**
+ * A series as the exposition writes it, e.g. `http_requests_total{route="/embed"}`. Labels are
+ * sorted, so the text also identifies the series across scrapes whatever order they come in.
+ */
+function describeSeries({ name, labels }) {
+    const pairs = Object.entries(labels)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([label, value]) => `${label}=${JSON.stringify(value)}`);
+    return pairs.length > 0 ? `${name}{${pairs.join(',')}}` : name;
+}
+/** ΣΔ of the series one selector picks, or why it has none. */
+function selectorDelta(selectorText, before, after) {
+    const selector = parseSelector(selectorText);
+    const start = new Map(before.samples.filter((s) => matches(selector, s)).map((s) => [describeSeries(s), s.value]));
+    const known = [...before.samples, ...after.samples].some((s) => s.name === selector.name);
+    if (!known && typeOf(after.types, selector.name) === 'untyped') {
+        return { problem: `no series named ${selector.name} in either scrape` };
+    }
+    let delta = 0;
+    for (const sample of after.samples.filter((s) => matches(selector, s))) {
+        const id = describeSeries(sample);
+        // A labelled series is often created on first use: one born during the window started at 0.
+        const initial = start.get(id) ?? 0;
+        start.delete(id);
+        if (sample.value < initial && typeOf(after.types, sample.name) !== 'gauge') {
+            return { problem: `counter reset: ${id} went from ${initial} to ${sample.value}` };
+        }
+        delta += sample.value - initial;
+    }
+    const [vanished] = start.keys();
+    if (vanished !== undefined)
+        return { problem: `${vanished} disappeared between the scrapes` };
+    return { delta };
+}
+function sumDeltas(selectors, before, after) {
+    let delta = 0;
+    for (const text of selectors) {
+        const result = selectorDelta(text, before, after);
+        if ('problem' in result)
+            return result;
+        delta += result.delta;
+    }
+    return { delta };
+}
+/** One derived metric from two scrapes `windowSeconds` apart, or the note that explains its absence. */
+function deriveMetric(definition, before, after, windowSeconds) {
+    const { name, unit, direction, numerator, denominator, scale = 1, perSecond = false, } = definition;
+    const omitted = (why) => ({ note: `prometheus: prometheus.${name} omitted: ${why}` });
+    const top = sumDeltas(numerator, before, after);
+    if ('problem' in top)
+        return omitted(top.problem);
+    let value = scale * top.delta;
+    if (denominator) {
+        const bottom = sumDeltas(denominator, before, after);
+        if ('problem' in bottom)
+            return omitted(bottom.problem);
+        if (bottom.delta === 0)
+            return omitted(`its denominator did not change during the window`);
+        value /= bottom.delta;
+    }
+    else if (perSecond) {
+        value /= windowSeconds;
+    }
+    if (!Number.isFinite(value))
+        return omitted(`its value is ${value}`);
+    return { metric: { name: `prometheus.${name}`, unit, direction, value } };
+}
+/** Config errors surface when the collector is made, not after a whole trial has run. */
+function validate(definitions) {
+    definitions.forEach((definition, i) => {
+        const field = `metrics[${i}]`;
+        if (definition.denominator && definition.perSecond) {
+            throw new InputError('set either "denominator" or "perSecond", not both', { field });
+        }
+        for (const key of ['numerator', 'denominator']) {
+            definition[key]?.forEach((text, j) => {
+                try {
+                    parseSelector(text);
+                }
+                catch (error) {
+                    if (!(error instanceof PromParseError))
+                        throw error;
+                    throw new InputError(`invalid series selector: ${error.message}`, {
+                        field: `${field}.${key}[${j}]`,
+                    });
+                }
+            });
+        }
+    });
+}
+async function scrape(url, timeoutMs) {
+    let response;
+    try {
+        response = await fetch(url, {
+            // Ask for the classic text format: a server may otherwise answer in OpenMetrics.
+            headers: { accept: 'text/plain;version=0.0.4' },
+            signal: AbortSignal.timeout(timeoutMs),
+        });
+    }
+    catch (error) {
+        const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+        throw new RunError(`prometheus: scraping ${url} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    }
+    if (!response.ok) {
+        throw new RunError(`prometheus: scraping ${url} returned HTTP ${response.status} ${response.statusText}`);
+    }
+    const text = await response.text();
+    try {
+        return parsePrometheusText(text);
+    }
+    catch (error) {
+        if (!(error instanceof PromParseError))
+            throw error;
+        throw new RunError(`prometheus: ${url} is not in the Prometheus text format: ${error.message}`);
+    }
+}
+function prometheusCollector({ url, metrics, timeoutMs = 5000, }) {
+    validate(metrics);
+    const timedScrape = async () => {
+        const at = performance.now();
+        return { at, exposition: await scrape(url, timeoutMs) };
+    };
+    let first;
+    return {
+        name: 'prometheus',
+        async start() {
+            first = await timedScrape();
+        },
+        async stop() {
+            if (!first)
+                throw new Error('prometheus collector: stop() called before start()');
+            const last = await timedScrape();
+            const windowSeconds = (last.at - first.at) / 1000;
+            const output = { metrics: [], notes: [] };
+            for (const definition of metrics) {
+                const result = deriveMetric(definition, first.exposition, last.exposition, windowSeconds);
+                if ('metric' in result)
+                    output.metrics.push(result.metric);
+                else
+                    output.notes.push(result.note);
+            }
+            return output;
+        },
+    };
+}
+
+const COLLECTORS = {
+    gpu: (section, trial) => gpuCollector({ intervalMs: section.intervalMs, env: trial.env }),
+    process: (section, trial) => trial.servicePid === undefined
+        ? { note: 'process: no service is configured, so there is no process tree to watch' }
+        : processCollector({ pid: trial.servicePid, intervalMs: section.intervalMs }),
+    host: (_section, trial) => hostCollector({ ours: [trial.ownPid] }),
+    prometheus: (section) => prometheusCollector(section),
+};
+/** The configured collector `name` for a trial (a generic, so name and section stay paired). */
+function attachCollector(name, section, trial) {
+    return COLLECTORS[name](section, trial);
+}
+
+/**
+ * One trial of one suite: its collectors started, the load or command run while racing the
+ * service (a service that dies mid-trial fails the trial with its log tail), the collectors
+ * stopped, and the metrics gathered. Also the warm-up before a suite's first trial. runner.ts
+ * decides the order; this file runs one slot of it.
+ */
 /** Load before measuring, so JIT, caches and pools are warm; its numbers are discarded. */
-async function warmUp(suite, variant, env, service) {
+async function warmUp(context, suite, variant, service) {
     if (suite.warmupSeconds <= 0)
         return;
-    const work = (signal) => suite.kind === 'http'
-        ? runHttpTrial({ ...httpOptions(suite), amount: undefined, durationSeconds: suite.warmupSeconds }, { signal })
-        : runCommandTrial(commandOptions(suite, variant, 0, env), { signal });
-    await raceService(work, service);
-}
-function commandOptions(suite, variant, trial, env) {
-    return {
-        command: suite.command,
-        cwd: suite.cwd,
-        env: { ...env, ...suite.env, ...variant.env },
-        timeoutSeconds: suite.timeoutSeconds,
-        output: suite.output,
-        trial,
-    };
+    const run = { ...context, variant, trial: 0 };
+    await raceService((signal) => kindOf$1(suite).warmUp(suite, run, signal), service);
 }
 /**
  * A trial races the service: if the service exits mid-trial the load is aborted and the run fails
@@ -99981,21 +100005,8 @@ async function runTrial(context, config, suite, variant, trial, service) {
     const collectors = await startAll(made);
     let measured;
     try {
-        measured =
-            suite.kind === 'http'
-                ? await raceService(async (signal) => {
-                    const http = await runHttpTrial(httpOptions(suite), {
-                        signal,
-                        onTick: (rps) => context.progress.tick(rps),
-                    });
-                    const bound = http.generatorBound
-                        ? [
-                            `the load generator used ≥ ${GENERATOR_BOUND_CPU} % of a core: throughput may be limited by perfgate, not the service`,
-                        ]
-                        : [];
-                    return { metrics: http.metrics, notes: [...http.notes, ...bound] };
-                }, service)
-                : await raceService((signal) => runCommandTrial(commandOptions(suite, variant, trial, context.env), { signal }), service);
+        const run = { ...context, variant, trial };
+        measured = await raceService((signal) => kindOf$1(suite).measure(suite, run, signal), service);
     }
     catch (error) {
         // The trial's own failure (e.g. the service died) is the news, not a collector that then
@@ -100147,7 +100158,7 @@ async function runArms(context, sides, arms, plan = {}) {
                 const warmKey = `${arm.label}\u0000${suite.name}`;
                 const started = performance.now();
                 if (!warm.has(warmKey)) {
-                    await warmUp(suite, arm.variant, context.env, service?.running);
+                    await warmUp(context, suite, arm.variant, service?.running);
                     warm.add(warmKey);
                 }
                 const label = {
@@ -100177,11 +100188,9 @@ async function runArms(context, sides, arms, plan = {}) {
 async function skipNotes(suites, env) {
     const notes = new Map();
     for (const suite of suites) {
-        if (suite.kind !== 'command')
-            continue;
-        const missing = await missingRequirements(suite.requires, env);
-        if (missing.length > 0)
-            notes.set(suite.name, missing.join(', '));
+        const reason = await kindOf$1(suite).skipReason?.(suite, env);
+        if (reason !== undefined)
+            notes.set(suite.name, reason);
     }
     return notes;
 }
@@ -100603,7 +100612,7 @@ function calibrationSummary(calibration) {
             : `no practical number of trials keeps every threshold (${hardest?.key} would need ${trials} per side): ` +
                 'use the recommended thresholds, or quiet the runner.');
     }
-    lines.push('or keep the trials and use the recommended thresholds: perfgate calibrate --write puts them in the config.');
+    lines.push('or keep the trials and use the recommended thresholds: perfgate calibrate --write raises the thresholds below them; it leaves lower ones to you.');
     return lines;
 }
 
@@ -103172,8 +103181,9 @@ stated for the config's design.
 
 Per metric: the noise within a run and from run to run, how often A/A runs were flagged, the
 smallest regression the current design sees with 80 % power, the trials per side that would see
-the current threshold, and a recommended threshold. --write puts the recommended thresholds into
-the config's compare.thresholds (comments kept; validated before it is written).`;
+the current threshold, and a recommended threshold. --write puts the recommendations that are
+above the threshold in force into the config's compare.thresholds (comments kept; validated
+before it is written); it never tightens a threshold.`;
 const calibrateCommand = {
     summary: 'measure A/A noise (or read the history) and recommend thresholds and trials',
     usage: USAGE$3,
@@ -103247,13 +103257,14 @@ async function writeRecommended(calibration, file, io) {
     const rules = recommendedRules(calibration.metrics);
     const shown = escapeTerminal(displayPath(io.cwd, file));
     if (rules.length === 0) {
-        io.stdout(`nothing to write into ${shown}: no metric has a recommendation\n`);
+        io.stdout(`nothing to write into ${shown}: every threshold is at or above its recommendation\n`);
         return;
     }
     const text = withThresholdRules(await readFile(file, 'utf8'), rules, file);
     parseConfig(text, file, io.env);
     await writeTextAtomic(file, text, '--config');
-    io.stdout(`wrote ${rules.length} threshold rule(s) into ${shown} (compare.thresholds)\n`);
+    io.stdout(`wrote ${rules.length} threshold rule(s) into ${shown} (compare.thresholds), raising the ` +
+        'thresholds the noise exceeds; lower recommendations are left to you\n');
 }
 
 /**
@@ -104167,7 +104178,7 @@ function text(values, name) {
     const value = values[name];
     return typeof value === 'string' ? value : undefined;
 }
-function storeFrom(values, io) {
+async function storeFrom(values, io) {
     const dir = text(values, 'store');
     const dataBranch = text(values, 'data-branch');
     if ((dir === undefined) === (dataBranch === undefined)) {
@@ -104178,8 +104189,15 @@ function storeFrom(values, io) {
     if (dir !== undefined)
         return folderStore(path.resolve(io.cwd, dir));
     const remote = text(values, 'remote');
+    const repoDir = path.resolve(io.cwd, text(values, 'repo-dir') ?? '.');
+    // The data branch is read through the checkout's remote: without a checkout that is bad input.
+    if (!(await repositoryRoot(repoDir))) {
+        throw new InputError(`${repoDir} is not inside a git checkout, so it has no data branch to read`, {
+            field: '--repo-dir',
+        });
+    }
     return gitStore({
-        repoDir: path.resolve(io.cwd, text(values, 'repo-dir') ?? '.'),
+        repoDir,
         dataBranch: dataBranch,
         ...(remote ? { remote } : {}),
     });
@@ -104201,7 +104219,7 @@ const dashboardCommand = {
         if (positionals.length > 0) {
             throw new InputError(`takes no arguments, got ${JSON.stringify(positionals.join(' '))}`);
         }
-        const store = storeFrom(values, io);
+        const store = await storeFrom(values, io);
         const repoUrl = repositoryUrl(text(values, 'repo-url'), io.env, '--repo-url');
         const policy = await policyFrom(values, io);
         const repoDir = path.resolve(io.cwd, text(values, 'repo-dir') ?? '.');
