@@ -10,7 +10,6 @@ const metric = (name: string, trialsForThreshold: number | null): MetricCalibrat
   unit: 'ms',
   direction: 'lower',
   withinRun: 0.1,
-  noisiestRun: 0.12,
   runToRun: null,
   falseAlarms: 0,
   largestChange: 0.04,
