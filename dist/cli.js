@@ -47657,19 +47657,18 @@ function geomeanCostChange(metrics) {
  * stored runs of a branch, and the thresholds and trials that fit it. Pure.
  *
  * Per gating metric:
- * - noise within a run: the trials' robust relative σ (detectable.ts), the median over runs;
+ * - noise within a run: the trials' robust relative σ (detectable.ts), pooled over the runs as a
+ *   root mean square (a pooled variance): a noisier run weighs in, as the gate's noisier days
+ *   will, without one disturbed run deciding alone;
  * - noise between runs: the sd of the log run medians, what a history gate judges by;
  * - A/A: in how many runs the gate flagged it, and the largest change it estimated;
  * - the smallest regression the current design detects with 80 % power after the adjustment
  *   across the metrics (as the PR table's "sees" column), and the trials that would see the
  *   current threshold;
- * - a threshold that fits: at least the change the design detects at the noisiest run measured
- *   (a gate should see a regression of its threshold's size on its noisier days too, not only at
- *   the median noise: checks of 12 trials after a calibration of 3 runs × 6 trials saw half the
- *   metrics' thresholds at the median σ, and the next run's σ differed by up to 1.5×), at least
- *   1.5 × the largest A/A change (the runs measured here must not be flagged, with room for the
- *   ones not measured), never below 1 %, rounded up to 0.5 %. For a history baseline the
- *   detectable change is the run-level one, which the trials cannot shrink.
+ * - a threshold that fits: at least that detectable change (a gate should see a regression of its
+ *   threshold's size), at least 1.5 × the largest A/A change (the runs measured here must not be
+ *   flagged, with room for the ones not measured), never below 1 %, rounded up to 0.5 %. For a
+ *   history baseline the detectable change is the run-level one, which the trials cannot shrink.
  */
 /** The run-to-run spread needs a few runs to mean anything: two give one difference. */
 const MIN_RUNS_FOR_SPREAD = 3;
@@ -47746,8 +47745,7 @@ function calibrateMetric(o, options, policy, level) {
         const d = relativeDispersion(a, b);
         return d === null ? [] : [d];
     });
-    const withinRun = dispersions.length > 0 ? median(dispersions) : null;
-    const noisiestRun = dispersions.length > 0 ? Math.max(...dispersions) : null;
+    const withinRun = dispersions.length > 0 ? Math.sqrt(mean(dispersions.map((d) => d * d))) : null;
     const runToRun = runSpread(o.runs.map(({ sides }) => sides));
     const comparisons = o.runs.flatMap((r) => (r.comparison ? [r.comparison] : []));
     const aa = comparisons.length > 0;
@@ -47762,12 +47760,9 @@ function calibrateMetric(o, options, policy, level) {
     const runLevel = runToRun === null ? null : runLevelDetectable(runToRun, options.window, level, direction);
     const history = options.baseline === 'history';
     const detectable = history ? runLevel : sees(withinRun);
-    // What the threshold must clear: the run-level change, or what the noisiest run lets trials see.
-    const toClear = history ? runLevel : sees(noisiestRun);
     return {
         ...o.ref,
         withinRun,
-        noisiestRun,
         runToRun,
         falseAlarms,
         largestChange,
@@ -47777,7 +47772,7 @@ function calibrateMetric(o, options, policy, level) {
         trialsForThreshold: withinRun === null || withinRun === 0
             ? null
             : trialsToSee(threshold, withinRun, level, direction),
-        recommended: toClear === null ? null : recommend$1(toClear, largestChange),
+        recommended: detectable === null ? null : recommend$1(detectable, largestChange),
     };
 }
 function recommend$1(detectable, largestChange) {
