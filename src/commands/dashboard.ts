@@ -47,9 +47,12 @@ async function storeFrom(values: ParsedArgs['values'], io: CliIO): Promise<Histo
   const repoDir = path.resolve(io.cwd, text(values, 'repo-dir') ?? '.');
   // The data branch is read through the checkout's remote: without a checkout that is bad input.
   if (!(await repositoryRoot(repoDir))) {
-    throw new InputError(`${repoDir} is not inside a git checkout, so it has no data branch to read`, {
-      field: '--repo-dir',
-    });
+    throw new InputError(
+      `${repoDir} is not inside a git checkout, so it has no data branch to read`,
+      {
+        field: '--repo-dir',
+      },
+    );
   }
   return gitStore({
     repoDir,
