@@ -58022,7 +58022,8 @@ function commandOptions(suite, { variant, trial, env }) {
 }
 const commandSuite = {
     measure: (suite, context, signal) => runCommandTrial(commandOptions(suite, context), { signal }),
-    warmUp: (suite, context, signal) => runCommandTrial(commandOptions(suite, { ...context, trial: 0 }), { signal }),
+    // A warm-up is a trial whose output is discarded (trial.ts gives it number 0).
+    warmUp: (suite, context, signal) => runCommandTrial(commandOptions(suite, context), { signal }),
     async skipReason(suite, env) {
         const missing = await missingRequirements(suite.requires, env);
         return missing.length > 0 ? missing.join(', ') : undefined;
@@ -101607,6 +101608,12 @@ async function policyFrom(values, io) {
         : {};
     return layerPolicies(fromConfig, optionPolicy(values));
 }
+/** The command-line options of the comparison policy, which optionPolicy reads. */
+const POLICY_OPTIONS = {
+    alpha: { type: 'string' },
+    threshold: { type: 'string' },
+    adjustment: { type: 'string' },
+};
 /** The policy the command-line options set (undefined where they are absent). */
 const optionPolicy = (values) => policyOverrides(values, (name) => `--${name}`);
 const compareCommand = {
@@ -101615,9 +101622,7 @@ const compareCommand = {
     options: {
         config: { type: 'string' },
         format: { type: 'string', default: 'text' },
-        alpha: { type: 'string' },
-        threshold: { type: 'string' },
-        adjustment: { type: 'string' },
+        ...POLICY_OPTIONS,
     },
     async run({ positionals, values }, io) {
         if (positionals.length !== 2) {
@@ -103191,9 +103196,7 @@ const calibrateCommand = {
         'from-history': { type: 'boolean' },
         format: { type: 'string', default: 'text' },
         write: { type: 'boolean' },
-        alpha: { type: 'string' },
-        threshold: { type: 'string' },
-        adjustment: { type: 'string' },
+        ...POLICY_OPTIONS,
     },
     async run({ values }, io) {
         // Every option is checked before anything is measured.
@@ -105365,9 +105368,7 @@ const mergeCommand = {
     options: {
         config: { type: 'string' },
         format: { type: 'string', default: 'text' },
-        alpha: { type: 'string' },
-        threshold: { type: 'string' },
-        adjustment: { type: 'string' },
+        ...POLICY_OPTIONS,
     },
     async run({ positionals, values }, io) {
         const format = choiceOption(values.format, '--format', FORMATS) ?? 'text';

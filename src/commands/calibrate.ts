@@ -13,7 +13,7 @@ import { escapeMarkdown, escapeTerminal } from '../report/escape.js';
 import { layoutMarkdown, layoutText } from '../report/grid.js';
 import { writeTextAtomic } from '../results/read.js';
 import { currentRevision } from '../store/revision.js';
-import { optionPolicy } from './compare.js';
+import { optionPolicy, POLICY_OPTIONS } from './compare.js';
 import { branchFrom, storeAt, storeOptions, WINDOW_DEFAULT } from './history.js';
 import { FORMATS, displayPath, type Format } from './options.js';
 import { configFrom, progressOf } from './run.js';
@@ -50,9 +50,7 @@ export const calibrateCommand: Command = {
     'from-history': { type: 'boolean' },
     format: { type: 'string', default: 'text' },
     write: { type: 'boolean' },
-    alpha: { type: 'string' },
-    threshold: { type: 'string' },
-    adjustment: { type: 'string' },
+    ...POLICY_OPTIONS,
   },
   async run({ values }, io) {
     // Every option is checked before anything is measured.

@@ -31,6 +31,13 @@ export async function policyFrom(
   return layerPolicies(fromConfig, optionPolicy(values));
 }
 
+/** The command-line options of the comparison policy, which optionPolicy reads. */
+export const POLICY_OPTIONS = {
+  alpha: { type: 'string' },
+  threshold: { type: 'string' },
+  adjustment: { type: 'string' },
+} as const;
+
 /** The policy the command-line options set (undefined where they are absent). */
 export const optionPolicy = (values: ParsedArgs['values']): Partial<ComparePolicy> =>
   policyOverrides(values, (name) => `--${name}`);
@@ -41,9 +48,7 @@ export const compareCommand: Command = {
   options: {
     config: { type: 'string' },
     format: { type: 'string', default: 'text' },
-    alpha: { type: 'string' },
-    threshold: { type: 'string' },
-    adjustment: { type: 'string' },
+    ...POLICY_OPTIONS,
   },
   async run({ positionals, values }, io) {
     if (positionals.length !== 2) {

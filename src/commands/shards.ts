@@ -12,7 +12,7 @@ import { renderComparisonJson } from '../report/json.js';
 import { renderComparisonMarkdown } from '../report/markdown.js';
 import { renderComparisonText } from '../report/text.js';
 import { folderStore } from '../store/folderStore.js';
-import { optionPolicy } from './compare.js';
+import { optionPolicy, POLICY_OPTIONS } from './compare.js';
 import { FORMATS } from './options.js';
 import { configFrom } from './run.js';
 
@@ -71,9 +71,7 @@ export const mergeCommand: Command = {
   options: {
     config: { type: 'string' },
     format: { type: 'string', default: 'text' },
-    alpha: { type: 'string' },
-    threshold: { type: 'string' },
-    adjustment: { type: 'string' },
+    ...POLICY_OPTIONS,
   },
   async run({ positionals, values }, io) {
     const format = choiceOption(values.format, '--format', FORMATS) ?? 'text';

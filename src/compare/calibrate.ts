@@ -20,7 +20,7 @@
 import { mean, sampleStandardDeviation } from 'simple-statistics';
 import { literalGlob } from '../config/glob.js';
 import type { ThresholdRule } from '../config/schema.js';
-import type { Direction, Results } from '../results/schema.js';
+import type { Results } from '../results/schema.js';
 import { describe, type Summary } from '../stats/describe.js';
 import { compareResults, metricKey, type MetricComparison } from './compare.js';
 import {
@@ -50,13 +50,13 @@ export interface CalibrationOptions {
   window: number;
 }
 
-export interface MetricCalibration {
-  key: string;
-  suite: string;
-  variant?: string;
-  metric: string;
-  unit: string;
-  direction: Direction;
+/** Which metric: named as compareResults names it. */
+type MetricRef = Pick<
+  MetricComparison,
+  'key' | 'suite' | 'variant' | 'metric' | 'unit' | 'direction'
+>;
+
+export interface MetricCalibration extends MetricRef {
   /** Robust σ of one run's trials relative to their median, pooled over the runs (RMS). */
   withinRun: number | null;
   /** sd of the log run medians; null below MIN_RUNS_FOR_SPREAD runs. */
@@ -99,7 +99,7 @@ const FLOOR = 0.01;
 const STEP = 0.005;
 
 interface Observation {
-  ref: Pick<MetricCalibration, 'key' | 'suite' | 'variant' | 'metric' | 'unit' | 'direction'>;
+  ref: MetricRef;
   informational: boolean;
   /** Per run: its trials' summaries (one or two sides), and the A/A comparison when there is one. */
   runs: { sides: Summary[]; comparison?: MetricComparison }[];

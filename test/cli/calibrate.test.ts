@@ -59,7 +59,8 @@ describe('perfgate calibrate', () => {
     expect(byName.steady.withinRun).toBeGreaterThan(0.003);
     expect(byName.steady.withinRun).toBeLessThan(0.03);
     expect(byName.jumpy.withinRun).toBeGreaterThan(0.04);
-    expect(byName.jumpy.falseAlarms).toBeGreaterThanOrEqual(0);
+    // A count of the 3 runs (JSON gives null only from history).
+    expect([0, 1, 2, 3]).toContain(byName.jumpy.falseAlarms);
     expect(byName.jumpy.recommended).toBeGreaterThan(byName.steady.recommended);
     // 10 % noise with 6 trials per side cannot see 5 %: it says how many trials would.
     expect(byName.jumpy.detectable).toBeGreaterThan(0.05);

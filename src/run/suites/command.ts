@@ -17,8 +17,8 @@ function commandOptions(suite: CommandSuite, { variant, trial, env }: KindContex
 
 export const commandSuite: SuiteKind<CommandSuite> = {
   measure: (suite, context, signal) => runCommandTrial(commandOptions(suite, context), { signal }),
-  warmUp: (suite, context, signal) =>
-    runCommandTrial(commandOptions(suite, { ...context, trial: 0 }), { signal }),
+  // A warm-up is a trial whose output is discarded (trial.ts gives it number 0).
+  warmUp: (suite, context, signal) => runCommandTrial(commandOptions(suite, context), { signal }),
   async skipReason(suite, env) {
     const missing = await missingRequirements(suite.requires, env);
     return missing.length > 0 ? missing.join(', ') : undefined;
