@@ -1,19 +1,28 @@
 /**
  * Sequential trials against the fixed design (issue #12): false-alarm PRs, power and trials per
  * side, and the minimum detectable effect against simulated power.
- * Run: npm run bench:sequential [-- PRs seed]   (or: npx tsx benchmarks/sequential.ts [PRs=1000] [seed=1])
+ * Run: npm run bench:sequential [-- A/A-PRs shifted-PRs seed alpha]
+ *      (or: npx tsx benchmarks/sequential.ts [A/A PRs=900] [shifted PRs=500] [seed=1] [alpha=0.05])
  *
  * Model (detection/noise.ts): trial value = 100 × (1 + shift) × log-normal factor of mean 1 and
  * coefficient of variation 3 % or 10 %, 20 lower-is-better metrics, mulberry32 + Box-Muller,
- * seeded. Every 10th PR (10 %) slows metric 0 by 10 %; the others are A/A. Each PR draws MAX
- * trials per side once; the fixed design compares all of them (compareResults, default policy:
- * alpha 0.05, BH across the 20 metrics, 5 % threshold), the sequential one looks at the first 4,
- * 6, …, MAX per side (sequentialLook, same policy, design { min: 4, max: MAX, block: 2 }: one
- * ABBA block per look) and stops when it says so. Both see the same draws (common random numbers).
+ * seeded. A/A PRs change nothing; shifted PRs slow metric 0 by 10 %. Each PR draws DRAWN trials
+ * per side once, and every design sees the first trials of the same draws (common random
+ * numbers): a fixed design of n compares the first n (compareResults, default policy: alpha 0.05
+ * unless given, BH across the 20 metrics, 5 % threshold); a sequential one looks at 4, 6, …, max (sequentialLook,
+ * same policy, one ABBA block of 2 trials per side between looks) and stops when it says so.
  *
- * Rates: "false-alarm PRs" = A/A PRs with any regression; "power" = +10 % PRs whose metric 0 is a
- * regression; "equivalence losses" = +10 % PRs whose metric 0 was stopped as unchanged before
- * MAX (the power the equivalence stop costs); trials = trials per side at the end, averaged.
+ * Issue #12's mix is 90 % A/A and 10 % shifted PRs. Power needs more shifted PRs than a tenth of a
+ * thousand gives (± 4.6 pp at 100), so the two kinds are simulated apart and the mix's average
+ * trials weigh them 0.9 and 0.1.
+ * Rates: "false-alarm PRs" = A/A PRs with any regression; "power" = shifted PRs whose metric 0 is
+ * a regression; "early-stop losses" = shifted PRs whose metric 0 was stopped before max as
+ * unchanged or out of reach (the power the stops cost). Trials: per side at the end, averaged
+ * over the mix, and as a share of the fixed design of the same max. "Fixed at equal power": the
+ * trials per side a fixed design needs for the sequential one's power, interpolated on the fixed
+ * designs' power curve (same draws), and the sequential average as a share of it: the
+ * acceptance's "≤ 80 % of the fixed design's trials at the same power". Where the fixed designs'
+ * power is flat (every one of them catches nearly every shifted PR) it is not defined: "–".
  *
  * MDE check: for a design of n trials per side, the detectable change compareResults reports
  * (median over PRS_MDE A/A draws of metric 0's `detectable`) against the simulated power of the
@@ -22,17 +31,33 @@
  */
 import { performance } from 'node:perf_hooks';
 import { compareResults } from '../src/compare/compare.js';
-import { lookSchedule, sequentialLook, type SequentialLook } from '../src/compare/sequential.js';
+import {
+  lookSchedule,
+  sequentialLook,
+  type SequentialDesign,
+  type SequentialLook,
+} from '../src/compare/sequential.js';
 import { logNormalNoise, type TrialNoise } from './detection/noise.js';
 import { simResults } from './detection/results.js';
 
-const PRS = Number(process.argv[2] ?? 1000);
-const SEED = Number(process.argv[3] ?? 1);
+const AA_PRS = Number(process.argv[2] ?? 900);
+const SHIFTED_PRS = Number(process.argv[3] ?? 500);
+const SEED = Number(process.argv[4] ?? 1);
+const POLICY = { alpha: Number(process.argv[5] ?? 0.05) };
 const METRICS = 20;
 const CVS = [0.03, 0.1] as const;
-const MAXES = [20, 30] as const;
 const SHIFT = 0.1;
-const SHIFTED_EVERY = 10;
+const AA_SHARE = 0.9;
+/** The fixed designs: the power curve that "fixed at equal power" is read from. */
+const FIXED = [6, 8, 10, 14, 20, 24, 30, 36, 40, 48] as const;
+/** The sequential designs: max and the conditional power floor (0: no futility stop). */
+const SEQUENTIAL = [
+  { max: 30, futility: 0 },
+  { max: 30, futility: 0.1 },
+  { max: 40, futility: 0.1 },
+  { max: 48, futility: 0.1 },
+] as const;
+const DRAWN = Math.max(...FIXED, ...SEQUENTIAL.map((d) => d.max));
 const PRS_MDE = 400;
 /** (CV, trials per side) of the MDE check: a small design, where discreteness matters, and MAX. */
 const MDE_DESIGNS = [
@@ -52,78 +77,111 @@ function draw(noise: TrialNoise, trials: number, shift: number): { base: Side; h
 
 const first = (side: Side, n: number): Side => side.map((trials) => trials.slice(0, n));
 
+/** Per design: flagged PRs (any regression, or metric 0's), early-stop losses, trials summed. */
 interface Tally {
-  falseAlarms: number;
-  detected: number;
-  equivalenceLosses: number;
+  anyFlagged: number;
+  targetFlagged: number;
+  earlyStopLosses: number;
   trials: number;
-  aaTrials: number;
 }
 
-function emptyTally(): Tally {
-  return { falseAlarms: 0, detected: 0, equivalenceLosses: 0, trials: 0, aaTrials: 0 };
+const emptyTally = (): Tally => ({
+  anyFlagged: 0,
+  targetFlagged: 0,
+  earlyStopLosses: 0,
+  trials: 0,
+});
+
+interface Cell {
+  fixed: Tally[];
+  sequential: Tally[];
 }
 
-function simulate(cv: number, max: number, seed: number): { fixed: Tally; sequential: Tally } {
+function simulate(cv: number, prs: number, shift: number, seed: number): Cell {
   const noise = logNormalNoise(cv, seed);
-  const design = { min: 4, max, block: 2 };
-  const fixed = emptyTally();
-  const sequential = emptyTally();
-  for (let pr = 0; pr < PRS; pr++) {
-    const shifted = pr % SHIFTED_EVERY === 0;
-    const { base, head } = draw(noise, max, shifted ? SHIFT : 0);
-
-    const verdicts = compareResults(simResults(base), simResults(head)).metrics.map(
-      (m) => m.verdict,
-    );
-    tally(
-      fixed,
-      shifted,
-      max,
-      verdicts[0] === 'regression',
-      verdicts.includes('regression'),
-      false,
-    );
-
-    let look: SequentialLook | undefined;
-    for (const trials of lookSchedule(design)) {
-      look = sequentialLook(simResults(first(base, trials)), simResults(first(head, trials)), {
-        design,
+  const cell: Cell = { fixed: FIXED.map(emptyTally), sequential: SEQUENTIAL.map(emptyTally) };
+  for (let pr = 0; pr < prs; pr++) {
+    const { base, head } = draw(noise, DRAWN, shift);
+    FIXED.forEach((n, i) => {
+      const verdicts = compareResults(
+        simResults(first(base, n)),
+        simResults(first(head, n)),
+        POLICY,
+      ).metrics.map((m) => m.verdict);
+      count(
+        cell.fixed[i] as Tally,
+        n,
+        verdicts[0] === 'regression',
+        verdicts.includes('regression'),
+        false,
+      );
+    });
+    SEQUENTIAL.forEach(({ max, futility }, i) => {
+      const design: SequentialDesign = { min: 4, max, block: 2, futility };
+      let look: SequentialLook | undefined;
+      for (const trials of lookSchedule(design)) {
+        look = sequentialLook(
+          simResults(first(base, trials)),
+          simResults(first(head, trials)),
+          {
+            design,
+            trials,
+            ...(look ? { previous: look } : {}),
+          },
+          POLICY,
+        );
+        if (look.stop) break;
+      }
+      const { decisions, trials } = look as SequentialLook;
+      const target = decisions[0];
+      count(
+        cell.sequential[i] as Tally,
         trials,
-        previous: look,
-      });
-      if (look.stop) break;
-    }
-    const decisions = (look as SequentialLook).decisions;
-    const target = decisions[0];
-    tally(
-      sequential,
-      shifted,
-      (look as SequentialLook).trials,
-      target?.decision === 'regression',
-      decisions.some((d) => d.decision === 'regression'),
-      target?.decision === 'unchanged' && (target.decidedAt ?? max) < max,
-    );
+        target?.decision === 'regression',
+        decisions.some((d) => d.decision === 'regression'),
+        trials < max && (target?.decision === 'unchanged' || target?.decision === 'futile'),
+      );
+    });
   }
-  return { fixed, sequential };
+  return cell;
 }
 
-function tally(
+function count(
   t: Tally,
-  shifted: boolean,
   trials: number,
   targetFlagged: boolean,
   anyFlagged: boolean,
-  equivalenceLoss: boolean,
+  earlyStopLoss: boolean,
 ): void {
   t.trials += trials;
-  if (shifted) {
-    if (targetFlagged) t.detected++;
-    if (equivalenceLoss) t.equivalenceLosses++;
-  } else {
-    t.aaTrials += trials;
-    if (anyFlagged) t.falseAlarms++;
+  if (targetFlagged) t.targetFlagged++;
+  if (anyFlagged) t.anyFlagged++;
+  if (earlyStopLoss) t.earlyStopLosses++;
+}
+
+type PowerCurve = readonly { trials: number; power: number }[];
+
+/**
+ * The fixed design with this power, and the sequential average as a share of it: trials per side
+ * linear on the fixed power curve at its first crossing. Where the smallest fixed design already
+ * has the power (at CV 3 % nearly every design catches every shifted PR), the equal-power design
+ * is at most that one: "≤ n", and the share at least the one against it.
+ */
+function atEqualPower(power: number, curve: PowerCurve, trials: number): [string, string] {
+  const smallest = curve[0] as PowerCurve[number];
+  if (power <= smallest.power) {
+    return [`≤ ${smallest.trials}`, `≥ ${percent(trials / smallest.trials)}`];
   }
+  for (let i = 1; i < curve.length; i++) {
+    const lo = curve[i - 1] as PowerCurve[number];
+    const hi = curve[i] as PowerCurve[number];
+    if (lo.power < power && power <= hi.power) {
+      const equal =
+        lo.trials + ((power - lo.power) / (hi.power - lo.power)) * (hi.trials - lo.trials);
+      return [equal.toFixed(1), percent(trials / equal)];
+    }
+  }
+  return ['–', '–'];
 }
 
 /** Median `detectable` of metric 0 over A/A draws, and power at it and ±2 pp. */
@@ -166,33 +224,55 @@ function mdeCheck(cv: number, trials: number, seed: number): string[] {
 const percent = (x: number): string => `${(100 * x).toFixed(1)} %`;
 
 function main(): void {
-  if (!Number.isInteger(PRS) || PRS < SHIFTED_EVERY)
-    throw new Error(`PRs must be ≥ ${SHIFTED_EVERY}`);
-  if (!Number.isInteger(SEED)) throw new Error('seed must be an integer');
+  for (const [name, value] of [
+    ['A/A PRs', AA_PRS],
+    ['shifted PRs', SHIFTED_PRS],
+    ['seed', SEED],
+  ] as const) {
+    if (!Number.isInteger(value) || value < (name === 'seed' ? 0 : 1))
+      throw new Error(`${name} must be a whole number, got ${value}`);
+  }
+  if (!(POLICY.alpha > 0 && POLICY.alpha <= 0.5)) throw new Error('alpha must be in (0, 0.5]');
   const started = performance.now();
-  const shiftedPrs = Math.ceil(PRS / SHIFTED_EVERY);
-  const aaPrs = PRS - shiftedPrs;
   console.log(
-    `${PRS} PRs per cell (${aaPrs} A/A, ${shiftedPrs} with metric 0 of ${METRICS} +10 %), seed ${SEED}\n`,
+    `${AA_PRS} A/A PRs and ${SHIFTED_PRS} with metric 0 of ${METRICS} +10 % per CV, seed ${SEED}, alpha ${POLICY.alpha}; ` +
+      `trials averaged over the mix of ${percent(AA_SHARE)} A/A\n`,
   );
   console.log(
-    '| CV | design | false-alarm PRs | power | equivalence losses | trials/side (all PRs) | A/A PRs | ÷ fixed |',
+    '| CV | design | false-alarm PRs | power | early-stop losses | trials/side (mix) | A/A PRs | ÷ fixed, same max | fixed at equal power | ÷ that |',
   );
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   CVS.forEach((cv, c) => {
-    MAXES.forEach((max, x) => {
-      const { fixed, sequential } = simulate(cv, max, (SEED * 1000 + c * 100 + x) >>> 0);
-      for (const [label, t] of [
-        [`fixed ${max}`, fixed],
-        [`sequential 4–${max}`, sequential],
-      ] as const) {
-        console.log(
-          `| ${percent(cv)} | ${label} | ${percent(t.falseAlarms / aaPrs)} | ` +
-            `${percent(t.detected / shiftedPrs)} | ${t === fixed ? '–' : percent(t.equivalenceLosses / shiftedPrs)} | ` +
-            `${(t.trials / PRS).toFixed(1)} | ${(t.aaTrials / aaPrs).toFixed(1)} | ` +
-            `${percent(t.trials / fixed.trials)} |`,
-        );
-      }
+    const aa = simulate(cv, AA_PRS, 0, (SEED * 1000 + c * 100) >>> 0);
+    const shifted = simulate(cv, SHIFTED_PRS, SHIFT, (SEED * 1000 + c * 100 + 1) >>> 0);
+    const row = (aaTally: Tally, shiftedTally: Tally) => ({
+      falseAlarms: aaTally.anyFlagged / AA_PRS,
+      power: shiftedTally.targetFlagged / SHIFTED_PRS,
+      losses: shiftedTally.earlyStopLosses / SHIFTED_PRS,
+      aaTrials: aaTally.trials / AA_PRS,
+      mixTrials:
+        AA_SHARE * (aaTally.trials / AA_PRS) + (1 - AA_SHARE) * (shiftedTally.trials / SHIFTED_PRS),
+    });
+    const fixedRows = FIXED.map((n, i) => ({
+      n,
+      ...row(aa.fixed[i] as Tally, shifted.fixed[i] as Tally),
+    }));
+    const curve = fixedRows.map((r) => ({ trials: r.n, power: r.power }));
+    for (const r of fixedRows) {
+      console.log(
+        `| ${percent(cv)} | fixed ${r.n} | ${percent(r.falseAlarms)} | ${percent(r.power)} | – | ` +
+          `${r.mixTrials.toFixed(1)} | ${r.aaTrials.toFixed(1)} | – | – | – |`,
+      );
+    }
+    SEQUENTIAL.forEach(({ max, futility }, i) => {
+      const r = row(aa.sequential[i] as Tally, shifted.sequential[i] as Tally);
+      const [equal, share] = atEqualPower(r.power, curve, r.mixTrials);
+      const label = `sequential 4–${max}, ${futility === 0 ? 'no futility' : `futility ${futility}`}`;
+      console.log(
+        `| ${percent(cv)} | ${label} | ${percent(r.falseAlarms)} | ${percent(r.power)} | ` +
+          `${percent(r.losses)} | ${r.mixTrials.toFixed(1)} | ${r.aaTrials.toFixed(1)} | ` +
+          `${percent(r.mixTrials / max)} | ${equal} | ${share} |`,
+      );
     });
   });
   console.log(

@@ -52,6 +52,15 @@ function logShiftOf(change: number, direction: Direction): number {
     : Math.log1p(change);
 }
 
+/** A regression by the relative `change`, in σ of the log trials (`dispersion`). */
+export function standardizedShift(
+  change: number,
+  dispersion: number,
+  direction: Direction,
+): number {
+  return logShiftOf(change, direction) / dispersion;
+}
+
 export interface Detectability {
   /** Smallest relative change detected with 80 % power; null when no data could reach the level. */
   detectable: number | null;
@@ -90,7 +99,7 @@ export function trialsToSee(
   level: number,
   direction: Direction,
 ): number | null {
-  const thresholdShift = logShiftOf(threshold, direction) / dispersion;
+  const thresholdShift = standardizedShift(threshold, dispersion, direction);
   // A threshold of 0 asks for any change: no trial count detects every change.
   return threshold > 0 && Number.isFinite(thresholdShift) && thresholdShift > 0
     ? trialsToDetect(thresholdShift, level, DETECTION_POWER)

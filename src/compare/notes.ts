@@ -11,7 +11,7 @@ import { plural } from '../text.js';
 import type { MetricComparison } from './compare.js';
 import { blindSpotNote, detectability, relativeDispersion, type BlindSpot } from './detectable.js';
 import { environmentDifference } from './environment.js';
-import type { ComparePolicy } from './policy.js';
+import { loneRegressionLevel, type ComparePolicy } from './policy.js';
 import { MIN_STORED_RUNS } from './runLevel.js';
 
 /**
@@ -128,8 +128,7 @@ export function detectabilityNotes(
   advice: TrialAdvice,
   policy: ComparePolicy,
 ): string[] {
-  const family = policy.adjustment === 'none' ? 1 : Math.max(1, advice.family);
-  const level = policy.alpha / family;
+  const level = loneRegressionLevel(policy, advice.family);
   const gated = measured.filter((m) => m.role === 'gated');
   const blind = gated.flatMap(({ comparison: m }): BlindSpot[] => {
     if (!m.base || !m.head) return [];

@@ -4,7 +4,7 @@
  *
  * Use (the runner calls this after every planned look, with all trials so far):
  * ```ts
- * const design = { min: 4, max: 30, block: 2 };        // lookSchedule(design): 4, 6, …, 30
+ * const design = { min: 4, max: 30, block: 2, futility: 0.1 };  // looks: 4, 6, …, 30
  * let look: SequentialLook | undefined;
  * for (const trials of lookSchedule(design)) {
  *   // …run trials up to `trials` per side…
@@ -24,10 +24,15 @@
  *   1 − 2 alpha inside ±threshold: Schuirmann's two one-sided tests (J. Pharmacokinet. Biopharm.
  *   15, 1987), each at alpha; from a baseline of 0, where any move counts, the interval of the
  *   shift exactly 0 to 0 (an error rate that stayed 0);
- * - undecided: neither; at the last look (max) every undecided metric falls back to the fixed
- *   design's rule (regression if significant and beyond the threshold, else unchanged), with the
- *   sequential p-value of that look.
- * The run stops when every gating metric is decided, or at max.
+ * - futile (reported as unchanged, "no regression in reach"): not decided, but even a regression
+ *   of exactly the threshold from this look on would be significant by max with a chance below
+ *   `design.futility` (stochastic curtailment, below); unlike the decisions above it is taken
+ *   afresh at every look, so a metric that climbs back into reach while the run goes on for
+ *   others is tested to the end;
+ * - undecided: none of these; at the last look (max) every metric not decided falls back to the
+ *   fixed design's rule (regression if significant and beyond the threshold, else unchanged),
+ *   with the sequential p-value of that look.
+ * The run stops when every gating metric is decided or futile, or at max.
  *
  * Method: a group-sequential test with the O'Brien-Fleming boundary over the planned looks
  * (stats/groupSequential.ts; O'Brien and Fleming, Biometrics 1979; Jennison and Turnbull, Group
@@ -53,13 +58,33 @@
  * exactly its threshold has an interval inside ±threshold with probability at most alpha at each
  * look (up to the number of looks times alpha in all); for a change twice the threshold the
  * simulation lost none of 100 to 300 regressions (benchmarks/README.md, "Sequential trials").
+ *
+ * Why futility: with noisy metrics equivalence cannot end an unchanged run early (at CV 10 % the
+ * 90 % interval of one metric fits inside ±5 % only after some 30 trials per side, all 20 metrics
+ * of a suite later still), so every A/A run would go to max. Stochastic curtailment (Lan, Simon
+ * and Halperin, Communications in Statistics C 1, 1982; Lachin, Statistics in Medicine 24, 2005)
+ * stops testing a metric when its conditional power is low: with B-values B_t = Z_t √t as in
+ * groupSequential.ts, the final B_1 = B_t + θ (1 − t) + N(0, 1 − t) for a drift θ, so the chance
+ * of crossing the last look's boundary c is Φ((B_t + θ (1 − t) − c) / √(1 − t)). Here Z_t is
+ * the metric's Mann-Whitney z signed towards a regression, θ the drift at max of a regression of
+ * exactly the threshold (Noether's mean of the standardized U, stats/power.ts, at the trials'
+ * pooled robust σ), and c the O'Brien-Fleming boundary a lone regression crosses at the last look
+ * (level alpha over the gating family). A futility stop only removes chances to reject, so false
+ * alarms can only fall (a "non-binding" boundary: the efficacy test is unchanged). Its cost is
+ * power, bounded by the floor: at a regression of the threshold's size a run that would have
+ * flagged it is stopped with a chance below `futility` at each look; a larger max buys it back,
+ * and costs little, since unchanged runs stop early. The conditional power leaves out the
+ * threshold the verdict also needs, so it errs towards going on.
  */
 import type { Results } from '../results/schema.js';
-import { sequentialPValue } from '../stats/groupSequential.js';
+import { boundaryFor, sequentialPValue } from '../stats/groupSequential.js';
+import { normalCdf, normalQuantile } from '../stats/normal.js';
+import { noetherDrift } from '../stats/power.js';
 import { hodgesLehmann } from '../stats/hodgesLehmann.js';
 import { adjustPValues } from '../stats/multipleTesting.js';
 import { InputError } from '../errors.js';
-import { percent } from './detectable.js';
+import { plural } from '../text.js';
+import { percent, relativeDispersion, standardizedShift } from './detectable.js';
 import {
   compareResults,
   metricKey,
@@ -67,7 +92,7 @@ import {
   type Comparison,
   type MetricComparison,
 } from './compare.js';
-import type { ComparePolicy } from './policy.js';
+import { loneRegressionLevel, type ComparePolicy } from './policy.js';
 
 /** Trials per side at the first look, at the last (the fixed design's count), and per block. */
 export interface SequentialDesign {
@@ -75,9 +100,12 @@ export interface SequentialDesign {
   max: number;
   /** Trials per side between looks: 2 for one ABBA block. */
   block: number;
+  /** Conditional power of a threshold-sized regression below which a metric is futile; 0: never. */
+  futility: number;
 }
 
-export type SequentialDecision = 'regression' | 'improvement' | 'unchanged' | 'undecided';
+export type SequentialDecision =
+  'regression' | 'improvement' | 'unchanged' | 'futile' | 'undecided';
 
 export interface MetricDecision {
   /** compareResults' key, `<suite>/<metric>` or `<suite>#<variant>/<metric>`. */
@@ -97,7 +125,7 @@ export interface SequentialLook {
   trials: number;
   /** This is the last planned look (max): nothing is undecided any more. */
   final: boolean;
-  /** Every gating metric is decided, or this is the last look. */
+  /** Every gating metric is decided or futile, or this is the last look. */
   stop: boolean;
   /** One per gating metric, in compareResults' order. */
   decisions: MetricDecision[];
@@ -115,12 +143,15 @@ export interface LookOptions {
 
 /** The planned looks: min, min + block, …, and max (always the last). */
 export function lookSchedule(design: SequentialDesign): number[] {
-  const { min, max, block } = design;
+  const { min, max, block, futility } = design;
   const ok = [min, max, block].every((v) => Number.isInteger(v) && v >= 1) && min <= max;
   if (!ok) {
     throw new InputError(
       `a sequential design needs whole numbers 1 ≤ min ≤ max and block ≥ 1, got min ${min}, max ${max}, block ${block}`,
     );
+  }
+  if (!(futility >= 0 && futility < 1)) {
+    throw new InputError(`a sequential design's futility must be in [0, 1), got ${futility}`);
   }
   const looks: number[] = [];
   for (let trials = min; trials < max; trials += block) looks.push(trials);
@@ -152,19 +183,29 @@ export function sequentialLook(
   const before = new Map(look.previous?.decisions.map((d) => [d.key, d]));
   const baseSamples = samplesByKey(base);
   const headSamples = samplesByKey(head);
+  const reach: Reach = {
+    t: look.trials / max,
+    max,
+    floor: look.design.futility,
+    boundary: finalBoundary(loneRegressionLevel(policy, gating.length), times),
+  };
 
   const decisions = gating.map((m, i): MetricDecision => {
     const pSequential = sequential[i] as number;
     const pAdjusted = adjusted[i] as number;
     const earlier = before.get(m.key);
-    if (earlier && earlier.decision !== 'undecided') return { ...earlier, pSequential, pAdjusted };
+    if (earlier && isKept(earlier.decision)) return { ...earlier, pSequential, pAdjusted };
     const interval = equivalenceInterval(
       m,
       baseSamples.get(m.key) ?? [],
       headSamples.get(m.key) ?? [],
       policy.alpha,
     );
-    const decided = decide(m, interval, pAdjusted < policy.alpha, look.trials, final);
+    const significant = pAdjusted < policy.alpha;
+    const decided =
+      decide(m, interval, significant, look.trials, final) ??
+      futile(m, reach, look.trials) ??
+      undecided(m, interval, look.trials);
     return {
       key: m.key,
       ...decided,
@@ -175,6 +216,62 @@ export function sequentialLook(
   });
   const stop = final || decisions.every((d) => d.decision !== 'undecided');
   return { trials: look.trials, final, stop, decisions, comparison };
+}
+
+/** Decisions that stand at later looks; a futile metric is judged afresh at each. */
+const isKept = (decision: SequentialDecision): boolean =>
+  decision !== 'undecided' && decision !== 'futile';
+
+/** What the futility rule needs of a look: its time, the design's max and floor, the boundary c. */
+interface Reach {
+  t: number;
+  max: number;
+  floor: number;
+  boundary: number;
+}
+
+const BOUNDARIES = new Map<string, number>();
+const BOUNDARIES_SIZE = 64;
+
+/** The O'Brien-Fleming boundary on the B scale at `level` for these looks (memoised). */
+function finalBoundary(level: number, times: readonly number[]): number {
+  const key = `${level}|${times.join(',')}`;
+  let c = BOUNDARIES.get(key);
+  if (c === undefined) {
+    c = boundaryFor(level, times);
+    if (BOUNDARIES.size >= BOUNDARIES_SIZE)
+      BOUNDARIES.delete(BOUNDARIES.keys().next().value as string);
+    BOUNDARIES.set(key, c);
+  }
+  return c;
+}
+
+/**
+ * The chance that the metric is significant as a regression at max, were it worse by exactly its
+ * threshold from this look on (see the module comment); null where that cannot be said: a
+ * target-direction or zero-baseline metric, a threshold of 0, trials without spread, or the last
+ * look.
+ */
+export function regressionReach(m: MetricComparison, reach: Reach): number | null {
+  const { t, max, boundary } = reach;
+  if (t >= 1 || m.p === null || !m.base || !m.head || m.direction === 'target') return null;
+  const dispersion = relativeDispersion(m.base, m.head);
+  if (!dispersion || !(m.threshold > 0)) return null;
+  const z = normalQuantile(1 - m.p / 2) * Math.sign(worseness(m));
+  const drift = noetherDrift(standardizedShift(m.threshold, dispersion, m.direction), max, max);
+  return normalCdf((z * Math.sqrt(t) + drift * (1 - t) - boundary) / Math.sqrt(1 - t));
+}
+
+function futile(m: MetricComparison, reach: Reach, trials: number): Decided | null {
+  const power = regressionReach(m, reach);
+  if (power === null || power >= reach.floor) return null;
+  const worse = `${m.direction === 'higher' ? '−' : '+'}${percent(m.threshold)}`;
+  return {
+    decision: 'futile',
+    reason:
+      `no regression in reach: ${sizeOf(m)} after ${trials} trials; were it ${worse} from here on, ` +
+      `a significant regression by ${reach.max} trials would have a ${percent(power)} chance`,
+  };
 }
 
 function samplesByKey(results: Results): Map<string, readonly number[]> {
@@ -203,24 +300,25 @@ function equivalenceInterval(
   return median === 0 ? [lower, upper] : [lower / Math.abs(median), upper / Math.abs(median)];
 }
 
-/** The decision for one metric at one look, and why. */
+type Decided = { decision: SequentialDecision; reason: string };
+
+/** The decision for one metric at one look, and why; null while the data leave it open. */
 function decide(
   m: MetricComparison,
   interval: [number, number] | null,
   significant: boolean,
   trials: number,
   final: boolean,
-): { decision: SequentialDecision; reason: string } {
+): Decided | null {
   const after = `after ${trials} trials`;
   const limit = `±${percent(m.threshold)}`;
-  // A move away from a zero baseline has no relative size: any move counts (as compareResults).
   const relative = m.change !== null;
+  // A move away from a zero baseline has no relative size: any move counts (as compareResults).
   const beyond = relative ? Math.abs(m.change as number) > m.threshold : m.shift !== 0;
   const direction = Math.sign(worseness(m));
-  const size = relative ? signedPercent(m.change as number) : `${m.shift} ${m.unit}`;
   if (significant && beyond && direction !== 0) {
     const decision = direction > 0 ? 'regression' : 'improvement';
-    return { decision, reason: `${decision}: ${size} beyond ${limit}, significant ${after}` };
+    return { decision, reason: `${decision}: ${sizeOf(m)} beyond ${limit}, significant ${after}` };
   }
   const [lower, upper] = interval ?? [null, null];
   if (lower !== null && upper !== null) {
@@ -238,13 +336,27 @@ function decide(
     const why = significant ? `significant but within ${limit}` : 'not significant';
     return { decision: 'unchanged', reason: `unchanged: ${why} at the maximum, ${after}` };
   }
+  return null;
+}
+
+function undecided(
+  m: MetricComparison,
+  interval: [number, number] | null,
+  trials: number,
+): Decided {
+  const [lower, upper] = interval ?? [null, null];
   const why =
     lower === null || upper === null
       ? 'no trials on one side'
-      : relative
-        ? `interval ${signedPercent(lower)} to ${signedPercent(upper)} reaches past ${limit}`
+      : m.change !== null
+        ? `interval ${signedPercent(lower)} to ${signedPercent(upper)} reaches past ±${percent(m.threshold)}`
         : `interval ${lower} to ${upper} ${m.unit} from a baseline of 0`;
-  return { decision: 'undecided', reason: `undecided: ${why} ${after}` };
+  return { decision: 'undecided', reason: `undecided: ${why} after ${trials} trials` };
+}
+
+/** The change so far: relative, or in the metric's unit from a baseline of 0. */
+function sizeOf(m: MetricComparison): string {
+  return m.change === null ? `${m.shift} ${m.unit}` : signedPercent(m.change);
 }
 
 function signedPercent(fraction: number): string {
@@ -264,7 +376,7 @@ export function sequentialComparison(look: SequentialLook, design: SequentialDes
     if (!decided || decided.decision === 'undecided') return m;
     return {
       ...m,
-      verdict: decided.decision,
+      verdict: decided.decision === 'futile' ? 'unchanged' : decided.decision,
       pAdjusted: decided.pAdjusted,
       significant: decided.pAdjusted < comparison.policy.alpha,
       notes: [...m.notes, decided.reason],
@@ -273,8 +385,13 @@ export function sequentialComparison(look: SequentialLook, design: SequentialDes
   const counts = { regression: 0, improvement: 0, unchanged: 0, insufficient: 0 };
   for (const m of metrics) counts[m.verdict]++;
   const early = look.trials < design.max;
+  const futile = look.decisions.filter((d) => d.decision === 'futile').length;
+  const why =
+    futile === 0
+      ? 'every gating metric decided'
+      : `every gating metric decided or, for ${plural(futile, 'metric')}, no regression in reach`;
   const stopped = early
-    ? `sequential trials: stopped after ${look.trials} of at most ${design.max} trials per side, every gating metric decided`
+    ? `sequential trials: stopped after ${look.trials} of at most ${design.max} trials per side, ${why}`
     : `sequential trials: ran to the maximum, ${design.max} trials per side`;
   return { ...comparison, metrics, counts, notes: [stopped, ...comparison.notes] };
 }

@@ -206,12 +206,16 @@ export type CompareOptions = z.infer<typeof CompareSchema>;
 
 /**
  * Sequential trials: the PR gate's interleaved run looks after every ABBA block (two trials per
- * side) from `min` on, and stops once every gating metric is decided (compare/sequential.ts).
+ * side) from `min` on, and stops once every gating metric is decided or out of reach
+ * (compare/sequential.ts). `{ adaptive: true }` takes every default.
  */
-export const SequentialTrialsSchema = strict({ min: count(), max: count() }).refine(
-  (t) => t.min <= t.max,
-  { message: 'expected min ≤ max', path: ['min'] },
-);
+export const SequentialTrialsSchema = strict({
+  adaptive: z.literal(true).optional(),
+  min: count().default(4),
+  max: count().default(30),
+  /** Conditional power below which a metric no longer keeps the run going; 0 turns it off. */
+  futility: numeric(z.number().min(0).lt(1)).default(0.1),
+}).refine((t) => t.min <= t.max, { message: 'expected min ≤ max', path: ['min'] });
 export type SequentialTrials = z.infer<typeof SequentialTrialsSchema>;
 
 const ConfigInput = strict({
@@ -222,7 +226,7 @@ const ConfigInput = strict({
   trials: z
     .union([count(), SequentialTrialsSchema], {
       error: (issue) =>
-        `expected a whole number of trials, or { min, max } for sequential trials, got ${JSON.stringify(issue.input)}`,
+        `expected a whole number of trials, or { min, max, futility } (or { adaptive: true }) for sequential trials, got ${JSON.stringify(issue.input)}`,
     })
     .default(5),
   warmupSeconds: secondsOrZero().default(2),

@@ -19,7 +19,7 @@
  * 1987): nm (Φ(δ / √2) − ½) = (z_{1−level/2} + z_power) σ_U, σ_U² = nm (n + m + 1) / 12.
  */
 import { InputError } from '../errors.js';
-import { normalQuantile } from './normal.js';
+import { normalCdf, normalQuantile } from './normal.js';
 import { mulberry32 } from './random.js';
 import { exactByDefault, exactUCounts } from './uDistribution.js';
 
@@ -122,6 +122,14 @@ function smallestWithCount(x: Float64Array, y: Float64Array, k: number): number 
     else lo = mid;
   }
   return hi;
+}
+
+/**
+ * The mean of the standardized U statistic (the z of the normal approximation) for a normal shift
+ * of `shift` σ with n base and m head trials, by Noether's formula: nm (Φ(δ / √2) − ½) / σ_U.
+ */
+export function noetherDrift(shift: number, n: number, m: number): number {
+  return (n * m * (normalCdf(shift / Math.SQRT2) - 0.5)) / Math.sqrt((n * m * (n + m + 1)) / 12);
 }
 
 function noetherShift(n: number, m: number, level: number, power: number): number {

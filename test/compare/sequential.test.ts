@@ -1,16 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { compareResults } from '../../src/compare/compare.js';
-import { lookSchedule, sequentialLook, type SequentialLook } from '../../src/compare/sequential.js';
+import { compareResults, type MetricComparison } from '../../src/compare/compare.js';
+import {
+  lookSchedule,
+  regressionReach,
+  sequentialComparison,
+  sequentialLook,
+  type SequentialLook,
+} from '../../src/compare/sequential.js';
+import { boundaryFor, sequentialPValue } from '../../src/stats/groupSequential.js';
 import { logNormalNoise } from '../../benchmarks/detection/noise.js';
 import { simResults } from '../../benchmarks/detection/results.js';
 import { around, results } from '../helpers/results.js';
 
-const design = { min: 4, max: 12, block: 2 };
+// Without the futility stop, except where a test says otherwise.
+const design = { min: 4, max: 12, block: 2, futility: 0 };
 
 describe('lookSchedule', () => {
   it('looks at min, every block after it, and always at max', () => {
     expect(lookSchedule(design)).toEqual([4, 6, 8, 10, 12]);
-    expect(lookSchedule({ min: 4, max: 9, block: 2 })).toEqual([4, 6, 8, 9]);
+    expect(lookSchedule({ ...design, max: 9 })).toEqual([4, 6, 8, 9]);
+    expect(() => lookSchedule({ ...design, futility: 1 })).toThrow(/futility must be in \[0, 1\)/);
   });
 
   it('refuses a look that was not planned', () => {
@@ -96,6 +105,103 @@ describe('sequentialLook', () => {
       ['api/noisy', 'undecided'],
     ]);
     expect(look.stop).toBe(false);
+  });
+});
+
+describe('the futility stop', () => {
+  const futile = { ...design, futility: 0.1 };
+
+  it('stops a noisy metric that cannot reach a regression by max, and says why', () => {
+    // ±20 % jitter: at 12 trials a +5 % regression moves the z by about 0.4, far from the 2.4 a
+    // lone metric needs, so even a regression of the threshold's size from here on stays unseen.
+    const base = results([{ name: 'latency', samples: around(100, 4, 0.2) }]);
+    const head = results([{ name: 'latency', samples: around(101, 4, 0.2) }]);
+    const look = sequentialLook(base, head, { design: futile, trials: 4 });
+    expect(look.stop).toBe(true);
+    expect(look.decisions[0]?.decision).toBe('futile');
+    expect(look.decisions[0]?.reason).toMatch(
+      /^no regression in reach: \+1 % after 4 trials; were it \+5 % from here on, a significant regression by 12 trials would have a \d(\.\d)? % chance$/,
+    );
+    const shown = sequentialComparison(look, futile);
+    expect(shown.metrics[0]?.verdict).toBe('unchanged');
+    expect(shown.notes[0]).toBe(
+      'sequential trials: stopped after 4 of at most 12 trials per side, every gating metric decided or, for 1 metric, no regression in reach',
+    );
+  });
+
+  it('keeps a metric trending towards a regression going, and judges futility afresh at each look', () => {
+    // +4 % at ±2 %: not yet beyond 5 %, nor inside it, and well within reach of a regression.
+    const base = results([{ name: 'latency', samples: around(100, 4, 0.02) }]);
+    const head = results([{ name: 'latency', samples: around(104, 4, 0.02) }]);
+    const look = sequentialLook(base, head, { design: futile, trials: 4 });
+    expect(look.decisions[0]?.decision).toBe('undecided');
+    expect(look.stop).toBe(false);
+    // Futile at one look, in reach at the next: the earlier futility does not stand.
+    const noisy = (centre: number, n: number) =>
+      results([{ name: 'latency', samples: around(centre, n, 0.2) }]);
+    const first = sequentialLook(noisy(100, 4), noisy(101, 4), { design: futile, trials: 4 });
+    expect(first.decisions[0]?.decision).toBe('futile');
+    const next = sequentialLook(
+      base,
+      results([{ name: 'latency', samples: around(104, 6, 0.02) }]),
+      {
+        design: futile,
+        trials: 6,
+        previous: first,
+      },
+    );
+    expect(next.decisions[0]?.decision).not.toBe('futile');
+  });
+
+  it('has no say at max, for a zero baseline, or with futility 0', () => {
+    const base = results([{ name: 'latency', samples: around(100, 4, 0.2) }]);
+    const head = results([{ name: 'latency', samples: around(101, 4, 0.2) }]);
+    expect(sequentialLook(base, head, { design, trials: 4 }).decisions[0]?.decision).toBe(
+      'undecided',
+    );
+    const errors = (samples: number[]) => results([{ name: 'error_rate', samples }]);
+    const zeroBase = sequentialLook(errors([0, 0, 0, 0]), errors([0, 0, 0.01, 0.02]), {
+      design: futile,
+      trials: 4,
+    });
+    expect(zeroBase.decisions[0]?.decision).toBe('undecided');
+  });
+
+  // Seeded simulation: one metric at CV 10 % that regressed by exactly its 5 % threshold, looked
+  // at after 8 of 24 trials per side. The conditional power is the chance of a regression at max
+  // were the change the threshold's, so here it must predict what the remaining 16 trials do; and
+  // of the runs the 10 % floor stops, fewer than 10 % would have been flagged at max.
+  it('predicts the outcome at max when the change is the threshold, and stops few that would be flagged', () => {
+    const plan = { min: 4, max: 24, block: 2, futility: 0.1 };
+    const times = lookSchedule(plan).map((n) => n / plan.max);
+    const reach = { t: 8 / 24, max: 24, floor: 0.1, boundary: boundaryFor(0.05, times) };
+    const noise = logNormalNoise(0.1, 3);
+    const draws = 500;
+    let predicted = 0;
+    let flagged = 0;
+    let stopped = 0;
+    let stoppedButFlagged = 0;
+    for (let i = 0; i < draws; i++) {
+      const base = [noise.trials(24, 0)];
+      const head = [noise.trials(24, 0.05)];
+      const cut = (side: number[][]) => simResults(side.map((s) => s.slice(0, 8)));
+      const early = compareResults(cut(base), cut(head)).metrics[0] as MetricComparison;
+      const power = regressionReach(early, reach) as number;
+      const last = compareResults(simResults(base), simResults(head))
+        .metrics[0] as MetricComparison;
+      const hit =
+        sequentialPValue(last.p as number, 1, times) <= 0.05 && (last.shift as number) > 0;
+      predicted += power;
+      if (hit) flagged++;
+      if (power < reach.floor) {
+        stopped++;
+        if (hit) stoppedButFlagged++;
+      }
+    }
+    expect(flagged / draws).toBeGreaterThan(0.2);
+    expect(Math.abs(predicted / draws - flagged / draws)).toBeLessThan(0.05);
+    expect(stopped).toBeGreaterThan(50);
+    expect(stoppedButFlagged / stopped).toBeLessThan(0.1);
   });
 });
 

@@ -158,13 +158,25 @@ describe('defaults', () => {
   it('plans sequential trials for their max, and keeps min and max for the gate', () => {
     const text = `version: 1\ntrials: { min: 4, max: 20 }\nsuites:\n  - { name: a, kind: command, command: "true" }\n`;
     const config = parseConfig(text, 'perfgate.yml', {});
-    expect(config.sequential).toEqual({ min: 4, max: 20 });
+    expect(config.sequential).toEqual({ min: 4, max: 20, futility: 0.1 });
     expect(config.suites[0]?.trials).toBe(20);
     expect(errorOf(text.replace('min: 4', 'min: 30'))).toBe(
       'perfgate.yml:2:16: trials.min: expected min ≤ max',
     );
     expect(errorOf(text.replace('{ min: 4, max: 20 }', 'lots'))).toBe(
-      'perfgate.yml:2:9: trials: expected a whole number of trials, or { min, max } for sequential trials, got "lots"',
+      'perfgate.yml:2:9: trials: expected a whole number of trials, or { min, max, futility } (or { adaptive: true }) for sequential trials, got "lots"',
+    );
+  });
+
+  it('takes every sequential default from { adaptive: true }, and a futility floor below 1', () => {
+    const text = `version: 1\ntrials: { adaptive: true }\nsuites:\n  - { name: a, kind: command, command: "true" }\n`;
+    const config = parseConfig(text, 'perfgate.yml', {});
+    expect(config.sequential).toMatchObject({ min: 4, max: 30, futility: 0.1 });
+    expect(config.suites[0]?.trials).toBe(30);
+    const off = parseConfig(text.replace('adaptive: true', 'futility: 0'), 'perfgate.yml', {});
+    expect(off.sequential).toMatchObject({ min: 4, max: 30, futility: 0 });
+    expect(errorOf(text.replace('adaptive: true', 'futility: 1'))).toMatch(
+      /^perfgate\.yml:2:\d+: trials\.futility: .*1/,
     );
   });
 });
@@ -226,10 +238,10 @@ describe('errors', () => {
 
   it('reports a wrong type at the value', () => {
     expect(errorOf(httpSuite('trials: many'))).toBe(
-      `perfgate.yml:7:9: trials: expected a whole number of trials, or { min, max } for sequential trials, got "many"`,
+      `perfgate.yml:7:9: trials: expected a whole number of trials, or { min, max, futility } (or { adaptive: true }) for sequential trials, got "many"`,
     );
     expect(errorOf(httpSuite('trials: 2.5'))).toBe(
-      'perfgate.yml:7:9: trials: expected a whole number of trials, or { min, max } for sequential trials, got 2.5',
+      'perfgate.yml:7:9: trials: expected a whole number of trials, or { min, max, futility } (or { adaptive: true }) for sequential trials, got 2.5',
     );
     expect(errorOf('version: 1\nsuites: {}\n')).toBe(
       'perfgate.yml:2:9: suites: expected a list, got a mapping',
