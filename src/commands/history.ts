@@ -15,7 +15,7 @@ import { resultsTable } from '../report/table.js';
 import { folderStore } from '../store/folderStore.js';
 import { branchSlug } from '../store/history.js';
 import { branchName, currentRevision } from '../store/revision.js';
-import { optionPolicy } from './compare.js';
+import { optionPolicy, POLICY_OPTIONS } from './compare.js';
 import { choiceOption, labelsOption, wholeOption } from '../pipeline/options.js';
 import { configFrom, measure, progressOf } from './run.js';
 
@@ -74,6 +74,7 @@ export const checkCommand: Command = {
   summary: 'run the suites against the base revision beside them (or the stored history) and gate',
   usage: `usage: perfgate check --config perfgate.yml [--against REV] [--baseline auto|interleaved|history]
                       [--store DIR] [--branch NAME] [--window N] [--seed N] [--suite NAME]...
+                      [--alpha A] [--threshold T] [--adjustment bh|holm|none]
                       [--shard K/N [--out FILE] [--runs-on LABEL,LABEL]]
 
 interleaved: checks out REV (default: the merge base with origin's default branch, or in a pull
@@ -90,8 +91,7 @@ instead of judging; a failed run writes its error there too (docs/scaling.md).`,
   options: {
     ...storeOptions,
     window: { type: 'string' },
-    alpha: { type: 'string' },
-    threshold: { type: 'string' },
+    ...POLICY_OPTIONS,
     against: { type: 'string' },
     baseline: { type: 'string' },
     seed: { type: 'string' },

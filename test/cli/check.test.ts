@@ -94,6 +94,13 @@ describe('perfgate check --against (interleaved)', () => {
     expect(worktrees(repo)).toHaveLength(1);
   });
 
+  it('takes the policy options of compare, and exits 2 on a bad one before measuring', async () => {
+    const bad = await check('--adjustment', 'bonferroni');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--adjustment: expected one of bh, holm, none/);
+    expect(worktrees(repo)).toHaveLength(1);
+  });
+
   it('exits 2 naming the file and the revision when the base tree lacks what the config needs', async () => {
     git(repo, 'checkout', '--quiet', '-b', 'moved', base);
     await commit(repo, 'move the benchmark', {
