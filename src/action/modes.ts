@@ -4,11 +4,7 @@
  */
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
-import { findDrift, metricSeries, type Drift } from '../compare/drift.js';
-import { environmentDifference } from '../compare/environment.js';
 import { InputError } from '../errors.js';
-import { upsertTrackingIssue } from '../github/issues.js';
-import type { GitHubClient } from '../github/types.js';
 import { markerFor } from '../github/marker.js';
 import { findPullRequestsBySha } from '../github/pulls.js';
 import { compareSides } from '../pipeline/compare.js';
@@ -17,7 +13,6 @@ import { gateAgainstHistory, prGate } from '../pipeline/gate.js';
 import { sweepPipeline } from '../pipeline/sweep.js';
 import { overallVerdict } from '../report/json.js';
 import { renderComparisonMarkdown } from '../report/markdown.js';
-import { nightlySummary, trackingIssueBody, trackingIssueTitle } from '../report/nightly.js';
 import { readResultsFile } from '../results/read.js';
 import { renderSweep } from '../sweep/report.js';
 import { plural, shortRevision } from '../text.js';
@@ -37,6 +32,7 @@ import {
   regressionFailures,
   saveResults,
 } from './shared.js';
+import { driftAfter } from './drift.js';
 import { gateShardJob, measureShardJob, merge, shards } from './shardModes.js';
 import type { ActionEnv, ModeResult } from './types.js';
 
@@ -141,61 +137,18 @@ async function report(action: ActionEnv): Promise<ModeResult> {
   };
 }
 
-/** One tracking issue per drifted metric, opened once and updated while the drift lasts. */
-async function trackDrifts(
-  action: ActionEnv,
-  github: GitHubClient,
-  drifts: readonly Drift[],
-): Promise<string[]> {
-  const { owner, repo } = action.context;
-  const repoUrl = `${action.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${owner}/${repo}`;
-  const issues: string[] = [];
-  for (const drift of drifts) {
-    const issue = await upsertTrackingIssue(github, {
-      owner,
-      repo,
-      // Markers allow letters, digits, '.', '_' and '-': suite/metric keys keep their shape with dots.
-      key: `${action.inputs.name}.${drift.series.key.replace(/[^A-Za-z0-9._-]/g, '.')}`,
-      title: trackingIssueTitle(drift),
-      body: trackingIssueBody(drift, repoUrl),
-      labels: ['perfgate'],
-    });
-    issues.push(`${issue.action} ${issue.url}`);
-  }
-  return issues;
-}
-
 /** schedule: record, then look for change points in the default branch's history. */
 async function nightly(action: ActionEnv): Promise<ModeResult> {
   const config = await loadActionConfig(action);
   const { results, file } = await measureAndSave(action, config, action.context.sha);
   const stored = await recordIfTrusted(action, results);
-  const { entries, warnings } = await action.store.list(defaultBranch(action));
-  // Only runs of the same setup on the same kind of machine form one history: a new runner is not a regression.
-  const history = entries
-    .map((e) => e.results)
-    .filter(
-      (r) =>
-        r.configHash === results.configHash &&
-        !environmentDifference(r.environment, results.environment),
-    );
-  const series = metricSeries(history);
-  const drifts = findDrift(series, { policy: actionPolicy(action, config) });
-  const issues = action.github ? await trackDrifts(action, action.github, drifts) : [];
-  const markdown = [
-    nightlySummary(drifts, series.length, history.length),
-    recordedMarkdown(action, results, stored),
-  ].join('\n');
+  const drift = await driftAfter(action, config, [results]);
   return {
-    verdict: drifts.length > 0 ? 'drift' : stored.stored ? 'recorded' : 'unchanged',
-    markdown,
+    verdict: drift.drifts.length > 0 ? 'drift' : stored.stored ? 'recorded' : 'unchanged',
+    markdown: [drift.markdown, recordedMarkdown(action, results, stored)].join('\n'),
     resultsFile: file,
     failures: [],
-    notes: [
-      ...warnings,
-      ...(stored.note ? [stored.note] : []),
-      ...issues.map((i) => `tracking issue ${i}`),
-    ],
+    notes: [...drift.notes, ...(stored.note ? [stored.note] : [])],
   };
 }
 

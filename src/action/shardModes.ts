@@ -33,7 +33,9 @@ import {
   pullRequestLabel,
   recordAllIfTrusted,
   regressionFailures,
+  saveResults,
 } from './shared.js';
+import { driftAfter } from './drift.js';
 import type { ActionEnv, ModeResult } from './types.js';
 
 /** Labels of the shards of unpinned suites, and where the merge finds the artifacts, by default. */
@@ -136,7 +138,8 @@ export async function measureShardJob(
 
 /**
  * Mode merge: every shard's artifact checked as a set, then on a pull request judged as one
- * family and commented once; on a push recorded, one result per shard, in one commit.
+ * family and commented once; on a push recorded, one result per shard, in one commit; on a
+ * schedule recorded so, then searched for drift as mode nightly does.
  */
 export async function merge(action: ActionEnv): Promise<ModeResult> {
   const config = await optionalActionConfig(action);
@@ -151,12 +154,16 @@ export async function merge(action: ActionEnv): Promise<ModeResult> {
   if (!pull)
     return recordShards(
       action,
+      config,
       loaded.map((s) => s.artifact),
     );
   const outcome = mergeShards(loaded, actionPolicy(action, config));
+  // Every shard's head in one results file: what a fork's commenter (mode report) reads.
+  const file = await saveResults(action, outcome.results);
   const report = gateReport(action, outcome, pullRequestLabel(pull));
   return {
     ...report,
+    resultsFile: file,
     pullRequest: pull.number,
     failures: regressionFailures(report, action.inputs.failOnRegression),
   };
@@ -164,15 +171,19 @@ export async function merge(action: ActionEnv): Promise<ModeResult> {
 
 async function recordShards(
   action: ActionEnv,
+  config: Config | undefined,
   artifacts: readonly ShardArtifact[],
 ): Promise<ModeResult> {
   const ordered = [...artifacts].sort((a, b) => a.shard.index - b.shard.index);
   const heads = ordered.map((a) => a.head as Results);
   const stored = await recordAllIfTrusted(action, heads);
+  const drift =
+    action.context.eventName === 'schedule' ? await driftAfter(action, config, heads) : undefined;
   const where = stored.stored
     ? stored.stored.map((file, i) => `- shard ${shardName(ordered[i]!.shard)}: \`${file}\``)
     : [`⚠️ ${stored.note}`];
   const markdown = [
+    ...(drift ? [drift.markdown] : []),
     `### ${escapeMarkdown(action.inputs.name)}`,
     '',
     stored.stored
@@ -184,9 +195,9 @@ async function recordShards(
     '',
   ].join('\n');
   return {
-    verdict: stored.stored ? 'recorded' : 'unchanged',
+    verdict: drift?.drifts.length ? 'drift' : stored.stored ? 'recorded' : 'unchanged',
     markdown,
     failures: [],
-    notes: stored.note ? [stored.note] : [],
+    notes: [...(drift?.notes ?? []), ...(stored.note ? [stored.note] : [])],
   };
 }

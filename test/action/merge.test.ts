@@ -81,8 +81,12 @@ async function downloaded(artifacts: readonly ShardArtifact[]): Promise<string> 
   return dir;
 }
 
-async function mergeRun(artifacts: readonly ShardArtifact[], pr: number) {
-  const payload = event('pull_request.json');
+async function mergeRun(
+  artifacts: readonly ShardArtifact[],
+  pr: number,
+  fixture = 'pull_request.json',
+) {
+  const payload = event(fixture);
   payload.number = pr;
   payload.pull_request.number = pr;
   return runActionInProcess({
@@ -91,6 +95,7 @@ async function mergeRun(artifacts: readonly ShardArtifact[], pr: number) {
       'github-token': 'ghs_fake',
       results: await downloaded(artifacts),
       'report-path': 'out/report.md',
+      'results-path': 'out/results.json',
     },
     event: { name: 'pull_request', payload, ref: `refs/pull/${pr}/merge` },
     workspace,
@@ -154,5 +159,31 @@ describe('mode merge', () => {
     expect(body).toMatch(/the shards ran on 2 kinds of machine/);
     expect(body).toMatch(/no GPU: shard\(s\) 1\/2, suites suite-1/);
     expect(body).toMatch(/NVIDIA H100 \(driver 550\.54\): shard\(s\) 2\/2, suites suite-2/);
+  });
+
+  it("leaves a fork's comment to mode report, which posts every shard's head from the merged file", async () => {
+    // The workflow_run fixture's head: a fork's commit, which GitHub finds only among open pulls.
+    const headSha = '9049f1265b7d61be4a8904a9a27120d2064dab3b';
+    const pr = fake.addPull({ headSha, headRepo: 'someone/octo-repo' }).number;
+    const shards = [artifact(1, 3, BASE), artifact(2, 3, BASE), artifact(3, 3, MODERATE)];
+    const merged = await mergeRun(shards, pr, 'pull_request.fork.json');
+    expect(merged.code, merged.stdout).toBe(0);
+    expect(merged.stdout).toMatch(/fork pull request: its token is read-only/);
+    expect(fake.commentsOn(pr)).toEqual([]);
+    const file = JSON.parse(readFileSync(join(workspace, 'out/results.json'), 'utf8')) as Results;
+    expect(file.suites.map((s) => s.name)).toEqual(['suite-1', 'suite-2', 'suite-3']);
+
+    const reported = await runActionInProcess({
+      inputs: { mode: 'report', 'github-token': 'ghs_fake', 'results-path': 'out/results.json' },
+      event: { name: 'workflow_run', payload: event('workflow_run.json') },
+      workspace,
+      env: { GITHUB_API_URL: fake.url },
+    });
+    expect(reported.code, reported.stdout).toBe(0);
+    const comments = fake.commentsOn(pr);
+    expect(comments).toHaveLength(1);
+    for (const suite of ['suite-1', 'suite-2', 'suite-3']) {
+      expect(comments[0]?.body).toContain(suite);
+    }
   });
 });

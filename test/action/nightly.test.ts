@@ -1,7 +1,7 @@
 // The action's nightly mode, in-process: a real run of the example service, a folder store
 // holding a planted history, and the local GitHub REST API stand-in (test/helpers/fakeGitHub.ts)
 // receiving the tracking issue. Runs twice: the issue is opened once, then updated.
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { configHash, loadConfig } from '../../src/config/index.js';
 import { createClient } from '../../src/github/client.js';
 import { parseEventContext } from '../../src/github/context.js';
 import type { Results } from '../../src/results/schema.js';
+import { SHARD_SCHEMA, type ShardArtifact } from '../../src/results/shard.js';
 import { hostEnvironment } from '../../src/run/environment.js';
 import { folderStore } from '../../src/store/folderStore.js';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/fakeGitHub.js';
@@ -114,5 +115,71 @@ describe('nightly mode', () => {
   it('updates the same issue the next night instead of opening another', async () => {
     await MODES_BY_NAME.nightly(action);
     expect(fake.issues.filter((i) => !('pull_request' in i))).toHaveLength(1);
+  }, 60_000);
+});
+
+describe('merge on a schedule (a sharded nightly)', () => {
+  // Two shards' nightly records, api in shard 1 and db in shard 2, with db slowing down from
+  // night 16: the merge records tonight's shards and searches each shard's own series once.
+  const environment = hostEnvironment(process.env);
+  const hash = 'd'.repeat(64);
+  const shardRun = (day: number, suite: string, ms: number): Results => ({
+    ...night(day, ms, hash),
+    environment,
+    suites: [{ ...(night(day, ms, hash).suites[0] as Results['suites'][number]), name: suite }],
+  });
+  const artifact = (index: number, head: Results): ShardArtifact => ({
+    schema: SHARD_SCHEMA,
+    shard: { index, count: 2 },
+    suites: head.suites.map((s) => s.name),
+    runsOn: ['ubuntu-latest'],
+    environment,
+    baseline: 'none',
+    context: [],
+    head,
+  });
+
+  it('records every shard in one commit, finds the drift in its shard, and opens one issue', async () => {
+    const workspace = await mkdtemp(join(tmpdir(), 'perfgate-merge-nightly-'));
+    const store = folderStore(join(workspace, 'history'));
+    for (let day = 1; day <= 23; day++) {
+      const wobble = 1 + 0.01 * Math.sin(day);
+      await store.appendAll(
+        [shardRun(day, 'api', 0.2 * wobble), shardRun(day, 'db', (day <= 15 ? 1 : 2) * wobble)],
+        { branch: 'main' },
+      );
+    }
+    const shards = join(workspace, 'shards');
+    await mkdir(shards);
+    await writeFile(
+      join(shards, 'shard-1.json'),
+      JSON.stringify(artifact(1, shardRun(24, 'api', 0.2))),
+    );
+    await writeFile(
+      join(shards, 'shard-2.json'),
+      JSON.stringify(artifact(2, shardRun(24, 'db', 2))),
+    );
+    const before = fake.issues.length;
+    const result = await MODES_BY_NAME.merge({
+      ...action,
+      // No config in this workspace: the merge judges the artifacts as they are.
+      inputs: { ...action.inputs, mode: 'merge', results: [shards] },
+      workspace,
+      store,
+    });
+    expect(result.verdict).toBe('drift');
+    // Two series, each searched once although both shards ran on this one kind of machine.
+    expect(result.markdown).toMatch(
+      /🔴 \*\*Drift in 1 metric\(s\)\*\* \(of 2, over the last 24 runs\)/,
+    );
+    expect(result.markdown).toMatch(/Recorded for main, one result per shard/);
+    const opened = fake.issues.slice(before).filter((i) => !('pull_request' in i));
+    expect(opened.map((i) => i.title)).toEqual([
+      expect.stringMatching(/^perfgate: db latency_p50 regressed \+\d/),
+    ]);
+    const stored = (await readdir(join(workspace, 'history', 'main'), { recursive: true })).filter(
+      (f) => f.endsWith('.json'),
+    );
+    expect(stored).toHaveLength(48);
   }, 60_000);
 });
