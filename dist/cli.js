@@ -39137,6 +39137,13 @@ function smallestWithCount(x, y, k) {
     }
     return hi;
 }
+/**
+ * The mean of the standardized U statistic (the z of the normal approximation) for a normal shift
+ * of `shift` σ with n base and m head trials, by Noether's formula: nm (Φ(δ / √2) − ½) / σ_U.
+ */
+function noetherDrift(shift, n, m) {
+    return (n * m * (normalCdf(shift / Math.SQRT2) - 0.5)) / Math.sqrt((n * m * (n + m + 1)) / 12);
+}
 function noetherShift(n, m, level, power) {
     const z = normalQuantile(1 - level / 2) + normalQuantile(power);
     const excess = z * Math.sqrt((n + m + 1) / (12 * n * m));
@@ -39219,6 +39226,10 @@ function logShiftOf(change, direction) {
             : -Math.log1p(-change)
         : Math.log1p(change);
 }
+/** A regression by the relative `change`, in σ of the log trials (`dispersion`). */
+function standardizedShift(change, dispersion, direction) {
+    return logShiftOf(change, direction) / dispersion;
+}
 /**
  * The detectable relative change of n base and m head trials with this dispersion at two-sided
  * `level`, and, when that exceeds `threshold`, the equal trials per side that would see it.
@@ -39236,7 +39247,7 @@ function detectability(n, m, dispersion, level, threshold, direction) {
  * two-sided `level`; null when no practical number does.
  */
 function trialsToSee(threshold, dispersion, level, direction) {
-    const thresholdShift = logShiftOf(threshold, direction) / dispersion;
+    const thresholdShift = standardizedShift(threshold, dispersion, direction);
     // A threshold of 0 asks for any change: no trial count detects every change.
     return threshold > 0 && Number.isFinite(thresholdShift) && thresholdShift > 0
         ? trialsToDetect(thresholdShift, level, DETECTION_POWER)
@@ -39309,544 +39320,6 @@ function environmentDifference(was, is) {
     const [a, b] = [fingerprint(was), fingerprint(is)];
     const field = Object.keys(b).find((key) => a[key] !== b[key]);
     return field && { was: a[field], is: b[field] };
-}
-
-/**
- * Pooling several results into one side (several BMF trials, several nightly baselines).
- * Pure: the history store pools what it reads with the same function.
- */
-/**
- * Pool several results into one: samples are concatenated per suite + variant + metric, in the
- * order of `results`. A metric's unit, direction and target must agree across results. Suites
- * or metrics missing from some results get fewer samples (no values are invented) and a note.
- * `createdAt` is the newest; commit, ref, configHash, environment and source are kept only when
- * every result agrees. `label` names the pooled inputs in errors and notes. Pure.
- */
-function poolResults(results, label) {
-    const newest = results.reduce((best, result) => best && Date.parse(best.createdAt) >= Date.parse(result.createdAt) ? best : result, undefined);
-    if (!newest)
-        throw new InputError('no results to pool', { file: label });
-    const suites = new Map();
-    results.forEach((result, index) => {
-        for (const suite of result.suites)
-            addSuite(suites, suite, index, label);
-    });
-    const pooled = {
-        schema: newest.schema,
-        createdAt: newest.createdAt,
-        suites: [...suites.values()].map((entry) => finishSuite(entry, results.length, label)),
-    };
-    for (const key of ['commit', 'ref', 'configHash', 'environment', 'source']) {
-        const first = results[0]?.[key];
-        if (first !== undefined && results.every((r) => isDeepStrictEqual(r[key], first))) {
-            Object.assign(pooled, { [key]: first });
-        }
-    }
-    return pooled;
-}
-function addSuite(suites, suite, index, label) {
-    const { metrics, notes = [], ...base } = suite;
-    const key = JSON.stringify([suite.name, suite.variant ?? null]);
-    const entry = suites.get(key) ?? {
-        base,
-        notes: [],
-        seenIn: new Set(),
-        metrics: new Map(),
-    };
-    suites.set(key, entry);
-    entry.seenIn.add(index);
-    entry.notes.push(...notes.filter((note) => !entry.notes.includes(note)));
-    for (const metric of metrics) {
-        const pooled = entry.metrics.get(metric.name);
-        if (!pooled) {
-            entry.metrics.set(metric.name, {
-                metric: { ...metric, samples: [...metric.samples] },
-                seenIn: new Set([index]),
-            });
-            continue;
-        }
-        const clash = ['unit', 'direction', 'target'].find((field) => pooled.metric[field] !== metric[field]);
-        if (clash) {
-            const [was, is] = [pooled.metric[clash], metric[clash]].map((v) => JSON.stringify(v ?? null));
-            throw new InputError(`${clash} differs between the pooled results (${was} vs ${is}); they must agree`, { file: label, field: `${suiteLabel(suite.name, suite.variant)}: ${metric.name}` });
-        }
-        pooled.metric.samples.push(...metric.samples);
-        pooled.seenIn.add(index);
-    }
-}
-function finishSuite(entry, total, label) {
-    const missing = (seen, of) => `missing from ${of - seen} of ${of} results in ${label}, so it has fewer samples`;
-    const notes = [...entry.notes];
-    if (entry.seenIn.size < total)
-        notes.push(`suite ${missing(entry.seenIn.size, total)}`);
-    for (const { metric, seenIn } of entry.metrics.values()) {
-        if (seenIn.size < entry.seenIn.size) {
-            notes.push(`"${metric.name}" is ${missing(seenIn.size, entry.seenIn.size)}`);
-        }
-    }
-    return {
-        ...entry.base,
-        metrics: [...entry.metrics.values()].map(({ metric }) => metric),
-        ...(notes.length ? { notes } : {}),
-    };
-}
-
-/**
-* @license Apache-2.0
-*
-* Copyright (c) 2018 The Stdlib Authors.
-*
-* Licensed under the Apache License, Version 2.0 (the "License");
-* you may not use this file except in compliance with the License.
-* You may obtain a copy of the License at
-*
-*    http://www.apache.org/licenses/LICENSE-2.0
-*
-* Unless required by applicable law or agreed to in writing, software
-* distributed under the License is distributed on an "AS IS" BASIS,
-* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-* See the License for the specific language governing permissions and
-* limitations under the License.
-*/
-
-var main;
-var hasRequiredMain;
-
-function requireMain () {
-	if (hasRequiredMain) return main;
-	hasRequiredMain = 1;
-
-	// MODULES //
-
-	var betainc = requireLib$c();
-	var isnan = requireLib$1_();
-	var pow = requireLib$11();
-
-
-	// MAIN //
-
-	/**
-	* Evaluates the cumulative distribution function (CDF) for a Student's t distribution with degrees of freedom `v` at a value `x`.
-	*
-	* @param {number} x - input value
-	* @param {PositiveNumber} v - degrees of freedom
-	* @returns {Probability} evaluated CDF
-	*
-	* @example
-	* var y = cdf( 2.0, 0.1 );
-	* // returns ~0.611
-	*
-	* @example
-	* var y = cdf( 1.0, 2.0 );
-	* // returns ~0.789
-	*
-	* @example
-	* var y = cdf( -1.0, 4.0 );
-	* // returns ~0.187
-	*
-	* @example
-	* var y = cdf( NaN, 1.0 );
-	* // returns NaN
-	*
-	* @example
-	* var y = cdf( 0.0, NaN );
-	* // returns NaN
-	*
-	* @example
-	* var y = cdf( 2.0, -1.0 );
-	* // returns NaN
-	*/
-	function cdf( x, v ) {
-		var x2;
-		var p;
-		var z;
-		if (
-			isnan( x ) ||
-			isnan( v ) ||
-			v <= 0.0
-		) {
-			return NaN;
-		}
-		if ( x === 0.0 ) {
-			return 0.5;
-		}
-		x2 = pow( x, 2.0 );
-		if ( v > 2.0*x2 ) {
-			z = x2 / ( v + x2 );
-			p = betainc( z, 0.5, v/2.0, true, true ) / 2.0;
-		} else {
-			z = v / ( v + x2 );
-			p = betainc( z, v/2.0, 0.5, true, false ) / 2.0;
-		}
-		return ( x > 0.0 ) ? 1.0 - p : p;
-	}
-
-
-	// EXPORTS //
-
-	main = cdf;
-	return main;
-}
-
-/**
-* @license Apache-2.0
-*
-* Copyright (c) 2018 The Stdlib Authors.
-*
-* Licensed under the Apache License, Version 2.0 (the "License");
-* you may not use this file except in compliance with the License.
-* You may obtain a copy of the License at
-*
-*    http://www.apache.org/licenses/LICENSE-2.0
-*
-* Unless required by applicable law or agreed to in writing, software
-* distributed under the License is distributed on an "AS IS" BASIS,
-* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-* See the License for the specific language governing permissions and
-* limitations under the License.
-*/
-
-var factory_1;
-var hasRequiredFactory;
-
-function requireFactory () {
-	if (hasRequiredFactory) return factory_1;
-	hasRequiredFactory = 1;
-
-	// MODULES //
-
-	var constantFunction = requireLib$2();
-	var betainc = requireLib$c();
-	var isnan = requireLib$1_();
-	var pow = requireLib$11();
-
-
-	// MAIN //
-
-	/**
-	* Returns a function for evaluating the cumulative distribution function (CDF) for a Student's t distribution with degrees of freedom `v`.
-	*
-	* @param {PositiveNumber} v - degrees of freedom
-	* @returns {Function} CDF
-	*
-	* @example
-	* var cdf = factory( 0.5 );
-	* var y = cdf( 3.0 );
-	* // returns ~0.816
-	*
-	* y = cdf( 1.0 );
-	* // returns ~0.699
-	*/
-	function factory( v ) {
-		if ( isnan( v ) || v <= 0.0 ) {
-			return constantFunction( NaN );
-		}
-		return cdf;
-
-		/**
-		* Evaluates the cumulative distribution function (CDF) for a Student's t distribution.
-		*
-		* @private
-		* @param {number} x - input value
-		* @returns {Probability} evaluated CDF
-		*
-		* @example
-		* var y = cdf( 2.0 );
-		* // returns <number>
-		*/
-		function cdf( x ) {
-			var x2;
-			var p;
-			var z;
-			if ( isnan( x ) ) {
-				return NaN;
-			}
-			if ( x === 0.0 ) {
-				return 0.5;
-			}
-			x2 = pow( x, 2.0 );
-			if ( v > 2.0*x2 ) {
-				z = x2 / ( v + x2 );
-				p = betainc( z, 0.5, v/2.0, true, true ) / 2.0;
-			} else {
-				z = v / ( v + x2 );
-				p = betainc( z, v/2.0, 0.5, true, false ) / 2.0;
-			}
-			return ( x > 0.0 ) ? 1.0 - p : p;
-		}
-	}
-
-
-	// EXPORTS //
-
-	factory_1 = factory;
-	return factory_1;
-}
-
-/**
-* @license Apache-2.0
-*
-* Copyright (c) 2018 The Stdlib Authors.
-*
-* Licensed under the Apache License, Version 2.0 (the "License");
-* you may not use this file except in compliance with the License.
-* You may obtain a copy of the License at
-*
-*    http://www.apache.org/licenses/LICENSE-2.0
-*
-* Unless required by applicable law or agreed to in writing, software
-* distributed under the License is distributed on an "AS IS" BASIS,
-* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-* See the License for the specific language governing permissions and
-* limitations under the License.
-*/
-
-var lib;
-var hasRequiredLib;
-
-function requireLib () {
-	if (hasRequiredLib) return lib;
-	hasRequiredLib = 1;
-
-	/**
-	* Student's t distribution cumulative distribution function (CDF).
-	*
-	* @module @stdlib/stats-base-dists-t-cdf
-	*
-	* @example
-	* var cdf = require( '@stdlib/stats-base-dists-t-cdf' );
-	*
-	* var y = cdf( 2.0, 0.1 );
-	* // returns ~0.611
-	*
-	* y = cdf( 1.0, 2.0 );
-	* // returns ~0.789
-	*
-	* y = cdf( -1.0, 4.0 );
-	* // returns ~0.187
-	*
-	* var mycdf = cdf.factory( 0.5 );
-	* y = mycdf( 3.0 );
-	* // returns ~0.816
-	*
-	* y = mycdf( 1.0 );
-	* // returns ~0.699
-	*/
-
-	// MODULES //
-
-	var setReadOnly = requireLib$21();
-	var main = requireMain();
-	var factory = requireFactory();
-
-
-	// MAIN //
-
-	setReadOnly( main, 'factory', factory );
-
-
-	// EXPORTS //
-
-	lib = main;
-	return lib;
-}
-
-var libExports = requireLib();
-var tCdf = /*@__PURE__*/getDefaultExportFromCjs(libExports);
-
-/**
- * Is a new run like the stored ones? The unit is the run, not the trial: each stored run gives one
- * value (its median), and trials of different runs are never pooled (DESIGN.md, "A run is a unit
- * too").
- *
- * Assumption: the k stored values and the mean of the n new values are independent draws around
- * one mean with a common run-to-run spread σ, normally distributed (on the log scale for ratios,
- * which is how a slower machine moves every value). Then
- *   t = (mean(new) − mean(stored)) / (s · √(1/k + 1/n)),  s = sd(stored),
- * has Student's t distribution with k − 1 degrees of freedom: the classic prediction interval for
- * a future observation (Hahn and Meeker, "Statistical Intervals", 1991, §4.7). σ is estimated from
- * the history alone, so a noisy new run cannot widen its own interval.
- *
- * Student's t comes from stdlib (@stdlib/stats-base-dists-t-*), checked against scipy in
- * test/fixtures/stats/prediction.py.
- */
-/** Needs at least two reference values (one degree of freedom) and one observed value. */
-function predictionTest(reference, observed, confLevel = 0.95) {
-    if (reference.length < 2 || observed.length < 1)
-        throw new RangeError('a prediction test needs at least 2 reference values and 1 observed');
-    const df = reference.length - 1;
-    const difference = mean([...observed]) - mean([...reference]);
-    const se = sampleStandardDeviation([...reference]) * Math.sqrt(1 / reference.length + 1 / observed.length);
-    const half = tQuantile(1 - (1 - confLevel) / 2, df) * se;
-    // No spread in the history: any difference at all is outside it, none is inside.
-    const p = se === 0 ? (difference === 0 ? 1 : 0) : 2 * tCdf(-Math.abs(difference) / se, df);
-    return { difference, lower: difference - half, upper: difference + half, p, df };
-}
-
-/**
- * Comparing runs rather than trials: across runs the unit of evidence is the run, because trials
- * of one run share its machine state and trials of different runs do not (DESIGN.md, "A run is a
- * unit too"). Each run is reduced to one value per metric, its median; the sides are then
- * compared by a test whose samples are those run medians (runTest below). Pure.
- */
-/**
- * A history check can fail a build only with this many stored runs: below it the run-to-run
- * spread is too poorly known (t with 3 degrees of freedom has a 97.5 % quantile of 3.18, so the
- * interval is over three standard deviations wide) and the check reports without gating.
- */
-const MIN_STORED_RUNS = 5;
-/** One sample per run and metric, its median, pooled in run order. */
-function runMedians(runs, label) {
-    return poolResults(runs.map((run) => ({
-        ...run,
-        suites: run.suites.map((suite) => ({
-            ...suite,
-            metrics: suite.metrics
-                .filter((m) => m.samples.length > 0)
-                .map((m) => ({ ...m, samples: [median([...m.samples])] })),
-        })),
-    })), label);
-}
-/**
- * Run medians of the head against the stored runs' medians: the prediction test of
- * stats/prediction.ts on the log scale, where a slower machine moves every metric by a factor;
- * on the linear scale when some value is not positive (a rate of 0 errors).
- */
-function runTest(base, head, confLevel) {
-    const positive = [...base, ...head].every((v) => v > 0);
-    if (positive) {
-        const t = predictionTest(base.map(Math.log), head.map(Math.log), confLevel);
-        const baseCenter = Math.exp(mean(base.map((v) => Math.log(v))));
-        return {
-            shift: baseCenter * Math.expm1(t.difference),
-            change: Math.expm1(t.difference),
-            changeLower: Math.expm1(t.lower),
-            changeUpper: Math.expm1(t.upper),
-            p: t.p,
-        };
-    }
-    const t = predictionTest(base, head, confLevel);
-    const scale = Math.abs(mean([...base]));
-    return {
-        shift: t.difference,
-        change: scale === 0 ? null : t.difference / scale,
-        changeLower: scale === 0 ? null : t.lower / scale,
-        changeUpper: scale === 0 ? null : t.upper / scale,
-        p: t.p,
-    };
-}
-
-function trialAdvice(measured, policy) {
-    const family = measured.filter((m) => m.role === 'gated' || m.role === 'short').length;
-    const adjustedFamily = policy.adjustment === 'none' ? 1 : Math.max(1, family);
-    return { family, trials: minTrialsFor(policy.alpha, 'two-sided', adjustedFamily) };
-}
-function adviceText(advice, policy) {
-    const together = policy.adjustment !== 'none' && advice.family > 1
-        ? ` for ${advice.family} metrics tested together`
-        : '';
-    return `run at least ${advice.trials} trials per side${together}`;
-}
-/** "3 vs 3 trials can never reach p < 0.05": the sizes of a metric too small to test. */
-function tooFew({ base, head }, policy) {
-    return `${base?.n ?? 0} vs ${head?.n ?? 0} trials can never reach p < ${policy.alpha}`;
-}
-function shortNote(m, advice, policy) {
-    return `${tooFew(m.comparison, policy)}; ${adviceText(advice, policy)}`;
-}
-/**
- * A comparison in which no gating metric could be tested has no verdict to give: it must not read
- * as a pass. Say so first, with what would make it testable.
- */
-function untestedNotes(measured, advice, policy) {
-    if (measured.some((m) => m.role === 'gated'))
-        return [];
-    const short = measured.find((m) => m.role === 'short');
-    if (!short) {
-        return [
-            'nothing was tested: no gating metric could be tested (see the notes per metric), so this ' +
-                'comparison cannot catch a regression',
-        ];
-    }
-    return [
-        `nothing was tested: ${tooFew(short.comparison, policy)}, so this comparison cannot catch a ` +
-            `regression; ${adviceText(advice, policy)}`,
-    ];
-}
-/** The run-level counterpart of untestedNotes: too few stored runs to judge a run by. */
-function untestedRunNotes(measured) {
-    if (measured.some((m) => m.role === 'gated'))
-        return [];
-    const runs = Math.max(0, ...measured.map((m) => m.comparison.base?.n ?? 0));
-    return [
-        `nothing was tested: ${plural(runs, 'stored run')} of this setup, and a history check needs at ` +
-            `least ${MIN_STORED_RUNS} to know the run-to-run spread before it can fail a build; ` +
-            'record more runs, or measure the base revision beside the head (baseline: interleaved)',
-    ];
-}
-/** Results from different machines differ for reasons no test can separate from the code's. */
-function environmentNotes(base, head) {
-    if (!base.environment || !head.environment)
-        return [];
-    const differs = environmentDifference(base.environment, head.environment);
-    return differs
-        ? [
-            `the sides ran on different machines (baseline: ${differs.was}; candidate: ${differs.is}): a difference may be the machine's, not the code's`,
-        ]
-        : [];
-}
-/**
- * Adjusting across M metrics multiplies a lone small p by M (BH and Holm alike), so trial counts
- * that pass the per-metric check can still never flag a single regression: say so, with the
- * trials that would.
- */
-function familyNotes(tested, policy, advice) {
-    const family = tested.length;
-    if (policy.adjustment === 'none' || family < 2)
-        return [];
-    const familyAlpha = policy.alpha / family;
-    const short = tested.filter(({ comparison: { base, head } }) => base && head ? !canReachAlpha(base.n, head.n, policy.alpha, 'two-sided', family) : false);
-    const example = short[0]?.comparison;
-    if (!example?.base || !example.head)
-        return [];
-    return [
-        `${family} metrics are tested together, so a regression in only one of them needs p < ${+familyAlpha.toPrecision(2)} ` +
-            `before adjustment; ${example.base.n} vs ${example.head.n} trials can never get there. ` +
-            `Run at least ${advice.trials} trials per side to catch a lone regression.`,
-    ];
-}
-/**
- * Fill in each gated metric's detectable change at the level a lone regression needs (alpha over
- * the family that trialAdvice counts), and warn where it exceeds the threshold: such a gate
- * passes regressions of the threshold's size most of the time.
- */
-function detectabilityNotes(measured, advice, policy) {
-    const family = policy.adjustment === 'none' ? 1 : Math.max(1, advice.family);
-    const level = policy.alpha / family;
-    const gated = measured.filter((m) => m.role === 'gated');
-    const blind = gated.flatMap(({ comparison: m }) => {
-        if (!m.base || !m.head)
-            return [];
-        const dispersion = relativeDispersion(m.base, m.head);
-        if (dispersion === null)
-            return [];
-        const { detectable, trialsForThreshold } = detectability(m.base.n, m.head.n, dispersion, level, m.threshold, m.direction);
-        m.detectable = detectable;
-        if (detectable === null || detectable <= m.threshold)
-            return [];
-        const label = `${suiteLabel(m.suite, m.variant)} ${m.metric}`;
-        const { n } = m.base;
-        return [{ label, n, m: m.head.n, detectable, threshold: m.threshold, trialsForThreshold }];
-    });
-    return blindSpotNote(blind, gated.length);
-}
-/** The conditions of the two sides differed (e.g. host load): say so, since it may explain a verdict. */
-function confoundingNotes(metrics) {
-    return metrics
-        .filter((m) => m.informational && m.significant && m.base && m.head)
-        .map((m) => `${m.suite} ${m.metric} differed between the sides (median ${+m.base.median.toPrecision(3)} → ` +
-        `${+m.head.median.toPrecision(3)} ${m.unit}); it describes the trial conditions, not the ` +
-        'system under test: check whether it explains the other changes of this suite');
 }
 
 function getEnumValues(entries) {
@@ -47329,16 +46802,23 @@ const CompareSchema = strict({
 });
 /**
  * Sequential trials: the PR gate's interleaved run looks after every ABBA block (two trials per
- * side) from `min` on, and stops once every gating metric is decided (compare/sequential.ts).
+ * side) from `min` on, and stops once every gating metric is decided or out of reach
+ * (compare/sequential.ts). `{ adaptive: true }` takes every default.
  */
-const SequentialTrialsSchema = strict({ min: count(), max: count() }).refine((t) => t.min <= t.max, { message: 'expected min ≤ max', path: ['min'] });
+const SequentialTrialsSchema = strict({
+    adaptive: literal(true).optional(),
+    min: count().default(4),
+    max: count().default(30),
+    /** Conditional power below which a metric no longer keeps the run going; 0 turns it off. */
+    futility: numeric$1(number().min(0).lt(1)).default(0.1),
+}).refine((t) => t.min <= t.max, { message: 'expected min ≤ max', path: ['min'] });
 const ConfigInput = strict({
     version: literal(1),
     service: ServiceSchema.optional(),
     setup: array(SetupStepSchema).default([]),
     baseline: BaselineModeSchema.default('auto'),
     trials: union([count(), SequentialTrialsSchema], {
-        error: (issue) => `expected a whole number of trials, or { min, max } for sequential trials, got ${JSON.stringify(issue.input)}`,
+        error: (issue) => `expected a whole number of trials, or { min, max, futility } (or { adaptive: true }) for sequential trials, got ${JSON.stringify(issue.input)}`,
     })
         .default(5),
     warmupSeconds: secondsOrZero().default(2),
@@ -47442,6 +46922,13 @@ function resolvePolicy(options = {}) {
     return { ...DEFAULT_POLICY, thresholds: [], ...layerPolicies(options) };
 }
 /** The relative threshold that applies to a metric key: the first matching rule, else the default. */
+/**
+ * The two-sided level a lone regression among `family` gating metrics must reach: alpha over the
+ * family under BH or Holm (both reject a lone hypothesis exactly there), alpha without adjustment.
+ */
+function loneRegressionLevel(policy, family) {
+    return policy.adjustment === 'none' ? policy.alpha : policy.alpha / Math.max(1, family);
+}
 function thresholdFor(policy, metricKey) {
     const rule = policy.thresholds.find((r) => ruleMatches(r, metricKey));
     return rule?.threshold ?? policy.threshold;
@@ -47463,6 +46950,543 @@ function unmatchedRuleNotes(policy, metricKeys) {
             `threshold rule ${index + 1} ('${rule.metric}') matches no compared metric, so its ` +
                 `threshold applies to nothing; rules match <suite>/<metric>`,
         ]);
+}
+
+/**
+ * Pooling several results into one side (several BMF trials, several nightly baselines).
+ * Pure: the history store pools what it reads with the same function.
+ */
+/**
+ * Pool several results into one: samples are concatenated per suite + variant + metric, in the
+ * order of `results`. A metric's unit, direction and target must agree across results. Suites
+ * or metrics missing from some results get fewer samples (no values are invented) and a note.
+ * `createdAt` is the newest; commit, ref, configHash, environment and source are kept only when
+ * every result agrees. `label` names the pooled inputs in errors and notes. Pure.
+ */
+function poolResults(results, label) {
+    const newest = results.reduce((best, result) => best && Date.parse(best.createdAt) >= Date.parse(result.createdAt) ? best : result, undefined);
+    if (!newest)
+        throw new InputError('no results to pool', { file: label });
+    const suites = new Map();
+    results.forEach((result, index) => {
+        for (const suite of result.suites)
+            addSuite(suites, suite, index, label);
+    });
+    const pooled = {
+        schema: newest.schema,
+        createdAt: newest.createdAt,
+        suites: [...suites.values()].map((entry) => finishSuite(entry, results.length, label)),
+    };
+    for (const key of ['commit', 'ref', 'configHash', 'environment', 'source']) {
+        const first = results[0]?.[key];
+        if (first !== undefined && results.every((r) => isDeepStrictEqual(r[key], first))) {
+            Object.assign(pooled, { [key]: first });
+        }
+    }
+    return pooled;
+}
+function addSuite(suites, suite, index, label) {
+    const { metrics, notes = [], ...base } = suite;
+    const key = JSON.stringify([suite.name, suite.variant ?? null]);
+    const entry = suites.get(key) ?? {
+        base,
+        notes: [],
+        seenIn: new Set(),
+        metrics: new Map(),
+    };
+    suites.set(key, entry);
+    entry.seenIn.add(index);
+    entry.notes.push(...notes.filter((note) => !entry.notes.includes(note)));
+    for (const metric of metrics) {
+        const pooled = entry.metrics.get(metric.name);
+        if (!pooled) {
+            entry.metrics.set(metric.name, {
+                metric: { ...metric, samples: [...metric.samples] },
+                seenIn: new Set([index]),
+            });
+            continue;
+        }
+        const clash = ['unit', 'direction', 'target'].find((field) => pooled.metric[field] !== metric[field]);
+        if (clash) {
+            const [was, is] = [pooled.metric[clash], metric[clash]].map((v) => JSON.stringify(v ?? null));
+            throw new InputError(`${clash} differs between the pooled results (${was} vs ${is}); they must agree`, { file: label, field: `${suiteLabel(suite.name, suite.variant)}: ${metric.name}` });
+        }
+        pooled.metric.samples.push(...metric.samples);
+        pooled.seenIn.add(index);
+    }
+}
+function finishSuite(entry, total, label) {
+    const missing = (seen, of) => `missing from ${of - seen} of ${of} results in ${label}, so it has fewer samples`;
+    const notes = [...entry.notes];
+    if (entry.seenIn.size < total)
+        notes.push(`suite ${missing(entry.seenIn.size, total)}`);
+    for (const { metric, seenIn } of entry.metrics.values()) {
+        if (seenIn.size < entry.seenIn.size) {
+            notes.push(`"${metric.name}" is ${missing(seenIn.size, entry.seenIn.size)}`);
+        }
+    }
+    return {
+        ...entry.base,
+        metrics: [...entry.metrics.values()].map(({ metric }) => metric),
+        ...(notes.length ? { notes } : {}),
+    };
+}
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+var main;
+var hasRequiredMain;
+
+function requireMain () {
+	if (hasRequiredMain) return main;
+	hasRequiredMain = 1;
+
+	// MODULES //
+
+	var betainc = requireLib$c();
+	var isnan = requireLib$1_();
+	var pow = requireLib$11();
+
+
+	// MAIN //
+
+	/**
+	* Evaluates the cumulative distribution function (CDF) for a Student's t distribution with degrees of freedom `v` at a value `x`.
+	*
+	* @param {number} x - input value
+	* @param {PositiveNumber} v - degrees of freedom
+	* @returns {Probability} evaluated CDF
+	*
+	* @example
+	* var y = cdf( 2.0, 0.1 );
+	* // returns ~0.611
+	*
+	* @example
+	* var y = cdf( 1.0, 2.0 );
+	* // returns ~0.789
+	*
+	* @example
+	* var y = cdf( -1.0, 4.0 );
+	* // returns ~0.187
+	*
+	* @example
+	* var y = cdf( NaN, 1.0 );
+	* // returns NaN
+	*
+	* @example
+	* var y = cdf( 0.0, NaN );
+	* // returns NaN
+	*
+	* @example
+	* var y = cdf( 2.0, -1.0 );
+	* // returns NaN
+	*/
+	function cdf( x, v ) {
+		var x2;
+		var p;
+		var z;
+		if (
+			isnan( x ) ||
+			isnan( v ) ||
+			v <= 0.0
+		) {
+			return NaN;
+		}
+		if ( x === 0.0 ) {
+			return 0.5;
+		}
+		x2 = pow( x, 2.0 );
+		if ( v > 2.0*x2 ) {
+			z = x2 / ( v + x2 );
+			p = betainc( z, 0.5, v/2.0, true, true ) / 2.0;
+		} else {
+			z = v / ( v + x2 );
+			p = betainc( z, v/2.0, 0.5, true, false ) / 2.0;
+		}
+		return ( x > 0.0 ) ? 1.0 - p : p;
+	}
+
+
+	// EXPORTS //
+
+	main = cdf;
+	return main;
+}
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+var factory_1;
+var hasRequiredFactory;
+
+function requireFactory () {
+	if (hasRequiredFactory) return factory_1;
+	hasRequiredFactory = 1;
+
+	// MODULES //
+
+	var constantFunction = requireLib$2();
+	var betainc = requireLib$c();
+	var isnan = requireLib$1_();
+	var pow = requireLib$11();
+
+
+	// MAIN //
+
+	/**
+	* Returns a function for evaluating the cumulative distribution function (CDF) for a Student's t distribution with degrees of freedom `v`.
+	*
+	* @param {PositiveNumber} v - degrees of freedom
+	* @returns {Function} CDF
+	*
+	* @example
+	* var cdf = factory( 0.5 );
+	* var y = cdf( 3.0 );
+	* // returns ~0.816
+	*
+	* y = cdf( 1.0 );
+	* // returns ~0.699
+	*/
+	function factory( v ) {
+		if ( isnan( v ) || v <= 0.0 ) {
+			return constantFunction( NaN );
+		}
+		return cdf;
+
+		/**
+		* Evaluates the cumulative distribution function (CDF) for a Student's t distribution.
+		*
+		* @private
+		* @param {number} x - input value
+		* @returns {Probability} evaluated CDF
+		*
+		* @example
+		* var y = cdf( 2.0 );
+		* // returns <number>
+		*/
+		function cdf( x ) {
+			var x2;
+			var p;
+			var z;
+			if ( isnan( x ) ) {
+				return NaN;
+			}
+			if ( x === 0.0 ) {
+				return 0.5;
+			}
+			x2 = pow( x, 2.0 );
+			if ( v > 2.0*x2 ) {
+				z = x2 / ( v + x2 );
+				p = betainc( z, 0.5, v/2.0, true, true ) / 2.0;
+			} else {
+				z = v / ( v + x2 );
+				p = betainc( z, v/2.0, 0.5, true, false ) / 2.0;
+			}
+			return ( x > 0.0 ) ? 1.0 - p : p;
+		}
+	}
+
+
+	// EXPORTS //
+
+	factory_1 = factory;
+	return factory_1;
+}
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+var lib;
+var hasRequiredLib;
+
+function requireLib () {
+	if (hasRequiredLib) return lib;
+	hasRequiredLib = 1;
+
+	/**
+	* Student's t distribution cumulative distribution function (CDF).
+	*
+	* @module @stdlib/stats-base-dists-t-cdf
+	*
+	* @example
+	* var cdf = require( '@stdlib/stats-base-dists-t-cdf' );
+	*
+	* var y = cdf( 2.0, 0.1 );
+	* // returns ~0.611
+	*
+	* y = cdf( 1.0, 2.0 );
+	* // returns ~0.789
+	*
+	* y = cdf( -1.0, 4.0 );
+	* // returns ~0.187
+	*
+	* var mycdf = cdf.factory( 0.5 );
+	* y = mycdf( 3.0 );
+	* // returns ~0.816
+	*
+	* y = mycdf( 1.0 );
+	* // returns ~0.699
+	*/
+
+	// MODULES //
+
+	var setReadOnly = requireLib$21();
+	var main = requireMain();
+	var factory = requireFactory();
+
+
+	// MAIN //
+
+	setReadOnly( main, 'factory', factory );
+
+
+	// EXPORTS //
+
+	lib = main;
+	return lib;
+}
+
+var libExports = requireLib();
+var tCdf = /*@__PURE__*/getDefaultExportFromCjs(libExports);
+
+/**
+ * Is a new run like the stored ones? The unit is the run, not the trial: each stored run gives one
+ * value (its median), and trials of different runs are never pooled (DESIGN.md, "A run is a unit
+ * too").
+ *
+ * Assumption: the k stored values and the mean of the n new values are independent draws around
+ * one mean with a common run-to-run spread σ, normally distributed (on the log scale for ratios,
+ * which is how a slower machine moves every value). Then
+ *   t = (mean(new) − mean(stored)) / (s · √(1/k + 1/n)),  s = sd(stored),
+ * has Student's t distribution with k − 1 degrees of freedom: the classic prediction interval for
+ * a future observation (Hahn and Meeker, "Statistical Intervals", 1991, §4.7). σ is estimated from
+ * the history alone, so a noisy new run cannot widen its own interval.
+ *
+ * Student's t comes from stdlib (@stdlib/stats-base-dists-t-*), checked against scipy in
+ * test/fixtures/stats/prediction.py.
+ */
+/** Needs at least two reference values (one degree of freedom) and one observed value. */
+function predictionTest(reference, observed, confLevel = 0.95) {
+    if (reference.length < 2 || observed.length < 1)
+        throw new RangeError('a prediction test needs at least 2 reference values and 1 observed');
+    const df = reference.length - 1;
+    const difference = mean([...observed]) - mean([...reference]);
+    const se = sampleStandardDeviation([...reference]) * Math.sqrt(1 / reference.length + 1 / observed.length);
+    const half = tQuantile(1 - (1 - confLevel) / 2, df) * se;
+    // No spread in the history: any difference at all is outside it, none is inside.
+    const p = se === 0 ? (difference === 0 ? 1 : 0) : 2 * tCdf(-Math.abs(difference) / se, df);
+    return { difference, lower: difference - half, upper: difference + half, p, df };
+}
+
+/**
+ * Comparing runs rather than trials: across runs the unit of evidence is the run, because trials
+ * of one run share its machine state and trials of different runs do not (DESIGN.md, "A run is a
+ * unit too"). Each run is reduced to one value per metric, its median; the sides are then
+ * compared by a test whose samples are those run medians (runTest below). Pure.
+ */
+/**
+ * A history check can fail a build only with this many stored runs: below it the run-to-run
+ * spread is too poorly known (t with 3 degrees of freedom has a 97.5 % quantile of 3.18, so the
+ * interval is over three standard deviations wide) and the check reports without gating.
+ */
+const MIN_STORED_RUNS = 5;
+/** One sample per run and metric, its median, pooled in run order. */
+function runMedians(runs, label) {
+    return poolResults(runs.map((run) => ({
+        ...run,
+        suites: run.suites.map((suite) => ({
+            ...suite,
+            metrics: suite.metrics
+                .filter((m) => m.samples.length > 0)
+                .map((m) => ({ ...m, samples: [median([...m.samples])] })),
+        })),
+    })), label);
+}
+/**
+ * Run medians of the head against the stored runs' medians: the prediction test of
+ * stats/prediction.ts on the log scale, where a slower machine moves every metric by a factor;
+ * on the linear scale when some value is not positive (a rate of 0 errors).
+ */
+function runTest(base, head, confLevel) {
+    const positive = [...base, ...head].every((v) => v > 0);
+    if (positive) {
+        const t = predictionTest(base.map(Math.log), head.map(Math.log), confLevel);
+        const baseCenter = Math.exp(mean(base.map((v) => Math.log(v))));
+        return {
+            shift: baseCenter * Math.expm1(t.difference),
+            change: Math.expm1(t.difference),
+            changeLower: Math.expm1(t.lower),
+            changeUpper: Math.expm1(t.upper),
+            p: t.p,
+        };
+    }
+    const t = predictionTest(base, head, confLevel);
+    const scale = Math.abs(mean([...base]));
+    return {
+        shift: t.difference,
+        change: scale === 0 ? null : t.difference / scale,
+        changeLower: scale === 0 ? null : t.lower / scale,
+        changeUpper: scale === 0 ? null : t.upper / scale,
+        p: t.p,
+    };
+}
+
+function trialAdvice(measured, policy) {
+    const family = measured.filter((m) => m.role === 'gated' || m.role === 'short').length;
+    const adjustedFamily = policy.adjustment === 'none' ? 1 : Math.max(1, family);
+    return { family, trials: minTrialsFor(policy.alpha, 'two-sided', adjustedFamily) };
+}
+function adviceText(advice, policy) {
+    const together = policy.adjustment !== 'none' && advice.family > 1
+        ? ` for ${advice.family} metrics tested together`
+        : '';
+    return `run at least ${advice.trials} trials per side${together}`;
+}
+/** "3 vs 3 trials can never reach p < 0.05": the sizes of a metric too small to test. */
+function tooFew({ base, head }, policy) {
+    return `${base?.n ?? 0} vs ${head?.n ?? 0} trials can never reach p < ${policy.alpha}`;
+}
+function shortNote(m, advice, policy) {
+    return `${tooFew(m.comparison, policy)}; ${adviceText(advice, policy)}`;
+}
+/**
+ * A comparison in which no gating metric could be tested has no verdict to give: it must not read
+ * as a pass. Say so first, with what would make it testable.
+ */
+function untestedNotes(measured, advice, policy) {
+    if (measured.some((m) => m.role === 'gated'))
+        return [];
+    const short = measured.find((m) => m.role === 'short');
+    if (!short) {
+        return [
+            'nothing was tested: no gating metric could be tested (see the notes per metric), so this ' +
+                'comparison cannot catch a regression',
+        ];
+    }
+    return [
+        `nothing was tested: ${tooFew(short.comparison, policy)}, so this comparison cannot catch a ` +
+            `regression; ${adviceText(advice, policy)}`,
+    ];
+}
+/** The run-level counterpart of untestedNotes: too few stored runs to judge a run by. */
+function untestedRunNotes(measured) {
+    if (measured.some((m) => m.role === 'gated'))
+        return [];
+    const runs = Math.max(0, ...measured.map((m) => m.comparison.base?.n ?? 0));
+    return [
+        `nothing was tested: ${plural(runs, 'stored run')} of this setup, and a history check needs at ` +
+            `least ${MIN_STORED_RUNS} to know the run-to-run spread before it can fail a build; ` +
+            'record more runs, or measure the base revision beside the head (baseline: interleaved)',
+    ];
+}
+/** Results from different machines differ for reasons no test can separate from the code's. */
+function environmentNotes(base, head) {
+    if (!base.environment || !head.environment)
+        return [];
+    const differs = environmentDifference(base.environment, head.environment);
+    return differs
+        ? [
+            `the sides ran on different machines (baseline: ${differs.was}; candidate: ${differs.is}): a difference may be the machine's, not the code's`,
+        ]
+        : [];
+}
+/**
+ * Adjusting across M metrics multiplies a lone small p by M (BH and Holm alike), so trial counts
+ * that pass the per-metric check can still never flag a single regression: say so, with the
+ * trials that would.
+ */
+function familyNotes(tested, policy, advice) {
+    const family = tested.length;
+    if (policy.adjustment === 'none' || family < 2)
+        return [];
+    const familyAlpha = policy.alpha / family;
+    const short = tested.filter(({ comparison: { base, head } }) => base && head ? !canReachAlpha(base.n, head.n, policy.alpha, 'two-sided', family) : false);
+    const example = short[0]?.comparison;
+    if (!example?.base || !example.head)
+        return [];
+    return [
+        `${family} metrics are tested together, so a regression in only one of them needs p < ${+familyAlpha.toPrecision(2)} ` +
+            `before adjustment; ${example.base.n} vs ${example.head.n} trials can never get there. ` +
+            `Run at least ${advice.trials} trials per side to catch a lone regression.`,
+    ];
+}
+/**
+ * Fill in each gated metric's detectable change at the level a lone regression needs (alpha over
+ * the family that trialAdvice counts), and warn where it exceeds the threshold: such a gate
+ * passes regressions of the threshold's size most of the time.
+ */
+function detectabilityNotes(measured, advice, policy) {
+    const level = loneRegressionLevel(policy, advice.family);
+    const gated = measured.filter((m) => m.role === 'gated');
+    const blind = gated.flatMap(({ comparison: m }) => {
+        if (!m.base || !m.head)
+            return [];
+        const dispersion = relativeDispersion(m.base, m.head);
+        if (dispersion === null)
+            return [];
+        const { detectable, trialsForThreshold } = detectability(m.base.n, m.head.n, dispersion, level, m.threshold, m.direction);
+        m.detectable = detectable;
+        if (detectable === null || detectable <= m.threshold)
+            return [];
+        const label = `${suiteLabel(m.suite, m.variant)} ${m.metric}`;
+        const { n } = m.base;
+        return [{ label, n, m: m.head.n, detectable, threshold: m.threshold, trialsForThreshold }];
+    });
+    return blindSpotNote(blind, gated.length);
+}
+/** The conditions of the two sides differed (e.g. host load): say so, since it may explain a verdict. */
+function confoundingNotes(metrics) {
+    return metrics
+        .filter((m) => m.informational && m.significant && m.base && m.head)
+        .map((m) => `${m.suite} ${m.metric} differed between the sides (median ${+m.base.median.toPrecision(3)} → ` +
+        `${+m.head.median.toPrecision(3)} ${m.unit}); it describes the trial conditions, not the ` +
+        'system under test: check whether it explains the other changes of this suite');
 }
 
 function metricKey(suite, variant, metric) {
@@ -101732,6 +101756,22 @@ function crossingProbability(c, times) {
 function unionBound(c, times) {
     return Math.min(1, times.reduce((sum, t) => sum + 2 * normalSf(c / Math.sqrt(t)), 0));
 }
+/** The boundary c whose crossing probability over the planned looks is `alpha` (bisection). */
+function boundaryFor(alpha, times) {
+    if (!(alpha > 0 && alpha < 1))
+        throw new InputError(`alpha ${alpha} is not in (0, 1)`);
+    // Between the fixed test's c and the union bound's.
+    let lo = -normalQuantile(alpha / 2);
+    let hi = -normalQuantile(alpha / (2 * times.length));
+    for (let i = 0; i < 50; i++) {
+        const mid = (lo + hi) / 2;
+        if (crossingProbability(mid, times) > alpha)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return hi;
+}
 /** Memoised crossing probabilities per look schedule, at |B| on the TABLE_STEP grid. */
 const TABLES = new Map();
 const TABLES_SIZE = 16;
@@ -101769,10 +101809,13 @@ function sequentialPValue(p, t, times) {
 
 /** The planned looks: min, min + block, …, and max (always the last). */
 function lookSchedule(design) {
-    const { min, max, block } = design;
+    const { min, max, block, futility } = design;
     const ok = [min, max, block].every((v) => Number.isInteger(v) && v >= 1) && min <= max;
     if (!ok) {
         throw new InputError(`a sequential design needs whole numbers 1 ≤ min ≤ max and block ≥ 1, got min ${min}, max ${max}, block ${block}`);
+    }
+    if (!(futility >= 0 && futility < 1)) {
+        throw new InputError(`a sequential design's futility must be in [0, 1), got ${futility}`);
     }
     const looks = [];
     for (let trials = min; trials < max; trials += block)
@@ -101797,14 +101840,23 @@ function sequentialLook(base, head, look, options = {}) {
     const before = new Map(look.previous?.decisions.map((d) => [d.key, d]));
     const baseSamples = samplesByKey(base);
     const headSamples = samplesByKey(head);
+    const reach = {
+        t: look.trials / max,
+        max,
+        floor: look.design.futility,
+        boundary: finalBoundary(loneRegressionLevel(policy, gating.length), times),
+    };
     const decisions = gating.map((m, i) => {
         const pSequential = sequential[i];
         const pAdjusted = adjusted[i];
         const earlier = before.get(m.key);
-        if (earlier && earlier.decision !== 'undecided')
+        if (earlier && isKept(earlier.decision))
             return { ...earlier, pSequential, pAdjusted };
         const interval = equivalenceInterval(m, baseSamples.get(m.key) ?? [], headSamples.get(m.key) ?? [], policy.alpha);
-        const decided = decide(m, interval, pAdjusted < policy.alpha, look.trials, final);
+        const significant = pAdjusted < policy.alpha;
+        const decided = decide(m, interval, significant, look.trials, final) ??
+            futile(m, reach, look.trials) ??
+            undecided(m, interval, look.trials);
         return {
             key: m.key,
             ...decided,
@@ -101815,6 +101867,50 @@ function sequentialLook(base, head, look, options = {}) {
     });
     const stop = final || decisions.every((d) => d.decision !== 'undecided');
     return { trials: look.trials, final, stop, decisions, comparison };
+}
+/** Decisions that stand at later looks; a futile metric is judged afresh at each. */
+const isKept = (decision) => decision !== 'undecided' && decision !== 'futile';
+const BOUNDARIES = new Map();
+const BOUNDARIES_SIZE = 64;
+/** The O'Brien-Fleming boundary on the B scale at `level` for these looks (memoised). */
+function finalBoundary(level, times) {
+    const key = `${level}|${times.join(',')}`;
+    let c = BOUNDARIES.get(key);
+    if (c === undefined) {
+        c = boundaryFor(level, times);
+        if (BOUNDARIES.size >= BOUNDARIES_SIZE)
+            BOUNDARIES.delete(BOUNDARIES.keys().next().value);
+        BOUNDARIES.set(key, c);
+    }
+    return c;
+}
+/**
+ * The chance that the metric is significant as a regression at max, were it worse by exactly its
+ * threshold from this look on (see the module comment); null where that cannot be said: a
+ * target-direction or zero-baseline metric, a threshold of 0, trials without spread, or the last
+ * look.
+ */
+function regressionReach(m, reach) {
+    const { t, max, boundary } = reach;
+    if (t >= 1 || m.p === null || !m.base || !m.head || m.direction === 'target')
+        return null;
+    const dispersion = relativeDispersion(m.base, m.head);
+    if (!dispersion || !(m.threshold > 0))
+        return null;
+    const z = normalQuantile(1 - m.p / 2) * Math.sign(worseness(m));
+    const drift = noetherDrift(standardizedShift(m.threshold, dispersion, m.direction), max, max);
+    return normalCdf((z * Math.sqrt(t) + drift * (1 - t) - boundary) / Math.sqrt(1 - t));
+}
+function futile(m, reach, trials) {
+    const power = regressionReach(m, reach);
+    if (power === null || power >= reach.floor)
+        return null;
+    const worse = `${m.direction === 'higher' ? '−' : '+'}${percent(m.threshold)}`;
+    return {
+        decision: 'futile',
+        reason: `no regression in reach: ${sizeOf(m)} after ${trials} trials; were it ${worse} from here on, ` +
+            `a significant regression by ${reach.max} trials would have a ${percent(power)} chance`,
+    };
 }
 function samplesByKey(results) {
     return new Map(results.suites.flatMap((suite) => suite.metrics.map((metric) => [metricKey(suite.name, suite.variant, metric.name), metric.samples])));
@@ -101830,18 +101926,17 @@ function equivalenceInterval(m, base, head, alpha) {
     const median = m.base?.median ?? 0;
     return median === 0 ? [lower, upper] : [lower / Math.abs(median), upper / Math.abs(median)];
 }
-/** The decision for one metric at one look, and why. */
+/** The decision for one metric at one look, and why; null while the data leave it open. */
 function decide(m, interval, significant, trials, final) {
     const after = `after ${trials} trials`;
     const limit = `±${percent(m.threshold)}`;
-    // A move away from a zero baseline has no relative size: any move counts (as compareResults).
     const relative = m.change !== null;
+    // A move away from a zero baseline has no relative size: any move counts (as compareResults).
     const beyond = relative ? Math.abs(m.change) > m.threshold : m.shift !== 0;
     const direction = Math.sign(worseness(m));
-    const size = relative ? signedPercent(m.change) : `${m.shift} ${m.unit}`;
     if (significant && beyond && direction !== 0) {
         const decision = direction > 0 ? 'regression' : 'improvement';
-        return { decision, reason: `${decision}: ${size} beyond ${limit}, significant ${after}` };
+        return { decision, reason: `${decision}: ${sizeOf(m)} beyond ${limit}, significant ${after}` };
     }
     const [lower, upper] = interval ?? [null, null];
     if (lower !== null && upper !== null) {
@@ -101859,12 +101954,20 @@ function decide(m, interval, significant, trials, final) {
         const why = significant ? `significant but within ${limit}` : 'not significant';
         return { decision: 'unchanged', reason: `unchanged: ${why} at the maximum, ${after}` };
     }
+    return null;
+}
+function undecided(m, interval, trials) {
+    const [lower, upper] = interval ?? [null, null];
     const why = lower === null || upper === null
         ? 'no trials on one side'
-        : relative
-            ? `interval ${signedPercent(lower)} to ${signedPercent(upper)} reaches past ${limit}`
+        : m.change !== null
+            ? `interval ${signedPercent(lower)} to ${signedPercent(upper)} reaches past ±${percent(m.threshold)}`
             : `interval ${lower} to ${upper} ${m.unit} from a baseline of 0`;
-    return { decision: 'undecided', reason: `undecided: ${why} ${after}` };
+    return { decision: 'undecided', reason: `undecided: ${why} after ${trials} trials` };
+}
+/** The change so far: relative, or in the metric's unit from a baseline of 0. */
+function sizeOf(m) {
+    return m.change === null ? `${m.shift} ${m.unit}` : signedPercent(m.change);
 }
 function signedPercent(fraction) {
     return `${fraction < 0 ? '−' : '+'}${percent(Math.abs(fraction))}`;
@@ -101883,7 +101986,7 @@ function sequentialComparison(look, design) {
             return m;
         return {
             ...m,
-            verdict: decided.decision,
+            verdict: decided.decision === 'futile' ? 'unchanged' : decided.decision,
             pAdjusted: decided.pAdjusted,
             significant: decided.pAdjusted < comparison.policy.alpha,
             notes: [...m.notes, decided.reason],
@@ -101893,8 +101996,12 @@ function sequentialComparison(look, design) {
     for (const m of metrics)
         counts[m.verdict]++;
     const early = look.trials < design.max;
+    const futile = look.decisions.filter((d) => d.decision === 'futile').length;
+    const why = futile === 0
+        ? 'every gating metric decided'
+        : `every gating metric decided or, for ${plural(futile, 'metric')}, no regression in reach`;
     const stopped = early
-        ? `sequential trials: stopped after ${look.trials} of at most ${design.max} trials per side, every gating metric decided`
+        ? `sequential trials: stopped after ${look.trials} of at most ${design.max} trials per side, ${why}`
         : `sequential trials: ran to the maximum, ${design.max} trials per side`;
     return { ...comparison, metrics, counts, notes: [stopped, ...comparison.notes] };
 }
@@ -102379,11 +102486,11 @@ async function prGate(input) {
 }
 /**
  * Sequential trials (compare/sequential.ts): a look at every planned block, the run stopped once
- * every gating metric is decided; `finish` is the comparison of the last look (the maximum's, when
+ * every gating metric is decided or out of reach; `finish` is the comparison of the last look (the maximum's, when
  * the run went that far).
  */
 function sequentialGate(trials, policy) {
-    const design = { ...trials, block: 2 };
+    const design = { min: trials.min, max: trials.max, futility: trials.futility, block: 2 };
     const planned = new Set(lookSchedule(design));
     let look;
     const at = (count, base, head) => (look = sequentialLook(base, head, { design, trials: count, ...(look ? { previous: look } : {}) }, policy));
@@ -103080,6 +103187,7 @@ const checkCommand = {
     summary: 'run the suites against the base revision beside them (or the stored history) and gate',
     usage: `usage: perfgate check --config perfgate.yml [--against REV] [--baseline auto|interleaved|history]
                       [--store DIR] [--branch NAME] [--window N] [--seed N] [--suite NAME]...
+                      [--alpha A] [--threshold T] [--adjustment bh|holm|none]
                       [--shard K/N [--out FILE] [--runs-on LABEL,LABEL]]
 
 interleaved: checks out REV (default: the merge base with origin's default branch, or in a pull
@@ -103096,8 +103204,7 @@ instead of judging; a failed run writes its error there too (docs/scaling.md).`,
     options: {
         ...storeOptions,
         window: { type: 'string' },
-        alpha: { type: 'string' },
-        threshold: { type: 'string' },
+        ...POLICY_OPTIONS,
         against: { type: 'string' },
         baseline: { type: 'string' },
         seed: { type: 'string' },
