@@ -3,7 +3,10 @@
  * Runs are grouped by environment (compare/environment.ts), so that no line mixes machines; per
  * environment each metric is a series of run medians with the trials' quartiles
  * (compare/drift.ts), its change points (stats/changePoint.ts), and the latest run judged against
- * the runs before it, run by run, as `perfgate check --baseline history` judges a run. Pure.
+ * the runs before it, run by run, as `perfgate check --baseline history` judges a run. A change
+ * of config (its hash: suites, trials, load) is marked on the line rather than splitting it, and
+ * neither the change points nor the latest verdict reach across it: like a new machine, a new
+ * setup is not a regression (nightly compares runs of one config only). Pure.
  */
 import { compareResults, type MetricComparison, type MetricVerdict } from '../compare/compare.js';
 import { changeKind, metricSeries, type ChangeKind, type MetricSeries } from '../compare/drift.js';
@@ -74,6 +77,11 @@ export interface DashboardSeries {
   q1: number[];
   q3: number[];
   changePoints: DashboardChangePoint[];
+  /**
+   * Points (indices into the series) whose run has another config hash than the point before:
+   * the setup changed there. Change points are searched between them, never across.
+   */
+  configChanges: number[];
   /** Absent when the environment's latest run did not measure this metric. */
   latest?: LatestRow;
 }
@@ -163,6 +171,11 @@ function environmentSeries(
   const judged = latestComparison(runs, policy);
   return metricSeries(runs).map((s) => {
     const points = s.points;
+    const configChanges = points.flatMap((p, i) => {
+      const before = i > 0 ? runs[points[i - 1]!.run]?.configHash : undefined;
+      const now = runs[p.run]?.configHash;
+      return before !== undefined && now !== undefined && before !== now ? [i] : [];
+    });
     const last = points.at(-1);
     const previous = points.at(-2);
     const m = last?.run === runs.length - 1 ? judged.get(s.key) : undefined;
@@ -185,28 +198,41 @@ function environmentSeries(
       median: points.map((p) => compact(p.value)),
       q1: points.map((p) => compact(p.q1)),
       q3: points.map((p) => compact(p.q3)),
-      changePoints: changePointsOf(s, policy),
+      changePoints: changePointsOf(s, configChanges, policy),
+      configChanges,
       ...(latest ? { latest } : {}),
     };
   });
 }
 
-/** Change points among the series' newest CHANGE_POINT_WINDOW runs, as nightly finds them. */
-function changePointsOf(series: MetricSeries, policy: ComparePolicy): DashboardChangePoint[] {
+/**
+ * Change points among the series' newest CHANGE_POINT_WINDOW runs, as nightly finds them, searched
+ * in each stretch of one config on its own.
+ */
+function changePointsOf(
+  series: MetricSeries,
+  configChanges: readonly number[],
+  policy: ComparePolicy,
+): DashboardChangePoint[] {
   const offset = Math.max(0, series.points.length - CHANGE_POINT_WINDOW);
-  const values = series.points.slice(offset).map((p) => p.value);
-  return detectChangePoints(values).map((cp) => ({
-    at: cp.index + offset,
-    before: compact(cp.before),
-    after: compact(cp.after),
-    change: formatChange(cp.relativeChange),
-    kind: changeKind(series, cp, policy),
-    p: cp.pValue,
-  }));
+  const bounds = [offset, ...configChanges.filter((i) => i > offset), series.points.length];
+  return bounds.slice(1).flatMap((end, k) => {
+    const start = bounds[k]!;
+    const values = series.points.slice(start, end).map((p) => p.value);
+    return detectChangePoints(values).map((cp) => ({
+      at: cp.index + start,
+      before: compact(cp.before),
+      after: compact(cp.after),
+      change: formatChange(cp.relativeChange),
+      kind: changeKind(series, cp, policy),
+      p: cp.pValue,
+    }));
+  });
 }
 
 /**
- * The latest run (the last of `runs`) against up to LATEST_WINDOW runs before it, by metric key.
+ * The latest run (the last of `runs`) against up to LATEST_WINDOW runs of its config before it,
+ * by metric key.
  * Across runs the unit of evidence is the run, so the previous run alone has no spread to judge
  * by: the verdict is the history check's, and the previous run's median is shown beside it.
  */
@@ -215,7 +241,8 @@ function latestComparison(
   policy: ComparePolicy,
 ): Map<string, MetricComparison> {
   const latest = runs.at(-1);
-  const before = runs.slice(-1 - LATEST_WINDOW, -1);
+  const sameConfig = runs.slice(0, -1).filter((r) => r.configHash === latest?.configHash);
+  const before = sameConfig.slice(-LATEST_WINDOW);
   if (!latest || before.length === 0) return new Map();
   const comparison = compareResults(
     runMedians(before, 'the runs before'),

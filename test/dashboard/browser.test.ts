@@ -142,6 +142,15 @@ describe.skipIf(!executable)('the dashboard in Chromium', () => {
     );
     expect(drawn).toHaveLength(3);
     for (const painted of drawn) expect(painted).toBeGreaterThan(1000);
+    // The config changed at the GPU machine's third run: marked on every chart, named below it.
+    expect(
+      await page.$$eval('.metric', (cards) =>
+        (cards as unknown as Card[]).filter((c) => !c.hidden).map((c) => c.dataset.configChanges),
+      ),
+    ).toEqual(['1', '1', '1']);
+    expect(
+      await page.locator('.metric[data-key="api/latency_p95"] .config-changes').textContent(),
+    ).toMatch(/^The config changed at abc0020 \(2026-11-02 02:00 UTC\)/);
     // The latest run against the runs before it, in the PR comment's words.
     const verdicts = await page.$$eval('#latest tbody td:last-child', (cells) =>
       cells.map((c) => c.textContent),

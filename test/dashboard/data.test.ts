@@ -116,6 +116,50 @@ describe('buildDashboardData', () => {
   });
 });
 
+describe('a change of config', () => {
+  // 20 runs of one config, then 12 of another whose latency is 30 % higher from its first run:
+  // the setup changed, not the code. A real +30 % step 6 runs into the new config still shows.
+  const withConfig = (r: Results, hash: string): Results => ({ ...r, configHash: hash });
+  const runs = Array.from({ length: 32 }, (_, i) =>
+    withConfig(
+      run(i, CPU_ONLY, { stepAt: i < 20 ? Infinity : 20 }),
+      i < 20 ? 'a'.repeat(64) : 'b'.repeat(64),
+    ),
+  );
+  const latency = (data: DashboardData) => data.series.find((s) => s.key === 'api/latency_p95')!;
+
+  it('is marked where it happened, and no change point reaches across it', () => {
+    const s = latency(build(runs));
+    expect(s.configChanges).toEqual([20]);
+    expect(s.changePoints).toEqual([]);
+    // The same history without config hashes: the step is a change point at run 20.
+    const unmarked = latency(build(runs.map(({ configHash: _, ...r }) => r)));
+    expect(unmarked.configChanges).toEqual([]);
+    expect(unmarked.changePoints).toMatchObject([{ at: 20, kind: 'regression' }]);
+  });
+
+  it('still finds a step within the new config', () => {
+    const stepped = runs.map((r, i) =>
+      i < 26 ? r : withConfig(run(i, CPU_ONLY, { stepAt: 20 }), 'b'.repeat(64)),
+    );
+    // Latency 13 ms from run 20 under the new config; 30 % more again from run 26.
+    for (const r of stepped.slice(26)) {
+      const metric = r.suites[0]!.metrics[0]!;
+      metric.samples = metric.samples.map((v) => Number((v * 1.3).toFixed(4)));
+    }
+    const s = latency(build(stepped));
+    expect(s.configChanges).toEqual([20]);
+    expect(s.changePoints).toMatchObject([{ at: 26, kind: 'regression' }]);
+  });
+
+  it('judges the latest run only against runs of its own config', () => {
+    // The first run of a new config has nothing of its kind before it: no verdict.
+    const first = latency(build(runs.slice(0, 21)));
+    expect(first.latest).toBeUndefined();
+    expect(latency(build(runs)).latest?.verdict).toBe('unchanged');
+  });
+});
+
 describe('the change-point search of a long history', () => {
   it('covers the newest CHANGE_POINT_WINDOW runs of each series, and the page says so', () => {
     const runs = Array.from({ length: CHANGE_POINT_WINDOW + 40 }, (_, i) =>

@@ -71,14 +71,19 @@ export function run(
 
 /**
  * 30 CPU-only runs with a +30 % latency step at run 20 and a hostile suite, then 8 runs on a GPU
- * machine (no step), and one corrupt file: what a real data branch may hold.
+ * machine (no step, a config change after 2), and one corrupt file: what a real data branch may
+ * hold.
  */
 export async function writeHistory(dir: string): Promise<void> {
   const store = folderStore(dir);
   for (let i = 0; i < 30; i++) {
     await store.append(run(i, CPU_ONLY, { stepAt: 20, hostile: true }), { branch: 'main' });
   }
-  for (let i = 30; i < 38; i++) await store.append(run(i, WITH_GPU), { branch: 'main' });
+  // The GPU machine's config changes after its second run (a new hash): marked, never a step.
+  for (let i = 30; i < 38; i++) {
+    const configHash = (i < 32 ? 'a' : 'b').repeat(64);
+    await store.append({ ...run(i, WITH_GPU), configHash }, { branch: 'main' });
+  }
   const corrupt = join(dir, 'main/2026/10/05/20261005T020000Z-corrupt-000000.json');
   await mkdir(dirname(corrupt), { recursive: true });
   await writeFile(corrupt, '{"schema": "perfgate/results@1", "createdAt": ');

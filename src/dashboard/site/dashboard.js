@@ -92,6 +92,20 @@
     return el('ul', { className: 'change-points' }, ...items);
   }
 
+  /** Where the config changed: change points are searched on either side, never across. */
+  function configChangeNote(series) {
+    if (series.configChanges.length === 0) return null;
+    const where = series.configChanges.map((at) => {
+      const run = series.run[at];
+      return `${short(data.runs.commit[run])} (${dateText(data.runs.time[run])})`;
+    });
+    return el(
+      'p',
+      { className: 'config-changes' },
+      `The config changed at ${where.join(', ')} (grey lines): each stretch is searched for change points on its own.`,
+    );
+  }
+
   /** Change points as vertical lines at the first run after each change. */
   function changePointPlugin(series, colors) {
     return {
@@ -102,14 +116,23 @@
             ctx.save();
             ctx.lineWidth = 2 * devicePixelRatio;
             ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
-            for (const cp of series.changePoints) {
-              const x = Math.round(u.valToPos(u.data[0][cp.at], 'x', true));
-              ctx.strokeStyle = colors[cp.kind];
+            const line = (at) => {
+              const x = Math.round(u.valToPos(u.data[0][at], 'x', true));
               ctx.beginPath();
               ctx.moveTo(x, bbox.top);
               ctx.lineTo(x, bbox.top + bbox.height);
               ctx.stroke();
+            };
+            for (const cp of series.changePoints) {
+              ctx.strokeStyle = colors[cp.kind];
+              line(cp.at);
             }
+            // Config changes: solid and in the grid's colour, so as not to read as a change point.
+            ctx.setLineDash([]);
+            ctx.lineWidth = devicePixelRatio;
+            ctx.strokeStyle = colors.fg;
+            ctx.globalAlpha = 0.45;
+            for (const at of series.configChanges) line(at);
             ctx.restore();
           },
         ],
@@ -173,9 +196,11 @@
       chart,
       point,
       changePointList(series),
+      configChangeNote(series),
     );
     card.dataset.key = series.key;
     card.dataset.changePoints = String(series.changePoints.length);
+    card.dataset.configChanges = String(series.configChanges.length);
     card.dataset.search = `${series.suite} ${series.metric}`.toLowerCase();
     let pinned = null;
     const show = (index) => {
@@ -244,7 +269,7 @@
       el(
         'p',
         { className: 'hint' },
-        'change and verdict: the latest run against up to 20 runs before it on this environment, ' +
+        'change and verdict: the latest run against up to 20 runs before it on this environment and config, ' +
           'each run counted once by its median, as the history check of the PR comment judges a run; ' +
           '~ = no significant difference.',
       ),
