@@ -1,7 +1,7 @@
 // `perfgate check --against REV`: the same-runner A/B through the CLI, in real git repositories.
 // The suite is a command (bench.mjs) whose value is its revision's `factor` (speed.json) times a
 // "machine speed" shared by every trial of one check, as a runner's state is, times 1 % trial
-// noise. Between checks the machine speed moves by several percent: a baseline of stored runs
+// noise (or speed.json's `spread`). Between checks the machine speed moves by several percent: a baseline of stored runs
 // sees that as a change, the interleaved one does not.
 import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -18,11 +18,11 @@ let base: string;
 
 const bench = (machine: string) => `
 import { readFileSync } from 'node:fs';
-const factor = JSON.parse(readFileSync('speed.json', 'utf8')).factor;
+const { factor, spread = 0.01 } = JSON.parse(readFileSync('speed.json', 'utf8'));
 const machine = Number(readFileSync(${JSON.stringify(machine)}, 'utf8'));
-// Box-Muller: 1 % normal trial-to-trial noise.
+// Box-Muller: normal trial-to-trial noise, 1 % unless speed.json says otherwise.
 const noise = Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random());
-console.log(JSON.stringify({ work: { latency: { value: 10 * factor * machine * (1 + 0.01 * noise) } } }));
+console.log(JSON.stringify({ work: { latency: { value: 10 * factor * machine * (1 + spread * noise) } } }));
 `;
 
 const CONFIG = `version: 1
@@ -222,5 +222,24 @@ describe('perfgate check with sequential trials', () => {
       /regression: \+\d+(\.\d+)? % beyond ±5 %, significant after \d+ trials/,
     );
     expect(worktrees(repo)).toHaveLength(1);
+  }, 120_000);
+
+  it('stops an A/A head whose trials are too noisy to ever show a 5 % regression by max, saying so', async () => {
+    // ±30 % trial noise: even a +5 % regression from the first look on would be significant by
+    // 20 trials with a chance of a few percent, below the default futility floor of 10 %.
+    git(repo, 'checkout', '--quiet', '-b', 'sequential-noisy', base);
+    const noisy = await commit(repo, 'noisy trials, sequential', {
+      'perfgate.yml': sequential,
+      'speed.json': '{"factor": 1, "spread": 0.3}',
+    });
+    await commit(repo, 'docs only', { 'README.md': 'noisy\n' });
+    const same = await check('--against', noisy);
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stdout).toMatch(
+      /sequential trials: stopped after \d+ of at most 20 trials per side, every gating metric decided or, for 1 metric, no regression in reach/,
+    );
+    expect(same.stdout).toMatch(
+      /work latency: no regression in reach: [+−][\d.]+ % after \d+ trials; were it \+5 % from here on, a significant regression by 20 trials would have a [\d.]+ % chance/,
+    );
   }, 120_000);
 });
