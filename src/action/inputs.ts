@@ -6,7 +6,7 @@
 import * as core from '@actions/core';
 import { choiceOption, labelsOption, policyOverrides, wholeOption } from '../pipeline/options.js';
 import { BASELINE_MODES, type BaselineMode } from '../config/index.js';
-import { parseShard, type ShardRef } from '../shard/plan.js';
+import { parseShardSpec, type ShardSpec } from '../shard/plan.js';
 import { BOT_LOGIN, DATA_BRANCH } from '../constants.js';
 import type { Adjustment } from '../stats/multipleTesting.js';
 
@@ -80,8 +80,11 @@ export interface ActionInputs {
   /** compare mode only: two inputs in any format `perfgate compare` reads. */
   base?: string;
   head?: string;
-  /** pr and record modes: this job is shard K of N (docs/scaling.md); the merge judges. */
-  shard?: ShardRef;
+  /**
+   * pr and record modes: this job is shard K of N, or the matrix entry (`${{ toJSON(matrix) }}`)
+   * whose suites it runs as planned (docs/scaling.md); the merge judges.
+   */
+  shard?: ShardSpec;
   /** shards mode (required there): how many shards to plan. */
   shardCount?: number;
   /** shards mode: the runner labels of shards whose suites are not pinned (default ubuntu-latest). */
@@ -149,7 +152,7 @@ function shardInputs(): Pick<ActionInputs, 'shard' | 'shardCount' | 'runsOn' | '
   const runsOn = labelsOption(optional(INPUT.runsOn), field(INPUT.runsOn));
   const results = (optional(INPUT.results) ?? '').split('\n').map((s) => s.trim());
   return {
-    ...(shard ? { shard: parseShard(shard, field(INPUT.shard)) } : {}),
+    ...(shard ? { shard: parseShardSpec(shard, field(INPUT.shard)) } : {}),
     ...(count === undefined ? {} : { shardCount: count }),
     ...(runsOn ? { runsOn } : {}),
     ...(results.some(Boolean) ? { results: results.filter(Boolean) } : {}),

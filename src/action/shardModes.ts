@@ -8,19 +8,13 @@ import type { Config } from '../config/index.js';
 import { InputError } from '../errors.js';
 import type { EventContext } from '../github/context.js';
 import { checkShardSet, findShardFiles, mergeShards, readShards } from '../pipeline/merge.js';
-import {
-  gateShard,
-  measureShard,
-  plannedShard,
-  shardPlan,
-  type ShardJob,
-} from '../pipeline/shards.js';
+import { gateShard, measureShard, shardOf, shardPlan, type ShardJob } from '../pipeline/shards.js';
 import { escapeMarkdown } from '../report/escape.js';
 import { layoutMarkdown } from '../report/grid.js';
 import { resultsTable } from '../report/table.js';
 import type { Results } from '../results/schema.js';
 import type { ShardArtifact } from '../results/shard.js';
-import { shardName, type ShardRef } from '../shard/plan.js';
+import { shardName, type ShardSpec } from '../shard/plan.js';
 import { INPUT } from './inputs.js';
 import {
   actionPolicy,
@@ -82,12 +76,12 @@ export async function shards(action: ActionEnv): Promise<ModeResult> {
   };
 }
 
-async function shardJob(action: ActionEnv, config: Config, ref: ShardRef): Promise<ShardJob> {
+async function shardJob(action: ActionEnv, config: Config, spec: ShardSpec): Promise<ShardJob> {
   const field = `input ${INPUT.shard}`;
-  const { shards: planned } = await planFor(action, config, ref.count, field);
+  const plan = async () => (await planFor(action, config, spec.ref.count, field)).shards;
   return {
-    ref,
-    planned: plannedShard(planned, ref, field),
+    ref: spec.ref,
+    planned: await shardOf(spec, config, plan, field),
     file: path.resolve(action.workspace, action.inputs.resultsPath),
     env: action.env,
   };
@@ -113,9 +107,9 @@ export async function gateShardJob(
   action: ActionEnv,
   config: Config,
   pull: NonNullable<EventContext['pullRequest']>,
-  ref: ShardRef,
+  spec: ShardSpec,
 ): Promise<ModeResult> {
-  const job = await shardJob(action, config, ref);
+  const job = await shardJob(action, config, spec);
   const { artifact } = await gateShard(job, pullRequestGate(action, config, pull));
   return shardReport(action, artifact, job.file);
 }
@@ -124,9 +118,9 @@ export async function gateShardJob(
 export async function measureShardJob(
   action: ActionEnv,
   config: Config,
-  ref: ShardRef,
+  spec: ShardSpec,
 ): Promise<ModeResult> {
-  const job = await shardJob(action, config, ref);
+  const job = await shardJob(action, config, spec);
   const artifact = await measureShard(job, {
     config,
     env: action.env,

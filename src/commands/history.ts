@@ -5,8 +5,8 @@ import { layerPolicies } from '../compare/policy.js';
 import { BASELINE_MODES } from '../config/index.js';
 import { EXIT } from '../errors.js';
 import { prGate, type PrGateInput } from '../pipeline/gate.js';
-import { gateShard, plannedShard, shardPlan } from '../pipeline/shards.js';
-import { parseShard, shardName } from '../shard/plan.js';
+import { gateShard, shardOf, shardPlan } from '../pipeline/shards.js';
+import { parseShardSpec, shardName } from '../shard/plan.js';
 import { displayPath } from './options.js';
 import { escapeTerminal } from '../report/escape.js';
 import { layoutText } from '../report/grid.js';
@@ -87,7 +87,8 @@ auto (default, or the config's 'baseline'): interleaved when REV can be checked 
 Exit 1 on a regression; with no baseline yet it prints the numbers and passes.
 --shard K/N: run only shard K of the plan 'perfgate shards' prints (the same config, store and
 --branch) and write a shard artifact to FILE (default ${SHARD_OUT_DEFAULT}) for 'perfgate merge'
-instead of judging; a failed run writes its error there too (docs/scaling.md).`,
+instead of judging; a failed run writes its error there too (docs/scaling.md). --shard may also be
+the plan's matrix entry as JSON, whose suites then run as planned instead of planned again.`,
   options: {
     ...storeOptions,
     window: { type: 'string' },
@@ -106,7 +107,7 @@ instead of judging; a failed run writes its error there too (docs/scaling.md).`,
     const baselineOption = choiceOption(values.baseline, '--baseline', BASELINE_MODES);
     const cliPolicy = optionPolicy(values);
     const shard =
-      typeof values.shard === 'string' ? parseShard(values.shard, '--shard') : undefined;
+      typeof values.shard === 'string' ? parseShardSpec(values.shard, '--shard') : undefined;
     const runsOn = labelsOption(values['runs-on'], '--runs-on') ?? ['ubuntu-latest'];
     const config = await configFrom(values, io);
     // In a pull request's CI the baseline lives under the base branch, not refs/pull/N/merge.
@@ -128,28 +129,25 @@ instead of judging; a failed run writes its error there too (docs/scaling.md).`,
       ...(seed === undefined ? {} : { seed }),
     };
     if (shard) {
-      const store = storeAt(values, io);
-      const { shards } = await shardPlan({
-        config,
-        store,
-        branch,
-        count: shard.count,
-        runsOn,
-        field: '--shard',
-      });
+      const plan = async () => {
+        const store = storeAt(values, io);
+        const field = '--shard';
+        const count = shard.ref.count;
+        return (await shardPlan({ config, store, branch, count, runsOn, field })).shards;
+      };
       const out = path.resolve(
         io.cwd,
         typeof values.out === 'string' ? values.out : SHARD_OUT_DEFAULT,
       );
       const job = {
-        ref: shard,
-        planned: plannedShard(shards, shard, '--shard'),
+        ref: shard.ref,
+        planned: await shardOf(shard, config, plan, '--shard'),
         file: out,
         env: io.env,
       };
       const { artifact } = await gateShard(job, gate);
       io.stdout(
-        `shard ${shardName(shard)}: ${artifact.suites.map(escapeTerminal).join(', ')} ` +
+        `shard ${shardName(shard.ref)}: ${artifact.suites.map(escapeTerminal).join(', ')} ` +
           `(baseline: ${artifact.baseline}), written to ${displayPath(io.cwd, out)} for perfgate merge\n`,
       );
       return EXIT.ok;

@@ -16,6 +16,7 @@ import {
   shardName,
   type PlannedShard,
   type ShardRef,
+  type ShardSpec,
 } from '../shard/plan.js';
 import { prGate, type GateOutcome, type PrGateInput } from './gate.js';
 import { measure, type MeasureInput } from './measure.js';
@@ -51,11 +52,7 @@ export async function shardPlan(
 }
 
 /** The plan's entry for `ref`, or bad input when the plan has another number of shards. */
-export function plannedShard(
-  shards: readonly PlannedShard[],
-  ref: ShardRef,
-  field: string,
-): PlannedShard {
+function plannedShard(shards: readonly PlannedShard[], ref: ShardRef, field: string): PlannedShard {
   const entry = shards.find((s) => s.shard === shardName(ref));
   if (shards.length !== ref.count || !entry) {
     throw new InputError(
@@ -65,6 +62,28 @@ export function plannedShard(
     );
   }
   return entry;
+}
+
+/**
+ * The shard a job runs: the matrix entry it was given, once its suites are found in the config,
+ * or else its entry in the plan computed again (`plan`).
+ */
+export async function shardOf(
+  spec: ShardSpec,
+  config: Config,
+  plan: () => Promise<readonly PlannedShard[]>,
+  field: string,
+): Promise<PlannedShard> {
+  if (!spec.planned) return plannedShard(await plan(), spec.ref, field);
+  const known = new Set(config.suites.map((s) => s.name));
+  const unknown = spec.planned.suites.filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw new InputError(
+      `the matrix entry names suites the config lacks: ${unknown.join(', ')}; were the shards planned with another config?`,
+      { field, file: config.file },
+    );
+  }
+  return spec.planned;
 }
 
 /** What a shard job is and does: its place in the plan and what it measures. */

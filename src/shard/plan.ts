@@ -9,6 +9,7 @@
  * between the heaviest and the lightest shard then evens out what greedy placement leaves (LPT
  * puts 60, 50, 40, 30, 20 s as 110 and 90; one swap makes it 100 and 100).
  */
+import { z } from 'zod';
 import { InputError } from '../errors.js';
 import type { Results } from '../results/schema.js';
 
@@ -28,6 +29,49 @@ export function parseShard(text: string, field: string): ShardRef {
     throw new InputError(`expected K/N with 1 ≤ K ≤ N (e.g. 2/3), got '${text}'`, { field });
   }
   return { index, count };
+}
+
+/**
+ * A shard job's place: `K/N`, whose suites the job plans again from the history, or the matrix
+ * entry `perfgate shards` printed (`${{ toJSON(matrix) }}`), whose suites it runs as planned, so
+ * that a record landing between the shards job and this one cannot move a suite.
+ */
+export interface ShardSpec {
+  ref: ShardRef;
+  planned?: PlannedShard;
+}
+
+const PlannedShardSchema = z.object({
+  shard: z.string(),
+  'runs-on': z.array(z.string()),
+  suites: z.array(z.string()).min(1),
+  seconds: z.number().nonnegative(),
+});
+
+/** `K/N`, or a matrix entry as JSON; anything else is bad input naming `field`. */
+export function parseShardSpec(text: string, field: string): ShardSpec {
+  if (!text.trim().startsWith('{')) return { ref: parseShard(text, field) };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new InputError(
+      `expected K/N or a matrix entry of perfgate shards as JSON, got '${text}'`,
+      {
+        field,
+      },
+    );
+  }
+  const entry = PlannedShardSchema.safeParse(value);
+  if (!entry.success) {
+    const issue = entry.error.issues[0];
+    throw new InputError(
+      `a matrix entry needs shard, runs-on, suites (at least one) and seconds, as perfgate shards prints them: ` +
+        `${issue?.path.join('.') || 'the entry'}: ${issue?.message}`,
+      { field },
+    );
+  }
+  return { ref: parseShard(entry.data.shard, field), planned: entry.data };
 }
 
 export interface SuiteToPlace {

@@ -146,8 +146,12 @@ describe('a sharded pull request, bundled action', () => {
     expect(matrix.include.map((s) => s.shard)).toEqual(['1/3', '2/3', '3/3']);
     expect(matrix.include.flatMap((s) => s.suites).sort()).toEqual(['s1', 's2', 's3']);
 
-    for (const { shard, suites } of matrix.include) {
+    // Each job gets its whole matrix entry, as `shard: ${{ toJSON(matrix) }}` passes it (the push
+    // below passes `K/N` and plans again).
+    for (const entry of matrix.include) {
+      const { suites } = entry;
       const job = await pullRequestJob(pr, 'head');
+      const shard = JSON.stringify(entry);
       const run = await runAction({ inputs: { ...common, mode: 'pr', shard }, ...job, env: env() });
       expect(run.code, run.stdout).toBe(0);
       expect(run.outputs.verdict).toBe('sharded');

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { RESULTS_SCHEMA, type Results } from '../../src/results/schema.js';
-import { balance, parseShard, planShards, recordedDurations } from '../../src/shard/plan.js';
+import { parseConfig } from '../../src/config/index.js';
+import { shardOf } from '../../src/pipeline/shards.js';
+import {
+  balance,
+  parseShard,
+  parseShardSpec,
+  planShards,
+  recordedDurations,
+} from '../../src/shard/plan.js';
 
 const CPU = ['ubuntu-latest'];
 const suite = (name: string, seconds?: number, runsOn?: string[]) => ({
@@ -83,6 +91,46 @@ describe('parseShard', () => {
     for (const bad of ['0/3', '4/3', '2', 'a/b', '1/0'])
       expect(() => parseShard(bad, 'input shard')).toThrow(InputError);
     expect(() => parseShard('4/3', 'input shard')).toThrow(/^input shard: expected K\/N/);
+  });
+});
+
+describe('parseShardSpec and shardOf', () => {
+  const config = parseConfig(
+    'version: 1\nsuites:\n  - { name: a, kind: command, command: "true" }\n  - { name: b, kind: command, command: "true" }\n',
+    'perfgate.yml',
+    {},
+  );
+  const entry = { shard: '2/2', 'runs-on': ['ubuntu-latest'], suites: ['b'], seconds: 12 };
+  const never = () => Promise.reject(new Error('planned again'));
+
+  it('runs a matrix entry as planned, without planning again', async () => {
+    const spec = parseShardSpec(JSON.stringify(entry), 'input shard');
+    expect(spec).toEqual({ ref: { index: 2, count: 2 }, planned: entry });
+    await expect(shardOf(spec, config, never, 'input shard')).resolves.toEqual(entry);
+  });
+
+  it('plans again for K/N', async () => {
+    const spec = parseShardSpec('2/2', 'input shard');
+    expect(spec).toEqual({ ref: { index: 2, count: 2 } });
+    const first = { ...entry, shard: '1/2', suites: ['a'] };
+    const planned = await shardOf(spec, config, async () => [first, entry], 'input shard');
+    expect(planned.suites).toEqual(['b']);
+  });
+
+  it('refuses a broken entry, or one naming a suite the config lacks, naming the field', async () => {
+    expect(() => parseShardSpec('{"shard": "1/2"', 'input shard')).toThrow(
+      /^input shard: expected K\/N or a matrix entry of perfgate shards as JSON/,
+    );
+    expect(() => parseShardSpec(JSON.stringify({ ...entry, suites: [] }), 'input shard')).toThrow(
+      /^input shard: a matrix entry needs .*: suites: /,
+    );
+    expect(() => parseShardSpec(JSON.stringify({ ...entry, shard: '3/2' }), 'input shard')).toThrow(
+      /^input shard: expected K\/N/,
+    );
+    const stranger = parseShardSpec(JSON.stringify({ ...entry, suites: ['b', 'c'] }), '--shard');
+    await expect(shardOf(stranger, config, never, '--shard')).rejects.toThrow(
+      /--shard: the matrix entry names suites the config lacks: c/,
+    );
   });
 });
 
