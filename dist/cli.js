@@ -102602,6 +102602,33 @@ function parseShard(text, field) {
     }
     return { index, count };
 }
+const PlannedShardSchema = object({
+    shard: string$1(),
+    'runs-on': array(string$1()),
+    suites: array(string$1()).min(1),
+    seconds: number().nonnegative(),
+});
+/** `K/N`, or a matrix entry as JSON; anything else is bad input naming `field`. */
+function parseShardSpec(text, field) {
+    if (!text.trim().startsWith('{'))
+        return { ref: parseShard(text, field) };
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        throw new InputError(`expected K/N or a matrix entry of perfgate shards as JSON, got '${text}'`, {
+            field,
+        });
+    }
+    const entry = PlannedShardSchema.safeParse(value);
+    if (!entry.success) {
+        const issue = entry.error.issues[0];
+        throw new InputError(`a matrix entry needs shard, runs-on, suites (at least one) and seconds, as perfgate shards prints them: ` +
+            `${issue?.path.join('.') || 'the entry'}: ${issue?.message}`, { field });
+    }
+    return { ref: parseShard(entry.data.shard, field), planned: entry.data };
+}
 /**
  * `count` shards (fewer when there are fewer suites: a shard never runs nothing). Refuses a count
  * below the number of label groups, naming `field`, since a pinned suite cannot run elsewhere.
@@ -102736,6 +102763,20 @@ function plannedShard(shards, ref, field) {
             '(there are fewer suites than shards): use the shard values perfgate shards printed', { field });
     }
     return entry;
+}
+/**
+ * The shard a job runs: the matrix entry it was given, once its suites are found in the config,
+ * or else its entry in the plan computed again (`plan`).
+ */
+async function shardOf(spec, config, plan, field) {
+    if (!spec.planned)
+        return plannedShard(await plan(), spec.ref, field);
+    const known = new Set(config.suites.map((s) => s.name));
+    const unknown = spec.planned.suites.filter((name) => !known.has(name));
+    if (unknown.length > 0) {
+        throw new InputError(`the matrix entry names suites the config lacks: ${unknown.join(', ')}; were the shards planned with another config?`, { field, file: config.file });
+    }
+    return spec.planned;
 }
 /**
  * The config a shard runs: its suites only, and fixed trials. Sequential trials stop on one
@@ -103200,7 +103241,8 @@ auto (default, or the config's 'baseline'): interleaved when REV can be checked 
 Exit 1 on a regression; with no baseline yet it prints the numbers and passes.
 --shard K/N: run only shard K of the plan 'perfgate shards' prints (the same config, store and
 --branch) and write a shard artifact to FILE (default ${SHARD_OUT_DEFAULT}) for 'perfgate merge'
-instead of judging; a failed run writes its error there too (docs/scaling.md).`,
+instead of judging; a failed run writes its error there too (docs/scaling.md). --shard may also be
+the plan's matrix entry as JSON, whose suites then run as planned instead of planned again.`,
     options: {
         ...storeOptions,
         window: { type: 'string' },
@@ -103218,7 +103260,7 @@ instead of judging; a failed run writes its error there too (docs/scaling.md).`,
         const seed = wholeOption(values.seed, '--seed', { min: 0, max: 2 ** 31 - 1 });
         const baselineOption = choiceOption(values.baseline, '--baseline', BASELINE_MODES);
         const cliPolicy = optionPolicy(values);
-        const shard = typeof values.shard === 'string' ? parseShard(values.shard, '--shard') : undefined;
+        const shard = typeof values.shard === 'string' ? parseShardSpec(values.shard, '--shard') : undefined;
         const runsOn = labelsOption(values['runs-on'], '--runs-on') ?? ['ubuntu-latest'];
         const config = await configFrom(values, io);
         // In a pull request's CI the baseline lives under the base branch, not refs/pull/N/merge.
@@ -103239,24 +103281,21 @@ instead of judging; a failed run writes its error there too (docs/scaling.md).`,
             ...(seed === undefined ? {} : { seed }),
         };
         if (shard) {
-            const store = storeAt(values, io);
-            const { shards } = await shardPlan({
-                config,
-                store,
-                branch,
-                count: shard.count,
-                runsOn,
-                field: '--shard',
-            });
+            const plan = async () => {
+                const store = storeAt(values, io);
+                const field = '--shard';
+                const count = shard.ref.count;
+                return (await shardPlan({ config, store, branch, count, runsOn, field })).shards;
+            };
             const out = path.resolve(io.cwd, typeof values.out === 'string' ? values.out : SHARD_OUT_DEFAULT);
             const job = {
-                ref: shard,
-                planned: plannedShard(shards, shard, '--shard'),
+                ref: shard.ref,
+                planned: await shardOf(shard, config, plan, '--shard'),
                 file: out,
                 env: io.env,
             };
             const { artifact } = await gateShard(job, gate);
-            io.stdout(`shard ${shardName(shard)}: ${artifact.suites.map(escapeTerminal).join(', ')} ` +
+            io.stdout(`shard ${shardName(shard.ref)}: ${artifact.suites.map(escapeTerminal).join(', ')} ` +
                 `(baseline: ${artifact.baseline}), written to ${displayPath(io.cwd, out)} for perfgate merge\n`);
             return EXIT.ok;
         }
