@@ -223,7 +223,7 @@ const isKept = (decision: SequentialDecision): boolean =>
   decision !== 'undecided' && decision !== 'futile';
 
 /** What the futility rule needs of a look: its time, the design's max and floor, the boundary c. */
-interface Reach {
+export interface Reach {
   t: number;
   max: number;
   floor: number;
