@@ -71,10 +71,11 @@
  * pooled robust σ), and c the O'Brien-Fleming boundary a lone regression crosses at the last look
  * (level alpha over the gating family). A futility stop only removes chances to reject, so false
  * alarms can only fall (a "non-binding" boundary: the efficacy test is unchanged). Its cost is
- * power, bounded by the floor: at a regression of the threshold's size a run that would have
- * flagged it is stopped with a chance below `futility` at each look; a larger max buys it back,
- * and costs little, since unchanged runs stop early. The conditional power leaves out the
- * threshold the verdict also needs, so it errs towards going on.
+ * power, bounded by the floor: at a regression of exactly the threshold, of the runs a look
+ * stops fewer than `futility` would have been flagged at max (that is what a conditional power
+ * below the floor says; test/compare/sequential.test.ts checks it by simulation). A larger max
+ * buys the power back, and costs little, since unchanged runs stop early. The conditional power
+ * leaves out the threshold the verdict also needs, so it errs towards going on.
  */
 import type { Results } from '../results/schema.js';
 import { boundaryFor, sequentialPValue } from '../stats/groupSequential.js';
@@ -385,11 +386,11 @@ export function sequentialComparison(look: SequentialLook, design: SequentialDes
   const counts = { regression: 0, improvement: 0, unchanged: 0, insufficient: 0 };
   for (const m of metrics) counts[m.verdict]++;
   const early = look.trials < design.max;
-  const futile = look.decisions.filter((d) => d.decision === 'futile').length;
+  const outOfReach = look.decisions.filter((d) => d.decision === 'futile').length;
   const why =
-    futile === 0
+    outOfReach === 0
       ? 'every gating metric decided'
-      : `every gating metric decided or, for ${plural(futile, 'metric')}, no regression in reach`;
+      : `every gating metric decided or, for ${plural(outOfReach, 'metric')}, no regression in reach`;
   const stopped = early
     ? `sequential trials: stopped after ${look.trials} of at most ${design.max} trials per side, ${why}`
     : `sequential trials: ran to the maximum, ${design.max} trials per side`;
