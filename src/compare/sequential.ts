@@ -247,15 +247,19 @@ function finalBoundary(level: number, times: readonly number[]): number {
   return c;
 }
 
+/** Fewer trials than this on a side give no spread to trust (a MAD of 2 or 3 values). */
+const FUTILITY_MIN_TRIALS = 4;
+
 /**
  * The chance that the metric is significant as a regression at max, were it worse by exactly its
  * threshold from this look on (see the module comment); null where that cannot be said: a
- * target-direction or zero-baseline metric, a threshold of 0, trials without spread, or the last
- * look.
+ * target-direction or zero-baseline metric, a threshold of 0, trials without spread or fewer than
+ * FUTILITY_MIN_TRIALS on a side, or the last look.
  */
 export function regressionReach(m: MetricComparison, reach: Reach): number | null {
   const { t, max, boundary } = reach;
   if (t >= 1 || m.p === null || !m.base || !m.head || m.direction === 'target') return null;
+  if (Math.min(m.base.n, m.head.n) < FUTILITY_MIN_TRIALS) return null;
   const dispersion = relativeDispersion(m.base, m.head);
   if (!dispersion || !(m.threshold > 0)) return null;
   const z = normalQuantile(1 - m.p / 2) * Math.sign(worseness(m));

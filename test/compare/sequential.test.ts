@@ -153,12 +153,20 @@ describe('the futility stop', () => {
     expect(next.decisions[0]?.decision).not.toBe('futile');
   });
 
-  it('has no say at max, for a zero baseline, or with futility 0', () => {
+  it('has no say at max, for a zero baseline, below 4 trials a side, or with futility 0', () => {
     const base = results([{ name: 'latency', samples: around(100, 4, 0.2) }]);
     const head = results([{ name: 'latency', samples: around(101, 4, 0.2) }]);
     expect(sequentialLook(base, head, { design, trials: 4 }).decisions[0]?.decision).toBe(
       'undecided',
     );
+    // 3 trials a side: a MAD of 3 values is no spread to judge reach by.
+    const three = (centre: number) =>
+      results([{ name: 'latency', samples: around(centre, 3, 0.2) }]);
+    const early = sequentialLook(three(100), three(101), {
+      design: { ...futile, min: 3 },
+      trials: 3,
+    });
+    expect(early.decisions[0]?.decision).toBe('undecided');
     const errors = (samples: number[]) => results([{ name: 'error_rate', samples }]);
     const zeroBase = sequentialLook(errors([0, 0, 0, 0]), errors([0, 0, 0.01, 0.02]), {
       design: futile,
