@@ -101884,15 +101884,19 @@ function finalBoundary(level, times) {
     }
     return c;
 }
+/** Fewer trials than this on a side give no spread to trust (a MAD of 2 or 3 values). */
+const FUTILITY_MIN_TRIALS = 4;
 /**
  * The chance that the metric is significant as a regression at max, were it worse by exactly its
  * threshold from this look on (see the module comment); null where that cannot be said: a
- * target-direction or zero-baseline metric, a threshold of 0, trials without spread, or the last
- * look.
+ * target-direction or zero-baseline metric, a threshold of 0, trials without spread or fewer than
+ * FUTILITY_MIN_TRIALS on a side, or the last look.
  */
 function regressionReach(m, reach) {
     const { t, max, boundary } = reach;
     if (t >= 1 || m.p === null || !m.base || !m.head || m.direction === 'target')
+        return null;
+    if (Math.min(m.base.n, m.head.n) < FUTILITY_MIN_TRIALS)
         return null;
     const dispersion = relativeDispersion(m.base, m.head);
     if (!dispersion || !(m.threshold > 0))
@@ -101996,10 +102000,10 @@ function sequentialComparison(look, design) {
     for (const m of metrics)
         counts[m.verdict]++;
     const early = look.trials < design.max;
-    const futile = look.decisions.filter((d) => d.decision === 'futile').length;
-    const why = futile === 0
+    const outOfReach = look.decisions.filter((d) => d.decision === 'futile').length;
+    const why = outOfReach === 0
         ? 'every gating metric decided'
-        : `every gating metric decided or, for ${plural(futile, 'metric')}, no regression in reach`;
+        : `every gating metric decided or, for ${plural(outOfReach, 'metric')}, no regression in reach`;
     const stopped = early
         ? `sequential trials: stopped after ${look.trials} of at most ${design.max} trials per side, ${why}`
         : `sequential trials: ran to the maximum, ${design.max} trials per side`;
