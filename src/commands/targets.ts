@@ -15,7 +15,8 @@ import {
   TEXT_STATUS,
   validationGrid,
 } from '../report/targets.js';
-import { loadSide } from '../formats/loadSide.js';
+import { runMedians } from '../compare/runLevel.js';
+import { loadRuns } from '../formats/loadSide.js';
 import { choiceOption } from '../pipeline/options.js';
 import { FORMATS, type Format } from './options.js';
 import { compareSides } from '../pipeline/compare.js';
@@ -57,7 +58,8 @@ const unmatchedNote = (targets: Target[], format: Format) =>
 const ANALYZE_USAGE = `usage: perfgate analyze RESULTS --config perfgate.yml [--format text|markdown|json]
 
 Per component (api, gpu, database, cache, system): the current median, the target, the gap and
-the change that would meet it. RESULTS is any input compare accepts (file, folder, file#variant).`;
+the change that would meet it. RESULTS is any input compare accepts (file, folder, file#variant);
+a folder of several runs counts each run once, by its medians.`;
 
 export const analyzeCommand: Command = {
   summary: 'check results against the targets of a config',
@@ -67,20 +69,29 @@ export const analyzeCommand: Command = {
     const [spec] = positionals(args, 1, ANALYZE_USAGE) as [string];
     const format = choiceOption(args.values.format, '--format', FORMATS) ?? 'text';
     const { targets } = await targetConfig(args.values, io);
-    const results = await loadSide(spec, { cwd: io.cwd });
+    const runs = await loadRuns(spec, { cwd: io.cwd });
+    // Trials of different runs are not exchangeable: a run's medians are one value each.
+    const results = runs.length === 1 ? (runs[0] as (typeof runs)[number]) : runMedians(runs, spec);
     const checks = checkTargets(results, targets);
     if (format === 'json') {
-      io.stdout(`${JSON.stringify({ targets: checks }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ runs: runs.length, targets: checks }, null, 2)}\n`);
       return EXIT.ok;
     }
     const labels = format === 'markdown' ? MARKDOWN_STATUS : TEXT_STATUS;
     const unmatched = unmatchedTargets(results, targets);
+    const pooled =
+      runs.length > 1
+        ? [
+            `note: ${escape(spec, format)} holds ${runs.length} runs: each counts once, by its medians`,
+          ]
+        : [];
     io.stdout(
       [
         layout(analysisGrid(checks, labels), format),
         '',
         achievementLine(checks),
         ...(unmatched.length ? [unmatchedNote(unmatched, format)] : []),
+        ...pooled,
         '',
       ].join('\n'),
     );

@@ -34,12 +34,6 @@ const IMPORTERS: Record<InputFormat, Importer> = {
     gabToResults(parseGab(json, file), createdAt, options),
 };
 
-/** One side pooled into one results value: a single run, or trials of one run in several files. */
-export async function loadSide(spec: string, options: LoadOptions = {}): Promise<Results> {
-  const runs = await loadRuns(spec, options);
-  return runs.length === 1 ? (runs[0] as Results) : poolResults(runs, spec);
-}
-
 /** One side as the runs it holds: one per perfgate results file, one for all trial files. */
 export async function loadRuns(spec: string, options: LoadOptions = {}): Promise<Results[]> {
   const [filesSpec, variant] = splitVariant(spec);

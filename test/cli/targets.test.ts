@@ -44,6 +44,30 @@ describe('perfgate analyze', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/perfgate\.yml: targets: declares no targets/);
   });
+
+  it('counts each run of a folder once, by its medians, and says so', async () => {
+    // api/search latency_p95: 16.1, 16.4, 15.9 in one run and 16.6, 16.0 in the other. Pooled,
+    // the median would be 16.1 ms; run by run it is the median of 16.1 and 16.3.
+    const dir = await mkdtemp(join(tmpdir(), 'perfgate-targets-'));
+    const file = join(dir, 'perfgate.yml');
+    await writeFile(
+      file,
+      [
+        'version: 1',
+        'suites:',
+        '  - { name: api/search, kind: http, baseUrl: "http://127.0.0.1:9", requests: [{ path: / }] }',
+        'targets:',
+        '  - { metric: "api/search/latency_p95", max: 16, component: api }',
+      ].join('\n'),
+    );
+    const runs = 'test/fixtures/inputs/perfgate';
+    const run = await runCli(['analyze', runs, '--config', file]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/api\/search latency_p95\s+16\.2 ms\s+≤ 16\.0 ms/);
+    expect(run.stdout).toContain(`note: ${runs} holds 2 runs: each counts once, by its medians`);
+    const json = await runCli(['analyze', runs, '--config', file, '--format', 'json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ runs: 2 });
+  });
 });
 
 describe('perfgate validate', () => {

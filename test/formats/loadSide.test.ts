@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadSide } from '../../src/formats/loadSide.js';
+import { loadRuns, type LoadOptions } from '../../src/formats/loadSide.js';
+import { loadOneRun } from '../helpers/loadRun.js';
 import { poolResults } from '../../src/results/pool.js';
 import { ResultsSchema, type Metric, type Results } from '../../src/results/schema.js';
 
@@ -18,20 +19,26 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** Several perfgate runs pooled, as trial files of one run are (and run medians, runLevel.ts). */
+const pooled = async (spec: string, options?: LoadOptions) =>
+  poolResults(await loadRuns(spec, options), spec);
+
 function metric(results: Results, suite: string, name: string) {
   return results.suites.find((s) => s.name === suite)?.metrics.find((m) => m.name === name);
 }
 
-describe('loadSide', () => {
+describe('loadRuns', () => {
   it('reads one perfgate results file', async () => {
-    const results = await loadSide(join(inputs, 'perfgate/nightly-1.json'));
+    const results = await loadOneRun(join(inputs, 'perfgate/nightly-1.json'));
     expect(results.commit).toBe('1111111');
     expect(results.source).toBe('perfgate');
     expect(metric(results, 'api/search', 'throughput')?.samples).toEqual([3190, 3220, 3205]);
   });
 
-  it('pools a folder of perfgate files in name order', async () => {
-    const results = await loadSide(join(inputs, 'perfgate'));
+  it('reads a folder of perfgate files as runs in name order, which pool as one side', async () => {
+    const runs = await loadRuns(join(inputs, 'perfgate'));
+    expect(runs.map((r) => r.commit)).toEqual(['1111111', '2222222']);
+    const results = await pooled(join(inputs, 'perfgate'));
     expect(ResultsSchema.parse(results)).toEqual(results);
     expect(metric(results, 'api/search', 'latency_p95')?.samples).toEqual([
       16.1, 16.4, 15.9, 16.6, 16.0,
@@ -58,13 +65,13 @@ describe('loadSide', () => {
 
   it('takes a comma-separated list of files, in the order given', async () => {
     const files = ['nightly-2.json', 'nightly-1.json'].map((f) => join(inputs, 'perfgate', f));
-    const results = await loadSide(files.join(', '));
+    const results = await pooled(files.join(', '));
     expect(metric(results, 'cache', 'hit_rate')?.samples).toEqual([92.9, 93.0, 93.1, 92.8, 93.4]);
   });
 
   it('makes each BMF file in a folder one trial, noting measures some trials lack', async () => {
     const folder = join(inputs, 'bmf');
-    const results = await loadSide(folder, { clock });
+    const results = await loadOneRun(folder, { clock });
     expect(ResultsSchema.parse(results)).toEqual(results);
     expect(results.source).toBe('bmf');
     expect(results.createdAt).toBe('2025-05-12T12:00:00.000Z');
@@ -85,14 +92,14 @@ describe('loadSide', () => {
 
   it('reads github-action-benchmark files, inferring direction unless told', async () => {
     const file = join(inputs, 'gab/custom.json');
-    const inferred = await loadSide(file, { clock });
+    const inferred = await loadOneRun(file, { clock });
     expect(inferred.source).toBe('github-action-benchmark');
     expect(inferred.suites.map((s) => s.metrics[0]?.direction)).toEqual([
       'lower',
       'higher',
       'lower',
     ]);
-    const bigger = await loadSide(file, { clock, biggerIsBetter: true });
+    const bigger = await loadOneRun(file, { clock, biggerIsBetter: true });
     expect(bigger.suites.map((s) => s.metrics[0]?.direction)).toEqual([
       'higher',
       'higher',
@@ -103,7 +110,7 @@ describe('loadSide', () => {
   it('refuses a side that mixes formats, saying which file is which', async () => {
     const bmf = join(inputs, 'bmf/trial-1.json');
     const perfgate = join(inputs, 'perfgate/nightly-1.json');
-    await expect(loadSide(`${bmf},${perfgate}`)).rejects.toThrow(
+    await expect(loadOneRun(`${bmf},${perfgate}`)).rejects.toThrow(
       `mixes input formats (${bmf} is bmf, ${perfgate} is perfgate); use one format per side`,
     );
   });
@@ -111,23 +118,23 @@ describe('loadSide', () => {
   it('refuses a folder without JSON files, naming it', async () => {
     await writeFile(join(dir, 'notes.txt'), 'not json');
     await mkdir(join(dir, 'nested.json'));
-    await expect(loadSide(dir)).rejects.toThrow(`${dir}: folder has no *.json files`);
+    await expect(loadOneRun(dir)).rejects.toThrow(`${dir}: folder has no *.json files`);
   });
 
   it('names the missing file of a list', async () => {
     const good = join(inputs, 'perfgate/nightly-1.json');
     const missing = join(dir, 'nope.json');
-    await expect(loadSide(`${good},${missing}`)).rejects.toThrow(`${missing}: file not found`);
+    await expect(loadOneRun(`${good},${missing}`)).rejects.toThrow(`${missing}: file not found`);
   });
 
   it('refuses a list with no file in it', async () => {
-    await expect(loadSide(' , ')).rejects.toThrow(' , : no file named in this list');
+    await expect(loadOneRun(' , ')).rejects.toThrow(' , : no file named in this list');
   });
 
   it('names the file and JSON path of an invalid trial in a folder', async () => {
     await copyFile(join(inputs, 'bmf/trial-1.json'), join(dir, 'a.json'));
     await writeFile(join(dir, 'b.json'), JSON.stringify({ bench: { latency: { value: 'x' } } }));
-    await expect(loadSide(dir)).rejects.toThrow(
+    await expect(loadOneRun(dir)).rejects.toThrow(
       `${join(dir, 'b.json')}: bench.latency.value: expected a number, got "x"`,
     );
   });
@@ -135,7 +142,7 @@ describe('loadSide', () => {
   it('refuses a file in no accepted format', async () => {
     const file = join(dir, 'package.json');
     await writeFile(file, JSON.stringify({ name: 'x', version: '1.0.0' }));
-    await expect(loadSide(file)).rejects.toThrow(`${file}: unrecognized format`);
+    await expect(loadOneRun(file)).rejects.toThrow(`${file}: unrecognized format`);
   });
 });
 
@@ -210,11 +217,14 @@ describe('poolResults', () => {
   });
 });
 
-describe('loadSide with a cwd', () => {
+describe('loadRuns with a cwd', () => {
   it('resolves each entry of a list against it', async () => {
     const cwd = join(inputs, 'perfgate');
-    const results = await loadSide('nightly-1.json, nightly-2.json', { cwd });
+    const results = await pooled('nightly-1.json, nightly-2.json', { cwd });
     expect(results.suites[0]?.metrics[0]?.samples).toHaveLength(5);
-    await expect(loadSide('.', { cwd })).resolves.toMatchObject({ source: 'perfgate' });
+    await expect(loadRuns('.', { cwd })).resolves.toMatchObject([
+      { source: 'perfgate' },
+      { source: 'perfgate' },
+    ]);
   });
 });

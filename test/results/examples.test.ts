@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { median } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
-import { loadSide } from '../../src/formats/loadSide.js';
+import { loadOneRun } from '../helpers/loadRun.js';
 import type { Results } from '../../src/results/schema.js';
 
 const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -48,8 +48,8 @@ describe('examples', () => {
   });
 
   it('perfgate base and head hold 10 trials and the intended regression only', async () => {
-    const base = await loadSide(join(examples, 'base'));
-    const head = await loadSide(join(examples, 'head'));
+    const base = await loadOneRun(join(examples, 'base'));
+    const head = await loadOneRun(join(examples, 'head'));
     for (const suite of base.suites) {
       for (const metric of suite.metrics) {
         expect(metric.samples, `${suite.name} ${metric.name}`).toHaveLength(10);
@@ -69,8 +69,8 @@ describe('examples', () => {
   });
 
   it('BMF trials load as 5 samples per measure with the same regression', async () => {
-    const base = await loadSide(join(examples, 'bmf/base'), { clock });
-    const head = await loadSide(join(examples, 'bmf/head'), { clock });
+    const base = await loadOneRun(join(examples, 'bmf/base'), { clock });
+    const head = await loadOneRun(join(examples, 'bmf/head'), { clock });
     expect(base.suites.flatMap((s) => s.metrics.map((m) => m.samples.length))).toEqual([
       5, 5, 5, 5, 5,
     ]);
@@ -80,7 +80,7 @@ describe('examples', () => {
   });
 
   it('github-action-benchmark files load with inferred directions', async () => {
-    const head = await loadSide(join(examples, 'gab/head.json'), { clock });
+    const head = await loadOneRun(join(examples, 'gab/head.json'), { clock });
     expect(Object.fromEntries(head.suites.map((s) => [s.name, s.metrics[0]?.direction]))).toEqual({
       'api/embed latency p95': 'lower',
       'api/embed throughput': 'higher',
