@@ -101176,11 +101176,6 @@ const IMPORTERS = {
     bmf: (json, file, createdAt) => bmfToResults(parseBmf(json, file), createdAt),
     'github-action-benchmark': (json, file, createdAt, options) => gabToResults(parseGab(json, file), createdAt, options),
 };
-/** One side pooled into one results value: a single run, or trials of one run in several files. */
-async function loadSide(spec, options = {}) {
-    const runs = await loadRuns(spec, options);
-    return runs.length === 1 ? runs[0] : poolResults(runs, spec);
-}
 /** One side as the runs it holds: one per perfgate results file, one for all trial files. */
 async function loadRuns(spec, options = {}) {
     const [filesSpec, variant] = splitVariant(spec);
@@ -105598,7 +105593,8 @@ const unmatchedNote = (targets, format) => targets.map((t) => `note: no metric m
 const ANALYZE_USAGE = `usage: perfgate analyze RESULTS --config perfgate.yml [--format text|markdown|json]
 
 Per component (api, gpu, database, cache, system): the current median, the target, the gap and
-the change that would meet it. RESULTS is any input compare accepts (file, folder, file#variant).`;
+the change that would meet it. RESULTS is any input compare accepts (file, folder, file#variant);
+a folder of several runs counts each run once, by its medians.`;
 const analyzeCommand = {
     summary: 'check results against the targets of a config',
     usage: ANALYZE_USAGE,
@@ -105607,19 +105603,27 @@ const analyzeCommand = {
         const [spec] = positionals(args, 1, ANALYZE_USAGE);
         const format = choiceOption(args.values.format, '--format', FORMATS) ?? 'text';
         const { targets } = await targetConfig(args.values, io);
-        const results = await loadSide(spec, { cwd: io.cwd });
+        const runs = await loadRuns(spec, { cwd: io.cwd });
+        // Trials of different runs are not exchangeable: a run's medians are one value each.
+        const results = runs.length === 1 ? runs[0] : runMedians(runs, spec);
         const checks = checkTargets(results, targets);
         if (format === 'json') {
-            io.stdout(`${JSON.stringify({ targets: checks }, null, 2)}\n`);
+            io.stdout(`${JSON.stringify({ runs: runs.length, targets: checks }, null, 2)}\n`);
             return EXIT.ok;
         }
         const labels = format === 'markdown' ? MARKDOWN_STATUS : TEXT_STATUS;
         const unmatched = unmatchedTargets(results, targets);
+        const pooled = runs.length > 1
+            ? [
+                `note: ${escape(spec, format)} holds ${runs.length} runs: each counts once, by its medians`,
+            ]
+            : [];
         io.stdout([
             layout(analysisGrid(checks, labels), format),
             '',
             achievementLine(checks),
             ...(unmatched.length ? [unmatchedNote(unmatched, format)] : []),
+            ...pooled,
             '',
         ].join('\n'));
         return EXIT.ok;
