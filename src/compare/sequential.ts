@@ -65,7 +65,8 @@
  * and Halperin, Communications in Statistics C 1, 1982; Lachin, Statistics in Medicine 24, 2005)
  * stops testing a metric when its conditional power is low: with B-values B_t = Z_t √t as in
  * groupSequential.ts, the final B_1 = B_t + θ (1 − t) + N(0, 1 − t) for a drift θ, so the chance
- * of crossing the last look's boundary c is Φ((B_t + θ (1 − t) − c) / √(1 − t)). Here Z_t is
+ * of crossing the last look's boundary c is Φ((B_t + θ (1 − t) − c) / √(1 − t))
+ * (conditionalPower). Here Z_t is
  * the metric's Mann-Whitney z signed towards a regression, θ the drift at max of a regression of
  * exactly the threshold (Noether's mean of the standardized U, stats/power.ts, at the trials'
  * pooled robust σ), and c the O'Brien-Fleming boundary a lone regression crosses at the last look
@@ -78,8 +79,8 @@
  * leaves out the threshold the verdict also needs, so it errs towards going on.
  */
 import type { Results } from '../results/schema.js';
-import { boundaryFor, sequentialPValue } from '../stats/groupSequential.js';
-import { normalCdf, normalQuantile } from '../stats/normal.js';
+import { boundaryFor, conditionalPower, sequentialPValue } from '../stats/groupSequential.js';
+import { normalQuantile } from '../stats/normal.js';
 import { noetherDrift } from '../stats/power.js';
 import { hodgesLehmann } from '../stats/hodgesLehmann.js';
 import { adjustPValues } from '../stats/multipleTesting.js';
@@ -264,7 +265,7 @@ export function regressionReach(m: MetricComparison, reach: Reach): number | nul
   if (!dispersion || !(m.threshold > 0)) return null;
   const z = normalQuantile(1 - m.p / 2) * Math.sign(worseness(m));
   const drift = noetherDrift(standardizedShift(m.threshold, dispersion, m.direction), max, max);
-  return normalCdf((z * Math.sqrt(t) + drift * (1 - t) - boundary) / Math.sqrt(1 - t));
+  return conditionalPower(z, t, drift, boundary);
 }
 
 function futile(m: MetricComparison, reach: Reach, trials: number): Decided | null {

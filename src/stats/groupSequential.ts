@@ -27,7 +27,7 @@
  * probabilities keep their relative accuracy.
  */
 import { InputError } from '../errors.js';
-import { normalQuantile, normalSf } from './normal.js';
+import { normalCdf, normalQuantile, normalSf } from './normal.js';
 
 /**
  * Simpson step on the B scale, at most a fifth of the smallest increment's sd: against a step of
@@ -120,6 +120,16 @@ export function boundaryFor(alpha: number, times: readonly number[]): number {
     else hi = mid;
   }
   return hi;
+}
+
+/**
+ * Conditional power (Lan, Simon and Halperin, Communications in Statistics C 1, 1982): the chance
+ * that the B-value ends at or above `boundary` at t = 1, given Z = z at look time t and a drift θ
+ * (the mean of Z at t = 1) from here on: B_1 = z √t + θ (1 − t) + N(0, 1 − t).
+ */
+export function conditionalPower(z: number, t: number, drift: number, boundary: number): number {
+  if (!(t > 0 && t < 1)) throw new InputError(`look time ${t} is not in (0, 1)`);
+  return normalCdf((z * Math.sqrt(t) + drift * (1 - t) - boundary) / Math.sqrt(1 - t));
 }
 
 /** Memoised crossing probabilities per look schedule, at |B| on the TABLE_STEP grid. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   boundaryFor,
+  conditionalPower,
   crossingProbability,
   sequentialPValue,
 } from '../../src/stats/groupSequential.js';
@@ -56,5 +57,24 @@ describe('sequentialPValue', () => {
 
   it('refuses a look time that was not planned', () => {
     expect(() => sequentialPValue(0.1, 0.4, times)).toThrow(/not one of the planned looks/);
+  });
+});
+
+describe('conditionalPower', () => {
+  // scipy 1.17: from scipy.stats import norm; import math
+  //   norm.cdf((z * math.sqrt(t) + d * (1 - t) - c) / math.sqrt(1 - t))
+  it('agrees with scipy', () => {
+    const cases: [number, number, number, number, number][] = [
+      [1.0, 0.25, 2.5, 2.1, 0.6245840579554415],
+      [-0.5, 0.5, 1.2, 3.02, 4.3836220854509396e-5],
+      [2.3, 0.8, 0.4, 2.6, 0.15035983826852933],
+    ];
+    for (const [z, t, drift, boundary, expected] of cases) {
+      expect(conditionalPower(z, t, drift, boundary)).toBeCloseTo(expected, 10);
+    }
+  });
+
+  it('refuses a look time outside (0, 1): at the end there is nothing left to predict', () => {
+    expect(() => conditionalPower(1, 1, 2, 2)).toThrow(/look time 1 is not in \(0, 1\)/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mannWhitneyU } from '../../src/stats/mannWhitney.js';
-import { detectableShift, trialsToDetect } from '../../src/stats/power.js';
+import { detectableShift, noetherDrift, trialsToDetect } from '../../src/stats/power.js';
 import { mulberry32 } from '../../src/stats/random.js';
 import { normals } from '../../benchmarks/detection/noise.js';
 
@@ -55,5 +55,34 @@ describe('trialsToDetect', () => {
     const n = trialsToDetect(1, 0.0025) as number;
     expect(detectableShift(n, n, 0.0025)).toBeLessThanOrEqual(1);
     expect(detectableShift(n - 1, n - 1, 0.0025)).toBeGreaterThan(1);
+  });
+});
+
+describe('noetherDrift', () => {
+  // scipy 1.17: n * m * (norm.cdf(s / math.sqrt(2)) - 0.5) / math.sqrt(n * m * (n + m + 1) / 12)
+  it('agrees with scipy', () => {
+    const cases: [number, number, number, number][] = [
+      [0.5, 10, 10, 1.0444155843847975],
+      [0.163, 20, 20, 0.49642157688840527],
+      [1.0, 6, 9, 1.6562204694376859],
+    ];
+    for (const [shift, n, m, expected] of cases) {
+      expect(noetherDrift(shift, n, m)).toBeCloseTo(expected, 10);
+    }
+  });
+
+  it('is the mean standardized U under a normal shift (seeded simulation)', () => {
+    // 20 vs 20 trials, head shifted by 0.8 σ: (U − nm/2) / σ_U averages Noether's drift.
+    const z = normals(mulberry32(8));
+    const [n, m, draws] = [20, 20, 2000];
+    const sdU = Math.sqrt((n * m * (n + m + 1)) / 12);
+    let sum = 0;
+    for (let i = 0; i < draws; i++) {
+      const base = Array.from({ length: n }, z);
+      const head = Array.from({ length: m }, () => z() + 0.8);
+      sum += (mannWhitneyU(head, base).U - (n * m) / 2) / sdU;
+    }
+    // The mean of 2000 draws of unit spread is within ±0.07 (3 standard errors).
+    expect(Math.abs(sum / draws - noetherDrift(0.8, n, m))).toBeLessThan(0.07);
   });
 });
