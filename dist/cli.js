@@ -101767,6 +101767,16 @@ function boundaryFor(alpha, times) {
     }
     return hi;
 }
+/**
+ * Conditional power (Lan, Simon and Halperin, Communications in Statistics C 1, 1982): the chance
+ * that the B-value ends at or above `boundary` at t = 1, given Z = z at look time t and a drift θ
+ * (the mean of Z at t = 1) from here on: B_1 = z √t + θ (1 − t) + N(0, 1 − t).
+ */
+function conditionalPower(z, t, drift, boundary) {
+    if (!(t > 0 && t < 1))
+        throw new InputError(`look time ${t} is not in (0, 1)`);
+    return normalCdf((z * Math.sqrt(t) + drift * (1 - t) - boundary) / Math.sqrt(1 - t));
+}
 /** Memoised crossing probabilities per look schedule, at |B| on the TABLE_STEP grid. */
 const TABLES = new Map();
 const TABLES_SIZE = 16;
@@ -101898,7 +101908,7 @@ function regressionReach(m, reach) {
         return null;
     const z = normalQuantile(1 - m.p / 2) * Math.sign(worseness(m));
     const drift = noetherDrift(standardizedShift(m.threshold, dispersion, m.direction), max, max);
-    return normalCdf((z * Math.sqrt(t) + drift * (1 - t) - boundary) / Math.sqrt(1 - t));
+    return conditionalPower(z, t, drift, boundary);
 }
 function futile(m, reach, trials) {
     const power = regressionReach(m, reach);
