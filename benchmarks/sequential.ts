@@ -56,6 +56,7 @@ const SEQUENTIAL = [
   { max: 30, futility: 0.1 },
   { max: 40, futility: 0.1 },
   { max: 48, futility: 0.1 },
+  { max: 48, futility: 0.2 },
 ] as const;
 const DRAWN = Math.max(...FIXED, ...SEQUENTIAL.map((d) => d.max));
 const PRS_MDE = 400;
