@@ -198,8 +198,8 @@ export async function prGate(input: PrGateInput): Promise<GateOutcome> {
 
 /**
  * Sequential trials (compare/sequential.ts): a look at every planned block, the run stopped once
- * every gating metric is decided or out of reach; `finish` is the comparison of the last look (the maximum's, when
- * the run went that far).
+ * every gating metric is decided or out of reach; `finish` is the comparison of the last look
+ * (the maximum's, when the run went that far).
  */
 function sequentialGate(trials: SequentialTrials, policy: Partial<ComparePolicy>) {
   const design = { min: trials.min, max: trials.max, futility: trials.futility, block: 2 };

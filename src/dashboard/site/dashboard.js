@@ -127,7 +127,7 @@
               ctx.strokeStyle = colors[cp.kind];
               line(cp.at);
             }
-            // Config changes: solid and in the grid's colour, so as not to read as a change point.
+            // Config changes: thin, solid and faint, so as not to read as a change point.
             ctx.setLineDash([]);
             ctx.lineWidth = devicePixelRatio;
             ctx.strokeStyle = colors.fg;
