@@ -26,11 +26,10 @@ import {
   measureAndSave,
   optionalActionConfig,
   pullRequestGate,
-  pullRequestLabel,
+  pullRequestResult,
   recordedMarkdown,
   recordIfTrusted,
   regressionFailures,
-  saveResults,
 } from './shared.js';
 import { driftAfter } from './drift.js';
 import { gateShardJob, measureShardJob, merge, shards } from './shardModes.js';
@@ -52,15 +51,7 @@ async function pr(action: ActionEnv): Promise<ModeResult> {
   if (!pull) throw wrongEvent(action, 'pr', 'pull_request');
   const config = await loadActionConfig(action);
   if (action.inputs.shard) return gateShardJob(action, config, pull, action.inputs.shard);
-  const outcome = await prGate(pullRequestGate(action, config, pull));
-  const file = await saveResults(action, outcome.results);
-  const report = gateReport(action, outcome, pullRequestLabel(pull));
-  return {
-    ...report,
-    resultsFile: file,
-    pullRequest: pull.number,
-    failures: regressionFailures(report, action.inputs.failOnRegression),
-  };
+  return pullRequestResult(action, await prGate(pullRequestGate(action, config, pull)), pull);
 }
 
 /** push to the default branch: measure and append to the history. */

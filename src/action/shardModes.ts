@@ -20,14 +20,11 @@ import {
   actionPolicy,
   actionProgress,
   defaultBranch,
-  gateReport,
   loadActionConfig,
   optionalActionConfig,
   pullRequestGate,
-  pullRequestLabel,
+  pullRequestResult,
   recordAllIfTrusted,
-  regressionFailures,
-  saveResults,
 } from './shared.js';
 import { driftAfter } from './drift.js';
 import type { ActionEnv, ModeResult } from './types.js';
@@ -151,16 +148,8 @@ export async function merge(action: ActionEnv): Promise<ModeResult> {
       config,
       loaded.map((s) => s.artifact),
     );
-  const outcome = mergeShards(loaded, actionPolicy(action, config));
-  // Every shard's head in one results file: what a fork's commenter (mode report) reads.
-  const file = await saveResults(action, outcome.results);
-  const report = gateReport(action, outcome, pullRequestLabel(pull));
-  return {
-    ...report,
-    resultsFile: file,
-    pullRequest: pull.number,
-    failures: regressionFailures(report, action.inputs.failOnRegression),
-  };
+  // Every shard's head goes into one results file: what a fork's commenter (mode report) reads.
+  return pullRequestResult(action, mergeShards(loaded, actionPolicy(action, config)), pull);
 }
 
 async function recordShards(

@@ -190,3 +190,23 @@ export function regressionFailures(
   if (!failOnRegression || regressed.length === 0) return [];
   return [`${regressed.length} metric(s) regressed: ${regressed.map((m) => m.key).join(', ')}`];
 }
+
+/**
+ * A pull request's gate as a mode's result: the head's results kept in `results-path` (what a
+ * fork's commenter, mode report, reads), the report, and the failures; for mode pr and for the
+ * merge of a sharded run alike.
+ */
+export async function pullRequestResult(
+  action: ActionEnv,
+  outcome: GateOutcome,
+  pull: PullRequestContext,
+): Promise<ModeResult> {
+  const file = await saveResults(action, outcome.results);
+  const report = gateReport(action, outcome, pullRequestLabel(pull));
+  return {
+    ...report,
+    resultsFile: file,
+    pullRequest: pull.number,
+    failures: regressionFailures(report, action.inputs.failOnRegression),
+  };
+}
