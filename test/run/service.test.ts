@@ -121,17 +121,26 @@ describe('startService', () => {
     const options = await serverOptions({ DAEMON_PID_FILE: pidFile });
     // Usually the command exits before the daemon answers; on a loaded machine the daemon may
     // answer first, and the exit then fails the running service instead.
-    const failing = startService({ ...options, command: `node ${fixtures}/daemonize.mjs` }).then(
-      (service) => {
+    // Settled into a value at once: the failure may come while the test still waits for the
+    // daemon's pid, and a rejection nobody has handled yet fails the whole run.
+    const failure: Promise<unknown> = startService({
+      ...options,
+      command: `node ${fixtures}/daemonize.mjs`,
+    })
+      .then((service) => {
         started.push(service);
         return service.exited;
-      },
-    );
+      })
+      .then(
+        () => new Error('the daemonizing service was not failed'),
+        (error: unknown) => error,
+      );
     const daemon = await readPid(pidFile);
     // Only the daemon this test started, should the fix fail.
     cleanups.push(() => isRunning(daemon) && process.kill(daemon, 'SIGKILL'));
-    await expect(failing).rejects.toThrow(RunError);
-    await expect(failing).rejects.toThrow(
+    const error = await failure;
+    expect(error).toBeInstanceOf(RunError);
+    expect((error as RunError).message).toMatch(
       new RegExp(
         `service exited with code 0 (before it became healthy|unexpectedly) and left a process running ` +
           `\\(pid ${daemon}\\), now killed: a service must stay in the foreground`,
