@@ -250,14 +250,25 @@ function testRuns(
   return { comparison, role: 'untestable' };
 }
 
+/**
+ * How much worse a metric at `from` gets when it moves by `shift`: positive when it moves the
+ * wrong way, or farther from its target. One rule for the gate (the base median and the
+ * Hodges-Lehmann shift) and for drift (the levels on either side of a change point).
+ */
+export function worsening(
+  metric: { direction: Direction; target?: number },
+  from: number,
+  shift: number,
+): number {
+  if (metric.direction === 'lower') return shift;
+  if (metric.direction === 'higher') return -shift;
+  const target = metric.target ?? 0;
+  return Math.abs(from + shift - target) - Math.abs(from - target);
+}
+
 /** Positive when the candidate is worse: farther from a target, or moved the wrong way. */
 export function worseness(m: MetricComparison): number {
-  const shift = m.shift ?? 0;
-  if (m.direction === 'lower') return shift;
-  if (m.direction === 'higher') return -shift;
-  const baseMedian = m.base?.median ?? 0;
-  const target = m.target ?? 0;
-  return Math.abs(baseMedian + shift - target) - Math.abs(baseMedian - target);
+  return worsening(m, m.base?.median ?? 0, m.shift ?? 0);
 }
 
 function withVerdict(m: MetricComparison, role: Role, policy: ComparePolicy): MetricComparison {

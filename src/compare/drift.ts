@@ -1,7 +1,8 @@
 /**
  * Drift over time (the nightly mode): each metric's history as a series of per-run medians, in
  * time order, scanned for change points; a metric is flagged when its latest change point made it
- * worse by more than its threshold. Pure.
+ * worse by more than its threshold (moved the wrong way, or farther from its target), as the PR
+ * gate judges a shift. Pure.
  */
 import type { Direction, Results } from '../results/schema.js';
 import {
@@ -10,7 +11,7 @@ import {
   type ChangePointOptions,
 } from '../stats/changePoint.js';
 import { describe } from '../stats/describe.js';
-import { metricKey } from './compare.js';
+import { metricKey, worsening } from './compare.js';
 import { resolvePolicy, thresholdFor, type ComparePolicy } from './policy.js';
 
 export interface SeriesPoint {
@@ -31,6 +32,10 @@ export interface MetricSeries {
   metric: string;
   unit: string;
   direction: Direction;
+  /** The value a `target` metric should approach, as its newest run states it. */
+  target?: number;
+  /** A context metric (host load, generator CPU): it describes the runs, so it is never judged. */
+  informational: boolean;
   /** Oldest first. */
   points: SeriesPoint[];
 }
@@ -43,8 +48,14 @@ export interface Drift {
   firstBad: SeriesPoint;
 }
 
-/** One series per metric across runs, oldest first; informational metrics describe runs, not code. */
-export function metricSeries(history: readonly Results[]): MetricSeries[] {
+/**
+ * One series per metric across runs, oldest first. Context metrics describe the runs rather than
+ * the code: only a chart asks for them (`context: true`), and nothing judges their change points.
+ */
+export function metricSeries(
+  history: readonly Results[],
+  options: { context?: boolean } = {},
+): MetricSeries[] {
   const byKey = new Map<string, MetricSeries>();
   const order = history
     .map((_, index) => index)
@@ -53,8 +64,8 @@ export function metricSeries(history: readonly Results[]): MetricSeries[] {
     const run = history[index]!;
     for (const suite of run.suites) {
       for (const metric of suite.metrics) {
-        if (metric.samples.length === 0 || metric.informational || metric.direction === 'target')
-          continue;
+        const informational = metric.informational === true;
+        if (metric.samples.length === 0 || (informational && !options.context)) continue;
         const key = metricKey(suite.name, suite.variant, metric.name);
         const series = byKey.get(key) ?? {
           key,
@@ -62,8 +73,10 @@ export function metricSeries(history: readonly Results[]): MetricSeries[] {
           metric: metric.name,
           unit: metric.unit,
           direction: metric.direction,
+          informational,
           points: [],
         };
+        if (metric.target !== undefined) series.target = metric.target;
         byKey.set(key, series);
         const summary = describe(metric.samples);
         series.points.push({
@@ -80,20 +93,18 @@ export function metricSeries(history: readonly Results[]): MetricSeries[] {
   return [...byKey.values()];
 }
 
-function isWorse(direction: Direction, relativeChange: number): boolean {
-  return direction === 'lower' ? relativeChange > 0 : relativeChange < 0;
-}
-
 /** What a change point did to a metric: a regression or improvement beyond its threshold, or a shift within it. */
 export type ChangeKind = 'regression' | 'improvement' | 'within';
 
 export function changeKind(
-  series: Pick<MetricSeries, 'key' | 'direction'>,
+  series: Pick<MetricSeries, 'key' | 'direction' | 'target'>,
   changePoint: ChangePoint,
   policy: ComparePolicy,
 ): ChangeKind {
   if (Math.abs(changePoint.relativeChange) <= thresholdFor(policy, series.key)) return 'within';
-  return isWorse(series.direction, changePoint.relativeChange) ? 'regression' : 'improvement';
+  const worse = worsening(series, changePoint.before, changePoint.after - changePoint.before);
+  if (worse === 0) return 'within';
+  return worse > 0 ? 'regression' : 'improvement';
 }
 
 /** Metrics whose most recent change point is a regression beyond their threshold. */

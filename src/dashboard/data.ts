@@ -3,7 +3,9 @@
  * Runs are grouped by environment (compare/environment.ts), so that no line mixes machines; per
  * environment each metric is a series of run medians with the trials' quartiles
  * (compare/drift.ts), its change points (stats/changePoint.ts), and the latest run judged against
- * the runs before it, run by run, as `perfgate check --baseline history` judges a run. A change
+ * the runs before it, run by run, as `perfgate check --baseline history` judges a run. Context
+ * metrics (host load, generator CPU) are charted beside them and never judged: they explain a
+ * noisy stretch rather than measure the code. A change
  * of config (its hash: suites, trials, load) is marked on the line rather than splitting it, and
  * neither the change points nor the latest verdict reach across it: like a new machine, a new
  * setup is not a regression (nightly compares runs of one config only). Pure.
@@ -70,6 +72,10 @@ export interface DashboardSeries {
   metric: string;
   unit: string;
   direction: Direction;
+  /** The value a `target` metric should approach: drawn as a line, and what its verdicts measure to. */
+  target?: number;
+  /** A context metric: charted, with neither change points nor a latest verdict. */
+  informational: boolean;
   env: number;
   /** Per point (oldest first): the run (index into runs), the median and quartiles of its trials. */
   run: number[];
@@ -169,7 +175,10 @@ function environmentSeries(
   policy: ComparePolicy,
 ): DashboardSeries[] {
   const judged = latestComparison(runs, policy);
-  return metricSeries(runs).map((s) => {
+  const all = metricSeries(runs, { context: true });
+  // Within a suite the page keeps this order: what is judged first, then the context.
+  const ordered = [...all.filter((s) => !s.informational), ...all.filter((s) => s.informational)];
+  return ordered.map((s) => {
     const points = s.points;
     const configChanges = points.flatMap((p, i) => {
       const before = i > 0 ? runs[points[i - 1]!.run]?.configHash : undefined;
@@ -178,7 +187,7 @@ function environmentSeries(
     });
     const last = points.at(-1);
     const previous = points.at(-2);
-    const m = last?.run === runs.length - 1 ? judged.get(s.key) : undefined;
+    const m = last?.run === runs.length - 1 && !s.informational ? judged.get(s.key) : undefined;
     const latest: LatestRow | undefined = m && {
       previous: previous?.run === runs.length - 2 ? formatValue(previous.value, s.unit) : '—',
       latest: formatValue(m.head?.median ?? last!.value, s.unit),
@@ -193,12 +202,14 @@ function environmentSeries(
       metric: s.metric,
       unit: s.unit,
       direction: s.direction,
+      ...(s.target !== undefined ? { target: s.target } : {}),
+      informational: s.informational,
       env,
       run: points.map((p) => indices[p.run]!),
       median: points.map((p) => compact(p.value)),
       q1: points.map((p) => compact(p.q1)),
       q3: points.map((p) => compact(p.q3)),
-      changePoints: changePointsOf(s, configChanges, policy),
+      changePoints: s.informational ? [] : changePointsOf(s, configChanges, policy),
       configChanges,
       ...(latest ? { latest } : {}),
     };

@@ -27,9 +27,12 @@ export function trendChart(series: MetricSeries, lastPoints = 30): string {
 
 function driftHeadline(drift: Drift): string {
   const { series, changePoint } = drift;
+  // A target metric drifts by moving away from its target, whichever way: say which target.
+  const target =
+    series.target === undefined ? '' : `, target ${formatValue(series.target, series.unit)}`;
   return (
     `${series.suite} ${series.metric}: ${formatValue(changePoint.before, series.unit)} → ` +
-    `${formatValue(changePoint.after, series.unit)} (${formatChange(changePoint.relativeChange)})`
+    `${formatValue(changePoint.after, series.unit)} (${formatChange(changePoint.relativeChange)}${target})`
   );
 }
 
@@ -48,7 +51,7 @@ export function trackingIssueBody(drift: Drift, repoUrl?: string): string {
   return [
     `**${escapeMarkdown(driftHeadline(drift))}**`,
     '',
-    `First suspect commit range: ${range} (last good run ${lastGood.createdAt}, first slow run ${firstBad.createdAt}).`,
+    `First suspect commit range: ${range} (last good run ${lastGood.createdAt}, first bad run ${firstBad.createdAt}).`,
     `Change point found by E-divisive means with a permutation test (p = ${changePoint.pValue.toFixed(3)}).`,
     '',
     trendChart(drift.series),

@@ -33,6 +33,22 @@ const history = Array.from({ length: 30 }, (_, i) =>
   night(i + 1, (i < 15 ? 100 : 112) * wiggle(i)),
 );
 
+/** A night's GPU utilization, a metric with a target of 85 %, at `value` %. */
+function gpuNight(day: number, value: number): Results {
+  const samples = [value * 0.99, value, value * 1.01];
+  return {
+    schema: 'perfgate/results@1',
+    createdAt: new Date(Date.UTC(2026, 10, day)).toISOString(),
+    commit: `c${String(day).padStart(2, '0')}`,
+    suites: [
+      {
+        name: 'infer',
+        metrics: [{ name: 'gpu.util', unit: '%', direction: 'target', target: 85, samples }],
+      },
+    ],
+  };
+}
+
 describe('nightly drift', () => {
   it('builds one oldest-first series per gated metric, whatever order the store returns', () => {
     const series = metricSeries([...history].reverse());
@@ -58,5 +74,30 @@ describe('nightly drift', () => {
     );
     expect(findDrift(metricSeries(faster))).toEqual([]);
     expect(findDrift(metricSeries(small))).toEqual([]);
+  });
+
+  it('gives context series only when asked, marked, for a chart rather than a verdict', () => {
+    const all = metricSeries(history, { context: true });
+    expect(all.map((s) => [s.key, s.informational])).toEqual([
+      ['api/latency_p95', false],
+      ['api/host.background_cpu', true],
+    ]);
+  });
+
+  it('flags a target metric that moves away from its target, whichever way', () => {
+    const nights = (before: number, after: number) =>
+      metricSeries(
+        Array.from({ length: 30 }, (_, i) =>
+          gpuNight(i + 1, (i < 15 ? before : after) * wiggle(i)),
+        ),
+      );
+    // 84 → 70 %: lower, and farther from 85 %.
+    const [away] = findDrift(nights(84, 70));
+    expect(away?.series).toMatchObject({ key: 'infer/gpu.util', target: 85 });
+    expect(away?.firstBad.commit).toBe('c16');
+    // 84 → 98 %: higher, and farther from 85 % all the same.
+    expect(findDrift(nights(84, 98))).toHaveLength(1);
+    // 70 → 84 %: towards the target, an improvement.
+    expect(findDrift(nights(70, 84))).toEqual([]);
   });
 });

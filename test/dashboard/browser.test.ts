@@ -10,6 +10,14 @@ import { chromiumPath, launchChromium, serveFolder } from '../helpers/browser.js
 import { runCli } from '../helpers/cli.js';
 import { CPU_ONLY, HOSTILE, run, writeHistory } from './history.js';
 
+/** The newest environment's (the GPU machine's) cards, in page order. */
+const GPU_CARDS = [
+  'api/latency_p95',
+  'api/throughput',
+  'api/gpu.util',
+  'api/host.background_cpu',
+  'db/query_ms',
+];
 const SCREENSHOTS = resolve(import.meta.dirname, '../../perfgate-out');
 const REPO = 'https://github.com/octo/repo';
 const executable = chromiumPath();
@@ -117,11 +125,32 @@ describe.skipIf(!executable)('the dashboard in Chromium', () => {
       return red;
     });
 
+  /**
+   * The largest share of one pixel row of a chart's canvas in the text colour, opaque: a target's
+   * level line (grid lines are faint, the median is blue).
+   */
+  const levelLine = (page: Page, key: string) =>
+    page.$eval(`.metric[data-key="${key}"] canvas`, (element) => {
+      const canvas = element as unknown as Canvas;
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      let longest = 0;
+      for (let y = 0; y < canvas.height; y++) {
+        let dark = 0;
+        for (let x = 0; x < canvas.width; x++) {
+          const i = (y * canvas.width + x) * 4;
+          if (data[i]! < 90 && data[i + 1]! < 90 && data[i + 2]! < 90 && data[i + 3]! > 180) dark++;
+        }
+        longest = Math.max(longest, dark / canvas.width);
+      }
+      return longest;
+    });
+
   it('draws a chart per metric of the newest environment: median and IQR band', async () => {
     const { page } = await open();
     expect(await page.inputValue('#environment')).toBe('0');
     expect(await page.textContent('#environment option:checked')).toContain('NVIDIA H200');
-    expect(await visibleCards(page)).toEqual(['api/latency_p95', 'api/throughput', 'db/query_ms']);
+    // What is judged first, then the suite's context.
+    expect(await visibleCards(page)).toEqual(GPU_CARDS);
     expect(await page.$$eval('section.suite h2', (h) => h.map((e) => e.textContent))).toEqual([
       'api',
       'db',
@@ -140,14 +169,14 @@ describe.skipIf(!executable)('the dashboard in Chromium', () => {
         return painted;
       }),
     );
-    expect(drawn).toHaveLength(3);
+    expect(drawn).toHaveLength(5);
     for (const painted of drawn) expect(painted).toBeGreaterThan(1000);
     // The config changed at the GPU machine's third run: marked on every chart, named below it.
     expect(
       await page.$$eval('.metric', (cards) =>
         (cards as unknown as Card[]).filter((c) => !c.hidden).map((c) => c.dataset.configChanges),
       ),
-    ).toEqual(['1', '1', '1']);
+    ).toEqual(['1', '1', '1', '1', '1']);
     expect(
       await page.locator('.metric[data-key="api/latency_p95"] .config-changes').textContent(),
     ).toMatch(/^The config changed at abc0020 \(2026-11-02 02:00 UTC\)/);
@@ -155,7 +184,9 @@ describe.skipIf(!executable)('the dashboard in Chromium', () => {
     const verdicts = await page.$$eval('#latest tbody td:last-child', (cells) =>
       cells.map((c) => c.textContent),
     );
-    expect(verdicts).toHaveLength(3);
+    // Context is never judged: the table has no row for it.
+    expect(verdicts).toHaveLength(4);
+    expect(await page.textContent('#latest tbody')).not.toContain('host.background_cpu');
     for (const verdict of verdicts)
       expect(['~', '🔴 regression', '🟢 improvement']).toContain(verdict);
   });
@@ -168,6 +199,7 @@ describe.skipIf(!executable)('the dashboard in Chromium', () => {
     expect(await visibleCards(page)).toEqual([
       'api/latency_p95',
       'api/throughput',
+      'api/host.background_cpu',
       'db/query_ms',
       `${HOSTILE}/${HOSTILE}<script>alert(2)</script>`,
     ]);
@@ -200,7 +232,33 @@ describe.skipIf(!executable)('the dashboard in Chromium', () => {
     await page.fill('#filter', 'db query');
     expect(await visibleCards(page)).toEqual(['db/query_ms']);
     await page.fill('#filter', '');
-    expect(await visibleCards(page)).toHaveLength(3);
+    expect(await visibleCards(page)).toHaveLength(GPU_CARDS.length);
+  });
+
+  it('charts context unjudged, and a target metric with its target in view', async () => {
+    const { page } = await open();
+    const context = page.locator('.metric[data-key="api/host.background_cpu"]');
+    expect(await context.locator('h3').textContent()).toBe('host.background_cpu (context)');
+    expect(await context.locator('.hint').textContent()).toMatch(/^Context: .* never judged/);
+    expect(await context.locator('.config-changes').textContent()).toBe(
+      'The config changed at abc0020 (2026-11-02 02:00 UTC) (grey lines).',
+    );
+    const target = page.locator('.metric[data-key="api/gpu.util"]');
+    expect(await target.locator('h3').textContent()).toBe(
+      'gpu.util (target 85 %: closer is better)',
+    );
+    // The utilization runs at 60 % ± 2 %, far below 85 %: the axis reaches the target all the
+    // same, and its dashed level line crosses the chart (0.40 of a row here; 0.16 without it, the
+    // axis labels' row). No other chart has such a line.
+    expect(await levelLine(page, 'api/gpu.util')).toBeGreaterThan(0.3);
+    expect(await levelLine(page, 'api/throughput')).toBeLessThan(0.25);
+    // On the CPU-only machine the background load steps from 2 % to 40 % where latency steps:
+    // latency's step is a change point, the context's is not.
+    await page.selectOption('#environment', '1');
+    expect(await context.getAttribute('data-change-points')).toBe('0');
+    expect(await context.locator('.change-points').count()).toBe(0);
+    expect(await redPixels(page, 'api/host.background_cpu')).toBe(0);
+    expect(await redPixels(page, 'api/latency_p95')).toBeGreaterThan(50);
   });
 
   it('shows a run on hover and opens its commit on click', async () => {
@@ -238,7 +296,7 @@ describe.skipIf(!executable)('the dashboard in Chromium', () => {
       '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
     );
     expect(widths[0]).toBeLessThanOrEqual(widths[1]!);
-    expect(await visibleCards(page)).toHaveLength(3);
+    expect(await visibleCards(page)).toHaveLength(GPU_CARDS.length);
   });
 
   it('follows the reader’s theme (screenshots in perfgate-out/)', async () => {

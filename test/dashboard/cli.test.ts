@@ -36,7 +36,7 @@ describe('perfgate dashboard --store', () => {
     });
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
-      `dashboard of main: 38 runs, 7 charts → ${join(dir, 'site', 'index.html')}\n`,
+      `dashboard of main: 38 runs, 10 charts → ${join(dir, 'site', 'index.html')}\n`,
     );
     expect(run.stderr).toMatch(
       /^note: .*20261005T020000Z-corrupt-000000\.json: invalid JSON.*\(skipped\)\n$/,
@@ -171,7 +171,7 @@ describe('action mode dashboard', () => {
     });
     expect(result).toMatchObject({ verdict: 'built', failures: [] });
     expect(result.markdown).toContain(
-      '38 runs of main, 7 charts (1 with change points), 2 environments',
+      '38 runs of main, 10 charts (1 with change points), 2 environments',
     );
     expect(result.notes).toEqual([expect.stringContaining('corrupt-000000.json')]);
     const data = await siteData(join(dir, 'out/site'));

@@ -34,8 +34,8 @@ describe('buildDashboardData', () => {
   });
 
   it('never mixes environments in one series', () => {
-    // 3 metrics on each of the 2 environments.
-    expect(data.series).toHaveLength(6);
+    // 3 judged metrics and 1 context metric on each environment, and the GPU's target metric.
+    expect(data.series).toHaveLength(9);
     for (const s of data.series) {
       expect(s.run.map((r) => data.runs.env[r])).toEqual(s.run.map(() => s.env));
     }
@@ -63,6 +63,17 @@ describe('buildDashboardData', () => {
     // No step, no change point.
     const throughput = data.series.find((s) => s.key === 'api/throughput' && s.env === 1)!;
     expect(throughput.changePoints).toEqual([]);
+  });
+
+  it('charts context unjudged: no change point at its step, no latest verdict', () => {
+    const background = data.series.find((s) => s.key === 'api/host.background_cpu' && s.env === 1)!;
+    expect(background).toMatchObject({ informational: true, changePoints: [] });
+    expect(background.median[19]).toBeLessThan(3);
+    expect(background.median[20]).toBeGreaterThan(35);
+    expect(background.latest).toBeUndefined();
+    // Judged metrics come first, so the page shows context after them.
+    const cpuKeys = data.series.filter((s) => s.env === 1).map((s) => s.key);
+    expect(cpuKeys.at(-1)).toBe('api/host.background_cpu');
   });
 
   it('uses the quartiles kept by compaction', () => {
@@ -157,6 +168,25 @@ describe('a change of config', () => {
     const first = latency(build(runs.slice(0, 21)));
     expect(first.latest).toBeUndefined();
     expect(latency(build(runs)).latest?.verdict).toBe('unchanged');
+  });
+});
+
+describe('a metric with a target', () => {
+  // GPU utilization, target 85 %: 20 runs at one level, then 10 at another.
+  const util = (before: number, after: number) =>
+    build(
+      Array.from({ length: 30 }, (_, i) => run(i, WITH_GPU, { gpuUtil: i < 20 ? before : after })),
+    ).series.find((s) => s.key === 'api/gpu.util')!;
+
+  it('carries its target, and judges a step by the distance to it, as the PR gate does', () => {
+    // 84 → 60 %: farther from 85 %, a regression though lower; 60 → 84 %: an improvement.
+    expect(util(84, 60)).toMatchObject({ target: 85, informational: false });
+    expect(util(84, 60).changePoints).toMatchObject([{ at: 20, kind: 'regression' }]);
+    expect(util(60, 84).changePoints).toMatchObject([{ at: 20, kind: 'improvement' }]);
+    // 80 → 95 %: higher, but 10 points past the target where it was 5 short.
+    expect(util(80, 95).changePoints).toMatchObject([{ at: 20, kind: 'regression' }]);
+    // 80 → 82 %: closer, but by less than the 5 % threshold.
+    expect(util(80, 82).changePoints).toMatchObject([{ at: 20, kind: 'within' }]);
   });
 });
 

@@ -1,4 +1,5 @@
-// A stored history for the dashboard's tests: two environments, a +30 % step, a hostile name.
+// A stored history for the dashboard's tests: two environments, a +30 % step, a hostile name, a
+// context metric and a target metric.
 import { writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Environment, Results } from '../../src/results/schema.js';
@@ -25,13 +26,18 @@ function trials(center: number, run: number): number[] {
   );
 }
 
-/** Run `i` on `environment`, a day apart from the next; latency steps up 30 % from run `stepAt`. */
+/**
+ * Run `i` on `environment`, a day apart from the next; from run `stepAt` latency steps up 30 % and
+ * the host's background load (a context metric) from 2 % to 40 %. A GPU machine also reports its
+ * utilization, a metric with a target of 85 %, at `gpuUtil` % (well below it by default).
+ */
 export function run(
   i: number,
   environment: Environment,
-  { stepAt = Infinity, hostile = false } = {},
+  { stepAt = Infinity, hostile = false, gpuUtil = 60 } = {},
 ): Results {
-  const latency = i >= stepAt ? 13 : 10;
+  const stepped = i >= stepAt;
+  const latency = stepped ? 13 : 10;
   return {
     schema: 'perfgate/results@1',
     createdAt: new Date(Date.UTC(2026, 9, 1, 2) + i * 86_400_000).toISOString(),
@@ -44,6 +50,24 @@ export function run(
         metrics: [
           { name: 'latency_p95', unit: 'ms', direction: 'lower', samples: trials(latency, i) },
           { name: 'throughput', unit: 'ops/s', direction: 'higher', samples: trials(15_000, i) },
+          {
+            name: 'host.background_cpu',
+            unit: '%',
+            direction: 'lower',
+            informational: true,
+            samples: trials(stepped ? 40 : 2, i),
+          },
+          ...(environment.gpus
+            ? [
+                {
+                  name: 'gpu.util',
+                  unit: '%',
+                  direction: 'target' as const,
+                  target: 85,
+                  samples: trials(gpuUtil, i),
+                },
+              ]
+            : []),
         ],
       },
       {

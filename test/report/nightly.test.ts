@@ -8,6 +8,7 @@ const series = {
   metric: 'latency_p95',
   unit: 'ms',
   direction: 'lower' as const,
+  informational: false,
   points: [
     {
       commit: 'aaaaaaaaaa',
@@ -57,5 +58,24 @@ describe('nightly report', () => {
       '[bbbbbbb…ccccccc](https://github.com/o/r/compare/bbbbbbbbbb...cccccccccc)',
     );
     expect(body).toContain('101 ms → 120 ms (+19.4 %)');
+  });
+
+  it('names the target of a target metric, which drifts whichever way it moves away', () => {
+    const util = {
+      ...series,
+      metric: 'gpu.util',
+      unit: '%',
+      direction: 'target' as const,
+      target: 85,
+    };
+    const drift: Drift = {
+      series: util,
+      changePoint: { index: 2, pValue: 0.01, before: 84, after: 98, relativeChange: 0.1667 },
+      lastGood: util.points[1]!,
+      firstBad: util.points[2]!,
+    };
+    expect(trackingIssueBody(drift)).toContain(
+      '**api gpu.util: 84.0 % → 98.0 % (+16.7 %, target 85.0 %)**',
+    );
   });
 });

@@ -102,11 +102,12 @@
     return el(
       'p',
       { className: 'config-changes' },
-      `The config changed at ${where.join(', ')} (grey lines): each stretch is searched for change points on its own.`,
+      `The config changed at ${where.join(', ')} (grey lines)` +
+        (series.informational ? '.' : ': each stretch is searched for change points on its own.'),
     );
   }
 
-  /** Change points as vertical lines at the first run after each change. */
+  /** Change points as vertical lines at the first run after each change; a target as a level line. */
   function changePointPlugin(series, colors) {
     return {
       hooks: {
@@ -133,6 +134,16 @@
             ctx.strokeStyle = colors.fg;
             ctx.globalAlpha = 0.45;
             for (const at of series.configChanges) line(at);
+            if (series.target !== undefined) {
+              // On a pixel's centre, so that a one-pixel line is one row, not two half-tones.
+              const y = Math.round(u.valToPos(series.target, 'y', true)) + 0.5;
+              ctx.setLineDash([3 * devicePixelRatio, 3 * devicePixelRatio]);
+              ctx.globalAlpha = 0.8;
+              ctx.beginPath();
+              ctx.moveTo(bbox.left, y);
+              ctx.lineTo(bbox.left + bbox.width, y);
+              ctx.stroke();
+            }
             ctx.restore();
           },
         ],
@@ -148,7 +159,23 @@
       height: CHART_HEIGHT,
       plugins: [changePointPlugin(series, colors)],
       cursor: { drag: { x: true, y: false }, points: { size: 7 } },
-      scales: { x: { time: true } },
+      scales: {
+        x: { time: true },
+        // A target is always in view: how far the line runs from it is what the chart shows.
+        ...(series.target === undefined
+          ? {}
+          : {
+              y: {
+                range: (_u, min, max) =>
+                  uPlot.rangeNum(
+                    Math.min(min ?? series.target, series.target),
+                    Math.max(max ?? series.target, series.target),
+                    0.1,
+                    true,
+                  ),
+              },
+            }),
+      },
       axes: [
         { stroke: colors.fg, grid: { stroke: colors.grid }, ticks: { stroke: colors.grid } },
         {
@@ -186,15 +213,39 @@
 
   const charts = [];
 
+  /** The card's heading: the metric, and what it is judged by when that is not its direction. */
+  function heading(series) {
+    if (series.informational) {
+      return el('h3', {}, series.metric, ' ', el('span', { className: 'role' }, '(context)'));
+    }
+    if (series.target !== undefined) {
+      const target = `(target ${valueText(series.target, series.unit)}: closer is better)`;
+      return el('h3', {}, series.metric, ' ', el('span', { className: 'role' }, target));
+    }
+    return el('h3', {}, series.metric);
+  }
+
+  /** Context metrics describe the runs, not the code: why nothing on their chart is judged. */
+  function contextNote(series) {
+    if (!series.informational) return null;
+    return el(
+      'p',
+      { className: 'hint' },
+      'Context: the conditions of each run (such as other load on the machine), to explain a noisy ' +
+        'stretch of the other charts; never judged, so no change points are searched.',
+    );
+  }
+
   function metricCard(series, colors) {
     const chart = el('div', { className: 'chart' });
     const point = el('p', { className: 'point' }, 'Hover for a run; click to open its commit.');
     const card = el(
       'article',
-      { className: 'metric' },
-      el('h3', {}, series.metric),
+      { className: series.informational ? 'metric context' : 'metric' },
+      heading(series),
       chart,
       point,
+      contextNote(series),
       changePointList(series),
       configChangeNote(series),
     );
