@@ -28,7 +28,7 @@ it('dist/cli.js carries the site with it', async () => {
     ['cli.js', 'dashboard', '--store', 'history', '--out', 'site'],
     { cwd: dir, env: { PATH: process.env.PATH } },
   );
-  expect(stdout).toMatch(/^dashboard of main: 38 runs, 7 charts/);
+  expect(stdout).toMatch(/^dashboard of main: 38 runs, 10 charts/);
   expect(stderr).toMatch(/^note: .*corrupt-000000\.json/);
   expect(await readFile(join(dir, 'site/assets/uPlot.iife.min.js'), 'utf8')).toBe(
     await readFile(UPLOT, 'utf8'),
