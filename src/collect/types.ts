@@ -10,6 +10,8 @@ export interface TrialMetric {
   name: string;
   unit: string;
   direction: Direction;
+  /** With direction `target`: the value to approach. */
+  target?: number;
   value: number;
   /** Describes the trial's conditions, not the system under test: never gates (see Metric). */
   informational?: boolean;

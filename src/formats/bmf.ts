@@ -5,20 +5,38 @@
  * One BMF file is one trial, so each measure becomes a metric with a single sample; loadSide
  * pools several files into one sample per file. Benchmark → suite, measure slug → metric.
  * `lower_value`/`upper_value` describe spread within the trial and are not samples: dropped.
- * `unit` and `direction` beside `value` are perfgate's extensions (docs/command-protocol.md).
+ * `unit`, `direction` and `target` beside `value` are perfgate's extensions
+ * (docs/command-protocol.md).
  */
 import { z } from 'zod';
 import { inferDirection } from '../results/direction.js';
 import { validate } from '../results/read.js';
-import { RESULTS_SCHEMA, SampleSchema, type Direction, type Results } from '../results/schema.js';
+import {
+  DirectionSchema,
+  RESULTS_SCHEMA,
+  SampleSchema,
+  type Direction,
+  type Results,
+} from '../results/schema.js';
 
-export const BmfMeasureSchema = z.looseObject({
-  value: SampleSchema,
-  lower_value: z.number().optional(),
-  upper_value: z.number().optional(),
-  unit: z.string().optional(),
-  direction: z.enum(['higher', 'lower']).optional(),
-});
+export const BmfMeasureSchema = z
+  .looseObject({
+    value: SampleSchema,
+    lower_value: z.number().optional(),
+    upper_value: z.number().optional(),
+    unit: z.string().optional(),
+    direction: DirectionSchema.optional(),
+    /** With `"direction": "target"`: the value to approach, as GPU utilization approaches 85 %. */
+    target: SampleSchema.optional(),
+  })
+  .refine((m) => m.direction !== 'target' || m.target !== undefined, {
+    message: 'required with "direction": "target": the value this measure should approach',
+    path: ['target'],
+  })
+  .refine((m) => m.target === undefined || m.direction === 'target', {
+    message: 'a "target" needs "direction": "target" beside it',
+    path: ['direction'],
+  });
 export type BmfMeasure = z.infer<typeof BmfMeasureSchema>;
 
 /**
@@ -62,13 +80,20 @@ export function parseBmf(json: unknown, file: string): Bmf {
   return validate(BmfSchema, json, file);
 }
 
-/** Unit and direction of a measure: given ones win, else Bencher's well-known units and inference. */
+/**
+ * Unit, direction and target of a measure: given ones win, else Bencher's well-known units and
+ * inference (which never infers a target: only the measure can say what to approach).
+ */
 export function describeMeasure(
   slug: string,
   measure: BmfMeasure,
-): { unit: string; direction: Direction } {
+): { unit: string; direction: Direction; target?: number } {
   const unit = measure.unit ?? WELL_KNOWN_UNITS.get(slug) ?? '';
-  return { unit, direction: measure.direction ?? inferDirection(slug, unit) };
+  return {
+    unit,
+    direction: measure.direction ?? inferDirection(slug, unit),
+    ...(measure.target !== undefined ? { target: measure.target } : {}),
+  };
 }
 
 /** One BMF trial as perfgate results; `createdAt` comes from the caller, BMF has no time. */

@@ -75,8 +75,13 @@ export function suiteMetricLabel(
 
 export function metricLabel(m: MetricComparison): string {
   const label = suiteMetricLabel(m.suite, m.variant, m.metric);
-  // Context metrics (host load, generator CPU) are shown but never gate: mark them.
-  return m.informational ? `${label} (context)` : label;
+  // Context metrics (host load, generator CPU) are shown but never gate: mark them. A target
+  // metric's verdict goes by the distance to its target, which the reader needs beside it.
+  if (m.informational) return `${label} (context)`;
+  if (m.direction === 'target' && m.target !== undefined) {
+    return `${label} (target ${formatValue(m.target, m.unit)})`;
+  }
+  return label;
 }
 
 function comparisonRow(m: MetricComparison): TableRow {

@@ -32,7 +32,8 @@ const LOWER = [
  * Infer the direction of a metric from its name and unit. The unit decides when it is
  * telling (`ns/op` is lower whatever the benchmark is called), then the name; anything
  * unknown is `lower`, since most things measured (time, memory, CPU) cost something.
- * Never returns `target`: that needs a target value, which only a config can give.
+ * Never returns `target`: that needs a target value, which only the measure itself can give
+ * (BMF's `target` extension, docs/command-protocol.md).
  */
 export function inferDirection(metricName: string, unit = ''): Direction {
   const name = normalize(metricName);

@@ -8,6 +8,7 @@ import type { TrialMetric } from '../collect/types.js';
 interface Series {
   unit: string;
   direction: Direction;
+  target?: number;
   informational?: boolean;
   samples: number[];
 }
@@ -21,6 +22,9 @@ interface SuiteVariant {
   metrics: Map<string, Series>;
   notes: Set<string>;
 }
+
+/** What a metric is, beside its values: the first trial's stands, a later change is noted. */
+const KIND_FIELDS = ['unit', 'direction', 'target'] as const;
 
 export class TrialAccumulator {
   private readonly entries = new Map<string, SuiteVariant>();
@@ -44,13 +48,21 @@ export class TrialAccumulator {
     this.entries.set(key, entry);
     entry.trials += 1;
     entry.seconds += seconds;
+    const trialNotes = [...notes];
     for (const metric of metrics) {
       const { name, value, ...kind } = metric;
       const series = entry.metrics.get(name) ?? { ...kind, samples: [] };
       entry.metrics.set(name, series);
       series.samples.push(value);
+      const changed = KIND_FIELDS.filter((field) => kind[field] !== series[field]);
+      if (changed.length > 0) {
+        const was = changed.map((field) => `${field} ${String(series[field])}`).join(', ');
+        trialNotes.push(
+          `${name} changed its ${changed.join(' and ')}; kept the first trial's (${was})`,
+        );
+      }
     }
-    for (const note of notes) entry.notes.add(`trial ${entry.trials}: ${note}`);
+    for (const note of trialNotes) entry.notes.add(`trial ${entry.trials}: ${note}`);
   }
 
   /** Suites in first-run order; `withVariants` keeps the variant name (several variants ran). */

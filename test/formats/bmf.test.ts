@@ -26,6 +26,24 @@ describe('parseBmf', () => {
     );
   });
 
+  it('takes a target beside "direction": "target", and refuses either alone', () => {
+    const util = { value: 71.5, unit: '%', direction: 'target', target: 85 };
+    expect(bmfToResults(parseBmf({ infer: { util } }, 't.json'), createdAt).suites).toEqual([
+      {
+        name: 'infer',
+        metrics: [{ name: 'util', unit: '%', direction: 'target', target: 85, samples: [71.5] }],
+      },
+    ]);
+    expect(() =>
+      parseBmf({ infer: { util: { value: 71.5, direction: 'target' } } }, 't.json'),
+    ).toThrow(
+      't.json: infer.util.target: required with "direction": "target": the value this measure should approach',
+    );
+    expect(() => parseBmf({ infer: { util: { value: 71.5, target: 85 } } }, 't.json')).toThrow(
+      't.json: infer.util.direction: a "target" needs "direction": "target" beside it',
+    );
+  });
+
   it('requires a value in every measure', () => {
     expect(() => parseBmf({ bench: { latency: { lower_value: 1 } } }, 't.json')).toThrow(
       't.json: bench.latency.value: required: expected a number',

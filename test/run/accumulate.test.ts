@@ -45,4 +45,26 @@ describe('TrialAccumulator', () => {
       'util is missing from 1 of 2 trials',
     ]);
   });
+
+  it('keeps what a metric is from its first trial, and notes a trial that says otherwise', () => {
+    const acc = new TrialAccumulator();
+    const util = (value: number, target: number) => ({
+      name: 'util',
+      unit: '%',
+      direction: 'target' as const,
+      target,
+      value,
+    });
+    acc.add('gpu', 'default', [util(80, 85)], [], 1);
+    acc.add('gpu', 'default', [util(82, 90)], [], 1);
+    acc.add('gpu', 'default', [{ ...util(81, 85), unit: 'ratio' }], [], 1);
+    const [suite] = acc.suites(false, new Map());
+    expect(suite?.metrics).toEqual([
+      { name: 'util', unit: '%', direction: 'target', target: 85, samples: [80, 82, 81] },
+    ]);
+    expect(suite?.notes).toEqual([
+      "trial 2: util changed its target; kept the first trial's (target 85)",
+      "trial 3: util changed its unit; kept the first trial's (unit %)",
+    ]);
+  });
 });
