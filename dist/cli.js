@@ -57721,7 +57721,8 @@ const LOWER = [
  * Infer the direction of a metric from its name and unit. The unit decides when it is
  * telling (`ns/op` is lower whatever the benchmark is called), then the name; anything
  * unknown is `lower`, since most things measured (time, memory, CPU) cost something.
- * Never returns `target`: that needs a target value, which only a config can give.
+ * Never returns `target`: that needs a target value, which only the measure itself can give
+ * (BMF's `target` extension, docs/command-protocol.md).
  */
 function inferDirection(metricName, unit = '') {
     const name = normalize(metricName);
@@ -57749,14 +57750,25 @@ function classify(text) {
  * One BMF file is one trial, so each measure becomes a metric with a single sample; loadSide
  * pools several files into one sample per file. Benchmark → suite, measure slug → metric.
  * `lower_value`/`upper_value` describe spread within the trial and are not samples: dropped.
- * `unit` and `direction` beside `value` are perfgate's extensions (docs/command-protocol.md).
+ * `unit`, `direction` and `target` beside `value` are perfgate's extensions
+ * (docs/command-protocol.md).
  */
 const BmfMeasureSchema = looseObject({
     value: SampleSchema,
     lower_value: number().optional(),
     upper_value: number().optional(),
     unit: string$1().optional(),
-    direction: _enum(['higher', 'lower']).optional(),
+    direction: DirectionSchema.optional(),
+    /** With `"direction": "target"`: the value to approach, as GPU utilization approaches 85 %. */
+    target: SampleSchema.optional(),
+})
+    .refine((m) => m.direction !== 'target' || m.target !== undefined, {
+    message: 'required with "direction": "target": the value this measure should approach',
+    path: ['target'],
+})
+    .refine((m) => m.target === undefined || m.direction === 'target', {
+    message: 'a "target" needs "direction": "target" beside it',
+    path: ['direction'],
 });
 /**
  * A JSON object keyed by names from input, validated like `z.record` but keeping every name:
@@ -57787,10 +57799,17 @@ const WELL_KNOWN_UNITS = new Map([
 function parseBmf(json, file) {
     return validate$2(BmfSchema, json, file);
 }
-/** Unit and direction of a measure: given ones win, else Bencher's well-known units and inference. */
+/**
+ * Unit, direction and target of a measure: given ones win, else Bencher's well-known units and
+ * inference (which never infers a target: only the measure can say what to approach).
+ */
 function describeMeasure(slug, measure) {
     const unit = measure.unit ?? WELL_KNOWN_UNITS.get(slug) ?? '';
-    return { unit, direction: measure.direction ?? inferDirection(slug, unit) };
+    return {
+        unit,
+        direction: measure.direction ?? inferDirection(slug, unit),
+        ...(measure.target !== undefined ? { target: measure.target } : {}),
+    };
 }
 /** One BMF trial as perfgate results; `createdAt` comes from the caller, BMF has no time. */
 function bmfToResults(bmf, createdAt) {
@@ -99146,6 +99165,8 @@ function kindOf$1(suite) {
     return SUITE_KINDS[suite.kind];
 }
 
+/** What a metric is, beside its values: the first trial's stands, a later change is noted. */
+const KIND_FIELDS = ['unit', 'direction', 'target'];
 class TrialAccumulator {
     entries = new Map();
     add(suite, variant, metrics, notes, seconds) {
@@ -99161,13 +99182,19 @@ class TrialAccumulator {
         this.entries.set(key, entry);
         entry.trials += 1;
         entry.seconds += seconds;
+        const trialNotes = [...notes];
         for (const metric of metrics) {
             const { name, value, ...kind } = metric;
             const series = entry.metrics.get(name) ?? { ...kind, samples: [] };
             entry.metrics.set(name, series);
             series.samples.push(value);
+            const changed = KIND_FIELDS.filter((field) => kind[field] !== series[field]);
+            if (changed.length > 0) {
+                const was = changed.map((field) => `${field} ${String(series[field])}`).join(', ');
+                trialNotes.push(`${name} changed its ${changed.join(' and ')}; kept the first trial's (${was})`);
+            }
         }
-        for (const note of notes)
+        for (const note of trialNotes)
             entry.notes.add(`trial ${entry.trials}: ${note}`);
     }
     /** Suites in first-run order; `withVariants` keeps the variant name (several variants ran). */
@@ -101389,8 +101416,14 @@ function suiteMetricLabel(suite, variant, metric) {
 }
 function metricLabel(m) {
     const label = suiteMetricLabel(m.suite, m.variant, m.metric);
-    // Context metrics (host load, generator CPU) are shown but never gate: mark them.
-    return m.informational ? `${label} (context)` : label;
+    // Context metrics (host load, generator CPU) are shown but never gate: mark them. A target
+    // metric's verdict goes by the distance to its target, which the reader needs beside it.
+    if (m.informational)
+        return `${label} (context)`;
+    if (m.direction === 'target' && m.target !== undefined) {
+        return `${label} (target ${formatValue(m.target, m.unit)})`;
+    }
+    return label;
 }
 function comparisonRow(m) {
     const p = m.pAdjusted ?? m.p;
