@@ -30,6 +30,8 @@ export interface DerivedMetric {
   name: string;
   unit: string;
   direction: Direction;
+  /** With direction `target`: the value to approach. */
+  target?: number;
   numerator: string[];
   denominator?: string[];
   /** Default 1. */
@@ -112,6 +114,7 @@ export function deriveMetric(
     name,
     unit,
     direction,
+    target,
     numerator,
     denominator,
     scale = 1,
@@ -130,7 +133,8 @@ export function deriveMetric(
     value /= windowSeconds;
   }
   if (!Number.isFinite(value)) return omitted(`its value is ${value}`);
-  return { metric: { name: `prometheus.${name}`, unit, direction, value } };
+  const metric = { name: `prometheus.${name}`, unit, direction, value };
+  return { metric: target === undefined ? metric : { ...metric, target } };
 }
 
 /** Config errors surface when the collector is made, not after a whole trial has run. */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Adjustment } from '../stats/multipleTesting.js';
+import { checkTarget, DirectionSchema } from '../results/schema.js';
 import {
   count,
   countAtMost,
@@ -38,7 +39,9 @@ function collector<Shape extends z.ZodRawShape>(shape: Shape) {
 export const PrometheusMetricSchema = strict({
   name: z.string().min(1),
   unit: z.string().default(''),
-  direction: z.enum(['lower', 'higher']),
+  direction: DirectionSchema,
+  /** With direction `target`: the value to approach, as a pool's utilization approaches 0.7. */
+  target: numeric(z.number()).optional(),
   /** Series names whose increase over the trial is summed (all label sets). */
   numerator: z.array(z.string().min(1)).min(1),
   /** Divide by the summed increase of these series (a ratio or a mean). */
@@ -46,10 +49,12 @@ export const PrometheusMetricSchema = strict({
   /** Divide by the trial's measured seconds instead (a rate). */
   perSecond: flag.default(false),
   scale: numeric(z.number()).default(1),
-}).refine((m) => !(m.perSecond && m.denominator), {
-  message: 'expected either denominator or perSecond: true, not both',
-  path: ['perSecond'],
-});
+})
+  .refine((m) => !(m.perSecond && m.denominator), {
+    message: 'expected either denominator or perSecond: true, not both',
+    path: ['perSecond'],
+  })
+  .superRefine(checkTarget);
 export type PrometheusMetric = z.infer<typeof PrometheusMetricSchema>;
 
 export const CollectorsSchema = strict({

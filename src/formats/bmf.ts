@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { inferDirection } from '../results/direction.js';
 import { validate } from '../results/read.js';
 import {
+  checkTarget,
   DirectionSchema,
   RESULTS_SCHEMA,
   SampleSchema,
@@ -29,14 +30,7 @@ export const BmfMeasureSchema = z
     /** With `"direction": "target"`: the value to approach, as GPU utilization approaches 85 %. */
     target: SampleSchema.optional(),
   })
-  .refine((m) => m.direction !== 'target' || m.target !== undefined, {
-    message: 'required with "direction": "target": the value this measure should approach',
-    path: ['target'],
-  })
-  .refine((m) => m.target === undefined || m.direction === 'target', {
-    message: 'a "target" needs "direction": "target" beside it',
-    path: ['direction'],
-  });
+  .superRefine(checkTarget);
 export type BmfMeasure = z.infer<typeof BmfMeasureSchema>;
 
 /**

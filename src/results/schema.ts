@@ -59,6 +59,30 @@ export const EnvironmentSchema = z
   .strict();
 export type Environment = z.infer<typeof EnvironmentSchema>;
 
+/**
+ * A target and direction `target` come together, wherever a metric is declared (results, BMF,
+ * the prometheus collector's config): one without the other is a mistake, named at its field.
+ */
+export function checkTarget(
+  metric: { direction?: Direction | undefined; target?: number | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (metric.direction === 'target' && metric.target === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'required with direction "target": the value this metric should approach',
+      path: ['target'],
+    });
+  }
+  if (metric.direction !== 'target' && metric.target !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'a target needs direction "target" beside it',
+      path: ['direction'],
+    });
+  }
+}
+
 export const MetricSchema = z
   .object({
     name: z.string().min(1),
@@ -91,10 +115,7 @@ export const MetricSchema = z
       .optional(),
   })
   .strict()
-  .refine((m) => m.direction !== 'target' || m.target !== undefined, {
-    message: 'direction "target" needs a numeric "target"',
-    path: ['target'],
-  });
+  .superRefine(checkTarget);
 export type Metric = z.infer<typeof MetricSchema>;
 
 export const SuiteResultSchema = z

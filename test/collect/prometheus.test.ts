@@ -229,6 +229,21 @@ describe('deriveMetric', () => {
     });
   });
 
+  it('carries a target for a metric that should approach one', () => {
+    // A pool busy 42 of 60 seconds: 0.7 of one connection's time, the target itself.
+    const before = scrape('pool_busy_seconds_total 100\n');
+    const after = scrape('pool_busy_seconds_total 142\n');
+    const definition = {
+      ...delta(['pool_busy_seconds_total']),
+      direction: 'target' as const,
+      target: 0.7,
+      perSecond: true,
+    };
+    expect(deriveMetric(definition, before, after, 60)).toEqual({
+      metric: { name: 'prometheus.d', unit: '', direction: 'target', target: 0.7, value: 0.7 },
+    });
+  });
+
   it('notes a value that is not finite', () => {
     const before = scrape('x_total 1\n');
     const after = scrape('x_total NaN\n');

@@ -289,6 +289,20 @@ variants: [{ name: v }, { name: v }]
     expect(errorOf(httpSuite('targets: [{ metric: "a/*" }]'))).toMatch(
       /targets\[0\]: expected min, max or both/,
     );
+    const pool = (fields: string) =>
+      httpSuite(
+        'collectors:\n  prometheus:\n    url: http://127.0.0.1:9100/metrics\n    metrics:\n' +
+          `      - { name: pool_util, numerator: [busy_seconds_total], perSecond: true, ${fields} }`,
+      );
+    expect(errorOf(pool('direction: target'))).toMatch(
+      /^perfgate\.yml:11:9: collectors\.prometheus\.metrics\[0\]\.target: required with direction "target"/,
+    );
+    expect(errorOf(pool('direction: higher, target: 0.7'))).toMatch(
+      /collectors\.prometheus\.metrics\[0\]\.direction: a target needs direction "target" beside it/,
+    );
+    const metric = parseConfig(pool('direction: target, target: 0.7'), 'perfgate.yml', {})
+      .collectors.prometheus?.metrics[0];
+    expect(metric).toMatchObject({ direction: 'target', target: 0.7 });
     expect(
       errorOf('version: 1\nsuites: [{ name: a, kind: http, baseUrl: "http://h", requests: [] }]\n'),
     ).toMatch(/suites\[0\]\.requests: expected at least one request/);

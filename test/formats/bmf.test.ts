@@ -37,10 +37,10 @@ describe('parseBmf', () => {
     expect(() =>
       parseBmf({ infer: { util: { value: 71.5, direction: 'target' } } }, 't.json'),
     ).toThrow(
-      't.json: infer.util.target: required with "direction": "target": the value this measure should approach',
+      't.json: infer.util.target: required with direction "target": the value this metric should approach',
     );
     expect(() => parseBmf({ infer: { util: { value: 71.5, target: 85 } } }, 't.json')).toThrow(
-      't.json: infer.util.direction: a "target" needs "direction": "target" beside it',
+      't.json: infer.util.direction: a target needs direction "target" beside it',
     );
   });
 

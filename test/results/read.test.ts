@@ -76,6 +76,21 @@ describe('parseResults', () => {
     expect(error.message).toBe('r.json: suites[0].name: required: expected a string');
   });
 
+  it('takes a target only with direction "target", and requires it there', () => {
+    const util = (fields: object) => ({
+      ...valid,
+      suites: [{ name: 'infer', metrics: [{ name: 'util', unit: '%', samples: [80], ...fields }] }],
+    });
+    const parsed = parseResults(util({ direction: 'target', target: 85 }), 'r.json');
+    expect(parsed.suites[0]?.metrics[0]?.target).toBe(85);
+    expect(inputError(() => parseResults(util({ direction: 'target' }), 'r.json')).message).toBe(
+      'r.json: suites[0].metrics[0].target: required with direction "target": the value this metric should approach',
+    );
+    expect(
+      inputError(() => parseResults(util({ direction: 'higher', target: 85 }), 'r.json')).message,
+    ).toBe('r.json: suites[0].metrics[0].direction: a target needs direction "target" beside it');
+  });
+
   it('lists at most five issues and counts the rest', () => {
     const metric = {
       name: 'm',
