@@ -46341,6 +46341,189 @@ function datetime(params) {
 }
 
 /**
+ * perfgate results format v1: what `perfgate run` writes and what every command reads.
+ * Documented in docs/results-format.md; validated with zod on every read.
+ *
+ * A sample is one trial (one independent run of a suite); a metric holds one value per trial.
+ */
+const RESULTS_SCHEMA = 'perfgate/results@1';
+/** Which way is better: `lower` (latency, memory), `higher` (throughput), or closer to `target`. */
+const DirectionSchema = _enum(['lower', 'higher', 'target']);
+/**
+ * The magnitudes a sample (or a target) may have: 0, or between 1e-100 and 1e100. Far beyond any
+ * measurement in any unit, yet the statistics stay finite: sums and squares of samples, their
+ * differences (Hodges-Lehmann) and relative changes (a ratio of two samples) all fit in a double
+ * with room to spare. ±1.7e308 would overflow them into "Infinity s ±NaN %", so such a file is
+ * refused, naming the file and the sample, rather than shown as nonsense.
+ */
+const SAMPLE_MAGNITUDE = { min: 1e-100, max: 1e100 };
+const SampleSchema = number()
+    .refine((v) => v === 0 || (Math.abs(v) >= SAMPLE_MAGNITUDE.min && Math.abs(v) <= SAMPLE_MAGNITUDE.max), {
+    error: (issue) => 
+    // Written out: String(1e100) is "1e+100".
+    'expected 0 or a magnitude from 1e-100 to 1e100 ' +
+        `(beyond that the statistics would overflow), got ${String(issue.input)}`,
+});
+const GpuSchema = object({
+    index: number().int().nonnegative(),
+    name: string$1(),
+    uuid: string$1().optional(),
+    driver: string$1().optional(),
+    memoryTotalMiB: number().nonnegative().optional(),
+})
+    .strict();
+/** What a result was measured on; gating across different environments is refused. */
+const EnvironmentSchema = object({
+    os: string$1().optional(),
+    arch: string$1().optional(),
+    cpuModel: string$1().optional(),
+    cpuCount: number().int().positive().optional(),
+    memoryBytes: number().nonnegative().optional(),
+    nodeVersion: string$1().optional(),
+    runner: string$1().optional(),
+    gpus: array(GpuSchema).optional(),
+})
+    .strict();
+/**
+ * A target and direction `target` come together, wherever a metric is declared (results, BMF,
+ * the prometheus collector's config): one without the other is a mistake, named at its field.
+ */
+function checkTarget(metric, ctx) {
+    if (metric.direction === 'target' && metric.target === undefined) {
+        ctx.addIssue({
+            code: 'custom',
+            message: 'required with direction "target": the value this metric should approach',
+            path: ['target'],
+        });
+    }
+    if (metric.direction !== 'target' && metric.target !== undefined) {
+        ctx.addIssue({
+            code: 'custom',
+            message: 'a target needs direction "target" beside it',
+            path: ['direction'],
+        });
+    }
+}
+const MetricSchema = object({
+    name: string$1().min(1),
+    unit: string$1(),
+    direction: DirectionSchema,
+    /** Required when direction is `target`: the value the metric should approach. */
+    target: SampleSchema.optional(),
+    /**
+     * Describes the conditions of the trials (load generator CPU, host background load) rather
+     * than the system under test: compared and shown, never a verdict; a significant difference
+     * is reported as a warning that the comparison may be confounded.
+     */
+    informational: boolean().optional(),
+    /** One value per trial, in trial order (SampleSchema says which values). */
+    samples: array(SampleSchema),
+    /**
+     * Set when `perfgate history compact` replaced the trials by their median (`samples` then
+     * holds that one value): how many trials there were and their spread (quartiles as
+     * stats/describe.ts). Across runs the unit is the run's median, which is what stays.
+     */
+    compacted: object({
+        trials: number().int().positive(),
+        min: number(),
+        q1: number(),
+        q3: number(),
+        max: number(),
+    })
+        .strict()
+        .optional(),
+})
+    .strict()
+    .superRefine(checkTarget);
+const SuiteResultSchema = object({
+    name: string$1().min(1),
+    /** The variant (named set of knob values) this suite ran with; absent for a single variant. */
+    variant: string$1().min(1).optional(),
+    /** Knob values of the variant, e.g. { OPTIMIZATION_CACHE_SIZE: "1000" }. */
+    knobs: record$1(string$1(), string$1()).optional(),
+    metrics: array(MetricSchema),
+    /** Things a reader must know about this suite's numbers (e.g. "GPU metrics unavailable"). */
+    notes: array(string$1()).optional(),
+    /**
+     * Wall time of this suite on this side, warm-up and every trial: what `perfgate shards`
+     * balances shards by. Absent in results written before it was recorded.
+     */
+    seconds: number().nonnegative().optional(),
+})
+    .strict();
+const ResultsSchema = object({
+    schema: literal(RESULTS_SCHEMA),
+    createdAt: datetime({ offset: true }),
+    commit: string$1().optional(),
+    ref: string$1().optional(),
+    configHash: string$1().optional(),
+    environment: EnvironmentSchema.optional(),
+    /** Where the numbers came from when imported from another tool's format. */
+    source: string$1().optional(),
+    /**
+     * Set when this side was measured beside another revision in the same run (same-runner A/B):
+     * the seed of the ABBA/BAAB blocks, the sides in the order their trials ran, and the other
+     * side's commit. Trials of such a run are exchangeable with the other side's, not with
+     * another run's.
+     */
+    interleaved: object({
+        seed: number().int(),
+        order: array(_enum(['base', 'head'])),
+        with: string$1().optional(),
+    })
+        .strict()
+        .optional(),
+    suites: array(SuiteResultSchema),
+})
+    .strict()
+    .superRefine(checkUnique);
+/**
+ * Each suite + variant once per file, each metric once per suite: a repeat would be pooled
+ * with the first (20 "trials" where 10 ran), inventing a change. Issues point at the repeat.
+ * Refinements run even when a field failed, so nothing here trusts the shape.
+ */
+function checkUnique(results, ctx) {
+    const suites = new Map();
+    const entries = results.suites;
+    if (!Array.isArray(entries))
+        return;
+    entries.forEach((suite, index) => {
+        if (typeof suite?.name !== 'string')
+            return;
+        const { name, variant } = suite;
+        const named = `suite '${name}'${typeof variant === 'string' ? ` (variant '${variant}')` : ''}`;
+        const key = JSON.stringify([name, variant ?? null]);
+        const first = suites.get(key);
+        if (first === undefined)
+            suites.set(key, index);
+        else {
+            ctx.addIssue({
+                code: 'custom',
+                path: ['suites', index, 'name'],
+                message: `${named} appears again (first at suites[${first}]); a results file holds each suite and variant once`,
+            });
+        }
+        if (!Array.isArray(suite.metrics))
+            return;
+        const metrics = new Map();
+        suite.metrics.forEach((metric, at) => {
+            if (typeof metric?.name !== 'string')
+                return;
+            const seen = metrics.get(metric.name);
+            if (seen === undefined)
+                metrics.set(metric.name, at);
+            else {
+                ctx.addIssue({
+                    code: 'custom',
+                    path: ['suites', index, 'metrics', at, 'name'],
+                    message: `metric '${metric.name}' of ${named} appears again (first at metrics[${seen}]); a suite holds each metric once, with one sample per trial`,
+                });
+            }
+        });
+    });
+}
+
+/**
  * Wording of config problems: a "did you mean" for misspelt names. What was expected and found
  * is worded by src/schemaIssue.ts, for results files too.
  */
@@ -46663,7 +46846,9 @@ function collector(shape) {
 const PrometheusMetricSchema = strict({
     name: string$1().min(1),
     unit: string$1().default(''),
-    direction: _enum(['lower', 'higher']),
+    direction: DirectionSchema,
+    /** With direction `target`: the value to approach, as a pool's utilization approaches 0.7. */
+    target: numeric$1(number()).optional(),
     /** Series names whose increase over the trial is summed (all label sets). */
     numerator: array(string$1().min(1)).min(1),
     /** Divide by the summed increase of these series (a ratio or a mean). */
@@ -46671,10 +46856,12 @@ const PrometheusMetricSchema = strict({
     /** Divide by the trial's measured seconds instead (a rate). */
     perSecond: flag.default(false),
     scale: numeric$1(number()).default(1),
-}).refine((m) => !(m.perSecond && m.denominator), {
+})
+    .refine((m) => !(m.perSecond && m.denominator), {
     message: 'expected either denominator or perSecond: true, not both',
     path: ['perSecond'],
-});
+})
+    .superRefine(checkTarget);
 const CollectorsSchema = strict({
     gpu: collector({ intervalMs: milliseconds().default(250) }),
     process: collector({ intervalMs: milliseconds().default(200) }),
@@ -56636,172 +56823,6 @@ function requireDist$1 () {
 var distExports = requireDist$1();
 
 /**
- * perfgate results format v1: what `perfgate run` writes and what every command reads.
- * Documented in docs/results-format.md; validated with zod on every read.
- *
- * A sample is one trial (one independent run of a suite); a metric holds one value per trial.
- */
-const RESULTS_SCHEMA = 'perfgate/results@1';
-/** Which way is better: `lower` (latency, memory), `higher` (throughput), or closer to `target`. */
-const DirectionSchema = _enum(['lower', 'higher', 'target']);
-/**
- * The magnitudes a sample (or a target) may have: 0, or between 1e-100 and 1e100. Far beyond any
- * measurement in any unit, yet the statistics stay finite: sums and squares of samples, their
- * differences (Hodges-Lehmann) and relative changes (a ratio of two samples) all fit in a double
- * with room to spare. ±1.7e308 would overflow them into "Infinity s ±NaN %", so such a file is
- * refused, naming the file and the sample, rather than shown as nonsense.
- */
-const SAMPLE_MAGNITUDE = { min: 1e-100, max: 1e100 };
-const SampleSchema = number()
-    .refine((v) => v === 0 || (Math.abs(v) >= SAMPLE_MAGNITUDE.min && Math.abs(v) <= SAMPLE_MAGNITUDE.max), {
-    error: (issue) => 
-    // Written out: String(1e100) is "1e+100".
-    'expected 0 or a magnitude from 1e-100 to 1e100 ' +
-        `(beyond that the statistics would overflow), got ${String(issue.input)}`,
-});
-const GpuSchema = object({
-    index: number().int().nonnegative(),
-    name: string$1(),
-    uuid: string$1().optional(),
-    driver: string$1().optional(),
-    memoryTotalMiB: number().nonnegative().optional(),
-})
-    .strict();
-/** What a result was measured on; gating across different environments is refused. */
-const EnvironmentSchema = object({
-    os: string$1().optional(),
-    arch: string$1().optional(),
-    cpuModel: string$1().optional(),
-    cpuCount: number().int().positive().optional(),
-    memoryBytes: number().nonnegative().optional(),
-    nodeVersion: string$1().optional(),
-    runner: string$1().optional(),
-    gpus: array(GpuSchema).optional(),
-})
-    .strict();
-const MetricSchema = object({
-    name: string$1().min(1),
-    unit: string$1(),
-    direction: DirectionSchema,
-    /** Required when direction is `target`: the value the metric should approach. */
-    target: SampleSchema.optional(),
-    /**
-     * Describes the conditions of the trials (load generator CPU, host background load) rather
-     * than the system under test: compared and shown, never a verdict; a significant difference
-     * is reported as a warning that the comparison may be confounded.
-     */
-    informational: boolean().optional(),
-    /** One value per trial, in trial order (SampleSchema says which values). */
-    samples: array(SampleSchema),
-    /**
-     * Set when `perfgate history compact` replaced the trials by their median (`samples` then
-     * holds that one value): how many trials there were and their spread (quartiles as
-     * stats/describe.ts). Across runs the unit is the run's median, which is what stays.
-     */
-    compacted: object({
-        trials: number().int().positive(),
-        min: number(),
-        q1: number(),
-        q3: number(),
-        max: number(),
-    })
-        .strict()
-        .optional(),
-})
-    .strict()
-    .refine((m) => m.direction !== 'target' || m.target !== undefined, {
-    message: 'direction "target" needs a numeric "target"',
-    path: ['target'],
-});
-const SuiteResultSchema = object({
-    name: string$1().min(1),
-    /** The variant (named set of knob values) this suite ran with; absent for a single variant. */
-    variant: string$1().min(1).optional(),
-    /** Knob values of the variant, e.g. { OPTIMIZATION_CACHE_SIZE: "1000" }. */
-    knobs: record$1(string$1(), string$1()).optional(),
-    metrics: array(MetricSchema),
-    /** Things a reader must know about this suite's numbers (e.g. "GPU metrics unavailable"). */
-    notes: array(string$1()).optional(),
-    /**
-     * Wall time of this suite on this side, warm-up and every trial: what `perfgate shards`
-     * balances shards by. Absent in results written before it was recorded.
-     */
-    seconds: number().nonnegative().optional(),
-})
-    .strict();
-const ResultsSchema = object({
-    schema: literal(RESULTS_SCHEMA),
-    createdAt: datetime({ offset: true }),
-    commit: string$1().optional(),
-    ref: string$1().optional(),
-    configHash: string$1().optional(),
-    environment: EnvironmentSchema.optional(),
-    /** Where the numbers came from when imported from another tool's format. */
-    source: string$1().optional(),
-    /**
-     * Set when this side was measured beside another revision in the same run (same-runner A/B):
-     * the seed of the ABBA/BAAB blocks, the sides in the order their trials ran, and the other
-     * side's commit. Trials of such a run are exchangeable with the other side's, not with
-     * another run's.
-     */
-    interleaved: object({
-        seed: number().int(),
-        order: array(_enum(['base', 'head'])),
-        with: string$1().optional(),
-    })
-        .strict()
-        .optional(),
-    suites: array(SuiteResultSchema),
-})
-    .strict()
-    .superRefine(checkUnique);
-/**
- * Each suite + variant once per file, each metric once per suite: a repeat would be pooled
- * with the first (20 "trials" where 10 ran), inventing a change. Issues point at the repeat.
- * Refinements run even when a field failed, so nothing here trusts the shape.
- */
-function checkUnique(results, ctx) {
-    const suites = new Map();
-    const entries = results.suites;
-    if (!Array.isArray(entries))
-        return;
-    entries.forEach((suite, index) => {
-        if (typeof suite?.name !== 'string')
-            return;
-        const { name, variant } = suite;
-        const named = `suite '${name}'${typeof variant === 'string' ? ` (variant '${variant}')` : ''}`;
-        const key = JSON.stringify([name, variant ?? null]);
-        const first = suites.get(key);
-        if (first === undefined)
-            suites.set(key, index);
-        else {
-            ctx.addIssue({
-                code: 'custom',
-                path: ['suites', index, 'name'],
-                message: `${named} appears again (first at suites[${first}]); a results file holds each suite and variant once`,
-            });
-        }
-        if (!Array.isArray(suite.metrics))
-            return;
-        const metrics = new Map();
-        suite.metrics.forEach((metric, at) => {
-            if (typeof metric?.name !== 'string')
-                return;
-            const seen = metrics.get(metric.name);
-            if (seen === undefined)
-                metrics.set(metric.name, at);
-            else {
-                ctx.addIssue({
-                    code: 'custom',
-                    path: ['suites', index, 'metrics', at, 'name'],
-                    message: `metric '${metric.name}' of ${named} appears again (first at metrics[${seen}]); a suite holds each metric once, with one sample per trial`,
-                });
-            }
-        });
-    });
-}
-
-/**
  * Reading and writing perfgate results files (format v1, see schema.ts and
  * docs/results-format.md), plus the JSON-reading helpers the importers in src/formats share.
  *
@@ -57762,14 +57783,7 @@ const BmfMeasureSchema = looseObject({
     /** With `"direction": "target"`: the value to approach, as GPU utilization approaches 85 %. */
     target: SampleSchema.optional(),
 })
-    .refine((m) => m.direction !== 'target' || m.target !== undefined, {
-    message: 'required with "direction": "target": the value this measure should approach',
-    path: ['target'],
-})
-    .refine((m) => m.target === undefined || m.direction === 'target', {
-    message: 'a "target" needs "direction": "target" beside it',
-    path: ['direction'],
-});
+    .superRefine(checkTarget);
 /**
  * A JSON object keyed by names from input, validated like `z.record` but keeping every name:
  * z.record skips a key named `__proto__` (to keep it from replacing the prototype of the object
@@ -99892,7 +99906,7 @@ function sumDeltas(selectors, before, after) {
 }
 /** One derived metric from two scrapes `windowSeconds` apart, or the note that explains its absence. */
 function deriveMetric(definition, before, after, windowSeconds) {
-    const { name, unit, direction, numerator, denominator, scale = 1, perSecond = false, } = definition;
+    const { name, unit, direction, target, numerator, denominator, scale = 1, perSecond = false, } = definition;
     const omitted = (why) => ({ note: `prometheus: prometheus.${name} omitted: ${why}` });
     const top = sumDeltas(numerator, before, after);
     if ('problem' in top)
@@ -99911,7 +99925,8 @@ function deriveMetric(definition, before, after, windowSeconds) {
     }
     if (!Number.isFinite(value))
         return omitted(`its value is ${value}`);
-    return { metric: { name: `prometheus.${name}`, unit, direction, value } };
+    const metric = { name: `prometheus.${name}`, unit, direction, value };
+    return { metric: target === undefined ? metric : { ...metric, target } };
 }
 /** Config errors surface when the collector is made, not after a whole trial has run. */
 function validate(definitions) {
