@@ -20,6 +20,8 @@ export interface GpuCollectorOptions {
   killGraceMs?: number;
   /** nvidia-smi's environment (CUDA_VISIBLE_DEVICES, PATH); default perfgate's own. */
   env?: NodeJS.ProcessEnv;
+  /** Judge each GPU's utilization by its distance to this percentage, not as higher-is-better. */
+  utilizationTarget?: number;
 }
 
 /** The --query-gpu fields, in the order parseNvidiaSmiLine reads them. */
@@ -152,8 +154,15 @@ const GPU_METRICS = [
   reduce: (values: number[]) => number;
 }[];
 
-/** Reduces a window's samples to metrics per GPU, notes for metrics with no value, and GPU identities. */
-export function summarizeGpuSamples(samples: readonly NvidiaSmiSample[]): CollectorOutput {
+/**
+ * Reduces a window's samples to metrics per GPU, notes for metrics with no value, and GPU
+ * identities. Utilization is higher-is-better unless a target is given: a serving GPU held near
+ * 85 % has headroom for bursts, and one pushed to 100 % queues requests.
+ */
+export function summarizeGpuSamples(
+  samples: readonly NvidiaSmiSample[],
+  { utilizationTarget }: { utilizationTarget?: number } = {},
+): CollectorOutput {
   const byIndex = new Map<number, NvidiaSmiSample[]>();
   for (const s of samples) {
     const list = byIndex.get(s.index);
@@ -180,7 +189,12 @@ export function summarizeGpuSamples(samples: readonly NvidiaSmiSample[]): Collec
           `gpu: ${name} omitted: nvidia-smi gave no value in ${gpuSamples.length} samples`,
         );
       } else {
-        metrics.push({ name, unit, direction, value: reduce(values) });
+        const value = reduce(values);
+        metrics.push(
+          suffix === 'utilization' && utilizationTarget !== undefined
+            ? { name, unit, direction: 'target', target: utilizationTarget, value }
+            : { name, unit, direction, value },
+        );
       }
     }
   }
@@ -192,6 +206,7 @@ export function gpuCollector({
   binary = 'nvidia-smi',
   killGraceMs = 2000,
   env,
+  utilizationTarget,
 }: GpuCollectorOptions = {}): Collector {
   let child: ChildProcess | undefined;
   let closed: Promise<number | null> | undefined;
@@ -250,7 +265,7 @@ export function gpuCollector({
         if (sample) samples.push(sample);
         else other.push(line.trim());
       }
-      const output = summarizeGpuSamples(samples);
+      const output = summarizeGpuSamples(samples, { utilizationTarget });
       if (exitedEarly && code !== 0) {
         // nvidia-smi prints some failures (e.g. "couldn't communicate with the NVIDIA driver") on
         // stdout, others on stderr: the note carries both.

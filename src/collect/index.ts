@@ -29,7 +29,7 @@ type Attach<Name extends CollectorName> = (
 ) => Collector | { note: string };
 
 const COLLECTORS: { [Name in CollectorName]: Attach<Name> } = {
-  gpu: (section, trial) => gpuCollector({ intervalMs: section.intervalMs, env: trial.env }),
+  gpu: (section, trial) => gpuCollector({ ...section, env: trial.env }),
   process: (section, trial) =>
     trial.servicePid === undefined
       ? { note: 'process: no service is configured, so there is no process tree to watch' }

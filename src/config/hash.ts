@@ -32,7 +32,25 @@ export function configHash(config: Config): string {
     // Where a suite runs is the environment's part of the fingerprint, not the setup's.
     suites: suites.map(({ runsOn: _runsOn, ...suite }) => suite),
     variants,
-    collectors,
+    collectors: measuredCollectors(collectors),
   };
   return createHash('sha256').update(canonicalJson(measured)).digest('hex');
+}
+
+/**
+ * The collectors without the targets their metrics are judged by: a target moved from 85 % to
+ * 80 % measures the same things, and must keep the history comparable.
+ */
+function measuredCollectors(collectors: Config['collectors']): unknown {
+  const { gpu, prometheus } = collectors;
+  return {
+    ...collectors,
+    ...(gpu && { gpu: { ...gpu, utilizationTarget: undefined } }),
+    ...(prometheus && {
+      prometheus: {
+        ...prometheus,
+        metrics: prometheus.metrics.map((metric) => ({ ...metric, target: undefined })),
+      },
+    }),
+  };
 }

@@ -58,7 +58,11 @@ export const PrometheusMetricSchema = strict({
 export type PrometheusMetric = z.infer<typeof PrometheusMetricSchema>;
 
 export const CollectorsSchema = strict({
-  gpu: collector({ intervalMs: milliseconds().default(250) }),
+  gpu: collector({
+    intervalMs: milliseconds().default(250),
+    /** Judge utilization by its distance to this percentage (a target) instead of higher-is-better. */
+    utilizationTarget: numeric(z.number().gt(0).lte(100)).optional(),
+  }),
   process: collector({ intervalMs: milliseconds().default(200) }),
   host: collector({}),
   prometheus: collector({

@@ -162,3 +162,41 @@ describe('perfgate run when the service misbehaves', () => {
     );
   });
 });
+
+// The GPU collector on a machine without a GPU: the faithful stand-in nvidia-smi
+// (test/fixtures/nvidia-smi, two H100s printing the real CSV, `[N/A]` included) first on PATH.
+describe('perfgate run with a GPU utilization target', () => {
+  it('records each GPU’s utilization as a target metric, and the rest as before', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'perfgate-gpu-target-'));
+    const config = join(dir, 'perfgate.yml');
+    const out = join(dir, 'results.json');
+    await writeFile(
+      config,
+      [
+        'version: 1',
+        'trials: 2',
+        'collectors:',
+        '  gpu: { intervalMs: 50, utilizationTarget: 85 }',
+        'suites:',
+        '  - name: infer',
+        '    kind: command',
+        '    command: >-',
+        `      sleep 0.4; echo '{"infer": {"latency": {"value": 12.5, "unit": "ms"}}}'`,
+        '    collectors: [gpu]',
+      ].join('\n'),
+    );
+    const path = `${join(ROOT, 'test/fixtures/nvidia-smi')}:${process.env.PATH}`;
+    const run = await runCli(['run', '--config', config, '--out', out], dir, {
+      ...process.env,
+      PATH: path,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const metrics = (await readResultsFile(out)).suites[0]!.metrics;
+    const gpu0 = (name: string) => metrics.find((m) => m.name === `gpu0.${name}`);
+    expect(gpu0('utilization')).toMatchObject({ direction: 'target', target: 85, unit: '%' });
+    expect(gpu0('utilization')?.samples).toHaveLength(2);
+    expect(gpu0('memory_utilization')).toMatchObject({ direction: 'higher' });
+    expect(gpu0('memory_utilization')).not.toHaveProperty('target');
+    expect(metrics.find((m) => m.name === 'latency')?.samples).toEqual([12.5, 12.5]);
+  });
+});

@@ -43,6 +43,22 @@ version: 1
     expect(hashOf(base.replace('max: 50', 'max: 40'))).toBe(hashOf(base));
     expect(hashOf(`${base}compare: { alpha: 0.01, threshold: 0.2 }\n`)).toBe(hashOf(base));
   });
+
+  it('ignores the targets collector metrics are judged by, but not what they measure', () => {
+    const collectors = (gpu: string, metric: string) =>
+      `${base}collectors:\n  gpu: { intervalMs: 250${gpu} }\n  prometheus:\n` +
+      '    url: http://127.0.0.1:9100/metrics\n    metrics:\n' +
+      `      - { name: pool, numerator: [busy_seconds_total], perSecond: true, ${metric} }\n`;
+    const plain = hashOf(collectors('', 'direction: target, target: 0.7'));
+    expect(hashOf(collectors(', utilizationTarget: 85', 'direction: target, target: 0.7'))).toBe(
+      plain,
+    );
+    expect(hashOf(collectors('', 'direction: target, target: 0.8'))).toBe(plain);
+    expect(hashOf(collectors('', 'direction: target, target: 0.7, scale: 2'))).not.toBe(plain);
+    expect(hashOf(collectors('', 'direction: target, target: 0.7').replace('250', '500'))).not.toBe(
+      plain,
+    );
+  });
 });
 
 describe('canonicalJson', () => {

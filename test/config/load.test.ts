@@ -303,6 +303,9 @@ variants: [{ name: v }, { name: v }]
     const metric = parseConfig(pool('direction: target, target: 0.7'), 'perfgate.yml', {})
       .collectors.prometheus?.metrics[0];
     expect(metric).toMatchObject({ direction: 'target', target: 0.7 });
+    expect(errorOf(httpSuite('collectors: { gpu: { utilizationTarget: 150 } }'))).toMatch(
+      /collectors\.gpu\.utilizationTarget: expected a number ≤ 100, got 150/,
+    );
     expect(
       errorOf('version: 1\nsuites: [{ name: a, kind: http, baseUrl: "http://h", requests: [] }]\n'),
     ).toMatch(/suites\[0\]\.requests: expected at least one request/);

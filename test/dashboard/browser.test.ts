@@ -247,6 +247,7 @@ describe.skipIf(!executable)('the dashboard in Chromium', () => {
     expect(await target.locator('h3').textContent()).toBe(
       'gpu.util (target 85 %: closer is better)',
     );
+    expect(await page.textContent('#latest tbody')).toContain('api gpu.util (target 85 %)');
     // The utilization runs at 60 % ± 2 %, far below 85 %: the axis reaches the target all the
     // same, and its dashed level line crosses the chart (0.40 of a row here; 0.16 without it, the
     // axis labels' row). No other chart has such a line.

@@ -300,7 +300,12 @@
         const row = el(
           'tr',
           { className: s.latest.verdict },
-          el('td', {}, `${s.suite} ${s.metric}`),
+          el(
+            'td',
+            {},
+            `${s.suite} ${s.metric}` +
+              (s.target === undefined ? '' : ` (target ${valueText(s.target, s.unit)})`),
+          ),
           el('td', {}, s.latest.previous),
           el('td', {}, s.latest.latest),
           el('td', {}, s.latest.change),
