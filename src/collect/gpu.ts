@@ -9,6 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { max, mean } from 'simple-statistics';
 import type { Gpu } from '../results/schema.js';
+import { visibleGpus } from './cudaVisible.js';
 import type { Collector, CollectorOutput, TrialMetric } from './types.js';
 
 export interface GpuCollectorOptions {
@@ -22,6 +23,11 @@ export interface GpuCollectorOptions {
   env?: NodeJS.ProcessEnv;
   /** Judge each GPU's utilization by its distance to this percentage, not as higher-is-better. */
   utilizationTarget?: number;
+  /**
+   * CUDA_VISIBLE_DEVICES of each process the trial runs (undefined where unset): only the GPUs
+   * they can use are reported (cudaVisible.ts). Default: every GPU.
+   */
+  visibleDevices?: readonly (string | undefined)[];
 }
 
 /** The --query-gpu fields, in the order parseNvidiaSmiLine reads them. */
@@ -207,6 +213,7 @@ export function gpuCollector({
   killGraceMs = 2000,
   env,
   utilizationTarget,
+  visibleDevices = [undefined],
 }: GpuCollectorOptions = {}): Collector {
   let child: ChildProcess | undefined;
   let closed: Promise<number | null> | undefined;
@@ -265,7 +272,12 @@ export function gpuCollector({
         if (sample) samples.push(sample);
         else other.push(line.trim());
       }
-      const output = summarizeGpuSamples(samples, { utilizationTarget });
+      const { indices, notes } = visibleGpus(samples, visibleDevices);
+      const output = summarizeGpuSamples(
+        indices === 'all' ? samples : samples.filter((sample) => indices.has(sample.index)),
+        { utilizationTarget },
+      );
+      output.notes.push(...notes);
       if (exitedEarly && code !== 0) {
         // nvidia-smi prints some failures (e.g. "couldn't communicate with the NVIDIA driver") on
         // stdout, others on stderr: the note carries both.

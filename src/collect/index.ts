@@ -16,6 +16,11 @@ export interface TrialContext {
   /** The service's process (its group is watched); absent when the config has no service. */
   servicePid?: number;
   env: NodeJS.ProcessEnv;
+  /**
+   * The environments of the processes the trial runs (the service, a benchmark command): the
+   * GPUs their CUDA_VISIBLE_DEVICES leave them are those the gpu collector reports.
+   */
+  workloadEnvs: readonly NodeJS.ProcessEnv[];
   /** perfgate's own process, which host load leaves out. */
   ownPid: number;
 }
@@ -29,7 +34,12 @@ type Attach<Name extends CollectorName> = (
 ) => Collector | { note: string };
 
 const COLLECTORS: { [Name in CollectorName]: Attach<Name> } = {
-  gpu: (section, trial) => gpuCollector({ ...section, env: trial.env }),
+  gpu: (section, trial) =>
+    gpuCollector({
+      ...section,
+      env: trial.env,
+      visibleDevices: trial.workloadEnvs.map((env) => env.CUDA_VISIBLE_DEVICES),
+    }),
   process: (section, trial) =>
     trial.servicePid === undefined
       ? { note: 'process: no service is configured, so there is no process tree to watch' }

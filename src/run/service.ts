@@ -39,6 +39,8 @@ export interface ServiceOptions {
 export interface RunningService {
   /** Also the id of its process group. */
   pid: number;
+  /** The environment it runs with (which GPUs it may use, for one). */
+  env: NodeJS.ProcessEnv;
   /** Rejects (RunError) if the service exited or does not answer its health URL; call between trials. */
   assertAlive(): Promise<void>;
   /** Rejects with a RunError as soon as the service exits unless stop() asked it to: race it against a trial. */
@@ -105,6 +107,7 @@ async function openLog({ logFile, configFile }: ServiceOptions) {
 
 class Service implements RunningService {
   readonly pid: number;
+  readonly env: NodeJS.ProcessEnv;
   private readonly leader: GroupLeader;
   readonly exited: Promise<never>;
   private exit: ProcessExit | undefined;
@@ -117,6 +120,7 @@ class Service implements RunningService {
     private readonly logStart: number,
   ) {
     this.pid = leader.pid;
+    this.env = options.env;
     this.leader = leader;
     this.exitEvent = new Promise((resolve) =>
       leader.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {

@@ -62,10 +62,15 @@ function makeCollectors(
   context: Pick<TrialContext, 'env'>,
   config: Config,
   suite: Suite,
+  variant: Variant,
   service: RunningService | undefined,
 ): { collectors: Collector[]; notes: string[] } {
+  const command = kindOf(suite).processEnv?.(suite, { variant, env: context.env });
+  const workloadEnvs = [service?.env, command].filter((env) => env !== undefined);
   const trial = {
     env: context.env,
+    // With nothing started (an http suite against a running baseUrl), perfgate's own.
+    workloadEnvs: workloadEnvs.length > 0 ? workloadEnvs : [context.env],
     ownPid: process.pid,
     ...(service ? { servicePid: service.pid } : {}),
   };
@@ -87,7 +92,7 @@ export async function runTrial(
   trial: number,
   service: RunningService | undefined,
 ): Promise<TrialOutcome> {
-  const { collectors: made, notes } = makeCollectors(context, config, suite, service);
+  const { collectors: made, notes } = makeCollectors(context, config, suite, variant, service);
   const collectors = await startAll(made);
   let measured: { metrics: TrialMetric[]; notes: string[] };
   try {

@@ -153,6 +153,29 @@ describe('perfgate run when the service misbehaves', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('reports the GPUs of the service, which CUDA_VISIBLE_DEVICES gives GPU 1', async () => {
+    // The stand-in nvidia-smi of test/fixtures (two H100s, the real CSV) first on PATH.
+    const { config, out } = await configWith(
+      { CUDA_VISIBLE_DEVICES: '1' },
+      'collectors: { gpu: { intervalMs: 50 } }',
+    );
+    const path = `${join(ROOT, 'test/fixtures/nvidia-smi')}:${process.env.PATH}`;
+    const run = await runCli(['run', '--config', config, '--out', out], undefined, {
+      ...process.env,
+      PATH: path,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const results = await readResultsFile(out);
+    const gpuMetrics = results.suites[0]!.metrics.filter((m) => m.name.startsWith('gpu'));
+    expect(gpuMetrics.map((m) => m.name)).toEqual([
+      'gpu1.utilization',
+      'gpu1.memory_utilization',
+      'gpu1.memory_used_peak',
+      'gpu1.temperature_max',
+    ]);
+    expect(results.environment?.gpus?.map((gpu) => gpu.index)).toEqual([1]);
+  });
+
   it('exits 2 naming the config file and field on a bad config', async () => {
     const { config } = await configWith({}, 'trails: 3');
     const run = await runCli(['run', '--config', config]);
@@ -165,7 +188,7 @@ describe('perfgate run when the service misbehaves', () => {
 
 // The GPU collector on a machine without a GPU: the faithful stand-in nvidia-smi
 // (test/fixtures/nvidia-smi, two H100s printing the real CSV, `[N/A]` included) first on PATH.
-describe('perfgate run with a GPU utilization target', () => {
+describe('perfgate run with the gpu collector', () => {
   it('records each GPU’s utilization as a target metric, and the rest as before', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'perfgate-gpu-target-'));
     const config = join(dir, 'perfgate.yml');
@@ -182,6 +205,8 @@ describe('perfgate run with a GPU utilization target', () => {
         '    kind: command',
         '    command: >-',
         `      sleep 0.4; echo '{"infer": {"latency": {"value": 12.5, "unit": "ms"}}}'`,
+        // The benchmark runs on GPU 0 only: GPU 1's load is another job's, and not reported.
+        "    env: { CUDA_VISIBLE_DEVICES: '0' }",
         '    collectors: [gpu]',
       ].join('\n'),
     );
@@ -198,5 +223,6 @@ describe('perfgate run with a GPU utilization target', () => {
     expect(gpu0('memory_utilization')).toMatchObject({ direction: 'higher' });
     expect(gpu0('memory_utilization')).not.toHaveProperty('target');
     expect(metrics.find((m) => m.name === 'latency')?.samples).toEqual([12.5, 12.5]);
+    expect(metrics.filter((m) => m.name.startsWith('gpu1.'))).toEqual([]);
   });
 });

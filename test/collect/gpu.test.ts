@@ -138,6 +138,22 @@ describe('summarizeGpuSamples', () => {
 });
 
 describe('gpu collector', () => {
+  it('reports only the GPUs the trial can use: nvidia-smi itself ignores CUDA_VISIBLE_DEVICES', async () => {
+    // The stand-in lists both H100s whatever the variable says, as the real one does; the trial's
+    // processes were given GPU 1 by a UUID prefix.
+    const collector = gpuCollector({
+      binary: fake('nvidia-smi'),
+      intervalMs: 50,
+      env: { ...process.env, CUDA_VISIBLE_DEVICES: 'GPU-0a1b' },
+      visibleDevices: ['GPU-0a1b'],
+    });
+    await collector.start();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const { metrics, environment } = await collector.stop();
+    expect(new Set(metrics.map((m) => m.name.split('.')[0]))).toEqual(new Set(['gpu1']));
+    expect(environment?.gpus?.map((gpu) => gpu.index)).toEqual([1]);
+  });
+
   it('samples every GPU while the window is open (fake nvidia-smi, two H100s)', async () => {
     const collector = gpuCollector({ binary: fake('nvidia-smi'), intervalMs: 50 });
     await collector.start();

@@ -3,7 +3,8 @@ import { attachCollector } from '../../src/collect/index.js';
 import { COLLECTOR_NAMES } from '../../src/config/schema.js';
 
 describe('collectors registry', () => {
-  const trial = { env: process.env, ownPid: process.pid, servicePid: process.pid };
+  const env = process.env;
+  const trial = { env, workloadEnvs: [env], ownPid: process.pid, servicePid: process.pid };
 
   it('has a collector for every name a config may use, named as the config names it', () => {
     const made = [
@@ -16,7 +17,7 @@ describe('collectors registry', () => {
   });
 
   it('says why the process collector has nothing to watch without a service', () => {
-    const noService = { env: process.env, ownPid: process.pid };
+    const noService = { env: process.env, workloadEnvs: [process.env], ownPid: process.pid };
     expect(attachCollector('process', { intervalMs: 200 }, noService)).toEqual({
       note: 'process: no service is configured, so there is no process tree to watch',
     });

@@ -4,18 +4,23 @@ import { runCommandTrial } from '../command.js';
 import { missingRequirements } from '../requires.js';
 import type { KindContext, SuiteKind } from './kind.js';
 
-function commandOptions(suite: CommandSuite, { variant, trial, env }: KindContext) {
+function processEnv(suite: CommandSuite, { variant, env }: Pick<KindContext, 'variant' | 'env'>) {
+  return { ...env, ...suite.env, ...variant.env };
+}
+
+function commandOptions(suite: CommandSuite, context: KindContext) {
   return {
     command: suite.command,
     cwd: suite.cwd,
-    env: { ...env, ...suite.env, ...variant.env },
+    env: processEnv(suite, context),
     timeoutSeconds: suite.timeoutSeconds,
     output: suite.output,
-    trial,
+    trial: context.trial,
   };
 }
 
 export const commandSuite: SuiteKind<CommandSuite> = {
+  processEnv,
   measure: (suite, context, signal) => runCommandTrial(commandOptions(suite, context), { signal }),
   // A warm-up is a trial whose output is discarded (trial.ts gives it number 0).
   warmUp: (suite, context, signal) => runCommandTrial(commandOptions(suite, context), { signal }),

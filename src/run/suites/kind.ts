@@ -26,6 +26,11 @@ export interface SuiteKind<S extends Suite> {
   ): Promise<{ metrics: TrialMetric[]; notes: string[] }>;
   /** The same load for `suite.warmupSeconds`, its numbers discarded. */
   warmUp(suite: S, context: KindContext, signal: AbortSignal): Promise<unknown>;
+  /**
+   * The environment of the process a trial starts, for the collectors that follow it (the GPUs
+   * it may use); absent for a kind that starts none (http loads from perfgate's own process).
+   */
+  processEnv?(suite: S, context: Pick<KindContext, 'variant' | 'env'>): NodeJS.ProcessEnv;
   /** Why the suite cannot run here (a missing binary), or undefined: it is then skipped, with a note. */
   skipReason?(suite: S, env: NodeJS.ProcessEnv): Promise<string | undefined>;
 }

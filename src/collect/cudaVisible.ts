@@ -1,0 +1,62 @@
+/**
+ * Which GPUs a trial uses, from the CUDA_VISIBLE_DEVICES of the processes it runs. nvidia-smi
+ * (NVML) ignores that variable and reports every GPU of the machine; on a shared 8-GPU runner the
+ * other seven carry other jobs, whose load says nothing about this change and would gate it.
+ * Pure.
+ */
+
+/** A GPU as nvidia-smi names it. */
+export interface GpuIdentity {
+  index: number;
+  uuid: string | null;
+}
+
+/** Every GPU, or the indices of those some process of the trial can see; notes for the reader. */
+export interface GpuSelection {
+  indices: ReadonlySet<number> | 'all';
+  notes: string[];
+}
+
+/**
+ * The GPUs visible to any of the trial's processes, each reading its CUDA_VISIBLE_DEVICES as CUDA
+ * does: unset means every GPU; entries are indices (counted as nvidia-smi counts them) or `GPU-`
+ * UUIDs (a unique prefix is enough); the list ends at the first entry that names no GPU; empty
+ * means none. A MIG instance (`MIG-…`) cannot be told apart in nvidia-smi's per-GPU query, so it
+ * keeps every GPU, and says so.
+ */
+export function visibleGpus(
+  gpus: readonly GpuIdentity[],
+  visibleDevices: readonly (string | undefined)[],
+): GpuSelection {
+  const indices = new Set<number>();
+  for (const value of visibleDevices) {
+    if (value === undefined) return { indices: 'all', notes: [] };
+    for (const entry of value.split(',').map((e) => e.trim())) {
+      if (entry === '') break;
+      if (/^MIG-/i.test(entry)) {
+        const note = `gpu: CUDA_VISIBLE_DEVICES names a MIG instance (${entry}); every GPU is sampled whole`;
+        return { indices: 'all', notes: [note] };
+      }
+      const index = gpuNamed(gpus, entry);
+      if (index === undefined) break;
+      indices.add(index);
+    }
+  }
+  const none = indices.size === 0 && gpus.length > 0;
+  return {
+    indices,
+    notes: none ? ['gpu: CUDA_VISIBLE_DEVICES leaves the trial no GPU, so none is sampled'] : [],
+  };
+}
+
+/** `gpus` may repeat a GPU (one entry per sample): what counts is which indices match. */
+function gpuNamed(gpus: readonly GpuIdentity[], entry: string): number | undefined {
+  const named = /^\d+$/.test(entry)
+    ? gpus.filter((gpu) => gpu.index === Number(entry))
+    : /^GPU-/i.test(entry)
+      ? gpus.filter((gpu) => gpu.uuid?.toLowerCase().startsWith(entry.toLowerCase()))
+      : [];
+  const indices = new Set(named.map((gpu) => gpu.index));
+  // An ambiguous UUID prefix names no GPU, as in CUDA.
+  return indices.size === 1 ? [...indices][0] : undefined;
+}
