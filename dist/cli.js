@@ -57581,6 +57581,7 @@ class Service {
     options;
     logStart;
     pid;
+    env;
     leader;
     exited;
     exit;
@@ -57590,6 +57591,7 @@ class Service {
         this.options = options;
         this.logStart = logStart;
         this.pid = leader.pid;
+        this.env = options.env;
         this.leader = leader;
         this.exitEvent = new Promise((resolve) => leader.once('exit', (code, signal) => {
             this.exit = { code, signal };
@@ -58094,17 +58096,21 @@ async function missingRequirements(requires, env) {
     return missing;
 }
 
-function commandOptions(suite, { variant, trial, env }) {
+function processEnv(suite, { variant, env }) {
+    return { ...env, ...suite.env, ...variant.env };
+}
+function commandOptions(suite, context) {
     return {
         command: suite.command,
         cwd: suite.cwd,
-        env: { ...env, ...suite.env, ...variant.env },
+        env: processEnv(suite, context),
         timeoutSeconds: suite.timeoutSeconds,
         output: suite.output,
-        trial,
+        trial: context.trial,
     };
 }
 const commandSuite = {
+    processEnv,
     measure: (suite, context, signal) => runCommandTrial(commandOptions(suite, context), { signal }),
     // A warm-up is a trial whose output is discarded (trial.ts gives it number 0).
     warmUp: (suite, context, signal) => runCommandTrial(commandOptions(suite, context), { signal }),
@@ -99253,6 +99259,55 @@ class TrialAccumulator {
 }
 
 /**
+ * Which GPUs a trial uses, from the CUDA_VISIBLE_DEVICES of the processes it runs. nvidia-smi
+ * (NVML) ignores that variable and reports every GPU of the machine; on a shared 8-GPU runner the
+ * other seven carry other jobs, whose load says nothing about this change and would gate it.
+ * Pure.
+ */
+/**
+ * The GPUs visible to any of the trial's processes, each reading its CUDA_VISIBLE_DEVICES as CUDA
+ * does: unset means every GPU; entries are indices (counted as nvidia-smi counts them) or `GPU-`
+ * UUIDs (a unique prefix is enough); the list ends at the first entry that names no GPU; empty
+ * means none. A MIG instance (`MIG-…`) cannot be told apart in nvidia-smi's per-GPU query, so it
+ * keeps every GPU, and says so.
+ */
+function visibleGpus(gpus, visibleDevices) {
+    const indices = new Set();
+    for (const value of visibleDevices) {
+        if (value === undefined)
+            return { indices: 'all', notes: [] };
+        for (const entry of value.split(',').map((e) => e.trim())) {
+            if (entry === '')
+                break;
+            if (/^MIG-/i.test(entry)) {
+                const note = `gpu: CUDA_VISIBLE_DEVICES names a MIG instance (${entry}); every GPU is sampled whole`;
+                return { indices: 'all', notes: [note] };
+            }
+            const index = gpuNamed(gpus, entry);
+            if (index === undefined)
+                break;
+            indices.add(index);
+        }
+    }
+    const none = indices.size === 0 && gpus.length > 0;
+    return {
+        indices,
+        notes: none ? ['gpu: CUDA_VISIBLE_DEVICES leaves the trial no GPU, so none is sampled'] : [],
+    };
+}
+/** `gpus` may repeat a GPU (one entry per sample): what counts is which indices match. */
+function gpuNamed(gpus, entry) {
+    const named = /^\d+$/.test(entry)
+        ? gpus.filter((gpu) => gpu.index === Number(entry))
+        : /^GPU-/i.test(entry)
+            ? gpus.filter((gpu) => gpu.uuid?.toLowerCase().startsWith(entry.toLowerCase()))
+            : [];
+    const indices = new Set(named.map((gpu) => gpu.index));
+    // An ambiguous UUID prefix names no GPU, as in CUDA.
+    return indices.size === 1 ? [...indices][0] : undefined;
+}
+
+/**
  * `gpu` collector: per-GPU utilization, memory, power and temperature from nvidia-smi, sampled
  * every intervalMs while the window is open, plus each GPU's identity for the environment.
  *
@@ -99388,7 +99443,7 @@ function summarizeGpuSamples(samples, { utilizationTarget } = {}) {
     }
     return { metrics, notes, ...(gpus.length > 0 && { environment: { gpus } }) };
 }
-function gpuCollector({ intervalMs = 250, binary = 'nvidia-smi', killGraceMs = 2000, env, utilizationTarget, } = {}) {
+function gpuCollector({ intervalMs = 250, binary = 'nvidia-smi', killGraceMs = 2000, env, utilizationTarget, visibleDevices = [undefined], } = {}) {
     let child;
     let closed;
     let spawnError;
@@ -99446,7 +99501,9 @@ function gpuCollector({ intervalMs = 250, binary = 'nvidia-smi', killGraceMs = 2
                 else
                     other.push(line.trim());
             }
-            const output = summarizeGpuSamples(samples, { utilizationTarget });
+            const { indices, notes } = visibleGpus(samples, visibleDevices);
+            const output = summarizeGpuSamples(indices === 'all' ? samples : samples.filter((sample) => indices.has(sample.index)), { utilizationTarget });
+            output.notes.push(...notes);
             if (exitedEarly && code !== 0) {
                 // nvidia-smi prints some failures (e.g. "couldn't communicate with the NVIDIA driver") on
                 // stdout, others on stderr: the note carries both.
@@ -100036,7 +100093,11 @@ function prometheusCollector({ url, metrics, timeoutMs = 5000, }) {
 }
 
 const COLLECTORS = {
-    gpu: (section, trial) => gpuCollector({ ...section, env: trial.env }),
+    gpu: (section, trial) => gpuCollector({
+        ...section,
+        env: trial.env,
+        visibleDevices: trial.workloadEnvs.map((env) => env.CUDA_VISIBLE_DEVICES),
+    }),
     process: (section, trial) => trial.servicePid === undefined
         ? { note: 'process: no service is configured, so there is no process tree to watch' }
         : processCollector({ pid: trial.servicePid, intervalMs: section.intervalMs }),
@@ -100081,9 +100142,13 @@ async function raceService(work, service) {
     }
 }
 /** The suite's collectors that are configured, attached to this trial; notes for those that cannot be. */
-function makeCollectors(context, config, suite, service) {
+function makeCollectors(context, config, suite, variant, service) {
+    const command = kindOf$1(suite).processEnv?.(suite, { variant, env: context.env });
+    const workloadEnvs = [service?.env, command].filter((env) => env !== undefined);
     const trial = {
         env: context.env,
+        // With nothing started (an http suite against a running baseUrl), perfgate's own.
+        workloadEnvs: workloadEnvs.length > 0 ? workloadEnvs : [context.env],
         ownPid: process.pid,
         ...(service ? { servicePid: service.pid } : {}),
     };
@@ -100097,7 +100162,7 @@ function makeCollectors(context, config, suite, service) {
     };
 }
 async function runTrial(context, config, suite, variant, trial, service) {
-    const { collectors: made, notes } = makeCollectors(context, config, suite, service);
+    const { collectors: made, notes } = makeCollectors(context, config, suite, variant, service);
     const collectors = await startAll(made);
     let measured;
     try {
