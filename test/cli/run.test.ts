@@ -172,6 +172,7 @@ describe('perfgate run when the service misbehaves', () => {
       'gpu1.memory_utilization',
       'gpu1.memory_used_peak',
       'gpu1.temperature_max',
+      'gpu1.sm_clock',
     ]);
     expect(results.environment?.gpus?.map((gpu) => gpu.index)).toEqual([1]);
   });

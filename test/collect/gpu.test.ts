@@ -124,6 +124,14 @@ describe('summarizeGpuSamples', () => {
       { name: 'gpu0.memory_used_peak', unit: 'MiB', direction: 'lower', value: 300 },
       { name: 'gpu0.power', unit: 'W', direction: 'lower', value: 400 },
       { name: 'gpu0.temperature_max', unit: '°C', direction: 'lower', value: 60 },
+      // Context, never a verdict: a throttled side is reported as a possible confounder.
+      {
+        name: 'gpu0.sm_clock',
+        unit: 'MHz',
+        direction: 'higher',
+        value: 1980,
+        informational: true,
+      },
     ]);
   });
 
