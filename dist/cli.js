@@ -99308,8 +99308,9 @@ function gpuNamed(gpus, entry) {
 }
 
 /**
- * `gpu` collector: per-GPU utilization, memory, power and temperature from nvidia-smi, sampled
- * every intervalMs while the window is open, plus each GPU's identity for the environment.
+ * `gpu` collector: per-GPU utilization, memory, power, temperature and (as context) SM clock
+ * from nvidia-smi, sampled every intervalMs while the window is open, plus each GPU's identity
+ * for the environment.
  *
  * nvidia-smi runs in loop mode (`-lms`) from start() until stop() kills it. A machine without
  * nvidia-smi, or whose driver is broken, yields notes instead of metrics: GPU numbers are an
@@ -99400,6 +99401,16 @@ const GPU_METRICS = [
         pick: (s) => s.temperatureC,
         reduce: max$1,
     },
+    // Context: a GPU that throttles (heat, power cap) on one side of an A/B runs that side slower,
+    // whatever the code; a significant difference is then reported as a possible confounder.
+    {
+        suffix: 'sm_clock',
+        unit: 'MHz',
+        direction: 'higher',
+        pick: (s) => s.smClockMHz,
+        reduce: mean,
+        informational: true,
+    },
 ];
 /**
  * Reduces a window's samples to metrics per GPU, notes for metrics with no value, and GPU
@@ -99427,7 +99438,8 @@ function summarizeGpuSamples(samples, { utilizationTarget } = {}) {
             ...(first.driver !== null && { driver: first.driver }),
             ...(first.memoryTotalMiB !== null && { memoryTotalMiB: first.memoryTotalMiB }),
         });
-        for (const { suffix, unit, direction, pick, reduce } of GPU_METRICS) {
+        for (const definition of GPU_METRICS) {
+            const { suffix, unit, direction, pick, reduce } = definition;
             const name = `gpu${index}.${suffix}`;
             const values = gpuSamples.map(pick).filter((v) => v !== null);
             if (values.length === 0) {
@@ -99435,9 +99447,15 @@ function summarizeGpuSamples(samples, { utilizationTarget } = {}) {
             }
             else {
                 const value = reduce(values);
-                metrics.push(suffix === 'utilization' && utilizationTarget !== undefined
-                    ? { name, unit, direction: 'target', target: utilizationTarget, value }
-                    : { name, unit, direction, value });
+                if ('informational' in definition) {
+                    metrics.push({ name, unit, direction, value, informational: true });
+                }
+                else if (suffix === 'utilization' && utilizationTarget !== undefined) {
+                    metrics.push({ name, unit, direction: 'target', target: utilizationTarget, value });
+                }
+                else {
+                    metrics.push({ name, unit, direction, value });
+                }
             }
         }
     }
