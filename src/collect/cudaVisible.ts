@@ -11,9 +11,12 @@ export interface GpuIdentity {
   uuid: string | null;
 }
 
-/** Every GPU, or the indices of those some process of the trial can see; notes for the reader. */
+/**
+ * Every GPU, or the nvidia-smi indices of those some process of the trial can see, in the order
+ * CUDA numbers them (`cuda:0` first); notes for the reader.
+ */
 export interface GpuSelection {
-  indices: ReadonlySet<number> | 'all';
+  visible: readonly number[] | 'all';
   notes: string[];
 }
 
@@ -28,23 +31,23 @@ export function visibleGpus(
   gpus: readonly GpuIdentity[],
   visibleDevices: readonly (string | undefined)[],
 ): GpuSelection {
-  const indices = new Set<number>();
+  const visible: number[] = [];
   for (const value of visibleDevices) {
-    if (value === undefined) return { indices: 'all', notes: [] };
+    if (value === undefined) return { visible: 'all', notes: [] };
     for (const entry of value.split(',').map((e) => e.trim())) {
       if (entry === '') break;
       if (/^MIG-/i.test(entry)) {
         const note = `gpu: CUDA_VISIBLE_DEVICES names a MIG instance (${entry}); every GPU is sampled whole`;
-        return { indices: 'all', notes: [note] };
+        return { visible: 'all', notes: [note] };
       }
       const index = gpuNamed(gpus, entry);
       if (index === undefined) break;
-      indices.add(index);
+      if (!visible.includes(index)) visible.push(index);
     }
   }
-  const none = indices.size === 0 && gpus.length > 0;
+  const none = visible.length === 0 && gpus.length > 0;
   return {
-    indices,
+    visible,
     notes: none ? ['gpu: CUDA_VISIBLE_DEVICES leaves the trial no GPU, so none is sampled'] : [],
   };
 }

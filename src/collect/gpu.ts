@@ -26,7 +26,7 @@ export interface GpuCollectorOptions {
   utilizationTarget?: number;
   /**
    * CUDA_VISIBLE_DEVICES of each process the trial runs (undefined where unset): only the GPUs
-   * they can use are reported (cudaVisible.ts). Default: every GPU.
+   * they can use are reported, numbered as they number them (cudaVisible.ts). Default: every GPU.
    */
   visibleDevices?: readonly (string | undefined)[];
 }
@@ -176,13 +176,23 @@ const GPU_METRICS = [
  * Reduces a window's samples to metrics per GPU, notes for metrics with no value, and GPU
  * identities. Utilization is higher-is-better unless a target is given: a serving GPU held near
  * 85 % has headroom for bursts, and one pushed to 100 % queues requests.
+ *
+ * `visible` (cudaVisible.ts) keeps the trial's GPUs and names each as the trial's processes
+ * number it: on a runner pinned to GPU 3 its metrics are `gpu0.*`, as on the runner pinned to
+ * GPU 5, so the history of one config does not split by which runner took the job. The
+ * environment keeps nvidia-smi's index.
  */
 export function summarizeGpuSamples(
   samples: readonly NvidiaSmiSample[],
-  { utilizationTarget }: { utilizationTarget?: number } = {},
+  {
+    utilizationTarget,
+    visible = 'all',
+  }: { utilizationTarget?: number; visible?: readonly number[] | 'all' } = {},
 ): CollectorOutput {
+  const ordinal = (index: number) => (visible === 'all' ? index : visible.indexOf(index));
   const byIndex = new Map<number, NvidiaSmiSample[]>();
   for (const s of samples) {
+    if (ordinal(s.index) < 0) continue;
     const list = byIndex.get(s.index);
     if (list) list.push(s);
     else byIndex.set(s.index, [s]);
@@ -190,7 +200,7 @@ export function summarizeGpuSamples(
   const metrics: TrialMetric[] = [];
   const notes: string[] = [];
   const gpus: Gpu[] = [];
-  for (const [index, gpuSamples] of [...byIndex].sort(([a], [b]) => a - b)) {
+  for (const [index, gpuSamples] of [...byIndex].sort(([a], [b]) => ordinal(a) - ordinal(b))) {
     const first = gpuSamples[0]!;
     gpus.push({
       index,
@@ -201,7 +211,7 @@ export function summarizeGpuSamples(
     });
     for (const definition of GPU_METRICS) {
       const { suffix, unit, direction, pick, reduce } = definition;
-      const name = `gpu${index}.${suffix}`;
+      const name = `gpu${ordinal(index)}.${suffix}`;
       const values = gpuSamples.map(pick).filter((v) => v !== null);
       if (values.length === 0) {
         notes.push(
@@ -287,11 +297,8 @@ export function gpuCollector({
         if (sample) samples.push(sample);
         else other.push(line.trim());
       }
-      const { indices, notes } = visibleGpus(samples, visibleDevices);
-      const output = summarizeGpuSamples(
-        indices === 'all' ? samples : samples.filter((sample) => indices.has(sample.index)),
-        { utilizationTarget },
-      );
+      const { visible, notes } = visibleGpus(samples, visibleDevices);
+      const output = summarizeGpuSamples(samples, { utilizationTarget, visible });
       output.notes.push(...notes);
       if (exitedEarly && code !== 0) {
         // nvidia-smi prints some failures (e.g. "couldn't communicate with the NVIDIA driver") on

@@ -167,13 +167,16 @@ describe('perfgate run when the service misbehaves', () => {
     expect(run.code, run.stderr).toBe(0);
     const results = await readResultsFile(out);
     const gpuMetrics = results.suites[0]!.metrics.filter((m) => m.name.startsWith('gpu'));
+    // Named as the service numbers its GPU (cuda:0), measured on nvidia-smi's GPU 1: its memory
+    // peak is 2048 MiB, and it has no power reading ([N/A]).
     expect(gpuMetrics.map((m) => m.name)).toEqual([
-      'gpu1.utilization',
-      'gpu1.memory_utilization',
-      'gpu1.memory_used_peak',
-      'gpu1.temperature_max',
-      'gpu1.sm_clock',
+      'gpu0.utilization',
+      'gpu0.memory_utilization',
+      'gpu0.memory_used_peak',
+      'gpu0.temperature_max',
+      'gpu0.sm_clock',
     ]);
+    expect(gpuMetrics[2]?.samples).toEqual([2048, 2048, 2048]);
     expect(results.environment?.gpus?.map((gpu) => gpu.index)).toEqual([1]);
   });
 

@@ -135,6 +135,18 @@ describe('summarizeGpuSamples', () => {
     ]);
   });
 
+  it('keeps the visible GPUs only, numbered in the order the trial sees them', () => {
+    const samples = [sample(0, 80, 100, 300), sample(1, 10, 700, 50), sample(2, 99, 9, 9)];
+    // CUDA_VISIBLE_DEVICES=1,0: cuda:0 is GPU 1 and cuda:1 is GPU 0; GPU 2 is another job's.
+    const { metrics, environment } = summarizeGpuSamples(samples, { visible: [1, 0] });
+    const used = metrics.filter((m) => m.name.endsWith('.memory_used_peak'));
+    expect(used.map((m) => [m.name, m.value])).toEqual([
+      ['gpu0.memory_used_peak', 700],
+      ['gpu1.memory_used_peak', 100],
+    ]);
+    expect(environment?.gpus?.map((gpu) => gpu.index)).toEqual([1, 0]);
+  });
+
   it('omits a metric with no value at all, with a note', () => {
     const { metrics, notes } = summarizeGpuSamples([
       sample(1, 10, 1, null),
@@ -158,7 +170,9 @@ describe('gpu collector', () => {
     await collector.start();
     await new Promise((resolve) => setTimeout(resolve, 300));
     const { metrics, environment } = await collector.stop();
-    expect(new Set(metrics.map((m) => m.name.split('.')[0]))).toEqual(new Set(['gpu1']));
+    // Named as the trial numbers it (cuda:0), measured on nvidia-smi's GPU 1 (1024/2048 MiB).
+    expect(new Set(metrics.map((m) => m.name.split('.')[0]))).toEqual(new Set(['gpu0']));
+    expect(metrics.find((m) => m.name === 'gpu0.memory_used_peak')?.value).toBe(2048);
     expect(environment?.gpus?.map((gpu) => gpu.index)).toEqual([1]);
   });
 
