@@ -99272,26 +99272,27 @@ class TrialAccumulator {
  * keeps every GPU, and says so.
  */
 function visibleGpus(gpus, visibleDevices) {
-    const indices = new Set();
+    const visible = [];
     for (const value of visibleDevices) {
         if (value === undefined)
-            return { indices: 'all', notes: [] };
+            return { visible: 'all', notes: [] };
         for (const entry of value.split(',').map((e) => e.trim())) {
             if (entry === '')
                 break;
             if (/^MIG-/i.test(entry)) {
                 const note = `gpu: CUDA_VISIBLE_DEVICES names a MIG instance (${entry}); every GPU is sampled whole`;
-                return { indices: 'all', notes: [note] };
+                return { visible: 'all', notes: [note] };
             }
             const index = gpuNamed(gpus, entry);
             if (index === undefined)
                 break;
-            indices.add(index);
+            if (!visible.includes(index))
+                visible.push(index);
         }
     }
-    const none = indices.size === 0 && gpus.length > 0;
+    const none = visible.length === 0 && gpus.length > 0;
     return {
-        indices,
+        visible,
         notes: none ? ['gpu: CUDA_VISIBLE_DEVICES leaves the trial no GPU, so none is sampled'] : [],
     };
 }
@@ -99416,10 +99417,18 @@ const GPU_METRICS = [
  * Reduces a window's samples to metrics per GPU, notes for metrics with no value, and GPU
  * identities. Utilization is higher-is-better unless a target is given: a serving GPU held near
  * 85 % has headroom for bursts, and one pushed to 100 % queues requests.
+ *
+ * `visible` (cudaVisible.ts) keeps the trial's GPUs and names each as the trial's processes
+ * number it: on a runner pinned to GPU 3 its metrics are `gpu0.*`, as on the runner pinned to
+ * GPU 5, so the history of one config does not split by which runner took the job. The
+ * environment keeps nvidia-smi's index.
  */
-function summarizeGpuSamples(samples, { utilizationTarget } = {}) {
+function summarizeGpuSamples(samples, { utilizationTarget, visible = 'all', } = {}) {
+    const ordinal = (index) => (visible === 'all' ? index : visible.indexOf(index));
     const byIndex = new Map();
     for (const s of samples) {
+        if (ordinal(s.index) < 0)
+            continue;
         const list = byIndex.get(s.index);
         if (list)
             list.push(s);
@@ -99429,7 +99438,7 @@ function summarizeGpuSamples(samples, { utilizationTarget } = {}) {
     const metrics = [];
     const notes = [];
     const gpus = [];
-    for (const [index, gpuSamples] of [...byIndex].sort(([a], [b]) => a - b)) {
+    for (const [index, gpuSamples] of [...byIndex].sort(([a], [b]) => ordinal(a) - ordinal(b))) {
         const first = gpuSamples[0];
         gpus.push({
             index,
@@ -99440,7 +99449,7 @@ function summarizeGpuSamples(samples, { utilizationTarget } = {}) {
         });
         for (const definition of GPU_METRICS) {
             const { suffix, unit, direction, pick, reduce } = definition;
-            const name = `gpu${index}.${suffix}`;
+            const name = `gpu${ordinal(index)}.${suffix}`;
             const values = gpuSamples.map(pick).filter((v) => v !== null);
             if (values.length === 0) {
                 notes.push(`gpu: ${name} omitted: nvidia-smi gave no value in ${gpuSamples.length} samples`);
@@ -99519,8 +99528,8 @@ function gpuCollector({ intervalMs = 250, binary = 'nvidia-smi', killGraceMs = 2
                 else
                     other.push(line.trim());
             }
-            const { indices, notes } = visibleGpus(samples, visibleDevices);
-            const output = summarizeGpuSamples(indices === 'all' ? samples : samples.filter((sample) => indices.has(sample.index)), { utilizationTarget });
+            const { visible, notes } = visibleGpus(samples, visibleDevices);
+            const output = summarizeGpuSamples(samples, { utilizationTarget, visible });
             output.notes.push(...notes);
             if (exitedEarly && code !== 0) {
                 // nvidia-smi prints some failures (e.g. "couldn't communicate with the NVIDIA driver") on
