@@ -20,7 +20,7 @@ export interface GpuCollectorOptions {
   binary?: string;
   /** How long stop() lets nvidia-smi exit on SIGTERM before it sends SIGKILL; default 2000. */
   killGraceMs?: number;
-  /** nvidia-smi's environment (CUDA_VISIBLE_DEVICES, PATH); default perfgate's own. */
+  /** nvidia-smi's environment (its PATH); default perfgate's own. It ignores CUDA_VISIBLE_DEVICES. */
   env?: NodeJS.ProcessEnv;
   /** Judge each GPU's utilization by its distance to this percentage, not as higher-is-better. */
   utilizationTarget?: number;

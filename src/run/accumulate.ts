@@ -25,6 +25,7 @@ interface SuiteVariant {
 
 /** What a metric is, beside its values: the first trial's stands, a later change is noted. */
 const KIND_FIELDS = ['unit', 'direction', 'target'] as const;
+const LIST = new Intl.ListFormat('en', { type: 'conjunction' });
 
 export class TrialAccumulator {
   private readonly entries = new Map<string, SuiteVariant>();
@@ -56,9 +57,13 @@ export class TrialAccumulator {
       series.samples.push(value);
       const changed = KIND_FIELDS.filter((field) => kind[field] !== series[field]);
       if (changed.length > 0) {
-        const was = changed.map((field) => `${field} ${String(series[field])}`).join(', ');
+        const was = changed
+          .map((field) =>
+            series[field] === undefined ? `no ${field}` : `${field} ${series[field]}`,
+          )
+          .join(', ');
         trialNotes.push(
-          `${name} changed its ${changed.join(' and ')}; kept the first trial's (${was})`,
+          `${name} changed its ${LIST.format(changed)}; kept the first trial's (${was})`,
         );
       }
     }

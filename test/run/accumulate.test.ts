@@ -58,13 +58,19 @@ describe('TrialAccumulator', () => {
     acc.add('gpu', 'default', [util(80, 85)], [], 1);
     acc.add('gpu', 'default', [util(82, 90)], [], 1);
     acc.add('gpu', 'default', [{ ...util(81, 85), unit: 'ratio' }], [], 1);
+    acc.add('gpu', 'default', [metric('p50', 3)], [], 1);
+    acc.add('gpu', 'default', [{ ...util(79, 85), name: 'p50' }], [], 1);
     const [suite] = acc.suites(false, new Map());
     expect(suite?.metrics).toEqual([
       { name: 'util', unit: '%', direction: 'target', target: 85, samples: [80, 82, 81] },
+      { name: 'p50', unit: 'ms', direction: 'lower', samples: [3, 79] },
     ]);
     expect(suite?.notes).toEqual([
       "trial 2: util changed its target; kept the first trial's (target 85)",
       "trial 3: util changed its unit; kept the first trial's (unit %)",
+      "trial 5: p50 changed its unit, direction, and target; kept the first trial's (unit ms, direction lower, no target)",
+      'util is missing from 2 of 5 trials',
+      'p50 is missing from 3 of 5 trials',
     ]);
   });
 });
