@@ -99208,6 +99208,7 @@ function kindOf$1(suite) {
 
 /** What a metric is, beside its values: the first trial's stands, a later change is noted. */
 const KIND_FIELDS = ['unit', 'direction', 'target'];
+const LIST = new Intl.ListFormat('en', { type: 'conjunction' });
 class TrialAccumulator {
     entries = new Map();
     add(suite, variant, metrics, notes, seconds) {
@@ -99231,8 +99232,10 @@ class TrialAccumulator {
             series.samples.push(value);
             const changed = KIND_FIELDS.filter((field) => kind[field] !== series[field]);
             if (changed.length > 0) {
-                const was = changed.map((field) => `${field} ${String(series[field])}`).join(', ');
-                trialNotes.push(`${name} changed its ${changed.join(' and ')}; kept the first trial's (${was})`);
+                const was = changed
+                    .map((field) => series[field] === undefined ? `no ${field}` : `${field} ${series[field]}`)
+                    .join(', ');
+                trialNotes.push(`${name} changed its ${LIST.format(changed)}; kept the first trial's (${was})`);
             }
         }
         for (const note of trialNotes)
