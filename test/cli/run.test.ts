@@ -224,7 +224,8 @@ describe('perfgate run with the gpu collector', () => {
     const gpu0 = (name: string) => metrics.find((m) => m.name === `gpu0.${name}`);
     expect(gpu0('utilization')).toMatchObject({ direction: 'target', target: 85, unit: '%' });
     expect(gpu0('utilization')?.samples).toHaveLength(2);
-    expect(gpu0('memory_utilization')).toMatchObject({ direction: 'higher' });
+    expect(gpu0('utilization')).not.toHaveProperty('informational');
+    expect(gpu0('memory_utilization')).toMatchObject({ direction: 'higher', informational: true });
     expect(gpu0('memory_utilization')).not.toHaveProperty('target');
     expect(metrics.find((m) => m.name === 'latency')?.samples).toEqual([12.5, 12.5]);
     expect(metrics.filter((m) => m.name.startsWith('gpu1.'))).toEqual([]);

@@ -119,8 +119,15 @@ describe('summarizeGpuSamples', () => {
       sample(0, 90, 200, 500),
     ]);
     expect(metrics).toEqual([
-      { name: 'gpu0.utilization', unit: '%', direction: 'higher', value: 85 }, // mean of 80, 90: the null is no 0
-      { name: 'gpu0.memory_utilization', unit: '%', direction: 'higher', value: 40 },
+      // The mean of 80 and 90: the null is no 0. Context, as is the memory's utilization.
+      { name: 'gpu0.utilization', unit: '%', direction: 'higher', value: 85, informational: true },
+      {
+        name: 'gpu0.memory_utilization',
+        unit: '%',
+        direction: 'higher',
+        value: 40,
+        informational: true,
+      },
       { name: 'gpu0.memory_used_peak', unit: 'MiB', direction: 'lower', value: 300 },
       { name: 'gpu0.power', unit: 'W', direction: 'lower', value: 400 },
       { name: 'gpu0.temperature_max', unit: '°C', direction: 'lower', value: 60 },
