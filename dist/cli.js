@@ -99374,7 +99374,12 @@ function parseNvidiaSmiLine(line) {
         smClockMHz: smClockMHz ?? null,
     };
 }
-/** The per-GPU metrics: which sample field, how the window's samples reduce to one value. */
+/**
+ * The per-GPU metrics: which sample field, how the window's samples reduce to one value. The
+ * utilizations are context unless a target is set: under a fixed request rate, less GPU time for
+ * the same work is a gain; under maximum load, more goes with more throughput, which is measured
+ * itself. Neither way is "higher is better" a verdict to trust.
+ */
 const GPU_METRICS = [
     {
         suffix: 'utilization',
@@ -99382,6 +99387,7 @@ const GPU_METRICS = [
         direction: 'higher',
         pick: (s) => s.utilization,
         reduce: mean,
+        informational: true,
     },
     {
         suffix: 'memory_utilization',
@@ -99389,6 +99395,7 @@ const GPU_METRICS = [
         direction: 'higher',
         pick: (s) => s.memoryUtilization,
         reduce: mean,
+        informational: true,
     },
     {
         suffix: 'memory_used_peak',
@@ -99418,8 +99425,8 @@ const GPU_METRICS = [
 ];
 /**
  * Reduces a window's samples to metrics per GPU, notes for metrics with no value, and GPU
- * identities. Utilization is higher-is-better unless a target is given: a serving GPU held near
- * 85 % has headroom for bursts, and one pushed to 100 % queues requests.
+ * identities. With a target, utilization is judged by its distance to it: a serving GPU held
+ * near 85 % has headroom for bursts, and one pushed to 100 % queues requests.
  *
  * `visible` (cudaVisible.ts) keeps the trial's GPUs and names each as the trial's processes
  * number it: on a runner pinned to GPU 3 its metrics are `gpu0.*`, as on the runner pinned to
@@ -99459,11 +99466,11 @@ function summarizeGpuSamples(samples, { utilizationTarget, visible = 'all', } = 
             }
             else {
                 const value = reduce(values);
-                if ('informational' in definition) {
-                    metrics.push({ name, unit, direction, value, informational: true });
-                }
-                else if (suffix === 'utilization' && utilizationTarget !== undefined) {
+                if (suffix === 'utilization' && utilizationTarget !== undefined) {
                     metrics.push({ name, unit, direction: 'target', target: utilizationTarget, value });
+                }
+                else if ('informational' in definition) {
+                    metrics.push({ name, unit, direction, value, informational: true });
                 }
                 else {
                     metrics.push({ name, unit, direction, value });
