@@ -123,10 +123,12 @@ export function parseNvidiaSmiLine(line: string): NvidiaSmiSample | undefined {
 }
 
 /**
- * The per-GPU metrics: which sample field, how the window's samples reduce to one value. The
- * utilizations are context unless a target is set: under a fixed request rate, less GPU time for
- * the same work is a gain; under maximum load, more goes with more throughput, which is measured
- * itself. Neither way is "higher is better" a verdict to trust.
+ * The per-GPU metrics: which sample field, how the window's samples reduce to one value. Only the
+ * memory peak gates. The others follow the load: under a fixed request rate, less GPU time or
+ * power for the same work is a gain; under maximum load, both rise with the throughput a change
+ * buys, which the suite measures itself. So they are context (a difference between the sides is
+ * named as a possible confounder), utilization gates by its distance to a target when one is set,
+ * and an http trial gates what a request costs, gpu.energy_per_request (run/energy.ts).
  */
 const GPU_METRICS = [
   {
@@ -152,16 +154,24 @@ const GPU_METRICS = [
     pick: (s) => s.memoryUsedMiB,
     reduce: max,
   },
-  { suffix: 'power', unit: 'W', direction: 'lower', pick: (s) => s.powerW, reduce: mean },
+  {
+    suffix: 'power',
+    unit: 'W',
+    direction: 'lower',
+    pick: (s) => s.powerW,
+    reduce: mean,
+    informational: true,
+  },
   {
     suffix: 'temperature_max',
     unit: '°C',
     direction: 'lower',
     pick: (s) => s.temperatureC,
     reduce: max,
+    informational: true,
   },
-  // Context: a GPU that throttles (heat, power cap) on one side of an A/B runs that side slower,
-  // whatever the code; a significant difference is then reported as a possible confounder.
+  // A GPU that throttles (heat, power cap) on one side of an A/B runs that side slower, whatever
+  // the code.
   {
     suffix: 'sm_clock',
     unit: 'MHz',

@@ -8,6 +8,7 @@ import { attachCollector } from '../collect/index.js';
 import type { Collector, CollectorOutput, TrialMetric } from '../collect/types.js';
 import type { Config, Suite, Variant } from '../config/index.js';
 import type { Environment } from '../results/schema.js';
+import { energyPerRequest } from './energy.js';
 import type { Progress } from './progress.js';
 import type { RunningService } from './service.js';
 import { kindOf } from './suites/index.js';
@@ -111,8 +112,9 @@ export async function runTrial(
     (env, o) => ({ ...env, ...o.environment }),
     {},
   );
+  const metrics = [...measured.metrics, ...outputs.flatMap((o) => o.metrics)];
   return {
-    metrics: [...measured.metrics, ...outputs.flatMap((o) => o.metrics)],
+    metrics: [...metrics, ...energyPerRequest(metrics)],
     notes: [...notes, ...measured.notes, ...outputs.flatMap((o) => o.notes)],
     environment,
   };

@@ -176,8 +176,31 @@ describe('perfgate run when the service misbehaves', () => {
       'gpu0.temperature_max',
       'gpu0.sm_clock',
     ]);
+    // No power reading on that GPU, so no energy per request either.
+    expect(results.suites[0]!.metrics.map((m) => m.name)).not.toContain('gpu.energy_per_request');
     expect(gpuMetrics[2]?.samples).toEqual([2048, 2048, 2048]);
     expect(results.environment?.gpus?.map((gpu) => gpu.index)).toEqual([1]);
+  });
+
+  it('derives the energy each request costs from the GPUs’ power and the request rate', async () => {
+    // Both stand-in H100s visible: GPU 0 draws 400–420 W, GPU 1 has no power sensor ([N/A]).
+    const { config, out } = await configWith({}, 'collectors: { gpu: { intervalMs: 50 } }');
+    const path = `${join(ROOT, 'test/fixtures/nvidia-smi')}:${process.env.PATH}`;
+    const run = await runCli(['run', '--config', config, '--out', out], undefined, {
+      ...process.env,
+      PATH: path,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const results = await readResultsFile(out);
+    const metric = (name: string) => results.suites[0]!.metrics.find((m) => m.name === name)!;
+    const energy = metric('gpu.energy_per_request');
+    expect(energy).toMatchObject({ unit: 'J', direction: 'lower' });
+    expect(energy).not.toHaveProperty('informational');
+    // Per trial: watts over requests per second.
+    const watts = metric('gpu0.power').samples;
+    const rate = metric('requests_per_second').samples;
+    expect(energy.samples).toEqual(watts.map((w, k) => w / rate[k]!));
+    expect(metric('gpu0.power')).toMatchObject({ informational: true });
   });
 
   it('exits 2 naming the config file and field on a bad config', async () => {

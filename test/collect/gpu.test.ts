@@ -128,10 +128,16 @@ describe('summarizeGpuSamples', () => {
         value: 40,
         informational: true,
       },
+      // The one that gates: the peak decides whether a bigger batch still fits.
       { name: 'gpu0.memory_used_peak', unit: 'MiB', direction: 'lower', value: 300 },
-      { name: 'gpu0.power', unit: 'W', direction: 'lower', value: 400 },
-      { name: 'gpu0.temperature_max', unit: '°C', direction: 'lower', value: 60 },
-      // Context, never a verdict: a throttled side is reported as a possible confounder.
+      { name: 'gpu0.power', unit: 'W', direction: 'lower', value: 400, informational: true },
+      {
+        name: 'gpu0.temperature_max',
+        unit: '°C',
+        direction: 'lower',
+        value: 60,
+        informational: true,
+      },
       {
         name: 'gpu0.sm_clock',
         unit: 'MHz',
