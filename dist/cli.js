@@ -99375,10 +99375,12 @@ function parseNvidiaSmiLine(line) {
     };
 }
 /**
- * The per-GPU metrics: which sample field, how the window's samples reduce to one value. The
- * utilizations are context unless a target is set: under a fixed request rate, less GPU time for
- * the same work is a gain; under maximum load, more goes with more throughput, which is measured
- * itself. Neither way is "higher is better" a verdict to trust.
+ * The per-GPU metrics: which sample field, how the window's samples reduce to one value. Only the
+ * memory peak gates. The others follow the load: under a fixed request rate, less GPU time or
+ * power for the same work is a gain; under maximum load, both rise with the throughput a change
+ * buys, which the suite measures itself. So they are context (a difference between the sides is
+ * named as a possible confounder), utilization gates by its distance to a target when one is set,
+ * and an http trial gates what a request costs, gpu.energy_per_request (run/energy.ts).
  */
 const GPU_METRICS = [
     {
@@ -99404,16 +99406,24 @@ const GPU_METRICS = [
         pick: (s) => s.memoryUsedMiB,
         reduce: max$1,
     },
-    { suffix: 'power', unit: 'W', direction: 'lower', pick: (s) => s.powerW, reduce: mean },
+    {
+        suffix: 'power',
+        unit: 'W',
+        direction: 'lower',
+        pick: (s) => s.powerW,
+        reduce: mean,
+        informational: true,
+    },
     {
         suffix: 'temperature_max',
         unit: '°C',
         direction: 'lower',
         pick: (s) => s.temperatureC,
         reduce: max$1,
+        informational: true,
     },
-    // Context: a GPU that throttles (heat, power cap) on one side of an A/B runs that side slower,
-    // whatever the code; a significant difference is then reported as a possible confounder.
+    // A GPU that throttles (heat, power cap) on one side of an A/B runs that side slower, whatever
+    // the code.
     {
         suffix: 'sm_clock',
         unit: 'MHz',
@@ -100146,6 +100156,17 @@ function attachCollector(name, section, trial) {
     return COLLECTORS[name](section, trial);
 }
 
+const GPU_POWER = /^gpu\d+\.power$/;
+/** `gpu.energy_per_request`, when the trial measured both power and a request rate; else none. */
+function energyPerRequest(metrics) {
+    const rate = metrics.find((m) => m.name === 'requests_per_second')?.value;
+    const power = metrics.filter((m) => GPU_POWER.test(m.name));
+    if (rate === undefined || rate <= 0 || power.length === 0)
+        return [];
+    const watts = power.reduce((sum, m) => sum + m.value, 0);
+    return [{ name: 'gpu.energy_per_request', unit: 'J', direction: 'lower', value: watts / rate }];
+}
+
 /**
  * One trial of one suite: its collectors started, the load or command run while racing the
  * service (a service that dies mid-trial fails the trial with its log tail), the collectors
@@ -100216,8 +100237,9 @@ async function runTrial(context, config, suite, variant, trial, service) {
     const outputs = await Promise.all(collectors.map((c) => c.stop()));
     await service?.assertAlive();
     const environment = outputs.reduce((env, o) => ({ ...env, ...o.environment }), {});
+    const metrics = [...measured.metrics, ...outputs.flatMap((o) => o.metrics)];
     return {
-        metrics: [...measured.metrics, ...outputs.flatMap((o) => o.metrics)],
+        metrics: [...metrics, ...energyPerRequest(metrics)],
         notes: [...notes, ...measured.notes, ...outputs.flatMap((o) => o.notes)],
         environment,
     };
