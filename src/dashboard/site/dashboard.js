@@ -213,16 +213,17 @@
 
   const charts = [];
 
+  const targetText = (series) => `target ${valueText(series.target, series.unit)}`;
+
   /** The card's heading: the metric, and what it is judged by when that is not its direction. */
   function heading(series) {
-    if (series.informational) {
-      return el('h3', {}, series.metric, ' ', el('span', { className: 'role' }, '(context)'));
-    }
-    if (series.target !== undefined) {
-      const target = `(target ${valueText(series.target, series.unit)}: closer is better)`;
-      return el('h3', {}, series.metric, ' ', el('span', { className: 'role' }, target));
-    }
-    return el('h3', {}, series.metric);
+    const role = series.informational
+      ? '(context)'
+      : series.target !== undefined
+        ? `(${targetText(series)}: closer is better)`
+        : null;
+    if (role === null) return el('h3', {}, series.metric);
+    return el('h3', {}, series.metric, ' ', el('span', { className: 'role' }, role));
   }
 
   /** Context metrics describe the runs, not the code: why nothing on their chart is judged. */
@@ -231,8 +232,9 @@
     return el(
       'p',
       { className: 'hint' },
-      'Context: the conditions of each run (such as other load on the machine), to explain a noisy ' +
-        'stretch of the other charts; never judged, so no change points are searched.',
+      'Context: the conditions of each run (other load on the machine, GPU utilization, power, ' +
+        'clocks), to explain a noisy stretch of the other charts; never judged, so no change ' +
+        'points are searched.',
     );
   }
 
@@ -241,7 +243,7 @@
     const point = el('p', { className: 'point' }, 'Hover for a run; click to open its commit.');
     const card = el(
       'article',
-      { className: series.informational ? 'metric context' : 'metric' },
+      { className: 'metric' },
       heading(series),
       chart,
       point,
@@ -303,8 +305,7 @@
           el(
             'td',
             {},
-            `${s.suite} ${s.metric}` +
-              (s.target === undefined ? '' : ` (target ${valueText(s.target, s.unit)})`),
+            `${s.suite} ${s.metric}` + (s.target === undefined ? '' : ` (${targetText(s)})`),
           ),
           el('td', {}, s.latest.previous),
           el('td', {}, s.latest.latest),
