@@ -9,6 +9,13 @@
 export interface GpuIdentity {
   index: number;
   uuid: string | null;
+  name: string;
+}
+
+/** What a process's environment says about the GPUs it sees. */
+export interface CudaEnv {
+  CUDA_VISIBLE_DEVICES?: string | undefined;
+  CUDA_DEVICE_ORDER?: string | undefined;
 }
 
 /**
@@ -21,18 +28,16 @@ export interface GpuSelection {
 }
 
 /**
- * The GPUs visible to any of the trial's processes, each reading its CUDA_VISIBLE_DEVICES as CUDA
- * does: unset means every GPU; entries are indices (counted as nvidia-smi counts them) or `GPU-`
+ * The GPUs visible to any of the trial's processes (their environments), each reading its
+ * CUDA_VISIBLE_DEVICES as CUDA does: unset means every GPU; entries are indices (counted as nvidia-smi counts them) or `GPU-`
  * UUIDs (a unique prefix is enough); the list ends at the first entry that names no GPU; empty
  * means none. A MIG instance (`MIG-…`) cannot be told apart in nvidia-smi's per-GPU query, so it
  * keeps every GPU, and says so.
  */
-export function visibleGpus(
-  gpus: readonly GpuIdentity[],
-  visibleDevices: readonly (string | undefined)[],
-): GpuSelection {
+export function visibleGpus(gpus: readonly GpuIdentity[], envs: readonly CudaEnv[]): GpuSelection {
   const visible: number[] = [];
-  for (const value of visibleDevices) {
+  let byIndexInCudaOrder = false;
+  for (const { CUDA_VISIBLE_DEVICES: value, CUDA_DEVICE_ORDER: order } of envs) {
     if (value === undefined) return { visible: 'all', notes: [] };
     for (const entry of value.split(',').map((e) => e.trim())) {
       if (entry === '') break;
@@ -43,13 +48,23 @@ export function visibleGpus(
       const index = gpuNamed(gpus, entry);
       if (index === undefined) break;
       if (!visible.includes(index)) visible.push(index);
+      byIndexInCudaOrder ||= /^\d+$/.test(entry) && order !== 'PCI_BUS_ID';
     }
   }
-  const none = visible.length === 0 && gpus.length > 0;
-  return {
-    visible,
-    notes: none ? ['gpu: CUDA_VISIBLE_DEVICES leaves the trial no GPU, so none is sampled'] : [],
-  };
+  const notes: string[] = [];
+  if (visible.length === 0 && gpus.length > 0) {
+    notes.push('gpu: CUDA_VISIBLE_DEVICES leaves the trial no GPU, so none is sampled');
+  }
+  // CUDA numbers the fastest GPU first unless told PCI_BUS_ID; nvidia-smi, by PCI bus. With one
+  // model the two agree; with several, an index may name another GPU than the trial's.
+  if (byIndexInCudaOrder && new Set(gpus.map((gpu) => gpu.name)).size > 1) {
+    notes.push(
+      'gpu: CUDA_VISIBLE_DEVICES names GPUs by index on a machine with several GPU models, ' +
+        'where CUDA may number them otherwise than nvidia-smi: name them by UUID, or set ' +
+        'CUDA_DEVICE_ORDER=PCI_BUS_ID, to be sure the GPUs sampled are the trial’s',
+    );
+  }
+  return { visible, notes };
 }
 
 /** `gpus` may repeat a GPU (one entry per sample): what counts is which indices match. */

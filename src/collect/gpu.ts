@@ -10,7 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { max, mean } from 'simple-statistics';
 import type { Gpu } from '../results/schema.js';
-import { visibleGpus } from './cudaVisible.js';
+import { visibleGpus, type CudaEnv } from './cudaVisible.js';
 import type { Collector, CollectorOutput, TrialMetric } from './types.js';
 
 export interface GpuCollectorOptions {
@@ -25,10 +25,10 @@ export interface GpuCollectorOptions {
   /** Judge each GPU's utilization by its distance to this percentage, not as higher-is-better. */
   utilizationTarget?: number;
   /**
-   * CUDA_VISIBLE_DEVICES of each process the trial runs (undefined where unset): only the GPUs
-   * they can use are reported, numbered as they number them (cudaVisible.ts). Default: every GPU.
+   * The environments of the processes the trial runs: only the GPUs their CUDA_VISIBLE_DEVICES
+   * leave them are reported, numbered as they number them (cudaVisible.ts). Default: every GPU.
    */
-  visibleDevices?: readonly (string | undefined)[];
+  workloadEnvs?: readonly CudaEnv[];
 }
 
 /** The --query-gpu fields, in the order parseNvidiaSmiLine reads them. */
@@ -255,7 +255,7 @@ export function gpuCollector({
   killGraceMs = 2000,
   env,
   utilizationTarget,
-  visibleDevices = [undefined],
+  workloadEnvs = [{}],
 }: GpuCollectorOptions = {}): Collector {
   let child: ChildProcess | undefined;
   let closed: Promise<number | null> | undefined;
@@ -314,7 +314,7 @@ export function gpuCollector({
         if (sample) samples.push(sample);
         else other.push(line.trim());
       }
-      const { visible, notes } = visibleGpus(samples, visibleDevices);
+      const { visible, notes } = visibleGpus(samples, workloadEnvs);
       const output = summarizeGpuSamples(samples, { utilizationTarget, visible });
       output.notes.push(...notes);
       if (exitedEarly && code !== 0) {

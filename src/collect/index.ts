@@ -35,11 +35,7 @@ type Attach<Name extends CollectorName> = (
 
 const COLLECTORS: { [Name in CollectorName]: Attach<Name> } = {
   gpu: (section, trial) =>
-    gpuCollector({
-      ...section,
-      env: trial.env,
-      visibleDevices: trial.workloadEnvs.map((env) => env.CUDA_VISIBLE_DEVICES),
-    }),
+    gpuCollector({ ...section, env: trial.env, workloadEnvs: trial.workloadEnvs }),
   process: (section, trial) =>
     trial.servicePid === undefined
       ? { note: 'process: no service is configured, so there is no process tree to watch' }

@@ -11,8 +11,11 @@ const uuids = [
   'GPU-0a1b9999-0000-0000-0000-000000000000',
   null,
 ];
-const gpus = [0, 1].flatMap(() => uuids.map((uuid, index) => ({ index, uuid })));
-const visible = (...values: (string | undefined)[]) => visibleGpus(gpus, values).visible;
+const H100 = 'NVIDIA H100 80GB HBM3';
+const gpus = [0, 1].flatMap(() => uuids.map((uuid, index) => ({ index, uuid, name: H100 })));
+const env = (value: string | undefined) =>
+  value === undefined ? {} : { CUDA_VISIBLE_DEVICES: value };
+const visible = (...values: (string | undefined)[]) => visibleGpus(gpus, values.map(env)).visible;
 
 describe('visibleGpus', () => {
   it('keeps every GPU when a process has no CUDA_VISIBLE_DEVICES', () => {
@@ -41,20 +44,33 @@ describe('visibleGpus', () => {
   });
 
   it('samples no GPU where none is visible, and says so', () => {
-    expect(visibleGpus(gpus, [''])).toEqual({
+    expect(visibleGpus(gpus, [env('')])).toEqual({
       visible: [],
       notes: ['gpu: CUDA_VISIBLE_DEVICES leaves the trial no GPU, so none is sampled'],
     });
-    expect(visibleGpus(gpus, ['7']).notes).toHaveLength(1);
+    expect(visibleGpus(gpus, [env('7')]).notes).toHaveLength(1);
   });
 
   it('keeps every GPU for a MIG instance, which the per-GPU query cannot tell apart', () => {
     const mig = 'MIG-5f3c9e1a-2b7d-4c8e-9f01-23456789abcd';
-    expect(visibleGpus(gpus, [mig])).toEqual({
+    expect(visibleGpus(gpus, [env(mig)])).toEqual({
       visible: 'all',
       notes: [
         `gpu: CUDA_VISIBLE_DEVICES names a MIG instance (${mig}); every GPU is sampled whole`,
       ],
     });
+  });
+
+  it('warns when an index may name another GPU: several models, and CUDA numbering the fastest first', () => {
+    const mixed = gpus.map((gpu) => (gpu.index === 3 ? { ...gpu, name: 'NVIDIA L4' } : gpu));
+    const [warning] = visibleGpus(mixed, [env('0')]).notes;
+    expect(warning).toMatch(
+      /^gpu: CUDA_VISIBLE_DEVICES names GPUs by index on a machine with several GPU models/,
+    );
+    // Told to number by PCI bus, as nvidia-smi does; or by UUID; or one model: no doubt.
+    const pci = { CUDA_VISIBLE_DEVICES: '0', CUDA_DEVICE_ORDER: 'PCI_BUS_ID' };
+    expect(visibleGpus(mixed, [pci]).notes).toEqual([]);
+    expect(visibleGpus(mixed, [env('GPU-5f3c')]).notes).toEqual([]);
+    expect(visibleGpus(gpus, [env('0')]).notes).toEqual([]);
   });
 });

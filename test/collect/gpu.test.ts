@@ -178,7 +178,7 @@ describe('gpu collector', () => {
       binary: fake('nvidia-smi'),
       intervalMs: 50,
       env: { ...process.env, CUDA_VISIBLE_DEVICES: 'GPU-0a1b' },
-      visibleDevices: ['GPU-0a1b'],
+      workloadEnvs: [{ CUDA_VISIBLE_DEVICES: 'GPU-0a1b' }],
     });
     await collector.start();
     await new Promise((resolve) => setTimeout(resolve, 300));
