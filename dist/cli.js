@@ -99268,15 +99268,16 @@ class TrialAccumulator {
  * Pure.
  */
 /**
- * The GPUs visible to any of the trial's processes, each reading its CUDA_VISIBLE_DEVICES as CUDA
- * does: unset means every GPU; entries are indices (counted as nvidia-smi counts them) or `GPU-`
+ * The GPUs visible to any of the trial's processes (their environments), each reading its
+ * CUDA_VISIBLE_DEVICES as CUDA does: unset means every GPU; entries are indices (counted as nvidia-smi counts them) or `GPU-`
  * UUIDs (a unique prefix is enough); the list ends at the first entry that names no GPU; empty
  * means none. A MIG instance (`MIG-…`) cannot be told apart in nvidia-smi's per-GPU query, so it
  * keeps every GPU, and says so.
  */
-function visibleGpus(gpus, visibleDevices) {
+function visibleGpus(gpus, envs) {
     const visible = [];
-    for (const value of visibleDevices) {
+    let byIndexInCudaOrder = false;
+    for (const { CUDA_VISIBLE_DEVICES: value, CUDA_DEVICE_ORDER: order } of envs) {
         if (value === undefined)
             return { visible: 'all', notes: [] };
         for (const entry of value.split(',').map((e) => e.trim())) {
@@ -99291,13 +99292,21 @@ function visibleGpus(gpus, visibleDevices) {
                 break;
             if (!visible.includes(index))
                 visible.push(index);
+            byIndexInCudaOrder ||= /^\d+$/.test(entry) && order !== 'PCI_BUS_ID';
         }
     }
-    const none = visible.length === 0 && gpus.length > 0;
-    return {
-        visible,
-        notes: none ? ['gpu: CUDA_VISIBLE_DEVICES leaves the trial no GPU, so none is sampled'] : [],
-    };
+    const notes = [];
+    if (visible.length === 0 && gpus.length > 0) {
+        notes.push('gpu: CUDA_VISIBLE_DEVICES leaves the trial no GPU, so none is sampled');
+    }
+    // CUDA numbers the fastest GPU first unless told PCI_BUS_ID; nvidia-smi, by PCI bus. With one
+    // model the two agree; with several, an index may name another GPU than the trial's.
+    if (byIndexInCudaOrder && new Set(gpus.map((gpu) => gpu.name)).size > 1) {
+        notes.push('gpu: CUDA_VISIBLE_DEVICES names GPUs by index on a machine with several GPU models, ' +
+            'where CUDA may number them otherwise than nvidia-smi: name them by UUID, or set ' +
+            'CUDA_DEVICE_ORDER=PCI_BUS_ID, to be sure the GPUs sampled are the trial’s');
+    }
+    return { visible, notes };
 }
 /** `gpus` may repeat a GPU (one entry per sample): what counts is which indices match. */
 function gpuNamed(gpus, entry) {
@@ -99490,7 +99499,7 @@ function summarizeGpuSamples(samples, { utilizationTarget, visible = 'all', } = 
     }
     return { metrics, notes, ...(gpus.length > 0 && { environment: { gpus } }) };
 }
-function gpuCollector({ intervalMs = 250, binary = 'nvidia-smi', killGraceMs = 2000, env, utilizationTarget, visibleDevices = [undefined], } = {}) {
+function gpuCollector({ intervalMs = 250, binary = 'nvidia-smi', killGraceMs = 2000, env, utilizationTarget, workloadEnvs = [{}], } = {}) {
     let child;
     let closed;
     let spawnError;
@@ -99548,7 +99557,7 @@ function gpuCollector({ intervalMs = 250, binary = 'nvidia-smi', killGraceMs = 2
                 else
                     other.push(line.trim());
             }
-            const { visible, notes } = visibleGpus(samples, visibleDevices);
+            const { visible, notes } = visibleGpus(samples, workloadEnvs);
             const output = summarizeGpuSamples(samples, { utilizationTarget, visible });
             output.notes.push(...notes);
             if (exitedEarly && code !== 0) {
@@ -100140,11 +100149,7 @@ function prometheusCollector({ url, metrics, timeoutMs = 5000, }) {
 }
 
 const COLLECTORS = {
-    gpu: (section, trial) => gpuCollector({
-        ...section,
-        env: trial.env,
-        visibleDevices: trial.workloadEnvs.map((env) => env.CUDA_VISIBLE_DEVICES),
-    }),
+    gpu: (section, trial) => gpuCollector({ ...section, env: trial.env, workloadEnvs: trial.workloadEnvs }),
     process: (section, trial) => trial.servicePid === undefined
         ? { note: 'process: no service is configured, so there is no process tree to watch' }
         : processCollector({ pid: trial.servicePid, intervalMs: section.intervalMs }),
