@@ -99269,10 +99269,10 @@ class TrialAccumulator {
  */
 /**
  * The GPUs visible to any of the trial's processes (their environments), each reading its
- * CUDA_VISIBLE_DEVICES as CUDA does: unset means every GPU; entries are indices (counted as nvidia-smi counts them) or `GPU-`
- * UUIDs (a unique prefix is enough); the list ends at the first entry that names no GPU; empty
- * means none. A MIG instance (`MIG-…`) cannot be told apart in nvidia-smi's per-GPU query, so it
- * keeps every GPU, and says so.
+ * CUDA_VISIBLE_DEVICES as CUDA does: unset means every GPU; entries are indices (counted as
+ * nvidia-smi counts them) or `GPU-` UUIDs (a unique prefix is enough); the list ends at the first
+ * entry that names no GPU; empty means none. A MIG instance (`MIG-…`) cannot be told apart in
+ * nvidia-smi's per-GPU query, so it keeps every GPU, and says so.
  */
 function visibleGpus(gpus, envs) {
     const visible = [];
