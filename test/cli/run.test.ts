@@ -12,6 +12,15 @@ import { freePort } from '../helpers/net.js';
 import { README_COMMANDS, README_RUN, ROOT, cliArgv, usesReadmeRun } from '../helpers/readme.js';
 const SERVICE_FIXTURE = join(ROOT, 'test/fixtures/services/server.mjs');
 
+/**
+ * `perfgate run` with the stand-in nvidia-smi of test/fixtures (two H100s printing the real CSV,
+ * `[N/A]` included) first on PATH: the gpu collector on a machine without a GPU.
+ */
+function runWithStandInGpus(config: string, out: string, cwd?: string): Promise<CliRun> {
+  const PATH = `${join(ROOT, 'test/fixtures/nvidia-smi')}:${process.env.PATH}`;
+  return runCli(['run', '--config', config, '--out', out], cwd, { ...process.env, PATH });
+}
+
 function samples(results: Results, suite: string, variant: string, metric: string): number[] {
   const found = results.suites.find((s) => s.name === suite && s.variant === variant);
   return found?.metrics.find((m) => m.name === metric)?.samples ?? [];
@@ -154,16 +163,11 @@ describe('perfgate run when the service misbehaves', () => {
   });
 
   it('reports the GPUs of the service, which CUDA_VISIBLE_DEVICES gives GPU 1', async () => {
-    // The stand-in nvidia-smi of test/fixtures (two H100s, the real CSV) first on PATH.
     const { config, out } = await configWith(
       { CUDA_VISIBLE_DEVICES: '1' },
       'collectors: { gpu: { intervalMs: 50 } }',
     );
-    const path = `${join(ROOT, 'test/fixtures/nvidia-smi')}:${process.env.PATH}`;
-    const run = await runCli(['run', '--config', config, '--out', out], undefined, {
-      ...process.env,
-      PATH: path,
-    });
+    const run = await runWithStandInGpus(config, out);
     expect(run.code, run.stderr).toBe(0);
     const results = await readResultsFile(out);
     const gpuMetrics = results.suites[0]!.metrics.filter((m) => m.name.startsWith('gpu'));
@@ -185,11 +189,7 @@ describe('perfgate run when the service misbehaves', () => {
   it('derives the energy each request costs from the GPUs’ power and the request rate', async () => {
     // Both stand-in H100s visible: GPU 0 draws 400–420 W, GPU 1 has no power sensor ([N/A]).
     const { config, out } = await configWith({}, 'collectors: { gpu: { intervalMs: 50 } }');
-    const path = `${join(ROOT, 'test/fixtures/nvidia-smi')}:${process.env.PATH}`;
-    const run = await runCli(['run', '--config', config, '--out', out], undefined, {
-      ...process.env,
-      PATH: path,
-    });
+    const run = await runWithStandInGpus(config, out);
     expect(run.code, run.stderr).toBe(0);
     const results = await readResultsFile(out);
     const metric = (name: string) => results.suites[0]!.metrics.find((m) => m.name === name)!;
@@ -213,8 +213,7 @@ describe('perfgate run when the service misbehaves', () => {
   });
 });
 
-// The GPU collector on a machine without a GPU: the faithful stand-in nvidia-smi
-// (test/fixtures/nvidia-smi, two H100s printing the real CSV, `[N/A]` included) first on PATH.
+// The GPU collector on a machine without a GPU: see runWithStandInGpus.
 describe('perfgate run with the gpu collector', () => {
   it('records each GPU’s utilization as a target metric, and the rest as before', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'perfgate-gpu-target-'));
@@ -237,11 +236,7 @@ describe('perfgate run with the gpu collector', () => {
         '    collectors: [gpu]',
       ].join('\n'),
     );
-    const path = `${join(ROOT, 'test/fixtures/nvidia-smi')}:${process.env.PATH}`;
-    const run = await runCli(['run', '--config', config, '--out', out], dir, {
-      ...process.env,
-      PATH: path,
-    });
+    const run = await runWithStandInGpus(config, out, dir);
     expect(run.code, run.stderr).toBe(0);
     const metrics = (await readResultsFile(out)).suites[0]!.metrics;
     const gpu0 = (name: string) => metrics.find((m) => m.name === `gpu0.${name}`);

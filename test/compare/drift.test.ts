@@ -2,52 +2,49 @@ import { describe, expect, it } from 'vitest';
 import { findDrift, metricSeries } from '../../src/compare/drift.js';
 import type { Results } from '../../src/results/schema.js';
 
-/** A night's result: one latency metric and one host-load context metric, 3 trials around `value`. */
-function night(day: number, value: number): Results {
-  const samples = [value * 0.99, value, value * 1.01];
+/** Three trials around `value`. */
+const around = (value: number) => [value * 0.99, value, value * 1.01];
+
+/** A night's result: one suite with the given metrics. */
+function night(day: number, suite: Results['suites'][number]): Results {
   return {
     schema: 'perfgate/results@1',
     createdAt: new Date(Date.UTC(2026, 10, day)).toISOString(),
     commit: `c${String(day).padStart(2, '0')}`,
-    suites: [
-      {
-        name: 'api',
-        metrics: [
-          { name: 'latency_p95', unit: 'ms', direction: 'lower', samples },
-          {
-            name: 'host.background_cpu',
-            unit: '%',
-            direction: 'lower',
-            informational: true,
-            samples,
-          },
-        ],
-      },
-    ],
+    suites: [suite],
   };
 }
+
+/** A night's api run: one latency metric and one host-load context metric, around `value`. */
+const apiNight = (day: number, value: number): Results =>
+  night(day, {
+    name: 'api',
+    metrics: [
+      { name: 'latency_p95', unit: 'ms', direction: 'lower', samples: around(value) },
+      {
+        name: 'host.background_cpu',
+        unit: '%',
+        direction: 'lower',
+        informational: true,
+        samples: around(value),
+      },
+    ],
+  });
+
+/** A night's GPU utilization, a metric with a target of 85 %, at `value` %. */
+const gpuNight = (day: number, value: number): Results =>
+  night(day, {
+    name: 'infer',
+    metrics: [
+      { name: 'gpu.util', unit: '%', direction: 'target', target: 85, samples: around(value) },
+    ],
+  });
 
 // Deterministic ±1.5 % wiggle: nights 1–15 around 100 ms, nights 16–30 around 112 ms.
 const wiggle = (day: number) => 1 + 0.015 * Math.sin(day * 2.3);
 const history = Array.from({ length: 30 }, (_, i) =>
-  night(i + 1, (i < 15 ? 100 : 112) * wiggle(i)),
+  apiNight(i + 1, (i < 15 ? 100 : 112) * wiggle(i)),
 );
-
-/** A night's GPU utilization, a metric with a target of 85 %, at `value` %. */
-function gpuNight(day: number, value: number): Results {
-  const samples = [value * 0.99, value, value * 1.01];
-  return {
-    schema: 'perfgate/results@1',
-    createdAt: new Date(Date.UTC(2026, 10, day)).toISOString(),
-    commit: `c${String(day).padStart(2, '0')}`,
-    suites: [
-      {
-        name: 'infer',
-        metrics: [{ name: 'gpu.util', unit: '%', direction: 'target', target: 85, samples }],
-      },
-    ],
-  };
-}
 
 describe('nightly drift', () => {
   it('builds one oldest-first series per gated metric, whatever order the store returns', () => {
@@ -67,10 +64,10 @@ describe('nightly drift', () => {
 
   it('stays quiet on an improvement and on a shift inside the threshold', () => {
     const faster = Array.from({ length: 30 }, (_, i) =>
-      night(i + 1, (i < 15 ? 100 : 88) * wiggle(i)),
+      apiNight(i + 1, (i < 15 ? 100 : 88) * wiggle(i)),
     );
     const small = Array.from({ length: 30 }, (_, i) =>
-      night(i + 1, (i < 15 ? 100 : 103) * wiggle(i)),
+      apiNight(i + 1, (i < 15 ? 100 : 103) * wiggle(i)),
     );
     expect(findDrift(metricSeries(faster))).toEqual([]);
     expect(findDrift(metricSeries(small))).toEqual([]);
