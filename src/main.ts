@@ -13,11 +13,26 @@ import { createClient } from './github/client.js';
 import { upsertComment } from './github/comment.js';
 import { readEventContext, type EventContext } from './github/context.js';
 import { markerFor } from './github/marker.js';
-import { escapeLogLine } from './report/escape.js';
+import { escapeLogLine, escapeTerminal } from './report/escape.js';
 import { formatChange } from './report/format.js';
 import { metricLabel } from './report/table.js';
 import { COMMENT_LIMIT, SUMMARY_LIMIT, truncateMarkdown } from './report/truncate.js';
 import { gitStore } from './store/gitStore.js';
+
+/**
+ * Every message the action prints, through one door. @actions/core encodes line breaks in
+ * annotations and failures (so no workflow command gets in) but passes ESC, OSC and BEL, and
+ * `core.info` passes everything: text from a fork (an artifact's error, a metric's name) must
+ * reach the log as escaped data.
+ */
+const log = {
+  info: (text: string) => core.info(escapeLogLine(text)),
+  warning: (text: string, properties?: core.AnnotationProperties) =>
+    core.warning(escapeTerminal(text), properties),
+  error: (text: string, properties?: core.AnnotationProperties) =>
+    core.error(escapeTerminal(text), properties),
+  failed: (text: string) => core.setFailed(escapeTerminal(text)),
+};
 
 /** GitHub shows 10 annotations per level and step; more are dropped silently. */
 const ANNOTATIONS_PER_LEVEL = 10;
@@ -37,7 +52,7 @@ export async function run(): Promise<void> {
         ? {
             github: createClient(inputs.githubToken, {
               baseUrl: process.env.GITHUB_API_URL,
-              warn: core.warning,
+              warn: log.warning,
             }),
           }
         : {}),
@@ -45,7 +60,7 @@ export async function run(): Promise<void> {
     const result = await MODES_BY_NAME[inputs.mode](action);
     await publish(action, result);
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error));
+    log.failed(error instanceof Error ? error.message : String(error));
   }
 }
 
@@ -60,7 +75,7 @@ async function publish(action: ActionEnv, result: ModeResult): Promise<void> {
   annotate(result);
   // Notes quote fork-controlled text (names, environment strings): one escaped line each, never
   // a line of its own that the runner would read as a workflow command.
-  for (const note of result.notes) core.info(`note: ${escapeLogLine(note)}`);
+  for (const note of result.notes) log.info(`note: ${note}`);
 
   core.setOutput('verdict', result.verdict);
   core.setOutput('regressions', result.comparison?.counts.regression ?? 0);
@@ -69,18 +84,18 @@ async function publish(action: ActionEnv, result: ModeResult): Promise<void> {
   core.setOutput('report-file', reportFile);
   core.setOutput('comment-url', commentUrl ?? '');
   for (const [name, value] of Object.entries(result.outputs ?? {})) core.setOutput(name, value);
-  if (result.failures.length > 0) core.setFailed(`perfgate: ${result.failures.join('; ')}`);
+  if (result.failures.length > 0) log.failed(`perfgate: ${result.failures.join('; ')}`);
 }
 
 async function comment(action: ActionEnv, result: ModeResult): Promise<string | undefined> {
   const { inputs } = action;
   if (inputs.comment === 'never' || result.pullRequest === undefined) return undefined;
   if (!action.github) {
-    core.info('no github-token: the report is in the job summary only');
+    log.info('no github-token: the report is in the job summary only');
     return undefined;
   }
   if (isForkPullRequest(action.context)) {
-    core.info(
+    log.info(
       'fork pull request: its token is read-only, so the workflow_run commenter (mode report) posts the comment',
     );
     return undefined;
@@ -98,11 +113,11 @@ async function comment(action: ActionEnv, result: ModeResult): Promise<string | 
     create: inputs.comment === 'always' || changed,
   });
   if ('skipped' in posted) {
-    core.info('the token cannot comment (read-only): the report is in the job summary');
+    log.info('the token cannot comment (read-only): the report is in the job summary');
     return undefined;
   }
   if (posted.action === 'none') return undefined;
-  core.info(`comment ${posted.action}: ${escapeLogLine(posted.url)}`);
+  log.info(`comment ${posted.action}: ${posted.url}`);
   return posted.url;
 }
 
@@ -120,7 +135,7 @@ function annotate(result: ModeResult): void {
     .slice(0, ANNOTATIONS_PER_LEVEL);
   for (const m of worst) {
     const change = m.change === null ? `${m.shift}` : formatChange(m.change);
-    core.error(
+    log.error(
       `${metricLabel(m)}: ${change} (adjusted p = ${(m.pAdjusted ?? m.p ?? 1).toPrecision(2)})`,
       {
         title: 'perfgate: performance regression',
@@ -128,5 +143,5 @@ function annotate(result: ModeResult): void {
     );
   }
   for (const note of comparison.notes.slice(0, ANNOTATIONS_PER_LEVEL))
-    core.warning(note, { title: 'perfgate' });
+    log.warning(note, { title: 'perfgate' });
 }

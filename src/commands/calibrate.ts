@@ -11,7 +11,7 @@ import { choiceOption, wholeOption } from '../pipeline/options.js';
 import { calibrationGrid, calibrationSummary } from '../report/calibrate.js';
 import { escapeMarkdown, escapeTerminal } from '../report/escape.js';
 import { layoutMarkdown, layoutText } from '../report/grid.js';
-import { writeTextAtomic } from '../results/read.js';
+import { assertEditable, writeTextAtomic } from '../results/read.js';
 import { currentRevision } from '../store/revision.js';
 import { optionPolicy, POLICY_OPTIONS } from './compare.js';
 import { branchFrom, storeAt, storeOptions, WINDOW_DEFAULT } from './history.js';
@@ -60,6 +60,8 @@ export const calibrateCommand: Command = {
     const window = wholeOption(values.window, '--window', { min: 2, max: 1000 }) ?? WINDOW_DEFAULT;
     const format = choiceOption(values.format, '--format', FORMATS) ?? 'text';
     const config = await configFrom(values, io);
+    // Refused before measuring: minutes of A/A runs must not end in "cannot write".
+    if (values.write === true) await assertEditable(config.file, '--config');
     const common = {
       config,
       env: io.env,

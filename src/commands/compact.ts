@@ -41,6 +41,14 @@ export const historyCommand: Command = {
     }
     const dataBranch =
       typeof values['data-branch'] === 'string' ? values['data-branch'] : undefined;
+    if (typeof values.remote === 'string' && !/^[\w.][\w.-]*$/.test(values.remote)) {
+      throw new InputError(
+        `expected the name of a git remote, got ${JSON.stringify(values.remote)}`,
+        {
+          field: '--remote',
+        },
+      );
+    }
     const store = gitStore({
       repoDir: io.cwd,
       ...(dataBranch ? { dataBranch } : {}),

@@ -27,7 +27,7 @@ import type { Progress } from '../run/progress.js';
 import { baselineQuery, selectBaseline, type BaselineSelection } from '../store/baseline.js';
 import type { HistoryStore } from '../store/history.js';
 import type { Revision } from '../store/revision.js';
-import { resolveRevision, uncommittedChanges } from '../store/worktree.js';
+import { checkRevisionName, resolveRevision, uncommittedChanges } from '../store/worktree.js';
 import { plural, shortRevision } from '../text.js';
 import { locateBase, measureInterleaved } from './interleaved.js';
 import { measure } from './measure.js';
@@ -225,11 +225,21 @@ type Plan = { repo: string; commit: string } | { fallback: string };
 /** Interleaved when the base can be checked out, history otherwise; the reason is reported. */
 async function choosePlan(input: PrGateInput): Promise<Plan> {
   if (input.baseline === 'history') return { fallback: '' };
+  if (input.against !== undefined) checkRevisionName(input.against, input.fields.against);
   const located = await locateBase(input.config, input.against, input.env, input.knownBase);
-  const refuse = (why: string) =>
-    new InputError(why, { field: `${input.fields.baseline} interleaved` });
   if ('unavailable' in located) {
-    if (input.baseline === 'interleaved') throw refuse(located.unavailable);
+    // A revision the user named, or a mode that needs one, cannot quietly become a history check.
+    if (input.against !== undefined) {
+      throw new InputError(
+        `${located.unavailable}, so revision '${input.against}' cannot be measured`,
+        {
+          field: input.fields.against,
+        },
+      );
+    }
+    if (input.baseline === 'interleaved') {
+      throw new InputError(located.unavailable, { field: `${input.fields.baseline} interleaved` });
+    }
     return { fallback: located.unavailable };
   }
   // A revision the user named must exist (exit 2); a default one that cannot be found falls back.

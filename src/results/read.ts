@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
-import { lstat, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
@@ -51,19 +51,47 @@ export async function writeJsonAtomic(
   await writeTextAtomic(path, JSON.stringify(value, null, 2) + '\n', option);
 }
 
-/** writeJsonAtomic for text: a config rewritten by `perfgate calibrate --write`. */
+/**
+ * writeJsonAtomic for text: a config rewritten by `perfgate calibrate --write`. The file that
+ * replaces an existing one keeps its mode and, where we may, its owner: a 0600 config that holds
+ * an Authorization header must not come back world-readable.
+ */
 export async function writeTextAtomic(path: string, text: string, option?: string): Promise<void> {
   await assertWritable(path, option);
   const folder = dirname(path);
   await mkdir(folder, { recursive: true });
+  const existing = await stat(path).catch(() => undefined);
   // Ends in .tmp, not .json, so a folder being written to never offers it as an input.
   const temp = join(folder, `.${basename(path)}.${process.pid}.${randomUUID()}.tmp`);
   try {
-    await writeFile(temp, text);
+    // Created private, then given the old file's mode (the umask would otherwise narrow it).
+    await writeFile(temp, text, { mode: 0o600 });
+    if (existing) {
+      await chown(temp, existing.uid, existing.gid).catch(() => undefined);
+      await chmod(temp, existing.mode & 0o7777);
+    }
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
+  }
+}
+
+/**
+ * assertWritable for a file perfgate edits in place (`calibrate --write` on the config): it must
+ * exist and its owner must be allowed to write it. A read-only mode is a decision someone made,
+ * and a root runner could replace the file anyway, so it is refused rather than overridden.
+ */
+export async function assertEditable(path: string, option?: string): Promise<void> {
+  await assertWritable(path, option);
+  const mode = (await stat(path)).mode;
+  if ((mode & 0o200) === 0) {
+    const octal = (mode & 0o777).toString(8).padStart(4, '0');
+    throw writeError(
+      path,
+      `is read-only (mode ${octal}): make it writable to let perfgate edit it`,
+      option,
+    );
   }
 }
 
@@ -176,7 +204,12 @@ export function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(json);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    // V8 quotes the first bytes of the text ("root:x:0:0"...): a line and column say where, and
+    // an error message never repeats what a file it should not have been given holds.
+    const reason = (error instanceof Error ? error.message : String(error)).replace(
+      /, ".*" is not valid JSON$|, ".*"\.\.\. is not valid JSON$/s,
+      '',
+    );
     throw new InputError(`invalid JSON${jsonErrorLocation(reason, json)}: ${reason}`, { file });
   }
 }

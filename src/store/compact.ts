@@ -38,5 +38,13 @@ export function parseCutoff(text: string): Date | undefined {
     return undefined;
   }
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  if (Number.isNaN(date.getTime())) return undefined;
+  // `new Date` rolls 2026-02-30 over to 2026-03-02: the day written must be the day read back.
+  const written = iso.slice(0, 10);
+  const offset = /([+-])(\d{2}):(\d{2})$/.exec(iso);
+  const minutes = offset
+    ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3]))
+    : 0;
+  const local = new Date(date.getTime() + minutes * 60_000).toISOString().slice(0, 10);
+  return local === written ? date : undefined;
 }

@@ -206,7 +206,8 @@ function parseScopedConfig(listed: string): { scope: string; entry: ConfigEntry 
 
 async function remoteUrl(repoDir: string, remote: string): Promise<string> {
   try {
-    return (await git(['remote', 'get-url', remote], { cwd: repoDir })).trim();
+    // After --end-of-options, a name such as `--upload-pack=…` is a name that does not exist.
+    return (await git(['remote', 'get-url', '--end-of-options', remote], { cwd: repoDir })).trim();
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new RunError(`cannot find the git remote "${remote}" of ${repoDir}: ${reason}`);

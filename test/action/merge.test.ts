@@ -144,6 +144,20 @@ describe('mode merge', () => {
     expect(run.stdout).toMatch(/::error::shard 2\/3 did not report/);
   });
 
+  it("prints a failed shard's error with its terminal escapes (ESC, OSC, BEL) as visible text", async () => {
+    const failed: ShardArtifact = {
+      ...artifact(2, 2, BASE),
+      error: { kind: 'run', message: 'x\u001b]0;PWN\u0007\u001b[2Jgone' },
+    };
+    delete failed.head;
+    delete failed.base;
+    const result = await mergeRun([artifact(1, 2, BASE), failed], 47);
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toMatch(/x\\x1b\]0;PWN\\x07\\x1b\[2Jgone/);
+    expect(result.stdout).not.toContain('\u001b');
+    expect(result.stdout).not.toContain('\u0007');
+  });
+
   it('refuses a shard reported twice', async () => {
     const twice = [artifact(1, 2, BASE), artifact(2, 2, BASE), artifact(2, 2, BASE)];
     const run = await mergeRun(twice, 1);

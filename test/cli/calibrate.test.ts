@@ -1,6 +1,6 @@
 // `perfgate calibrate` through the CLI, on a real command suite: A/A runs of this tree, the
 // stored history of a folder store, --write into the config, and bad input.
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -89,6 +89,30 @@ describe('perfgate calibrate', () => {
     expect((await calibrate('--runs', '2', '--write')).code).toBe(0);
     const again = await loadConfig(join(dir, 'perfgate.yml'), {});
     expect(again.compare.thresholds.map((r) => r.metric)).toEqual(['work/jumpy', 'other/*']);
+  }, 60_000);
+
+  it("keeps the config's file mode on --write, and refuses a read-only config before measuring", async () => {
+    const own = await mkdtemp(join(tmpdir(), 'perfgate-calibrate-mode-'));
+    const file = join(own, 'perfgate.yml');
+    await writeFile(join(own, 'bench.mjs'), BENCH);
+    await writeFile(file, CONFIG);
+    const run = (...args: string[]) =>
+      runCli(['calibrate', '--config', file, '--runs', '2', '--trials', '4', ...args], own);
+
+    await chmod(file, 0o600);
+    const kept = await run('--write');
+    expect(kept.code).toBe(0);
+    expect(kept.stdout).toMatch(/wrote 1 threshold rule/);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+
+    await chmod(file, 0o444);
+    const before = await readFile(file, 'utf8');
+    const refused = await run('--write');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--config: .*perfgate\.yml is read-only \(mode 0444\)/);
+    expect(refused.stderr).not.toMatch(/A\/A run/);
+    expect(await readFile(file, 'utf8')).toBe(before);
+    expect((await stat(file)).mode & 0o777).toBe(0o444);
   }, 60_000);
 
   it('calibrates from the stored runs of a folder store', async () => {

@@ -98,6 +98,33 @@ describe('perfgate check --against (interleaved)', () => {
     expect(worktrees(repo)).toHaveLength(1);
   });
 
+  it('exits 2 before measuring on an empty revision or a refspec (nothing fetched, no ref written)', async () => {
+    const refs = git(repo, 'for-each-ref');
+    for (const revision of ['', 'main:refs/heads/pwned', '+main:refs/tags/v1']) {
+      const refused = await check('--against', revision);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/--against: not a revision/);
+      expect(refused.stdout).not.toMatch(/trial/);
+    }
+    expect(git(repo, 'for-each-ref')).toBe(refs);
+  });
+
+  it('exits 2 before measuring when a named revision cannot be used outside a git checkout', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'perfgate-nogit-'));
+    const marker = join(outside, 'measured');
+    await writeFile(
+      join(outside, 'perfgate.yml'),
+      CONFIG.replace('node bench.mjs', `node -e "require('fs').writeFileSync('measured', '')"`),
+    );
+    const result = await runCli(
+      ['check', '--config', join(outside, 'perfgate.yml'), '--against', 'main'],
+      outside,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--against: .*not inside a git checkout/);
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it('takes the policy options of compare, and exits 2 on a bad one before measuring', async () => {
     const bad = await check('--adjustment', 'bonferroni');
     expect(bad.code).toBe(2);

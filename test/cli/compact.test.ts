@@ -35,6 +35,14 @@ it('refuses a cut-off it cannot read, and an unknown subcommand, with exit 2', a
   expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('--before') });
   const missing = await runCli(['history', 'compact'], checkout);
   expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('--before') });
+  const rolled = await runCli(['history', 'compact', '--before', '2026-02-30'], checkout);
+  expect(rolled).toMatchObject({ code: 2, stderr: expect.stringContaining('--before') });
+  // A remote name that git would read as an option is refused before git sees it.
+  const option = await runCli(
+    ['history', 'compact', '--before', '2026-01-01', '--remote=--upload-pack=touch pwned'],
+    checkout,
+  );
+  expect(option).toMatchObject({ code: 2, stderr: expect.stringContaining('--remote') });
   const other = await runCli(['history', 'prune', '--before', '2026-01-01'], checkout);
   expect(other).toMatchObject({ code: 2, stderr: expect.stringContaining('"compact"') });
 });

@@ -142,6 +142,12 @@ describe('parseJson', () => {
     expect(error.message).toMatch(/^cut\.json: invalid JSON.*end of JSON input/);
   });
 
+  it("never quotes the file's first bytes (an artifact linked to /etc/passwd)", () => {
+    const error = inputError(() => parseJson('root:x:0:0:root:/root:/bin/bash\n', 'passwd.json'));
+    expect(error.message).toMatch(/^passwd\.json: invalid JSON: Unexpected token/);
+    expect(error.message).not.toMatch(/root:x|x:0:0/);
+  });
+
   it('accepts a leading byte-order mark', () => {
     expect(parseJson('\uFEFF{"a": 1}', 'bom.json')).toEqual({ a: 1 });
   });

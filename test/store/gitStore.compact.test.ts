@@ -52,7 +52,20 @@ describe('compactResults', () => {
     expect(parseCutoff('2026-01-31T12:00:00+02:00')?.toISOString()).toBe(
       '2026-01-31T10:00:00.000Z',
     );
-    for (const bad of ['2026-13-01', 'last week', '2026-01-31T12:00:00']) {
+    // Days that do not exist are refused, not rolled over (2026-02-30 would read as 2026-03-02).
+    expect(parseCutoff('2028-02-29')?.toISOString()).toBe('2028-02-29T00:00:00.000Z');
+    expect(parseCutoff('2026-03-01T00:30:00+01:00')?.toISOString()).toBe(
+      '2026-02-28T23:30:00.000Z',
+    );
+    const impossible = ['2026-02-30', '2026-02-29', '2026-04-31', '2026-02-30T10:00:00Z'];
+    for (const bad of [
+      '2026-13-01',
+      'last week',
+      '2026-01-31T12:00:00',
+      'yesterday',
+      '',
+      ...impossible,
+    ]) {
       expect(parseCutoff(bad)).toBeUndefined();
     }
   });
