@@ -80,6 +80,7 @@ async function publish(action: ActionEnv, result: ModeResult): Promise<void> {
   core.setOutput('verdict', result.verdict);
   core.setOutput('regressions', result.comparison?.counts.regression ?? 0);
   core.setOutput('improvements', result.comparison?.counts.improvement ?? 0);
+  core.setOutput('unseen', result.comparison?.counts.unseen ?? 0);
   core.setOutput('results-file', result.resultsFile ?? '');
   core.setOutput('report-file', reportFile);
   core.setOutput('comment-url', commentUrl ?? '');
@@ -100,9 +101,10 @@ async function comment(action: ActionEnv, result: ModeResult): Promise<string | 
     );
     return undefined;
   }
-  // on-change: a new comment only when something changed, but an existing one is always brought
+  // on-change: a new comment only when something changed (or could not be seen), but an existing one is always brought
   // up to date, so a fixed regression does not leave a stale red comment behind.
-  const changed = result.verdict === 'regression' || result.verdict === 'improvement';
+  // A metric not seen is news too: the reviewer must not read the silence as a pass.
+  const changed = ['regression', 'improvement', 'unseen'].includes(result.verdict);
   const posted = await upsertComment(action.github, {
     owner: action.context.owner,
     repo: action.context.repo,

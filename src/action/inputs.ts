@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core';
 import { choiceOption, labelsOption, policyOverrides, wholeOption } from '../pipeline/options.js';
-import { BASELINE_MODES, type BaselineMode } from '../config/index.js';
+import { BASELINE_MODES, type BaselineMode, type FailOn } from '../config/index.js';
 import { parseShardSpec, type ShardSpec } from '../shard/plan.js';
 import { BOT_LOGIN, DATA_BRANCH } from '../constants.js';
 import type { Adjustment } from '../stats/multipleTesting.js';
@@ -37,6 +37,7 @@ export const INPUT = {
   comment: 'comment',
   commentAuthor: 'comment-author',
   alpha: 'alpha',
+  failOn: 'fail-on',
   threshold: 'threshold',
   adjustment: 'adjustment',
   resultsPath: 'results-path',
@@ -70,6 +71,8 @@ export interface ActionInputs {
   alpha?: number;
   threshold?: number;
   adjustment?: Adjustment;
+  /** Overrides the config's `compare.failOn`. */
+  failOn?: FailOn;
   resultsPath: string;
   reportPath: string;
   /** dashboard mode: the folder the site is written to. */
@@ -127,6 +130,7 @@ export function readInputs(): ActionInputs {
         alpha: optional(INPUT.alpha),
         threshold: optional(INPUT.threshold),
         adjustment: optional(INPUT.adjustment),
+        failOn: optional(INPUT.failOn),
       },
       (name) => field(INPUT[name]),
     ),

@@ -11,7 +11,7 @@ import { compareSides } from '../pipeline/compare.js';
 import { buildDashboard, repositoryUrl } from '../pipeline/dashboard.js';
 import { gateAgainstHistory, prGate } from '../pipeline/gate.js';
 import { sweepPipeline } from '../pipeline/sweep.js';
-import { overallVerdict } from '../report/json.js';
+import { overallVerdict } from '../compare/verdict.js';
 import { renderComparisonMarkdown } from '../report/markdown.js';
 import { readResultsFile } from '../results/read.js';
 import { renderSweep } from '../sweep/report.js';

@@ -9,7 +9,7 @@ import type { GateOutcome, PrGateInput } from '../pipeline/gate.js';
 import { measure } from '../pipeline/measure.js';
 import { escapeMarkdown } from '../report/escape.js';
 import { layoutMarkdown } from '../report/grid.js';
-import { overallVerdict } from '../report/json.js';
+import { gateFailures, overallVerdict } from '../compare/verdict.js';
 import { renderComparisonMarkdown } from '../report/markdown.js';
 import { resultsTable } from '../report/table.js';
 import { writeResultsFile } from '../results/read.js';
@@ -182,13 +182,12 @@ export function gateReport(
   };
 }
 
+/** Why the step fails (compare/verdict.ts gateFailures); nothing with fail-on-regression: false. */
 export function regressionFailures(
   result: Pick<ModeResult, 'comparison'>,
   failOnRegression: boolean,
 ): string[] {
-  const regressed = result.comparison?.metrics.filter((m) => m.verdict === 'regression') ?? [];
-  if (!failOnRegression || regressed.length === 0) return [];
-  return [`${regressed.length} metric(s) regressed: ${regressed.map((m) => m.key).join(', ')}`];
+  return failOnRegression && result.comparison ? gateFailures(result.comparison) : [];
 }
 
 /**

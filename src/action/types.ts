@@ -2,7 +2,7 @@
 import type { Comparison } from '../compare/compare.js';
 import type { EventContext } from '../github/context.js';
 import type { GitHubClient } from '../github/types.js';
-import type { OverallVerdict } from '../report/json.js';
+import type { OverallVerdict } from '../compare/verdict.js';
 import type { HistoryStore } from '../store/history.js';
 import type { ActionInputs } from './inputs.js';
 

@@ -4,6 +4,7 @@ import type { CliIO, Command, ParsedArgs } from './types.js';
 import { layerPolicies, type ComparePolicy } from '../compare/policy.js';
 import { loadConfig } from '../config/index.js';
 import { EXIT, InputError } from '../errors.js';
+import { gateFailures } from '../compare/verdict.js';
 import { compareSides } from '../pipeline/compare.js';
 import { choiceOption, policyOverrides } from '../pipeline/options.js';
 import { renderComparisonJson } from '../report/json.js';
@@ -36,11 +37,14 @@ export const POLICY_OPTIONS = {
   alpha: { type: 'string' },
   threshold: { type: 'string' },
   adjustment: { type: 'string' },
+  'fail-on': { type: 'string' },
 } as const;
 
 /** The policy the command-line options set (undefined where they are absent). */
 export const optionPolicy = (values: ParsedArgs['values']): Partial<ComparePolicy> =>
-  policyOverrides(values, (name) => `--${name}`);
+  policyOverrides({ ...values, failOn: values['fail-on'] }, (name) =>
+    name === 'failOn' ? '--fail-on' : `--${name}`,
+  );
 
 export const compareCommand: Command = {
   summary: 'compare two sets of results (files or folders) and print the verdicts',
@@ -67,6 +71,6 @@ export const compareCommand: Command = {
       json: () => renderComparisonJson(comparison),
     }[format];
     io.stdout(render());
-    return comparison.counts.regression > 0 ? EXIT.regression : EXIT.ok;
+    return gateFailures(comparison).length > 0 ? EXIT.regression : EXIT.ok;
   },
 };

@@ -1,4 +1,5 @@
 /** `perfgate check` and `perfgate record`: the gate and the history, with a folder as the store. */
+import { gateFailures } from '../compare/verdict.js';
 import path from 'node:path';
 import type { CliIO, Command, ParsedArgs } from './types.js';
 import { layerPolicies } from '../compare/policy.js';
@@ -163,6 +164,6 @@ the plan's matrix entry as JSON, whose suites then run as planned instead of pla
     io.stdout(
       `baseline: ${escapeTerminal(outcome.baseLabel)}\n\n${renderComparisonText(outcome.comparison)}${notes}`,
     );
-    return outcome.comparison.counts.regression > 0 ? EXIT.regression : EXIT.ok;
+    return gateFailures(outcome.comparison).length > 0 ? EXIT.regression : EXIT.ok;
   },
 };

@@ -1,4 +1,5 @@
 /** `perfgate shards` and `perfgate merge`: a sharded run's plan and its merge (docs/scaling.md). */
+import { gateFailures } from '../compare/verdict.js';
 import path from 'node:path';
 import type { Command } from './types.js';
 import { layerPolicies } from '../compare/policy.js';
@@ -101,6 +102,6 @@ export const mergeCommand: Command = {
       json: () => renderComparisonJson(comparison),
     }[format];
     io.stdout(render());
-    return comparison.counts.regression > 0 ? EXIT.regression : EXIT.ok;
+    return gateFailures(comparison).length > 0 ? EXIT.regression : EXIT.ok;
   },
 };

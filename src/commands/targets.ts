@@ -1,4 +1,5 @@
 /** `perfgate analyze` and `perfgate validate`: results against the config's targets. */
+import { gateFailures } from '../compare/verdict.js';
 import path from 'node:path';
 import type { CliIO, Command, ParsedArgs } from './types.js';
 import { checkTargets, unmatchedTargets } from '../compare/targets.js';
@@ -123,7 +124,7 @@ export const validateCommand: Command = {
       checkTargets(before, targets),
       checkTargets(after, targets),
     ];
-    const failed = comparison.counts.regression > 0 ? EXIT.regression : EXIT.ok;
+    const failed = gateFailures(comparison).length > 0 ? EXIT.regression : EXIT.ok;
     if (format === 'json') {
       const targetChecks = { before: beforeChecks, after: afterChecks };
       io.stdout(

@@ -5,13 +5,19 @@
 import type { Direction, Metric, Results } from '../results/schema.js';
 import { suiteLabel } from '../results/variant.js';
 import { describe, type Summary } from '../stats/describe.js';
-import { hodgesLehmann } from '../stats/hodgesLehmann.js';
 import { mannWhitneyU } from '../stats/mannWhitney.js';
 import { canReachAlpha } from '../stats/minTrials.js';
 import { adjustPValues } from '../stats/multipleTesting.js';
+import { sampleStandardDeviation } from 'simple-statistics';
 import {
+  detectability,
+  relativeDispersion,
+  runLevelDetectable,
+  type Detectability,
+} from './detectable.js';
+import {
+  blindSpotNotes,
   confoundingNotes,
-  detectabilityNotes,
   environmentNotes,
   familyNotes,
   shortNote,
@@ -19,12 +25,35 @@ import {
   untestedNotes,
   untestedRunNotes,
   type Measured,
-  type Role,
+  type TrialAdvice,
 } from './notes.js';
+import { insideThreshold, shiftOf } from './shift.js';
 import { MIN_STORED_RUNS, runTest } from './runLevel.js';
-import { resolvePolicy, thresholdFor, unmatchedRuleNotes, type ComparePolicy } from './policy.js';
+import {
+  loneRegressionLevel,
+  resolvePolicy,
+  thresholdFor,
+  unmatchedRuleNotes,
+  type ComparePolicy,
+} from './policy.js';
 
-export type MetricVerdict = 'regression' | 'improvement' | 'unchanged' | 'insufficient';
+/**
+ * Per gating metric, what the comparison can say (DESIGN.md, "Statistics"): worse or better
+ * (significant and beyond the threshold), `unchanged` only when it was seen (the equivalence
+ * interval inside ±threshold, or a design that detects the threshold with 80 % power at the
+ * measured noise), `unseen` when the design could not see the threshold (too few trials for the
+ * family, noise too high), `insufficient` when it could not be tested at all (measured on one
+ * side only, the sides disagree on its direction, too few stored runs).
+ */
+export type MetricVerdict = 'regression' | 'improvement' | 'unchanged' | 'unseen' | 'insufficient';
+
+export const VERDICTS: readonly MetricVerdict[] = [
+  'regression',
+  'improvement',
+  'unchanged',
+  'unseen',
+  'insufficient',
+];
 
 export interface MetricComparison {
   /** `<suite>/<metric>`, or `<suite>#<variant>/<metric>`: what threshold globs match. */
@@ -37,7 +66,7 @@ export interface MetricComparison {
   target?: number;
   base?: Summary;
   head?: Summary;
-  /** Hodges-Lehmann shift head − base, in the metric's unit. */
+  /** Hodges-Lehmann shift head − base, in the metric's unit (of the ratios where all are positive: shift.ts). */
   shift: number | null;
   /** The shift and its interval relative to |base median|; null when the base median is 0. */
   change: number | null;
@@ -48,11 +77,14 @@ export interface MetricComparison {
   p: number | null;
   pAdjusted: number | null;
   /**
-   * The smallest relative change these trials detect with 80 % power at the level a lone
-   * regression needs after the adjustment (detectable.ts); null for informational, untestable
-   * and run-level metrics, a base median of 0, or too few trials to reach that level at all.
+   * The smallest relative change this design detects with 80 % power at the level a lone
+   * regression needs after the adjustment (detectable.ts; for runs, the prediction test's);
+   * null for informational and untestable metrics, and where no change is detectable (a base
+   * median of 0, too few trials to reach that level): an `unseen` metric shows that as "never".
    */
   detectable: number | null;
+  /** For an unseen metric, the trials per side that would see its threshold; null when none would. */
+  trialsForThreshold: number | null;
   /** Adjusted p below alpha; the verdict also needs the threshold. */
   significant: boolean;
   /** Describes the trial conditions (see Metric.informational): never a regression or improvement. */
@@ -77,6 +109,8 @@ export interface Comparison {
   /** Geometric mean over comparable metrics of the cost ratio (lower-is-better orientation): < 0 is better. */
   geomeanChange: number | null;
   counts: Record<MetricVerdict, number>;
+  /** Gating metrics that were tested: measured on both sides with enough trials to reach alpha. */
+  tested: number;
   notes: string[];
 }
 
@@ -120,32 +154,40 @@ export function compareResults(
     testable.map((m) => m.comparison.p ?? 1),
     policy.adjustment,
   );
-  testable.forEach((m, i) => (m.comparison.pAdjusted = adjusted[i] ?? null));
+  const pAdjusted = new Map(testable.map((m, i) => [m, adjusted[i] ?? null]));
   const advice = trialAdvice(measured, policy);
-  for (const m of measured) {
-    if (m.role === 'short') m.comparison.notes.push(shortNote(m, advice, policy));
-  }
-  const blind = unit === 'trial' ? detectabilityNotes(measured, advice, policy) : [];
-
-  const metrics = measured.map((m) => withVerdict(m.comparison, m.role, policy));
-  const counts = { regression: 0, improvement: 0, unchanged: 0, insufficient: 0 };
-  for (const m of metrics) counts[m.verdict]++;
+  const level = loneRegressionLevel(policy, advice.family);
+  const metrics = measured.map((m) =>
+    judge(
+      { ...m, comparison: { ...m.comparison, pAdjusted: pAdjusted.get(m) ?? null } },
+      policy,
+      level,
+      advice,
+    ),
+  );
   const gated = metrics.filter((m) => !m.informational);
   return {
     policy,
     unit,
     metrics,
     geomeanChange: geomeanCostChange(gated),
-    counts,
+    counts: countVerdicts(metrics),
+    tested: testable.length,
     notes: [
       ...(unit === 'run' ? untestedRunNotes(measured) : untestedNotes(measured, advice, policy)),
       ...environmentNotes(base, head),
       ...familyNotes(testable, policy, advice),
-      ...blind,
+      ...blindSpotNotes(metrics, unit),
       ...confoundingNotes(metrics),
       ...unmatchedRuleNotes(policy, keys),
     ],
   };
+}
+
+export function countVerdicts(metrics: readonly MetricComparison[]): Record<MetricVerdict, number> {
+  const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<MetricVerdict, number>;
+  for (const m of metrics) counts[m.verdict]++;
+  return counts;
 }
 
 function emptyComparison(ref: MetricRef, policy: ComparePolicy): MetricComparison {
@@ -166,6 +208,7 @@ function emptyComparison(ref: MetricRef, policy: ComparePolicy): MetricCompariso
     p: null,
     pAdjusted: null,
     detectable: null,
+    trialsForThreshold: null,
     significant: false,
     threshold: thresholdFor(policy, ref.key),
     verdict: 'insufficient',
@@ -190,19 +233,23 @@ function measure(
     comparison.notes.push(
       baseSamples.length === 0 ? 'not in the baseline' : 'not in the candidate',
     );
-    return { comparison, role: 'untestable' };
+    return { comparison, role: 'untestable', ...UNJUDGED };
   }
   if (baseRef && headRef && baseRef.metric.direction !== headRef.metric.direction) {
     comparison.notes.push(
       `direction differs: baseline says ${baseRef.metric.direction}, candidate says ${headRef.metric.direction}`,
     );
-    return { comparison, role: 'untestable' };
+    return { comparison, role: 'untestable', ...UNJUDGED };
   }
 
   return unit === 'run'
     ? testRuns(comparison, baseSamples, headSamples, policy)
     : testTrials(comparison, baseSamples, headSamples, policy);
 }
+
+/** What a metric that takes no part in the gate carries for judge(). */
+const NOTHING_DETECTABLE: Detectability = { detectable: null, trialsForThreshold: null };
+const UNJUDGED = { inside: false, sees: () => NOTHING_DETECTABLE } as const;
 
 function testTrials(
   comparison: MetricComparison,
@@ -211,22 +258,35 @@ function testTrials(
   policy: ComparePolicy,
 ): Measured {
   const test = mannWhitneyU(headSamples, baseSamples);
-  const shift = hodgesLehmann(headSamples, baseSamples, { confLevel: policy.confLevel });
   const baseMedian = (comparison.base as Summary).median;
-  comparison.p = test.p;
-  comparison.shift = shift.estimate;
-  comparison.confLevel = shift.confLevel;
-  if (baseMedian !== 0) {
-    const scale = Math.abs(baseMedian);
-    comparison.change = shift.estimate / scale;
-    comparison.changeLower = shift.lower / scale;
-    comparison.changeUpper = shift.upper / scale;
-  }
-
-  if (comparison.informational) return { comparison, role: 'informational' };
+  const shift = shiftOf(headSamples, baseSamples, baseMedian, policy.confLevel);
+  Object.assign(comparison, {
+    p: test.p,
+    shift: shift.shift,
+    change: shift.change,
+    changeLower: shift.changeLower,
+    changeUpper: shift.changeUpper,
+    confLevel: shift.confLevel,
+  });
+  if (comparison.informational) return { comparison, role: 'informational', ...UNJUDGED };
+  // Schuirmann's two one-sided tests at alpha each: the interval at level 1 − 2 alpha.
+  const equivalence = shiftOf(headSamples, baseSamples, baseMedian, 1 - 2 * policy.alpha);
+  const inside = insideThreshold(equivalence, comparison.threshold);
+  const dispersion = relativeDispersion(comparison.base as Summary, comparison.head as Summary);
+  const sees = (level: number): Detectability =>
+    dispersion === null
+      ? NOTHING_DETECTABLE
+      : detectability(
+          baseSamples.length,
+          headSamples.length,
+          dispersion,
+          level,
+          comparison.threshold,
+          comparison.direction,
+        );
   // Its note names the trials needed, which depends on the whole family: compareResults adds it.
   const testable = canReachAlpha(baseSamples.length, headSamples.length, policy.alpha, 'two-sided');
-  return { comparison, role: testable ? 'gated' : 'short' };
+  return { comparison, role: testable ? 'gated' : 'short', inside, sees };
 }
 
 /** Samples are run medians: the head's run(s) against the stored runs' spread (runLevel.ts). */
@@ -238,16 +298,36 @@ function testRuns(
 ): Measured {
   if (baseSamples.length < 2) {
     comparison.notes.push('one stored run has no run-to-run spread to judge by');
-    return { comparison, role: 'untestable' };
+    return { comparison, role: 'untestable', ...UNJUDGED };
   }
   const test = runTest(baseSamples, headSamples, policy.confLevel);
   Object.assign(comparison, { ...test, confLevel: policy.confLevel });
-  if (comparison.informational) return { comparison, role: 'informational' };
-  if (baseSamples.length >= MIN_STORED_RUNS) return { comparison, role: 'gated' };
-  comparison.notes.push(
-    `${baseSamples.length} stored runs; a history check fails a build only with ${MIN_STORED_RUNS} or more`,
-  );
-  return { comparison, role: 'untestable' };
+  if (comparison.informational) return { comparison, role: 'informational', ...UNJUDGED };
+  if (baseSamples.length < MIN_STORED_RUNS) {
+    comparison.notes.push(
+      `${baseSamples.length} stored runs; a history check fails a build only with ${MIN_STORED_RUNS} or more`,
+    );
+    return { comparison, role: 'untestable', ...UNJUDGED };
+  }
+  const equivalence = runTest(baseSamples, headSamples, 1 - 2 * policy.alpha);
+  const inside =
+    equivalence.changeLower !== null && equivalence.changeUpper !== null
+      ? -comparison.threshold < equivalence.changeLower &&
+        equivalence.changeUpper < comparison.threshold
+      : false;
+  // The stored runs' spread on the log scale, as the prediction test reads it.
+  const runToRun = baseSamples.every((v) => v > 0)
+    ? sampleStandardDeviation(baseSamples.map(Math.log))
+    : null;
+  const sees = (level: number): Detectability => ({
+    detectable:
+      runToRun === null
+        ? null
+        : runLevelDetectable(runToRun, baseSamples.length, level, comparison.direction),
+    // More trials of this run do not narrow the stored runs' spread.
+    trialsForThreshold: null,
+  });
+  return { comparison, role: 'gated', inside, sees };
 }
 
 /**
@@ -271,25 +351,43 @@ export function worseness(m: MetricComparison): number {
   return worsening(m, m.base?.median ?? 0, m.shift ?? 0);
 }
 
-function withVerdict(m: MetricComparison, role: Role, policy: ComparePolicy): MetricComparison {
-  if (role === 'untestable' || role === 'short') return m;
+/** The verdict of one metric, with the detectable change it rests on; see MetricVerdict. */
+function judge(
+  { comparison: m, role, inside, sees }: Measured,
+  policy: ComparePolicy,
+  level: number,
+  advice: TrialAdvice,
+): MetricComparison {
+  if (role === 'untestable') return m;
   // Context metrics are tested on their own (no adjustment) and never gate.
   if (role === 'informational') {
     return { ...m, significant: (m.p ?? 1) < policy.alpha, verdict: 'unchanged' };
   }
+  if (role === 'short') {
+    const notes = [...m.notes, shortNote(m, advice, policy)];
+    return { ...m, verdict: 'unseen', trialsForThreshold: advice.trials, notes };
+  }
+  const { detectable, trialsForThreshold } = sees(level);
   const significant = (m.pAdjusted ?? 1) < policy.alpha;
   // A move away from a zero baseline (e.g. errors 0 → 2 %) has no relative size: any move counts.
   const beyondThreshold = m.change === null ? m.shift !== 0 : Math.abs(m.change) > m.threshold;
   const direction = Math.sign(worseness(m));
-  let verdict: MetricVerdict = 'unchanged';
-  if (significant && beyondThreshold && direction > 0) verdict = 'regression';
-  if (significant && beyondThreshold && direction < 0) verdict = 'improvement';
-  const notes =
-    significant && !beyondThreshold && direction !== 0
-      ? [...m.notes, `significant but within the ${formatPercent(m.threshold)} threshold`]
-      : m.notes;
-  return { ...m, significant, verdict, notes };
+  const judged = { ...m, detectable, trialsForThreshold, significant };
+  if (significant && beyondThreshold && direction !== 0) {
+    return { ...judged, verdict: direction > 0 ? 'regression' : 'improvement' };
+  }
+  const within =
+    significant && direction !== 0
+      ? [`significant but within the ${formatPercent(m.threshold)} threshold`]
+      : [];
+  const seen = inside || (detectable !== null && detectable <= m.threshold);
+  if (seen) return { ...judged, verdict: 'unchanged', notes: [...m.notes, ...within] };
+  return { ...judged, verdict: 'unseen', notes: [...m.notes, ...within, UNSEEN_NOTE] };
 }
+
+/** One wording for every unseen metric, so the report says it once for all of them. */
+export const UNSEEN_NOTE =
+  'not seen: its interval reaches past the threshold, which these trials cannot see at this noise (column "sees")';
 
 function formatPercent(fraction: number): string {
   return `${+(fraction * 100).toFixed(2)} %`;

@@ -135,25 +135,37 @@ export interface BlindSpot {
 
 /**
  * One warning for all the metrics that cannot see their threshold (the table's "sees" column has
- * each one's detectable change): how many, the worst, and the trials per side that would see
- * every threshold. "with 6 trials per side, 3 of 20 metrics cannot see a change of their
- * threshold (api/search latency_p95 sees 14 %, its threshold 5 %); 24 trials per side would".
+ * each one's detectable change): how many, the worst, and what would see every threshold. "with 6
+ * trials per side, 3 of 20 metrics cannot see a change of their threshold (api/search latency_p95
+ * sees 14 %, its threshold 5 %); 24 trials per side would". Across runs more trials do not help:
+ * the stored runs' spread is what limits it.
  */
-export function blindSpotNote(blind: readonly BlindSpot[], gated: number): string[] {
+export function blindSpotNote(
+  blind: readonly BlindSpot[],
+  gated: number,
+  unit: 'trial' | 'run' = 'trial',
+): string[] {
   const worst = [...blind].sort(
     (a, b) => b.detectable / b.threshold - a.detectable / a.threshold,
   )[0];
   if (!worst) return [];
+  const count = blind.length === 1 ? '1 metric' : `${blind.length} of ${gated} metrics`;
+  const example = `${worst.label} sees ${percent(worst.detectable)}, its threshold ${percent(worst.threshold)}`;
+  if (unit === 'run') {
+    return [
+      `with ${worst.n} stored runs, ${count} cannot see a change of their threshold (column "sees"; ` +
+        `${example}): the runs differ too much from each other; measure the base revision beside ` +
+        'the head (baseline: interleaved), or raise those thresholds',
+    ];
+  }
   const trials =
     worst.n === worst.m ? `${worst.n} trials per side` : `${worst.n} vs ${worst.m} trials`;
-  const count = blind.length === 1 ? '1 metric' : `${blind.length} of ${gated} metrics`;
   const needs = blind.map((b) => b.trialsForThreshold);
   const remedy = needs.every((t): t is number => t !== null)
     ? `${Math.max(...needs)} trials per side would see every threshold`
-    : 'for some no practical number of trials would: raise their threshold or lower their noise';
+    : 'for some no practical number of trials would: raise their threshold (perfgate calibrate) or run on a quieter runner';
   return [
-    `with ${trials}, ${count} cannot see a change of their threshold (column "sees"; ` +
-      `${worst.label} sees ${percent(worst.detectable)}, its threshold ${percent(worst.threshold)}); ${remedy}`,
+    `with ${trials}, ${count} cannot see a change of their threshold (column "sees"; ${example}); ${remedy}`,
   ];
 }
 

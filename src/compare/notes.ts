@@ -9,9 +9,9 @@ import type { Summary } from '../stats/describe.js';
 import { canReachAlpha, minTrialsFor } from '../stats/minTrials.js';
 import { plural } from '../text.js';
 import type { MetricComparison } from './compare.js';
-import { blindSpotNote, detectability, relativeDispersion, type BlindSpot } from './detectable.js';
+import { blindSpotNote, type BlindSpot, type Detectability } from './detectable.js';
 import { environmentDifference } from './environment.js';
-import { loneRegressionLevel, type ComparePolicy } from './policy.js';
+import type { ComparePolicy } from './policy.js';
 import { MIN_STORED_RUNS } from './runLevel.js';
 
 /**
@@ -44,8 +44,8 @@ function tooFew({ base, head }: MetricComparison, policy: ComparePolicy): string
   return `${base?.n ?? 0} vs ${head?.n ?? 0} trials can never reach p < ${policy.alpha}`;
 }
 
-export function shortNote(m: Measured, advice: TrialAdvice, policy: ComparePolicy): string {
-  return `${tooFew(m.comparison, policy)}; ${adviceText(advice, policy)}`;
+export function shortNote(m: MetricComparison, advice: TrialAdvice, policy: ComparePolicy): string {
+  return `${tooFew(m, policy)}; ${adviceText(advice, policy)}`;
 }
 
 /**
@@ -119,36 +119,29 @@ export function familyNotes(
 }
 
 /**
- * Fill in each gated metric's detectable change at the level a lone regression needs (alpha over
- * the family that trialAdvice counts), and warn where it exceeds the threshold: such a gate
- * passes regressions of the threshold's size most of the time.
+ * One warning for the metrics that were not seen although they could be tested (their "sees"
+ * column has each one's detectable change): how many, the worst, and what would see them.
  */
-export function detectabilityNotes(
-  measured: readonly Measured[],
-  advice: TrialAdvice,
-  policy: ComparePolicy,
+export function blindSpotNotes(
+  metrics: readonly MetricComparison[],
+  unit: 'trial' | 'run',
 ): string[] {
-  const level = loneRegressionLevel(policy, advice.family);
-  const gated = measured.filter((m) => m.role === 'gated');
-  const blind = gated.flatMap(({ comparison: m }): BlindSpot[] => {
-    if (!m.base || !m.head) return [];
-    const dispersion = relativeDispersion(m.base, m.head);
-    if (dispersion === null) return [];
-    const { detectable, trialsForThreshold } = detectability(
-      m.base.n,
-      m.head.n,
-      dispersion,
-      level,
-      m.threshold,
-      m.direction,
-    );
-    m.detectable = detectable;
-    if (detectable === null || detectable <= m.threshold) return [];
-    const label = `${suiteLabel(m.suite, m.variant)} ${m.metric}`;
-    const { n } = m.base;
-    return [{ label, n, m: m.head.n, detectable, threshold: m.threshold, trialsForThreshold }];
-  });
-  return blindSpotNote(blind, gated.length);
+  const gated = metrics.filter((m) => !m.informational && m.verdict !== 'insufficient');
+  const blind = gated.flatMap((m): BlindSpot[] =>
+    m.verdict === 'unseen' && m.detectable !== null && m.base && m.head
+      ? [
+          {
+            label: `${suiteLabel(m.suite, m.variant)} ${m.metric}`,
+            n: m.base.n,
+            m: m.head.n,
+            detectable: m.detectable,
+            threshold: m.threshold,
+            trialsForThreshold: m.trialsForThreshold,
+          },
+        ]
+      : [],
+  );
+  return blindSpotNote(blind, gated.length, unit);
 }
 
 /**
@@ -160,6 +153,10 @@ export type Role = 'gated' | 'informational' | 'short' | 'untestable';
 export interface Measured {
   comparison: MetricComparison;
   role: Role;
+  /** The equivalence interval (level 1 − 2 alpha) lies inside ±threshold: seen unchanged. */
+  inside: boolean;
+  /** What this design detects at a two-sided level (detectable.ts): the "sees" column. */
+  sees: (level: number) => Detectability;
 }
 
 /** The conditions of the two sides differed (e.g. host load): say so, since it may explain a verdict. */
@@ -169,7 +166,7 @@ export function confoundingNotes(metrics: readonly MetricComparison[]): string[]
     .map(
       (m) =>
         `${m.suite} ${m.metric} differed between the sides (median ${+(m.base as Summary).median.toPrecision(3)} → ` +
-        `${+(m.head as Summary).median.toPrecision(3)} ${m.unit}); it describes the trial conditions, not the ` +
-        'system under test: check whether it explains the other changes of this suite',
+        `${+(m.head as Summary).median.toPrecision(3)} ${m.unit}); it is context, never a verdict (it describes ` +
+        'the trial conditions, or moves with the load), so check whether it explains the other changes of this suite',
     );
 }

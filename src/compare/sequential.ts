@@ -86,10 +86,13 @@ import { hodgesLehmann } from '../stats/hodgesLehmann.js';
 import { adjustPValues } from '../stats/multipleTesting.js';
 import { InputError } from '../errors.js';
 import { plural } from '../text.js';
-import { percent, relativeDispersion, standardizedShift } from './detectable.js';
+import { detectability, percent, relativeDispersion, standardizedShift } from './detectable.js';
+import type { Summary } from '../stats/describe.js';
 import {
   compareResults,
+  countVerdicts,
   metricKey,
+  UNSEEN_NOTE,
   worseness,
   type Comparison,
   type MetricComparison,
@@ -107,7 +110,7 @@ export interface SequentialDesign {
 }
 
 export type SequentialDecision =
-  'regression' | 'improvement' | 'unchanged' | 'futile' | 'undecided';
+  'regression' | 'improvement' | 'unchanged' | 'futile' | 'unseen' | 'undecided';
 
 export interface MetricDecision {
   /** compareResults' key, `<suite>/<metric>` or `<suite>#<variant>/<metric>`. */
@@ -185,11 +188,13 @@ export function sequentialLook(
   const before = new Map(look.previous?.decisions.map((d) => [d.key, d]));
   const baseSamples = samplesByKey(base);
   const headSamples = samplesByKey(head);
+  const level = loneRegressionLevel(policy, gating.length);
   const reach: Reach = {
     t: look.trials / max,
     max,
     floor: look.design.futility,
-    boundary: finalBoundary(loneRegressionLevel(policy, gating.length), times),
+    boundary: finalBoundary(level, times),
+    level,
   };
 
   const decisions = gating.map((m, i): MetricDecision => {
@@ -220,9 +225,9 @@ export function sequentialLook(
   return { trials: look.trials, final, stop, decisions, comparison };
 }
 
-/** Decisions that stand at later looks; a futile metric is judged afresh at each. */
+/** Decisions that stand at later looks; a futile or unseen metric is judged afresh at each. */
 const isKept = (decision: SequentialDecision): boolean =>
-  decision !== 'undecided' && decision !== 'futile';
+  decision !== 'undecided' && decision !== 'futile' && decision !== 'unseen';
 
 /** What the futility rule needs of a look: its time, the design's max and floor, the boundary c. */
 export interface Reach {
@@ -230,6 +235,8 @@ export interface Reach {
   max: number;
   floor: number;
   boundary: number;
+  /** The two-sided level a lone regression needs: what `max` trials must see the threshold at. */
+  level: number;
 }
 
 const BOUNDARIES = new Map<string, number>();
@@ -268,9 +275,33 @@ export function regressionReach(m: MetricComparison, reach: Reach): number | nul
   return conditionalPower(z, t, drift, boundary);
 }
 
+/**
+ * A metric whose regression is out of reach: `futile` (reported unchanged) when `max` trials
+ * could have seen a regression of its threshold at this noise, so that the trend rules one out;
+ * `unseen` when even `max` could not, where more trials would not help and stopping proves
+ * nothing.
+ */
 function futile(m: MetricComparison, reach: Reach, trials: number): Decided | null {
   const power = regressionReach(m, reach);
   if (power === null || power >= reach.floor) return null;
+  const dispersion = relativeDispersion(m.base as Summary, m.head as Summary) as number;
+  const atMax = detectability(
+    reach.max,
+    reach.max,
+    dispersion,
+    reach.level,
+    m.threshold,
+    m.direction,
+  );
+  if (atMax.detectable === null || atMax.detectable > m.threshold) {
+    const sees = atMax.detectable === null ? 'nothing' : percent(atMax.detectable);
+    return {
+      decision: 'unseen',
+      reason:
+        `not seen: at this noise even ${reach.max} trials per side see ${sees}, its threshold ` +
+        `${percent(m.threshold)} (stopped after ${trials}); ${remedy(atMax.trialsForThreshold)}`,
+    };
+  }
   const worse = `${m.direction === 'higher' ? '−' : '+'}${percent(m.threshold)}`;
   return {
     decision: 'futile',
@@ -278,6 +309,13 @@ function futile(m: MetricComparison, reach: Reach, trials: number): Decided | nu
       `no regression in reach: ${sizeOf(m)} after ${trials} trials; were it ${worse} from here on, ` +
       `a significant regression by ${reach.max} trials would have a ${percent(power)} chance`,
   };
+}
+
+/** What would see a threshold that this design does not. */
+function remedy(trialsForThreshold: number | null): string {
+  return trialsForThreshold === null
+    ? 'no practical number of trials would: raise its threshold (perfgate calibrate) or run on a quieter runner'
+    : `max: ${trialsForThreshold} would see it`;
 }
 
 function samplesByKey(results: Results): Map<string, readonly number[]> {
@@ -340,6 +378,14 @@ function decide(
   }
   if (final) {
     const why = significant ? `significant but within ${limit}` : 'not significant';
+    // Not significant proves nothing where the design could not see the threshold.
+    if (m.detectable === null || m.detectable > m.threshold) {
+      const sees = m.detectable === null ? 'nothing' : `≥ ${percent(m.detectable)}`;
+      return {
+        decision: 'unseen',
+        reason: `not seen: ${why} at the maximum, ${after}, which see ${sees}, its threshold ${percent(m.threshold)}; ${remedy(m.trialsForThreshold)}`,
+      };
+    }
     return { decision: 'unchanged', reason: `unchanged: ${why} at the maximum, ${after}` };
   }
   return null;
@@ -385,17 +431,20 @@ export function sequentialComparison(look: SequentialLook, design: SequentialDes
       verdict: decided.decision === 'futile' ? 'unchanged' : decided.decision,
       pAdjusted: decided.pAdjusted,
       significant: decided.pAdjusted < comparison.policy.alpha,
-      notes: [...m.notes, decided.reason],
+      // The decision's reason replaces the fixed design's wording of the same verdict.
+      notes: [...m.notes.filter((note) => note !== UNSEEN_NOTE), decided.reason],
     };
   });
-  const counts = { regression: 0, improvement: 0, unchanged: 0, insufficient: 0 };
-  for (const m of metrics) counts[m.verdict]++;
+  const counts = countVerdicts(metrics);
   const early = look.trials < design.max;
-  const outOfReach = look.decisions.filter((d) => d.decision === 'futile').length;
-  const why =
-    outOfReach === 0
-      ? 'every gating metric decided'
-      : `every gating metric decided or, for ${plural(outOfReach, 'metric')}, no regression in reach`;
+  const tally = (decision: SequentialDecision) =>
+    look.decisions.filter((d) => d.decision === decision).length;
+  const [outOfReach, blind] = [tally('futile'), tally('unseen')];
+  const why = [
+    'every gating metric decided',
+    ...(outOfReach > 0 ? [`for ${plural(outOfReach, 'metric')}, no regression in reach`] : []),
+    ...(blind > 0 ? [`for ${plural(blind, 'metric')}, not seen even by the maximum`] : []),
+  ].join(' or, ');
   const stopped = early
     ? `sequential trials: stopped after ${look.trials} of at most ${design.max} trials per side, ${why}`
     : `sequential trials: ran to the maximum, ${design.max} trials per side`;

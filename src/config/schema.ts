@@ -205,11 +205,16 @@ export const ThresholdRuleSchema = strict({
 });
 export type ThresholdRule = z.infer<typeof ThresholdRuleSchema>;
 
+/** What fails the gate: a regression only (the default), or also a metric the run could not see. */
+export const FAIL_ON = ['regression', 'regression-or-unseen'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
 export const CompareSchema = strict({
   alpha: numeric(z.number().gt(0).max(0.5)).default(0.05),
   adjustment: z.enum(['bh', 'holm', 'none'] as const satisfies readonly Adjustment[]).default('bh'),
   threshold: threshold.default(0.05),
   thresholds: z.array(ThresholdRuleSchema).default([]),
+  failOn: z.enum(FAIL_ON).default('regression'),
 });
 export type CompareOptions = z.infer<typeof CompareSchema>;
 

@@ -3,7 +3,7 @@
  * errors name the option as the user wrote it (`--alpha`, `input alpha`) and what was expected.
  */
 import type { ComparePolicy } from '../compare/policy.js';
-import { runnerLabel } from '../config/index.js';
+import { FAIL_ON, runnerLabel } from '../config/index.js';
 import { InputError } from '../errors.js';
 import type { Adjustment } from '../stats/multipleTesting.js';
 
@@ -71,13 +71,14 @@ export const ADJUSTMENTS: readonly Adjustment[] = ['bh', 'holm', 'none'];
 
 /** The comparison settings a face can override; `name` turns `alpha` into `--alpha` or `input alpha`. */
 export function policyOverrides(
-  raw: { alpha?: unknown; threshold?: unknown; adjustment?: unknown },
-  name: (option: 'alpha' | 'threshold' | 'adjustment') => string,
+  raw: { alpha?: unknown; threshold?: unknown; adjustment?: unknown; failOn?: unknown },
+  name: (option: 'alpha' | 'threshold' | 'adjustment' | 'failOn') => string,
 ): Partial<ComparePolicy> {
   return {
     alpha: numberOption(raw.alpha, name('alpha'), { min: 0, max: 0.5 }),
     threshold: numberOption(raw.threshold, name('threshold'), { min: 0, max: 10 }),
     adjustment: choiceOption(raw.adjustment, name('adjustment'), ADJUSTMENTS),
+    failOn: choiceOption(raw.failOn, name('failOn'), FAIL_ON),
   };
 }
 

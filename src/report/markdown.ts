@@ -3,7 +3,8 @@ import type { Comparison, MetricVerdict } from '../compare/compare.js';
 import { escapeMarkdown } from './escape.js';
 import type { Environment } from '../results/schema.js';
 import { formatValue } from './format.js';
-import { overallVerdict } from './json.js';
+import { overallVerdict, type OverallVerdict } from '../compare/verdict.js';
+import { geomeanText, unseenShare, verdictCounts } from './wording.js';
 import { layoutMarkdown, type Grid } from './grid.js';
 import { metricNoteGroups, noteGroupText } from './notes.js';
 import { comparisonTables, withVerdicts, type Table } from './table.js';
@@ -13,6 +14,7 @@ export const VERDICT_LABEL: Record<MetricVerdict, string> = {
   regression: '🔴 regression',
   improvement: '🟢 improvement',
   unchanged: '~',
+  unseen: '🟡 not seen',
   insufficient: '⚪ insufficient',
 };
 
@@ -20,22 +22,18 @@ function renderMarkdownTable(table: Table): string {
   return layoutMarkdown(withVerdicts(table, VERDICT_LABEL));
 }
 
+/** The headline's status: green only when every gating metric was seen and none is worse. */
+const STATUS: Record<OverallVerdict, string> = {
+  regression: '🔴 **Performance regression**',
+  improvement: '🟢 **No performance regression**',
+  unchanged: '🟢 **No performance regression**',
+  unseen: '🟡 **No regression found, but {unseen} could not be seen**',
+  insufficient: '⚪ **Nothing could be tested**',
+};
+
 export function headline(comparison: Comparison): string {
-  const { regression, improvement, unchanged, insufficient } = comparison.counts;
-  const status = {
-    regression: '🔴 **Performance regression**',
-    improvement: '🟢 **No performance regression**',
-    unchanged: '🟢 **No performance regression**',
-    // Nothing was tested: not a pass, so not green.
-    insufficient: '⚪ **Nothing could be tested**',
-  }[overallVerdict(comparison)];
-  const parts = [
-    `${regression} regressed`,
-    `${improvement} improved`,
-    `${unchanged} unchanged`,
-    ...(insufficient > 0 ? [`${insufficient} insufficient`] : []),
-  ];
-  return `${status}: ${parts.join(', ')}`;
+  const status = STATUS[overallVerdict(comparison)].replace('{unseen}', unseenShare(comparison));
+  return `${status}: ${verdictCounts(comparison)}`;
 }
 
 export function methodNote(comparison: Comparison): string {
@@ -119,13 +117,7 @@ export function renderComparisonMarkdown(
   options: MarkdownReportOptions,
 ): string {
   const { all, regressions } = comparisonTables(comparison);
-  const geomean =
-    comparison.geomeanChange === null
-      ? []
-      : [
-          `Geometric mean of the cost ratio (throughput inverted; negative is better): ` +
-            `${(comparison.geomeanChange * 100).toFixed(2)} %`,
-        ];
+  const geomean = geomeanText(comparison);
   const notes = noteLines(comparison);
   return [
     ...(options.marker ? [options.marker] : []),
@@ -142,7 +134,7 @@ export function renderComparisonMarkdown(
     '',
     renderMarkdownTable(all),
     '',
-    ...geomean,
+    ...(geomean ? [`${geomean[0]?.toUpperCase()}${geomean.slice(1)}`] : []),
     '</details>',
     '',
     ...environmentSection(options.environments),

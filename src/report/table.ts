@@ -56,7 +56,17 @@ function changeCell(m: MetricComparison): string {
   // benchstat's convention: `~` when the difference is not statistically meaningful.
   if (m.verdict !== 'insufficient' && !m.significant) return '~';
   if (m.change !== null) return formatChange(m.change);
-  return `${m.shift > 0 ? '+' : ''}${formatValue(m.shift, m.unit)}`;
+  return formatShift(m.shift, m.unit);
+}
+
+/**
+ * A move in the metric's unit, from a baseline of 0: `+2.00 ms`; a rate in % moves by percentage
+ * points (0 → 50 % is `+50.0 pp`, not a relative change of 50 %).
+ */
+function formatShift(shift: number, unit: string): string {
+  const sign = shift > 0 ? '+' : shift < 0 ? '−' : '±';
+  const magnitude = Math.abs(shift);
+  return `${sign}${unit === '%' ? formatValue(magnitude, 'pp') : formatValue(magnitude, unit)}`;
 }
 
 function intervalCell(m: MetricComparison): string {
@@ -96,12 +106,21 @@ function comparisonRow(m: MetricComparison): TableRow {
       intervalCell(m),
       p === null ? '' : formatP(p),
       `${m.base?.n ?? 0}/${m.head?.n ?? 0}`,
-      m.detectable === null ? '' : `${formatPercentOf(m.detectable)}`,
+      seesCell(m),
     ],
   };
 }
 
-/** A detectable change as "≥ 5.7 %" (two significant digits: it is an estimate). */
+/**
+ * What the design detects: "≥ 5.7 %" (two significant digits: it is an estimate), or "never"
+ * for a metric not seen although no change is detectable at all (too few trials, a baseline of
+ * 0); blank for metrics that take no part in the gate.
+ */
+function seesCell(m: MetricComparison): string {
+  if (m.detectable !== null) return formatPercentOf(m.detectable);
+  return m.verdict === 'unseen' ? 'never' : '';
+}
+
 function formatPercentOf(fraction: number): string {
   return `≥ ${+(fraction * 100).toPrecision(2)} %`;
 }

@@ -8,7 +8,7 @@ import { attachCollector } from '../collect/index.js';
 import type { Collector, CollectorOutput, TrialMetric } from '../collect/types.js';
 import type { Config, Suite, Variant } from '../config/index.js';
 import type { Environment } from '../results/schema.js';
-import { energyPerRequest } from './energy.js';
+import { perRequestCosts } from './perRequest.js';
 import type { Progress } from './progress.js';
 import type { RunningService } from './service.js';
 import { kindOf } from './suites/index.js';
@@ -114,7 +114,7 @@ export async function runTrial(
   );
   const metrics = [...measured.metrics, ...outputs.flatMap((o) => o.metrics)];
   return {
-    metrics: [...metrics, ...energyPerRequest(metrics)],
+    metrics: perRequestCosts(metrics),
     notes: [...notes, ...measured.notes, ...outputs.flatMap((o) => o.notes)],
     environment,
   };

@@ -113,12 +113,15 @@ describe('mode merge', () => {
     const pr = fake.addPull({ headSha: 'f'.repeat(40) }).number;
     const run = await mergeRun(shards, pr);
     expect(run.code, run.stdout).toBe(0);
-    expect(run.outputs.verdict).toBe('unchanged');
+    // Not a regression, but 6 trials at ±2.6 % cannot see 5 % across 3 metrics: not seen.
+    expect(run.outputs.verdict).toBe('unseen');
+    expect(Number(run.outputs.unseen)).toBeGreaterThan(0);
     // Three metrics, Benjamini-Hochberg: 0.041 × 3 / 1 = 0.12.
     expect(fake.commentsOn(pr)).toHaveLength(1);
     const body = fake.commentsOn(pr)[0]?.body ?? '';
     expect(body).toMatch(/\| suite-1 latency .* \| 0\.123 \| 6\/6 \|/);
-    expect(body).not.toMatch(/🔴/);
+    expect(body).not.toMatch(/🔴|🟢/);
+    expect(body).toMatch(/^🟡 \*\*No regression found, but \d of 3 metrics could not be seen\*\*/m);
     expect(body).toMatch(/3 shards, judged as one family/);
   });
 

@@ -255,7 +255,7 @@ describe('perfgate check with sequential trials', () => {
     expect(worktrees(repo)).toHaveLength(1);
   }, 120_000);
 
-  it('stops an A/A head whose trials are too noisy to ever show a 5 % regression by max, saying so', async () => {
+  it('stops an A/A head whose trials are too noisy to ever show a 5 % regression by max, as not seen', async () => {
     // ±30 % trial noise: even a +5 % regression from the first look on would be significant by
     // 20 trials with a chance of a few percent, below the default futility floor of 10 %. The
     // sides draw their noise from one seeded generator (an A/A pair in distribution), so that
@@ -276,12 +276,20 @@ describe('perfgate check with sequential trials', () => {
     });
     await commit(repo, 'the same noise, other draws', { 'speed.json': speed() });
     const same = await check('--against', noisy);
+    // Not a regression, so exit 0 by default; but blind, so never called unchanged.
     expect(same.code, same.stderr).toBe(0);
     expect(same.stdout).toMatch(
-      /sequential trials: stopped after \d+ of at most 20 trials per side, every gating metric decided or, for 1 metric, no regression in reach/,
+      /sequential trials: stopped after \d+ of at most 20 trials per side, every gating metric decided or, for 1 metric, not seen even by the maximum/,
     );
     expect(same.stdout).toMatch(
-      /work latency: no regression in reach: [+−][\d.]+ % after \d+ trials; were it \+5 % from here on, a significant regression by 20 trials would have a [\d.]+ % chance/,
+      /work latency: not seen: at this noise even 20 trials per side see \d+ %, its threshold 5 % \(stopped after \d+\); max: \d+ would see it/,
     );
+    expect(same.stdout).toMatch(
+      /^Not seen: no regression found, but the only metric could not be seen: 0 regressed, 0 improved, 0 unchanged, 1 not seen$/m,
+    );
+    expect(same.stdout).toMatch(/work latency .* NOT SEEN/);
+    // A team that wants blindness to fail says so.
+    const strict = await check('--against', noisy, '--fail-on', 'regression-or-unseen');
+    expect(strict.code).toBe(1);
   }, 120_000);
 });

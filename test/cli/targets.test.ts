@@ -75,7 +75,7 @@ describe('perfgate validate', () => {
     const run = await runCli(['validate', 'examples/base', 'examples/head', '--config', config]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(
-      /cache hit_rate\s+91\.7 %\s+83\.7 %\s+−8\.68 %\s+<0\.001\s+≥ 90\.0 %\s+met\s+MISSED/,
+      /cache hit_rate\s+91\.7 %\s+83\.7 %\s+−8\.66 %\s+<0\.001\s+≥ 90\.0 %\s+met\s+MISSED/,
     );
     expect(run.stdout).toMatch(/before: targets: 3 met, 0 nearly met, 0 missed/);
     expect(run.stdout).toMatch(/after: {2}targets: 2 met, 0 nearly met, 1 missed/);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareResults } from '../../src/compare/compare.js';
+import { overallVerdict } from '../../src/compare/verdict.js';
 import { around, results } from '../helpers/results.js';
 
 // Expected p-values below are exact Mann-Whitney values for fully separated samples:
@@ -103,14 +104,18 @@ describe('compareResults', () => {
     expect(m?.significant).toBe(false);
   });
 
-  it('marks samples too small to ever reach alpha as insufficient and names the trials needed', () => {
+  it('marks samples too small to ever reach alpha as not seen and names the trials needed', () => {
     // n = m = 3: the best two-sided p is 2 / C(6, 3) = 0.1 > 0.05, so 4 trials per side are needed.
     const base = results([{ name: 'latency_p95', samples: [100, 101, 102] }]);
     const head = results([{ name: 'latency_p95', samples: [200, 201, 202] }]);
-    const [m] = compareResults(base, head).metrics;
-    expect(m?.verdict).toBe('insufficient');
+    const comparison = compareResults(base, head);
+    const [m] = comparison.metrics;
+    expect(m?.verdict).toBe('unseen');
     expect(m?.p).toBeCloseTo(0.1, 12);
     expect(m?.notes.join()).toMatch(/run at least 4 trials per side/);
+    expect(m?.trialsForThreshold).toBe(4);
+    // Nothing was tested: the comparison as a whole is insufficient, never a pass.
+    expect(overallVerdict(comparison)).toBe('insufficient');
   });
 
   it('adjusts p-values across metrics (Benjamini-Hochberg by default, Holm on request)', () => {
@@ -165,8 +170,10 @@ describe('compareResults', () => {
       regression: 0,
       improvement: 0,
       unchanged: 0,
-      insufficient: 20,
+      unseen: 20,
+      insufficient: 0,
     });
+    expect(comparison.tested).toBe(0);
     expect(comparison.notes[0]).toMatch(
       /^nothing was tested: 3 vs 3 trials can never reach p < 0\.05, so this comparison cannot catch a regression; run at least 6 trials per side for 20 metrics tested together$/,
     );

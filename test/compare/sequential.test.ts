@@ -66,11 +66,15 @@ describe('sequentialLook', () => {
     expect(early.decisions[0]?.reason).toMatch(
       /^undecided: interval .* reaches past ±5 % after 4 trials$/,
     );
+    // At max, not significant is unchanged only where the design saw the threshold: at ±20 %
+    // noise 4 trials see nothing like 5 %, so the metric is not seen, with what would see it.
     const last = sequentialLook(base, head, { design: { ...design, max: 4 }, trials: 4 });
     expect(last.stop).toBe(true);
-    expect(last.decisions[0]?.reason).toBe(
-      'unchanged: not significant at the maximum, after 4 trials',
+    expect(last.decisions[0]?.decision).toBe('unseen');
+    expect(last.decisions[0]?.reason).toMatch(
+      /^not seen: not significant at the maximum, after 4 trials, which see ≥ \d+ %, its threshold 5 %; max: \d+ would see it$/,
     );
+    expect(sequentialComparison(last, { ...design, max: 4 }).metrics[0]?.verdict).toBe('unseen');
   });
 
   it('needs more evidence at an early look than the fixed test, and keeps a decision once made', () => {
@@ -111,16 +115,34 @@ describe('sequentialLook', () => {
 describe('the futility stop', () => {
   const futile = { ...design, futility: 0.1 };
 
-  it('stops a noisy metric that cannot reach a regression by max, and says why', () => {
+  it('stops a metric that even max trials could not see as not seen, never as unchanged', () => {
     // ±20 % jitter: at 12 trials a +5 % regression moves the z by about 0.4, far from the 2.4 a
-    // lone metric needs, so even a regression of the threshold's size from here on stays unseen.
+    // lone metric needs: more trials would not help, and stopping proves nothing.
     const base = results([{ name: 'latency', samples: around(100, 4, 0.2) }]);
     const head = results([{ name: 'latency', samples: around(101, 4, 0.2) }]);
     const look = sequentialLook(base, head, { design: futile, trials: 4 });
     expect(look.stop).toBe(true);
+    expect(look.decisions[0]?.decision).toBe('unseen');
+    expect(look.decisions[0]?.reason).toMatch(
+      /^not seen: at this noise even 12 trials per side see \d+ %, its threshold 5 % \(stopped after 4\); max: \d+ would see it$/,
+    );
+    const shown = sequentialComparison(look, futile);
+    expect(shown.metrics[0]?.verdict).toBe('unseen');
+    expect(shown.notes[0]).toBe(
+      'sequential trials: stopped after 4 of at most 12 trials per side, every gating metric decided or, for 1 metric, not seen even by the maximum',
+    );
+  });
+
+  it('stops a metric whose regression is out of reach of a design that sees it, as unchanged', () => {
+    // −4 % at ±2 %: not significant at look 4 of 12, its interval not inside ±5 %, but trending
+    // away from a regression, which 12 trials at this noise would see.
+    const base = results([{ name: 'latency', samples: around(100, 4, 0.02) }]);
+    const head = results([{ name: 'latency', samples: around(96, 4, 0.02) }]);
+    const look = sequentialLook(base, head, { design: futile, trials: 4 });
+    expect(look.stop).toBe(true);
     expect(look.decisions[0]?.decision).toBe('futile');
     expect(look.decisions[0]?.reason).toMatch(
-      /^no regression in reach: \+1 % after 4 trials; were it \+5 % from here on, a significant regression by 12 trials would have a \d(\.\d)? % chance$/,
+      /^no regression in reach: −4(\.\d+)? % after 4 trials; were it \+5 % from here on, a significant regression by 12 trials would have a \d+(\.\d+)? % chance$/,
     );
     const shown = sequentialComparison(look, futile);
     expect(shown.metrics[0]?.verdict).toBe('unchanged');
@@ -129,18 +151,18 @@ describe('the futility stop', () => {
     );
   });
 
-  it('keeps a metric trending towards a regression going, and judges futility afresh at each look', () => {
+  it('keeps a metric trending towards a regression going, and judges blindness afresh at each look', () => {
     // +4 % at ±2 %: not yet beyond 5 %, nor inside it, and well within reach of a regression.
     const base = results([{ name: 'latency', samples: around(100, 4, 0.02) }]);
     const head = results([{ name: 'latency', samples: around(104, 4, 0.02) }]);
     const look = sequentialLook(base, head, { design: futile, trials: 4 });
     expect(look.decisions[0]?.decision).toBe('undecided');
     expect(look.stop).toBe(false);
-    // Futile at one look, in reach at the next: the earlier futility does not stand.
+    // Not seen at one look, in reach at the next: the earlier answer does not stand.
     const noisy = (centre: number, n: number) =>
       results([{ name: 'latency', samples: around(centre, n, 0.2) }]);
     const first = sequentialLook(noisy(100, 4), noisy(101, 4), { design: futile, trials: 4 });
-    expect(first.decisions[0]?.decision).toBe('futile');
+    expect(first.decisions[0]?.decision).toBe('unseen');
     const next = sequentialLook(
       base,
       results([{ name: 'latency', samples: around(104, 6, 0.02) }]),
@@ -150,7 +172,7 @@ describe('the futility stop', () => {
         previous: first,
       },
     );
-    expect(next.decisions[0]?.decision).not.toBe('futile');
+    expect(next.decisions[0]?.decision).not.toBe('unseen');
   });
 
   it('has no say at max, for a zero baseline, below 4 trials a side, or with futility 0', () => {
@@ -182,7 +204,13 @@ describe('the futility stop', () => {
   it('predicts the outcome at max when the change is the threshold, and stops few that would be flagged', () => {
     const plan = { min: 4, max: 24, block: 2, futility: 0.1 };
     const times = lookSchedule(plan).map((n) => n / plan.max);
-    const reach = { t: 8 / 24, max: 24, floor: 0.1, boundary: boundaryFor(0.05, times) };
+    const reach = {
+      t: 8 / 24,
+      max: 24,
+      floor: 0.1,
+      boundary: boundaryFor(0.05, times),
+      level: 0.05,
+    };
     const noise = logNormalNoise(0.1, 3);
     const draws = 500;
     let predicted = 0;

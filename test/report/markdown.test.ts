@@ -53,7 +53,7 @@ describe('renderComparisonMarkdown when nothing could be tested', () => {
 
   it('leads with a white headline, not a green pass', () => {
     expect(markdown.split('\n')[0]).toBe(
-      '⚪ **Nothing could be tested**: 0 regressed, 0 improved, 0 unchanged, 20 insufficient',
+      '⚪ **Nothing could be tested**: 0 regressed, 0 improved, 0 unchanged, 20 not seen',
     );
     expect(markdown).not.toContain('🟢');
   });
