@@ -221,15 +221,23 @@ export type CompareOptions = z.infer<typeof CompareSchema>;
 /**
  * Sequential trials: the PR gate's interleaved run looks after every ABBA block (two trials per
  * side) from `min` on, and stops once every gating metric is decided or out of reach
- * (compare/sequential.ts). `{ adaptive: true }` takes every default.
+ * (compare/sequential.ts). `{ adaptive: true }` takes every default, and a config without
+ * `trials` gets it. The defaults are designs that can see (issue #21): at `min` = 6 a lone
+ * regression can pass the adjustment across up to 23 gating metrics (2 / C(12, 6) = 0.0022 <
+ * 0.05 / 23; an http suite has about 10), and `max` = 20 sees a 5 % change across 10 to 20
+ * metrics at a trial noise of 3.5 % or less (detectable.ts trialsToSee: 13 to 15 trials at 3 %,
+ * 22 to 25 at 4 %).
  */
 export const SequentialTrialsSchema = strict({
   adaptive: z.literal(true).optional(),
-  min: count().default(4),
-  max: count().default(30),
+  min: count().default(6),
+  max: count().default(20),
   /** Conditional power below which a metric no longer keeps the run going; 0 turns it off. */
   futility: numeric(z.number().min(0).lt(1)).default(0.1),
-}).refine((t) => t.min <= t.max, { message: 'expected min ≤ max', path: ['min'] });
+}).refine((t) => t.min <= t.max, {
+  message: 'expected min ≤ max (the defaults are min 6, max 20)',
+  path: ['min'],
+});
 export type SequentialTrials = z.infer<typeof SequentialTrialsSchema>;
 
 const ConfigInput = strict({
@@ -242,7 +250,7 @@ const ConfigInput = strict({
       error: (issue) =>
         `expected a whole number of trials, or { min, max, futility } (or { adaptive: true }) for sequential trials, got ${JSON.stringify(issue.input)}`,
     })
-    .default(5),
+    .prefault({ adaptive: true }),
   warmupSeconds: secondsOrZero().default(2),
   durationSeconds: seconds().default(10),
   suites: z.array(z.discriminatedUnion('kind', [HttpSuiteInput, CommandSuiteInput])).min(1),

@@ -16,7 +16,7 @@ import { knobNames, pointKey, pointLabel } from './space.js';
 export interface Recommended {
   kind: 'set';
   best: Evaluation;
-  /** Points statistically tied with the best (rank "=1"). */
+  /** Points statistically tied with the best (rank "=1"), or with the baseline when it is kept. */
   ties: Evaluation[];
   /** Knobs whose value differs from the baseline: [knob, baseline value, recommended value]. */
   changes: [string, string, string][];
@@ -99,7 +99,10 @@ function recommend(
     const nearest = closest(ranking.infeasible);
     return { kind: 'none', ...(nearest ? { closest: nearest } : {}) };
   }
-  const best = top.evaluation;
+  // A change needs evidence: where the baseline ties with the best (its same-run changes are not
+  // significantly different), the recommendation is to keep it, not a setting that won by noise.
+  const baselineTies = rest.some((r) => r.evaluation === baseline && r.rank === '=1');
+  const best = baselineTies ? baseline : top.evaluation;
   const changes = names
     .map((name): [string, string, string] => [
       name,
@@ -113,7 +116,9 @@ function recommend(
   return {
     kind: 'set',
     best,
-    ties: rest.filter((r) => r.rank === '=1').map((r) => r.evaluation),
+    ties: ranking.ranked
+      .filter((r) => r.rank === '=1' && r.evaluation !== best)
+      .map((r) => r.evaluation),
     changes,
     ...(best === baseline || !reference
       ? {}

@@ -88,7 +88,7 @@ function topGrid(analysis: SweepAnalysis, style: Style): Grid {
   ].slice(0, TOP_ROWS);
   const objective = analysis.baseline.objective.label;
   return {
-    columns: ['rank', 'knobs', objective, VS_REFERENCE, ...keys, 'feasible'],
+    columns: ['rank', 'knobs', `${objective} (raw)`, VS_REFERENCE, ...keys, 'feasible'],
     align: ['r', 'l', 'r', 'r', ...keys.map((): 'r' => 'r'), 'l'],
     rows: rows.map(({ rank, evaluation: e }) => [
       rank,
@@ -167,7 +167,7 @@ function recommendationLines(
   const was = recommendation.changes.map(([name, from]) => `${name}=${from}`).join(', ');
   const headline =
     recommendation.changes.length === 0
-      ? `keep the baseline (${pointLabel(analysis.baseline.point.knobs, names)}): no measured configuration is better`
+      ? `keep the baseline (${pointLabel(analysis.baseline.point.knobs, names)}): no measured configuration is significantly better in the same run`
       : `set ${set} (baseline: ${was})`;
   const ties = recommendation.ties.map((e) => pointLabel(e.point.knobs, names));
   const comparison = recommendation.comparison;
@@ -233,6 +233,9 @@ export function renderSweep(analysis: SweepAnalysis, format: SweepFormat): strin
     ...(tied
       ? ['', `rank =1: tied with the best (Mann-Whitney p ≥ alpha on the objective's trials)`]
       : []),
+    // Points of a sweep run at different times: the machine drifts between them.
+    '',
+    `(raw): medians measured at different times, not comparable between points; ranks use the "${VS_REFERENCE}" column`,
     ...analysis.ranking.notes.map((note) => `note: ${style.escape(note)}`),
     ...(front.length > 0
       ? [

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { analyzeSweep } from '../../src/sweep/analyze.js';
 import { renderSweep } from '../../src/sweep/report.js';
+import { around } from '../helpers/results.js';
 import { measured, sweepConfig } from './points.js';
 
 const config = sweepConfig(
@@ -83,6 +84,48 @@ describe('analyzeSweep', () => {
     const flat = analyzeSweep(config, sweep, [points[0], points[3]] as typeof points);
     expect(flat.recommendation).toMatchObject({ kind: 'set', changes: [] });
     expect(renderSweep(flat, 'text')).toContain('keep the baseline');
+  });
+});
+
+describe('a sweep on a machine that speeds up while it runs', () => {
+  // The baseline (B=16) is measured first, at 300 req/s. Each later point is measured beside its
+  // own reference trials of the baseline setting, by then at 600 req/s: raw medians say every
+  // later point doubled the throughput; only the same-run change can tell a knob from the drift.
+  const drift = (rps: number) => measured(sweep, { B: '16', T: '0' }, rps, 14);
+  const first = drift(300);
+  const later = drift(600);
+  const point = (knobs: Record<string, string>, rps: number[]) => ({
+    ...measured(sweep, knobs, rps, 14),
+    reference: later.results,
+  });
+
+  it('recommends no change for a knob that does nothing, however its raw median compares', () => {
+    // Within ±1 % of the reference's own trials: ranks above the baseline by a hair, ties with it.
+    const noop = [
+      first,
+      point({ B: '4', T: '0' }, [597, 601, 603, 606, 598]),
+      point({ B: '8', T: '0' }, [594, 600, 604, 596, 602]),
+    ];
+    const analysis = analyzeSweep(config, sweep, noop);
+    expect(analysis.ranking.ranked[0]?.evaluation.point.knobs).not.toEqual({ B: '16', T: '0' });
+    expect(analysis.recommendation).toMatchObject({ kind: 'set', changes: [] });
+    const text = renderSweep(analysis, 'text');
+    expect(text).toMatch(
+      /^keep the baseline \(B=16 T=0\): no measured configuration is significantly better in the same run$/m,
+    );
+    expect(text).toMatch(/\(raw\): medians measured at different times, not comparable/);
+  });
+
+  it('still recommends a knob 20 % better than the reference measured beside it', () => {
+    const better = [first, point({ B: '8', T: '0' }, around(720, 5))];
+    const analysis = analyzeSweep(config, sweep, better);
+    expect(analysis.recommendation).toMatchObject({ kind: 'set', changes: [['B', '16', '8']] });
+    if (analysis.recommendation.kind !== 'set') throw new Error('expected a recommendation');
+    const rps = analysis.recommendation.comparison?.metrics.find(
+      (m) => m.metric === 'requests_per_second',
+    );
+    // Against its own run's reference: +20 %, not the +140 % the raw medians (300 → 720) suggest.
+    expect(rps?.change).toBeCloseTo(0.2, 2);
   });
 });
 

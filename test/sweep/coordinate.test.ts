@@ -70,7 +70,7 @@ describe('perfgate sweep, coordinate strategy', () => {
   });
 
   it('refuses to resume a sweep measured with a different setup', async () => {
-    const changed = (await readFile(config, 'utf8')).replace('trials: 3', 'trials: 4');
+    const changed = (await readFile(config, 'utf8')).replace('trials: 4', 'trials: 5');
     await writeFile(join(dir, 'changed.yml'), changed);
     const refused = await runCli(
       ['sweep', '--config', 'changed.yml', '--resume', 'sweep.json', '--out', 'other.json'],

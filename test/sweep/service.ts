@@ -16,7 +16,7 @@ service:
   command: node ${JSON.stringify(SERVICE)}
   env: { PORT: '${port}', START_LOG: ${JSON.stringify(join(dir, 'starts.log'))} }
   healthUrl: http://127.0.0.1:${port}/health
-trials: 3
+trials: 4
 warmupSeconds: 0
 durationSeconds: 0.3
 suites:
