@@ -27,7 +27,7 @@ import {
   type Measured,
   type TrialAdvice,
 } from './notes.js';
-import { insideThreshold, shiftOf } from './shift.js';
+import { insideThreshold, shiftsOf, type Shift } from './shift.js';
 import { MIN_STORED_RUNS, runTest } from './runLevel.js';
 import {
   loneRegressionLevel,
@@ -259,7 +259,11 @@ function testTrials(
 ): Measured {
   const test = mannWhitneyU(headSamples, baseSamples);
   const baseMedian = (comparison.base as Summary).median;
-  const shift = shiftOf(headSamples, baseSamples, baseMedian, policy.confLevel);
+  // Schuirmann's two one-sided tests at alpha each take the interval at level 1 − 2 alpha.
+  const [shift, equivalence] = shiftsOf(headSamples, baseSamples, baseMedian, [
+    policy.confLevel,
+    1 - 2 * policy.alpha,
+  ]) as [Shift, Shift];
   Object.assign(comparison, {
     p: test.p,
     shift: shift.shift,
@@ -269,8 +273,6 @@ function testTrials(
     confLevel: shift.confLevel,
   });
   if (comparison.informational) return { comparison, role: 'informational', ...UNJUDGED };
-  // Schuirmann's two one-sided tests at alpha each: the interval at level 1 − 2 alpha.
-  const equivalence = shiftOf(headSamples, baseSamples, baseMedian, 1 - 2 * policy.alpha);
   const inside = insideThreshold(equivalence, comparison.threshold);
   const dispersion = relativeDispersion(comparison.base as Summary, comparison.head as Summary);
   const sees = (level: number): Detectability =>

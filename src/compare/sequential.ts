@@ -82,10 +82,10 @@ import type { Results } from '../results/schema.js';
 import { boundaryFor, conditionalPower, sequentialPValue } from '../stats/groupSequential.js';
 import { normalQuantile } from '../stats/normal.js';
 import { noetherDrift } from '../stats/power.js';
-import { hodgesLehmann } from '../stats/hodgesLehmann.js';
 import { adjustPValues } from '../stats/multipleTesting.js';
 import { InputError } from '../errors.js';
 import { plural } from '../text.js';
+import { shiftOf } from './shift.js';
 import { detectability, percent, relativeDispersion, standardizedShift } from './detectable.js';
 import type { Summary } from '../stats/describe.js';
 import {
@@ -329,8 +329,9 @@ function samplesByKey(results: Results): Map<string, readonly number[]> {
 }
 
 /**
- * The Hodges-Lehmann interval of the change at level 1 − 2 alpha (TOST): relative to |base
- * median|, or in the metric's unit where the base median is 0 (an error rate that stayed 0).
+ * The Hodges-Lehmann interval of the change at level 1 − 2 alpha (TOST), as compareResults takes
+ * it (shift.ts): relative, on the ratio scale where it can be, or in the metric's unit where the
+ * base median is 0 (an error rate that stayed 0).
  */
 function equivalenceInterval(
   m: MetricComparison,
@@ -339,9 +340,10 @@ function equivalenceInterval(
   alpha: number,
 ): [number, number] | null {
   if (base.length === 0 || head.length === 0) return null;
-  const { lower, upper } = hodgesLehmann(head, base, { confLevel: 1 - 2 * alpha });
-  const median = m.base?.median ?? 0;
-  return median === 0 ? [lower, upper] : [lower / Math.abs(median), upper / Math.abs(median)];
+  const shift = shiftOf(head, base, m.base?.median ?? 0, 1 - 2 * alpha);
+  return shift.changeLower === null || shift.changeUpper === null
+    ? [shift.lower, shift.upper]
+    : [shift.changeLower, shift.changeUpper];
 }
 
 type Decided = { decision: SequentialDecision; reason: string };

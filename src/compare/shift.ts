@@ -10,7 +10,7 @@
  * or negative (an error rate that stayed 0), the shift is taken on the linear scale and made
  * relative to |base median|, or left absolute when that median is 0: any move from 0 counts.
  */
-import { hodgesLehmann } from '../stats/hodgesLehmann.js';
+import { hodgesLehmannIntervals } from '../stats/hodgesLehmann.js';
 
 export interface Shift {
   /** Head − base in the metric's unit (the Hodges-Lehmann shift, or the ratio's × base median). */
@@ -26,39 +26,54 @@ export interface Shift {
   confLevel: number;
 }
 
+/** The shift with its interval at `confLevel`. */
 export function shiftOf(
   head: readonly number[],
   base: readonly number[],
   baseMedian: number,
   confLevel: number,
 ): Shift {
+  return shiftsOf(head, base, baseMedian, [confLevel])[0] as Shift;
+}
+
+/** The shift with an interval at each level, from one selection of the pairwise differences. */
+export function shiftsOf(
+  head: readonly number[],
+  base: readonly number[],
+  baseMedian: number,
+  confLevels: readonly number[],
+): Shift[] {
   if ([...head, ...base].every((v) => v > 0)) {
-    const ratio = hodgesLehmann(head.map(Math.log), base.map(Math.log), { confLevel });
-    const [change, changeLower, changeUpper] = [ratio.estimate, ratio.lower, ratio.upper].map(
-      Math.expm1,
-    ) as [number, number, number];
-    return {
-      shift: change * baseMedian,
-      change,
-      changeLower,
-      changeUpper,
-      lower: changeLower * baseMedian,
-      upper: changeUpper * baseMedian,
-      confLevel: ratio.confLevel,
-    };
+    const ratio = hodgesLehmannIntervals(head.map(Math.log), base.map(Math.log), confLevels);
+    const change = Math.expm1(ratio.estimate);
+    return ratio.intervals.map((interval) => {
+      const [changeLower, changeUpper] = [interval.lower, interval.upper].map(Math.expm1) as [
+        number,
+        number,
+      ];
+      return {
+        shift: change * baseMedian,
+        change,
+        changeLower,
+        changeUpper,
+        lower: changeLower * baseMedian,
+        upper: changeUpper * baseMedian,
+        confLevel: interval.confLevel,
+      };
+    });
   }
-  const linear = hodgesLehmann(head, base, { confLevel });
+  const linear = hodgesLehmannIntervals(head, base, confLevels);
   const scale = Math.abs(baseMedian);
   const relative = (v: number) => (scale === 0 ? null : v / scale);
-  return {
+  return linear.intervals.map((interval) => ({
     shift: linear.estimate,
     change: relative(linear.estimate),
-    changeLower: relative(linear.lower),
-    changeUpper: relative(linear.upper),
-    lower: linear.lower,
-    upper: linear.upper,
-    confLevel: linear.confLevel,
-  };
+    changeLower: relative(interval.lower),
+    changeUpper: relative(interval.upper),
+    lower: interval.lower,
+    upper: interval.upper,
+    confLevel: interval.confLevel,
+  }));
 }
 
 /**

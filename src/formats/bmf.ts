@@ -81,17 +81,26 @@ export function parseBmf(json: unknown, file: string): Bmf {
 export function describeMeasure(
   slug: string,
   measure: BmfMeasure,
+  infer: (slug: string, unit: string) => Direction = inferDirection,
 ): { unit: string; direction: Direction; target?: number } {
   const unit = measure.unit ?? WELL_KNOWN_UNITS.get(slug) ?? '';
   return {
     unit,
-    direction: measure.direction ?? inferDirection(slug, unit),
+    direction: measure.direction ?? infer(slug, unit),
     ...(measure.target !== undefined ? { target: measure.target } : {}),
   };
 }
 
 /** One BMF trial as perfgate results; `createdAt` comes from the caller, BMF has no time. */
 export function bmfToResults(bmf: Bmf, createdAt: string): Results {
+  // A file repeats a few measure names across many benchmarks: infer each direction once.
+  const inferred = new Map<string, Direction>();
+  const directionOf = (slug: string, unit: string): Direction => {
+    const key = `${unit}\u0000${slug}`;
+    let direction = inferred.get(key);
+    if (direction === undefined) inferred.set(key, (direction = inferDirection(slug, unit)));
+    return direction;
+  };
   return {
     schema: RESULTS_SCHEMA,
     createdAt,
@@ -100,7 +109,7 @@ export function bmfToResults(bmf: Bmf, createdAt: string): Results {
       name: benchmark,
       metrics: Object.entries(measures).map(([slug, measure]) => ({
         name: slug,
-        ...describeMeasure(slug, measure),
+        ...describeMeasure(slug, measure, directionOf),
         samples: [measure.value],
       })),
     })),

@@ -37,11 +37,23 @@ interface IntervalRank {
   confLevel: number;
 }
 
+const EXACT_RANKS = new Map<string, IntervalRank>();
+const EXACT_RANKS_SIZE = 256;
+
+/** Memoised per (n, m, alpha): a comparison of 1,000 metrics asks the same question 1,000 times. */
 function exactRank(n: number, m: number, alpha: number): IntervalRank {
-  const dist = exactUCounts(n, m);
-  // R: qu <- qwilcox(alpha/2, n.x, n.y); if (qu == 0) qu <- 1, the widest interval.
-  const k = Math.max(1, uQuantile(dist, alpha / 2));
-  return { k, confLevel: 1 - 2 * uTails(dist, k - 1).lower };
+  const key = `${n},${m},${alpha}`;
+  let rank = EXACT_RANKS.get(key);
+  if (rank === undefined) {
+    const dist = exactUCounts(n, m);
+    // R: qu <- qwilcox(alpha/2, n.x, n.y); if (qu == 0) qu <- 1, the widest interval.
+    const k = Math.max(1, uQuantile(dist, alpha / 2));
+    rank = { k, confLevel: 1 - 2 * uTails(dist, k - 1).lower };
+    if (EXACT_RANKS.size >= EXACT_RANKS_SIZE)
+      EXACT_RANKS.delete(EXACT_RANKS.keys().next().value as string);
+    EXACT_RANKS.set(key, rank);
+  }
+  return rank;
 }
 
 function normalRank(
@@ -59,35 +71,57 @@ function normalRank(
   return { k, confLevel: 1 - 2 * normalCdf((k - 0.5 - mean) / sd) };
 }
 
+function checkLevel(confLevel: number): void {
+  if (!(confLevel > 0 && confLevel < 1)) {
+    throw new InputError(`confLevel must be strictly between 0 and 1, got ${confLevel}`);
+  }
+}
+
 /** Hodges-Lehmann shift of x − y with a two-sided interval; throws InputError on bad input. */
 export function hodgesLehmann(
   x: readonly number[],
   y: readonly number[],
   options: { confLevel?: number } = {},
 ): HodgesLehmannResult {
-  const { confLevel = 0.95 } = options;
-  if (!(confLevel > 0 && confLevel < 1)) {
-    throw new InputError(`confLevel must be strictly between 0 and 1, got ${confLevel}`);
-  }
+  const { estimate, intervals } = hodgesLehmannIntervals(x, y, [options.confLevel ?? 0.95]);
+  return { estimate, ...(intervals[0] as HodgesLehmannInterval) };
+}
+
+export type HodgesLehmannInterval = Omit<HodgesLehmannResult, 'estimate'>;
+
+/**
+ * The estimate with an interval at each of `confLevels`, from one selection of the pairwise
+ * differences (a comparison wants the reported interval and the equivalence one).
+ */
+export function hodgesLehmannIntervals(
+  x: readonly number[],
+  y: readonly number[],
+  confLevels: readonly number[],
+): { estimate: number; intervals: HodgesLehmannInterval[] } {
+  confLevels.forEach(checkLevel);
   const tieSizes = tieSizesOf(x, y);
   const n = x.length;
   const m = y.length;
-  const alpha = 1 - confLevel;
   // R's exact branch: no ties at all, and both sizes below 50.
-  const { k, confLevel: achieved } =
+  const ranks = confLevels.map((level) =>
     tieSizes.length === 0 && exactByDefault(n, m)
-      ? exactRank(n, m, alpha)
-      : normalRank(n, m, tieSizes, alpha);
+      ? exactRank(n, m, 1 - level)
+      : normalRank(n, m, tieSizes, 1 - level),
+  );
   // The median (one or the two middle ones) and the bounds d_(k), d_(nm+1−k), selected
   // without building all n·m differences (see pairwiseDifferences.ts).
   const total = n * m;
   const half = Math.floor(total / 2);
   const middle = total % 2 === 1 ? [half + 1] : [half, half + 1];
-  const [lower, upper, ...median] = differenceOrderStatistics(x, y, [k, total + 1 - k, ...middle]);
+  const bounds = ranks.flatMap(({ k }) => [k, total + 1 - k]);
+  const selected = differenceOrderStatistics(x, y, [...bounds, ...middle]);
+  const median = selected.slice(bounds.length);
   return {
     estimate: median.length === 1 ? median[0]! : (median[0]! + median[1]!) / 2,
-    lower: lower!,
-    upper: upper!,
-    confLevel: achieved,
+    intervals: ranks.map(({ confLevel }, i) => ({
+      lower: selected[2 * i]!,
+      upper: selected[2 * i + 1]!,
+      confLevel,
+    })),
   };
 }

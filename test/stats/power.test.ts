@@ -26,11 +26,18 @@ describe('detectableShift', () => {
     expect(detectableShift(6, 6, 0.0025)).toBeLessThan(3.5);
   });
 
+  // Up to 10 a side the detectable shift is itself simulated; beyond, Lehmann's normal shape of U
+  // under the shift (power.ts): both must give 80 % power to the test perfgate runs.
   it.each([
     [6, 6, 0.0025],
     [10, 10, 0.05],
-    [20, 20, 0.0025],
     [8, 12, 0.01],
+    [11, 11, 0.005],
+    [12, 12, 0.05],
+    [20, 20, 0.0025],
+    [30, 30, 0.0025],
+    [15, 25, 0.0005],
+    [49, 49, 0.05],
   ])('gives 80 %% power in simulation at %i vs %i, level %f', (n, m, level) => {
     const shift = detectableShift(n, m, level);
     // 2,000 draws: binomial sd 0.9 percentage points around 80 %.
