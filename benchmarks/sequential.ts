@@ -9,7 +9,8 @@
  * seeded. A/A PRs change nothing; shifted PRs slow metric 0 by 10 %. Each PR draws DRAWN trials
  * per side once, and every design sees the first trials of the same draws (common random
  * numbers): a fixed design of n compares the first n (compareResults, default policy: alpha 0.05
- * unless given, BH across the 20 metrics, 5 % threshold); a sequential one looks at 4, 6, …, max (sequentialLook,
+ * unless given, BH across the 20 metrics, 5 % threshold); a sequential one looks at min (4, or 6 for
+ * the default design), min + 2, …, max (sequentialLook,
  * same policy, one ABBA block of 2 trials per side between looks) and stops when it says so.
  *
  * Issue #12's mix is 90 % A/A and 10 % shifted PRs. Power needs more shifted PRs than a tenth of a
@@ -17,7 +18,9 @@
  * trials weigh them 0.9 and 0.1.
  * Rates: "false-alarm PRs" = A/A PRs with any regression; "power" = shifted PRs whose metric 0 is
  * a regression; "early-stop losses" = shifted PRs whose metric 0 was stopped before max as
- * unchanged or out of reach (the power the stops cost). Trials: per side at the end, averaged
+ * unchanged, out of reach or not seen (the power the stops cost); "A/A green" and "A/A not seen"
+ * = A/A PRs whose overall verdict (compare/verdict.ts) is green (every metric seen, none worse)
+ * or not seen (issue #21: blindness is never green). Trials: per side at the end, averaged
  * over the mix, and as a share of the fixed design of the same max. "Fixed at equal power": the
  * trials per side a fixed design needs for the sequential one's power, interpolated on the fixed
  * designs' power curve (same draws), and the sequential average as a share of it: the
@@ -33,10 +36,12 @@ import { performance } from 'node:perf_hooks';
 import { compareResults } from '../src/compare/compare.js';
 import {
   lookSchedule,
+  sequentialComparison,
   sequentialLook,
   type SequentialDesign,
   type SequentialLook,
 } from '../src/compare/sequential.js';
+import { overallVerdict, type OverallVerdict } from '../src/compare/verdict.js';
 import { logNormalNoise, type TrialNoise } from './detection/noise.js';
 import { simResults } from './detection/results.js';
 
@@ -52,6 +57,8 @@ const AA_SHARE = 0.9;
 const FIXED = [6, 8, 10, 14, 20, 24, 30, 36, 40, 48] as const;
 /** The sequential designs: max and the conditional power floor (0: no futility stop). */
 const SEQUENTIAL = [
+  // The default of a config without `trials` (issue #21).
+  { min: 6, max: 20, futility: 0.1 },
   { max: 30, futility: 0 },
   { max: 30, futility: 0.1 },
   { max: 40, futility: 0.1 },
@@ -84,6 +91,9 @@ interface Tally {
   targetFlagged: number;
   earlyStopLosses: number;
   trials: number;
+  /** PRs whose overall verdict is green (unchanged or improvement), and not seen. */
+  green: number;
+  unseen: number;
 }
 
 const emptyTally = (): Tally => ({
@@ -91,6 +101,8 @@ const emptyTally = (): Tally => ({
   targetFlagged: 0,
   earlyStopLosses: 0,
   trials: 0,
+  green: 0,
+  unseen: 0,
 });
 
 interface Cell {
@@ -104,21 +116,24 @@ function simulate(cv: number, prs: number, shift: number, seed: number): Cell {
   for (let pr = 0; pr < prs; pr++) {
     const { base, head } = draw(noise, DRAWN, shift);
     FIXED.forEach((n, i) => {
-      const verdicts = compareResults(
+      const comparison = compareResults(
         simResults(first(base, n)),
         simResults(first(head, n)),
         POLICY,
-      ).metrics.map((m) => m.verdict);
+      );
+      const verdicts = comparison.metrics.map((m) => m.verdict);
       count(
         cell.fixed[i] as Tally,
         n,
         verdicts[0] === 'regression',
         verdicts.includes('regression'),
         false,
+        overallVerdict(comparison),
       );
     });
-    SEQUENTIAL.forEach(({ max, futility }, i) => {
-      const design: SequentialDesign = { min: 4, max, block: 2, futility };
+    SEQUENTIAL.forEach((planned, i) => {
+      const { max, futility } = planned;
+      const design: SequentialDesign = { min: minOf(planned), max, block: 2, futility };
       let look: SequentialLook | undefined;
       for (const trials of lookSchedule(design)) {
         look = sequentialLook(
@@ -135,17 +150,22 @@ function simulate(cv: number, prs: number, shift: number, seed: number): Cell {
       }
       const { decisions, trials } = look as SequentialLook;
       const target = decisions[0];
+      const stopped = ['unchanged', 'futile', 'unseen'] as const;
       count(
         cell.sequential[i] as Tally,
         trials,
         target?.decision === 'regression',
         decisions.some((d) => d.decision === 'regression'),
-        trials < max && (target?.decision === 'unchanged' || target?.decision === 'futile'),
+        trials < max && stopped.some((decision) => target?.decision === decision),
+        overallVerdict(sequentialComparison(look as SequentialLook, design)),
       );
     });
   }
   return cell;
 }
+
+/** A design's first look: 4 unless it names its own. */
+const minOf = (design: (typeof SEQUENTIAL)[number]): number => ('min' in design ? design.min : 4);
 
 function count(
   t: Tally,
@@ -153,8 +173,11 @@ function count(
   targetFlagged: boolean,
   anyFlagged: boolean,
   earlyStopLoss: boolean,
+  verdict: OverallVerdict,
 ): void {
   t.trials += trials;
+  if (verdict === 'unchanged' || verdict === 'improvement') t.green++;
+  if (verdict === 'unseen' || verdict === 'insufficient') t.unseen++;
   if (targetFlagged) t.targetFlagged++;
   if (anyFlagged) t.anyFlagged++;
   if (earlyStopLoss) t.earlyStopLosses++;
@@ -240,9 +263,9 @@ function main(): void {
       `trials averaged over the mix of ${percent(AA_SHARE)} A/A\n`,
   );
   console.log(
-    '| CV | design | false-alarm PRs | power | early-stop losses | trials/side (mix) | A/A PRs | ÷ fixed, same max | fixed at equal power | ÷ that |',
+    '| CV | design | false-alarm PRs | power | early-stop losses | A/A green | A/A not seen | trials/side (mix) | A/A PRs | ÷ fixed, same max | fixed at equal power | ÷ that |',
   );
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   CVS.forEach((cv, c) => {
     const aa = simulate(cv, AA_PRS, 0, (SEED * 1000 + c * 100) >>> 0);
     const shifted = simulate(cv, SHIFTED_PRS, SHIFT, (SEED * 1000 + c * 100 + 1) >>> 0);
@@ -251,6 +274,8 @@ function main(): void {
       power: shiftedTally.targetFlagged / SHIFTED_PRS,
       losses: shiftedTally.earlyStopLosses / SHIFTED_PRS,
       aaTrials: aaTally.trials / AA_PRS,
+      aaGreen: aaTally.green / AA_PRS,
+      aaUnseen: aaTally.unseen / AA_PRS,
       mixTrials:
         AA_SHARE * (aaTally.trials / AA_PRS) + (1 - AA_SHARE) * (shiftedTally.trials / SHIFTED_PRS),
     });
@@ -262,16 +287,19 @@ function main(): void {
     for (const r of fixedRows) {
       console.log(
         `| ${percent(cv)} | fixed ${r.n} | ${percent(r.falseAlarms)} | ${percent(r.power)} | – | ` +
+          `${percent(r.aaGreen)} | ${percent(r.aaUnseen)} | ` +
           `${r.mixTrials.toFixed(1)} | ${r.aaTrials.toFixed(1)} | – | – | – |`,
       );
     }
-    SEQUENTIAL.forEach(({ max, futility }, i) => {
+    SEQUENTIAL.forEach((planned, i) => {
+      const { max, futility } = planned;
       const r = row(aa.sequential[i] as Tally, shifted.sequential[i] as Tally);
       const [equal, share] = atEqualPower(r.power, curve, r.mixTrials);
-      const label = `sequential 4–${max}, ${futility === 0 ? 'no futility' : `futility ${futility}`}`;
+      const label = `sequential ${minOf(planned)}–${max}, ${futility === 0 ? 'no futility' : `futility ${futility}`}`;
       console.log(
         `| ${percent(cv)} | ${label} | ${percent(r.falseAlarms)} | ${percent(r.power)} | ` +
-          `${percent(r.losses)} | ${r.mixTrials.toFixed(1)} | ${r.aaTrials.toFixed(1)} | ` +
+          `${percent(r.losses)} | ${percent(r.aaGreen)} | ${percent(r.aaUnseen)} | ` +
+          `${r.mixTrials.toFixed(1)} | ${r.aaTrials.toFixed(1)} | ` +
           `${percent(r.mixTrials / max)} | ${equal} | ${share} |`,
       );
     });

@@ -13,7 +13,7 @@ import { renderComparisonText } from '../report/text.js';
 import { FORMATS } from './options.js';
 
 const USAGE = `usage: perfgate compare BASE HEAD [--config perfgate.yml] [--format text|markdown|json] [--alpha A]
-                        [--threshold T] [--adjustment bh|holm|none]
+                        [--threshold T] [--adjustment bh|holm|none] [--fail-on regression|regression-or-unseen]
 
 BASE and HEAD: a perfgate results file, a folder or list of them (separate runs: compared run by
 run), or Bencher Metric Format files (one file per trial: a folder or a comma-separated list), or

@@ -75,7 +75,7 @@ export const checkCommand: Command = {
   summary: 'run the suites against the base revision beside them (or the stored history) and gate',
   usage: `usage: perfgate check --config perfgate.yml [--against REV] [--baseline auto|interleaved|history]
                       [--store DIR] [--branch NAME] [--window N] [--seed N] [--suite NAME]...
-                      [--alpha A] [--threshold T] [--adjustment bh|holm|none]
+                      [--alpha A] [--threshold T] [--adjustment bh|holm|none] [--fail-on regression|regression-or-unseen]
                       [--shard K/N [--out FILE] [--runs-on LABEL,LABEL]]
 
 interleaved: checks out REV (default: the merge base with origin's default branch, or in a pull

@@ -58,7 +58,7 @@ export const shardsCommand: Command = {
 };
 
 const MERGE_USAGE = `usage: perfgate merge RESULTS... [--config perfgate.yml] [--format text|markdown|json]
-                      [--alpha A] [--threshold T] [--adjustment bh|holm|none]
+                      [--alpha A] [--threshold T] [--adjustment bh|holm|none] [--fail-on regression|regression-or-unseen]
 
 RESULTS: shard artifacts, or folders searched for *.json (as actions/download-artifact leaves
 them). Every shard of the plan must be there once; all shards are judged as one family, with one
