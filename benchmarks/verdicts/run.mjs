@@ -83,7 +83,7 @@ function burners(count) {
 function check(repo, base, seed) {
   const started = performance.now();
   let code = 0;
-  let stdout = '';
+  let stdout;
   try {
     stdout = execFileSync(
       process.execPath,
