@@ -6,6 +6,7 @@
 import * as core from '@actions/core';
 import { choiceOption, labelsOption, policyOverrides, wholeOption } from '../pipeline/options.js';
 import { BASELINE_MODES, type BaselineMode, type FailOn } from '../config/index.js';
+import { MAX_SHARDS } from '../results/shard.js';
 import { parseShardSpec, type ShardSpec } from '../shard/plan.js';
 import { BOT_LOGIN, DATA_BRANCH } from '../constants.js';
 import type { Adjustment } from '../stats/multipleTesting.js';
@@ -151,7 +152,7 @@ function shardInputs(): Pick<ActionInputs, 'shard' | 'shardCount' | 'runsOn' | '
   const shard = optional(INPUT.shard);
   const count = wholeOption(optional(INPUT.shardCount), field(INPUT.shardCount), {
     min: 1,
-    max: 256,
+    max: MAX_SHARDS,
   });
   const runsOn = labelsOption(optional(INPUT.runsOn), field(INPUT.runsOn));
   const results = (optional(INPUT.results) ?? '').split('\n').map((s) => s.trim());

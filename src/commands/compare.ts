@@ -1,10 +1,10 @@
 /** `perfgate compare BASE HEAD`: statistics and a table, from files; no benchmark is run. */
 import { resolve } from 'node:path';
 import type { CliIO, Command, ParsedArgs } from './types.js';
+import { gateFailures } from '../compare/verdict.js';
 import { layerPolicies, type ComparePolicy } from '../compare/policy.js';
 import { loadConfig } from '../config/index.js';
 import { EXIT, InputError } from '../errors.js';
-import { gateFailures } from '../compare/verdict.js';
 import { compareSides } from '../pipeline/compare.js';
 import { choiceOption, policyOverrides } from '../pipeline/options.js';
 import { renderComparisonJson } from '../report/json.js';

@@ -7,6 +7,7 @@ import { DATA_BRANCH } from '../constants.js';
 import { EXIT, InputError } from '../errors.js';
 import { buildDashboard, repositoryUrl } from '../pipeline/dashboard.js';
 import { escapeTerminal } from '../report/escape.js';
+import { existsSync } from 'node:fs';
 import { folderStore } from '../store/folderStore.js';
 import { gitStore } from '../store/gitStore.js';
 import { repositoryRoot } from '../store/worktree.js';
@@ -42,7 +43,17 @@ async function storeFrom(values: ParsedArgs['values'], io: CliIO): Promise<Histo
       field: dir === undefined ? '--store' : '--data-branch',
     });
   }
-  if (dir !== undefined) return folderStore(path.resolve(io.cwd, dir));
+  if (dir !== undefined) {
+    const folder = path.resolve(io.cwd, dir);
+    // A history to show must exist: a typo would otherwise publish an empty site, exit 0.
+    if (!existsSync(folder)) {
+      throw new InputError(
+        `${folder} does not exist: give the folder perfgate record --store wrote (an empty folder for an empty site)`,
+        { field: '--store' },
+      );
+    }
+    return folderStore(folder);
+  }
   const remote = text(values, 'remote');
   const repoDir = path.resolve(io.cwd, text(values, 'repo-dir') ?? '.');
   // The data branch is read through the checkout's remote: without a checkout that is bad input.

@@ -1,7 +1,7 @@
 /** `perfgate check` and `perfgate record`: the gate and the history, with a folder as the store. */
-import { gateFailures } from '../compare/verdict.js';
 import path from 'node:path';
 import type { CliIO, Command, ParsedArgs } from './types.js';
+import { gateFailures } from '../compare/verdict.js';
 import { layerPolicies } from '../compare/policy.js';
 import { BASELINE_MODES } from '../config/index.js';
 import { EXIT } from '../errors.js';

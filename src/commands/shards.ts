@@ -1,8 +1,9 @@
 /** `perfgate shards` and `perfgate merge`: a sharded run's plan and its merge (docs/scaling.md). */
-import { gateFailures } from '../compare/verdict.js';
 import path from 'node:path';
 import type { Command } from './types.js';
 import { layerPolicies } from '../compare/policy.js';
+import { gateFailures } from '../compare/verdict.js';
+import { MAX_SHARDS } from '../results/shard.js';
 import { loadConfig } from '../config/index.js';
 import { EXIT, InputError } from '../errors.js';
 import { checkShardSet, findShardFiles, mergeShards, readShards } from '../pipeline/merge.js';
@@ -36,7 +37,7 @@ export const shardsCommand: Command = {
     'runs-on': { type: 'string' },
   },
   async run({ values }, io) {
-    const count = wholeOption(values.count, '--count', { min: 1, max: 256 });
+    const count = wholeOption(values.count, '--count', { min: 1, max: MAX_SHARDS });
     if (count === undefined) throw new InputError('is required', { field: '--count' });
     const config = await configFrom(values, io);
     const runsOn = labelsOption(values['runs-on'], '--runs-on') ?? ['ubuntu-latest'];

@@ -1,7 +1,7 @@
 /** `perfgate analyze` and `perfgate validate`: results against the config's targets. */
-import { gateFailures } from '../compare/verdict.js';
 import path from 'node:path';
 import type { CliIO, Command, ParsedArgs } from './types.js';
+import { gateFailures } from '../compare/verdict.js';
 import { checkTargets, unmatchedTargets } from '../compare/targets.js';
 import { layerPolicies } from '../compare/policy.js';
 import { loadConfig, type Config, type Target } from '../config/index.js';

@@ -10,12 +10,22 @@ import { EnvironmentSchema, ResultsSchema } from './schema.js';
 
 export const SHARD_SCHEMA = 'perfgate/shard@1';
 
+/**
+ * The most shards a plan may have (`--count`, input `shard-count`, `--shard K/N`, an artifact's
+ * `shard.count`): far above any job matrix (GitHub runs 256 jobs per matrix), and a bound that
+ * keeps a fork's artifact from asking the merge job for an array of 2^40 entries.
+ */
+export const MAX_SHARDS = 256;
+
 export const ShardArtifactSchema = z
   .object({
     schema: z.literal(SHARD_SCHEMA),
     /** `index` of `count`, from 1: `--shard K/N`. */
     shard: z
-      .object({ index: z.number().int().positive(), count: z.number().int().positive() })
+      .object({
+        index: z.number().int().positive(),
+        count: z.number().int().positive().max(MAX_SHARDS),
+      })
       .strict()
       .refine((s) => s.index <= s.count, { message: 'expected index ≤ count' }),
     /** The suites the plan gave this shard (the results may skip some, with a note). */

@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import type { Results } from '../results/schema.js';
+import { MAX_SHARDS } from '../results/shard.js';
 
 /** Shard `index` of `count`, both counted from 1, as `--shard K/N` names it. */
 export interface ShardRef {
@@ -25,8 +26,11 @@ export const shardName = (shard: ShardRef): string => `${shard.index}/${shard.co
 export function parseShard(text: string, field: string): ShardRef {
   const match = /^(\d+)\/(\d+)$/.exec(text.trim());
   const [index, count] = [Number(match?.[1]), Number(match?.[2])];
-  if (!match || index < 1 || index > count) {
-    throw new InputError(`expected K/N with 1 ≤ K ≤ N (e.g. 2/3), got '${text}'`, { field });
+  if (!match || index < 1 || index > count || count > MAX_SHARDS) {
+    throw new InputError(
+      `expected K/N with 1 ≤ K ≤ N ≤ ${MAX_SHARDS} (e.g. 2/3), got '${text}'`,
+      { field },
+    );
   }
   return { index, count };
 }
@@ -44,7 +48,13 @@ export interface ShardSpec {
 const PlannedShardSchema = z.object({
   shard: z.string(),
   'runs-on': z.array(z.string()),
-  suites: z.array(z.string()).min(1),
+  // A suite listed twice would run twice and make its merge fail: refused here, at the shard.
+  suites: z
+    .array(z.string())
+    .min(1)
+    .refine((suites) => new Set(suites).size === suites.length, {
+      message: 'lists a suite more than once',
+    }),
   seconds: z.number().nonnegative(),
 });
 

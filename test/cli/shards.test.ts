@@ -113,6 +113,35 @@ describe('perfgate merge', () => {
   });
 });
 
+describe('bounds on shard counts, which a fork controls in its artifact', () => {
+  it("refuses an artifact's shard.count of 2^40 with exit 2, naming the file and field", async () => {
+    const dir = await artifacts([failed(1, 2 ** 40, 'run')]);
+    const run = await runCli(['merge', dir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/shard\.json: shard\.count: .*256/);
+    expect(run.stderr).not.toMatch(/RangeError|at /);
+  });
+
+  it('refuses --shard N beyond 256, and a matrix entry that lists a suite twice, before measuring', async () => {
+    const dir = await project();
+    const big = await runCli(
+      ['check', '--config', 'perfgate.yml', '--shard', '1/9007199254740992'],
+      dir,
+    );
+    expect(big.code).toBe(2);
+    expect(big.stderr).toMatch(/--shard: expected K\/N with 1 ≤ K ≤ N ≤ 256/);
+    const entry = JSON.stringify({
+      shard: '1/1',
+      'runs-on': ['x'],
+      suites: ['a', 'a'],
+      seconds: 1,
+    });
+    const twice = await runCli(['check', '--config', 'perfgate.yml', '--shard', entry], dir);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/--shard: .*suites: lists a suite more than once/);
+  });
+});
+
 describe('perfgate check --shard, then perfgate merge', () => {
   /** Two suites reporting each trial's value from values.json of the tree they run in. */
   const probe = (name: string, command = `node probe.cjs ${name}`) =>

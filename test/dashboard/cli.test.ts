@@ -1,6 +1,6 @@
 // `perfgate dashboard` in-process: from a folder store with a corrupt file, from a real data
 // branch behind a bare origin, and bad input refused with exit 2. The action's mode too.
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -56,7 +56,13 @@ describe('perfgate dashboard --store', () => {
     expect(data.notes).toEqual([expect.stringContaining('corrupt-000000.json')]);
   });
 
-  it('builds a page for an empty history', async () => {
+  it('builds a page for an empty history, and refuses a store folder that does not exist', async () => {
+    const missing = await runCli(['dashboard', '--store', 'none', '--out', 'site'], dir);
+    expect(missing).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--store: .*none does not exist/),
+    });
+    await mkdir(join(dir, 'none'));
     const run = await runCli(
       ['dashboard', '--store', 'none', '--out', 'site', '--branch', 'dev'],
       dir,
@@ -78,6 +84,7 @@ describe('perfgate dashboard --store', () => {
     });
     const both = await runCli(['dashboard', '--store', 'h', '--data-branch', 'perfgate-data'], dir);
     expect(both).toMatchObject({ code: 2, stderr: expect.stringContaining('--data-branch') });
+    await mkdir(join(dir, 'h'));
     const script = await runCli(
       ['dashboard', '--store', 'h', '--repo-url', 'javascript:alert(1)'],
       dir,
