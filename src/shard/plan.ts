@@ -27,10 +27,9 @@ export function parseShard(text: string, field: string): ShardRef {
   const match = /^(\d+)\/(\d+)$/.exec(text.trim());
   const [index, count] = [Number(match?.[1]), Number(match?.[2])];
   if (!match || index < 1 || index > count || count > MAX_SHARDS) {
-    throw new InputError(
-      `expected K/N with 1 ≤ K ≤ N ≤ ${MAX_SHARDS} (e.g. 2/3), got '${text}'`,
-      { field },
-    );
+    throw new InputError(`expected K/N with 1 ≤ K ≤ N ≤ ${MAX_SHARDS} (e.g. 2/3), got '${text}'`, {
+      field,
+    });
   }
   return { index, count };
 }
