@@ -95,7 +95,7 @@ export const dashboardCommand: Command = {
     const repoDir = path.resolve(io.cwd, text(values, 'repo-dir') ?? '.');
     const ref = (await currentRevision(repoDir, io.env)).ref;
     const branch = text(values, 'branch') ?? (ref ? branchName(ref) : 'main');
-    branchSlug(branch);
+    branchSlug(branch, '--branch');
     const out = path.resolve(io.cwd, text(values, 'out') ?? OUT_DEFAULT);
     const { data } = await buildDashboard({
       store,

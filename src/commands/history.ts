@@ -59,7 +59,7 @@ Appends one results file under DIR (default ${STORE_DEFAULT}/), never overwritin
     const config = await configFrom(values, io);
     const branch = await branchFrom(values, io, config.file);
     // A bad branch name or store is found before the benchmarks run, not after.
-    branchSlug(branch);
+    branchSlug(branch, '--branch');
     const store = storeAt(values, io);
     await store.assertUsable();
     const results = await measure(config, io);
@@ -116,7 +116,7 @@ the plan's matrix entry as JSON, whose suites then run as planned instead of pla
       typeof values.branch !== 'string' && io.env.GITHUB_BASE_REF
         ? io.env.GITHUB_BASE_REF
         : await branchFrom(values, io, config.file);
-    branchSlug(branch);
+    branchSlug(branch, '--branch');
     const gate: PrGateInput = {
       config,
       env: io.env,

@@ -152,7 +152,11 @@ class Service implements RunningService {
       }
       if (Date.now() >= deadline) {
         const within = `within ${startTimeoutSeconds}s (last probe: ${problem})`;
-        throw await this.failure(`service did not become healthy at ${healthUrl} ${within}`);
+        // A model server may need minutes to load: name the setting that gives it them.
+        const raise = `; if it needs longer to start, raise service.startTimeoutSeconds (now ${startTimeoutSeconds})`;
+        throw await this.failure(
+          `service did not become healthy at ${healthUrl} ${within}${raise}`,
+        );
       }
     }
   }

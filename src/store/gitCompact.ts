@@ -7,7 +7,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RunError } from '../errors.js';
+import { InputError, RunError } from '../errors.js';
 import { parseJson, parseResults } from '../results/read.js';
 import { compactResults } from './compact.js';
 import { explainFailure, git, GitError, lostRace, retry, type RetryPolicy } from './git.js';
@@ -33,7 +33,12 @@ export async function compactBranch(
   try {
     return await retry(
       async () => {
-        if (!(await fetchTip(scratch, dataBranch))) return { compacted: 0 };
+        if (!(await fetchTip(scratch, dataBranch))) {
+          throw new InputError(
+            `the data branch "${dataBranch}" does not exist on the remote: nothing was ever recorded there`,
+            { field: 'data-branch' },
+          );
+        }
         const old = [...(await blobsUnder(scratch))].filter(([path]) => {
           const at = recordedAt(path);
           return at !== undefined && at < before;

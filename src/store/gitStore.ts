@@ -14,7 +14,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { BOT_LOGIN, DATA_BRANCH } from '../constants.js';
-import { RunError } from '../errors.js';
+import { InputError, RunError } from '../errors.js';
 import { writeResultsFile } from '../results/read.js';
 import type { Results } from '../results/schema.js';
 import { shortRevision } from '../text.js';
@@ -90,6 +90,7 @@ export function gitStore(options: GitStoreOptions): GitStore {
   const policy = { ...DEFAULTS.retry, ...options.retry };
 
   const inScratch = async <T>(work: (scratch: Scratch) => Promise<T>): Promise<T> => {
+    await assertBranchName(options.repoDir, dataBranch);
     const [url, auth] = await Promise.all([
       remoteUrl(options.repoDir, remote),
       checkoutCredentials(options.repoDir),
@@ -202,6 +203,17 @@ function parseScopedConfig(listed: string): { scope: string; entry: ConfigEntry 
     parsed.push({ scope: fields[i]!, entry: [key, value.join('\n')] });
   }
   return parsed;
+}
+
+/** A data branch git cannot name is bad input (exit 2), not a failed run. */
+async function assertBranchName(repoDir: string, name: string): Promise<void> {
+  try {
+    await git(['check-ref-format', '--branch', name], { cwd: repoDir });
+  } catch {
+    throw new InputError(`${JSON.stringify(name)} is not a valid git branch name`, {
+      field: 'data-branch',
+    });
+  }
 }
 
 async function remoteUrl(repoDir: string, remote: string): Promise<string> {

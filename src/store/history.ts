@@ -52,14 +52,15 @@ export interface ListQuery {
 }
 
 /** `refs/heads/feature/x` → `feature__x`: one folder per branch, not a tree of folders. */
-export function branchSlug(branch: string): string {
+export function branchSlug(branch: string, field = 'branch'): string {
   const slug = branchName(branch).replaceAll('/', '__');
   // Git refuses such branch names too; here they would escape the store or hide the folder.
   const unsafe = [...slug].some((char) => char === '\\' || char < ' ');
   if (!slug || slug.startsWith('.') || unsafe) {
-    throw new InputError(`cannot store results for branch ${JSON.stringify(branch)}`, {
-      field: 'branch',
-    });
+    throw new InputError(
+      `cannot store results for branch ${JSON.stringify(branch)}: expected a git branch name, not a path (no leading '.', '..', '\\' or control characters)`,
+      { field },
+    );
   }
   return slug;
 }

@@ -43,6 +43,20 @@ it('refuses a cut-off it cannot read, and an unknown subcommand, with exit 2', a
     checkout,
   );
   expect(option).toMatchObject({ code: 2, stderr: expect.stringContaining('--remote') });
+  // A data branch that does not exist, or that git cannot name, is bad input too.
+  const nope = await runCli(
+    ['history', 'compact', '--before', '2026-01-01', '--data-branch', 'nope'],
+    checkout,
+  );
+  expect(nope).toMatchObject({ code: 2, stderr: expect.stringContaining('"nope" does not exist') });
+  const invalid = await runCli(
+    ['history', 'compact', '--before', '2026-01-01', '--data-branch', 'a..b'],
+    checkout,
+  );
+  expect(invalid).toMatchObject({
+    code: 2,
+    stderr: expect.stringContaining('not a valid git branch name'),
+  });
   const other = await runCli(['history', 'prune', '--before', '2026-01-01'], checkout);
   expect(other).toMatchObject({ code: 2, stderr: expect.stringContaining('"compact"') });
 });

@@ -62,4 +62,16 @@ describe('perfgate record and check', () => {
     expect(check.code).toBe(2);
     expect(check.stderr).toMatch(/--window: expected a whole number/);
   });
+
+  it('exits 2 naming --branch for a branch that is a path, before measuring anything', async () => {
+    const record = await runCli(
+      ['record', '--config', config, '--store', store(), '--branch', '../../etc'],
+      process.cwd(),
+    );
+    expect(record.code).toBe(2);
+    expect(record.stderr).toMatch(
+      /--branch: cannot store results for branch "..\/..\/etc": expected a git branch name/,
+    );
+    expect(record.stderr).not.toMatch(/trial/);
+  });
 });

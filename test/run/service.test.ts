@@ -97,7 +97,7 @@ describe('startService', () => {
     });
     const begun = Date.now();
     await expect(startService({ ...options, startTimeoutSeconds: 1 })).rejects.toThrow(
-      /service did not become healthy at http:\/\/127\.0\.0\.1:\d+\/health within 1s \(last probe: HTTP 503\)\n.*\nlistening on/,
+      /service did not become healthy at http:\/\/127\.0\.0\.1:\d+\/health within 1s \(last probe: HTTP 503\); if it needs longer to start, raise service\.startTimeoutSeconds \(now 1\)\n.*\nlistening on/,
     );
     expect(Date.now() - begun).toBeLessThan(4000);
     expect(isRunning(await readPid(path.join(dir, 'server.pid')))).toBe(false);
