@@ -4,6 +4,7 @@ import type { CliIO, Command, ParsedArgs } from './types.js';
 import { loadConfig, selectSuites, type Config } from '../config/index.js';
 import { InputError, EXIT } from '../errors.js';
 import { layoutText } from '../report/grid.js';
+import { requestHealthWarnings } from '../report/requestHealth.js';
 import { resultsTable } from '../report/table.js';
 import { escapeTerminal } from '../report/escape.js';
 import { assertWritable, parseResults, writeResultsFile } from '../results/read.js';
@@ -61,6 +62,9 @@ export const runCommand: Command = {
     // A path that cannot be written is bad input, found before minutes of measuring.
     if (out !== STDOUT) await assertWritable(out, '--out');
     const results = await measure(config, io);
+    for (const warning of requestHealthWarnings(results)) {
+      io.stderr(`warning: ${escapeTerminal(warning)}\n`);
+    }
     const table = layoutText(resultsTable(results));
     if (out === STDOUT) {
       io.stdout(`${JSON.stringify(parseResults(results, 'results'), null, 2)}\n`);

@@ -87,5 +87,12 @@ export function summarize(
     const last = tally.lastFailure ?? 'connection closed by the server';
     notes.push(`${tally.failed} of ${ended} requests failed (last: ${last})`);
   }
+  if (tally.non2xx > 0) {
+    // An endpoint that answers 500 fast can look like a speed-up: say so wherever it happens.
+    const share = +percentOfEnded(tally.non2xx).toPrecision(3);
+    notes.push(
+      `${tally.non2xx} of ${ended} responses (${share} %) were not 2xx: is the endpoint failing? Their latencies count as answers`,
+    );
+  }
   return { metrics, generatorBound: generatorCpu >= GENERATOR_BOUND_CPU, notes };
 }

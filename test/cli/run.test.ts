@@ -154,6 +154,15 @@ describe('perfgate run when the service misbehaves', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('warns, naming the suite and the share, when the endpoint answers 500 to half the requests', async () => {
+    const { config, out } = await configWith({ FAIL_EVERY: '2' });
+    const run = await runCli(['run', '--config', config, '--out', out]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(
+      /^warning: api: (49|50|51)(\.\d+)? % of responses were not 2xx, 0 % of requests failed \(median over \d+ trials\): is the endpoint failing\?$/m,
+    );
+  });
+
   it('fails with exit 3 when the service never becomes healthy', async () => {
     const { config, out } = await configWith({ HEALTH_STATUS: '503' });
     const run = await runCli(['run', '--config', config, '--out', out]);

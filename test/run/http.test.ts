@@ -206,6 +206,9 @@ describe('runHttpTrial against a local server', () => {
     const result = await runHttpTrial(load(url, { amount: 400, connections: 4 }));
     expect(value(result, 'non2xx_rate')).toBe(25); // exactly 100 of 400
     expect(value(result, 'error_rate')).toBe(0);
+    expect(result.notes).toContain(
+      '100 of 400 responses (25 %) were not 2xx: is the endpoint failing? Their latencies count as answers',
+    );
   });
 
   it('counts timed-out requests as errors and still stops by itself', async () => {
