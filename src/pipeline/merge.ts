@@ -5,7 +5,7 @@
  * multiple-comparison adjustment runs across all metrics of all shards. A p-value that would pass
  * in a shard of 3 metrics but not in a family of 30 is not flagged.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { compareResults } from '../compare/compare.js';
 import { environmentDifference, environmentLabel } from '../compare/environment.js';
@@ -13,6 +13,7 @@ import type { ComparePolicy } from '../compare/policy.js';
 import { runMedians } from '../compare/runLevel.js';
 import type { Config } from '../config/index.js';
 import { InputError, RunError } from '../errors.js';
+import { jsonFilesIn } from '../results/read.js';
 import { RESULTS_SCHEMA, type Environment, type Results } from '../results/schema.js';
 import { readShardArtifact, type ShardArtifact } from '../results/shard.js';
 import { shardName } from '../shard/plan.js';
@@ -39,13 +40,8 @@ export async function findShardFiles(
       files.push(resolved);
       continue;
     }
-    const below = await readdir(resolved, { recursive: true });
-    files.push(
-      ...below
-        .filter((name) => name.endsWith('.json'))
-        .map((name) => path.join(resolved, name))
-        .sort(),
-    );
+    // Links are not followed into folders: a link to / or a loop would walk or repeat forever.
+    files.push(...(await jsonFilesIn(resolved)).map((name) => path.join(resolved, name)));
   }
   if (files.length === 0) {
     throw new InputError(`no shard artifacts (*.json) in ${specs.join(', ') || 'nothing'}`, {

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
-import { chmod, chown, lstat, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
@@ -177,6 +177,33 @@ export async function readRegularFile(path: string): Promise<string> {
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * The `*.json` entries below `root`, as paths relative to it with `/` separators, sorted; an
+ * empty list when `root` does not exist. Symbolic links are never followed into folders (a link
+ * to `/` would walk the whole file system, `loop -> .` would list every file twice); an entry
+ * named `*.json` that is not a regular file (a folder, a link, a FIFO) is listed all the same, so
+ * that its reader (readRegularFile) refuses it by name rather than it vanishing unnoticed.
+ */
+export async function jsonFilesIn(root: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (relative: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(join(root, relative), { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && relative === '') return;
+      throw error;
+    }
+    for (const entry of entries) {
+      const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      if (entry.name.endsWith('.json')) found.push(path);
+      else if (entry.isDirectory()) await walk(path);
+    }
+  };
+  await walk('');
+  return found.sort();
 }
 
 /** The ancestor of `path` that is a file, not a folder (ENOTDIR does not say which one). */

@@ -1,9 +1,9 @@
 /** The history store in a local folder: the CLI's `--store DIR`. */
 import { constants, type Stats } from 'node:fs';
-import { access, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { access, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { InputError } from '../errors.js';
-import { parseResults, writeResultsFile } from '../results/read.js';
+import { jsonFilesIn, parseResults, readRegularFile, writeResultsFile } from '../results/read.js';
 import type { Results } from '../results/schema.js';
 import { branchSlug, freePath, type HistoryStore } from './history.js';
 import { readNewest, type StoredFile } from './newest.js';
@@ -46,8 +46,18 @@ export function folderStore(dir: string): FolderStore {
       const read = async (batch: readonly string[]) => {
         const files: StoredFile[] = [];
         // One file at a time: a long history must not exhaust file descriptors.
-        for (const path of batch)
-          files.push({ path, text: await readFile(join(dir, path), 'utf8') });
+        for (const path of batch) {
+          // A folder, a FIFO or a dangling link named *.json is skipped with a note, never a hang
+          // or a crash.
+          const read = await readRegularFile(join(dir, path)).then(
+            (text) => ({ text }),
+            (error: unknown) => {
+              if (error instanceof InputError) return { problem: error.message };
+              throw error;
+            },
+          );
+          files.push({ path, ...read });
+        }
         return files;
       };
       return readNewest(paths, read, (relative) => join(dir, relative), query);
@@ -93,18 +103,8 @@ function kindOf(info: Stats): string {
 
 /** `.json` files under `root/folder`, relative to `root` with `/`, sorted so warnings come in a stable order; none when the folder is absent. */
 async function jsonFilesUnder(root: string, folder: string): Promise<string[]> {
-  let files: string[];
-  try {
-    files = await readdir(join(root, folder), { recursive: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
   // The atomic writer's temporary files end in `.tmp`, so they are never read half-written.
-  return files
-    .filter((file) => file.endsWith('.json'))
-    .map((file) => `${folder}/${file.split(sep).join('/')}`)
-    .sort();
+  return (await jsonFilesIn(join(root, folder))).map((file) => `${folder}/${file}`);
 }
 
 async function exists(path: string): Promise<boolean> {

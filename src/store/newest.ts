@@ -14,10 +14,8 @@ import { newestFirst, type ListQuery, type StoredResult } from './history.js';
 const LAID_OUT = /^[^/]+\/\d{4}\/\d{2}\/\d{2}\/(\d{8}T\d{6}Z)-([0-9A-Za-z]+)-[^/]*\.json$/;
 
 /** A stored file, by its path relative to the store (with `/`). */
-export interface StoredFile {
-  path: string;
-  text: string;
-}
+/** A stored file's text, or why it could not be read (it is then skipped with a warning). */
+export type StoredFile = { path: string } & ({ text: string } | { problem: string });
 
 /**
  * The results among `paths` (relative, `.json`) that `query` needs, read with `read` in as few
@@ -37,7 +35,10 @@ export async function readNewest(
   const readBatch = async (batch: readonly string[]) => {
     if (batch.length === 0) return;
     for (const file of await read(batch)) {
-      const parsed = parseStored(name(file.path), file.text);
+      const parsed =
+        'problem' in file
+          ? { warning: `${file.problem} (skipped)` }
+          : parseStored(name(file.path), file.text);
       if ('warning' in parsed) problems.push({ path: file.path, warning: parsed.warning });
       else entries.push(parsed);
     }

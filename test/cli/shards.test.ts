@@ -1,6 +1,6 @@
 // `perfgate shards` and `perfgate merge`, in-process: the plan from a folder store's recorded
 // durations, and the merge's exit codes on artifacts as shard jobs write them.
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -120,6 +120,16 @@ describe('bounds on shard counts, which a fork controls in its artifact', () => 
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/shard\.json: shard\.count: .*256/);
     expect(run.stderr).not.toMatch(/RangeError|at /);
+  });
+
+  it('follows no link into a folder: a loop or a link to / is neither read twice nor walked', async () => {
+    const dir = await artifacts([failed(1, 1, 'run')]);
+    await symlink('.', join(dir, 'shard-0', 'loop'));
+    await symlink('/', join(dir, 'root'));
+    const run = await runCli(['merge', dir]);
+    // The one shard's own failure, not "shard 1/1 reported twice".
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/shard 1\/1 failed/);
   });
 
   it('refuses --shard N beyond 256, and a matrix entry that lists a suite twice, before measuring', async () => {

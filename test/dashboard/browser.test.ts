@@ -319,6 +319,7 @@ describe.skipIf(!executable)('the dashboard in Chromium', () => {
   });
 
   it('tells how to record a history when there is none', async () => {
+    await mkdir(join(dir, 'none'), { recursive: true });
     const empty = await runCli(['dashboard', '--store', 'none', '--out', 'empty'], dir);
     expect(empty.code).toBe(0);
     const site = await serveFolder(join(dir, 'empty'));

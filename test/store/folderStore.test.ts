@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -73,6 +74,27 @@ describe('folderStore', () => {
     ]);
     expect(await readFile(corrupt, 'utf8')).toBe('{"schema": "perfgate/results@1", ');
     expect(await readFile(foreign, 'utf8')).toBe('[{"name": "bench", "unit": "ns", "value": 1}]\n');
+  });
+
+  it('skips a FIFO, a folder, a dangling link and a link loop named *.json with a note each, and follows no link into a folder', async () => {
+    const store = folderStore(dir);
+    const kept = await store.append(result('2026-11-27T09:00:00Z', 'aaaaaaa'), { branch: 'main' });
+    const main = join(dir, 'main');
+    execFileSync('mkfifo', [join(main, 'fifo.json')]);
+    await mkdir(join(main, 'folder.json'));
+    await symlink(join(dir, 'nowhere'), join(main, 'dangling.json'));
+    await symlink(join(main, 'loop.json'), join(main, 'loop.json'));
+    // Followed, these would list the whole file system, or every file again and again.
+    await symlink('/', join(main, 'root'));
+    await symlink('.', join(main, 'again'));
+    const listed = await store.list('main');
+    expect(listed.entries.map((e) => e.path)).toEqual([kept]);
+    expect(listed.warnings).toEqual([
+      expect.stringMatching(/dangling\.json.*\(skipped\)$/),
+      expect.stringMatching(/fifo\.json.*not a regular file.*\(skipped\)$/),
+      expect.stringMatching(/folder\.json.*folder.*\(skipped\)$/),
+      expect.stringMatching(/loop\.json.*\(skipped\)$/),
+    ]);
   });
 
   it('validates before writing: an invalid result is an InputError and leaves no file', async () => {
