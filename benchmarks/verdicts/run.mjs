@@ -10,14 +10,16 @@
 // Run: npm run package && node benchmarks/verdicts/run.mjs [runs=10] [cases=all|quiet|burners]
 import { execFileSync, spawn } from 'node:child_process';
 import { cpus, tmpdir } from 'node:os';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
 const runs = Number(process.argv[2] ?? 10);
 const which = process.argv[3] ?? 'all';
-const cli = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli.js');
+// A copy of the bundle: rebuilding dist/ while this runs must not change what it measures.
+const cli = join(mkdtempSync(join(tmpdir(), 'perfgate-verdicts-cli-')), 'cli.js');
+copyFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli.js'), cli);
 const port = 18000 + (process.pid % 1000);
 
 const service = (rounds) => `import { createHash } from 'node:crypto';
