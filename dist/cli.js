@@ -98877,6 +98877,7 @@ function toAutocannonRequest(spec, prefix) {
         ...(body === undefined ? {} : { body }),
     };
 }
+const PLAIN_GET = { method: 'GET', path: '/', headers: {} };
 /**
  * autocannon's `requests`: with a generator, each is rebuilt from the generator's next result
  * every time a connection sends it. A generator's error goes to `onError` (the request is then
@@ -98884,7 +98885,10 @@ function toAutocannonRequest(spec, prefix) {
  */
 function toAutocannonRequests(specs, prefix, generate, onError) {
     let nextIndex = 0;
-    return specs.map((spec) => {
+    // A suite of a generator alone (no `requests`): the generator's fields override a plain GET /,
+    // so that autocannon always has a request to send (an empty list breaks it on a reconnect).
+    const bases = specs.length > 0 || !generate ? specs : [PLAIN_GET];
+    return bases.map((spec) => {
         const request = toAutocannonRequest(spec, prefix);
         if (!generate)
             return request;
@@ -99256,10 +99260,11 @@ class Trial {
             tally.lastFailure = `no answer within ${options.timeoutSeconds} s after the trial's end`;
         }
         const { elapsedSeconds, cpu } = this.loadWindow ?? this.measuredSoFar();
-        if (error)
-            throw new InputError(`autocannon: ${String(error)}`, { field: 'http' });
+        // The generator's own error first: what autocannon trips over afterwards is its consequence.
         if (this.generatorError)
             throw this.generatorError;
+        if (error)
+            throw new InputError(`autocannon: ${String(error)}`, { field: 'http' });
         if (this.stopReason === 'abort')
             throw this.hooks.signal?.reason;
         if (tally.responses === 0 && tally.failedBeforeAnyResponse.size > 0) {
@@ -106522,6 +106527,12 @@ function reportError(error, command, io) {
 }
 
 // The `perfgate` bin: only wires the process to the in-process CLI.
+// An exception no caller can catch (a library's timer firing after a trial ended) must not end the
+// process with Node's code 1, which means "regression" here: it is a failed run, exit 3.
+process.on('uncaughtException', (error) => {
+    process.stderr.write(`perfgate: run failed: uncaught ${error.stack ?? String(error)}\n`);
+    process.exit(3);
+});
 const code = await perfgate(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

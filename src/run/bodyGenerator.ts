@@ -43,6 +43,8 @@ export function toAutocannonRequest(
   };
 }
 
+const PLAIN_GET: HttpRequestSpec = { method: 'GET', path: '/', headers: {} };
+
 /**
  * autocannon's `requests`: with a generator, each is rebuilt from the generator's next result
  * every time a connection sends it. A generator's error goes to `onError` (the request is then
@@ -55,7 +57,10 @@ export function toAutocannonRequests(
   onError: (error: unknown) => void,
 ): autocannon.Request[] {
   let nextIndex = 0;
-  return specs.map((spec) => {
+  // A suite of a generator alone (no `requests`): the generator's fields override a plain GET /,
+  // so that autocannon always has a request to send (an empty list breaks it on a reconnect).
+  const bases = specs.length > 0 || !generate ? specs : [PLAIN_GET];
+  return bases.map((spec) => {
     const request = toAutocannonRequest(spec, prefix);
     if (!generate) return request;
     const setupRequest = (built: autocannon.Request): autocannon.Request => {

@@ -263,8 +263,9 @@ class Trial {
       tally.lastFailure = `no answer within ${options.timeoutSeconds} s after the trial's end`;
     }
     const { elapsedSeconds, cpu } = this.loadWindow ?? this.measuredSoFar();
-    if (error) throw new InputError(`autocannon: ${String(error)}`, { field: 'http' });
+    // The generator's own error first: what autocannon trips over afterwards is its consequence.
     if (this.generatorError) throw this.generatorError;
+    if (error) throw new InputError(`autocannon: ${String(error)}`, { field: 'http' });
     if (this.stopReason === 'abort') throw this.hooks.signal?.reason;
     if (tally.responses === 0 && tally.failedBeforeAnyResponse.size > 0) {
       throw new RunError(`cannot connect to ${options.baseUrl}: ${tally.lastFailure ?? 'refused'}`);

@@ -28,7 +28,7 @@ describe('dist/cli.js', () => {
   it('compares the examples and exits 1 on the planted regression', async () => {
     const result = await node(['dist/cli.js', 'compare', 'examples/base', 'examples/head']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/4 regressed, 0 improved, 8 unchanged/);
+    expect(result.stdout).toMatch(/4 regressed, 0 improved, 7 unchanged, 1 not seen/);
   });
 
   it('runs an HTTP suite against a real service (autocannon survives bundling)', async () => {
@@ -45,6 +45,21 @@ describe('dist/cli.js', () => {
     const results = JSON.parse(await readFile(out, 'utf8')) as { suites: { metrics: { name: string; samples: number[] }[] }[] };
     const p50 = results.suites[0]?.metrics.find((m) => m.name === 'latency_p50');
     expect(p50?.samples).toHaveLength(2);
+  });
+
+  it('exits 3, never 1 (the regression code), on an exception nothing could catch', async () => {
+    // A body generator module that throws from a timer: no caller's try can catch it.
+    const dir = await mkdtemp(join(tmpdir(), 'perfgate-dist-uncaught-'));
+    await writeFile(
+      join(dir, 'late.mjs'),
+      "setTimeout(() => { throw new Error('late boom'); }, 200);\nexport default () => ({});\n",
+    );
+    const port = await freePort();
+    const config = exampleServiceConfig(port, { trials: 2, warmupSeconds: 0, durationSeconds: 1 });
+    await writeFile(join(dir, 'perfgate.yml'), config.replace('requests: [{ path: /hello }]', 'bodyGenerator: late.mjs, requests: [{ path: /hello }]'));
+    const result = await node(['dist/cli.js', 'run', '--config', join(dir, 'perfgate.yml'), '--out', join(dir, 'out.json')]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/perfgate: run failed: uncaught Error: late boom/);
   });
 
   it('exits 2 with the file named on bad input', async () => {

@@ -344,6 +344,23 @@ describe('runHttpTrial against a local server', () => {
     );
   });
 
+  it('sends what a generator alone makes (no requests), and fails the run with its error mid-trial', async () => {
+    // Issue #22 item 21: with no `requests`, autocannon had an empty list and crashed on the next
+    // reconnect ("reading 'requestBuffer'"), hiding the generator's error; now the generator's
+    // fields override a plain GET /.
+    const { url, received } = await serve((res) => res.end());
+    const throws = load(url, {
+      requests: [],
+      durationSeconds: 1,
+      connections: 1,
+      bodyGenerator: fixture('throws-at-3.mjs'),
+    });
+    await expect(runHttpTrial(throws)).rejects.toThrow(
+      /bodyGenerator .*throws-at-3\.mjs: threw for request 3: Error: no payload for 3/,
+    );
+    expect(received.length).toBeGreaterThanOrEqual(3);
+  });
+
   it('fails the run (RunError) for a generated request autocannon cannot build, without crashing', async () => {
     // Unchecked, autocannon throws "FETCH HTTP method is not supported" from a socket handler:
     // an uncaught exception that kills the process (exit 1, with autocannon's stack).
