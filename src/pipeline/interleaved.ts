@@ -85,6 +85,33 @@ function neededPaths(config: Config): string[] {
   ];
 }
 
+/**
+ * Setup paths must stay inside the repository: outside it, both trees would share them (a step
+ * whose `creates` exists outside is skipped in both, so the base is measured without its own
+ * setup; `cwd: ../..` runs both trees' setup in one folder). Refused before anything runs.
+ */
+function assertSetupInside(config: Config, repo: string): void {
+  config.setup.forEach((step, i) => {
+    const fields = [
+      ['cwd', [step.cwd]],
+      ['creates', step.creates],
+      ['inputs', step.inputs],
+    ] as const;
+    for (const [field, paths] of fields) {
+      const outside = paths.find((p) => {
+        const relative = path.relative(repo, p);
+        return relative.startsWith('..') || path.isAbsolute(relative);
+      });
+      if (outside !== undefined) {
+        throw new InputError(
+          `${outside} lies outside the repository ${repo}: a setup path must be inside it, so that each tree has its own`,
+          { file: config.file, field: `setup[${i}].${field}` },
+        );
+      }
+    }
+  });
+}
+
 async function assertPresent(
   baseConfig: Config,
   headRoot: string,
@@ -121,6 +148,7 @@ export async function measureInterleaved(
         ]
       : [];
   const seed = input.seed ?? randomInt(2 ** 31);
+  assertSetupInside(input.config, repo);
   return withWorktree(repo, commit, async (tree) => {
     const move = inTree(repo, tree);
     const baseConfig = { ...mapPaths(input.config, move), file: move(input.config.file) };

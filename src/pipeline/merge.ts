@@ -129,6 +129,21 @@ function checkSuites(shards: readonly LoadedShard[], config: Config | undefined)
       owner.set(suite, shard);
     }
   }
+  // Results may hold only the shard's own suites: a copy of another shard's would be dropped
+  // silently by the merge, whichever copy it kept.
+  for (const shard of shards) {
+    const carried = [shard.artifact.head, shard.artifact.base].flatMap((side) =>
+      (side?.suites ?? []).map((s) => s.name),
+    );
+    const foreign = carried.find((name) => owner.get(name) !== shard);
+    if (foreign !== undefined) {
+      const other = owner.get(foreign);
+      throw new InputError(
+        `${named(shard)} (${shard.file}) carries results of suite '${foreign}', which ` +
+          `${other ? `${named(other)} (${other.file}) ran` : 'no shard planned'}: an artifact holds only its own suites`,
+      );
+    }
+  }
   const unplanned = (config?.suites ?? []).filter((s) => !owner.has(s.name)).map((s) => s.name);
   if (unplanned.length > 0) {
     throw new InputError(

@@ -109,6 +109,23 @@ describe('perfgate check --against (interleaved)', () => {
     expect(git(repo, 'for-each-ref')).toBe(refs);
   });
 
+  it('exits 2 before measuring on a setup path outside the repository, naming the field', async () => {
+    git(repo, 'checkout', '--quiet', '-b', 'outside', base);
+    await commit(repo, 'setup outside the tree', {
+      'perfgate.yml': CONFIG.replace(
+        'suites:',
+        'setup:\n  - { command: "touch ran", creates: [../shared-cache] }\nsuites:',
+      ),
+    });
+    const refused = await check('--against', base);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /perfgate\.yml: setup\[0\]\.creates: .*shared-cache lies outside the repository/,
+    );
+    expect(existsSync(join(repo, 'ran'))).toBe(false);
+    expect(worktrees(repo)).toHaveLength(1);
+  });
+
   it('exits 2 before measuring when a named revision cannot be used outside a git checkout', async () => {
     const outside = await mkdtemp(join(tmpdir(), 'perfgate-nogit-'));
     const marker = join(outside, 'measured');

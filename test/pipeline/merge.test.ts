@@ -88,6 +88,19 @@ describe('mergeShards', () => {
 });
 
 describe('checkShardSet', () => {
+  it("refuses a shard whose results carry another shard's suite, naming both", () => {
+    const a = shard(1, 2, 'a', 'none', [], [1]);
+    const b = shard(2, 2, 'b', 'none', [], [1]);
+    // Shard 2's results also hold suite 'a': one copy would be dropped without a word.
+    b.artifact.head = {
+      ...b.artifact.head!,
+      suites: [...b.artifact.head!.suites, ...a.artifact.head!.suites],
+    };
+    expect(() => checkShardSet([a, b])).toThrow(
+      /shard 2\/2 \(shard-2\.json\) carries results of suite 'a', which shard 1\/2 \(shard-1\.json\) ran/,
+    );
+  });
+
   it('refuses a suite that two shards ran, and a suite of the config that none ran', () => {
     const twice = [shard(1, 2, 'a', 'none', [], [1]), shard(2, 2, 'a', 'none', [], [1])];
     expect(() => checkShardSet(twice)).toThrow(/suite 'a' ran in shard 1\/2 and shard 2\/2/);
