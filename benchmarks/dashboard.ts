@@ -79,6 +79,7 @@ async function main(): Promise<void> {
         store: folderStore(join(dir, 'history')),
         branch: 'main',
         out: join(dir, 'site'),
+        outField: 'out',
         repoUrl: 'https://github.com/octo/repo',
         now: new Date(),
       });

@@ -203,6 +203,7 @@ async function dashboard(action: ActionEnv): Promise<ModeResult> {
     store: action.store,
     branch: defaultBranch(action),
     out,
+    outField: `input ${INPUT.sitePath}`,
     ...(repoUrl ? { repoUrl } : {}),
     policy: actionPolicy(action, config),
     now: new Date(),

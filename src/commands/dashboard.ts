@@ -101,6 +101,7 @@ export const dashboardCommand: Command = {
       store,
       branch,
       out,
+      outField: '--out',
       ...(repoUrl ? { repoUrl } : {}),
       policy,
       now: new Date(),

@@ -4,12 +4,12 @@
  * the action's mode `dashboard`. Unreadable stored files are skipped with notes (store/), which
  * the page shows and the caller logs: the build does not fail for them.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ComparePolicy } from '../compare/policy.js';
 import { buildDashboardData, type DashboardData } from '../dashboard/data.js';
 import { siteFiles } from '../dashboard/site.js';
 import { InputError } from '../errors.js';
+import { writeTextAtomic } from '../results/read.js';
 import type { HistoryStore } from '../store/history.js';
 
 export interface DashboardInput {
@@ -17,6 +17,8 @@ export interface DashboardInput {
   branch: string;
   /** The site's folder; created when missing, and only perfgate's files in it are replaced. */
   out: string;
+  /** How the user named `out`, for errors: `--out`, `input site-path`. */
+  outField: string;
   repoUrl?: string;
   policy?: Partial<ComparePolicy>;
   /** When the site is built: shown on the page. */
@@ -42,8 +44,9 @@ export async function buildDashboard(input: DashboardInput): Promise<DashboardOu
   const files: string[] = [];
   for (const [relative, text] of siteFiles(data)) {
     const file = path.join(input.out, relative);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, text);
+    // As every --out: atomic, and never through a link (site/index.html -> ../victim.txt) or onto
+    // what is not a regular file; a file where the folder should be is bad input, not EEXIST.
+    await writeTextAtomic(file, text, input.outField);
     files.push(file);
   }
   return { data, files };

@@ -75,8 +75,9 @@ export async function writeTextAtomic(path: string, text: string, option?: strin
   // Ends in .tmp, not .json, so a folder being written to never offers it as an input.
   const temp = join(folder, `.${basename(path)}.${process.pid}.${randomUUID()}.tmp`);
   try {
-    // Created private, then given the old file's mode (the umask would otherwise narrow it).
-    await writeFile(temp, text, { mode: 0o600 });
+    // A replacement is created private, then given the old file's mode (the umask would
+    // otherwise narrow or widen it); a new file gets the usual mode the umask leaves.
+    await writeFile(temp, text, existing ? { mode: 0o600 } : {});
     if (existing) {
       await chown(temp, existing.uid, existing.gid).catch(() => undefined);
       await chmod(temp, existing.mode & 0o7777);

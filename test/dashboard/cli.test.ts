@@ -1,6 +1,6 @@
 // `perfgate dashboard` in-process: from a folder store with a corrupt file, from a real data
 // branch behind a bare origin, and bad input refused with exit 2. The action's mode too.
-import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -74,6 +74,22 @@ describe('perfgate dashboard --store', () => {
       series: [],
       notes: [],
     });
+  });
+
+  it('never writes through a link in --out, and refuses an --out that is a regular file (exit 2)', async () => {
+    await mkdir(join(dir, 'empty'));
+    await mkdir(join(dir, 'linked'));
+    await writeFile(join(dir, 'victim.txt'), 'keep me\n');
+    await symlink('../victim.txt', join(dir, 'linked', 'index.html'));
+    const through = await runCli(['dashboard', '--store', 'empty', '--out', 'linked'], dir);
+    expect(through.code).toBe(2);
+    expect(through.stderr).toMatch(/--out: .*index\.html is a symbolic link, not a regular file/);
+    expect(await readFile(join(dir, 'victim.txt'), 'utf8')).toBe('keep me\n');
+    await writeFile(join(dir, 'a-file'), 'x');
+    const onFile = await runCli(['dashboard', '--store', 'empty', '--out', 'a-file'], dir);
+    expect(onFile.code).toBe(2);
+    expect(onFile.stderr).toMatch(/--out: .*a-file, which is a file, not a folder/);
+    expect(onFile.stderr).not.toMatch(/EEXIST|    at /);
   });
 
   it('refuses a missing or doubled history and a repository URL that is not a web address', async () => {
