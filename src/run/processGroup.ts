@@ -143,6 +143,46 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * Process groups killed if perfgate is interrupted (SIGINT, SIGTERM) or exits while they run: a
+ * setup step's group is detached, so it would outlive a killed perfgate (`sleep 600` left behind).
+ * Handlers are installed only while a group is tracked; after killing, the signal is raised again
+ * unless another handler (the service registry, the worktree cleanup) will do it after its own
+ * cleanup.
+ */
+const doomed = new Set<number>();
+
+function killDoomed(): void {
+  for (const pgid of doomed) signalGroup(pgid, 'SIGKILL');
+  doomed.clear();
+}
+
+function killDoomedAndReraise(signal: NodeJS.Signals): void {
+  killDoomed();
+  removeDoomedHandlers();
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+function removeDoomedHandlers(): void {
+  process.off('SIGINT', killDoomedAndReraise);
+  process.off('SIGTERM', killDoomedAndReraise);
+  process.off('exit', killDoomed);
+}
+
+/** Kill group `pgid` should perfgate be interrupted or exit first; returns the release. */
+export function killWithPerfgate(pgid: number): () => void {
+  if (doomed.size === 0) {
+    process.on('SIGINT', killDoomedAndReraise);
+    process.on('SIGTERM', killDoomedAndReraise);
+    process.on('exit', killDoomed);
+  }
+  doomed.add(pgid);
+  return () => {
+    doomed.delete(pgid);
+    if (doomed.size === 0) removeDoomedHandlers();
+  };
+}
+
 /** How a process ended, as Node's 'exit' and 'close' events report it. */
 export interface ProcessExit {
   code: number | null;

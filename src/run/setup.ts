@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Config, SetupStep } from '../config/index.js';
 import { RunError } from '../errors.js';
 import { lastLines, TailBuffer, withTail } from './logTail.js';
-import { awaitGroup, describeExit, spawnInGroup } from './processGroup.js';
+import { awaitGroup, describeExit, killWithPerfgate, spawnInGroup } from './processGroup.js';
 import type { Progress } from './progress.js';
 
 const OUTPUT_BYTES = 256 * 1024;
@@ -77,7 +77,8 @@ async function execute(step: SetupStep, tree: SetupTree, context: SetupContext):
       for (const line of chunk.split('\n')) if (line.trim()) progress.note(`  ${line}`);
     });
   }
-  const end = await awaitGroup(child, { timeoutSeconds: step.timeoutSeconds });
+  const release = killWithPerfgate(child.pid as number);
+  const end = await awaitGroup(child, { timeoutSeconds: step.timeoutSeconds }).finally(release);
   if (!end.stopped && end.code === 0) return;
   const how = end.stopped
     ? `timed out after ${step.timeoutSeconds}s`

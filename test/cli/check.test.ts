@@ -4,13 +4,17 @@
 // noise (or speed.json's `spread`, with its own `draws` where a test must not depend on chance). Between checks the machine speed moves by several percent: a baseline of stored runs
 // sees that as a change, the interleaved one does not.
 import { existsSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/stats/random.js';
 import { runCli } from '../helpers/cli.js';
 import { commit, git, newRepo, worktrees, writeFiles } from '../helpers/gitRepo.js';
+import { ROOT } from '../helpers/readme.js';
+import { eventually, isRunning, readPid } from '../fixtures/services/processes.js';
 
 let machineFile: string;
 let repo: string;
@@ -125,6 +129,45 @@ describe('perfgate check --against (interleaved)', () => {
     expect(existsSync(join(repo, 'ran'))).toBe(false);
     expect(worktrees(repo)).toHaveLength(1);
   });
+
+  it('kills a setup step that is still running when perfgate is interrupted (SIGINT), and its worktree', async () => {
+    git(repo, 'checkout', '--quiet', '-b', 'slow-setup', base);
+    await commit(repo, 'a setup step that takes ten minutes', {
+      'perfgate.yml': CONFIG.replace(
+        'suites:',
+        // `$$$$`: String.replace reads `$$` as one `$`.
+        'setup:\n  - { command: "echo $$$$ > setup.pid; exec sleep 600" }\nsuites:',
+      ),
+    });
+    // A real process: signals reach a whole perfgate, not a function in this test's process.
+    const perfgate = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli-entry.ts',
+        'check',
+        '--config',
+        join(repo, 'perfgate.yml'),
+        '--against',
+        base,
+      ],
+      { cwd: ROOT, stdio: 'ignore' },
+    );
+    const exited = new Promise<number | null>((resolve) =>
+      perfgate.on('exit', (code) => resolve(code)),
+    );
+    const sleeper = await readPid(join(repo, 'setup.pid'), 20_000);
+    expect(isRunning(sleeper)).toBe(true);
+    process.kill(perfgate.pid as number, 'SIGINT');
+    // Bounded: a perfgate that ignored the signal is killed by its PID and the test fails.
+    const code = await Promise.race([exited, sleep(20_000).then(() => 'hung' as const)]);
+    if (code === 'hung') perfgate.kill('SIGKILL');
+    expect(code).not.toBe('hung');
+    await eventually(() => !isRunning(sleeper), 5000);
+    expect(worktrees(repo)).toHaveLength(1);
+    await rm(join(repo, 'setup.pid'), { force: true });
+  }, 60_000);
 
   it('exits 2 before measuring when a named revision cannot be used outside a git checkout', async () => {
     const outside = await mkdtemp(join(tmpdir(), 'perfgate-nogit-'));
