@@ -9,6 +9,9 @@ export const DATA_BRANCH = 'perfgate-data';
  */
 export const BOT_LOGIN = 'github-actions[bot]';
 
+/** The report's name (action input `name`): its heading and the sticky comment's marker. */
+export const REPORT_NAME = 'perfgate';
+
 /** A commit as people write it: git's default abbreviation. */
 export const SHORT_SHA_LENGTH = 7;
 

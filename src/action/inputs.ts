@@ -8,7 +8,7 @@ import { choiceOption, labelsOption, policyOverrides, wholeOption } from '../pip
 import { BASELINE_MODES, type BaselineMode, type FailOn } from '../config/index.js';
 import { MAX_SHARDS } from '../results/shard.js';
 import { parseShardSpec, type ShardSpec } from '../shard/plan.js';
-import { BOT_LOGIN, DATA_BRANCH } from '../constants.js';
+import { BOT_LOGIN, DATA_BRANCH, REPORT_NAME } from '../constants.js';
 import type { Adjustment } from '../stats/multipleTesting.js';
 
 const MODES = [
@@ -140,7 +140,7 @@ export function readInputs(): ActionInputs {
     reportPath: optional(INPUT.reportPath) ?? 'perfgate-out/report.md',
     sitePath: optional(INPUT.sitePath) ?? 'perfgate-out/site',
     repositoryUrl: optional(INPUT.repositoryUrl),
-    name: optional(INPUT.name) ?? 'perfgate',
+    name: optional(INPUT.name) ?? REPORT_NAME,
     base: optional(INPUT.base),
     head: optional(INPUT.head),
     ...shardInputs(),

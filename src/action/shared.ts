@@ -7,10 +7,9 @@ import { markerFor } from '../github/marker.js';
 import { isTrustedEvent, type EventContext } from '../github/context.js';
 import type { GateOutcome, PrGateInput } from '../pipeline/gate.js';
 import { measure } from '../pipeline/measure.js';
-import { escapeMarkdown } from '../report/escape.js';
 import { layoutMarkdown } from '../report/grid.js';
 import { gateFailures, overallVerdict } from '../compare/verdict.js';
-import { renderComparisonMarkdown } from '../report/markdown.js';
+import { renderGateMarkdown } from '../report/gate.js';
 import { resultsTable } from '../report/table.js';
 import { writeResultsFile } from '../results/read.js';
 import type { Results } from '../results/schema.js';
@@ -138,42 +137,20 @@ export function pullRequestGate(
 export const pullRequestLabel = (pull: PullRequestContext): string =>
   `${shortRevision(pull.headSha)} (#${pull.number})`;
 
-const HOW_TO_BASELINE =
-  'Run this action with `mode: record` on pushes to the default branch (see the README) so pull requests have a baseline.';
-
-/** The gate's report as a PR comment shows it. */
+/** The gate's report as a PR comment shows it (report/gate.ts renders it). */
 export function gateReport(
   action: ActionEnv,
   outcome: GateOutcome,
   headLabel: string,
 ): Pick<ModeResult, 'verdict' | 'markdown' | 'comparison' | 'notes'> {
-  const notes = [...outcome.warnings, ...outcome.context];
-  const marker = markerFor(action.inputs.name);
-  if (!outcome.comparison) {
-    const markdown = [
-      marker,
-      `### ${action.inputs.name}`,
-      '',
-      // Notes quote the head's environment, which a fork controls: escape them.
-      `⚪ **No baseline to compare with.** ${notes.map(escapeMarkdown).join(' ')} ${HOW_TO_BASELINE}`,
-      '',
-      '<details><summary>This run</summary>',
-      '',
-      layoutMarkdown(resultsTable(outcome.results)),
-      '',
-      '</details>',
-      '',
-    ].join('\n');
-    return { verdict: 'no-baseline', markdown, notes };
-  }
-  const markdown = renderComparisonMarkdown(outcome.comparison, {
-    marker,
+  const markdown = renderGateMarkdown(outcome, {
+    marker: markerFor(action.inputs.name),
     title: action.inputs.name,
-    baseLabel: outcome.baseLabel,
     headLabel,
-    environments: { base: outcome.baseEnvironment, head: outcome.results.environment },
-    context: outcome.context,
   });
+  if (!outcome.comparison) {
+    return { verdict: 'no-baseline', markdown, notes: [...outcome.warnings, ...outcome.context] };
+  }
   return {
     verdict: overallVerdict(outcome.comparison),
     markdown,

@@ -5,7 +5,13 @@ import { gateFailures } from '../compare/verdict.js';
 import { layerPolicies } from '../compare/policy.js';
 import { BASELINE_MODES } from '../config/index.js';
 import { EXIT } from '../errors.js';
-import { prGate, type PrGateInput } from '../pipeline/gate.js';
+import { prGate, type GateOutcome, type PrGateInput } from '../pipeline/gate.js';
+import { REPORT_NAME } from '../constants.js';
+import { markerFor } from '../github/marker.js';
+import { renderGateMarkdown } from '../report/gate.js';
+import { comparisonJson } from '../report/json.js';
+import { assertWritable, writeTextAtomic } from '../results/read.js';
+import { shortRevision } from '../text.js';
 import { gateShard, shardOf, shardPlan } from '../pipeline/shards.js';
 import { parseShardSpec, shardName } from '../shard/plan.js';
 import { displayPath } from './options.js';
@@ -76,7 +82,7 @@ export const checkCommand: Command = {
   usage: `usage: perfgate check --config perfgate.yml [--against REV] [--baseline auto|interleaved|history]
                       [--store DIR] [--branch NAME] [--window N] [--seed N] [--suite NAME]...
                       [--alpha A] [--threshold T] [--adjustment bh|holm|none] [--fail-on regression|regression-or-unseen]
-                      [--shard K/N [--out FILE] [--runs-on LABEL,LABEL]]
+                      [--format text|markdown|json] [--out FILE] [--shard K/N [--out FILE] [--runs-on LABEL,LABEL]]
 
 interleaved: checks out REV (default: the merge base with origin's default branch, or in a pull
 request's CI the base it merges into) in a temporary git worktree, runs the config's setup there,
@@ -86,6 +92,8 @@ history: compares this run, run by run, with up to N (default ${WINDOW_DEFAULT})
 branch in DIR (default ${STORE_DEFAULT}/); it fails a build only with 5 stored runs or more.
 auto (default, or the config's 'baseline'): interleaved when REV can be checked out, else history.
 Exit 1 on a regression; with no baseline yet it prints the numbers and passes.
+--format markdown prints the report the GitHub Action posts on the pull request (json: the
+comparison with its verdict); --out FILE writes it to FILE instead of stdout.
 --shard K/N: run only shard K of the plan 'perfgate shards' prints (the same config, store and
 --branch) and write a shard artifact to FILE (default ${SHARD_OUT_DEFAULT}) for 'perfgate merge'
 instead of judging; a failed run writes its error there too (docs/scaling.md). --shard may also be
@@ -99,6 +107,7 @@ the plan's matrix entry as JSON, whose suites then run as planned instead of pla
     seed: { type: 'string' },
     shard: { type: 'string' },
     out: { type: 'string' },
+    format: { type: 'string' },
     'runs-on': { type: 'string' },
   },
   async run({ values }, io) {
@@ -110,6 +119,10 @@ the plan's matrix entry as JSON, whose suites then run as planned instead of pla
     const shard =
       typeof values.shard === 'string' ? parseShardSpec(values.shard, '--shard') : undefined;
     const runsOn = labelsOption(values['runs-on'], '--runs-on') ?? ['ubuntu-latest'];
+    const format = choiceOption(values.format, '--format', REPORT_FORMATS) ?? 'text';
+    const reportOut =
+      !shard && typeof values.out === 'string' ? path.resolve(io.cwd, values.out) : undefined;
+    if (reportOut) await assertWritable(reportOut, '--out');
     const config = await configFrom(values, io);
     // In a pull request's CI the baseline lives under the base branch, not refs/pull/N/merge.
     const branch =
@@ -154,16 +167,48 @@ the plan's matrix entry as JSON, whose suites then run as planned instead of pla
       return EXIT.ok;
     }
     const outcome = await prGate(gate);
-    const notes = [...outcome.warnings, ...outcome.context]
-      .map((n) => `note: ${escapeTerminal(n)}\n`)
-      .join('');
-    if (!outcome.comparison) {
-      io.stdout(`${layoutText(resultsTable(outcome.results))}\n\n${notes}`);
-      return EXIT.ok;
+    const report = renderCheck(outcome, format, headLabel(gate.revision.commit));
+    if (reportOut) {
+      await writeTextAtomic(reportOut, report, '--out');
+      io.stdout(`report written to ${escapeTerminal(displayPath(io.cwd, reportOut))}\n`);
+    } else {
+      io.stdout(report);
     }
-    io.stdout(
-      `baseline: ${escapeTerminal(outcome.baseLabel)}\n\n${renderComparisonText(outcome.comparison)}${notes}`,
-    );
-    return gateFailures(outcome.comparison).length > 0 ? EXIT.regression : EXIT.ok;
+    return outcome.comparison && gateFailures(outcome.comparison).length > 0
+      ? EXIT.regression
+      : EXIT.ok;
   },
 };
+
+const REPORT_FORMATS = ['text', 'markdown', 'json'] as const;
+
+/** How the report names the head: its commit, as the action names a pull request's. */
+const headLabel = (commit: string | undefined): string =>
+  commit ? shortRevision(commit) : 'the working tree';
+
+/** The gate's report in a format: markdown is the action's PR comment (report/gate.ts). */
+function renderCheck(
+  outcome: GateOutcome,
+  format: (typeof REPORT_FORMATS)[number],
+  head: string,
+): string {
+  if (format === 'markdown') {
+    return renderGateMarkdown(outcome, {
+      marker: markerFor(REPORT_NAME),
+      title: REPORT_NAME,
+      headLabel: head,
+    });
+  }
+  if (format === 'json') {
+    const body = outcome.comparison
+      ? { ...comparisonJson(outcome.comparison), baseLabel: outcome.baseLabel }
+      : { verdict: 'no-baseline', results: outcome.results };
+    const notes = [...outcome.warnings, ...outcome.context];
+    return `${JSON.stringify({ ...body, context: notes }, null, 2)}\n`;
+  }
+  const notes = [...outcome.warnings, ...outcome.context]
+    .map((n) => `note: ${escapeTerminal(n)}\n`)
+    .join('');
+  if (!outcome.comparison) return `${layoutText(resultsTable(outcome.results))}\n\n${notes}`;
+  return `baseline: ${escapeTerminal(outcome.baseLabel)}\n\n${renderComparisonText(outcome.comparison)}${notes}`;
+}

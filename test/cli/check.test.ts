@@ -3,7 +3,7 @@
 // "machine speed" shared by every trial of one check, as a runner's state is, times 1 % trial
 // noise (or speed.json's `spread`, with its own `draws` where a test must not depend on chance). Between checks the machine speed moves by several percent: a baseline of stored runs
 // sees that as a change, the interleaved one does not.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -82,6 +82,37 @@ describe('perfgate check --against (interleaved)', () => {
     expect(slower.stdout).toMatch(/work latency .* REGRESSION/);
     expect(slower.code).toBe(1);
     expect(worktrees(repo)).toHaveLength(1);
+  }, 60_000);
+
+  it('prints the PR comment the action would post (--format markdown), or JSON, or writes it to --out', async () => {
+    git(repo, 'checkout', '--quiet', '-b', 'formats', base);
+    const head = await commit(repo, 'plant a 10 % slowdown', { 'speed.json': '{"factor": 1.1}' });
+    const markdown = await check('--against', base, '--format', 'markdown');
+    expect(markdown.code).toBe(1);
+    const lines = markdown.stdout.split('\n');
+    expect(lines.slice(0, 3)).toEqual(['<!-- perfgate:perfgate -->', '### perfgate', '']);
+    expect(lines[3]).toMatch(/^🔴 \*\*Performance regression\*\*: 1 regressed/);
+    expect(markdown.stdout).toContain(`Candidate: ${head.slice(0, 7)}`);
+    expect(markdown.stdout).toMatch(/\| work latency .* \| 🔴 regression \|/);
+
+    const json = await check('--against', base, '--format', 'json');
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      verdict: 'regression',
+      counts: { regression: 1 },
+    });
+
+    const out = join(await mkdtemp(join(tmpdir(), 'perfgate-report-')), 'report.md');
+    const written = await check('--against', base, '--format', 'markdown', '--out', out);
+    expect(written.code).toBe(1);
+    expect(written.stdout).toMatch(/^report written to .*report\.md$/m);
+    expect(readFileSync(out, 'utf8')).toMatch(/^<!-- perfgate:perfgate -->\n### perfgate\n/);
+    // A bad --format or an --out that cannot be written is refused before measuring.
+    const bad = await check('--against', base, '--format', 'html');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--format/);
+    const below = await check('--against', base, '--out', join(out, 'x.md'));
+    expect(below.code).toBe(2);
+    expect(below.stderr).toMatch(/--out: .*which is a file, not a folder/);
   }, 60_000);
 
   it('says so when the head side is a working tree with uncommitted changes', async () => {
