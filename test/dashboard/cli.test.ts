@@ -89,7 +89,7 @@ describe('perfgate dashboard --store', () => {
     const onFile = await runCli(['dashboard', '--store', 'empty', '--out', 'a-file'], dir);
     expect(onFile.code).toBe(2);
     expect(onFile.stderr).toMatch(/--out: .*a-file, which is a file, not a folder/);
-    expect(onFile.stderr).not.toMatch(/EEXIST|    at /);
+    expect(onFile.stderr).not.toMatch(/EEXIST|\s{4}at /);
   });
 
   it('refuses a missing or doubled history and a repository URL that is not a web address', async () => {
