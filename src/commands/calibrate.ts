@@ -4,7 +4,7 @@ import path from 'node:path';
 import { recommendedRules, type Calibration } from '../compare/calibrate.js';
 import { layerPolicies } from '../compare/policy.js';
 import { parseConfig } from '../config/index.js';
-import { withThresholdRules } from '../config/thresholds.js';
+import { assertThresholdsEditable, withThresholdRules } from '../config/thresholds.js';
 import { EXIT } from '../errors.js';
 import { calibrateAa, calibrateHistory } from '../pipeline/calibrate.js';
 import { choiceOption, wholeOption } from '../pipeline/options.js';
@@ -61,7 +61,10 @@ export const calibrateCommand: Command = {
     const format = choiceOption(values.format, '--format', FORMATS) ?? 'text';
     const config = await configFrom(values, io);
     // Refused before measuring: minutes of A/A runs must not end in "cannot write".
-    if (values.write === true) await assertEditable(config.file, '--config');
+    if (values.write === true) {
+      await assertEditable(config.file, '--config');
+      assertThresholdsEditable(await readFile(config.file, 'utf8'), config.file);
+    }
     const common = {
       config,
       env: io.env,

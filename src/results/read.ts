@@ -96,12 +96,20 @@ export async function writeTextAtomic(path: string, text: string, option?: strin
  */
 export async function assertEditable(path: string, option?: string): Promise<void> {
   await assertWritable(path, option);
-  const mode = (await stat(path)).mode;
+  const { mode, nlink } = await stat(path);
   if ((mode & 0o200) === 0) {
     const octal = (mode & 0o777).toString(8).padStart(4, '0');
     throw writeError(
       path,
       `is read-only (mode ${octal}): make it writable to let perfgate edit it`,
+      option,
+    );
+  }
+  if (nlink > 1) {
+    // The atomic replace gives the path a new file: its other names would keep the old one.
+    throw writeError(
+      path,
+      `has ${nlink} hard links, which an edit would split: edit it yourself`,
       option,
     );
   }

@@ -1,6 +1,6 @@
 // `perfgate calibrate` through the CLI, on a real command suite: A/A runs of this tree, the
 // stored history of a folder store, --write into the config, and bad input.
-import { chmod, mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +113,14 @@ describe('perfgate calibrate', () => {
     expect(refused.stderr).not.toMatch(/A\/A run/);
     expect(await readFile(file, 'utf8')).toBe(before);
     expect((await stat(file)).mode & 0o777).toBe(0o444);
+
+    // A second name for the file: the atomic replace would split them, so it is refused too.
+    await chmod(file, 0o644);
+    await link(file, join(own, 'also.yml'));
+    const linked = await run('--write');
+    expect(linked.code).toBe(2);
+    expect(linked.stderr).toMatch(/--config: .*perfgate\.yml has 2 hard links/);
+    expect(linked.stderr).not.toMatch(/A\/A run/);
   }, 60_000);
 
   it('calibrates from the stored runs of a folder store', async () => {
