@@ -11,7 +11,7 @@ import { layoutMarkdown } from '../report/grid.js';
 import { gateFailures, overallVerdict } from '../compare/verdict.js';
 import { renderGateMarkdown } from '../report/gate.js';
 import { resultsTable } from '../report/table.js';
-import { writeResultsFile } from '../results/read.js';
+import { assertWritable, writeResultsFile } from '../results/read.js';
 import type { Results } from '../results/schema.js';
 import { lineProgress, type Progress } from '../run/progress.js';
 import { branchName } from '../store/revision.js';
@@ -19,8 +19,17 @@ import { shortRevision } from '../text.js';
 import { INPUT } from './inputs.js';
 import type { ActionEnv, ModeResult } from './types.js';
 
-export function loadActionConfig(action: ActionEnv): Promise<Config> {
-  return loadConfig(path.resolve(action.workspace, action.inputs.config), action.env);
+/**
+ * The config of a mode that measures, and a check that its results can be written: a bad
+ * results-path (below a regular file, a link) is found before minutes of measuring, not after.
+ */
+export async function loadActionConfig(action: ActionEnv): Promise<Config> {
+  const config = await loadConfig(path.resolve(action.workspace, action.inputs.config), action.env);
+  await assertWritable(
+    path.resolve(action.workspace, action.inputs.resultsPath),
+    `input ${INPUT.resultsPath}`,
+  );
+  return config;
 }
 
 /** The config when the file exists (report and compare modes only need its policy). */
@@ -30,8 +39,8 @@ export async function optionalActionConfig(action: ActionEnv): Promise<Config | 
 }
 
 export function actionPolicy(action: ActionEnv, config?: Config): Partial<ComparePolicy> {
-  const { alpha, threshold, adjustment } = action.inputs;
-  return layerPolicies(config?.compare ?? {}, { alpha, threshold, adjustment });
+  const { alpha, threshold, adjustment, failOn } = action.inputs;
+  return layerPolicies(config?.compare ?? {}, { alpha, threshold, adjustment, failOn });
 }
 
 /** Progress in log groups; every line from input escaped (run/progress.ts). */
@@ -42,7 +51,7 @@ export function actionProgress(): Progress {
 /** Keep the head's results file: the artifact a fork's commenter (mode report) reads. */
 export async function saveResults(action: ActionEnv, results: Results): Promise<string> {
   const file = path.resolve(action.workspace, action.inputs.resultsPath);
-  await writeResultsFile(file, results);
+  await writeResultsFile(file, results, `input ${INPUT.resultsPath}`);
   return file;
 }
 

@@ -2,9 +2,10 @@
 // would call it: INPUT_* variables, an event file, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, a
 // workspace whose `origin` is a local bare repository (the data branch lives there), and a local
 // HTTP server that answers like GitHub's REST API (test/helpers/fakeGitHub.ts).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Results } from '../../src/results/schema.js';
 import { gitStore } from '../../src/store/gitStore.js';
@@ -213,6 +214,26 @@ describe('compare mode: comments and annotations', () => {
 });
 
 describe('record mode', () => {
+  it('fails before measuring when results-path cannot be written, naming the input', async () => {
+    const own = await mkdtemp(join(tmpdir(), 'perfgate-results-path-'));
+    await writeFile(
+      join(own, 'perfgate.yml'),
+      'version: 1\nsuites:\n  - { name: w, kind: command, command: "touch measured" }\n',
+    );
+    await writeFile(join(own, 'README.md'), 'a file, not a folder\n');
+    const result = await runActionInProcess({
+      inputs: { ...inputs, mode: 'record', 'results-path': 'README.md/results.json' },
+      event: { name: 'push', payload: event('push.json'), sha: 'c'.repeat(40) },
+      workspace: own,
+      env: { GITHUB_API_URL: fake.url },
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toMatch(
+      /::error::input results-path: .*README\.md, which is a file, not a folder/,
+    );
+    expect(existsSync(join(own, 'measured'))).toBe(false);
+  }, 60_000);
+
   it('appends to the data branch on a push to the default branch', async () => {
     const list = async () =>
       (await gitStore({ repoDir: workspace, dataBranch: 'perfgate-data' }).list('main')).entries;

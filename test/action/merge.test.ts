@@ -85,6 +85,7 @@ async function mergeRun(
   artifacts: readonly ShardArtifact[],
   pr: number,
   fixture = 'pull_request.json',
+  extra: Record<string, string> = {},
 ) {
   const payload = event(fixture);
   payload.number = pr;
@@ -96,6 +97,7 @@ async function mergeRun(
       results: await downloaded(artifacts),
       'report-path': 'out/report.md',
       'results-path': 'out/results.json',
+      ...extra,
     },
     event: { name: 'pull_request', payload, ref: `refs/pull/${pr}/merge` },
     workspace,
@@ -123,6 +125,19 @@ describe('mode merge', () => {
     expect(body).not.toMatch(/🔴|🟢/);
     expect(body).toMatch(/^🟡 \*\*No regression found, but \d of 3 metrics could not be seen\*\*/m);
     expect(body).toMatch(/3 shards, judged as one family/);
+  });
+
+  it('fails the step on a metric not seen with input fail-on: regression-or-unseen', async () => {
+    const shards = [artifact(1, 3, MODERATE), artifact(2, 3, BASE), artifact(3, 3, BASE)];
+    const pr = fake.addPull({ headSha: 'e'.repeat(40) }).number;
+    const run = await mergeRun(shards, pr, 'pull_request.json', {
+      'fail-on': 'regression-or-unseen',
+    });
+    expect(run.outputs.verdict).toBe('unseen');
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toMatch(
+      /::error::perfgate: \d metric\(s\) not seen \(fail-on: regression-or-unseen\)/,
+    );
   });
 
   it('makes the same GitHub API calls for 2 shards as for 8', async () => {
