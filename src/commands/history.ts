@@ -10,7 +10,7 @@ import { REPORT_NAME } from '../constants.js';
 import { markerFor } from '../github/marker.js';
 import { renderGateMarkdown } from '../report/gate.js';
 import { comparisonJson } from '../report/json.js';
-import { assertWritable, writeTextAtomic } from '../results/read.js';
+import { assertWritable, writeJsonAtomic } from '../results/read.js';
 import { shortRevision } from '../text.js';
 import { gateShard, shardOf, shardPlan } from '../pipeline/shards.js';
 import { parseShardSpec, shardName } from '../shard/plan.js';
@@ -93,7 +93,7 @@ branch in DIR (default ${STORE_DEFAULT}/); it fails a build only with 5 stored r
 auto (default, or the config's 'baseline'): interleaved when REV can be checked out, else history.
 Exit 1 on a regression; with no baseline yet it prints the numbers and passes.
 --format markdown prints the report the GitHub Action posts on the pull request (json: the
-comparison with its verdict); --out FILE writes it to FILE instead of stdout.
+comparison with its verdict); --out FILE writes the results of both sides, { base, head }.
 --shard K/N: run only shard K of the plan 'perfgate shards' prints (the same config, store and
 --branch) and write a shard artifact to FILE (default ${SHARD_OUT_DEFAULT}) for 'perfgate merge'
 instead of judging; a failed run writes its error there too (docs/scaling.md). --shard may also be
@@ -120,9 +120,9 @@ the plan's matrix entry as JSON, whose suites then run as planned instead of pla
       typeof values.shard === 'string' ? parseShardSpec(values.shard, '--shard') : undefined;
     const runsOn = labelsOption(values['runs-on'], '--runs-on') ?? ['ubuntu-latest'];
     const format = choiceOption(values.format, '--format', REPORT_FORMATS) ?? 'text';
-    const reportOut =
+    const resultsOut =
       !shard && typeof values.out === 'string' ? path.resolve(io.cwd, values.out) : undefined;
-    if (reportOut) await assertWritable(reportOut, '--out');
+    if (resultsOut) await assertWritable(resultsOut, '--out');
     const config = await configFrom(values, io);
     // In a pull request's CI the baseline lives under the base branch, not refs/pull/N/merge.
     const branch =
@@ -167,13 +167,15 @@ the plan's matrix entry as JSON, whose suites then run as planned instead of pla
       return EXIT.ok;
     }
     const outcome = await prGate(gate);
-    const report = renderCheck(outcome, format, headLabel(gate.revision.commit));
-    if (reportOut) {
-      await writeTextAtomic(reportOut, report, '--out');
-      io.stdout(`report written to ${escapeTerminal(displayPath(io.cwd, reportOut))}\n`);
-    } else {
-      io.stdout(report);
+    if (resultsOut) {
+      // Both sides as measured (the base's trials, or the stored runs' medians): what compare reads.
+      const sides = { base: outcome.base ?? null, head: outcome.results };
+      await writeJsonAtomic(resultsOut, sides, '--out');
+      io.stderr(
+        `results of both sides written to ${escapeTerminal(displayPath(io.cwd, resultsOut))}\n`,
+      );
     }
+    io.stdout(renderCheck(outcome, format, headLabel(gate.revision.commit)));
     return outcome.comparison && gateFailures(outcome.comparison).length > 0
       ? EXIT.regression
       : EXIT.ok;

@@ -84,7 +84,7 @@ describe('perfgate check --against (interleaved)', () => {
     expect(worktrees(repo)).toHaveLength(1);
   }, 60_000);
 
-  it('prints the PR comment the action would post (--format markdown), or JSON, or writes it to --out', async () => {
+  it('prints the PR comment the action would post (--format markdown) or JSON, and keeps both sides with --out', async () => {
     git(repo, 'checkout', '--quiet', '-b', 'formats', base);
     const head = await commit(repo, 'plant a 10 % slowdown', { 'speed.json': '{"factor": 1.1}' });
     const markdown = await check('--against', base, '--format', 'markdown');
@@ -101,11 +101,14 @@ describe('perfgate check --against (interleaved)', () => {
       counts: { regression: 1 },
     });
 
-    const out = join(await mkdtemp(join(tmpdir(), 'perfgate-report-')), 'report.md');
-    const written = await check('--against', base, '--format', 'markdown', '--out', out);
+    // --out keeps both sides' results, which perfgate compare reads as they are.
+    const out = join(await mkdtemp(join(tmpdir(), 'perfgate-sides-')), 'sides.json');
+    const written = await check('--against', base, '--out', out);
     expect(written.code).toBe(1);
-    expect(written.stdout).toMatch(/^report written to .*report\.md$/m);
-    expect(readFileSync(out, 'utf8')).toMatch(/^<!-- perfgate:perfgate -->\n### perfgate\n/);
+    expect(written.stderr).toMatch(/results of both sides written to .*sides\.json/);
+    const sides = JSON.parse(readFileSync(out, 'utf8'));
+    expect(sides.base.suites[0].name).toBe('work');
+    expect(sides.head.suites[0].metrics[0].samples.length).toBe(6);
     // A bad --format or an --out that cannot be written is refused before measuring.
     const bad = await check('--against', base, '--format', 'html');
     expect(bad.code).toBe(2);
