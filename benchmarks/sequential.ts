@@ -59,6 +59,7 @@ const FIXED = [6, 8, 10, 14, 20, 24, 30, 36, 40, 48] as const;
 const SEQUENTIAL = [
   // The default of a config without `trials` (issue #21).
   { min: 6, max: 20, futility: 0.1 },
+  { min: 6, max: 30, futility: 0.1 },
   { max: 30, futility: 0 },
   { max: 30, futility: 0.1 },
   { max: 40, futility: 0.1 },

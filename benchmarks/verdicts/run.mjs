@@ -1,7 +1,7 @@
 // Issue #21's acceptance, end to end through the bundled CLI: does a verdict mean what it says on a
 // loaded runner? A throwaway git repository holds a small HTTP service (service.mjs: /hash does
 // HASH_ROUNDS rounds of SHA-256 per request, /light answers at once) and a perfgate.yml with NO
-// `trials` key, so the defaults decide (sequential, min 6, max 20). Two heads:
+// `trials` key, so the defaults decide (sequential trials). Two heads:
 //   - `slower`: HASH_ROUNDS 2000 → 4000, twice the CPU work of /hash: must never be green;
 //   - `aa`: a README change only: must never be red.
 // Each is checked `runs` times with `perfgate check --against <base>` (seeds 1…runs), once on a
@@ -144,7 +144,7 @@ for (const [label, count] of cases) {
   }
 }
 console.log(
-  `node ${process.version}, ${cpus().length} cores, no \`trials\` key (min 6, max 20), 1 s trials`,
+  `node ${process.version}, ${cpus().length} cores, no \`trials\` key (the default sequential design), 1 s trials`,
 );
 console.log(
   '| machine | head | checks | 🔴 regression | 🟡 not seen | 🟢 green | exit 0 | median trials per side | median wall |',

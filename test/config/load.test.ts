@@ -92,8 +92,8 @@ describe('defaults', () => {
   it('fills in every default of a minimal config with a service', async () => {
     const config = await loadConfig(path.join(fixtures, 'http-service.yml'), {});
     expect(config).toMatchObject({
-      trials: 20,
-      sequential: { adaptive: true, min: 6, max: 20, futility: 0.1 },
+      trials: 30,
+      sequential: { adaptive: true, min: 6, max: 30, futility: 0.1 },
       warmupSeconds: 2,
       durationSeconds: 10,
       variants: [{ name: 'default', env: {} }],
@@ -121,7 +121,7 @@ describe('defaults', () => {
       pipelining: 1,
       timeoutSeconds: 10,
       requests: [{ method: 'GET', path: '/health', headers: {} }],
-      trials: 20,
+      trials: 30,
       warmupSeconds: 2,
       durationSeconds: 10,
       collectors: [],
@@ -162,7 +162,7 @@ describe('defaults', () => {
     expect(config.sequential).toEqual({ min: 4, max: 20, futility: 0.1 });
     expect(config.suites[0]?.trials).toBe(20);
     expect(errorOf(text.replace('min: 4', 'min: 30'))).toBe(
-      'perfgate.yml:2:16: trials.min: expected min ≤ max (the defaults are min 6, max 20)',
+      'perfgate.yml:2:16: trials.min: expected min ≤ max (the defaults are min 6, max 30)',
     );
     expect(errorOf(text.replace('{ min: 4, max: 20 }', 'lots'))).toBe(
       'perfgate.yml:2:9: trials: expected a whole number of trials, or { min, max, futility } (or { adaptive: true }) for sequential trials, got "lots"',
@@ -172,14 +172,14 @@ describe('defaults', () => {
   it('takes every sequential default from { adaptive: true }, and a futility floor below 1', () => {
     const text = `version: 1\ntrials: { adaptive: true }\nsuites:\n  - { name: a, kind: command, command: "true" }\n`;
     const config = parseConfig(text, 'perfgate.yml', {});
-    expect(config.sequential).toMatchObject({ min: 6, max: 20, futility: 0.1 });
-    expect(config.suites[0]?.trials).toBe(20);
+    expect(config.sequential).toMatchObject({ min: 6, max: 30, futility: 0.1 });
+    expect(config.suites[0]?.trials).toBe(30);
     const off = parseConfig(text.replace('adaptive: true', 'futility: 0'), 'perfgate.yml', {});
-    expect(off.sequential).toMatchObject({ min: 6, max: 20, futility: 0 });
+    expect(off.sequential).toMatchObject({ min: 6, max: 30, futility: 0 });
     // No `trials` at all: the same design that can see, not a fixed count that cannot.
     const unset = parseConfig(text.replace('trials: { adaptive: true }\n', ''), 'perfgate.yml', {});
     expect(unset.sequential).toEqual(config.sequential);
-    expect(unset.suites[0]?.trials).toBe(20);
+    expect(unset.suites[0]?.trials).toBe(30);
     expect(errorOf(text.replace('adaptive: true', 'futility: 1'))).toMatch(
       /^perfgate\.yml:2:\d+: trials\.futility: .*1/,
     );
