@@ -39081,6 +39081,8 @@ const DATA_BRANCH = 'perfgate-data';
  * personal token needs its own, input comment-author) and of the data branch's commits.
  */
 const BOT_LOGIN = 'github-actions[bot]';
+/** The report's name (action input `name`): its heading and the sticky comment's marker. */
+const REPORT_NAME = 'perfgate';
 /** A commit as people write it: git's default abbreviation. */
 const SHORT_SHA_LENGTH = 7;
 /**
@@ -45972,7 +45974,7 @@ const ZodRealError = /*@__PURE__*/ $constructor("ZodError", initializer, undefin
 // /** @deprecated Use `z.core.$ZodErrorMapCtx` instead. */
 // export type ErrorMapCtx = core.$ZodErrorMapCtx;
 
-const parse = /* @__PURE__ */ _parse(ZodRealError);
+const parse$1 = /* @__PURE__ */ _parse(ZodRealError);
 const parseAsync = /* @__PURE__ */ _parseAsync(ZodRealError);
 const safeParse = /* @__PURE__ */ _safeParse(ZodRealError);
 const safeParseAsync = /* @__PURE__ */ _safeParseAsync(ZodRealError);
@@ -46112,7 +46114,7 @@ const ZodType = /*@__PURE__*/ $constructor("ZodType", (inst, def) => {
         own(this, "~standard", value);
     },
     parse: function _parse(data, params) {
-        return parse(this, data, params, { callee: _parse });
+        return parse$1(this, data, params, { callee: _parse });
     },
     parseAsync: async function _parseAsync(data, params) {
         return await parseAsync(this, data, params, { callee: _parseAsync });
@@ -47672,18 +47674,19 @@ const CompareSchema = strict({
  * (compare/sequential.ts). `{ adaptive: true }` takes every default, and a config without
  * `trials` gets it. The defaults are designs that can see (issue #21): at `min` = 6 a lone
  * regression can pass the adjustment across up to 23 gating metrics (2 / C(12, 6) = 0.0022 <
- * 0.05 / 23; an http suite has about 10), and `max` = 20 sees a 5 % change across 10 to 20
- * metrics at a trial noise of 3.5 % or less (detectable.ts trialsToSee: 13 to 15 trials at 3 %,
- * 22 to 25 at 4 %).
+ * 0.05 / 23; an http suite has about 10), and `max` = 30 sees a 5 % change across 10 to 20
+ * metrics at a trial noise up to about 4.5 % (detectable.ts trialsToSee: 13 to 15 trials at 3 %,
+ * 22 to 25 at 4 %). With max 20, one A/A PR in five at a noise of 3 % ended not seen, a metric's
+ * noise estimated high at the first looks; with 30, 4 % (benchmarks/README.md).
  */
 const SequentialTrialsSchema = strict({
     adaptive: literal(true).optional(),
     min: count().default(6),
-    max: count().default(20),
+    max: count().default(30),
     /** Conditional power below which a metric no longer keeps the run going; 0 turns it off. */
     futility: numeric$1(number().min(0).lt(1)).default(0.1),
 }).refine((t) => t.min <= t.max, {
-    message: 'expected min ≤ max (the defaults are min 6, max 20)',
+    message: 'expected min ≤ max (the defaults are min 6, max 30)',
     path: ['min'],
 });
 const ConfigInput = strict({
@@ -57076,8 +57079,9 @@ async function writeTextAtomic(path, text, option) {
     // Ends in .tmp, not .json, so a folder being written to never offers it as an input.
     const temp = join(folder, `.${basename(path)}.${process.pid}.${randomUUID()}.tmp`);
     try {
-        // Created private, then given the old file's mode (the umask would otherwise narrow it).
-        await writeFile(temp, text, { mode: 0o600 });
+        // A replacement is created private, then given the old file's mode (the umask would
+        // otherwise narrow or widen it); a new file gets the usual mode the umask leaves.
+        await writeFile(temp, text, existing ? { mode: 0o600 } : {});
         if (existing) {
             await chown(temp, existing.uid, existing.gid).catch(() => undefined);
             await chmod(temp, existing.mode & 0o7777);
@@ -57096,10 +57100,14 @@ async function writeTextAtomic(path, text, option) {
  */
 async function assertEditable(path, option) {
     await assertWritable(path, option);
-    const mode = (await stat(path)).mode;
+    const { mode, nlink } = await stat(path);
     if ((mode & 0o200) === 0) {
         const octal = (mode & 0o777).toString(8).padStart(4, '0');
         throw writeError(path, `is read-only (mode ${octal}): make it writable to let perfgate edit it`, option);
+    }
+    if (nlink > 1) {
+        // The atomic replace gives the path a new file: its other names would keep the old one.
+        throw writeError(path, `has ${nlink} hard links, which an edit would split: edit it yourself`, option);
     }
 }
 /**
@@ -57490,35 +57498,110 @@ function selectSuites(config, names) {
 }
 
 /**
- * Writing threshold rules back into a config file (`perfgate calibrate --write`): the YAML is
- * edited as a document, so its comments, order and formatting survive, and the result is
- * validated as a config before anything is written.
+ * Writing threshold rules back into a config file (`perfgate calibrate --write`). The YAML is
+ * edited as a document, in place: the rules list keeps its node (so comments on it and on the
+ * rules kept stay), nothing is re-folded (no line width), line endings and a byte-order mark are
+ * kept, and a JSON config stays JSON. What cannot be edited safely is refused before measuring
+ * (assertThresholdsEditable). The result is validated as a config before anything is written.
  */
-/**
- * `text` with `rules` first in `compare.thresholds` (the first matching rule wins, so they take
- * precedence), replacing the rules already there for exactly the same metric names.
- */
-function withThresholdRules(text, rules, file) {
-    const doc = distExports.parseDocument(text);
+const BOM = '\uFEFF';
+function parse(text, file) {
+    const doc = distExports.parseDocument(text.replace(/^\uFEFF/, ''));
     if (doc.errors.length > 0 || !distExports.isMap(doc.contents)) {
         throw new InputError('is not a YAML mapping: fix it before writing thresholds into it', {
             file,
         });
     }
-    const existing = doc.getIn(['compare', 'thresholds']);
+    const existing = doc.getIn(['compare', 'thresholds'], true);
     if (existing !== undefined && !distExports.isSeq(existing)) {
         throw new InputError('expected a list of { metric, threshold } rules', {
             file,
             field: 'compare.thresholds',
         });
     }
+    return doc;
+}
+/**
+ * Refuse, before minutes of measuring, a config `--write` could not edit safely: one that is not a
+ * mapping, or whose rules list defines anchors (`metric: &m api/x`): a replaced rule's anchor used
+ * elsewhere (`targets: [{ metric: *m }]`) would leave an alias to nothing.
+ */
+function assertThresholdsEditable(text, file) {
+    if (file.endsWith('.json'))
+        return;
+    const rules = parse(text, file).getIn(['compare', 'thresholds'], true);
+    let anchored = false;
+    if (distExports.isSeq(rules)) {
+        distExports.visit(rules, (_key, node) => {
+            if (!node?.anchor)
+                return undefined;
+            anchored = true;
+            return distExports.visit.BREAK;
+        });
+    }
+    if (anchored) {
+        throw new InputError('a rule here carries a YAML anchor (&name), which --write cannot keep if it replaces the rule: ' +
+            'remove the anchor, or write the thresholds calibrate prints yourself', { file, field: 'compare.thresholds' });
+    }
+}
+/**
+ * `text` with `rules` first in `compare.thresholds` (the first matching rule wins, so they take
+ * precedence), replacing the rules already there for exactly the same metric names.
+ */
+function withThresholdRules(text, rules, file) {
+    if (file.endsWith('.json'))
+        return withJsonThresholdRules(text, rules, file);
+    const doc = parse(text, file);
     const replaced = new Set(rules.map((rule) => rule.metric));
-    const kept = distExports.isSeq(existing)
-        ? existing.items.filter((item) => !(distExports.isMap(item) && replaced.has(String(item.get('metric')))))
-        : [];
-    const written = rules.map((rule) => doc.createNode({ metric: rule.metric, threshold: rule.threshold }));
-    doc.setIn(['compare', 'thresholds'], doc.createNode([...written, ...kept]));
-    return doc.toString();
+    const written = rules.map((rule) => {
+        const node = doc.createNode({ metric: rule.metric, threshold: rule.threshold });
+        node.flow = true;
+        return node;
+    });
+    const existing = doc.getIn(['compare', 'thresholds'], true);
+    if (distExports.isSeq(existing)) {
+        existing.items = [
+            ...written,
+            ...existing.items.filter((item) => !(distExports.isMap(item) && replaced.has(String(item.get('metric'))))),
+        ];
+    }
+    else {
+        doc.setIn(['compare', 'thresholds'], doc.createNode(written));
+    }
+    const out = doc.toString({ lineWidth: 0 });
+    const crlf = text.includes('\r\n');
+    return `${text.startsWith(BOM) ? BOM : ''}${crlf ? out.replace(/\r?\n/g, '\r\n') : out}`;
+}
+/** A JSON config stays JSON: the rules put first, indentation and line endings as they were. */
+function withJsonThresholdRules(text, rules, file) {
+    let config;
+    try {
+        config = JSON.parse(text.replace(/^\uFEFF/, ''));
+    }
+    catch {
+        throw new InputError('is not valid JSON: fix it before writing thresholds into it', { file });
+    }
+    if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+        throw new InputError('is not a JSON object: fix it before writing thresholds into it', {
+            file,
+        });
+    }
+    const root = config;
+    const compare = root.compare ?? {};
+    const existing = compare.thresholds ?? [];
+    if (!Array.isArray(existing)) {
+        throw new InputError('expected a list of { metric, threshold } rules', {
+            file,
+            field: 'compare.thresholds',
+        });
+    }
+    const replaced = new Set(rules.map((rule) => rule.metric));
+    const kept = existing.filter((rule) => !replaced.has(String(rule?.metric)));
+    root.compare = { ...compare, thresholds: [...rules.map((r) => ({ ...r })), ...kept] };
+    const indent = /^[ \t]+(?=")/m.exec(text)?.[0] ?? '  ';
+    const out = `${JSON.stringify(root, null, indent)}\n`;
+    const crlf = text.includes('\r\n');
+    return `${text.startsWith(BOM) ? BOM : ''}${crlf ? out.replace(/\n/g, '\r\n') : out}`;
 }
 
 /**
@@ -57671,6 +57754,44 @@ function signalGroup(pgid, signal) {
         if (error.code !== 'ESRCH')
             throw error;
     }
+}
+/**
+ * Process groups killed if perfgate is interrupted (SIGINT, SIGTERM) or exits while they run: a
+ * setup step's group is detached, so it would outlive a killed perfgate (`sleep 600` left behind).
+ * Handlers are installed only while a group is tracked; after killing, the signal is raised again
+ * unless another handler (the service registry, the worktree cleanup) will do it after its own
+ * cleanup.
+ */
+const doomed = new Set();
+function killDoomed() {
+    for (const pgid of doomed)
+        signalGroup(pgid, 'SIGKILL');
+    doomed.clear();
+}
+function killDoomedAndReraise(signal) {
+    killDoomed();
+    removeDoomedHandlers();
+    if (process.listenerCount(signal) === 0)
+        process.kill(process.pid, signal);
+}
+function removeDoomedHandlers() {
+    process.off('SIGINT', killDoomedAndReraise);
+    process.off('SIGTERM', killDoomedAndReraise);
+    process.off('exit', killDoomed);
+}
+/** Kill group `pgid` should perfgate be interrupted or exit first; returns the release. */
+function killWithPerfgate(pgid) {
+    if (doomed.size === 0) {
+        process.on('SIGINT', killDoomedAndReraise);
+        process.on('SIGTERM', killDoomedAndReraise);
+        process.on('exit', killDoomed);
+    }
+    doomed.add(pgid);
+    return () => {
+        doomed.delete(pgid);
+        if (doomed.size === 0)
+            removeDoomedHandlers();
+    };
 }
 /** "with code 1" or "on signal SIGKILL", to follow "exited". */
 function describeExit({ code, signal }) {
@@ -100775,7 +100896,8 @@ async function execute(step, tree, context) {
                     progress.note(`  ${line}`);
         });
     }
-    const end = await awaitGroup(child, { timeoutSeconds: step.timeoutSeconds });
+    const release = killWithPerfgate(child.pid);
+    const end = await awaitGroup(child, { timeoutSeconds: step.timeoutSeconds }).finally(release);
     if (!end.stopped && end.code === 0)
         return;
     const how = end.stopped
@@ -102984,6 +103106,29 @@ function neededPaths(config) {
         ...config.suites.flatMap((suite) => suite.kind === 'http' ? (suite.bodyGenerator ? [suite.bodyGenerator] : []) : [suite.cwd]),
     ];
 }
+/**
+ * Setup paths must stay inside the repository: outside it, both trees would share them (a step
+ * whose `creates` exists outside is skipped in both, so the base is measured without its own
+ * setup; `cwd: ../..` runs both trees' setup in one folder). Refused before anything runs.
+ */
+function assertSetupInside(config, repo) {
+    config.setup.forEach((step, i) => {
+        const fields = [
+            ['cwd', [step.cwd]],
+            ['creates', step.creates],
+            ['inputs', step.inputs],
+        ];
+        for (const [field, paths] of fields) {
+            const outside = paths.find((p) => {
+                const relative = path.relative(repo, p);
+                return relative.startsWith('..') || path.isAbsolute(relative);
+            });
+            if (outside !== undefined) {
+                throw new InputError(`${outside} lies outside the repository ${repo}: a setup path must be inside it, so that each tree has its own`, { file: config.file, field: `setup[${i}].${field}` });
+            }
+        }
+    });
+}
 async function assertPresent(baseConfig, headRoot, baseRoot, commit) {
     for (const needed of neededPaths(baseConfig)) {
         if (!needed.startsWith(baseRoot))
@@ -103005,6 +103150,7 @@ async function measureInterleaved(repo, input) {
         ]
         : [];
     const seed = input.seed ?? randomInt(2 ** 31);
+    assertSetupInside(input.config, repo);
     return withWorktree(repo, commit, async (tree) => {
         const move = inTree(repo, tree);
         const baseConfig = { ...mapPaths(input.config, move), file: move(input.config.file) };
@@ -103208,6 +103354,47 @@ async function choosePlan(input) {
             };
     }
     return { repo: located.repo, commit };
+}
+
+/**
+ * Hidden markers let perfgate find its own comment or issue again. They are HTML comments, so
+ * GitHub renders nothing for them; the name must not be able to close the comment early.
+ */
+const NAME = /^[\w.-]+$/;
+function markerFor(name) {
+    if (!NAME.test(name)) {
+        throw new Error(`marker name ${JSON.stringify(name)}: use only letters, digits, '.', '_' and '-'`);
+    }
+    return `<!-- perfgate:${name} -->`;
+}
+
+const HOW_TO_BASELINE = 'Record runs of the default branch (the action with `mode: record` on pushes, or `perfgate record`) so pull requests have a baseline, or measure the base revision beside the head (`baseline: interleaved`).';
+function renderGateMarkdown(outcome, options) {
+    if (!outcome.comparison) {
+        // Notes quote the head's environment, which a fork controls: escaped.
+        const notes = [...outcome.warnings, ...outcome.context].map(escapeMarkdown).join(' ');
+        return [
+            options.marker,
+            `### ${escapeMarkdown(options.title)}`,
+            '',
+            `⚪ **No baseline to compare with.** ${notes} ${HOW_TO_BASELINE}`,
+            '',
+            '<details><summary>This run</summary>',
+            '',
+            layoutMarkdown(resultsTable(outcome.results)),
+            '',
+            '</details>',
+            '',
+        ].join('\n');
+    }
+    return renderComparisonMarkdown(outcome.comparison, {
+        marker: options.marker,
+        title: options.title,
+        baseLabel: outcome.baseLabel,
+        headLabel: options.headLabel,
+        environments: { base: outcome.baseEnvironment, head: outcome.results.environment },
+        context: [...outcome.context],
+    });
 }
 
 /**
@@ -103947,7 +104134,7 @@ const checkCommand = {
     usage: `usage: perfgate check --config perfgate.yml [--against REV] [--baseline auto|interleaved|history]
                       [--store DIR] [--branch NAME] [--window N] [--seed N] [--suite NAME]...
                       [--alpha A] [--threshold T] [--adjustment bh|holm|none] [--fail-on regression|regression-or-unseen]
-                      [--shard K/N [--out FILE] [--runs-on LABEL,LABEL]]
+                      [--format text|markdown|json] [--out FILE] [--shard K/N [--out FILE] [--runs-on LABEL,LABEL]]
 
 interleaved: checks out REV (default: the merge base with origin's default branch, or in a pull
 request's CI the base it merges into) in a temporary git worktree, runs the config's setup there,
@@ -103957,6 +104144,8 @@ history: compares this run, run by run, with up to N (default ${WINDOW_DEFAULT})
 branch in DIR (default ${STORE_DEFAULT}/); it fails a build only with 5 stored runs or more.
 auto (default, or the config's 'baseline'): interleaved when REV can be checked out, else history.
 Exit 1 on a regression; with no baseline yet it prints the numbers and passes.
+--format markdown prints the report the GitHub Action posts on the pull request (json: the
+comparison with its verdict); --out FILE writes the results of both sides, { base, head }.
 --shard K/N: run only shard K of the plan 'perfgate shards' prints (the same config, store and
 --branch) and write a shard artifact to FILE (default ${SHARD_OUT_DEFAULT}) for 'perfgate merge'
 instead of judging; a failed run writes its error there too (docs/scaling.md). --shard may also be
@@ -103970,6 +104159,7 @@ the plan's matrix entry as JSON, whose suites then run as planned instead of pla
         seed: { type: 'string' },
         shard: { type: 'string' },
         out: { type: 'string' },
+        format: { type: 'string' },
         'runs-on': { type: 'string' },
     },
     async run({ values }, io) {
@@ -103980,6 +104170,10 @@ the plan's matrix entry as JSON, whose suites then run as planned instead of pla
         const cliPolicy = optionPolicy(values);
         const shard = typeof values.shard === 'string' ? parseShardSpec(values.shard, '--shard') : undefined;
         const runsOn = labelsOption(values['runs-on'], '--runs-on') ?? ['ubuntu-latest'];
+        const format = choiceOption(values.format, '--format', REPORT_FORMATS) ?? 'text';
+        const resultsOut = !shard && typeof values.out === 'string' ? path.resolve(io.cwd, values.out) : undefined;
+        if (resultsOut)
+            await assertWritable(resultsOut, '--out');
         const config = await configFrom(values, io);
         // In a pull request's CI the baseline lives under the base branch, not refs/pull/N/merge.
         const branch = typeof values.branch !== 'string' && io.env.GITHUB_BASE_REF
@@ -104018,17 +104212,44 @@ the plan's matrix entry as JSON, whose suites then run as planned instead of pla
             return EXIT.ok;
         }
         const outcome = await prGate(gate);
-        const notes = [...outcome.warnings, ...outcome.context]
-            .map((n) => `note: ${escapeTerminal(n)}\n`)
-            .join('');
-        if (!outcome.comparison) {
-            io.stdout(`${layoutText(resultsTable(outcome.results))}\n\n${notes}`);
-            return EXIT.ok;
+        if (resultsOut) {
+            // Both sides as measured (the base's trials, or the stored runs' medians): what compare reads.
+            const sides = { base: outcome.base ?? null, head: outcome.results };
+            await writeJsonAtomic(resultsOut, sides, '--out');
+            io.stderr(`results of both sides written to ${escapeTerminal(displayPath(io.cwd, resultsOut))}\n`);
         }
-        io.stdout(`baseline: ${escapeTerminal(outcome.baseLabel)}\n\n${renderComparisonText(outcome.comparison)}${notes}`);
-        return gateFailures(outcome.comparison).length > 0 ? EXIT.regression : EXIT.ok;
+        io.stdout(renderCheck(outcome, format, headLabel(gate.revision.commit)));
+        return outcome.comparison && gateFailures(outcome.comparison).length > 0
+            ? EXIT.regression
+            : EXIT.ok;
     },
 };
+const REPORT_FORMATS = ['text', 'markdown', 'json'];
+/** How the report names the head: its commit, as the action names a pull request's. */
+const headLabel = (commit) => commit ? shortRevision(commit) : 'the working tree';
+/** The gate's report in a format: markdown is the action's PR comment (report/gate.ts). */
+function renderCheck(outcome, format, head) {
+    if (format === 'markdown') {
+        return renderGateMarkdown(outcome, {
+            marker: markerFor(REPORT_NAME),
+            title: REPORT_NAME,
+            headLabel: head,
+        });
+    }
+    if (format === 'json') {
+        const body = outcome.comparison
+            ? { ...comparisonJson(outcome.comparison), baseLabel: outcome.baseLabel }
+            : { verdict: 'no-baseline', results: outcome.results };
+        const notes = [...outcome.warnings, ...outcome.context];
+        return `${JSON.stringify({ ...body, context: notes }, null, 2)}\n`;
+    }
+    const notes = [...outcome.warnings, ...outcome.context]
+        .map((n) => `note: ${escapeTerminal(n)}\n`)
+        .join('');
+    if (!outcome.comparison)
+        return `${layoutText(resultsTable(outcome.results))}\n\n${notes}`;
+    return `baseline: ${escapeTerminal(outcome.baseLabel)}\n\n${renderComparisonText(outcome.comparison)}${notes}`;
+}
 
 /** `perfgate calibrate`: the noise of each metric, what the gate sees, and thresholds that fit. */
 const RUNS_DEFAULT = 5;
@@ -104071,8 +104292,10 @@ const calibrateCommand = {
         const format = choiceOption(values.format, '--format', FORMATS) ?? 'text';
         const config = await configFrom(values, io);
         // Refused before measuring: minutes of A/A runs must not end in "cannot write".
-        if (values.write === true)
+        if (values.write === true) {
             await assertEditable(config.file, '--config');
+            assertThresholdsEditable(await readFile(config.file, 'utf8'), config.file);
+        }
         const common = {
             config,
             env: io.env,
@@ -105051,8 +105274,9 @@ async function buildDashboard(input) {
     const files = [];
     for (const [relative, text] of siteFiles(data)) {
         const file = path.join(input.out, relative);
-        await mkdir(path.dirname(file), { recursive: true });
-        await writeFile(file, text);
+        // As every --out: atomic, and never through a link (site/index.html -> ../victim.txt) or onto
+        // what is not a regular file; a file where the folder should be is bad input, not EEXIST.
+        await writeTextAtomic(file, text, input.outField);
         files.push(file);
     }
     return { data, files };
@@ -105160,6 +105384,7 @@ const dashboardCommand = {
             store,
             branch,
             out,
+            outField: '--out',
             ...(repoUrl ? { repoUrl } : {}),
             policy,
             now: new Date(),
@@ -106147,6 +106372,17 @@ function checkSuites(shards, config) {
                     '(did the stored durations change between the jobs?); rerun the workflow');
             }
             owner.set(suite, shard);
+        }
+    }
+    // Results may hold only the shard's own suites: a copy of another shard's would be dropped
+    // silently by the merge, whichever copy it kept.
+    for (const shard of shards) {
+        const carried = [shard.artifact.head, shard.artifact.base].flatMap((side) => (side?.suites ?? []).map((s) => s.name));
+        const foreign = carried.find((name) => owner.get(name) !== shard);
+        if (foreign !== undefined) {
+            const other = owner.get(foreign);
+            throw new InputError(`${named(shard)} (${shard.file}) carries results of suite '${foreign}', which ` +
+                `${other ? `${named(other)} (${other.file}) ran` : 'no shard planned'}: an artifact holds only its own suites`);
         }
     }
     const unplanned = (config?.suites ?? []).filter((s) => !owner.has(s.name)).map((s) => s.name);
