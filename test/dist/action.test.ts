@@ -145,7 +145,10 @@ describe('the action, bundled', () => {
         const job = await pullRequestJob(aa, 'aa');
         const run = await runAction({ inputs: { ...base, mode: 'pr' }, ...job, env: api() });
         expect(run.code, run.stdout).toBe(0);
-        expect(run.outputs.verdict).toBe('unchanged');
+        // Never red; green where these trials saw every threshold, not seen (🟡) where the load
+        // made some metric too noisy for its threshold: both honest, neither a regression.
+        expect(['unchanged', 'unseen']).toContain(run.outputs.verdict);
+        expect(run.outputs.regressions).toBe('0');
         expect(run.summary).toMatch(new RegExp(`${baseSha.slice(0, 7)}, measured beside the head in this run`));
         expect(run.summary).toMatch(/interleaved: base [0-9a-f]{7} and head ran on this runner/);
         // The base's worktree is gone with the job's step.
