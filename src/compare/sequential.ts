@@ -26,13 +26,17 @@
  *   shift exactly 0 to 0 (an error rate that stayed 0);
  * - futile (reported as unchanged, "no regression in reach"): not decided, but even a regression
  *   of exactly the threshold from this look on would be significant by max with a chance below
- *   `design.futility` (stochastic curtailment, below); unlike the decisions above it is taken
- *   afresh at every look, so a metric that climbs back into reach while the run goes on for
- *   others is tested to the end;
+ *   `design.futility` (stochastic curtailment, below), where max trials would see such a
+ *   regression at this noise; unlike the decisions above it is taken afresh at every look, so a
+ *   metric that climbs back into reach while the run goes on for others is tested to the end;
+ * - unseen ("not seen"): out of reach only because even max trials could not see a regression of
+ *   the threshold at this noise: testing stops (more trials would not help) but proves nothing,
+ *   so it is never reported unchanged (issue #21); taken afresh at every look too;
  * - undecided: none of these; at the last look (max) every metric not decided falls back to the
- *   fixed design's rule (regression if significant and beyond the threshold, else unchanged),
- *   with the sequential p-value of that look.
- * The run stops when every gating metric is decided or futile, or at max.
+ *   fixed design's rule (regression if significant and beyond the threshold, else unchanged where
+ *   the design saw the threshold and unseen where it did not), with the sequential p-value of
+ *   that look.
+ * The run stops when every gating metric is decided, futile or unseen, or at max.
  *
  * Method: a group-sequential test with the O'Brien-Fleming boundary over the planned looks
  * (stats/groupSequential.ts; O'Brien and Fleming, Biometrics 1979; Jennison and Turnbull, Group
