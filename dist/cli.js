@@ -103396,6 +103396,23 @@ function renderGateMarkdown(outcome, options) {
         context: [...outcome.context],
     });
 }
+/** The gate's report for a terminal: the comparison (or this run's numbers), then its notes. */
+function renderGateText(outcome) {
+    const notes = [...outcome.warnings, ...outcome.context]
+        .map((n) => `note: ${escapeTerminal(n)}\n`)
+        .join('');
+    if (!outcome.comparison)
+        return `${layoutText(resultsTable(outcome.results))}\n\n${notes}`;
+    return `baseline: ${escapeTerminal(outcome.baseLabel)}\n\n${renderComparisonText(outcome.comparison)}${notes}`;
+}
+/** The gate's report for other tools: the comparison with its verdict, or `no-baseline`. */
+function renderGateJson(outcome) {
+    const body = outcome.comparison
+        ? { ...comparisonJson(outcome.comparison), baseLabel: outcome.baseLabel }
+        : { verdict: 'no-baseline', results: outcome.results };
+    const context = [...outcome.warnings, ...outcome.context];
+    return `${JSON.stringify({ ...body, context }, null, 2)}\n`;
+}
 
 /**
  * The shard artifact (docs/scaling.md, "The shard artifact"): what one job of a sharded run leaves
@@ -104229,26 +104246,15 @@ const REPORT_FORMATS = ['text', 'markdown', 'json'];
 const headLabel = (commit) => commit ? shortRevision(commit) : 'the working tree';
 /** The gate's report in a format: markdown is the action's PR comment (report/gate.ts). */
 function renderCheck(outcome, format, head) {
-    if (format === 'markdown') {
-        return renderGateMarkdown(outcome, {
-            marker: markerFor(REPORT_NAME),
-            title: REPORT_NAME,
-            headLabel: head,
-        });
-    }
-    if (format === 'json') {
-        const body = outcome.comparison
-            ? { ...comparisonJson(outcome.comparison), baseLabel: outcome.baseLabel }
-            : { verdict: 'no-baseline', results: outcome.results };
-        const notes = [...outcome.warnings, ...outcome.context];
-        return `${JSON.stringify({ ...body, context: notes }, null, 2)}\n`;
-    }
-    const notes = [...outcome.warnings, ...outcome.context]
-        .map((n) => `note: ${escapeTerminal(n)}\n`)
-        .join('');
-    if (!outcome.comparison)
-        return `${layoutText(resultsTable(outcome.results))}\n\n${notes}`;
-    return `baseline: ${escapeTerminal(outcome.baseLabel)}\n\n${renderComparisonText(outcome.comparison)}${notes}`;
+    if (format === 'json')
+        return renderGateJson(outcome);
+    if (format === 'text')
+        return renderGateText(outcome);
+    return renderGateMarkdown(outcome, {
+        marker: markerFor(REPORT_NAME),
+        title: REPORT_NAME,
+        headLabel: head,
+    });
 }
 
 /** `perfgate calibrate`: the noise of each metric, what the gate sees, and thresholds that fit. */

@@ -8,8 +8,7 @@ import { EXIT } from '../errors.js';
 import { prGate, type GateOutcome, type PrGateInput } from '../pipeline/gate.js';
 import { REPORT_NAME } from '../constants.js';
 import { markerFor } from '../github/marker.js';
-import { renderGateMarkdown } from '../report/gate.js';
-import { comparisonJson } from '../report/json.js';
+import { renderGateJson, renderGateMarkdown, renderGateText } from '../report/gate.js';
 import { assertWritable, writeJsonAtomic } from '../results/read.js';
 import { shortRevision } from '../text.js';
 import { gateShard, shardOf, shardPlan } from '../pipeline/shards.js';
@@ -17,7 +16,6 @@ import { parseShardSpec, shardName } from '../shard/plan.js';
 import { displayPath } from './options.js';
 import { escapeTerminal } from '../report/escape.js';
 import { layoutText } from '../report/grid.js';
-import { renderComparisonText } from '../report/text.js';
 import { resultsTable } from '../report/table.js';
 import { folderStore } from '../store/folderStore.js';
 import { branchSlug } from '../store/history.js';
@@ -194,23 +192,11 @@ function renderCheck(
   format: (typeof REPORT_FORMATS)[number],
   head: string,
 ): string {
-  if (format === 'markdown') {
-    return renderGateMarkdown(outcome, {
-      marker: markerFor(REPORT_NAME),
-      title: REPORT_NAME,
-      headLabel: head,
-    });
-  }
-  if (format === 'json') {
-    const body = outcome.comparison
-      ? { ...comparisonJson(outcome.comparison), baseLabel: outcome.baseLabel }
-      : { verdict: 'no-baseline', results: outcome.results };
-    const notes = [...outcome.warnings, ...outcome.context];
-    return `${JSON.stringify({ ...body, context: notes }, null, 2)}\n`;
-  }
-  const notes = [...outcome.warnings, ...outcome.context]
-    .map((n) => `note: ${escapeTerminal(n)}\n`)
-    .join('');
-  if (!outcome.comparison) return `${layoutText(resultsTable(outcome.results))}\n\n${notes}`;
-  return `baseline: ${escapeTerminal(outcome.baseLabel)}\n\n${renderComparisonText(outcome.comparison)}${notes}`;
+  if (format === 'json') return renderGateJson(outcome);
+  if (format === 'text') return renderGateText(outcome);
+  return renderGateMarkdown(outcome, {
+    marker: markerFor(REPORT_NAME),
+    title: REPORT_NAME,
+    headLabel: head,
+  });
 }

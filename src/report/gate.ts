@@ -1,14 +1,17 @@
 /**
  * The PR gate's report: the comparison, or, with no baseline yet, this run's numbers and how to
- * get one. One body for the action's sticky comment and `perfgate check --format markdown`, so a
- * user sees locally, byte for byte, what the pull request would show.
+ * get one. One markdown body for the action's sticky comment and `perfgate check --format
+ * markdown`, so a user sees locally what the pull request would show; the text and JSON forms of
+ * `perfgate check` beside it.
  */
 import type { Comparison } from '../compare/compare.js';
 import type { Environment, Results } from '../results/schema.js';
-import { escapeMarkdown } from './escape.js';
-import { layoutMarkdown } from './grid.js';
+import { escapeMarkdown, escapeTerminal } from './escape.js';
+import { layoutMarkdown, layoutText } from './grid.js';
+import { comparisonJson } from './json.js';
 import { renderComparisonMarkdown } from './markdown.js';
 import { resultsTable } from './table.js';
+import { renderComparisonText } from './text.js';
 
 /** What the gate found (pipeline/gate.ts GateOutcome has this shape). */
 export interface GateReportInput {
@@ -57,4 +60,22 @@ export function renderGateMarkdown(outcome: GateReportInput, options: GateReport
     environments: { base: outcome.baseEnvironment, head: outcome.results.environment },
     context: [...outcome.context],
   });
+}
+
+/** The gate's report for a terminal: the comparison (or this run's numbers), then its notes. */
+export function renderGateText(outcome: GateReportInput): string {
+  const notes = [...outcome.warnings, ...outcome.context]
+    .map((n) => `note: ${escapeTerminal(n)}\n`)
+    .join('');
+  if (!outcome.comparison) return `${layoutText(resultsTable(outcome.results))}\n\n${notes}`;
+  return `baseline: ${escapeTerminal(outcome.baseLabel)}\n\n${renderComparisonText(outcome.comparison)}${notes}`;
+}
+
+/** The gate's report for other tools: the comparison with its verdict, or `no-baseline`. */
+export function renderGateJson(outcome: GateReportInput): string {
+  const body = outcome.comparison
+    ? { ...comparisonJson(outcome.comparison), baseLabel: outcome.baseLabel }
+    : { verdict: 'no-baseline', results: outcome.results };
+  const context = [...outcome.warnings, ...outcome.context];
+  return `${JSON.stringify({ ...body, context }, null, 2)}\n`;
 }
