@@ -80,6 +80,7 @@ async function main(): Promise<void> {
         branch: 'main',
         out: join(dir, 'site'),
         outField: 'out',
+        overrides: {},
         repoUrl: 'https://github.com/octo/repo',
         now: new Date(),
       });

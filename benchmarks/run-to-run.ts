@@ -24,7 +24,8 @@
  * rows come from the design and the CV, not from the luck of the draw.
  */
 import { performance } from 'node:perf_hooks';
-import { compareResults, type Comparison } from '../src/compare/compare.js';
+import { compareResults } from '../src/compare/compare.js';
+import type { Comparison } from '../src/compare/comparison.js';
 import { runMedians } from '../src/compare/runLevel.js';
 import { poolResults } from '../src/results/pool.js';
 import type { Results } from '../src/results/schema.js';

@@ -5,15 +5,18 @@
 import { parseArgs } from 'node:util';
 import { InputError, RunError, EXIT } from './errors.js';
 import { escapeLogLine } from './report/escape.js';
+import { analyzeCommand } from './commands/analyze.js';
 import { calibrateCommand } from './commands/calibrate.js';
-import { historyCommand } from './commands/compact.js';
+import { checkCommand } from './commands/check.js';
 import { compareCommand } from './commands/compare.js';
 import { dashboardCommand } from './commands/dashboard.js';
-import { checkCommand, recordCommand } from './commands/history.js';
+import { historyCommand } from './commands/history.js';
+import { mergeCommand } from './commands/merge.js';
+import { recordCommand } from './commands/record.js';
 import { runCommand } from './commands/run.js';
+import { shardsCommand } from './commands/shards.js';
 import { sweepCommand } from './commands/sweep.js';
-import { mergeCommand, shardsCommand } from './commands/shards.js';
-import { analyzeCommand, validateCommand } from './commands/targets.js';
+import { validateCommand } from './commands/validate.js';
 import type { CliIO, Command, ParsedArgs } from './commands/types.js';
 
 const COMMANDS: Record<string, Command> = {

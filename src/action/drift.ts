@@ -1,16 +1,15 @@
 /**
- * The nightly's drift search, shared by mode nightly (one run) and mode merge on a schedule (one
- * run per shard): change points in the default branch's stored history, one tracking issue per
- * drifted metric.
+ * The nightly's drift, shared by mode nightly (one run) and mode merge on a schedule (one run per
+ * shard): the search of the default branch's history, and one tracking issue per drifted metric.
  */
-import { findDrift, metricSeries, type Drift, type MetricSeries } from '../compare/drift.js';
-import { environmentDifference } from '../compare/environment.js';
+import type { Drift } from '../compare/drift.js';
 import type { Config } from '../config/index.js';
 import { upsertTrackingIssue } from '../github/issues.js';
 import type { GitHubClient } from '../github/types.js';
 import { nightlySummary, trackingIssueBody, trackingIssueTitle } from '../report/nightly.js';
 import type { Results } from '../results/schema.js';
-import { actionPolicy, defaultBranch } from './shared.js';
+import { searchDrift } from '../pipeline/drift.js';
+import { defaultBranch } from './shared.js';
 import type { ActionEnv } from './types.js';
 
 export interface DriftReport {
@@ -21,29 +20,19 @@ export interface DriftReport {
   notes: string[];
 }
 
-/**
- * Drift after recording `recorded`: for each, the stored runs of the same config on the same kind
- * of machine (a new runner is not a regression), and only that run's own suites, so that shards
- * on one kind of machine never search each other's series twice.
- */
+/** Drift after recording `recorded` (pipeline/drift.ts), and a tracking issue per drift. */
 export async function driftAfter(
   action: ActionEnv,
   config: Config | undefined,
   recorded: readonly Results[],
 ): Promise<DriftReport> {
-  const { entries, warnings } = await action.store.list(defaultBranch(action));
-  const stored = entries.map((e) => e.results);
-  const series: MetricSeries[] = recorded.flatMap((results) => {
-    const suites = new Set(results.suites.map((s) => s.name));
-    const history = stored.filter(
-      (r) =>
-        r.configHash === results.configHash &&
-        !environmentDifference(r.environment, results.environment),
-    );
-    return metricSeries(history).filter((s) => suites.has(s.suite));
+  const { drifts, series, runs, warnings } = await searchDrift({
+    store: action.store,
+    branch: defaultBranch(action),
+    recorded,
+    config,
+    overrides: action.inputs.policy,
   });
-  const runs = Math.max(0, ...series.map((s) => s.points.length));
-  const drifts = findDrift(series, { policy: actionPolicy(action, config) });
   const issues = action.github ? await trackDrifts(action, action.github, drifts) : [];
   return {
     drifts,

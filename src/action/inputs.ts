@@ -5,11 +5,12 @@
  */
 import * as core from '@actions/core';
 import { choiceOption, labelsOption, policyOverrides, wholeOption } from '../pipeline/options.js';
-import { BASELINE_MODES, type BaselineMode, type FailOn } from '../config/index.js';
+import type { ComparePolicy } from '../compare/policy.js';
+import { BASELINE_MODES, type BaselineMode } from '../config/index.js';
+import { HISTORY_WINDOW, RESULTS_PATH } from '../pipeline/defaults.js';
 import { MAX_SHARDS } from '../results/shard.js';
 import { parseShardSpec, type ShardSpec } from '../shard/plan.js';
 import { BOT_LOGIN, DATA_BRANCH, REPORT_NAME } from '../constants.js';
-import type { Adjustment } from '../stats/multipleTesting.js';
 
 const MODES = [
   'pr',
@@ -69,11 +70,8 @@ export interface ActionInputs {
   comment: CommentPolicy;
   /** The login that posts the comment: how an earlier comment is recognised as ours. */
   commentAuthor: string;
-  alpha?: number;
-  threshold?: number;
-  adjustment?: Adjustment;
-  /** Overrides the config's `compare.failOn`. */
-  failOn?: FailOn;
+  /** Inputs alpha, threshold, adjustment and fail-on: over the config's compare section. */
+  policy: Partial<ComparePolicy>;
   resultsPath: string;
   reportPath: string;
   /** dashboard mode: the folder the site is written to. */
@@ -122,11 +120,11 @@ export function readInputs(): ActionInputs {
     dataBranch: optional(INPUT.dataBranch) ?? DATA_BRANCH,
     baseline: choiceOption(optional(INPUT.baseline), field(INPUT.baseline), BASELINE_MODES),
     baselineRevision: optional(INPUT.baselineRevision),
-    baselineWindow: window ?? 20,
+    baselineWindow: window ?? HISTORY_WINDOW,
     failOnRegression: flag(INPUT.failOnRegression, true),
     comment:
       choiceOption(optional(INPUT.comment), field(INPUT.comment), COMMENT_POLICIES) ?? 'always',
-    ...policyOverrides(
+    policy: policyOverrides(
       {
         alpha: optional(INPUT.alpha),
         threshold: optional(INPUT.threshold),
@@ -136,7 +134,7 @@ export function readInputs(): ActionInputs {
       (name) => field(INPUT[name]),
     ),
     commentAuthor: optional(INPUT.commentAuthor) ?? BOT_LOGIN,
-    resultsPath: optional(INPUT.resultsPath) ?? 'perfgate-out/results.json',
+    resultsPath: optional(INPUT.resultsPath) ?? RESULTS_PATH,
     reportPath: optional(INPUT.reportPath) ?? 'perfgate-out/report.md',
     sitePath: optional(INPUT.sitePath) ?? 'perfgate-out/site',
     repositoryUrl: optional(INPUT.repositoryUrl),

@@ -9,16 +9,16 @@ import { markerFor } from '../github/marker.js';
 import { findPullRequestsBySha } from '../github/pulls.js';
 import { compareSides } from '../pipeline/compare.js';
 import { buildDashboard, repositoryUrl } from '../pipeline/dashboard.js';
-import { gateAgainstHistory, prGate } from '../pipeline/gate.js';
+import { historyGate, prGate } from '../pipeline/gate.js';
 import { sweepPipeline } from '../pipeline/sweep.js';
 import { overallVerdict } from '../compare/verdict.js';
 import { renderComparisonMarkdown } from '../report/markdown.js';
+import { dashboardSummary, recordedSummary, sweepSummary } from '../report/summary.js';
 import { readResultsFile } from '../results/read.js';
 import { renderSweep } from '../sweep/report.js';
-import { plural, shortRevision } from '../text.js';
+import { shortRevision } from '../text.js';
 import { INPUT, type Mode } from './inputs.js';
 import {
-  actionPolicy,
   actionProgress,
   defaultBranch,
   gateReport,
@@ -27,7 +27,6 @@ import {
   optionalActionConfig,
   pullRequestGate,
   pullRequestResult,
-  recordedMarkdown,
   recordIfTrusted,
   regressionFailures,
 } from './shared.js';
@@ -59,10 +58,10 @@ async function record(action: ActionEnv): Promise<ModeResult> {
   const config = await loadActionConfig(action);
   if (action.inputs.shard) return measureShardJob(action, config, action.inputs.shard);
   const { results, file } = await measureAndSave(action, config, action.context.sha);
-  const stored = await recordIfTrusted(action, results);
+  const stored = await recordIfTrusted(action, [results]);
   return {
     verdict: stored.stored ? 'recorded' : 'unchanged',
-    markdown: recordedMarkdown(action, results, stored),
+    markdown: recordedSummary(action.inputs.name, { ...stored, results: [results] }),
     resultsFile: file,
     failures: [],
     notes: stored.note ? [stored.note] : [],
@@ -100,17 +99,18 @@ async function report(action: ActionEnv): Promise<ModeResult> {
   const config = await optionalActionConfig(action);
   // The base revision cannot be run here (this job runs default-branch code only, never the
   // fork's): the head's run is judged against the stored runs, run by run.
-  const outcome = await gateAgainstHistory(
+  const outcome = await historyGate(
     results,
     {
       store: action.store,
       branch: pull?.baseRef ?? defaultBranch(action),
       window: action.inputs.baselineWindow,
     },
-    actionPolicy(action, config),
+    config,
+    action.inputs.policy,
   );
   const reportPart = gateReport(
-    action,
+    action.inputs.name,
     outcome,
     `${shortRevision(run.headSha)}${pull ? ` (#${pull.number})` : ''}`,
   );
@@ -132,11 +132,14 @@ async function report(action: ActionEnv): Promise<ModeResult> {
 async function nightly(action: ActionEnv): Promise<ModeResult> {
   const config = await loadActionConfig(action);
   const { results, file } = await measureAndSave(action, config, action.context.sha);
-  const stored = await recordIfTrusted(action, results);
+  const stored = await recordIfTrusted(action, [results]);
   const drift = await driftAfter(action, config, [results]);
   return {
     verdict: drift.drifts.length > 0 ? 'drift' : stored.stored ? 'recorded' : 'unchanged',
-    markdown: [drift.markdown, recordedMarkdown(action, results, stored)].join('\n'),
+    markdown: [
+      drift.markdown,
+      recordedSummary(action.inputs.name, { ...stored, results: [results] }),
+    ].join('\n'),
     resultsFile: file,
     failures: [],
     notes: [...drift.notes, ...(stored.note ? [stored.note] : [])],
@@ -156,7 +159,10 @@ async function sweep(action: ActionEnv): Promise<ModeResult> {
   });
   return {
     verdict: 'swept',
-    markdown: `### ${action.inputs.name}: sweep\n\n${renderSweep(analysis, 'markdown')}\n${run.measured} point(s) measured.\n`,
+    markdown: sweepSummary(action.inputs.name, {
+      report: renderSweep(analysis, 'markdown'),
+      measured: run.measured,
+    }),
     resultsFile: out,
     failures: [],
     notes: [],
@@ -169,12 +175,13 @@ async function compare(action: ActionEnv): Promise<ModeResult> {
   if (!base || !head)
     throw new InputError('mode compare needs both inputs base and head', { field: 'input mode' });
   const config = await optionalActionConfig(action);
-  const { comparison } = await compareSides(
+  const { comparison } = await compareSides({
     base,
     head,
-    actionPolicy(action, config),
-    action.workspace,
-  );
+    cwd: action.workspace,
+    config,
+    overrides: action.inputs.policy,
+  });
   const markdown = renderComparisonMarkdown(comparison, {
     marker: markerFor(action.inputs.name),
     title: action.inputs.name,
@@ -205,20 +212,20 @@ async function dashboard(action: ActionEnv): Promise<ModeResult> {
     out,
     outField: `input ${INPUT.sitePath}`,
     ...(repoUrl ? { repoUrl } : {}),
-    policy: actionPolicy(action, config),
+    config,
+    overrides: inputs.policy,
     now: new Date(),
   });
-  const changePoints = data.series.filter((s) => s.changePoints.length > 0).length;
   return {
     verdict: 'built',
-    markdown: [
-      `### ${inputs.name}: dashboard`,
-      '',
-      `${plural(data.runs.time.length, 'run')} of ${defaultBranch(action)}, ` +
-        `${plural(data.series.length, 'chart')} (${changePoints} with change points), ` +
-        `${plural(data.environments.length, 'environment')}: \`${out}\``,
-      '',
-    ].join('\n'),
+    markdown: dashboardSummary(inputs.name, {
+      branch: defaultBranch(action),
+      runs: data.runs.time.length,
+      charts: data.series.length,
+      changePoints: data.series.filter((s) => s.changePoints.length > 0).length,
+      environments: data.environments.length,
+      out,
+    }),
     failures: [],
     notes: data.notes,
   };

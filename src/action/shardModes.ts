@@ -6,31 +6,28 @@
 import path from 'node:path';
 import type { Config } from '../config/index.js';
 import { InputError } from '../errors.js';
-import type { EventContext } from '../github/context.js';
+import type { PullRequest } from '../pipeline/pullRequest.js';
 import { checkShardSet, findShardFiles, mergeShards, readShards } from '../pipeline/merge.js';
 import { gateShard, measureShard, shardOf, shardPlan, type ShardJob } from '../pipeline/shards.js';
-import { escapeMarkdown } from '../report/escape.js';
-import { layoutMarkdown } from '../report/grid.js';
-import { resultsTable } from '../report/table.js';
+import { RUNS_ON } from '../pipeline/defaults.js';
+import { recordedSummary, shardJobSummary, shardPlanSummary } from '../report/summary.js';
 import type { Results } from '../results/schema.js';
 import type { ShardArtifact } from '../results/shard.js';
 import { shardName, type ShardSpec } from '../shard/plan.js';
 import { INPUT } from './inputs.js';
 import {
-  actionPolicy,
   actionProgress,
   defaultBranch,
   loadActionConfig,
   optionalActionConfig,
   pullRequestGate,
   pullRequestResult,
-  recordAllIfTrusted,
+  recordIfTrusted,
 } from './shared.js';
 import { driftAfter } from './drift.js';
 import type { ActionEnv, ModeResult } from './types.js';
 
-/** Labels of the shards of unpinned suites, and where the merge finds the artifacts, by default. */
-const DEFAULT_RUNS_ON = ['ubuntu-latest'];
+/** Where the merge finds the artifacts by default: actions/download-artifact's folder in the examples. */
 const DEFAULT_RESULTS = ['perfgate-shards'];
 
 /** The plan, read from the default branch's history by the shards job and every shard job alike. */
@@ -40,7 +37,7 @@ async function planFor(action: ActionEnv, config: Config, count: number, field: 
     store: action.store,
     branch: defaultBranch(action),
     count,
-    runsOn: action.inputs.runsOn ?? DEFAULT_RUNS_ON,
+    runsOn: action.inputs.runsOn ?? RUNS_ON,
     field,
   });
 }
@@ -52,21 +49,9 @@ export async function shards(action: ActionEnv): Promise<ModeResult> {
   if (count === undefined) throw new InputError('mode shards needs it: how many shards', { field });
   const config = await loadActionConfig(action);
   const { shards: planned, warnings } = await planFor(action, config, count, field);
-  const rows = planned.map(
-    (s) =>
-      `| ${s.shard} | ${s['runs-on'].map(escapeMarkdown).join(', ')} | ${s.suites.map(escapeMarkdown).join(', ')} | ${s.seconds} |`,
-  );
-  const markdown = [
-    `### ${escapeMarkdown(action.inputs.name)}: ${planned.length} shard(s)`,
-    '',
-    '| shard | runs on | suites | expected s |',
-    '| --- | --- | --- | --- |',
-    ...rows,
-    '',
-  ].join('\n');
   return {
     verdict: 'planned',
-    markdown,
+    markdown: shardPlanSummary(action.inputs.name, planned),
     failures: [],
     notes: warnings,
     outputs: { matrix: JSON.stringify({ include: planned }) },
@@ -86,16 +71,12 @@ async function shardJob(action: ActionEnv, config: Config, spec: ShardSpec): Pro
 
 /** A shard job's own report: what it measured; the verdict is the merge's. */
 function shardReport(action: ActionEnv, artifact: ShardArtifact, file: string): ModeResult {
-  const head = artifact.head as Results;
-  const markdown = [
-    `### ${escapeMarkdown(action.inputs.name)}: shard ${shardName(artifact.shard)}`,
-    '',
-    `Suites ${artifact.suites.map(escapeMarkdown).join(', ')}; baseline: ${artifact.baseline}. ` +
-      'The merge job judges all shards together, as one family of metrics.',
-    '',
-    layoutMarkdown(resultsTable(head)),
-    '',
-  ].join('\n');
+  const markdown = shardJobSummary(action.inputs.name, {
+    shard: shardName(artifact.shard),
+    suites: artifact.suites,
+    baseline: artifact.baseline,
+    head: artifact.head as Results,
+  });
   return { verdict: 'sharded', markdown, resultsFile: file, failures: [], notes: artifact.context };
 }
 
@@ -103,7 +84,7 @@ function shardReport(action: ActionEnv, artifact: ShardArtifact, file: string): 
 export async function gateShardJob(
   action: ActionEnv,
   config: Config,
-  pull: NonNullable<EventContext['pullRequest']>,
+  pull: PullRequest,
   spec: ShardSpec,
 ): Promise<ModeResult> {
   const job = await shardJob(action, config, spec);
@@ -149,7 +130,7 @@ export async function merge(action: ActionEnv): Promise<ModeResult> {
       loaded.map((s) => s.artifact),
     );
   // Every shard's head goes into one results file: what a fork's commenter (mode report) reads.
-  return pullRequestResult(action, mergeShards(loaded, actionPolicy(action, config)), pull);
+  return pullRequestResult(action, mergeShards(loaded, config, action.inputs.policy), pull);
 }
 
 async function recordShards(
@@ -159,24 +140,15 @@ async function recordShards(
 ): Promise<ModeResult> {
   const ordered = [...artifacts].sort((a, b) => a.shard.index - b.shard.index);
   const heads = ordered.map((a) => a.head as Results);
-  const stored = await recordAllIfTrusted(action, heads);
+  const stored = await recordIfTrusted(action, heads);
   const drift =
     action.context.eventName === 'schedule' ? await driftAfter(action, config, heads) : undefined;
-  const where = stored.stored
-    ? stored.stored.map((file, i) => `- shard ${shardName(ordered[i]!.shard)}: \`${file}\``)
-    : [`⚠️ ${stored.note}`];
-  const markdown = [
-    ...(drift ? [drift.markdown] : []),
-    `### ${escapeMarkdown(action.inputs.name)}`,
-    '',
-    stored.stored
-      ? `Recorded for ${escapeMarkdown(defaultBranch(action))}, one result per shard:`
-      : '',
-    ...where,
-    '',
-    ...heads.map((h) => layoutMarkdown(resultsTable(h))),
-    '',
-  ].join('\n');
+  const recorded = recordedSummary(action.inputs.name, {
+    ...stored,
+    results: heads,
+    shards: ordered.map((a) => shardName(a.shard)),
+  });
+  const markdown = [...(drift ? [drift.markdown] : []), recorded].join('\n');
   return {
     verdict: drift?.drifts.length ? 'drift' : stored.stored ? 'recorded' : 'unchanged',
     markdown,

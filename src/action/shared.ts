@@ -1,21 +1,19 @@
 /** Steps several modes share: loading the config, measuring, gating, rendering the gate's report. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { layerPolicies, type ComparePolicy } from '../compare/policy.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { markerFor } from '../github/marker.js';
-import { isTrustedEvent, type EventContext } from '../github/context.js';
+import { isTrustedEvent } from '../github/context.js';
 import type { GateOutcome, PrGateInput } from '../pipeline/gate.js';
 import { measure } from '../pipeline/measure.js';
-import { layoutMarkdown } from '../report/grid.js';
+import { pullRequestLabel, pullRequestSides, type PullRequest } from '../pipeline/pullRequest.js';
 import { gateFailures, overallVerdict } from '../compare/verdict.js';
 import { renderGateMarkdown } from '../report/gate.js';
-import { resultsTable } from '../report/table.js';
-import { assertWritable, writeResultsFile } from '../results/read.js';
+import { assertWritable } from '../files.js';
+import { writeResultsFile } from '../results/read.js';
 import type { Results } from '../results/schema.js';
 import { lineProgress, type Progress } from '../run/progress.js';
 import { branchName } from '../store/revision.js';
-import { shortRevision } from '../text.js';
 import { INPUT } from './inputs.js';
 import type { ActionEnv, ModeResult } from './types.js';
 
@@ -36,11 +34,6 @@ export async function loadActionConfig(action: ActionEnv): Promise<Config> {
 export async function optionalActionConfig(action: ActionEnv): Promise<Config | undefined> {
   const file = path.resolve(action.workspace, action.inputs.config);
   return existsSync(file) ? loadConfig(file, action.env) : undefined;
-}
-
-export function actionPolicy(action: ActionEnv, config?: Config): Partial<ComparePolicy> {
-  const { alpha, threshold, adjustment, failOn } = action.inputs;
-  return layerPolicies(config?.compare ?? {}, { alpha, threshold, adjustment, failOn });
 }
 
 /** Progress in log groups; every line from input escaped (run/progress.ts). */
@@ -75,88 +68,49 @@ export function defaultBranch(action: ActionEnv): string {
   return action.context.defaultBranch ?? branchName(action.context.ref);
 }
 
-/** Append to the history, but only from a trusted event. */
+/**
+ * Append to the history, but only from a trusted event: one run, or a sharded run's shards (all
+ * of them or none).
+ */
 export async function recordIfTrusted(
   action: ActionEnv,
-  results: Results,
-): Promise<{ stored?: string; note?: string }> {
-  const { stored, note } = await recordAllIfTrusted(action, [results]);
-  return { ...(stored ? { stored: stored[0] } : {}), ...(note ? { note } : {}) };
-}
-
-/** Several results at once (a sharded run's shards): all of them or none, from a trusted event. */
-export async function recordAllIfTrusted(
-  action: ActionEnv,
   results: readonly Results[],
-): Promise<{ stored?: string[]; note?: string }> {
+): Promise<{ branch: string; stored?: string[]; note?: string }> {
+  const branch = defaultBranch(action);
   if (!isTrustedEvent(action.context)) {
     return {
+      branch,
       note: `not recording: ${action.context.eventName} on ${action.context.ref} is not a trusted event (push to the default branch, schedule or dispatch on it)`,
     };
   }
-  return { stored: await action.store.appendAll(results, { branch: defaultBranch(action) }) };
+  return { branch, stored: await action.store.appendAll(results, { branch }) };
 }
-
-export function recordedMarkdown(
-  action: ActionEnv,
-  results: Results,
-  stored: { stored?: string; note?: string },
-): string {
-  return [
-    `### ${action.inputs.name}`,
-    '',
-    stored.stored
-      ? `Recorded for ${defaultBranch(action)}: \`${stored.stored}\``
-      : `⚠️ ${stored.note}`,
-    '',
-    layoutMarkdown(resultsTable(results)),
-    '',
-  ].join('\n');
-}
-
-type PullRequestContext = NonNullable<EventContext['pullRequest']>;
 
 /** The PR gate's input for a pull request event, as the action's inputs set it. */
-export function pullRequestGate(
-  action: ActionEnv,
-  config: Config,
-  pull: PullRequestContext,
-): PrGateInput {
+export function pullRequestGate(action: ActionEnv, config: Config, pull: PullRequest): PrGateInput {
   const { inputs } = action;
   return {
     config,
     env: action.env,
     progress: actionProgress(),
-    revision: { commit: pull.headSha, ref: action.context.ref },
-    policy: actionPolicy(action, config),
-    baseline: inputs.baseline ?? config.baseline,
+    overrides: inputs.policy,
+    ...(inputs.baseline ? { baseline: inputs.baseline } : {}),
     ...(inputs.baselineRevision ? { against: inputs.baselineRevision } : {}),
-    knownBase: pull.baseSha,
     fields: { against: `input ${INPUT.baselineRevision}`, baseline: `input ${INPUT.baseline}` },
-    history: {
+    ...pullRequestSides(pull, action.context.ref, {
       store: action.store,
-      branch: pull.baseRef,
       window: inputs.baselineWindow,
-      mergeBase: pull.baseSha,
-    },
+    }),
   };
 }
 
-/** How a report names the pull request's head: `abc1234 (#12)`. */
-export const pullRequestLabel = (pull: PullRequestContext): string =>
-  `${shortRevision(pull.headSha)} (#${pull.number})`;
-
-/** The gate's report as a PR comment shows it (report/gate.ts renders it). */
+/** The gate's report as a PR comment shows it (report/gate.ts renders it), under `title`. */
 export function gateReport(
-  action: ActionEnv,
+  title: string,
   outcome: GateOutcome,
   headLabel: string,
 ): Pick<ModeResult, 'verdict' | 'markdown' | 'comparison' | 'notes'> {
-  const markdown = renderGateMarkdown(outcome, {
-    marker: markerFor(action.inputs.name),
-    title: action.inputs.name,
-    headLabel,
-  });
+  const markdown = renderGateMarkdown(outcome, { marker: markerFor(title), title, headLabel });
   if (!outcome.comparison) {
     return { verdict: 'no-baseline', markdown, notes: [...outcome.warnings, ...outcome.context] };
   }
@@ -184,10 +138,10 @@ export function regressionFailures(
 export async function pullRequestResult(
   action: ActionEnv,
   outcome: GateOutcome,
-  pull: PullRequestContext,
+  pull: PullRequest,
 ): Promise<ModeResult> {
   const file = await saveResults(action, outcome.results);
-  const report = gateReport(action, outcome, pullRequestLabel(pull));
+  const report = gateReport(action.inputs.name, outcome, pullRequestLabel(pull));
   return {
     ...report,
     resultsFile: file,

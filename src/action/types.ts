@@ -1,5 +1,5 @@
 /** What every mode of the action receives and returns: the edges are chosen once, in main.ts. */
-import type { Comparison } from '../compare/compare.js';
+import type { Comparison } from '../compare/comparison.js';
 import type { EventContext } from '../github/context.js';
 import type { GitHubClient } from '../github/types.js';
 import type { OverallVerdict } from '../compare/verdict.js';

@@ -2,21 +2,29 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { recommendedRules, type Calibration } from '../compare/calibrate.js';
-import { layerPolicies } from '../compare/policy.js';
 import { parseConfig } from '../config/index.js';
 import { assertThresholdsEditable, withThresholdRules } from '../config/thresholds.js';
 import { EXIT } from '../errors.js';
 import { calibrateAa, calibrateHistory } from '../pipeline/calibrate.js';
-import { choiceOption, wholeOption } from '../pipeline/options.js';
+import { HISTORY_WINDOW } from '../pipeline/defaults.js';
+import { wholeOption } from '../pipeline/options.js';
 import { calibrationGrid, calibrationSummary } from '../report/calibrate.js';
 import { escapeMarkdown, escapeTerminal } from '../report/escape.js';
 import { layoutMarkdown, layoutText } from '../report/grid.js';
-import { assertEditable, writeTextAtomic } from '../results/read.js';
+import { assertEditable, writeTextAtomic } from '../files.js';
 import { currentRevision } from '../store/revision.js';
-import { optionPolicy, POLICY_OPTIONS } from './compare.js';
-import { branchFrom, storeAt, storeOptions, WINDOW_DEFAULT } from './history.js';
-import { FORMATS, displayPath, type Format } from './options.js';
-import { configFrom, progressOf } from './run.js';
+import {
+  configFrom,
+  displayPath,
+  formatOption,
+  optionPolicy,
+  POLICY_OPTIONS,
+  progressOf,
+  readBranch,
+  STORE_OPTIONS,
+  storeAt,
+  type Format,
+} from './args.js';
 import type { CliIO, Command } from './types.js';
 
 const RUNS_DEFAULT = 5;
@@ -42,7 +50,7 @@ export const calibrateCommand: Command = {
   summary: 'measure A/A noise (or read the history) and recommend thresholds and trials',
   usage: USAGE,
   options: {
-    ...storeOptions,
+    ...STORE_OPTIONS,
     runs: { type: 'string' },
     trials: { type: 'string' },
     seed: { type: 'string' },
@@ -57,8 +65,8 @@ export const calibrateCommand: Command = {
     const runs = wholeOption(values.runs, '--runs', { min: 1, max: 100 }) ?? RUNS_DEFAULT;
     const trials = wholeOption(values.trials, '--trials', { min: 2, max: 1000 });
     const seed = wholeOption(values.seed, '--seed', { min: 0, max: 2 ** 31 - 101 });
-    const window = wholeOption(values.window, '--window', { min: 2, max: 1000 }) ?? WINDOW_DEFAULT;
-    const format = choiceOption(values.format, '--format', FORMATS) ?? 'text';
+    const window = wholeOption(values.window, '--window', { min: 2, max: 1000 }) ?? HISTORY_WINDOW;
+    const format = formatOption(values);
     const config = await configFrom(values, io);
     // Refused before measuring: minutes of A/A runs must not end in "cannot write".
     if (values.write === true) {
@@ -69,13 +77,13 @@ export const calibrateCommand: Command = {
       config,
       env: io.env,
       progress: progressOf(io),
-      policy: layerPolicies(config.compare, optionPolicy(values)),
+      overrides: optionPolicy(values),
       window,
     };
     let calibration: Calibration;
     const notes: string[] = [];
     if (values['from-history'] === true) {
-      const branch = await branchFrom(values, io, config.file);
+      const branch = await readBranch(values, io, config.file);
       const read = await calibrateHistory({ ...common, store: storeAt(values, io), branch });
       calibration = read.calibration;
       notes.push(...read.warnings, ...read.notes);

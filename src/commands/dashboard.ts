@@ -11,10 +11,11 @@ import { existsSync } from 'node:fs';
 import { folderStore } from '../store/folderStore.js';
 import { gitStore } from '../store/gitStore.js';
 import { repositoryRoot } from '../store/worktree.js';
-import { branchSlug, type HistoryStore } from '../store/history.js';
-import { branchName, currentRevision } from '../store/revision.js';
+import type { HistoryStore } from '../store/history.js';
+import { historyBranch } from '../pipeline/defaults.js';
+import { branchSlug } from '../store/history.js';
 import { plural } from '../text.js';
-import { policyFrom } from './compare.js';
+import { optionalConfig, stringOption as text } from './args.js';
 import type { CliIO, Command, ParsedArgs } from './types.js';
 
 const OUT_DEFAULT = 'perfgate-site';
@@ -26,14 +27,10 @@ Writes a static site to --out: index.html, its assets (uPlot included, no CDN) a
 it from disk or publish it (GitHub Pages). One trend chart per metric and environment: each run's
 median with the trials' interquartile range, change points with the commits between them, and
 the latest run against the runs before it. History: the folder store DIR, or the data branch of
-the repository at --repo-dir. --branch: whose history (default: the checkout's branch, else main).
+the repository at --repo-dir. --branch: whose history (default: the branch pull requests merge
+into, from GITHUB_BASE_REF, origin's HEAD, else main or master).
 --repo-url: where commits link to (default: the GitHub Actions job's repository); --config: the
 thresholds of its compare section. Unreadable stored files are skipped with a note.`;
-
-function text(values: ParsedArgs['values'], name: string): string | undefined {
-  const value = values[name];
-  return typeof value === 'string' ? value : undefined;
-}
 
 async function storeFrom(values: ParsedArgs['values'], io: CliIO): Promise<HistoryStore> {
   const dir = text(values, 'store');
@@ -91,10 +88,9 @@ export const dashboardCommand: Command = {
     }
     const store = await storeFrom(values, io);
     const repoUrl = repositoryUrl(text(values, 'repo-url'), io.env, '--repo-url');
-    const policy = await policyFrom(values, io);
+    const config = await optionalConfig(values, io);
     const repoDir = path.resolve(io.cwd, text(values, 'repo-dir') ?? '.');
-    const ref = (await currentRevision(repoDir, io.env)).ref;
-    const branch = text(values, 'branch') ?? (ref ? branchName(ref) : 'main');
+    const branch = await historyBranch(text(values, 'branch'), repoDir, io.env);
     branchSlug(branch, '--branch');
     const out = path.resolve(io.cwd, text(values, 'out') ?? OUT_DEFAULT);
     const { data } = await buildDashboard({
@@ -103,7 +99,8 @@ export const dashboardCommand: Command = {
       out,
       outField: '--out',
       ...(repoUrl ? { repoUrl } : {}),
-      policy,
+      config,
+      overrides: {},
       now: new Date(),
     });
     for (const note of data.notes) io.stderr(`note: ${escapeTerminal(note)}\n`);

@@ -3,14 +3,11 @@ import path from 'node:path';
 import type { Command } from './types.js';
 import { EXIT, InputError } from '../errors.js';
 import { escapeTerminal } from '../report/escape.js';
-import { assertWritable } from '../results/read.js';
-import { progressFor } from '../run/progress.js';
+import { assertWritable } from '../files.js';
 import { currentRevision } from '../store/revision.js';
 import { renderSweep } from '../sweep/report.js';
 import { sweepPipeline } from '../pipeline/sweep.js';
-import { configFrom } from './run.js';
-import { choiceOption } from '../pipeline/options.js';
-import { displayPath } from './options.js';
+import { configFrom, displayPath, formatOption, progressOf } from './args.js';
 
 const USAGE = `usage: perfgate sweep --config perfgate.yml [--out sweep.json] [--resume sweep.json]
                       [--format text|markdown]
@@ -29,7 +26,7 @@ export const sweepCommand: Command = {
     format: { type: 'string', default: 'text' },
   },
   async run({ values }, io) {
-    const format = choiceOption(values.format, '--format', ['text', 'markdown'] as const) ?? 'text';
+    const format = formatOption(values, ['text', 'markdown']);
     const config = await configFrom(values, io);
     const resume =
       typeof values.resume === 'string' ? path.resolve(io.cwd, values.resume) : undefined;
@@ -47,7 +44,7 @@ export const sweepCommand: Command = {
     const { analysis, run } = await sweepPipeline({
       config,
       env: io.env,
-      progress: progressFor(io.stderr, io.env, io.isTTY ?? false),
+      progress: progressOf(io),
       revision: await currentRevision(path.dirname(config.file), io.env),
       out,
       ...(resume ? { resume } : {}),

@@ -22,7 +22,8 @@ import { literalGlob } from '../config/glob.js';
 import type { ThresholdRule } from '../config/schema.js';
 import type { Results } from '../results/schema.js';
 import { describe, type Summary } from '../stats/describe.js';
-import { compareResults, metricKey, type MetricComparison } from './compare.js';
+import { compareResults, metricKey } from './compare.js';
+import type { MetricComparison } from './comparison.js';
 import {
   detectability,
   relativeDispersion,

@@ -8,7 +8,7 @@ import { suiteLabel } from '../results/variant.js';
 import type { Summary } from '../stats/describe.js';
 import { canReachAlpha, minTrialsFor } from '../stats/minTrials.js';
 import { plural } from '../text.js';
-import type { MetricComparison } from './compare.js';
+import type { MetricComparison } from './comparison.js';
 import { blindSpotNote, type BlindSpot, type Detectability } from './detectable.js';
 import { environmentDifference } from './environment.js';
 import type { ComparePolicy } from './policy.js';

@@ -29,7 +29,6 @@ export function resolvePolicy(options: Partial<ComparePolicy> = {}): ComparePoli
   return { ...DEFAULT_POLICY, thresholds: [], ...layerPolicies(options) };
 }
 
-/** The relative threshold that applies to a metric key: the first matching rule, else the default. */
 /**
  * The two-sided level a lone regression among `family` gating metrics must reach: alpha over the
  * family under BH or Holm (both reject a lone hypothesis exactly there), alpha without adjustment.
@@ -38,6 +37,7 @@ export function loneRegressionLevel(policy: ComparePolicy, family: number): numb
   return policy.adjustment === 'none' ? policy.alpha : policy.alpha / Math.max(1, family);
 }
 
+/** The relative threshold that applies to a metric key: the first matching rule, else the default. */
 export function thresholdFor(policy: ComparePolicy, metricKey: string): number {
   const rule = policy.thresholds.find((r) => ruleMatches(r, metricKey));
   return rule?.threshold ?? policy.threshold;

@@ -1,5 +1,5 @@
 /**
- * Sequential trials (issue #12): after each block of interleaved trials, decide per gating metric
+ * Sequential trials: after each block of interleaved trials, decide per gating metric
  * whether the answer is known, and whether the run can stop. Pure.
  *
  * Use (the runner calls this after every planned look, with all trials so far):
@@ -38,49 +38,9 @@
  *   that look.
  * The run stops when every gating metric is decided, futile or unseen, or at max.
  *
- * Method: a group-sequential test with the O'Brien-Fleming boundary over the planned looks
- * (stats/groupSequential.ts; O'Brien and Fleming, Biometrics 1979; Jennison and Turnbull, Group
- * Sequential Methods with Applications to Clinical Trials, 2000, ch. 2 and §9.1). Each metric's
- * Mann-Whitney p at look k (exact for small samples, as compareResults computes it) becomes a
- * standardized statistic Z_k = Φ⁻¹(1 − p/2), and its sequential ("repeated") p-value
- * p̃ = P₀(max over planned looks |B_j| ≥ |Z_k| √t_k), t_k = trials / max. These p̃ are adjusted
- * across the gating metrics at every look with the policy's adjustment (BH or Holm) and compared
- * with alpha. Why this is valid: for every u, P₀(some look has p̃ ≤ u) ≤ u, so each metric's
- * smallest p̃ over all looks is a valid p-value; a rejection at any look implies the adjustment
- * rejects on those smallest values (BH and Holm only reject more when p-values shrink), so with
- * every metric unchanged the chance of any false regression over all looks is at most alpha, as
- * in the fixed design (BH needs independent or positively dependent metrics, as it always does).
- * Why O'Brien-Fleming: it spends almost nothing early, so the last look is nearly the fixed test
- * and power at max stays close to the fixed design's. For a lone regression among 20 metrics
- * (level 0.05 / 20) with looks at 4, 6, …, 30 trials, the boundary is |Z| ≥ 3.105 / √t: 8.5 at
- * the first look, 3.105 at the last, against 3.023 without looks. Lan-DeMets spending increments
- * used as per-look levels (a Bonferroni split over looks, valid too) would leave the last look
- * 15 % of alpha (O'Brien-Fleming-type spending, looks at 28 and 30 of 30), a large loss of power.
- *
- * The equivalence stop never adds a regression: it only ends the testing of a metric with
- * "unchanged", so it cannot raise false alarms. Its cost is power: a metric that truly changed by
- * exactly its threshold has an interval inside ±threshold with probability at most alpha at each
- * look (up to the number of looks times alpha in all); for a change twice the threshold the
- * simulation lost none of 100 to 300 regressions (benchmarks/README.md, "Sequential trials").
- *
- * Why futility: with noisy metrics equivalence cannot end an unchanged run early (at CV 10 % the
- * 90 % interval of one metric fits inside ±5 % only after some 30 trials per side, all 20 metrics
- * of a suite later still), so every A/A run would go to max. Stochastic curtailment (Lan, Simon
- * and Halperin, Communications in Statistics C 1, 1982; Lachin, Statistics in Medicine 24, 2005)
- * stops testing a metric when its conditional power is low: with B-values B_t = Z_t √t as in
- * groupSequential.ts, the final B_1 = B_t + θ (1 − t) + N(0, 1 − t) for a drift θ, so the chance
- * of crossing the last look's boundary c is Φ((B_t + θ (1 − t) − c) / √(1 − t))
- * (conditionalPower). Here Z_t is
- * the metric's Mann-Whitney z signed towards a regression, θ the drift at max of a regression of
- * exactly the threshold (Noether's mean of the standardized U, stats/power.ts, at the trials'
- * pooled robust σ), and c the O'Brien-Fleming boundary a lone regression crosses at the last look
- * (level alpha over the gating family). A futility stop only removes chances to reject, so false
- * alarms can only fall (a "non-binding" boundary: the efficacy test is unchanged). Its cost is
- * power, bounded by the floor: at a regression of exactly the threshold, of the runs a look
- * stops fewer than `futility` would have been flagged at max (that is what a conditional power
- * below the floor says; test/compare/sequential.test.ts checks it by simulation). A larger max
- * buys the power back, and costs little, since unchanged runs stop early. The conditional power
- * leaves out the threshold the verdict also needs, so it errs towards going on.
+ * Method, and why it keeps false alarms at alpha and power near the fixed design's: the
+ * O'Brien-Fleming boundary, the equivalence stop and stochastic curtailment, with their sources,
+ * are in docs/sequential.md.
  */
 import type { Results } from '../results/schema.js';
 import { boundaryFor, conditionalPower, sequentialPValue } from '../stats/groupSequential.js';
@@ -92,15 +52,8 @@ import { plural } from '../text.js';
 import { shiftOf } from './shift.js';
 import { detectability, percent, relativeDispersion, standardizedShift } from './detectable.js';
 import type { Summary } from '../stats/describe.js';
-import {
-  compareResults,
-  countVerdicts,
-  metricKey,
-  UNSEEN_NOTE,
-  worseness,
-  type Comparison,
-  type MetricComparison,
-} from './compare.js';
+import { compareResults, countVerdicts, metricKey, UNSEEN_NOTE, worseness } from './compare.js';
+import type { Comparison, MetricComparison } from './comparison.js';
 import { loneRegressionLevel, type ComparePolicy } from './policy.js';
 
 /** Trials per side at the first look, at the last (the fixed design's count), and per block. */

@@ -3,7 +3,7 @@
  * (the CLI's exit code, the action's `verdict` output and failure, the headline) takes them from
  * here. Pure.
  */
-import type { Comparison, MetricComparison } from './compare.js';
+import type { Comparison, MetricComparison } from './comparison.js';
 
 /**
  * - `regression`: some gating metric is worse (significant and beyond its threshold);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { LineCounter, isScalar, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
-import { readRegularFile } from '../results/read.js';
+import { readRegularFile } from '../files.js';
 import { describeIssue } from '../schemaIssue.js';
 import { mapPaths } from './paths.js';
 import { formatPosition, formatProblems, listed, type Problem } from './problems.js';

@@ -10,7 +10,8 @@
  * neither the change points nor the latest verdict reach across it: like a new machine, a new
  * setup is not a regression (nightly compares runs of one config only). Pure.
  */
-import { compareResults, type MetricComparison, type MetricVerdict } from '../compare/compare.js';
+import { compareResults } from '../compare/compare.js';
+import type { MetricComparison, MetricVerdict } from '../compare/comparison.js';
 import { changeKind, metricSeries, type ChangeKind, type MetricSeries } from '../compare/drift.js';
 import { environmentLabel } from '../compare/environment.js';
 import { resolvePolicy, type ComparePolicy } from '../compare/policy.js';
@@ -54,10 +55,23 @@ export interface DashboardChangePoint {
   p: number;
 }
 
-/** One row of the latest-against-previous table. */
+/**
+ * One row of the latest-run table: the latest run's median against the reference the history
+ * check measures it by, so that `change` is the change from `reference` to `latest`.
+ */
 export interface LatestRow {
-  previous: string;
+  /**
+   * The centre of the runs before, as the history check takes it (compare/runLevel.ts): the
+   * geometric mean of their medians, their mean where some value is not positive, the median of
+   * the one run where there is one; `—` where the check has none.
+   */
+  reference: string;
+  /** How many runs before the reference is of (each counted once, by its median). */
+  runs: number;
+  /** What `reference` is of those runs. */
+  basis: 'geometric mean' | 'mean';
   latest: string;
+  /** From `reference` to `latest`; empty where the check has none. */
   change: string;
   verdict: MetricVerdict;
   /** The verdict as the PR comment writes it. */
@@ -186,15 +200,8 @@ function environmentSeries(
       return before !== undefined && now !== undefined && before !== now ? [i] : [];
     });
     const last = points.at(-1);
-    const previous = points.at(-2);
     const m = last?.run === runs.length - 1 && !s.informational ? judged.get(s.key) : undefined;
-    const latest: LatestRow | undefined = m && {
-      previous: previous?.run === runs.length - 2 ? formatValue(previous.value, s.unit) : '—',
-      latest: formatValue(m.head?.median ?? last!.value, s.unit),
-      change: m.change === null ? '' : formatChange(m.change),
-      verdict: m.verdict,
-      label: VERDICT_LABEL[m.verdict],
-    };
+    const latest: LatestRow | undefined = m && latestRow(m, last!.value, s.unit);
     return {
       key: s.key,
       // The key is `<suite label>/<metric>`; names may hold '/' themselves.
@@ -245,7 +252,8 @@ function changePointsOf(
  * The latest run (the last of `runs`) against up to LATEST_WINDOW runs of its config before it,
  * by metric key.
  * Across runs the unit of evidence is the run, so the previous run alone has no spread to judge
- * by: the verdict is the history check's, and the previous run's median is shown beside it.
+ * by: the verdict is the history check's, and the row shows what that check measured the change
+ * from (latestRow).
  */
 function latestComparison(
   runs: readonly Results[],
@@ -262,4 +270,45 @@ function latestComparison(
     'run',
   );
   return new Map(comparison.metrics.map((m) => [m.key, m]));
+}
+
+/** The most significant digits a row shows where three would print two different values alike. */
+const MAX_DIGITS = 6;
+
+/**
+ * The table's row: the reference the change is measured from, the latest median and the change
+ * between them. The history check's shift is latest − reference on the metric's scale (the
+ * geometric mean of the runs before where all values are positive, else their mean:
+ * compare/runLevel.ts), so the reference is read back from it and the change between the two
+ * columns is the change shown. Where three significant digits print both alike, more are shown;
+ * where six still do, the change is ±0 % at the precision shown.
+ */
+function latestRow(m: MetricComparison, lastValue: number, unit: string): LatestRow {
+  const latest = m.head?.median ?? lastValue;
+  const runs = m.base?.n ?? 0;
+  const positive = (m.base?.min ?? 0) > 0 && (m.head?.min ?? 0) > 0;
+  const reference =
+    m.shift !== null ? latest - m.shift : runs === 1 ? (m.base?.median ?? null) : null;
+  let digits = 3;
+  let change = m.change === null ? '' : formatChange(m.change);
+  if (reference !== null && m.change !== null && m.change !== 0) {
+    while (
+      digits < MAX_DIGITS &&
+      formatValue(reference, unit, digits) === formatValue(latest, unit, digits)
+    ) {
+      digits++;
+    }
+    if (formatValue(reference, unit, digits) === formatValue(latest, unit, digits)) {
+      change = formatChange(0);
+    }
+  }
+  return {
+    reference: reference === null ? '—' : formatValue(reference, unit, digits),
+    runs,
+    basis: positive ? 'geometric mean' : 'mean',
+    latest: formatValue(latest, unit, digits),
+    change,
+    verdict: m.verdict,
+    label: VERDICT_LABEL[m.verdict],
+  };
 }

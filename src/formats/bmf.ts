@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { inferDirection } from '../results/direction.js';
-import { validate } from '../results/read.js';
+import { validate } from '../json.js';
 import {
   checkTarget,
   DirectionSchema,

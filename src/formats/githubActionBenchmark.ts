@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { inferDirection } from '../results/direction.js';
-import { validate } from '../results/read.js';
+import { validate } from '../json.js';
 import { RESULTS_SCHEMA, SampleSchema, type Direction, type Results } from '../results/schema.js';
 
 export const GabSchema = z.array(

@@ -15,12 +15,14 @@ import { runSetup } from '../run/setup.js';
 import { selectBaseline } from '../store/baseline.js';
 import type { HistoryStore } from '../store/history.js';
 import type { Revision } from '../store/revision.js';
+import { policyIn } from './options.js';
 
 export interface CalibrateInput {
   config: Config;
   env: NodeJS.ProcessEnv;
   progress: Progress;
-  policy: Partial<ComparePolicy>;
+  /** The command's policy options; the config's compare section is the rest (options.ts policyIn). */
+  overrides: Partial<ComparePolicy>;
   /** The gate's history window: how many stored runs a history gate compares with. */
   window: number;
 }
@@ -107,7 +109,7 @@ export async function calibrateHistory(
 
 function options(input: CalibrateInput) {
   return {
-    policy: input.policy,
+    policy: policyIn(input.config, input.overrides),
     trials: (name: string) =>
       input.config.suites.find((suite) => suite.name === name)?.trials ?? input.config.trials,
     baseline: gateOf(input.config),

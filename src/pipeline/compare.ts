@@ -1,10 +1,23 @@
 /** Two sides read from files and compared: `perfgate compare`, validate, and the action's compare mode. */
-import { compareResults, type Comparison } from '../compare/compare.js';
+import { compareResults } from '../compare/compare.js';
+import type { Comparison } from '../compare/comparison.js';
 import type { ComparePolicy } from '../compare/policy.js';
+import type { Config } from '../config/index.js';
 import { runMedians } from '../compare/runLevel.js';
 import { loadRuns } from '../formats/loadSide.js';
 import type { Results } from '../results/schema.js';
 import { plural } from '../text.js';
+import { policyIn } from './options.js';
+
+export interface CompareSidesInput {
+  /** What the user named: a results file, a folder or list of them, BMF, github-action-benchmark JSON. */
+  base: string;
+  head: string;
+  cwd: string;
+  /** Its compare section is the policy, under `overrides`. */
+  config?: Config | undefined;
+  overrides: Partial<ComparePolicy>;
+}
 
 /**
  * Load both sides and compare them: the pipeline shared by the CLI and the action. One run per
@@ -12,11 +25,10 @@ import { plural } from '../text.js';
  * reduced to its medians and the sides are compared run by run, never as pooled trials.
  */
 export async function compareSides(
-  baseSpec: string,
-  headSpec: string,
-  policy: Partial<ComparePolicy>,
-  cwd: string,
+  input: CompareSidesInput,
 ): Promise<{ base: Results; head: Results; comparison: Comparison }> {
+  const { base: baseSpec, head: headSpec, cwd } = input;
+  const policy = policyIn(input.config, input.overrides);
   const [baseRuns, headRuns] = await Promise.all([
     loadRuns(baseSpec, { cwd }),
     loadRuns(headSpec, { cwd }),

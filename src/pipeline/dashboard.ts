@@ -6,11 +6,13 @@
  */
 import path from 'node:path';
 import type { ComparePolicy } from '../compare/policy.js';
+import type { Config } from '../config/index.js';
 import { buildDashboardData, type DashboardData } from '../dashboard/data.js';
 import { siteFiles } from '../dashboard/site.js';
 import { InputError } from '../errors.js';
-import { writeTextAtomic } from '../results/read.js';
+import { writeTextAtomic } from '../files.js';
 import type { HistoryStore } from '../store/history.js';
+import { policyIn } from './options.js';
 
 export interface DashboardInput {
   store: HistoryStore;
@@ -20,7 +22,9 @@ export interface DashboardInput {
   /** How the user named `out`, for errors: `--out`, `input site-path`. */
   outField: string;
   repoUrl?: string;
-  policy?: Partial<ComparePolicy>;
+  /** Its compare section sets the thresholds the latest run is judged by, under `overrides`. */
+  config?: Config | undefined;
+  overrides: Partial<ComparePolicy>;
   /** When the site is built: shown on the page. */
   now: Date;
 }
@@ -39,7 +43,7 @@ export async function buildDashboard(input: DashboardInput): Promise<DashboardOu
     branch: input.branch,
     generatedAt: input.now.toISOString(),
     ...(input.repoUrl ? { repoUrl: input.repoUrl } : {}),
-    ...(input.policy ? { policy: input.policy } : {}),
+    policy: policyIn(input.config, input.overrides),
   });
   const files: string[] = [];
   for (const [relative, text] of siteFiles(data)) {

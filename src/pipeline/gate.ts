@@ -10,7 +10,8 @@
  * With an interleaved baseline the history is still read, as context: a run far outside it says
  * the runner differs from the stored runs, which the same-run comparison is immune to.
  */
-import { compareResults, type Comparison } from '../compare/compare.js';
+import { compareResults } from '../compare/compare.js';
+import type { Comparison } from '../compare/comparison.js';
 import type { ComparePolicy } from '../compare/policy.js';
 import { runMedians } from '../compare/runLevel.js';
 import {
@@ -27,10 +28,12 @@ import type { Progress } from '../run/progress.js';
 import { baselineQuery, selectBaseline, type BaselineSelection } from '../store/baseline.js';
 import type { HistoryStore } from '../store/history.js';
 import type { Revision } from '../store/revision.js';
-import { checkRevisionName, resolveRevision, uncommittedChanges } from '../store/worktree.js';
 import { plural, shortRevision } from '../text.js';
-import { locateBase, measureInterleaved } from './interleaved.js';
+import { BLOCK_ROUNDS } from '../run/plan.js';
+import { locateBase } from './base.js';
+import { measureInterleaved } from './interleaved.js';
 import { measure } from './measure.js';
+import { policyIn } from './options.js';
 
 export interface HistoryInput {
   store: HistoryStore;
@@ -57,24 +60,41 @@ export interface GateOutcome {
   warnings: string[];
 }
 
+/**
+ * A run measured elsewhere (a fork's pull request, mode report) against the stored runs of the
+ * branch: the policy is the config's, when there is one, under the face's overrides.
+ */
+export async function historyGate(
+  results: Results,
+  history: HistoryInput,
+  config: Config | undefined,
+  overrides: Partial<ComparePolicy>,
+): Promise<GateOutcome> {
+  return (await compareWithStored(results, history, policyIn(config, overrides))).outcome;
+}
+
 /** The head's single run against the stored runs of the branch, run by run. */
-export async function gateAgainstHistory(
+async function compareWithStored(
   results: Results,
   history: HistoryInput,
   policy: Partial<ComparePolicy>,
-): Promise<GateOutcome> {
+): Promise<{ outcome: GateOutcome; selection: BaselineSelection }> {
   const { selection, warnings } = await storedRuns(results, history);
   const runs = selection.used.map((entry) => entry.results);
   const base = runs.length > 0 ? runMedians(runs, 'the stored runs') : undefined;
   const comparison = base && compareResults(base, runMedians([results], 'this run'), policy, 'run');
-  return {
+  const missing = base
+    ? []
+    : [`no baseline among the stored runs of ${history.branch}: ${selection.notes.join('; ')}`];
+  const outcome = {
     results,
     ...(base && comparison ? { base, comparison } : {}),
     baseLabel: historyLabel(history.branch, selection),
     ...(runs[0]?.environment ? { baseEnvironment: runs[0].environment } : {}),
-    context: selection.notes,
+    context: base ? selection.notes : missing,
     warnings,
   };
+  return { outcome, selection };
 }
 
 async function storedRuns(
@@ -110,10 +130,10 @@ async function historyContext(
   policy: Partial<ComparePolicy>,
 ): Promise<{ context: string[]; warnings: string[] }> {
   if (!history) return { context: [], warnings: [] };
-  const outcome = await gateAgainstHistory(results, history, policy);
+  const { outcome, selection } = await compareWithStored(results, history, policy);
   const mergeBase = history.mergeBase;
   const context =
-    mergeBase && outcome.context.some((n) => n.includes('comes first'))
+    mergeBase && selection.mergeBaseStored
       ? [`the stored history has a result of the merge base ${shortRevision(mergeBase)}`]
       : [];
   const outside = (outcome.comparison?.metrics ?? []).filter(
@@ -138,8 +158,10 @@ export interface PrGateInput {
   progress: Progress;
   /** What the head's results describe. */
   revision: Revision;
-  policy: Partial<ComparePolicy>;
-  baseline: BaselineMode;
+  /** The face's policy options (`--alpha`, input alpha, …): the config's compare section is the rest. */
+  overrides: Partial<ComparePolicy>;
+  /** The face's baseline option; absent: the config's `baseline`. */
+  baseline?: BaselineMode;
   /** The base revision the user named; default: the pull request's merge base. */
   against?: string;
   /** The pull request's base SHA from its event, for a shallow checkout (worktree.ts). */
@@ -152,23 +174,23 @@ export interface PrGateInput {
 
 /** Measure the head, and the base beside it when the mode allows, and gate. */
 export async function prGate(input: PrGateInput): Promise<GateOutcome> {
-  const plan = await choosePlan(input);
-  if ('fallback' in plan) {
+  const policy = policyIn(input.config, input.overrides);
+  const base = await locateBase({ ...input, baseline: input.baseline ?? input.config.baseline });
+  if ('fallback' in base) {
     const { results, notes } = await measure(input);
     if (!input.history) {
-      throw new InputError(`${plan.fallback}, and there is no stored history to compare with`, {
+      throw new InputError(`${base.fallback}, and there is no stored history to compare with`, {
         field: input.fields.baseline,
       });
     }
-    const outcome = await gateAgainstHistory(results, input.history, input.policy);
-    const why = plan.fallback ? [`history baseline: ${plan.fallback}`] : [];
+    const { outcome } = await compareWithStored(results, input.history, policy);
+    const why = base.fallback ? [`history baseline: ${base.fallback}`] : [];
     return { ...outcome, context: [...why, ...notes, ...outcome.context] };
   }
-  const sequential =
-    input.config.sequential && sequentialGate(input.config.sequential, input.policy);
-  const run = await measureInterleaved(plan.repo, {
+  const sequential = input.config.sequential && sequentialGate(input.config.sequential, policy);
+  const run = await measureInterleaved({
     config: input.config,
-    commit: plan.commit,
+    base,
     env: input.env,
     progress: input.progress,
     revision: input.revision,
@@ -177,8 +199,8 @@ export async function prGate(input: PrGateInput): Promise<GateOutcome> {
   });
   const comparison = sequential
     ? sequential.finish(run.base, run.head)
-    : compareResults(run.base, run.head, input.policy);
-  const { context, warnings } = await historyContext(run.head, input.history, input.policy);
+    : compareResults(run.base, run.head, policy);
+  const { context, warnings } = await historyContext(run.head, input.history, policy);
   const trials = Math.max(0, ...comparison.metrics.map((m) => m.head?.n ?? 0));
   return {
     results: run.head,
@@ -202,7 +224,12 @@ export async function prGate(input: PrGateInput): Promise<GateOutcome> {
  * (the maximum's, when the run went that far).
  */
 function sequentialGate(trials: SequentialTrials, policy: Partial<ComparePolicy>) {
-  const design = { min: trials.min, max: trials.max, futility: trials.futility, block: 2 };
+  const design = {
+    min: trials.min,
+    max: trials.max,
+    futility: trials.futility,
+    block: BLOCK_ROUNDS,
+  };
   const planned = new Set(lookSchedule(design));
   let look: SequentialLook | undefined;
   const at = (count: number, base: Results, head: Results) =>
@@ -218,45 +245,4 @@ function sequentialGate(trials: SequentialTrials, policy: Partial<ComparePolicy>
     finish: (base: Results, head: Results): Comparison =>
       sequentialComparison(look?.stop ? look : at(design.max, base, head), design),
   };
-}
-
-type Plan = { repo: string; commit: string } | { fallback: string };
-
-/** Interleaved when the base can be checked out, history otherwise; the reason is reported. */
-async function choosePlan(input: PrGateInput): Promise<Plan> {
-  if (input.baseline === 'history') return { fallback: '' };
-  if (input.against !== undefined) checkRevisionName(input.against, input.fields.against);
-  const located = await locateBase(input.config, input.against, input.env, input.knownBase);
-  if ('unavailable' in located) {
-    // A revision the user named, or a mode that needs one, cannot quietly become a history check.
-    if (input.against !== undefined) {
-      throw new InputError(
-        `${located.unavailable}, so revision '${input.against}' cannot be measured`,
-        {
-          field: input.fields.against,
-        },
-      );
-    }
-    if (input.baseline === 'interleaved') {
-      throw new InputError(located.unavailable, { field: `${input.fields.baseline} interleaved` });
-    }
-    return { fallback: located.unavailable };
-  }
-  // A revision the user named must exist (exit 2); a default one that cannot be found falls back.
-  const field = input.against === undefined ? input.fields.baseline : input.fields.against;
-  let commit: string;
-  try {
-    commit = await resolveRevision(located.repo, located.against, field);
-  } catch (error) {
-    if (input.against !== undefined || input.baseline === 'interleaved') throw error;
-    return { fallback: (error as Error).message };
-  }
-  if (input.baseline === 'auto' && input.against === undefined) {
-    const head = await resolveRevision(located.repo, 'HEAD', field).catch(() => undefined);
-    if (head === commit && (await uncommittedChanges(located.repo)) === 0)
-      return {
-        fallback: `the head is the base revision ${shortRevision(commit)}: nothing to measure beside it`,
-      };
-  }
-  return { repo: located.repo, commit };
 }

@@ -15,19 +15,15 @@ import type { Progress } from '../run/progress.js';
 import { runInterleaved, type InterleavedContext } from '../run/runner.js';
 import { runSetup } from '../run/setup.js';
 import type { Revision } from '../store/revision.js';
-import {
-  defaultBaseRevision,
-  repositoryRoot,
-  uncommittedChanges,
-  withWorktree,
-} from '../store/worktree.js';
+import { withWorktree } from '../store/worktree.js';
 import { plural, shortRevision } from '../text.js';
+import type { LocatedBase } from './base.js';
 
 export interface InterleavedInput {
   /** The head's config: its suites run in both trees. */
   config: Config;
-  /** The base revision's full commit (gate.ts resolves what the user named). */
-  commit: string;
+  /** The base revision, found by base.ts. */
+  base: LocatedBase;
   env: NodeJS.ProcessEnv;
   progress: Progress;
   revision: Revision;
@@ -43,24 +39,6 @@ export interface InterleavedRun {
   baseCommit: string;
   /** Setup skips, a dirty head tree: what the report must say. */
   notes: string[];
-}
-
-/** Where the repository and its base revision are, or why an A/B run is not possible here. */
-export async function locateBase(
-  config: Config,
-  against: string | undefined,
-  env: NodeJS.ProcessEnv,
-  known?: string,
-): Promise<{ repo: string; against: string } | { unavailable: string }> {
-  const repo = await repositoryRoot(path.dirname(config.file));
-  if (!repo) return { unavailable: `${config.file} is not inside a git checkout` };
-  const base = against ?? (await defaultBaseRevision(repo, env, known));
-  if (!base)
-    return {
-      unavailable:
-        'no base revision was given and none was found (no merge base with origin/HEAD, main or master)',
-    };
-  return { repo, against: base };
 }
 
 /** A path of the head's config, moved to the same place inside the base tree. */
@@ -135,16 +113,12 @@ async function assertPresent(
   }
 }
 
-export async function measureInterleaved(
-  repo: string,
-  input: InterleavedInput,
-): Promise<InterleavedRun> {
-  const { commit } = input;
-  const changed = await uncommittedChanges(repo);
+export async function measureInterleaved(input: InterleavedInput): Promise<InterleavedRun> {
+  const { repo, commit, uncommitted } = input.base;
   const notes =
-    changed > 0
+    uncommitted > 0
       ? [
-          `the head side is the working tree as it is, with ${plural(changed, 'uncommitted change')}, not a commit`,
+          `the head side is the working tree as it is, with ${plural(uncommitted, 'uncommitted change')}, not a commit`,
         ]
       : [];
   const seed = input.seed ?? randomInt(2 ** 31);

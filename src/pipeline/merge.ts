@@ -13,12 +13,13 @@ import type { ComparePolicy } from '../compare/policy.js';
 import { runMedians } from '../compare/runLevel.js';
 import type { Config } from '../config/index.js';
 import { InputError, RunError } from '../errors.js';
-import { jsonFilesIn } from '../results/read.js';
+import { jsonFilesIn } from '../files.js';
 import { RESULTS_SCHEMA, type Environment, type Results } from '../results/schema.js';
 import { readShardArtifact, type ShardArtifact } from '../results/shard.js';
 import { shardName } from '../shard/plan.js';
 import { plural } from '../text.js';
 import type { GateOutcome } from './gate.js';
+import { policyIn } from './options.js';
 
 export interface LoadedShard {
   file: string;
@@ -209,7 +210,8 @@ function machineNote(groups: readonly LoadedShard[][]): string[] {
  */
 export function mergeShards(
   shards: readonly LoadedShard[],
-  policy: Partial<ComparePolicy>,
+  config: Config | undefined,
+  overrides: Partial<ComparePolicy>,
 ): GateOutcome {
   const ordered = [...shards].sort((a, b) => a.artifact.shard.index - b.artifact.shard.index);
   const groups = machineGroups(ordered);
@@ -238,7 +240,7 @@ export function mergeShards(
   const unit = kinds.has('history') ? 'run' : 'trial';
   // Against stored runs the head is one run, its medians, as a history gate compares it (gate.ts).
   const head = unit === 'run' ? runMedians([results], 'this run') : results;
-  const comparison = compareResults(base, head, policy, unit);
+  const comparison = compareResults(base, head, policyIn(config, overrides), unit);
   const labels = new Set(compared.map((s) => s.artifact.baseLabel));
   const baseLabel =
     labels.size === 1 && compared[0]?.artifact.baseLabel

@@ -2,8 +2,8 @@
  * Option values as both faces receive them (command-line options, action inputs), parsed once:
  * errors name the option as the user wrote it (`--alpha`, `input alpha`) and what was expected.
  */
-import type { ComparePolicy } from '../compare/policy.js';
-import { FAIL_ON, runnerLabel } from '../config/index.js';
+import { layerPolicies, type ComparePolicy } from '../compare/policy.js';
+import { FAIL_ON, runnerLabel, type Config } from '../config/index.js';
 import { InputError } from '../errors.js';
 import type { Adjustment } from '../stats/multipleTesting.js';
 
@@ -80,6 +80,18 @@ export function policyOverrides(
     adjustment: choiceOption(raw.adjustment, name('adjustment'), ADJUSTMENTS),
     failOn: choiceOption(raw.failOn, name('failOn'), FAIL_ON),
   };
+}
+
+/**
+ * The comparison policy in force: the config's compare section (when there is a config), then
+ * what the face overrides (a command-line option, an action input). Every pipeline resolves it
+ * here, so no face assembles a policy of its own.
+ */
+export function policyIn(
+  config: Pick<Config, 'compare'> | undefined,
+  overrides: Partial<ComparePolicy>,
+): Partial<ComparePolicy> {
+  return layerPolicies(config?.compare ?? {}, overrides);
 }
 
 /** Runner labels, comma or newline separated (`--runs-on`, `input runs-on`); undefined when none. */

@@ -21,8 +21,11 @@ function significant(value: number, digits = 3): string {
   });
 }
 
-/** `12.3 ms`, `15,234 req/s`, `1.50 GiB`, `92.1 %`; nanoseconds scale up to µs, ms, s. */
-export function formatValue(value: number, unit: string): string {
+/**
+ * `12.3 ms`, `15,234 req/s`, `1.50 GiB`, `92.1 %`; nanoseconds scale up to µs, ms, s. `digits`
+ * significant digits (3 unless two values must be told apart: the dashboard's latest run).
+ */
+export function formatValue(value: number, unit: string, digits = 3): string {
   if (unit === 'bytes' || unit === 'B') {
     let scaled = value;
     let i = 0;
@@ -30,7 +33,7 @@ export function formatValue(value: number, unit: string): string {
       scaled /= 1024;
       i++;
     }
-    return `${significant(scaled)} ${BYTE_UNITS[i]}`;
+    return `${significant(scaled, digits)} ${BYTE_UNITS[i]}`;
   }
   const time = TIME_UNITS.find(([name]) => name === (TIME_ALIASES[unit] ?? unit));
   if (time) {
@@ -38,9 +41,9 @@ export function formatValue(value: number, unit: string): string {
     const ns = value * time[1];
     const [name, size] =
       [...TIME_UNITS].reverse().find(([, size]) => size >= time[1] && Math.abs(ns) >= size) ?? time;
-    return `${significant(ns / size)} ${name}`;
+    return `${significant(ns / size, digits)} ${name}`;
   }
-  return unit ? `${significant(value)} ${unit}` : significant(value);
+  return unit ? `${significant(value, digits)} ${unit}` : significant(value, digits);
 }
 
 /** A signed relative change: `+15.2 %`, `−3.10 %`. */

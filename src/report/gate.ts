@@ -4,7 +4,7 @@
  * markdown`, so a user sees locally what the pull request would show; the text and JSON forms of
  * `perfgate check` beside it.
  */
-import type { Comparison } from '../compare/compare.js';
+import type { Comparison } from '../compare/comparison.js';
 import type { Environment, Results } from '../results/schema.js';
 import { escapeMarkdown, escapeTerminal } from './escape.js';
 import { layoutMarkdown, layoutText } from './grid.js';
@@ -33,6 +33,10 @@ export interface GateReportOptions {
 
 const HOW_TO_BASELINE =
   'Record runs of the default branch (the action with `mode: record` on pushes, or `perfgate record`) so pull requests have a baseline, or measure the base revision beside the head (`baseline: interleaved`).';
+
+/** The same advice in the command line's words: the terminal report is `perfgate check`'s. */
+const CLI_HOW_TO_BASELINE =
+  'to get one: run `perfgate record --store DIR` on the default branch (the branch named above), or measure the base revision beside the head (--baseline interleaved)';
 
 export function renderGateMarkdown(outcome: GateReportInput, options: GateReportOptions): string {
   if (!outcome.comparison) {
@@ -67,7 +71,9 @@ export function renderGateText(outcome: GateReportInput): string {
   const notes = [...outcome.warnings, ...outcome.context]
     .map((n) => `note: ${escapeTerminal(n)}\n`)
     .join('');
-  if (!outcome.comparison) return `${layoutText(resultsTable(outcome.results))}\n\n${notes}`;
+  if (!outcome.comparison) {
+    return `${layoutText(resultsTable(outcome.results))}\n\nno baseline to compare with\n${notes}${CLI_HOW_TO_BASELINE}\n`;
+  }
   return `baseline: ${escapeTerminal(outcome.baseLabel)}\n\n${renderComparisonText(outcome.comparison)}${notes}`;
 }
 

@@ -1,5 +1,5 @@
 /** Machine-readable comparison, for other tools and the action's outputs. */
-import type { Comparison } from '../compare/compare.js';
+import type { Comparison } from '../compare/comparison.js';
 import { overallVerdict, type OverallVerdict } from '../compare/verdict.js';
 
 /** The comparison as JSON values, for a command that adds fields of its own (validate). */

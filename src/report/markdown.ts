@@ -1,5 +1,5 @@
 /** Markdown rendering for PR comments, job summaries and `--format markdown`. */
-import type { Comparison, MetricVerdict } from '../compare/compare.js';
+import type { Comparison, MetricVerdict } from '../compare/comparison.js';
 import { escapeMarkdown } from './escape.js';
 import type { Environment } from '../results/schema.js';
 import { formatValue } from './format.js';

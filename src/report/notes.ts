@@ -2,7 +2,7 @@
  * Per-metric notes, grouped: the same note on twenty metrics (e.g. "3 vs 3 trials can never reach
  * p < 0.05") is said once, with the metrics it concerns, instead of twenty times.
  */
-import type { MetricComparison } from '../compare/compare.js';
+import type { MetricComparison } from '../compare/comparison.js';
 import { metricLabel } from './table.js';
 
 /** How many metric names a grouped note spells out before it says "…". */

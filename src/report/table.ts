@@ -2,7 +2,7 @@
  * The table model between comparison and rendering (benchstat's builder → Table → ToText split):
  * cells are plain, unescaped strings; each renderer escapes and labels verdicts its own way.
  */
-import type { Comparison, MetricComparison, MetricVerdict } from '../compare/compare.js';
+import type { Comparison, MetricComparison, MetricVerdict } from '../compare/comparison.js';
 import type { Results } from '../results/schema.js';
 import { suiteLabel } from '../results/variant.js';
 import type { Grid } from './grid.js';

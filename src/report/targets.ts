@@ -3,7 +3,7 @@
  * Results") and `perfgate validate` (before vs after with target achievement, the seed's
  * "Overall Optimization Results"). Builds grids; layout is grid.ts's.
  */
-import type { Comparison } from '../compare/compare.js';
+import type { Comparison } from '../compare/comparison.js';
 import { metricKey } from '../compare/compare.js';
 import type { TargetCheck, TargetStatus } from '../compare/targets.js';
 import { formatChange, formatP, formatValue } from './format.js';

@@ -1,5 +1,5 @@
 /** Plain-text rendering for terminals and logs: aligned columns, no markup. */
-import type { Comparison, MetricVerdict } from '../compare/compare.js';
+import type { Comparison, MetricVerdict } from '../compare/comparison.js';
 import { overallVerdict, type OverallVerdict } from '../compare/verdict.js';
 import { geomeanText, unseenShare, verdictCounts } from './wording.js';
 import { methodNote } from './markdown.js';

@@ -1,5 +1,5 @@
 /** The summary lines of a comparison, worded once for every renderer (markdown, text). */
-import type { Comparison } from '../compare/compare.js';
+import type { Comparison } from '../compare/comparison.js';
 import { unseenMetrics } from '../compare/verdict.js';
 import { formatChange } from './format.js';
 

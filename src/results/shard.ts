@@ -5,7 +5,8 @@
  * that the merge fails with that shard's message instead of reporting a missing shard.
  */
 import { z } from 'zod';
-import { readJsonFile, validate, writeJsonAtomic } from './read.js';
+import { writeJsonAtomic } from '../files.js';
+import { readJsonFile, validate } from '../json.js';
 import { EnvironmentSchema, ResultsSchema } from './schema.js';
 
 export const SHARD_SCHEMA = 'perfgate/shard@1';

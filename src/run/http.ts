@@ -57,8 +57,6 @@ export interface HttpTrialHooks {
   signal?: AbortSignal;
 }
 
-/** % of one core at or above which the generator, not the server, may limit throughput. */
-
 /** Extra seconds the wall-clock guard allows beyond the longest a trial can legitimately take. */
 const GUARD_SLACK_SECONDS = 5;
 

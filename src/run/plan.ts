@@ -8,6 +8,9 @@
 import type { Suite } from '../config/index.js';
 import { mulberry32 } from '../stats/random.js';
 
+/** Rounds per block: A B | B A. Sequential looks come at block ends (runner.ts, pipeline/gate.ts). */
+export const BLOCK_ROUNDS = 2;
+
 export interface TrialStep<Arm> {
   arm: Arm;
   /** The suites that still need a trial in this round (suites may ask for different counts). */
@@ -27,8 +30,8 @@ export function planTrials<Arm>(
   let flipped = false;
   for (let round = 1; round <= rounds; round++) {
     // A new block starts at every odd round; its orientation is drawn once for both rounds.
-    if (round % 2 === 1) flipped = random ? random() < 0.5 : false;
-    const forward = (round % 2 === 1) !== flipped;
+    if (round % BLOCK_ROUNDS === 1) flipped = random ? random() < 0.5 : false;
+    const forward = (round % BLOCK_ROUNDS === 1) !== flipped;
     const order = forward ? arms : [...arms].reverse();
     const due = suites.filter((suite) => suite.trials >= round);
     for (const arm of order) steps.push({ arm, suites: due, round });

@@ -15,6 +15,16 @@ export interface TrialLabel {
   of: number;
 }
 
+/** Where a whole run stands once a round (every arm's trial of every due suite) is done. */
+export interface RoundStatus {
+  round: number;
+  /** Rounds planned: the trials per side, or a sequential design's maximum. */
+  of: number;
+  /** Sequential trials: the run may stop before `of`. */
+  atMost: boolean;
+  elapsedSeconds: number;
+}
+
 export interface Progress {
   /** A round of one variant begins (a log group in GitHub Actions). */
   section(title: string): void;
@@ -22,6 +32,8 @@ export interface Progress {
   /** Live requests/s of an http trial, once a second. */
   tick(requestsPerSecond: number): void;
   trialFinished(label: TrialLabel, summary: string): void;
+  /** One line per round: rounds done of planned, elapsed, and about what is left. */
+  roundFinished(status: RoundStatus): void;
   note(text: string): void;
   end(): void;
 }
@@ -30,6 +42,26 @@ type Write = (text: string) => void;
 
 const describe = ({ suite, variant, trial, of }: TrialLabel): string =>
   `${escapeTerminal(suiteLabel(suite, variant))} trial ${trial}/${of}`;
+
+/** "1 min 05 s", "42 s": durations of a run as a person reads them. */
+function duration(seconds: number): string {
+  const whole = Math.max(0, Math.round(seconds));
+  if (whole < 60) return `${whole} s`;
+  const minutes = Math.floor(whole / 60);
+  return `${minutes} min ${String(whole % 60).padStart(2, '0')} s`;
+}
+
+/**
+ * "round 5 of 12 · 2 min 10 s elapsed · about 3 min 02 s left": the time left assumes the rounds
+ * to come take as long as the ones so far (the first round's service start and warm-up included,
+ * so it errs long).
+ */
+export function roundLine({ round, of, atMost, elapsedSeconds }: RoundStatus): string {
+  const left = (elapsedSeconds / round) * (of - round);
+  const planned = `round ${round} of ${atMost ? 'at most ' : ''}${of}`;
+  const remaining = round < of ? ` · about ${duration(left)} left${atMost ? ' at most' : ''}` : '';
+  return `${planned} · ${duration(elapsedSeconds)} elapsed${remaining}`;
+}
 
 const rate = (rps: number): string => `${Math.round(rps).toLocaleString('en-US')} req/s`;
 
@@ -52,6 +84,7 @@ export function terminalProgress(write: Write, now: () => number = Date.now): Pr
       current = undefined;
       write(`\r\x1b[2K${describe(label)} · ${escapeTerminal(summary)}\n`);
     },
+    roundFinished: (status) => write(`\r\x1b[2K${roundLine(status)}\n`),
     note: (text) => write(`\r\x1b[2K${escapeTerminal(text)}\n`),
     end: () => undefined,
   };
@@ -75,6 +108,7 @@ export function lineProgress(write: Write, githubActions: boolean): Progress {
     tick: () => undefined,
     trialFinished: (label, summary) =>
       write(`${escapeLogLine(`${describe(label)} · ${summary}`)}\n`),
+    roundFinished: (status) => write(`${roundLine(status)}\n`),
     note: (text) => write(`${escapeLogLine(text)}\n`),
     end: close,
   };

@@ -14,7 +14,7 @@ import {
 } from '../config/index.js';
 import { RESULTS_SCHEMA, type Environment, type Results } from '../results/schema.js';
 import { hostEnvironment } from './environment.js';
-import { planTrials } from './plan.js';
+import { BLOCK_ROUNDS, planTrials } from './plan.js';
 import type { Progress } from './progress.js';
 import { startService, type RunningService } from './service.js';
 import { kindOf } from './suites/index.js';
@@ -102,16 +102,10 @@ export async function runInterleaved(context: InterleavedContext): Promise<[Resu
     }),
   );
   const order: Side['name'][] = [];
-  const { stopAfterBlock } = context;
   const [baseResults, headResults] = await runArms(context, [base, head], arms, {
     seed: context.seed,
     onStep: (arm) => order.push((context.sides[arm.side] as Side).name),
-    ...(stopAfterBlock
-      ? {
-          stopAfterRound: (round, sides) =>
-            round % 2 === 0 && stopAfterBlock(round, sides as [Results, Results]),
-        }
-      : {}),
+    ...(context.stopAfterBlock ? { stopAfterBlock: context.stopAfterBlock } : {}),
   });
   const interleaved = (other: Side) => ({
     seed: context.seed,
@@ -127,8 +121,8 @@ export async function runInterleaved(context: InterleavedContext): Promise<[Resu
 interface PlanHooks {
   seed?: number;
   onStep?: (arm: Arm) => void;
-  /** Asked once a round is complete, with the results so far; true ends the run there. */
-  stopAfterRound?: (round: number, sides: Results[]) => boolean;
+  /** Asked once a block is complete, with the results so far; true ends the run there. */
+  stopAfterBlock?: InterleavedContext['stopAfterBlock'];
 }
 
 async function runArms(
@@ -167,8 +161,10 @@ async function runArms(
   };
   let service: { arm: Arm; running: RunningService } | undefined;
   const warm = new Set<string>();
+  const began = performance.now();
   try {
     const steps = runnable.length > 0 ? planTrials(runnable, arms, plan.seed) : [];
+    const rounds = steps.at(-1)?.round ?? 0;
     for (const [index, step] of steps.entries()) {
       const { arm } = step;
       plan.onStep?.(arm);
@@ -219,8 +215,15 @@ async function runArms(
         );
         progress.trialFinished(label, trialSummary(outcome.metrics));
       }
-      const roundDone = steps[index + 1]?.round !== step.round;
-      if (roundDone && plan.stopAfterRound?.(step.round, collect())) break;
+      if (steps[index + 1]?.round === step.round) continue;
+      progress.roundFinished({
+        round: step.round,
+        of: rounds,
+        atMost: plan.stopAfterBlock !== undefined,
+        elapsedSeconds: (performance.now() - began) / 1000,
+      });
+      const blockDone = step.round % BLOCK_ROUNDS === 0;
+      if (blockDone && plan.stopAfterBlock?.(step.round, collect() as [Results, Results])) break;
     }
   } finally {
     await service?.running.stop();

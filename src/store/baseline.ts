@@ -25,10 +25,10 @@ export interface BaselineHead {
 export interface BaselineSelection {
   /** The stored runs that match, merge base first, then newest first; empty when none does. */
   used: StoredResult[];
+  /** The pull request's merge base has a stored run, and it comes first in `used`. */
+  mergeBaseStored: boolean;
   notes: string[];
 }
-
-const NO_HISTORY = 'record one by running on the default branch (mode record)';
 
 export function selectBaseline(
   entries: readonly StoredResult[],
@@ -41,7 +41,7 @@ export function selectBaseline(
     });
   }
   const newest = [...entries].sort(newestFirst);
-  if (!newest[0]) return { used: [], notes: [`no baseline yet: ${NO_HISTORY}`] };
+  if (!newest[0]) return { used: [], mergeBaseStored: false, notes: ['nothing is stored yet'] };
 
   const matching = newest.filter((entry) => !difference(entry.results, head));
   if (!matching.length) {
@@ -49,7 +49,8 @@ export function selectBaseline(
     const count = plural(newest.length, 'stored result');
     return {
       used: [],
-      notes: [`no baseline: none of the ${count} matches this run (newest: ${why}); ${NO_HISTORY}`],
+      mergeBaseStored: false,
+      notes: [`none of the ${count} matches this run (newest: ${why})`],
     };
   }
 
@@ -58,7 +59,11 @@ export function selectBaseline(
     0,
     window,
   );
-  return { used, notes: selectionNotes(newest.length, matching.length, used, head) };
+  return {
+    used,
+    mergeBaseStored: atMergeBase.length > 0,
+    notes: selectionNotes(newest.length, matching.length, used, head),
+  };
 }
 
 /**
@@ -84,7 +89,7 @@ function selectionNotes(
   used: readonly StoredResult[],
   head: BaselineHead,
 ): string[] {
-  // How many runs were used is the report's baseline label (baselineLabel), not a note: said once.
+  // How many runs were used is the report's baseline label (pipeline/gate.ts historyLabel), not a note: said once.
   const notes: string[] = [];
   if (head.mergeBase) {
     const short = shortRevision(head.mergeBase);

@@ -8,7 +8,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, RunError } from '../errors.js';
-import { parseJson, parseResults } from '../results/read.js';
+import { parseJson } from '../json.js';
+import { parseResults } from '../results/read.js';
 import { compactResults } from './compact.js';
 import { explainFailure, git, GitError, lostRace, retry, type RetryPolicy } from './git.js';
 import { recordedAt } from './newest.js';

@@ -6,7 +6,8 @@
  * batches of them; a git store fetches each batch in one request.
  */
 import { InputError } from '../errors.js';
-import { parseJson, parseResults } from '../results/read.js';
+import { parseJson } from '../json.js';
+import { parseResults } from '../results/read.js';
 import { shortRevision } from '../text.js';
 import { newestFirst, type ListQuery, type StoredResult } from './history.js';
 

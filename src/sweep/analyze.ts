@@ -3,7 +3,8 @@
  * ranked, the Pareto front, and the recommendation with its expected change against the baseline
  * (the comparison of `perfgate compare`) and the config's targets. Pure.
  */
-import { compareResults, type Comparison } from '../compare/compare.js';
+import { compareResults } from '../compare/compare.js';
+import type { Comparison } from '../compare/comparison.js';
 import { checkTargets, type TargetCheck } from '../compare/targets.js';
 import type { Config, Sweep } from '../config/schema.js';
 import { InputError } from '../errors.js';

@@ -7,7 +7,8 @@
  */
 import { configHash, type Config, type Sweep } from '../config/index.js';
 import { InputError } from '../errors.js';
-import { readJsonFile, validate, writeJsonAtomic } from '../results/read.js';
+import { writeJsonAtomic } from '../files.js';
+import { readJsonFile, validate } from '../json.js';
 import type { Results } from '../results/schema.js';
 import { evaluatePoint, score, type MeasuredPoint } from './evaluate.js';
 import { SWEEP_SCHEMA, SweepFileSchema, type SweepFile } from './file.js';

@@ -84,7 +84,7 @@ describe("report mode with a fork's results file", () => {
     });
     expect(result.code, result.stdout).toBe(0);
     expect(result.stdout).toMatch(
-      /note: no baseline: .*AMD EPYC 7763 but this run is on x\\x0a::error/,
+      /note: no baseline among the stored runs of main: .*AMD EPYC 7763 but this run is on x\\x0a::error/,
     );
     expect(foreignCommands(result)).toEqual([]);
     expect(result.outputs.verdict).toBe('no-baseline');

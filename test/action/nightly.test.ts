@@ -70,6 +70,7 @@ beforeAll(async () => {
     config: 'perfgate.yml',
     dataBranch: 'perfgate-data',
     baselineWindow: 5,
+    policy: {},
     failOnRegression: true,
     comment: 'always',
     commentAuthor: 'github-actions[bot]',

@@ -5,13 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gateReport } from '../../src/action/shared.js';
-import type { ActionEnv } from '../../src/action/types.js';
 import type { Results } from '../../src/results/schema.js';
 import { folderStore } from '../../src/store/folderStore.js';
-import { gateAgainstHistory } from '../../src/pipeline/gate.js';
-
-// gateReport reads only the report's name from the action.
-const action = { inputs: { name: 'perfgate' } } as unknown as ActionEnv;
+import { historyGate } from '../../src/pipeline/gate.js';
 
 const run = (cpuModel: string): Results => ({
   schema: 'perfgate/results@1',
@@ -31,8 +27,8 @@ describe('gateReport with an untrusted head', () => {
     const store = folderStore(await mkdtemp(join(tmpdir(), 'perfgate-shared-')));
     await store.append(run('AMD EPYC 7763'), { branch: 'main' });
     const head = run('![x](https://evil.example/p.png) @octocat <img src=x>');
-    const outcome = await gateAgainstHistory(head, { store, branch: 'main', window: 5 }, {});
-    const report = gateReport(action, outcome, 'abc');
+    const outcome = await historyGate(head, { store, branch: 'main', window: 5 }, undefined, {});
+    const report = gateReport('perfgate', outcome, 'abc');
     expect(report.verdict).toBe('no-baseline');
     expect(report.markdown).toContain('stored results ran on AMD EPYC 7763 but this run is on');
     expect(report.markdown).not.toMatch(/!\[x\]\(|@octocat|<img/);
@@ -48,8 +44,8 @@ describe('gateReport against a matching stored result', () => {
         branch: 'main',
       },
     );
-    const outcome = await gateAgainstHistory(head, { store, branch: 'main', window: 5 }, {});
-    return gateReport(action, outcome, 'abc');
+    const outcome = await historyGate(head, { store, branch: 'main', window: 5 }, undefined, {});
+    return gateReport('perfgate', outcome, 'abc');
   };
 
   it('states the baseline once, with a proper plural', async () => {

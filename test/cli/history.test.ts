@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { freePort } from '../helpers/net.js';
 import { exampleServiceConfig } from '../helpers/exampleConfig.js';
+import { git, newRepo } from '../helpers/gitRepo.js';
 
 let dir: string;
 let config: string;
@@ -37,7 +38,12 @@ describe('perfgate record and check', () => {
   it('passes with a note when there is no baseline yet', async () => {
     const check = await cli('check', {});
     expect(check.code).toBe(0);
-    expect(check.stdout).toMatch(/note: no baseline yet: record one/);
+    // Which branch was read, and what to do, in the command line's words.
+    expect(check.stdout).toMatch(
+      /note: no baseline among the stored runs of main: nothing is stored yet\n/,
+    );
+    expect(check.stdout).toContain('run `perfgate record --store DIR` on the default branch');
+    expect(check.stdout).not.toContain('mode record');
   });
 
   it('records into the store; a history check of too few stored runs reports without failing', async () => {
@@ -73,5 +79,39 @@ describe('perfgate record and check', () => {
       /--branch: cannot store results for branch "..\/..\/etc": expected a git branch name/,
     );
     expect(record.stderr).not.toMatch(/trial/);
+  });
+});
+
+describe('perfgate check on a feature branch', () => {
+  // A real repository on main with a deterministic command benchmark: `record` on main stores
+  // for main, and `check` on a feature branch, with no --branch, reads main's runs and says so.
+  it("compares with the default branch's stored runs, not the feature branch's (none)", async () => {
+    const repo = await newRepo({
+      'bench.mjs': `console.log(JSON.stringify({ work: { latency: { value: 10 + Number(process.env.PERFGATE_TRIAL) / 100, unit: 'ms' } } }));\n`,
+      'perfgate.yml':
+        'version: 1\ntrials: 6\nwarmupSeconds: 0\nsuites:\n  - { name: work, kind: command, command: node bench.mjs }\n',
+    });
+    const history = join(repo, '..', 'history');
+    const args = ['--config', 'perfgate.yml', '--store', history];
+    const env = { PATH: process.env.PATH };
+    const record = await runCli(['record', ...args], repo, env);
+    expect(record.stdout).toMatch(/recorded for main: /);
+    git(repo, 'checkout', '--quiet', '-b', 'feature');
+    const check = await runCli(['check', ...args, '--baseline', 'history'], repo, env);
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stdout).toMatch(/^baseline: main: 1 stored run \(/m);
+  }, 60_000);
+
+  it('refuses, before measuring, an option that this use of check does not read', async () => {
+    const runsOn = await cli('check', {}, '--runs-on', 'gpu');
+    expect(runsOn.code).toBe(2);
+    expect(runsOn.stderr).toMatch(/--runs-on: is read only with --shard/);
+    const format = await cli('check', {}, '--shard', '1/2', '--format', 'json');
+    expect(format.code).toBe(2);
+    expect(format.stderr).toMatch(/--format: is not read with --shard/);
+    const positional = await cli('check', {}, 'main');
+    expect(positional.code).toBe(2);
+    expect(positional.stderr).toMatch(/takes no arguments, got "main"/);
+    for (const run of [runsOn, format, positional]) expect(run.stderr).not.toMatch(/trial/);
   });
 });

@@ -351,3 +351,22 @@ describe('compareResults: the smallest detectable change (#12)', () => {
     expect(notes.join()).not.toMatch(/cannot see/);
   });
 });
+
+describe('run by run, advice speaks of stored runs, never of trials', () => {
+  it('gives no "trials per side" advice for a family of metrics compared against stored runs', () => {
+    const names = Array.from({ length: 10 }, (_, i) => `m${i}`);
+    // Six stored runs (their medians) against this run's one median per metric.
+    const base = results(names.map((name) => ({ name, samples: around(10, 6, 0.02) })));
+    const head = results(names.map((name) => ({ name, samples: [10.05] })));
+    const comparison = compareResults(base, head, {}, 'run');
+    expect(comparison.unit).toBe('run');
+    expect(comparison.notes.join(' ')).not.toMatch(/trials per side/);
+    // The same family as trials of one run: the advice that fits trials is still given.
+    const trials = compareResults(
+      base,
+      results(names.map((name) => ({ name, samples: around(10, 3) }))),
+      {},
+    );
+    expect(trials.notes.join(' ')).toMatch(/trials per side/);
+  });
+});

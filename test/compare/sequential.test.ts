@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareResults, type MetricComparison } from '../../src/compare/compare.js';
+import { compareResults } from '../../src/compare/compare.js';
+import type { MetricComparison } from '../../src/compare/comparison.js';
 import {
   lookSchedule,
   regressionReach,

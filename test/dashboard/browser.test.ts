@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, launchChromium, serveFolder } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
+import { folderStore } from '../../src/store/folderStore.js';
 import { CPU_ONLY, HOSTILE, run, writeHistory } from './history.js';
 
 /** The newest environment's (the GPU machine's) cards, in page order. */
@@ -189,6 +190,25 @@ describe.skipIf(!executable)('the dashboard in Chromium', () => {
     expect(await page.textContent('#latest tbody')).not.toContain('host.background_cpu');
     for (const verdict of verdicts)
       expect(['~', '🔴 regression', '🟢 improvement']).toContain(verdict);
+    // The change is measured from the column beside the latest: its heading says what that is,
+    // with the count of runs (the GPU machine's 5 runs of the latest config before it).
+    expect(
+      await page.$$eval('#latest thead th', (cells) => cells.map((c) => c.textContent)),
+    ).toEqual(['metric', 'geometric mean of the 5 runs before', 'latest run', 'change', 'verdict']);
+    const latency = await page.$$eval('#latest tbody tr:first-child td', (cells) =>
+      cells.map((c) => c.textContent),
+    );
+    expect(latency).toEqual([
+      'api latency_p95',
+      expect.stringMatching(/^(9\.\d+|10\.\d+) ms$/),
+      expect.stringMatching(/^(9\.\d+|10\.\d+) ms$/),
+      expect.stringMatching(/^[+−±]\d/),
+      expect.any(String),
+    ]);
+    await page.selectOption('#environment', '1');
+    expect(await page.textContent('#latest thead th:nth-child(2)')).toBe(
+      'geometric mean of the 20 runs before',
+    );
   });
 
   it('switches environments without mixing them, and marks the +30 % step with its commits', async () => {
@@ -316,6 +336,41 @@ describe.skipIf(!executable)('the dashboard in Chromium', () => {
       });
     }
     expect(background).toEqual(['rgb(255, 255, 255)', 'rgb(13, 17, 23)']);
+  });
+
+  it('names each row’s reference where the rows differ in it', async () => {
+    // An error rate that is 0 in some runs is centred by its mean (the geometric mean needs
+    // positive values), and a metric new in the last 3 runs has 2 runs before it.
+    const store = folderStore(join(dir, 'mixed'));
+    for (let i = 0; i < 6; i++) {
+      const r = run(i, CPU_ONLY);
+      const [latency] = r.suites[0]!.metrics;
+      const errors = { name: 'errors', unit: '%', direction: 'lower' as const };
+      const extra = i >= 3 ? [{ ...errors, name: 'retries', samples: [1 + i, 2 + i] }] : [];
+      r.suites = [
+        {
+          name: 'api',
+          metrics: [latency!, { ...errors, samples: [i % 3, i % 3] }, ...extra],
+        },
+      ];
+      await store.append(r, { branch: 'main' });
+    }
+    const built = await runCli(['dashboard', '--store', 'mixed', '--out', 'mixed-site'], dir);
+    expect(built.code).toBe(0);
+    const { page } = await open(`file://${join(dir, 'mixed-site', 'index.html')}`);
+    expect(await page.textContent('#latest thead th:nth-child(2)')).toBe('the runs before');
+    const rows = await page.$$eval('#latest tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 3).map((td) => td.textContent)),
+    );
+    expect(rows).toEqual([
+      [
+        'api latency_p95',
+        expect.stringMatching(/^(9\.\d+|10\.\d+) ms \(geometric mean of the 5 runs before\)$/),
+        expect.stringMatching(/ ms$/),
+      ],
+      ['api errors', '0.800 % (mean of the 5 runs before)', '2.00 %'],
+      ['api retries', '4.97 % (geometric mean of the 2 runs before)', '6.50 %'],
+    ]);
   });
 
   it('tells how to record a history when there is none', async () => {

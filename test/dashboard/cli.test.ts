@@ -171,6 +171,7 @@ describe('action mode dashboard', () => {
       config: 'perfgate.yml',
       dataBranch: 'perfgate-data',
       baselineWindow: 20,
+      policy: {},
       failOnRegression: true,
       comment: 'always',
       commentAuthor: 'github-actions[bot]',

@@ -1,5 +1,6 @@
 // The dashboard's data from plain results: environments apart, the step found, the latest run
 // judged in the PR comment's words, and the data script inert whatever the names.
+import { mean, median } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
 import {
   buildDashboardData,
@@ -7,6 +8,7 @@ import {
   type DashboardData,
 } from '../../src/dashboard/data.js';
 import { dataScript } from '../../src/dashboard/site.js';
+import { formatChange, formatValue } from '../../src/report/format.js';
 import type { Results } from '../../src/results/schema.js';
 import { CPU_ONLY, HOSTILE, run, WITH_GPU } from './history.js';
 
@@ -106,11 +108,76 @@ describe('buildDashboardData', () => {
     expect(latency.latest).toMatchObject({
       verdict: 'regression',
       label: '🔴 regression',
-      previous: expect.stringMatching(/^(9\.\d+|10\.\d+) ms$/),
+      reference: expect.stringMatching(/^(9\.\d+|10\.\d+) ms$/),
+      runs: 12,
+      basis: 'geometric mean',
       latest: expect.stringMatching(/^1[23]\.\d+ ms$/),
       change: expect.stringMatching(/^\+\d/),
     });
     expect(judged.series.find((s) => s.key === 'api/throughput')!.latest?.label).toBe('~');
+  });
+
+  it('shows the change from the value it is measured against, not from the previous run', () => {
+    // Issue #23: 9 runs at 10 ms, then two at 13 ms. The previous run and the latest read alike,
+    // but the change is against the runs before: the row shows their centre and the count.
+    const runs = Array.from({ length: 11 }, (_, i) => run(i, CPU_ONLY, { stepAt: 9 }));
+    const medians = runs.map((r) => median(r.suites[0]!.metrics[0]!.samples));
+    const latency = build(runs).series.find((s) => s.key === 'api/latency_p95')!;
+    const row = latency.latest!;
+    const center = Math.exp(mean(medians.slice(0, 10).map(Math.log)));
+    expect(row).toMatchObject({
+      runs: 10,
+      basis: 'geometric mean',
+      reference: formatValue(center, 'ms'),
+      latest: formatValue(medians[10]!, 'ms'),
+    });
+    expect(center).toBeGreaterThan(10.1);
+    expect(center).toBeLessThan(10.5);
+    // The change shown is the change between the two columns (as far as their digits tell),
+    // not the ~0 % between the previous run and the latest.
+    expect(row.change).toBe(formatChange(medians[10]! / center - 1));
+    const shown = (text: string) => Number(text.replace(/[^\d.]/g, ''));
+    const percent = Number(row.change.replace(/[^\d.]/g, ''));
+    expect(Math.abs(percent - 100 * (shown(row.latest) / shown(row.reference) - 1))).toBeLessThan(
+      0.5,
+    );
+    expect(formatValue(medians[9]!, 'ms')).toBe(row.latest);
+  });
+
+  it('shows more digits where three would print the reference and the latest alike', () => {
+    // Runs at 26.10–26.14 ms, the latest at 26.14: `26.1 ms → 26.1 ms` with a non-zero change.
+    const at = (i: number, ms: number): Results => {
+      const r = run(i, CPU_ONLY);
+      r.suites[0]!.metrics[0]!.samples = [ms, ms, ms];
+      return r;
+    };
+    const before = [26.1, 26.14, 26.12, 26.11, 26.13];
+    const runs = [...before, 26.14].map((ms, i) => at(i, ms));
+    const row = build(runs).series.find((s) => s.key === 'api/latency_p95')!.latest!;
+    expect(row).toMatchObject({ runs: 5, reference: '26.12 ms', latest: '26.14 ms' });
+    const center = Math.exp(mean(before.map(Math.log)));
+    expect(row.change).toBe(formatChange(26.14 / center - 1));
+    expect(row.change).toMatch(/^\+0\.07\d\d %$/);
+    // The same value throughout: no digits added, and no change but ±0 %.
+    const flat = build([26.1, 26.1, 26.1].map((ms, i) => at(i, ms))).series[0]!.latest!;
+    expect(flat).toMatchObject({ reference: '26.1 ms', latest: '26.1 ms', change: '±0 %' });
+  });
+
+  it('names the mean where a value is 0, and the run before where there is one', () => {
+    const errors = (i: number, rate: number): Results => ({
+      ...run(i, CPU_ONLY),
+      suites: [
+        {
+          name: 'api',
+          metrics: [{ name: 'errors', unit: '%', direction: 'lower', samples: [rate, rate] }],
+        },
+      ],
+    });
+    const rates = [0, 2, 1, 0, 1, 2];
+    const row = build(rates.map((r, i) => errors(i, r))).series[0]!.latest!;
+    expect(row).toMatchObject({ basis: 'mean', runs: 5, reference: '0.800 %', latest: '2.00 %' });
+    const two = build([errors(0, 1), errors(1, 2)]).series[0]!.latest!;
+    expect(two).toMatchObject({ runs: 1, reference: '1.00 %', latest: '2.00 %', change: '' });
   });
 
   it('has no verdict for a lone run, and no series for an empty history', () => {
@@ -209,6 +276,17 @@ describe('the change-point search of a long history', () => {
     );
     const found = build(late).series.find((s) => s.key === 'api/latency_p95')!;
     expect(found.changePoints.map((cp) => cp.at)).toEqual([CHANGE_POINT_WINDOW]);
+  });
+});
+
+describe('formatValue with more digits', () => {
+  it('adds digits in the unit and scale formatValue picks', () => {
+    expect(formatValue(26_123, 'ns', 3)).toBe('26.1 µs');
+    expect(formatValue(26_123, 'ns', 4)).toBe('26.12 µs');
+    expect(formatValue(1.5031 * 1024 ** 3, 'bytes', 4)).toBe('1.503 GiB');
+    expect(formatValue(15_234.5, 'ops/s', 6)).toBe('15,234.5 ops/s');
+    expect(formatValue(0.8, '%', 4)).toBe('0.8000 %');
+    expect(formatValue(-2.25, '', 4)).toBe('-2.250');
   });
 });
 

@@ -47,6 +47,7 @@ describe('mergeShards', () => {
         shard(1, 2, 'a', 'history', STORED, [130, 131, 129]),
         shard(2, 2, 'b', 'history', STORED, [100, 101, 99]),
       ],
+      undefined,
       {},
     );
     expect(merged.comparison?.unit).toBe('run');
@@ -66,7 +67,9 @@ describe('mergeShards', () => {
       shard(1, 2, 'a', 'history', STORED, [100]),
       shard(2, 2, 'b', 'interleaved', [1, 2, 3], [1, 2, 3]),
     ];
-    expect(() => mergeShards(mixed, {})).toThrow(/shard 1\/2: history, shard 2\/2: interleaved/);
+    expect(() => mergeShards(mixed, undefined, {})).toThrow(
+      /shard 1\/2: history, shard 2\/2: interleaved/,
+    );
   });
 
   it('shows the shards without a baseline and judges the others', () => {
@@ -75,6 +78,7 @@ describe('mergeShards', () => {
         shard(1, 2, 'a', 'none', [], [1, 2, 3]),
         shard(2, 2, 'b', 'interleaved', [1, 2, 3, 4, 5, 6], [1, 2, 3, 4, 5, 6]),
       ],
+      undefined,
       {},
     );
     expect(merged.context[0]).toBe('no baseline in shard 1/2: those suites are shown, not judged');

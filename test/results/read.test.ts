@@ -12,13 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import {
-  formatJsonPath,
-  parseJson,
-  parseResults,
-  readResultsFile,
-  writeResultsFile,
-} from '../../src/results/read.js';
+import { formatJsonPath, parseJson } from '../../src/json.js';
+import { parseResults, readResultsFile, writeResultsFile } from '../../src/results/read.js';
 import type { Results } from '../../src/results/schema.js';
 
 const valid: Results = {

@@ -1,7 +1,46 @@
 import { describe, expect, it } from 'vitest';
-import { lineProgress, progressFor, terminalProgress } from '../../src/run/progress.js';
+import { lineProgress, progressFor, roundLine, terminalProgress } from '../../src/run/progress.js';
 
 const label = { suite: 'api/embed', variant: 'baseline', trial: 2, of: 5 };
+
+describe('the overall progress line', () => {
+  it('says rounds done of planned, elapsed, and what is left at the pace so far', () => {
+    expect(roundLine({ round: 5, of: 12, atMost: false, elapsedSeconds: 130 })).toBe(
+      'round 5 of 12 · 2 min 10 s elapsed · about 3 min 02 s left',
+    );
+    expect(roundLine({ round: 2, of: 4, atMost: false, elapsedSeconds: 9.6 })).toBe(
+      'round 2 of 4 · 10 s elapsed · about 10 s left',
+    );
+  });
+
+  it('says "at most" for sequential trials, which may stop early, and nothing left at the end', () => {
+    expect(roundLine({ round: 6, of: 30, atMost: true, elapsedSeconds: 60 })).toBe(
+      'round 6 of at most 30 · 1 min 00 s elapsed · about 4 min 00 s left at most',
+    );
+    expect(roundLine({ round: 4, of: 4, atMost: false, elapsedSeconds: 61 })).toBe(
+      'round 4 of 4 · 1 min 01 s elapsed',
+    );
+  });
+
+  it('is one plain line in the log (inside the open group in Actions), a fresh line on a terminal', () => {
+    let log = '';
+    const lines = lineProgress((t) => (log += t), true);
+    lines.section('round 1: head');
+    lines.roundFinished({ round: 1, of: 2, atMost: false, elapsedSeconds: 3 });
+    lines.end();
+    expect(log).toBe(
+      '::group::round 1: head\nround 1 of 2 · 3 s elapsed · about 3 s left\n::endgroup::\n',
+    );
+    let screen = '';
+    terminalProgress((t) => (screen += t)).roundFinished({
+      round: 1,
+      of: 2,
+      atMost: false,
+      elapsedSeconds: 3,
+    });
+    expect(screen).toBe('\r\x1b[2Kround 1 of 2 · 3 s elapsed · about 3 s left\n');
+  });
+});
 
 describe('progress', () => {
   it('groups each section in GitHub Actions logs and closes the last group', () => {

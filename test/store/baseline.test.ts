@@ -36,10 +36,11 @@ const samplesOf = (selection: ReturnType<typeof selectBaseline>) =>
   selection.used.flatMap((e) => e.results.suites[0]?.metrics[0]?.samples ?? []);
 
 describe('selectBaseline', () => {
-  it('says how to record a baseline when nothing is stored', () => {
+  it('says that nothing is stored (each face says how to record, in its own words)', () => {
     expect(selectBaseline([], HEAD, 5)).toEqual({
       used: [],
-      notes: ['no baseline yet: record one by running on the default branch (mode record)'],
+      mergeBaseStored: false,
+      notes: ['nothing is stored yet'],
     });
   });
 
@@ -62,6 +63,7 @@ describe('selectBaseline', () => {
     const selection = selectBaseline(entries, { ...HEAD, mergeBase: 'base123' }, 2);
     expect(samplesOf(selection)).toEqual([2, 5]);
     expect(selection.notes).toEqual(['the merge base base123 has a stored result and comes first']);
+    expect(selection.mergeBaseStored).toBe(true);
   });
 
   it('says when the merge base has no stored result', () => {
@@ -70,6 +72,7 @@ describe('selectBaseline', () => {
     expect(selection.notes).toEqual([
       'no stored result for the merge base f00dfac: using the newest',
     ]);
+    expect(selection.mergeBaseStored).toBe(false);
   });
 
   it('ignores what does not change performance: kernel, Node patch, memory, runner, GPU uuid', () => {
@@ -133,10 +136,8 @@ describe('selectBaseline', () => {
     const selection = selectBaseline([stored(4, 4), stored(5, 5)], head, 5);
     expect(selection).toEqual({
       used: [],
-      notes: [
-        `no baseline: none of the 2 stored results matches this run (newest: ${why}); ` +
-          'record one by running on the default branch (mode record)',
-      ],
+      mergeBaseStored: false,
+      notes: [`none of the 2 stored results matches this run (newest: ${why})`],
     });
   });
 

@@ -295,29 +295,42 @@
     return card;
   }
 
+  /** What a row's reference is: `geometric mean of the 20 runs before`, `the run before`. */
+  const referenceText = (latest) =>
+    latest.runs === 1 ? 'the run before' : `${latest.basis} of the ${latest.runs} runs before`;
+
   function latestTable(list) {
-    const rows = list
-      .filter((s) => s.latest)
-      .map((s) => {
-        const row = el(
-          'tr',
-          { className: s.latest.verdict },
-          el(
-            'td',
-            {},
-            `${s.suite} ${s.metric}` + (s.target === undefined ? '' : ` (${targetText(s)})`),
-          ),
-          el('td', {}, s.latest.previous),
-          el('td', {}, s.latest.latest),
-          el('td', {}, s.latest.change),
-          el('td', {}, s.latest.label),
-        );
-        row.dataset.search = `${s.suite} ${s.metric}`.toLowerCase();
-        return row;
-      });
-    if (rows.length === 0) return null;
-    const head = ['metric', 'previous run', 'latest run', 'change', 'verdict'].map((h) =>
-      el('th', {}, h),
+    const judged = list.filter((s) => s.latest);
+    if (judged.length === 0) return null;
+    // One reference for every row (the usual case) is named once, in its column's heading; else
+    // each cell names its own, so that no value is read against the wrong runs.
+    const references = new Set(judged.map((s) => referenceText(s.latest)));
+    const shared = references.size === 1 ? [...references][0] : null;
+    const rows = judged.map((s) => {
+      const row = el(
+        'tr',
+        { className: s.latest.verdict },
+        el(
+          'td',
+          {},
+          `${s.suite} ${s.metric}` + (s.target === undefined ? '' : ` (${targetText(s)})`),
+        ),
+        el(
+          'td',
+          {},
+          shared === null
+            ? `${s.latest.reference} (${referenceText(s.latest)})`
+            : s.latest.reference,
+        ),
+        el('td', {}, s.latest.latest),
+        el('td', {}, s.latest.change),
+        el('td', {}, s.latest.label),
+      );
+      row.dataset.search = `${s.suite} ${s.metric}`.toLowerCase();
+      return row;
+    });
+    const head = ['metric', shared ?? 'the runs before', 'latest run', 'change', 'verdict'].map(
+      (h) => el('th', {}, h),
     );
     return el(
       'section',
@@ -326,9 +339,10 @@
       el(
         'p',
         { className: 'hint' },
-        'change and verdict: the latest run against up to 20 runs before it on this environment and config, ' +
-          'each run counted once by its median, as the history check of the PR comment judges a run; ' +
-          '~ = no significant difference.',
+        'The latest run against up to 20 runs before it on this environment and config, each run ' +
+          'counted once by its median, as the history check of the PR comment judges a run: the ' +
+          'change is from the geometric mean of those medians (their mean where one is 0 or less) ' +
+          'to the latest median; ~ = no significant difference.',
       ),
       el(
         'div',
