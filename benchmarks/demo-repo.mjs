@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist', 'cli.js');
-const port = process.env.DEMO_PORT ?? '18182';
 
 // The PR gate's config: the embedding API with its cache hit rate from the service's metrics.
 // Sequential trials: the check looks after every ABBA block from 4 trials per side on and stops
@@ -23,9 +22,10 @@ setup:
 service:
   command: node server.mjs
   cwd: demo
-  env: { PORT: '${port}' }
-  healthUrl: http://127.0.0.1:${port}/health
+  env: { PORT: '\${PERFGATE_PORT}' }
+  healthUrl: http://127.0.0.1:\${PERFGATE_PORT}/health
   startTimeoutSeconds: 120
+  alive: \${DEMO_ALIVE:-auto}
 trials:
   min: 4
   max: \${DEMO_MAX_TRIALS:-12}
@@ -39,7 +39,7 @@ suites:
     requests: [{ method: POST, path: /embed }]
 collectors:
   prometheus:
-    url: http://127.0.0.1:${port}/metrics
+    url: http://127.0.0.1:\${PERFGATE_PORT}/metrics
     metrics:
       - name: cache_hit_rate
         unit: '%'

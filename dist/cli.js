@@ -12,6 +12,7 @@ import require$$0$2 from 'process';
 import require$$0$3 from 'buffer';
 import { execFile, spawn, execFileSync } from 'node:child_process';
 import os, { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { once } from 'node:events';
 import require$$1$1 from 'events';
@@ -9579,9 +9580,6 @@ const ZodURL = /*@__PURE__*/ $constructor("ZodURL", (inst, def) => {
     $ZodURL.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-function url$1(params) {
-    return _url(ZodURL, params);
-}
 const ZodEmoji = /*@__PURE__*/ $constructor("ZodEmoji", (inst, def) => {
     // ZodStringFormat.init(inst, def);
     $ZodEmoji.init(inst, def);
@@ -10282,6 +10280,47 @@ function unknownKeys(keys, known) {
 }
 
 /**
+ * `${PERFGATE_PORT}`: the port perfgate chooses for a service, one per side of an interleaved run,
+ * so that the base's and the head's services can run at once (docs/config.md, "Ports"). The
+ * reference is kept as written when the config loads (the config hash does not depend on a port
+ * chosen at run time), and `withPort` fills it in for one side. Pure.
+ */
+const PORT_VARIABLE = 'PERFGATE_PORT';
+const PORT_REFERENCE = '${PERFGATE_PORT}';
+/** A valid port that stands in for the reference where a URL must parse before the port is known. */
+const STAND_IN = '65535';
+/** Does the config (or any part of it) leave the port to perfgate? */
+const usesPort = (value) => JSON.stringify(value ?? null).includes(PORT_REFERENCE);
+/** Every string of `value` with the reference replaced by `port`: one side's config. */
+function withPort(value, port) {
+    const fill = (node) => {
+        if (typeof node === 'string')
+            return node.split(PORT_REFERENCE).join(String(port));
+        if (Array.isArray(node))
+            return node.map(fill);
+        if (node !== null && typeof node === 'object') {
+            return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, fill(v)]));
+        }
+        return node;
+    };
+    return fill(value);
+}
+/** An http(s) URL, or one that becomes one once the port is filled in. */
+function isHttpUrl(text) {
+    const url = URL.canParse(text.split(PORT_REFERENCE).join(STAND_IN))
+        ? new URL(text.split(PORT_REFERENCE).join(STAND_IN))
+        : undefined;
+    return url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:');
+}
+/** The origin of such a URL (`http://127.0.0.1:${PERFGATE_PORT}`), the reference kept. */
+function originOf(url) {
+    const origin = new URL(url.split(PORT_REFERENCE).join(STAND_IN)).origin;
+    return url.includes(PORT_REFERENCE)
+        ? origin.replace(`:${STAND_IN}`, `:${PORT_REFERENCE}`)
+        : origin;
+}
+
+/**
  * Field types shared by the config's schemas: strict mappings with suggestions, numbers and
  * flags that arrive as strings after `${VAR}` substitution, environment blocks.
  */
@@ -10334,7 +10373,9 @@ const metricGlob = string$1()
     if (problem)
         ctx.addIssue({ code: 'custom', message: problem });
 });
-const httpUrl = url$1({ protocol: /^https?$/ });
+/** An http(s) URL, which may leave its port to perfgate (`${PERFGATE_PORT}`, port.ts). */
+const httpUrl = string$1()
+    .refine(isHttpUrl, { error: 'expected an http:// or https:// URL' });
 const relativePath = string$1().min(1);
 /** Environment blocks: YAML `PORT: 8080` is a number, but a process environment holds strings. */
 const envBlock = record$1(string$1(), union([string$1(), number(), boolean()], { error: 'expected a string' }))
@@ -46269,12 +46310,16 @@ const ResultsSchema = object({
      * Set when this side was measured beside another revision in the same run (same-runner A/B):
      * the seed of the ABBA/BAAB blocks, the sides in the order their trials ran, and the other
      * side's commit. Trials of such a run are exchangeable with the other side's, not with
-     * another run's.
+     * another run's. `alive`: whether both sides' services stayed up for the whole run, or ran
+     * one at a time, and why (run/alive.ts).
      */
     interleaved: object({
         seed: number().int(),
         order: array(_enum(['base', 'head'])),
         with: string$1().optional(),
+        alive: object({ mode: _enum(['both', 'one-at-a-time']), why: string$1().optional() })
+            .strict()
+            .optional(),
     })
         .strict()
         .optional(),
@@ -46993,7 +47038,7 @@ function minAchievableP(n, m, alternative) {
  * An identical or constant pair gives p = 1, never NaN.
  */
 const ALTERNATIVES = ['two-sided', 'less', 'greater'];
-const METHODS$1 = ['auto', 'exact', 'asymptotic'];
+const METHODS$2 = ['auto', 'exact', 'asymptotic'];
 /** Which distribution to use; throws InputError for an exact request that would take too long. */
 function chooseMethod(method, n, m) {
     if (method === 'auto') {
@@ -47029,8 +47074,8 @@ function mannWhitneyU(x, y, options = {}) {
     if (!ALTERNATIVES.includes(alternative)) {
         throw new InputError(`alternative must be one of ${ALTERNATIVES.join(', ')}, got ${alternative}`);
     }
-    if (!METHODS$1.includes(method)) {
-        throw new InputError(`method must be one of ${METHODS$1.join(', ')}, got ${method}`);
+    if (!METHODS$2.includes(method)) {
+        throw new InputError(`method must be one of ${METHODS$2.join(', ')}, got ${method}`);
     }
     const { ranks, tieSizes } = rankTwoSamples(x, y);
     const n = x.length;
@@ -48137,6 +48182,12 @@ const SweepSchema = strict({
  * baseUrl known. Paths stay as written here; load.ts resolves them against the config's folder.
  */
 const COLLECTOR_NAMES = ['gpu', 'process', 'host', 'prometheus'];
+/**
+ * The default re-warm after a switch of side with both services alive: long enough to refill
+ * connection pools and the caches an idle second cooled (benchmarks/README.md, "Both sides
+ * alive"), short beside a trial.
+ */
+const REWARM_SECONDS = 0.5;
 const CollectorNameSchema = _enum(COLLECTOR_NAMES);
 /** A collector section switches the collector on; YAML `host:` (null) means "on, all defaults". */
 function collector(shape) {
@@ -48188,6 +48239,13 @@ const ServiceSchema = strict({
     logFile: relativePath.optional(),
     /** Start a fresh service for every trial instead of once per variant. */
     restartPerTrial: flag.default(false),
+    /**
+     * In an interleaved run: keep both sides' services up for the whole run (`both`, which needs
+     * ${PERFGATE_PORT}), start one side's at a time (`one-at-a-time`), or both when they can (`auto`).
+     */
+    alive: _enum(['auto', 'both', 'one-at-a-time']).default('auto'),
+    /** With both alive: load before each trial after a switch of side, discarded (idle caches cool). */
+    rewarmSeconds: secondsOrZero().default(REWARM_SECONDS),
 });
 const RequestSchema = strict({
     method: _enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
@@ -48342,6 +48400,13 @@ function duplicates(names) {
 }
 /** Rules that span several fields; each issue points at the field to fix. */
 function checkConsistency(config, ctx) {
+    if (config.service?.alive === 'both' && !usesPort(config.service)) {
+        ctx.addIssue({
+            code: 'custom',
+            path: ['service', 'alive'],
+            message: `both needs a port per side: write ${PORT_REFERENCE} where the service's port goes (service.command or service.env, and service.healthUrl)`,
+        });
+    }
     const problem = (path, message) => ctx.addIssue({ code: 'custom', path, message });
     for (const [field, what] of [
         ['suites', 'suite'],
@@ -48375,7 +48440,7 @@ function enabledCollectors(collectors) {
 }
 /** Fill what each suite leaves unset from the top level; run after checkConsistency passed. */
 function inheritDefaults(config) {
-    const origin = config.service && new URL(config.service.healthUrl).origin;
+    const origin = config.service && originOf(config.service.healthUrl);
     // Sequential trials plan for `max`; the gate may stop earlier.
     const sequential = typeof config.trials === 'number' ? undefined : config.trials;
     const trials = sequential?.max ?? config.trials;
@@ -57808,6 +57873,9 @@ function substituteString(text, env, onMissing) {
     return text.replace(REFERENCE, (whole, escape, name, fallback) => {
         if (escape)
             return whole.slice(1);
+        // perfgate's own, filled in per side when it runs (port.ts).
+        if (name === PORT_VARIABLE)
+            return PORT_REFERENCE;
         const value = env[name];
         if (value !== undefined && value !== '')
             return value;
@@ -57947,10 +58015,10 @@ function selectSuites(config, names) {
  * Which commit a result describes: the CI's own variables when present (GitHub checks out a
  * merge commit for pull requests, and GITHUB_SHA names it), else the local checkout's HEAD.
  */
-const exec$1 = promisify(execFile);
+const exec$2 = promisify(execFile);
 async function git$1(args, cwd) {
     try {
-        const { stdout } = await exec$1('git', args, { cwd, timeout: 10_000 });
+        const { stdout } = await exec$2('git', args, { cwd, timeout: 10_000 });
         return stdout.trim() || undefined;
     }
     catch {
@@ -58036,6 +58104,69 @@ function hostEnvironment(env) {
         nodeVersion: process.version,
         ...(env.RUNNER_NAME ? { runner: env.RUNNER_NAME } : {}),
     };
+}
+
+/**
+ * Both sides alive (issue #24): in an interleaved run the base's and the head's services start
+ * once each and stay up, and the load alternates between them; a model server that takes minutes
+ * to load then loads twice per pull request, not at every switch of side. This file decides
+ * whether they can (a port per side, room for two on the GPU) and says why not.
+ */
+/** What a report says, and the one-line change that fixes it, when the port is written down. */
+const FIXED_PORT = "the service's port is written in the config, so the two sides' services cannot run at once " +
+    `and it restarts at every switch of side; write ${PORT_REFERENCE} where the port goes (in ` +
+    'service.command or service.env, and service.healthUrl) and perfgate gives each side its own';
+/** Whether both sides' services can stay up for the whole run, from the config alone. */
+function aliveMode(service, sides) {
+    if (!service || sides < 2)
+        return undefined;
+    if (service.alive === 'one-at-a-time') {
+        return { mode: 'one-at-a-time', why: 'service.alive is one-at-a-time' };
+    }
+    if (service.restartPerTrial) {
+        return {
+            mode: 'one-at-a-time',
+            why: 'service.restartPerTrial starts a fresh service for every trial',
+        };
+    }
+    // service.alive: both without the port reference is refused when the config loads.
+    if (!usesPort(service))
+        return { mode: 'one-at-a-time', why: FIXED_PORT };
+    return { mode: 'both' };
+}
+/**
+ * Does a second copy fit on the GPUs? `before` is their memory before the first side's service
+ * started, `now` with it running (loaded and warmed up): the second needs what the first took, on
+ * the same GPUs. undefined when it fits (or there is no GPU), else why not.
+ */
+function gpuShortfall(before, now) {
+    if (!before || !now)
+        return undefined;
+    for (const gpu of now) {
+        const was = before.find((g) => g.index === gpu.index);
+        if (!was)
+            continue;
+        const took = gpu.usedMiB - was.usedMiB;
+        const free = gpu.totalMiB - gpu.usedMiB;
+        if (took > 0 && free < took) {
+            return (`the first side's service took ${took} MiB of GPU ${gpu.index}'s memory and ${free} MiB ` +
+                'are free, so the second cannot start beside it: the services ran one at a time');
+        }
+    }
+    return undefined;
+}
+/** A port no one listens on now, for one side's service (`${PERFGATE_PORT}`). */
+function freePort() {
+    return new Promise((resolve, reject) => {
+        const server = createServer();
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+            const address = server.address();
+            server.close(() => typeof address === 'object' && address
+                ? resolve(address.port)
+                : reject(new Error('no port')));
+        });
+    });
 }
 
 /** Rounds per block: A B | B A. Sequential looks come at block ends (runner.ts, pipeline/gate.ts). */
@@ -58128,6 +58259,21 @@ function killTree(leader, signal) {
             break;
     }
     return [...found];
+}
+/**
+ * Resolves once no process carrying the leader's mark is left (after its leader exited, the rest
+ * of a killed group may take a moment to die): a service restarted on the same port must not find
+ * the old one still listening. Past `timeoutMs` what is left gets SIGKILL, once more.
+ */
+async function treeGone(leader, timeoutMs) {
+    const deadline = Date.now() + timeoutMs;
+    while (markedProcesses(leader.spawnId).length > 0) {
+        if (Date.now() > deadline) {
+            killTree(leader, 'SIGKILL');
+            return;
+        }
+        await setTimeout$1(10, undefined, { ref: false });
+    }
 }
 /** Live processes whose environment carries `SPAWN_MARK=spawnId`; none where /proc is absent. */
 function markedProcesses(spawnId) {
@@ -58321,6 +58467,8 @@ const FIRST_POLL_MS = 10;
 /** A service that takes longer than this to answer its health URL counts as hung. */
 const PROBE_TIMEOUT_MS = 2000;
 const TAIL_LINES$1 = 20;
+/** How long stop() waits for the rest of the group once the leader has exited. */
+const TREE_GONE_MS = 2000;
 /** Starts the service and resolves once it is healthy; on failure nothing is left running. */
 async function startService(options) {
     const { logStart, log } = await openLog(options);
@@ -58447,6 +58595,7 @@ class Service {
             // Whatever the leader leaves behind is killed on its exit (spawnInGroup).
             await this.exitEvent;
         }
+        await treeGone(this.leader, TREE_GONE_MS);
     }
     async watchExit() {
         const exit = await this.exitEvent;
@@ -58529,6 +58678,74 @@ function stopAllAndReraise(signal) {
 function killAll() {
     for (const service of running)
         service.kill();
+}
+
+/**
+ * The GPUs' memory at one moment, from one `nvidia-smi --query-gpu` call: what the runner reads to
+ * decide whether a second service fits beside the first (run/alive.ts). A machine without
+ * nvidia-smi, or whose driver does not answer, has no GPU memory to run out of: undefined.
+ */
+const exec$1 = promisify(execFile);
+/** `0, 61234, 81559` per GPU (csv, noheader, nounits); a line that does not parse is skipped. */
+function parseGpuMemory(stdout) {
+    return stdout.split('\n').flatMap((line) => {
+        const [index, used, total] = line.split(',').map((field) => Number(field.trim()));
+        const valid = [index, used, total].every((n) => n !== undefined && Number.isFinite(n));
+        return valid ? [{ index: index, usedMiB: used, totalMiB: total }] : [];
+    });
+}
+async function gpuMemory(env) {
+    try {
+        const { stdout } = await exec$1('nvidia-smi', ['--query-gpu=index,memory.used,memory.total', '--format=csv,noheader,nounits'], { env, timeout: 10_000 });
+        const gpus = parseGpuMemory(stdout);
+        return gpus.length > 0 ? gpus : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+/**
+ * The services of a run's arms: each started when its arm first needs it. With both sides alive
+ * (alive.ts) every arm's service stays up beside the others until the run ends; one at a time,
+ * starting one stops the others, as a service on a fixed port needs. A second service that would
+ * not fit on the GPUs turns the rest of the run into one at a time, with the reason recorded.
+ */
+function armServices(initial, env, progress) {
+    let decision = initial;
+    const running = new Map();
+    let gpuBefore;
+    const stopAll = async () => {
+        const stopping = [...running.values()].map((service) => service.stop());
+        running.clear();
+        await Promise.all(stopping);
+    };
+    return {
+        async serve(arm, start, restart) {
+            const current = running.get(arm);
+            if (current && !restart)
+                return { service: current, started: false };
+            if (decision?.mode !== 'both' || restart) {
+                await stopAll();
+            }
+            else if (running.size === 0) {
+                gpuBefore = await gpuMemory(env);
+            }
+            else {
+                const shortfall = gpuShortfall(gpuBefore, await gpuMemory(env));
+                if (shortfall) {
+                    decision = { mode: 'one-at-a-time', why: shortfall };
+                    progress.note(escapeTerminal(shortfall));
+                    await stopAll();
+                }
+            }
+            const service = await start();
+            running.set(arm, service);
+            return { service, started: true };
+        },
+        decision: () => decision,
+        stopAll,
+    };
 }
 
 /**
@@ -99374,7 +99591,7 @@ function show(value) {
     }
 }
 /** Methods autocannon can send; it throws for any other. */
-const METHODS = autocannonMethods;
+const METHODS$1 = autocannonMethods;
 /** RFC 9110 token characters: a header name. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Characters that would end a request line or header early. */
@@ -99390,8 +99607,8 @@ function specProblem(value) {
         return 'needs a "path" that starts with "/" and has no spaces or control characters';
     }
     if (method !== undefined &&
-        !(typeof method === 'string' && METHODS.includes(method.toUpperCase()))) {
-        return `needs a "method" among ${METHODS.join(', ')}`;
+        !(typeof method === 'string' && METHODS$1.includes(method.toUpperCase()))) {
+        return `needs a "method" among ${METHODS$1.join(', ')}`;
     }
     if (body !== undefined && typeof body !== 'string') {
         if (typeof body !== 'object' || !body)
@@ -100987,13 +101204,14 @@ async function runBenchmarks(context) {
         variant,
         label: variant.name,
     }));
-    const [results] = await runArms(context, [side], arms);
-    return results;
+    const { results } = await runArms(context, [side], arms);
+    return results[0];
 }
 /**
  * The same suites in two trees (base and head revisions), trials interleaved in seeded ABBA/BAAB
- * blocks, one service at a time: the two sides share the runner's state, so their trials are
- * exchangeable and Mann-Whitney compares like with like (DESIGN.md, "A run is a unit too").
+ * blocks, both sides' services up for the whole run where each has its own port, else one at a
+ * time (alive.ts): the two sides share the runner's state, so their trials are exchangeable and
+ * Mann-Whitney compares like with like (DESIGN.md, "A run is a unit too").
  */
 async function runInterleaved(context) {
     const [base, head] = context.sides;
@@ -101011,15 +101229,17 @@ async function runInterleaved(context) {
         return { side: index, config: side.config, variant: own, label };
     }));
     const order = [];
-    const [baseResults, headResults] = await runArms(context, [base, head], arms, {
+    const { results, alive } = await runArms(context, [base, head], arms, {
         seed: context.seed,
         onStep: (arm) => order.push(context.sides[arm.side].name),
         ...(context.stopAfterBlock ? { stopAfterBlock: context.stopAfterBlock } : {}),
     });
+    const [baseResults, headResults] = results;
     const interleaved = (other) => ({
         seed: context.seed,
         order,
         ...(other.commit ? { with: other.commit } : {}),
+        ...(alive ? { alive } : {}),
     });
     return [
         { ...baseResults, interleaved: interleaved(head) },
@@ -101029,6 +101249,26 @@ async function runInterleaved(context) {
 async function runArms(context, sides, arms, plan = {}) {
     const { progress } = context;
     const config = sides[sides.length - 1].config;
+    const services = armServices(aliveMode(config.service, sides.length), context.env, progress);
+    const why = services.decision()?.why;
+    if (why)
+        progress.note(`services one at a time: ${why}`);
+    const prepared = new Map();
+    /** The arm's config and environment, its own port filled in (`${PERFGATE_PORT}`). */
+    const prepare = async (arm) => {
+        const known = prepared.get(arm);
+        if (known)
+            return known;
+        const port = usesPort(arm.config) ? await freePort() : undefined;
+        const own = port === undefined
+            ? { config: arm.config, env: context.env }
+            : {
+                config: withPort(arm.config, port),
+                env: { ...context.env, [PORT_VARIABLE]: String(port) },
+            };
+        prepared.set(arm, own);
+        return own;
+    };
     const skipped = await skipNotes(config.suites, context.env);
     const runnable = config.suites.filter((suite) => !skipped.has(suite.name));
     for (const [suite, note] of skipped)
@@ -101053,8 +101293,9 @@ async function runArms(context, sides, arms, plan = {}) {
             ],
         }));
     };
-    let service;
-    const warm = new Set();
+    // The suites warmed up on each service (or, with none, each arm): a fresh service is cold.
+    const warmed = new Map();
+    let previous;
     const began = performance.now();
     try {
         const steps = runnable.length > 0 ? planTrials(runnable, arms, plan.seed) : [];
@@ -101063,21 +101304,26 @@ async function runArms(context, sides, arms, plan = {}) {
             const { arm } = step;
             plan.onStep?.(arm);
             progress.section(`round ${step.round}: ${sides.length > 1 ? '' : 'variant '}${arm.label}`);
-            const armConfig = arm.config;
-            if (armConfig.service && (service?.arm !== arm || armConfig.service.restartPerTrial)) {
-                await service?.running.stop();
-                service = undefined;
-                warm.clear();
-                service = { arm, running: await startVariantService(armConfig, arm, context.env) };
-            }
+            const { config: armConfig, env } = await prepare(arm);
+            const trialContext = { ...context, env };
+            const service = armConfig.service &&
+                (await services.serve(arm.label, () => startVariantService(armConfig, arm, env), armConfig.service.restartPerTrial)).service;
+            const warm = warmed.get(service ?? arm) ?? new Set();
+            warmed.set(service ?? arm, warm);
+            // Both alive: the idle side's caches and pools cooled while the other was loaded.
+            const rewarm = previous !== arm && services.decision()?.mode === 'both';
+            previous = arm;
             for (const planned of step.suites) {
                 // The arm's own suite: the same settings, its paths inside the arm's tree.
                 const suite = armConfig.suites.find((s) => s.name === planned.name) ?? planned;
-                const warmKey = `${arm.label}\u0000${suite.name}`;
                 const started = performance.now();
-                if (!warm.has(warmKey)) {
-                    await warmUp(context, suite, arm.variant, service?.running);
-                    warm.add(warmKey);
+                if (!warm.has(suite.name)) {
+                    await warmUp(trialContext, suite, arm.variant, service);
+                    warm.add(suite.name);
+                }
+                else if (rewarm && suite.kind === 'http' && armConfig.service) {
+                    const warmupSeconds = armConfig.service.rewarmSeconds;
+                    await warmUp(trialContext, { ...suite, warmupSeconds }, arm.variant, service);
                 }
                 const label = {
                     suite: suite.name,
@@ -101086,7 +101332,7 @@ async function runArms(context, sides, arms, plan = {}) {
                     of: suite.trials,
                 };
                 progress.trialStarted(label);
-                const outcome = await runTrial(context, armConfig, suite, arm.variant, step.round, service?.running);
+                const outcome = await runTrial(trialContext, armConfig, suite, arm.variant, step.round, service);
                 const seconds = (performance.now() - started) / 1000;
                 accumulators[arm.side]?.add(suite.name, arm.variant.name, outcome.metrics, outcome.notes, seconds);
                 gpus.push(...(outcome.environment?.gpus ?? []).filter((g) => !gpus.some((k) => k.uuid === g.uuid && k.index === g.index)));
@@ -101106,10 +101352,11 @@ async function runArms(context, sides, arms, plan = {}) {
         }
     }
     finally {
-        await service?.running.stop();
+        await services.stopAll();
         progress.end();
     }
-    return collect();
+    const alive = services.decision();
+    return { results: collect(), ...(alive ? { alive } : {}) };
 }
 async function skipNotes(suites, env) {
     const notes = new Map();
@@ -102712,7 +102959,7 @@ function calibrationSummary(calibration) {
 
 /** `perfgate calibrate`: the noise of each metric, what the gate sees, and thresholds that fit. */
 const RUNS_DEFAULT = 5;
-const USAGE$6 = `usage: perfgate calibrate --config perfgate.yml [--runs N] [--trials N] [--seed N] [--suite NAME]...
+const USAGE$7 = `usage: perfgate calibrate --config perfgate.yml [--runs N] [--trials N] [--seed N] [--suite NAME]...
                           [--from-history [--store DIR] [--branch NAME] [--window N]]
                           [--format text|markdown|json] [--write]
 
@@ -102730,7 +102977,7 @@ above the threshold in force into the config's compare.thresholds (comments kept
 before it is written); it never tightens a threshold.`;
 const calibrateCommand = {
     summary: 'measure A/A noise (or read the history) and recommend thresholds and trials',
-    usage: USAGE$6,
+    usage: USAGE$7,
     options: {
         ...STORE_OPTIONS,
         runs: { type: 'string' },
@@ -103723,6 +103970,13 @@ async function measureInterleaved(input) {
             progress: input.progress,
             ...(input.stopAfterBlock ? { stopAfterBlock: input.stopAfterBlock } : {}),
         });
+        const alive = head.interleaved?.alive;
+        if (alive?.mode === 'both') {
+            notes.push("both sides' services stayed up for the whole run, each on its own port");
+        }
+        else if (alive?.why) {
+            notes.push(`the services ran one at a time: ${alive.why}`);
+        }
         return { base, head, baseCommit: commit, notes };
     });
 }
@@ -104559,7 +104813,7 @@ function renderGateJson(outcome) {
  * `perfgate check`: the PR gate on this checkout, against the base revision measured beside it or
  * the stored history; or one shard of a sharded run (docs/scaling.md).
  */
-const USAGE$5 = `usage: perfgate check --config perfgate.yml [--against REV] [--baseline auto|interleaved|history]
+const USAGE$6 = `usage: perfgate check --config perfgate.yml [--against REV] [--baseline auto|interleaved|history]
                       [--store DIR] [--branch NAME] [--window N] [--seed N] [--suite NAME]...
                       [--alpha A] [--threshold T] [--adjustment bh|holm|none] [--fail-on regression|regression-or-unseen]
                       [--format text|markdown|json] [--out FILE] [--shard K/N [--out FILE] [--runs-on LABEL,LABEL]]
@@ -104581,7 +104835,7 @@ instead of judging; a failed run writes its error there too (docs/scaling.md). -
 the plan's matrix entry as JSON, whose suites then run as planned instead of planned again.`;
 const checkCommand = {
     summary: 'run the suites against the base revision beside them (or the stored history) and gate',
-    usage: USAGE$5,
+    usage: USAGE$6,
     options: {
         ...STORE_OPTIONS,
         window: { type: 'string' },
@@ -104720,7 +104974,7 @@ async function compareSides(input) {
     return { base, head, comparison: { ...comparison, notes: [note, ...comparison.notes] } };
 }
 
-const USAGE$4 = `usage: perfgate compare BASE HEAD [--config perfgate.yml] [--format text|markdown|json] [--alpha A]
+const USAGE$5 = `usage: perfgate compare BASE HEAD [--config perfgate.yml] [--format text|markdown|json] [--alpha A]
                         [--threshold T] [--adjustment bh|holm|none] [--fail-on regression|regression-or-unseen]
 
 BASE and HEAD: a perfgate results file, a folder or list of them (separate runs: compared run by
@@ -104729,7 +104983,7 @@ github-action-benchmark custom JSON.
 Exit code 1 when a metric regressed, 2 on bad input.`;
 const compareCommand = {
     summary: 'compare two sets of results (files or folders) and print the verdicts',
-    usage: USAGE$4,
+    usage: USAGE$5,
     options: {
         config: { type: 'string' },
         format: { type: 'string', default: 'text' },
@@ -104737,7 +104991,7 @@ const compareCommand = {
     },
     async run({ positionals, values }, io) {
         if (positionals.length !== 2) {
-            throw new InputError(`expected two arguments, BASE and HEAD, got ${positionals.length}\n${USAGE$4}`);
+            throw new InputError(`expected two arguments, BASE and HEAD, got ${positionals.length}\n${USAGE$5}`);
         }
         const [base, head] = positionals;
         const format = formatOption(values);
@@ -105692,7 +105946,7 @@ async function addBlob(scratch, blob, path) {
  * store or the repository's data branch.
  */
 const OUT_DEFAULT = 'perfgate-site';
-const USAGE$3 = `usage: perfgate dashboard (--store DIR | --data-branch ${DATA_BRANCH} [--repo-dir .] [--remote origin])
+const USAGE$4 = `usage: perfgate dashboard (--store DIR | --data-branch ${DATA_BRANCH} [--repo-dir .] [--remote origin])
                           [--out ${OUT_DEFAULT}] [--branch NAME] [--repo-url URL] [--config perfgate.yml]
 
 Writes a static site to --out: index.html, its assets (uPlot included, no CDN) and data.js. Open
@@ -105735,7 +105989,7 @@ async function storeFrom(values, io) {
 }
 const dashboardCommand = {
     summary: 'build a static history dashboard (charts, change points) from the stored history',
-    usage: USAGE$3,
+    usage: USAGE$4,
     options: {
         store: { type: 'string' },
         'data-branch': { type: 'string' },
@@ -105781,7 +106035,7 @@ const dashboardCommand = {
  * run-level summaries, in one commit (store/gitCompact.ts). Run in a checkout of the repository
  * whose data branch the action records to, with credentials that may push.
  */
-const USAGE$2 = `usage: perfgate history compact --before DATE [--data-branch ${DATA_BRANCH}] [--remote origin]
+const USAGE$3 = `usage: perfgate history compact --before DATE [--data-branch ${DATA_BRANCH}] [--remote origin]
 
 Replaces the trials of every result recorded before DATE (YYYY-MM-DD, midnight UTC, or an ISO
 date-time with a zone) on the data branch by each metric's median and spread, in one new commit
@@ -105789,7 +106043,7 @@ pushed to the remote. Baselines and change points use run medians, so they are u
 files stay in the branch's history, and results from DATE on are not read or changed.`;
 const historyCommand = {
     summary: 'maintain the stored history: compact --before DATE',
-    usage: USAGE$2,
+    usage: USAGE$3,
     options: {
         before: { type: 'string' },
         'data-branch': { type: 'string' },
@@ -105823,6 +106077,304 @@ const historyCommand = {
             ? `compacted ${compacted} result(s) recorded before ${before.toISOString()} on ${branch} ` +
                 `(commit ${shortRevision(commit)}); their trials stay in the parent commit\n`
             : `nothing to compact on ${branch}: no result recorded before ${before.toISOString()} has trials to drop\n`);
+        return EXIT.ok;
+    },
+};
+
+/**
+ * `perfgate init`: a perfgate.yml and the workflows for a repository that has never seen perfgate.
+ * The texts are built here from what the user said (a service and its endpoints, or a benchmark
+ * command); the config is validated with perfgate's own loader before anything is written, and
+ * no existing file is replaced unless asked.
+ */
+/** Where the action is published: what `uses:` names (docs/releasing.md). */
+const ACTION = 'perfgate/perfgate@v0';
+const yamlString = (text) => JSON.stringify(text);
+/** The service's command with its port as perfgate's variable, where the command names it. */
+function servicePart(workload) {
+    const port = String(workload.port);
+    const named = new RegExp(`(^|[^0-9])${port}(?![0-9])`).test(workload.command);
+    const command = named
+        ? workload.command.replace(new RegExp(`(^|[^0-9])${port}(?![0-9])`, 'g'), `$1${PORT_REFERENCE}`)
+        : workload.command;
+    const where = named ? PORT_REFERENCE : port;
+    return [
+        'service:',
+        `  command: ${yamlString(command)}`,
+        ...(named
+            ? [
+                '  # perfgate gives each side of a pull request check its own port, so the base and the',
+                '  # head stay up side by side for the whole check (docs/config.md, "Ports").',
+                `  env: { PORT: '${PORT_REFERENCE}' }`,
+            ]
+            : [
+                `  # The port is written down, so the service restarts at every switch of side. If it can`,
+                `  # take its port from the command line or PORT, write ${PORT_REFERENCE} there and here, and`,
+                '  # both sides stay up for the whole check (docs/config.md, "Ports").',
+            ]),
+        `  healthUrl: http://127.0.0.1:${where}${workload.health}`,
+        '  startTimeoutSeconds: 120 # a service that loads a model may need more',
+    ];
+}
+/** A commented perfgate.yml for the workload: sequential trials, the collectors that fit. */
+function configText(workload) {
+    const suite = workload.kind === 'service'
+        ? [
+            '  - name: api',
+            '    kind: http',
+            '    connections: 8',
+            '    requests:',
+            ...workload.endpoints.map((e) => `      - { method: ${e.method}, path: ${yamlString(e.path)} }`),
+        ]
+        : ['  - name: bench', '    kind: command', `    command: ${yamlString(workload.command)}`];
+    return [
+        '# perfgate.yml, written by `perfgate init`: every key is in docs/config.md.',
+        'version: 1',
+        ...(workload.kind === 'service' ? servicePart(workload) : []),
+        '# Sequential trials: the pull request check looks after every pair of trials per side and',
+        '# stops once every metric is decided (6 to 30 per side).',
+        'trials: { min: 6, max: 30 }',
+        'warmupSeconds: 2',
+        ...(workload.kind === 'service' ? ['durationSeconds: 5'] : []),
+        'suites:',
+        ...suite,
+        '# CPU and memory of what runs (the service, or the command), and of the machine;',
+        '# add `gpu: {}` on a GPU runner (nvidia-smi).',
+        'collectors:',
+        '  process: {}',
+        '  host: {}',
+        'compare:',
+        '  # A change must be significant and beyond 5 % to fail the check; `perfgate calibrate',
+        "  # --write` raises the thresholds your runner's noise needs.",
+        '  threshold: 0.05',
+        '',
+    ].join('\n');
+}
+const runsOnText = (labels) => labels.length === 1 ? labels[0] : `[${labels.join(', ')}]`;
+const selfHosted = (labels) => labels.includes('self-hosted');
+/** The workflows: the gate and its fork commenter, record, nightly, sweep. */
+function workflowTexts(runsOn) {
+    const runner = runsOnText(runsOn);
+    const forkWarning = selfHosted(runsOn)
+        ? [
+            "    # This job runs the pull request's code on your self-hosted runner: require approval",
+            '    # before workflows of fork pull requests run (Settings → Actions → "Require approval',
+            '    # for all outside collaborators"), or a fork runs its code on your machine.',
+        ]
+        : [];
+    const step = (mode, extra = []) => [
+        '      - uses: actions/checkout@v4',
+        `      - uses: ${ACTION}`,
+        '        with:',
+        `          mode: ${mode}`,
+        '          config: perfgate.yml',
+        ...extra,
+    ];
+    const job = (name, minutes, lines) => [
+        'jobs:',
+        `  ${name}:`,
+        ...(name === 'perf' ? forkWarning : []),
+        `    runs-on: ${runner}`,
+        `    timeout-minutes: ${minutes}`,
+        '    steps:',
+        ...lines,
+    ];
+    return {
+        'perf-pr.yml': [
+            '# Gate every pull request: the base revision measured beside the head on this runner.',
+            'name: perf (pull request)',
+            'on:',
+            '  pull_request:',
+            'permissions:',
+            '  contents: read',
+            '  pull-requests: write # the sticky comment (read-only on forks: perf-comment.yml comments)',
+            ...job('perf', 60, [
+                ...step('pr'),
+                '      # The results, for perf-comment.yml on fork pull requests.',
+                '      - uses: actions/upload-artifact@v4',
+                '        if: always()',
+                '        with:',
+                '          name: perfgate-results',
+                '          path: perfgate-out/results.json',
+                '          if-no-files-found: ignore',
+            ]),
+            '',
+        ].join('\n'),
+        'perf-comment.yml': [
+            '# Comments on fork pull requests, whose own run has a read-only token: default-branch code',
+            "# only, the fork's results read as untrusted data.",
+            'name: perf (comment)',
+            'on:',
+            '  workflow_run:',
+            "    workflows: ['perf (pull request)']",
+            '    types: [completed]',
+            'permissions:',
+            '  contents: read',
+            '  actions: read # download the run artifact',
+            '  pull-requests: write',
+            'jobs:',
+            '  comment:',
+            "    if: github.event.workflow_run.event == 'pull_request' && github.event.workflow_run.head_repository.full_name != github.repository",
+            '    runs-on: ubuntu-latest',
+            '    steps:',
+            '      - uses: actions/checkout@v4',
+            '      - uses: actions/download-artifact@v4',
+            '        with:',
+            '          name: perfgate-results',
+            '          path: perfgate-out',
+            '          run-id: ${{ github.event.workflow_run.id }}',
+            '          github-token: ${{ github.token }}',
+            `      - uses: ${ACTION}`,
+            '        with:',
+            '          mode: report',
+            '          config: perfgate.yml',
+            '          fail-on-regression: false',
+            '',
+        ].join('\n'),
+        'perf-record.yml': [
+            '# Every push to the default branch adds its results to the history (branch perfgate-data).',
+            'name: perf (record)',
+            'on:',
+            '  push:',
+            '    branches: [main]',
+            'permissions:',
+            '  contents: write # push to the perfgate-data branch',
+            'concurrency:',
+            '  group: perfgate-record',
+            '  cancel-in-progress: false',
+            ...job('record', 60, step('record')),
+            '',
+        ].join('\n'),
+        'perf-nightly.yml': [
+            '# Nightly: record, find change points in the history, one tracking issue per drift.',
+            'name: perf (nightly)',
+            'on:',
+            '  schedule:',
+            "    - cron: '17 3 * * *'",
+            '  workflow_dispatch:',
+            'permissions:',
+            '  contents: write # push to the perfgate-data branch',
+            '  issues: write # tracking issues',
+            ...job('nightly', 90, step('nightly')),
+            '',
+        ].join('\n'),
+        'perf-sweep.yml': [
+            '# The "find better settings" button: needs a `sweep:` section in perfgate.yml (docs/sweep.md).',
+            'name: perf (sweep)',
+            'on:',
+            '  workflow_dispatch:',
+            'permissions:',
+            '  contents: read',
+            ...job('sweep', 120, [
+                ...step('sweep', ['          results-path: perfgate-out/sweep.json']),
+                '      - uses: actions/upload-artifact@v4',
+                '        if: always()',
+                '        with:',
+                '          name: perfgate-sweep',
+                '          path: perfgate-out/sweep.json',
+            ]),
+            '',
+        ].join('\n'),
+    };
+}
+/** Writes the files, after checking the config and that none exists (unless `force`). */
+async function initRepository(input) {
+    const config = configText(input.workload);
+    const configFile = path.join(input.dir, 'perfgate.yml');
+    // What init writes must load: a bad --endpoint or --health is refused here, named.
+    parseConfig(config, configFile, input.env);
+    const files = new Map([[configFile, config]]);
+    for (const [name, text] of Object.entries(workflowTexts(input.runsOn))) {
+        files.set(path.join(input.dir, '.github', 'workflows', name), text);
+    }
+    const existing = [...files.keys()].filter((file) => existsSync(file));
+    if (existing.length > 0 && !input.force) {
+        throw new InputError(`would replace ${existing.map((f) => path.relative(input.dir, f)).join(', ')}: move them, or pass --force`);
+    }
+    for (const [file, text] of files)
+        await writeTextAtomic(file, text);
+    return [...files.keys()];
+}
+
+/** `perfgate init`: a perfgate.yml and the workflows, for a repository that has never seen perfgate. */
+const USAGE$2 = `usage: perfgate init (--service CMD --port N [--health PATH] [--endpoint METHOD:PATH]... | --command CMD)
+                     [--runs-on LABEL,LABEL] [--dir .] [--force]
+
+Writes perfgate.yml (an http suite against the service perfgate starts with CMD, or a command
+suite that runs CMD; sequential trials; process and host collectors) and the workflows in
+.github/workflows/: the pull-request gate and its fork commenter, record on pushes, nightly, and
+the sweep, on --runs-on (default ${RUNS_ON.join(',')}). --endpoint: GET:/items/1, POST:/embed, or
+just a path (GET); default GET:/. Where CMD names the port, it becomes \${PERFGATE_PORT}, so both
+sides of a check stay up side by side. Refuses to replace a file (exit 2) unless --force.`;
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+function endpoint(text) {
+    const match = /^(?:([A-Za-z]+):)?(\/\S*)$/.exec(text);
+    const method = (match?.[1] ?? 'GET').toUpperCase();
+    if (!match || !METHODS.includes(method)) {
+        throw new InputError(`expected METHOD:/path or /path (methods ${METHODS.join(', ')}), got ${JSON.stringify(text)}`, {
+            field: '--endpoint',
+        });
+    }
+    return { method, path: match[2] };
+}
+function workloadFrom(values) {
+    const service = stringOption(values, 'service');
+    const command = stringOption(values, 'command');
+    if ((service === undefined) === (command === undefined)) {
+        throw new InputError('give one workload: --service CMD (with --port) or --command CMD', {
+            field: service === undefined ? '--service' : '--command',
+        });
+    }
+    if (command !== undefined)
+        return { kind: 'command', command };
+    const port = wholeOption(values.port, '--port', { min: 1, max: 65535 });
+    if (port === undefined)
+        throw new InputError('is required with --service', { field: '--port' });
+    const health = stringOption(values, 'health') ?? '/health';
+    if (!health.startsWith('/')) {
+        throw new InputError(`expected a path starting with /, got ${JSON.stringify(health)}`, {
+            field: '--health',
+        });
+    }
+    const endpoints = (values.endpoint ?? ['GET:/']).map(endpoint);
+    return { kind: 'service', command: service, port, health, endpoints };
+}
+const initCommand = {
+    summary: 'write a perfgate.yml and the workflows for this repository',
+    usage: USAGE$2,
+    options: {
+        service: { type: 'string' },
+        command: { type: 'string' },
+        port: { type: 'string' },
+        health: { type: 'string' },
+        endpoint: { type: 'string', multiple: true },
+        'runs-on': { type: 'string' },
+        dir: { type: 'string' },
+        force: { type: 'boolean' },
+    },
+    async run({ positionals, values }, io) {
+        if (positionals.length > 0) {
+            throw new InputError(`takes no arguments, got ${JSON.stringify(positionals.join(' '))}`);
+        }
+        const dir = path.resolve(io.cwd, stringOption(values, 'dir') ?? '.');
+        const written = await initRepository({
+            dir,
+            workload: workloadFrom(values),
+            runsOn: labelsOption(values['runs-on'], '--runs-on') ?? RUNS_ON,
+            force: values.force === true,
+            env: io.env,
+        });
+        const shown = written.map((file) => `  ${escapeTerminal(displayPath(io.cwd, file))}`);
+        io.stdout([
+            'wrote',
+            ...shown,
+            '',
+            'next:',
+            '  1. perfgate run --config perfgate.yml        # does it measure what you meant?',
+            '  2. perfgate calibrate --config perfgate.yml --write   # thresholds that fit your runner',
+            '  3. commit, push, and open a pull request: the gate comments on it',
+            '',
+        ].join('\n'));
         return EXIT.ok;
     },
 };
@@ -106972,6 +107524,7 @@ const validateCommand = {
  * `perfgate(argv, io)` returns the exit code, so whole commands are tested in-process.
  */
 const COMMANDS = {
+    init: initCommand,
     run: runCommand,
     compare: compareCommand,
     check: checkCommand,

@@ -11,6 +11,7 @@ import { checkCommand } from './commands/check.js';
 import { compareCommand } from './commands/compare.js';
 import { dashboardCommand } from './commands/dashboard.js';
 import { historyCommand } from './commands/history.js';
+import { initCommand } from './commands/init.js';
 import { mergeCommand } from './commands/merge.js';
 import { recordCommand } from './commands/record.js';
 import { runCommand } from './commands/run.js';
@@ -20,6 +21,7 @@ import { validateCommand } from './commands/validate.js';
 import type { CliIO, Command, ParsedArgs } from './commands/types.js';
 
 const COMMANDS: Record<string, Command> = {
+  init: initCommand,
   run: runCommand,
   compare: compareCommand,
   check: checkCommand,

@@ -4,7 +4,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { freePort } from './helpers/net.js';
 import { README_COMMANDS, README_RUN, ROOT, usesReadmeRun } from './helpers/readme.js';
 
 const exec = promisify(execFile);
@@ -21,8 +20,7 @@ describe('README examples', () => {
   it.each(commands)(
     '%s',
     async (command) => {
-      const env = { ...process.env, EXAMPLE_PORT: String(await freePort()) };
-      const result = await exec('/bin/sh', ['-c', command], { cwd: ROOT, env }).then(
+      const result = await exec('/bin/sh', ['-c', command], { cwd: ROOT }).then(
         ({ stdout }) => ({ code: 0, stdout }),
         (error: { code: number; stdout: string; stderr: string }) => ({
           code: error.code,

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { globProblem } from './glob.js';
 import { unknownKeys } from './messages.js';
+import { isHttpUrl } from './port.js';
 
 /** A mapping that rejects unknown keys, naming the closest known one. */
 export function strict<Shape extends z.ZodRawShape>(shape: Shape) {
@@ -78,7 +79,10 @@ export const metricGlob = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
-export const httpUrl = z.url({ protocol: /^https?$/ });
+/** An http(s) URL, which may leave its port to perfgate (`${PERFGATE_PORT}`, port.ts). */
+export const httpUrl = z
+  .string()
+  .refine(isHttpUrl, { error: 'expected an http:// or https:// URL' });
 export const relativePath = z.string().min(1);
 
 /** Environment blocks: YAML `PORT: 8080` is a number, but a process environment holds strings. */

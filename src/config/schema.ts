@@ -21,6 +21,7 @@ import {
   strict,
 } from './fields.js';
 import { withSuggestion } from './messages.js';
+import { originOf, PORT_REFERENCE, usesPort } from './port.js';
 import { SweepSchema } from './sweep.js';
 import { TargetSchema } from './target.js';
 
@@ -28,6 +29,13 @@ export { SweepObjectiveSchema, SweepSchema, type Sweep, type SweepObjective } fr
 export { TargetSchema, type Target } from './target.js';
 
 export const COLLECTOR_NAMES = ['gpu', 'process', 'host', 'prometheus'] as const;
+
+/**
+ * The default re-warm after a switch of side with both services alive: long enough to refill
+ * connection pools and the caches an idle second cooled (benchmarks/README.md, "Both sides
+ * alive"), short beside a trial.
+ */
+export const REWARM_SECONDS = 0.5;
 export const CollectorNameSchema = z.enum(COLLECTOR_NAMES);
 export type CollectorName = z.infer<typeof CollectorNameSchema>;
 
@@ -86,6 +94,13 @@ export const ServiceSchema = strict({
   logFile: relativePath.optional(),
   /** Start a fresh service for every trial instead of once per variant. */
   restartPerTrial: flag.default(false),
+  /**
+   * In an interleaved run: keep both sides' services up for the whole run (`both`, which needs
+   * ${PERFGATE_PORT}), start one side's at a time (`one-at-a-time`), or both when they can (`auto`).
+   */
+  alive: z.enum(['auto', 'both', 'one-at-a-time']).default('auto'),
+  /** With both alive: load before each trial after a switch of side, discarded (idle caches cool). */
+  rewarmSeconds: secondsOrZero().default(REWARM_SECONDS),
 });
 export type Service = z.infer<typeof ServiceSchema>;
 
@@ -275,6 +290,13 @@ function duplicates(names: readonly string[]): { index: number; first: number }[
 
 /** Rules that span several fields; each issue points at the field to fix. */
 function checkConsistency(config: ConfigInput, ctx: z.RefinementCtx): void {
+  if (config.service?.alive === 'both' && !usesPort(config.service)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['service', 'alive'],
+      message: `both needs a port per side: write ${PORT_REFERENCE} where the service's port goes (service.command or service.env, and service.healthUrl)`,
+    });
+  }
   const problem = (path: (string | number)[], message: string) =>
     ctx.addIssue({ code: 'custom', path, message });
 
@@ -326,7 +348,7 @@ function enabledCollectors(collectors: Collectors): CollectorName[] {
 
 /** Fill what each suite leaves unset from the top level; run after checkConsistency passed. */
 function inheritDefaults(config: ConfigInput) {
-  const origin = config.service && new URL(config.service.healthUrl).origin;
+  const origin = config.service && originOf(config.service.healthUrl);
   // Sequential trials plan for `max`; the gate may stop earlier.
   const sequential = typeof config.trials === 'number' ? undefined : config.trials;
   const trials = sequential?.max ?? (config.trials as number);

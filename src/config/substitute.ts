@@ -5,6 +5,8 @@
  * Pure: the environment is an argument.
  */
 
+import { PORT_REFERENCE, PORT_VARIABLE } from './port.js';
+
 /** Where a value sits in the document: mapping keys and list indexes, outermost first. */
 export type ConfigPath = readonly (string | number)[];
 
@@ -23,6 +25,8 @@ function substituteString(
 ): string {
   return text.replace(REFERENCE, (whole, escape: string, name: string, fallback?: string) => {
     if (escape) return whole.slice(1);
+    // perfgate's own, filled in per side when it runs (port.ts).
+    if (name === PORT_VARIABLE) return PORT_REFERENCE;
     const value = env[name];
     if (value !== undefined && value !== '') return value;
     if (fallback !== undefined) return fallback;

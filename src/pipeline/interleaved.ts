@@ -142,6 +142,12 @@ export async function measureInterleaved(input: InterleavedInput): Promise<Inter
       progress: input.progress,
       ...(input.stopAfterBlock ? { stopAfterBlock: input.stopAfterBlock } : {}),
     });
+    const alive = head.interleaved?.alive;
+    if (alive?.mode === 'both') {
+      notes.push("both sides' services stayed up for the whole run, each on its own port");
+    } else if (alive?.why) {
+      notes.push(`the services ran one at a time: ${alive.why}`);
+    }
     return { base, head, baseCommit: commit, notes };
   });
 }

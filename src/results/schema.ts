@@ -151,13 +151,18 @@ export const ResultsSchema = z
      * Set when this side was measured beside another revision in the same run (same-runner A/B):
      * the seed of the ABBA/BAAB blocks, the sides in the order their trials ran, and the other
      * side's commit. Trials of such a run are exchangeable with the other side's, not with
-     * another run's.
+     * another run's. `alive`: whether both sides' services stayed up for the whole run, or ran
+     * one at a time, and why (run/alive.ts).
      */
     interleaved: z
       .object({
         seed: z.number().int(),
         order: z.array(z.enum(['base', 'head'])),
         with: z.string().optional(),
+        alive: z
+          .object({ mode: z.enum(['both', 'one-at-a-time']), why: z.string().optional() })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),

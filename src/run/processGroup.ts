@@ -15,6 +15,7 @@ import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RunError } from '../errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface GroupSpawnOptions {
   cwd?: string;
@@ -101,6 +102,25 @@ export function killTree(
     if (signal !== 'SIGKILL' || fresh.length === 0) break;
   }
   return [...found];
+}
+
+/**
+ * Resolves once no process carrying the leader's mark is left (after its leader exited, the rest
+ * of a killed group may take a moment to die): a service restarted on the same port must not find
+ * the old one still listening. Past `timeoutMs` what is left gets SIGKILL, once more.
+ */
+export async function treeGone(
+  leader: { pid: number; spawnId: string },
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (markedProcesses(leader.spawnId).length > 0) {
+    if (Date.now() > deadline) {
+      killTree(leader, 'SIGKILL');
+      return;
+    }
+    await sleep(10, undefined, { ref: false });
+  }
 }
 
 /** Live processes whose environment carries `SPAWN_MARK=spawnId`; none where /proc is absent. */

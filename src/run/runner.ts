@@ -14,9 +14,12 @@ import {
 } from '../config/index.js';
 import { RESULTS_SCHEMA, type Environment, type Results } from '../results/schema.js';
 import { hostEnvironment } from './environment.js';
+import { PORT_VARIABLE, usesPort, withPort } from '../config/port.js';
+import { aliveMode, freePort, type AliveDecision } from './alive.js';
 import { BLOCK_ROUNDS, planTrials } from './plan.js';
 import type { Progress } from './progress.js';
 import { startService, type RunningService } from './service.js';
+import { armServices } from './services.js';
 import { kindOf } from './suites/index.js';
 import { TrialAccumulator } from './accumulate.js';
 import { runTrial, trialSummary, warmUp } from './trial.js';
@@ -73,14 +76,15 @@ export async function runBenchmarks(context: RunContext): Promise<Results> {
     variant,
     label: variant.name,
   }));
-  const [results] = await runArms(context, [side], arms);
-  return results as Results;
+  const { results } = await runArms(context, [side], arms);
+  return results[0] as Results;
 }
 
 /**
  * The same suites in two trees (base and head revisions), trials interleaved in seeded ABBA/BAAB
- * blocks, one service at a time: the two sides share the runner's state, so their trials are
- * exchangeable and Mann-Whitney compares like with like (DESIGN.md, "A run is a unit too").
+ * blocks, both sides' services up for the whole run where each has its own port, else one at a
+ * time (alive.ts): the two sides share the runner's state, so their trials are exchangeable and
+ * Mann-Whitney compares like with like (DESIGN.md, "A run is a unit too").
  */
 export async function runInterleaved(context: InterleavedContext): Promise<[Results, Results]> {
   const [base, head] = context.sides;
@@ -102,15 +106,17 @@ export async function runInterleaved(context: InterleavedContext): Promise<[Resu
     }),
   );
   const order: Side['name'][] = [];
-  const [baseResults, headResults] = await runArms(context, [base, head], arms, {
+  const { results, alive } = await runArms(context, [base, head], arms, {
     seed: context.seed,
     onStep: (arm) => order.push((context.sides[arm.side] as Side).name),
     ...(context.stopAfterBlock ? { stopAfterBlock: context.stopAfterBlock } : {}),
   });
+  const [baseResults, headResults] = results;
   const interleaved = (other: Side) => ({
     seed: context.seed,
     order,
     ...(other.commit ? { with: other.commit } : {}),
+    ...(alive ? { alive } : {}),
   });
   return [
     { ...(baseResults as Results), interleaved: interleaved(head) },
@@ -130,9 +136,28 @@ async function runArms(
   sides: readonly Side[],
   arms: readonly Arm[],
   plan: PlanHooks = {},
-): Promise<Results[]> {
+): Promise<{ results: Results[]; alive?: AliveDecision }> {
   const { progress } = context;
   const config = (sides[sides.length - 1] as Side).config;
+  const services = armServices(aliveMode(config.service, sides.length), context.env, progress);
+  const why = services.decision()?.why;
+  if (why) progress.note(`services one at a time: ${why}`);
+  const prepared = new Map<Arm, { config: Config; env: NodeJS.ProcessEnv }>();
+  /** The arm's config and environment, its own port filled in (`${PERFGATE_PORT}`). */
+  const prepare = async (arm: Arm) => {
+    const known = prepared.get(arm);
+    if (known) return known;
+    const port = usesPort(arm.config) ? await freePort() : undefined;
+    const own =
+      port === undefined
+        ? { config: arm.config, env: context.env }
+        : {
+            config: withPort(arm.config, port),
+            env: { ...context.env, [PORT_VARIABLE]: String(port) },
+          };
+    prepared.set(arm, own);
+    return own;
+  };
   const skipped = await skipNotes(config.suites, context.env);
   const runnable = config.suites.filter((suite) => !skipped.has(suite.name));
   for (const [suite, note] of skipped) progress.note(`${suite}: skipped, ${note}`);
@@ -159,8 +184,9 @@ async function runArms(
       ],
     }));
   };
-  let service: { arm: Arm; running: RunningService } | undefined;
-  const warm = new Set<string>();
+  // The suites warmed up on each service (or, with none, each arm): a fresh service is cold.
+  const warmed = new Map<RunningService | Arm, Set<string>>();
+  let previous: Arm | undefined;
   const began = performance.now();
   try {
     const steps = runnable.length > 0 ? planTrials(runnable, arms, plan.seed) : [];
@@ -169,21 +195,32 @@ async function runArms(
       const { arm } = step;
       plan.onStep?.(arm);
       progress.section(`round ${step.round}: ${sides.length > 1 ? '' : 'variant '}${arm.label}`);
-      const armConfig = arm.config;
-      if (armConfig.service && (service?.arm !== arm || armConfig.service.restartPerTrial)) {
-        await service?.running.stop();
-        service = undefined;
-        warm.clear();
-        service = { arm, running: await startVariantService(armConfig, arm, context.env) };
-      }
+      const { config: armConfig, env } = await prepare(arm);
+      const trialContext = { ...context, env };
+      const service =
+        armConfig.service &&
+        (
+          await services.serve(
+            arm.label,
+            () => startVariantService(armConfig, arm, env),
+            armConfig.service.restartPerTrial,
+          )
+        ).service;
+      const warm = warmed.get(service ?? arm) ?? new Set<string>();
+      warmed.set(service ?? arm, warm);
+      // Both alive: the idle side's caches and pools cooled while the other was loaded.
+      const rewarm = previous !== arm && services.decision()?.mode === 'both';
+      previous = arm;
       for (const planned of step.suites) {
         // The arm's own suite: the same settings, its paths inside the arm's tree.
         const suite = armConfig.suites.find((s) => s.name === planned.name) ?? planned;
-        const warmKey = `${arm.label}\u0000${suite.name}`;
         const started = performance.now();
-        if (!warm.has(warmKey)) {
-          await warmUp(context, suite, arm.variant, service?.running);
-          warm.add(warmKey);
+        if (!warm.has(suite.name)) {
+          await warmUp(trialContext, suite, arm.variant, service);
+          warm.add(suite.name);
+        } else if (rewarm && suite.kind === 'http' && armConfig.service) {
+          const warmupSeconds = armConfig.service.rewarmSeconds;
+          await warmUp(trialContext, { ...suite, warmupSeconds }, arm.variant, service);
         }
         const label = {
           suite: suite.name,
@@ -193,12 +230,12 @@ async function runArms(
         };
         progress.trialStarted(label);
         const outcome = await runTrial(
-          context,
+          trialContext,
           armConfig,
           suite,
           arm.variant,
           step.round,
-          service?.running,
+          service,
         );
         const seconds = (performance.now() - started) / 1000;
         accumulators[arm.side]?.add(
@@ -226,10 +263,11 @@ async function runArms(
       if (blockDone && plan.stopAfterBlock?.(step.round, collect() as [Results, Results])) break;
     }
   } finally {
-    await service?.running.stop();
+    await services.stopAll();
     progress.end();
   }
-  return collect();
+  const alive = services.decision();
+  return { results: collect(), ...(alive ? { alive } : {}) };
 }
 
 async function skipNotes(

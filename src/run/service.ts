@@ -12,6 +12,7 @@ import {
   describeExit,
   killTree,
   spawnInGroup,
+  treeGone,
   type GroupLeader,
   type ProcessExit,
 } from './processGroup.js';
@@ -61,6 +62,8 @@ const FIRST_POLL_MS = 10;
 /** A service that takes longer than this to answer its health URL counts as hung. */
 const PROBE_TIMEOUT_MS = 2000;
 const TAIL_LINES = 20;
+/** How long stop() waits for the rest of the group once the leader has exited. */
+const TREE_GONE_MS = 2000;
 
 /** Starts the service and resolves once it is healthy; on failure nothing is left running. */
 export async function startService(options: ServiceOptions): Promise<RunningService> {
@@ -198,6 +201,7 @@ class Service implements RunningService {
       // Whatever the leader leaves behind is killed on its exit (spawnInGroup).
       await this.exitEvent;
     }
+    await treeGone(this.leader, TREE_GONE_MS);
   }
 
   private async watchExit(): Promise<never> {
