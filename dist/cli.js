@@ -58190,6 +58190,65 @@ function planTrials(suites, arms, seed) {
 }
 
 /**
+ * What perfgate must undo if it is interrupted (SIGINT, SIGTERM) or exits while it runs: stop its
+ * services, kill its setup steps' process groups, remove its worktrees. One registry for all of
+ * them, because signals and exit are process-wide: one handler runs every cleanup, newest first
+ * (a service in a worktree stops before the worktree goes), says in one line what it undid, and
+ * then lets the signal do what it would have done. Handlers are installed only while something is
+ * registered, so a perfgate that started nothing keeps Node's default signal behaviour.
+ */
+const pending = [];
+const SIGNALS = ['SIGINT', 'SIGTERM'];
+function install() {
+    for (const signal of SIGNALS)
+        process.on(signal, onSignal);
+    process.on('exit', onExit);
+}
+function uninstall() {
+    for (const signal of SIGNALS)
+        process.off(signal, onSignal);
+    process.off('exit', onExit);
+}
+/** "2 services, 1 worktree": what the cleanups undid, by kind, in the order first registered. */
+function undone(cleanups) {
+    const counts = new Map();
+    for (const c of [...cleanups].reverse())
+        counts.set(c.what, (counts.get(c.what) ?? 0) + 1);
+    return [...counts].map(([what, n]) => `${n} ${what}${n === 1 ? '' : 's'}`).join(', ');
+}
+function onSignal(signal) {
+    // A second signal during the cleanup takes the default path: the user insists.
+    uninstall();
+    const cleanups = pending.splice(0).reverse();
+    void (async () => {
+        for (const cleanup of cleanups) {
+            await Promise.resolve()
+                .then(() => cleanup.interrupted())
+                .catch(() => undefined);
+        }
+        process.stderr.write(`perfgate: interrupted (${signal}); stopped and removed: ${undone(cleanups)}\n`);
+        process.kill(process.pid, signal);
+    })();
+}
+function onExit() {
+    for (const cleanup of pending.splice(0).reverse())
+        cleanup.exiting();
+}
+/** Undo `cleanup` should perfgate be interrupted or exit first; returns the release. */
+function onShutdown(cleanup) {
+    if (pending.length === 0)
+        install();
+    pending.push(cleanup);
+    return () => {
+        const index = pending.indexOf(cleanup);
+        if (index >= 0)
+            pending.splice(index, 1);
+        if (pending.length === 0)
+            uninstall();
+    };
+}
+
+/**
  * Process-group primitives shared by services and command suites: every process perfgate starts
  * leads its own group (and session), so a shell, its children and their children are signalled
  * at once and none outlives the trial or the service.
@@ -58272,7 +58331,8 @@ async function treeGone(leader, timeoutMs) {
             killTree(leader, 'SIGKILL');
             return;
         }
-        await setTimeout$1(10, undefined, { ref: false });
+        // A referenced timer: nothing else may keep perfgate's event loop alive while it waits.
+        await setTimeout$1(10);
     }
 }
 /** Live processes whose environment carries `SPAWN_MARK=spawnId`; none where /proc is absent. */
@@ -58321,42 +58381,13 @@ function signalGroup(pgid, signal) {
     }
 }
 /**
- * Process groups killed if perfgate is interrupted (SIGINT, SIGTERM) or exits while they run: a
- * setup step's group is detached, so it would outlive a killed perfgate (`sleep 600` left behind).
- * Handlers are installed only while a group is tracked; after killing, the signal is raised again
- * unless another handler (the service registry, the worktree cleanup) will do it after its own
- * cleanup.
+ * Kill group `pgid` should perfgate be interrupted or exit first (shutdown.ts): a setup step's
+ * group is detached, so it would outlive a killed perfgate (`sleep 600` left behind). Returns the
+ * release.
  */
-const doomed = new Set();
-function killDoomed() {
-    for (const pgid of doomed)
-        signalGroup(pgid, 'SIGKILL');
-    doomed.clear();
-}
-function killDoomedAndReraise(signal) {
-    killDoomed();
-    removeDoomedHandlers();
-    if (process.listenerCount(signal) === 0)
-        process.kill(process.pid, signal);
-}
-function removeDoomedHandlers() {
-    process.off('SIGINT', killDoomedAndReraise);
-    process.off('SIGTERM', killDoomedAndReraise);
-    process.off('exit', killDoomed);
-}
-/** Kill group `pgid` should perfgate be interrupted or exit first; returns the release. */
 function killWithPerfgate(pgid) {
-    if (doomed.size === 0) {
-        process.on('SIGINT', killDoomedAndReraise);
-        process.on('SIGTERM', killDoomedAndReraise);
-        process.on('exit', killDoomed);
-    }
-    doomed.add(pgid);
-    return () => {
-        doomed.delete(pgid);
-        if (doomed.size === 0)
-            removeDoomedHandlers();
-    };
+    const kill = () => signalGroup(pgid, 'SIGKILL');
+    return onShutdown({ what: 'setup step', interrupted: kill, exiting: kill });
 }
 /** "with code 1" or "on signal SIGKILL", to follow "exited". */
 function describeExit({ code, signal }) {
@@ -58531,13 +58562,18 @@ class Service {
         this.exitEvent = new Promise((resolve) => leader.once('exit', (code, signal) => {
             this.exit = { code, signal };
             // Its group is gone too (spawnInGroup), so shutdown has nothing left to stop.
-            untrackForShutdown(this);
+            release();
             resolve(this.exit);
         }));
         this.exited = this.watchExit();
         // The rejection is for whoever races `exited`; when nobody does, it is not an unhandled error.
         this.exited.catch(() => undefined);
-        trackForShutdown(this);
+        // Stopped if perfgate is interrupted or exits while it runs (shutdown.ts).
+        const release = onShutdown({
+            what: 'service',
+            interrupted: () => this.stop(),
+            exiting: () => this.kill(),
+        });
     }
     async waitUntilHealthy() {
         const { healthUrl, startTimeoutSeconds } = this.options;
@@ -58642,42 +58678,6 @@ async function probe(url, timeoutMs) {
         const cause = error.cause;
         return cause?.code ?? cause?.message ?? error.message;
     }
-}
-/*
- * Services still running are stopped when perfgate is interrupted or exits. Signals and exit are
- * process-wide, so this registry is module-level; its handlers are installed only while it has
- * members, so a perfgate that runs no service keeps Node's default signal behaviour.
- */
-const running = new Set();
-function trackForShutdown(service) {
-    if (running.size === 0) {
-        process.on('SIGINT', stopAllAndReraise);
-        process.on('SIGTERM', stopAllAndReraise);
-        process.on('exit', killAll);
-    }
-    running.add(service);
-}
-function untrackForShutdown(service) {
-    running.delete(service);
-    if (running.size > 0)
-        return;
-    removeSignalHandlers();
-    process.off('exit', killAll);
-}
-function removeSignalHandlers() {
-    process.off('SIGINT', stopAllAndReraise);
-    process.off('SIGTERM', stopAllAndReraise);
-}
-/** Stops every service gracefully, then lets the signal do what it would have done. */
-function stopAllAndReraise(signal) {
-    // A second signal during the stop takes the default path: the user insists.
-    removeSignalHandlers();
-    void Promise.allSettled([...running].map((service) => service.stop())).then(() => process.kill(process.pid, signal));
-}
-/** On exit only synchronous work runs: no grace, SIGKILL. */
-function killAll() {
-    for (const service of running)
-        service.kill();
 }
 
 /**
@@ -103791,22 +103791,6 @@ function removeSync(tree) {
         // Nothing left to prune.
     }
 }
-function onSignal(signal) {
-    for (const tree of [...live.keys()])
-        removeSync(tree);
-    uninstall();
-    // Re-raise only when no other handler (the service registry) will do it after its own cleanup.
-    if (process.listenerCount(signal) === 0)
-        process.kill(process.pid, signal);
-}
-function install() {
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-}
-function uninstall() {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-}
 /**
  * Run `use` with `commit` checked out (detached) in a temporary worktree of `repo`; the worktree
  * is removed afterwards whatever happens.
@@ -103814,17 +103798,17 @@ function uninstall() {
 async function withWorktree(repo, commit, use) {
     const folder = await mkdtemp(path.join(os.tmpdir(), 'perfgate-base-'));
     const tree = path.join(folder, 'tree');
-    if (live.size === 0)
-        install();
     live.set(tree, { repo, folder });
+    // Removed if perfgate is interrupted or exits while it runs (shutdown.ts).
+    const remove = () => removeSync(tree);
+    const release = onShutdown({ what: 'worktree', interrupted: remove, exiting: remove });
     try {
         await git(['worktree', 'add', '--detach', '--quiet', tree, commit], { cwd: repo });
         return await use(tree);
     }
     finally {
+        release();
         removeSync(tree);
-        if (live.size === 0)
-            uninstall();
     }
 }
 

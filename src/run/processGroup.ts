@@ -15,6 +15,7 @@ import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RunError } from '../errors.js';
+import { onShutdown } from '../shutdown.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface GroupSpawnOptions {
@@ -119,7 +120,8 @@ export async function treeGone(
       killTree(leader, 'SIGKILL');
       return;
     }
-    await sleep(10, undefined, { ref: false });
+    // A referenced timer: nothing else may keep perfgate's event loop alive while it waits.
+    await sleep(10);
   }
 }
 
@@ -164,43 +166,13 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
 }
 
 /**
- * Process groups killed if perfgate is interrupted (SIGINT, SIGTERM) or exits while they run: a
- * setup step's group is detached, so it would outlive a killed perfgate (`sleep 600` left behind).
- * Handlers are installed only while a group is tracked; after killing, the signal is raised again
- * unless another handler (the service registry, the worktree cleanup) will do it after its own
- * cleanup.
+ * Kill group `pgid` should perfgate be interrupted or exit first (shutdown.ts): a setup step's
+ * group is detached, so it would outlive a killed perfgate (`sleep 600` left behind). Returns the
+ * release.
  */
-const doomed = new Set<number>();
-
-function killDoomed(): void {
-  for (const pgid of doomed) signalGroup(pgid, 'SIGKILL');
-  doomed.clear();
-}
-
-function killDoomedAndReraise(signal: NodeJS.Signals): void {
-  killDoomed();
-  removeDoomedHandlers();
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-}
-
-function removeDoomedHandlers(): void {
-  process.off('SIGINT', killDoomedAndReraise);
-  process.off('SIGTERM', killDoomedAndReraise);
-  process.off('exit', killDoomed);
-}
-
-/** Kill group `pgid` should perfgate be interrupted or exit first; returns the release. */
 export function killWithPerfgate(pgid: number): () => void {
-  if (doomed.size === 0) {
-    process.on('SIGINT', killDoomedAndReraise);
-    process.on('SIGTERM', killDoomedAndReraise);
-    process.on('exit', killDoomed);
-  }
-  doomed.add(pgid);
-  return () => {
-    doomed.delete(pgid);
-    if (doomed.size === 0) removeDoomedHandlers();
-  };
+  const kill = () => signalGroup(pgid, 'SIGKILL');
+  return onShutdown({ what: 'setup step', interrupted: kill, exiting: kill });
 }
 
 /** How a process ended, as Node's 'exit' and 'close' events report it. */

@@ -8,6 +8,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InputError, RunError } from '../errors.js';
+import { onShutdown } from '../shutdown.js';
 import {
   describeExit,
   killTree,
@@ -129,14 +130,19 @@ class Service implements RunningService {
       leader.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
         this.exit = { code, signal };
         // Its group is gone too (spawnInGroup), so shutdown has nothing left to stop.
-        untrackForShutdown(this);
+        release();
         resolve(this.exit);
       }),
     );
     this.exited = this.watchExit();
     // The rejection is for whoever races `exited`; when nobody does, it is not an unhandled error.
     this.exited.catch(() => undefined);
-    trackForShutdown(this);
+    // Stopped if perfgate is interrupted or exits while it runs (shutdown.ts).
+    const release = onShutdown({
+      what: 'service',
+      interrupted: () => this.stop(),
+      exiting: () => this.kill(),
+    });
   }
 
   async waitUntilHealthy(): Promise<void> {
@@ -253,46 +259,4 @@ async function probe(url: string, timeoutMs: number): Promise<string | undefined
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     return cause?.code ?? cause?.message ?? (error as Error).message;
   }
-}
-
-/*
- * Services still running are stopped when perfgate is interrupted or exits. Signals and exit are
- * process-wide, so this registry is module-level; its handlers are installed only while it has
- * members, so a perfgate that runs no service keeps Node's default signal behaviour.
- */
-const running = new Set<Service>();
-
-function trackForShutdown(service: Service): void {
-  if (running.size === 0) {
-    process.on('SIGINT', stopAllAndReraise);
-    process.on('SIGTERM', stopAllAndReraise);
-    process.on('exit', killAll);
-  }
-  running.add(service);
-}
-
-function untrackForShutdown(service: Service): void {
-  running.delete(service);
-  if (running.size > 0) return;
-  removeSignalHandlers();
-  process.off('exit', killAll);
-}
-
-function removeSignalHandlers(): void {
-  process.off('SIGINT', stopAllAndReraise);
-  process.off('SIGTERM', stopAllAndReraise);
-}
-
-/** Stops every service gracefully, then lets the signal do what it would have done. */
-function stopAllAndReraise(signal: NodeJS.Signals): void {
-  // A second signal during the stop takes the default path: the user insists.
-  removeSignalHandlers();
-  void Promise.allSettled([...running].map((service) => service.stop())).then(() =>
-    process.kill(process.pid, signal),
-  );
-}
-
-/** On exit only synchronous work runs: no grace, SIGKILL. */
-function killAll(): void {
-  for (const service of running) service.kill();
 }

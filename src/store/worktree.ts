@@ -9,6 +9,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '../errors.js';
+import { onShutdown } from '../shutdown.js';
 import { git } from './git.js';
 
 /** The repository's top folder, or undefined when `dir` is not inside a git work tree. */
@@ -177,23 +178,6 @@ function removeSync(tree: string): void {
   }
 }
 
-function onSignal(signal: NodeJS.Signals): void {
-  for (const tree of [...live.keys()]) removeSync(tree);
-  uninstall();
-  // Re-raise only when no other handler (the service registry) will do it after its own cleanup.
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-}
-
-function install(): void {
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-}
-
-function uninstall(): void {
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-}
-
 /**
  * Run `use` with `commit` checked out (detached) in a temporary worktree of `repo`; the worktree
  * is removed afterwards whatever happens.
@@ -205,13 +189,15 @@ export async function withWorktree<T>(
 ): Promise<T> {
   const folder = await mkdtemp(path.join(os.tmpdir(), 'perfgate-base-'));
   const tree = path.join(folder, 'tree');
-  if (live.size === 0) install();
   live.set(tree, { repo, folder });
+  // Removed if perfgate is interrupted or exits while it runs (shutdown.ts).
+  const remove = () => removeSync(tree);
+  const release = onShutdown({ what: 'worktree', interrupted: remove, exiting: remove });
   try {
     await git(['worktree', 'add', '--detach', '--quiet', tree, commit], { cwd: repo });
     return await use(tree);
   } finally {
+    release();
     removeSync(tree);
-    if (live.size === 0) uninstall();
   }
 }

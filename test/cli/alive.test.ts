@@ -14,13 +14,12 @@ import { runCli, type CliRun } from '../helpers/cli.js';
 import { commit, git, newRepo, worktrees } from '../helpers/gitRepo.js';
 import { eventually, isRunning } from '../fixtures/services/processes.js';
 
-/** Listens on PORT after START_MS; registers its pid (and port) in CENSUS; exits after DIE_MS if set. */
+/** Listens on PORT after START_MS, and registers its pid (and port) in CENSUS. */
 const SERVER = `import { createServer } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-const { PORT, CENSUS, START_MS = '0', DIE_MS } = process.env;
+const { PORT, CENSUS, START_MS = '0' } = process.env;
 writeFileSync(join(CENSUS, String(process.pid)), PORT);
-if (DIE_MS) setTimeout(() => process.exit(7), Number(DIE_MS));
 setTimeout(() => createServer((req, res) => res.end('ok')).listen(Number(PORT), '127.0.0.1'), Number(START_MS));
 `;
 
@@ -33,10 +32,10 @@ const up = readdirSync(process.env.CENSUS).filter((pid) => {
 console.log(JSON.stringify({ census: { services_up: { value: up.length, unit: 'count' } } }));
 `;
 
-const config = (port: string, extra = '') => `version: 1
+const config = (port: string) => `version: 1
 service:
   command: node server.mjs
-  env: { PORT: '${port}'${extra} }
+  env: { PORT: '${port}' }
   healthUrl: http://127.0.0.1:${port}/health
 trials: 4
 warmupSeconds: 0
@@ -150,8 +149,10 @@ describe('both sides alive', () => {
 
   it('stops the base side too when the head side dies mid-run (exit 3)', async () => {
     const { census, repo, base } = await setup();
+    // The head tree's own files (the config is the head's for both trees): its server exits
+    // 200 ms after it starts, during its first trial, which takes 400 ms.
     await commit(repo, 'a head service that dies during its first trial', {
-      'perfgate.yml': config('${PERFGATE_PORT}', ", DIE_MS: '200'"),
+      'server.mjs': `${SERVER}setTimeout(() => process.exit(7), 200);\n`,
       'census.mjs': `await new Promise((r) => setTimeout(r, 400));\n${CENSUS}`,
     });
     const run = await runCli(
@@ -179,8 +180,10 @@ describe('both sides alive', () => {
         ...['--import', 'tsx', 'src/cli-entry.ts', 'check'],
         ...['--config', join(repo, 'perfgate.yml'), '--against', base, '--seed', '1'],
       ],
-      { cwd: ROOT, stdio: 'ignore', env: { ...process.env, CENSUS: census } },
+      { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CENSUS: census } },
     );
+    let stderr = '';
+    perfgate.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => perfgate.on('exit', resolve));
     // Seed 1 runs the base first; the head tree's trial hangs with both services up.
     await eventually(async () => (await started(census)).pids.length >= 2, 20_000);
@@ -192,6 +195,10 @@ describe('both sides alive', () => {
     const { pids } = await started(census);
     await eventually(() => pids.every((pid) => !isRunning(pid)), 5000);
     expect(worktrees(repo)).toHaveLength(1);
+    // One line says what was interrupted and what was undone.
+    expect(stderr).toMatch(
+      /^perfgate: interrupted \(SIGINT\); stopped and removed: 1 worktree, 2 services$/m,
+    );
   }, 60_000);
 
   it('runs the services one at a time when the second would not fit in GPU memory, and says why', async () => {
