@@ -9,6 +9,8 @@ import { defineConfig } from 'vitest/config';
  * interleaved gate must hold under load.
  */
 const MEASURED = [
+  'test/cli/faster.test.ts',
+  'test/cli/init.test.ts',
   'test/cli/out.test.ts',
   'test/cli/run.test.ts',
   'test/collect/gpu.test.ts',

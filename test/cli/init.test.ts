@@ -117,7 +117,7 @@ describe('perfgate init', () => {
     // Short trials for a test; the rest as init wrote it.
     const file = join(repo, 'perfgate.yml');
     const config = (await readFile(file, 'utf8'))
-      .replace('trials: { min: 6, max: 30 }', 'trials: { min: 6, max: 10 }')
+      .replace('trials: { min: 6, max: 30 }', 'trials: 6')
       .replace('durationSeconds: 5', 'durationSeconds: 0.5')
       .replace('warmupSeconds: 2', 'warmupSeconds: 0.3');
     await writeFile(file, config);
