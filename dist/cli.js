@@ -4,7 +4,7 @@ import require$$0$1 from 'tty';
 import require$$1 from 'util';
 import require$$3 from 'fs';
 import require$$4 from 'net';
-import { stat, mkdir, writeFile, chown, chmod, rename, rm, lstat, open as open$1, readdir, readFile, access, constants as constants$4, symlink, mkdtemp } from 'node:fs/promises';
+import { stat, mkdir, writeFile, chown, chmod, rename, rm, lstat, open as open$1, readdir, readFile, access, constants as constants$4, symlink, mkdtemp, statfs } from 'node:fs/promises';
 import path, { dirname, join, basename, resolve as resolve$1 } from 'node:path';
 import { randomUUID, createHash, randomBytes, randomInt } from 'node:crypto';
 import { constants as constants$3, readdirSync, readFileSync, closeSync, openSync, rmSync, existsSync } from 'node:fs';
@@ -10402,7 +10402,7 @@ const TargetSchema = strict({
 
 /** Within this fraction of the bound a missed target counts as nearly met. */
 const NEARLY_MET_BAND = 0.05;
-function check$1(value, spec) {
+function check$2(value, spec) {
     const bound = spec.max !== undefined && value > spec.max
         ? spec.max
         : spec.min !== undefined && value < spec.min
@@ -10454,7 +10454,7 @@ function checkTargets(results, targets) {
                     trials: metric.samples.length,
                     ...(spec.min !== undefined ? { min: spec.min } : {}),
                     ...(spec.max !== undefined ? { max: spec.max } : {}),
-                    ...check$1(value, spec),
+                    ...check$2(value, spec),
                 });
             }
         }
@@ -47264,7 +47264,7 @@ const SIMULATED_UP_TO = 10;
 const MAX_TRIALS = 100_000;
 const CACHE = new Map();
 const CACHE_SIZE = 512;
-function check(n, m, level, power) {
+function check$1(n, m, level, power) {
     for (const [name, size] of [
         ['n', n],
         ['m', m],
@@ -47283,7 +47283,7 @@ function check(n, m, level, power) {
  * two-sided `level`; Infinity when no data reach the level (too few trials).
  */
 function detectableShift(n, m, level, power = 0.8) {
-    check(n, m, level, power);
+    check$1(n, m, level, power);
     const key = `${n},${m},${level},${power}`;
     let shift = CACHE.get(key);
     if (shift === undefined) {
@@ -47418,7 +47418,7 @@ function noetherShift(n, m, level, power) {
  * metrics simulates few sizes (each about 10 ms at 40 trials).
  */
 function trialsToDetect(shift, level, power = 0.8) {
-    check(1, 1, level, power);
+    check$1(1, 1, level, power);
     if (!(shift > 0))
         throw new InputError(`shift ${shift} is not positive`);
     const detects = (n) => detectableShift(n, n, level, power) <= shift;
@@ -58015,10 +58015,10 @@ function selectSuites(config, names) {
  * Which commit a result describes: the CI's own variables when present (GitHub checks out a
  * merge commit for pull requests, and GITHUB_SHA names it), else the local checkout's HEAD.
  */
-const exec$2 = promisify(execFile);
+const exec$3 = promisify(execFile);
 async function git$1(args, cwd) {
     try {
-        const { stdout } = await exec$2('git', args, { cwd, timeout: 10_000 });
+        const { stdout } = await exec$3('git', args, { cwd, timeout: 10_000 });
         return stdout.trim() || undefined;
     }
     catch {
@@ -58685,7 +58685,7 @@ async function probe(url, timeoutMs) {
  * decide whether a second service fits beside the first (run/alive.ts). A machine without
  * nvidia-smi, or whose driver does not answer, has no GPU memory to run out of: undefined.
  */
-const exec$1 = promisify(execFile);
+const exec$2 = promisify(execFile);
 /** `0, 61234, 81559` per GPU (csv, noheader, nounits); a line that does not parse is skipped. */
 function parseGpuMemory(stdout) {
     return stdout.split('\n').flatMap((line) => {
@@ -58696,7 +58696,7 @@ function parseGpuMemory(stdout) {
 }
 async function gpuMemory(env) {
     try {
-        const { stdout } = await exec$1('nvidia-smi', ['--query-gpu=index,memory.used,memory.total', '--format=csv,noheader,nounits'], { env, timeout: 10_000 });
+        const { stdout } = await exec$2('nvidia-smi', ['--query-gpu=index,memory.used,memory.total', '--format=csv,noheader,nounits'], { env, timeout: 10_000 });
         const gpus = parseGpuMemory(stdout);
         return gpus.length > 0 ? gpus : undefined;
     }
@@ -58946,7 +58946,7 @@ function toMetrics(bmf) {
  * (`python3:torch`). A missing one skips the suite with a note instead of failing the run, so
  * one perfgate.yml serves GPU runners and CPU-only CI alike.
  */
-const exec = promisify(execFile);
+const exec$1 = promisify(execFile);
 async function onPath(binary, env) {
     if (binary.includes('/'))
         return access(binary, constants$4.X_OK).then(() => true, () => false);
@@ -58959,7 +58959,7 @@ async function onPath(binary, env) {
 }
 async function hasModule(interpreter, module, env) {
     try {
-        await exec(interpreter, ['-c', `import ${module}`], { env, timeout: 60_000 });
+        await exec$1(interpreter, ['-c', `import ${module}`], { env, timeout: 60_000 });
         return true;
     }
     catch {
@@ -102959,7 +102959,7 @@ function calibrationSummary(calibration) {
 
 /** `perfgate calibrate`: the noise of each metric, what the gate sees, and thresholds that fit. */
 const RUNS_DEFAULT = 5;
-const USAGE$7 = `usage: perfgate calibrate --config perfgate.yml [--runs N] [--trials N] [--seed N] [--suite NAME]...
+const USAGE$8 = `usage: perfgate calibrate --config perfgate.yml [--runs N] [--trials N] [--seed N] [--suite NAME]...
                           [--from-history [--store DIR] [--branch NAME] [--window N]]
                           [--format text|markdown|json] [--write]
 
@@ -102977,7 +102977,7 @@ above the threshold in force into the config's compare.thresholds (comments kept
 before it is written); it never tightens a threshold.`;
 const calibrateCommand = {
     summary: 'measure A/A noise (or read the history) and recommend thresholds and trials',
-    usage: USAGE$7,
+    usage: USAGE$8,
     options: {
         ...STORE_OPTIONS,
         runs: { type: 'string' },
@@ -104797,7 +104797,7 @@ function renderGateJson(outcome) {
  * `perfgate check`: the PR gate on this checkout, against the base revision measured beside it or
  * the stored history; or one shard of a sharded run (docs/scaling.md).
  */
-const USAGE$6 = `usage: perfgate check --config perfgate.yml [--against REV] [--baseline auto|interleaved|history]
+const USAGE$7 = `usage: perfgate check --config perfgate.yml [--against REV] [--baseline auto|interleaved|history]
                       [--store DIR] [--branch NAME] [--window N] [--seed N] [--suite NAME]...
                       [--alpha A] [--threshold T] [--adjustment bh|holm|none] [--fail-on regression|regression-or-unseen]
                       [--format text|markdown|json] [--out FILE] [--shard K/N [--out FILE] [--runs-on LABEL,LABEL]]
@@ -104819,7 +104819,7 @@ instead of judging; a failed run writes its error there too (docs/scaling.md). -
 the plan's matrix entry as JSON, whose suites then run as planned instead of planned again.`;
 const checkCommand = {
     summary: 'run the suites against the base revision beside them (or the stored history) and gate',
-    usage: USAGE$6,
+    usage: USAGE$7,
     options: {
         ...STORE_OPTIONS,
         window: { type: 'string' },
@@ -104958,7 +104958,7 @@ async function compareSides(input) {
     return { base, head, comparison: { ...comparison, notes: [note, ...comparison.notes] } };
 }
 
-const USAGE$5 = `usage: perfgate compare BASE HEAD [--config perfgate.yml] [--format text|markdown|json] [--alpha A]
+const USAGE$6 = `usage: perfgate compare BASE HEAD [--config perfgate.yml] [--format text|markdown|json] [--alpha A]
                         [--threshold T] [--adjustment bh|holm|none] [--fail-on regression|regression-or-unseen]
 
 BASE and HEAD: a perfgate results file, a folder or list of them (separate runs: compared run by
@@ -104967,7 +104967,7 @@ github-action-benchmark custom JSON.
 Exit code 1 when a metric regressed, 2 on bad input.`;
 const compareCommand = {
     summary: 'compare two sets of results (files or folders) and print the verdicts',
-    usage: USAGE$5,
+    usage: USAGE$6,
     options: {
         config: { type: 'string' },
         format: { type: 'string', default: 'text' },
@@ -104975,7 +104975,7 @@ const compareCommand = {
     },
     async run({ positionals, values }, io) {
         if (positionals.length !== 2) {
-            throw new InputError(`expected two arguments, BASE and HEAD, got ${positionals.length}\n${USAGE$5}`);
+            throw new InputError(`expected two arguments, BASE and HEAD, got ${positionals.length}\n${USAGE$6}`);
         }
         const [base, head] = positionals;
         const format = formatOption(values);
@@ -105930,7 +105930,7 @@ async function addBlob(scratch, blob, path) {
  * store or the repository's data branch.
  */
 const OUT_DEFAULT = 'perfgate-site';
-const USAGE$4 = `usage: perfgate dashboard (--store DIR | --data-branch ${DATA_BRANCH} [--repo-dir .] [--remote origin])
+const USAGE$5 = `usage: perfgate dashboard (--store DIR | --data-branch ${DATA_BRANCH} [--repo-dir .] [--remote origin])
                           [--out ${OUT_DEFAULT}] [--branch NAME] [--repo-url URL] [--config perfgate.yml]
 
 Writes a static site to --out: index.html, its assets (uPlot included, no CDN) and data.js. Open
@@ -105973,7 +105973,7 @@ async function storeFrom(values, io) {
 }
 const dashboardCommand = {
     summary: 'build a static history dashboard (charts, change points) from the stored history',
-    usage: USAGE$4,
+    usage: USAGE$5,
     options: {
         store: { type: 'string' },
         'data-branch': { type: 'string' },
@@ -106011,6 +106011,262 @@ const dashboardCommand = {
         const charts = plural(data.series.length, 'chart');
         io.stdout(`dashboard of ${escapeTerminal(branch)}: ${runs}, ${charts} → ${escapeTerminal(path.join(out, 'index.html'))}\n`);
         return EXIT.ok;
+    },
+};
+
+/**
+ * `perfgate doctor`: the known causes of noise on a runner, each read from where Linux and
+ * nvidia-smi report it, with a status, the value seen and one line of advice (pyperf's `system
+ * show` for CPUs; nvbench's and PyTorch's checks for GPUs). The sysfs and procfs roots and the
+ * nvidia-smi executable are arguments, so tests read fixture trees in the real files' formats. A
+ * value that cannot be read is `unknown`, never an error.
+ */
+const exec = promisify(execFile);
+const read = (file) => readFile(file, 'utf8').then((text) => text.trim(), () => undefined);
+const check = (name, status, value, advice) => ({
+    name,
+    status,
+    value,
+    advice,
+});
+async function governor(sys) {
+    const cpus = await readdir(path.join(sys, 'devices/system/cpu')).catch(() => []);
+    const values = new Set();
+    for (const cpu of cpus.filter((c) => /^cpu\d+$/.test(c))) {
+        const value = await read(path.join(sys, 'devices/system/cpu', cpu, 'cpufreq/scaling_governor'));
+        if (value)
+            values.add(value);
+    }
+    if (values.size === 0) {
+        return check('cpu.governor', 'unknown', 'no cpufreq', 'a VM or a fixed-frequency CPU: nothing to set');
+    }
+    const shown = [...values].join(', ');
+    return values.size === 1 && values.has('performance')
+        ? check('cpu.governor', 'ok', shown, 'every CPU runs at its performance governor')
+        : check('cpu.governor', 'warn', shown, 'the clock follows the load: set the performance governor (cpupower frequency-set -g performance)');
+}
+async function turbo(sys) {
+    const noTurbo = await read(path.join(sys, 'devices/system/cpu/intel_pstate/no_turbo'));
+    const boost = await read(path.join(sys, 'devices/system/cpu/cpufreq/boost'));
+    const on = noTurbo !== undefined ? noTurbo === '0' : boost !== undefined ? boost === '1' : undefined;
+    if (on === undefined)
+        return check('cpu.turbo', 'unknown', 'not exposed', 'no intel_pstate or cpufreq boost switch to read');
+    return on
+        ? check('cpu.turbo', 'warn', 'on', 'turbo clocks depend on temperature and the other cores: turn it off for stable numbers')
+        : check('cpu.turbo', 'ok', 'off', 'clocks do not depend on temperature and load');
+}
+async function smt(sys) {
+    const active = await read(path.join(sys, 'devices/system/cpu/smt/active'));
+    if (active === undefined)
+        return check('cpu.smt', 'unknown', 'not exposed', 'no SMT switch to read');
+    return active === '1'
+        ? check('cpu.smt', 'warn', 'on', 'sibling threads share a core: a neighbour on the sibling slows a trial down')
+        : check('cpu.smt', 'ok', 'off', 'one thread per core');
+}
+async function isolated(sys) {
+    const value = await read(path.join(sys, 'devices/system/cpu/isolated'));
+    if (value === undefined)
+        return check('cpu.isolated', 'unknown', 'not exposed', 'cannot tell which CPUs are isolated');
+    return value === ''
+        ? check('cpu.isolated', 'ok', 'none', 'no CPU is kept for benchmarks (isolcpus= would keep the kernel and other jobs off some)')
+        : check('cpu.isolated', 'ok', value, 'these CPUs are kept from the scheduler: pin the benchmark to them');
+}
+async function load(proc) {
+    const loadavg = await read(path.join(proc, 'loadavg'));
+    const cpuinfo = await read(path.join(proc, 'cpuinfo'));
+    const one = loadavg === undefined ? NaN : Number(loadavg.split(/\s+/)[0]);
+    const cpus = cpuinfo?.split('\n').filter((l) => /^processor\s*:/.test(l)).length ?? 0;
+    if (!Number.isFinite(one) || cpus === 0)
+        return check('runner.load', 'unknown', 'unreadable', 'cannot read the load average');
+    const value = `${one} over ${cpus} CPUs (1 min)`;
+    if (one > cpus)
+        return check('runner.load', 'fail', value, 'the machine is busy before perfgate starts: another job shares it');
+    return one > cpus / 2
+        ? check('runner.load', 'warn', value, 'other work is running: its noise lands in the trials')
+        : check('runner.load', 'ok', value, 'the machine is quiet');
+}
+async function memory(proc) {
+    const meminfo = await read(path.join(proc, 'meminfo'));
+    const kib = (key) => {
+        const match = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(meminfo ?? '');
+        return match ? Number(match[1]) : undefined;
+    };
+    const [total, available, swapTotal, swapFree] = [
+        'MemTotal',
+        'MemAvailable',
+        'SwapTotal',
+        'SwapFree',
+    ].map(kib);
+    const checks = [];
+    if (total === undefined || available === undefined) {
+        checks.push(check('runner.memory', 'unknown', 'unreadable', 'cannot read /proc/meminfo'));
+    }
+    else {
+        const value = `${Math.round(available / 1024)} MiB available of ${Math.round(total / 1024)} MiB`;
+        checks.push(available < total / 10
+            ? check('runner.memory', 'warn', value, 'little memory left: the page cache and the allocator will behave differently')
+            : check('runner.memory', 'ok', value, 'memory to spare'));
+    }
+    if (swapTotal === undefined || swapFree === undefined) {
+        checks.push(check('runner.swap', 'unknown', 'unreadable', 'cannot read /proc/meminfo'));
+    }
+    else {
+        const used = Math.round((swapTotal - swapFree) / 1024);
+        checks.push(used > 0
+            ? check('runner.swap', 'warn', `${used} MiB in use`, 'pages were swapped out: a trial that touches them waits for the disk')
+            : check('runner.swap', 'ok', 'none in use', 'nothing is swapped out'));
+    }
+    return checks;
+}
+async function disk(dir) {
+    const stats = await statfs(dir).catch(() => undefined);
+    if (!stats)
+        return check('runner.disk', 'unknown', 'unreadable', `cannot read the file system of ${dir}`);
+    const free = (stats.bavail * stats.bsize) / 1024 ** 3;
+    const value = `${free.toFixed(1)} GiB free`;
+    return free < 1
+        ? check('runner.disk', 'warn', value, 'less than 1 GiB free: worktrees, logs and results need room')
+        : check('runner.disk', 'ok', value, 'room for worktrees, logs and results');
+}
+/** nvidia-smi's CSV values; `[N/A]` and `[Not Supported]` are read as unknown. */
+const known = (value) => value === undefined || /^\[.*\]$/.test(value) ? undefined : value;
+const GPU_FIELDS = [
+    'index',
+    'persistence_mode',
+    'clocks.sm',
+    'clocks.applications.graphics',
+    'clocks_throttle_reasons.active',
+];
+/** Throttle reasons nvbench and DCGM treat as noise (nvml's clocksThrottleReasons bits). */
+const THROTTLES = [
+    [0x4, 'SW power cap'],
+    [0x8, 'HW slowdown'],
+    [0x20, 'SW thermal slowdown'],
+    [0x40, 'HW thermal slowdown'],
+    [0x80, 'HW power brake'],
+];
+async function gpus(sources) {
+    const run = (args) => exec(sources.nvidiaSmi, args, { env: sources.env, timeout: 10_000 }).then(({ stdout }) => stdout);
+    let stdout;
+    try {
+        stdout = await run([`--query-gpu=${GPU_FIELDS.join(',')}`, '--format=csv,noheader,nounits']);
+    }
+    catch {
+        return [
+            check('gpu', 'unknown', 'no nvidia-smi answer', 'no NVIDIA GPU here, or its driver does not answer: no GPU checks'),
+        ];
+    }
+    const checks = [];
+    for (const line of stdout.split('\n').filter((l) => l.trim())) {
+        const [index, persistence, sm, app, throttle] = line.split(',').map((f) => known(f.trim()));
+        const gpu = `gpu${index ?? '?'}`;
+        checks.push(persistence === undefined
+            ? check(`${gpu}.persistence`, 'unknown', 'not reported', 'cannot tell whether the driver stays loaded')
+            : persistence === 'Enabled'
+                ? check(`${gpu}.persistence`, 'ok', 'on', 'the driver stays loaded between jobs')
+                : check(`${gpu}.persistence`, 'warn', 'off', 'the first trial pays for loading the driver: nvidia-smi -pm 1'));
+        const [smMhz, appMhz] = [Number(sm), Number(app)];
+        if (!Number.isFinite(smMhz) || !Number.isFinite(appMhz)) {
+            checks.push(check(`${gpu}.clocks`, 'unknown', `SM ${sm ?? 'not reported'}`, 'cannot compare the SM clock with the application clock'));
+        }
+        else {
+            checks.push(smMhz < appMhz * 0.9
+                ? check(`${gpu}.clocks`, 'warn', `SM ${smMhz} MHz, set ${appMhz} MHz`, 'the SM clock does not hold the clock set for it: a power or thermal limit, or an idle GPU')
+                : check(`${gpu}.clocks`, 'ok', `SM ${smMhz} MHz, set ${appMhz} MHz`, 'the SM clock holds'));
+        }
+        const bits = throttle === undefined ? NaN : Number.parseInt(throttle, 16);
+        const active = Number.isFinite(bits) ? THROTTLES.filter(([bit]) => (bits & bit) !== 0) : [];
+        checks.push(!Number.isFinite(bits)
+            ? check(`${gpu}.throttle`, 'unknown', 'not reported', 'cannot read the throttle reasons')
+            : active.length > 0
+                ? check(`${gpu}.throttle`, 'fail', active.map(([, why]) => why).join(', '), 'the GPU is being slowed down now: numbers measured like this are not comparable')
+                : check(`${gpu}.throttle`, 'ok', 'none', 'nothing slows the GPU down'));
+    }
+    const apps = await run([
+        '--query-compute-apps=gpu_uuid,pid,process_name',
+        '--format=csv,noheader',
+    ]).catch(() => undefined);
+    const foreign = apps?.split('\n').filter((l) => l.trim()) ?? [];
+    checks.push(apps === undefined
+        ? check('gpu.processes', 'unknown', 'not reported', 'cannot list the processes on the GPUs')
+        : foreign.length > 0
+            ? check('gpu.processes', 'fail', foreign.map((l) => l.split(',')[2]?.trim() ?? '?').join(', '), 'another process computes on the GPU: stop it, or its work lands in the trials')
+            : check('gpu.processes', 'ok', 'none', 'no other process computes on the GPUs'));
+    return checks;
+}
+/** Every check, in a stable order: CPU, runner, GPU. */
+async function doctorChecks(sources) {
+    const cpu = await Promise.all([
+        governor(sources.sys),
+        turbo(sources.sys),
+        smt(sources.sys),
+        isolated(sources.sys),
+    ]);
+    const runner = [
+        await load(sources.proc),
+        ...(await memory(sources.proc)),
+        await disk(sources.workDir),
+    ];
+    return [...cpu, ...runner, ...(await gpus(sources))];
+}
+
+const MARK = {
+    ok: 'ok',
+    warn: 'WARN',
+    fail: 'FAIL',
+    unknown: '?',
+};
+function renderDoctorText(checks) {
+    const grid = {
+        columns: ['check', 'status', 'value', 'advice'],
+        align: ['l', 'l', 'l', 'l'],
+        rows: checks.map((c) => [c.name, MARK[c.status], c.value, c.advice]),
+    };
+    const count = (status) => checks.filter((c) => c.status === status).length;
+    const unread = checks.filter((c) => c.status === 'unknown').map((c) => c.name);
+    const summary = `${count('fail')} failed, ${count('warn')} to watch, ${count('ok')} ok` +
+        (unread.length > 0 ? `; could not read: ${unread.join(', ')}` : '');
+    return `${layoutText(grid)}\n\n${escapeTerminal(summary)}\n`;
+}
+function renderDoctorJson(checks) {
+    return `${JSON.stringify({ checks }, null, 2)}\n`;
+}
+
+/** `perfgate doctor`: what on this runner makes numbers noisy, each with one line of advice. */
+const USAGE$4 = `usage: perfgate doctor [--format text|json] [--strict] [--sys /sys] [--proc /proc]
+
+Checks the known causes of noise on this runner: the CPU governor, turbo, SMT, isolated CPUs, the
+load, memory, swap and disk; on NVIDIA GPUs (nvidia-smi) persistence mode, whether the SM clock
+holds the application clock, throttle reasons and other processes computing on the GPUs. Each
+check is ok, warn, fail, or unknown where it cannot be read. --sys and --proc read another root
+(a container that mounts the host's). Exit 0; with --strict, 1 when a check failed.`;
+const doctorCommand = {
+    summary: 'check this runner for known causes of noise (CPU clocks, load, GPU clocks, neighbours)',
+    usage: USAGE$4,
+    options: {
+        format: { type: 'string' },
+        strict: { type: 'boolean' },
+        sys: { type: 'string' },
+        proc: { type: 'string' },
+    },
+    async run({ positionals, values }, io) {
+        if (positionals.length > 0) {
+            throw new InputError(`takes no arguments, got ${JSON.stringify(positionals.join(' '))}`);
+        }
+        const format = formatOption(values, ['text', 'json']);
+        const checks = await doctorChecks({
+            sys: path.resolve(io.cwd, stringOption(values, 'sys') ?? '/sys'),
+            proc: path.resolve(io.cwd, stringOption(values, 'proc') ?? '/proc'),
+            nvidiaSmi: 'nvidia-smi',
+            env: io.env,
+            workDir: io.cwd,
+        });
+        io.stdout(renderAs(format, {
+            text: () => renderDoctorText(checks),
+            json: () => renderDoctorJson(checks),
+        }));
+        const failed = checks.some((c) => c.status === 'fail');
+        return values.strict === true && failed ? EXIT.regression : EXIT.ok;
     },
 };
 
@@ -107521,6 +107777,7 @@ const COMMANDS = {
     calibrate: calibrateCommand,
     shards: shardsCommand,
     merge: mergeCommand,
+    doctor: doctorCommand,
 };
 function usage() {
     const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`);

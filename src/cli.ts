@@ -10,6 +10,7 @@ import { calibrateCommand } from './commands/calibrate.js';
 import { checkCommand } from './commands/check.js';
 import { compareCommand } from './commands/compare.js';
 import { dashboardCommand } from './commands/dashboard.js';
+import { doctorCommand } from './commands/doctor.js';
 import { historyCommand } from './commands/history.js';
 import { initCommand } from './commands/init.js';
 import { mergeCommand } from './commands/merge.js';
@@ -34,6 +35,7 @@ const COMMANDS: Record<string, Command> = {
   calibrate: calibrateCommand,
   shards: shardsCommand,
   merge: mergeCommand,
+  doctor: doctorCommand,
 };
 
 function usage(): string {

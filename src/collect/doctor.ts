@@ -1,0 +1,348 @@
+/**
+ * `perfgate doctor`: the known causes of noise on a runner, each read from where Linux and
+ * nvidia-smi report it, with a status, the value seen and one line of advice (pyperf's `system
+ * show` for CPUs; nvbench's and PyTorch's checks for GPUs). The sysfs and procfs roots and the
+ * nvidia-smi executable are arguments, so tests read fixture trees in the real files' formats. A
+ * value that cannot be read is `unknown`, never an error.
+ */
+import { execFile } from 'node:child_process';
+import { readdir, readFile, statfs } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
+
+export type CheckStatus = 'ok' | 'warn' | 'fail' | 'unknown';
+
+export interface Check {
+  name: string;
+  status: CheckStatus;
+  value: string;
+  advice: string;
+}
+
+export interface DoctorSources {
+  /** The sysfs root: /sys. */
+  sys: string;
+  /** The procfs root: /proc. */
+  proc: string;
+  /** The nvidia-smi to ask; not found means no GPU checks. */
+  nvidiaSmi: string;
+  env: NodeJS.ProcessEnv;
+  /** Where the runner writes (free disk): the working folder. */
+  workDir: string;
+}
+
+const read = (file: string) =>
+  readFile(file, 'utf8').then(
+    (text) => text.trim(),
+    () => undefined,
+  );
+
+const check = (name: string, status: CheckStatus, value: string, advice: string): Check => ({
+  name,
+  status,
+  value,
+  advice,
+});
+
+async function governor(sys: string): Promise<Check> {
+  const cpus = await readdir(path.join(sys, 'devices/system/cpu')).catch(() => []);
+  const values = new Set<string>();
+  for (const cpu of cpus.filter((c) => /^cpu\d+$/.test(c))) {
+    const value = await read(path.join(sys, 'devices/system/cpu', cpu, 'cpufreq/scaling_governor'));
+    if (value) values.add(value);
+  }
+  if (values.size === 0) {
+    return check(
+      'cpu.governor',
+      'unknown',
+      'no cpufreq',
+      'a VM or a fixed-frequency CPU: nothing to set',
+    );
+  }
+  const shown = [...values].join(', ');
+  return values.size === 1 && values.has('performance')
+    ? check('cpu.governor', 'ok', shown, 'every CPU runs at its performance governor')
+    : check(
+        'cpu.governor',
+        'warn',
+        shown,
+        'the clock follows the load: set the performance governor (cpupower frequency-set -g performance)',
+      );
+}
+
+async function turbo(sys: string): Promise<Check> {
+  const noTurbo = await read(path.join(sys, 'devices/system/cpu/intel_pstate/no_turbo'));
+  const boost = await read(path.join(sys, 'devices/system/cpu/cpufreq/boost'));
+  const on =
+    noTurbo !== undefined ? noTurbo === '0' : boost !== undefined ? boost === '1' : undefined;
+  if (on === undefined)
+    return check(
+      'cpu.turbo',
+      'unknown',
+      'not exposed',
+      'no intel_pstate or cpufreq boost switch to read',
+    );
+  return on
+    ? check(
+        'cpu.turbo',
+        'warn',
+        'on',
+        'turbo clocks depend on temperature and the other cores: turn it off for stable numbers',
+      )
+    : check('cpu.turbo', 'ok', 'off', 'clocks do not depend on temperature and load');
+}
+
+async function smt(sys: string): Promise<Check> {
+  const active = await read(path.join(sys, 'devices/system/cpu/smt/active'));
+  if (active === undefined)
+    return check('cpu.smt', 'unknown', 'not exposed', 'no SMT switch to read');
+  return active === '1'
+    ? check(
+        'cpu.smt',
+        'warn',
+        'on',
+        'sibling threads share a core: a neighbour on the sibling slows a trial down',
+      )
+    : check('cpu.smt', 'ok', 'off', 'one thread per core');
+}
+
+async function isolated(sys: string): Promise<Check> {
+  const value = await read(path.join(sys, 'devices/system/cpu/isolated'));
+  if (value === undefined)
+    return check('cpu.isolated', 'unknown', 'not exposed', 'cannot tell which CPUs are isolated');
+  return value === ''
+    ? check(
+        'cpu.isolated',
+        'ok',
+        'none',
+        'no CPU is kept for benchmarks (isolcpus= would keep the kernel and other jobs off some)',
+      )
+    : check(
+        'cpu.isolated',
+        'ok',
+        value,
+        'these CPUs are kept from the scheduler: pin the benchmark to them',
+      );
+}
+
+async function load(proc: string): Promise<Check> {
+  const loadavg = await read(path.join(proc, 'loadavg'));
+  const cpuinfo = await read(path.join(proc, 'cpuinfo'));
+  const one = loadavg === undefined ? NaN : Number(loadavg.split(/\s+/)[0]);
+  const cpus = cpuinfo?.split('\n').filter((l) => /^processor\s*:/.test(l)).length ?? 0;
+  if (!Number.isFinite(one) || cpus === 0)
+    return check('runner.load', 'unknown', 'unreadable', 'cannot read the load average');
+  const value = `${one} over ${cpus} CPUs (1 min)`;
+  if (one > cpus)
+    return check(
+      'runner.load',
+      'fail',
+      value,
+      'the machine is busy before perfgate starts: another job shares it',
+    );
+  return one > cpus / 2
+    ? check('runner.load', 'warn', value, 'other work is running: its noise lands in the trials')
+    : check('runner.load', 'ok', value, 'the machine is quiet');
+}
+
+async function memory(proc: string): Promise<Check[]> {
+  const meminfo = await read(path.join(proc, 'meminfo'));
+  const kib = (key: string) => {
+    const match = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(meminfo ?? '');
+    return match ? Number(match[1]) : undefined;
+  };
+  const [total, available, swapTotal, swapFree] = [
+    'MemTotal',
+    'MemAvailable',
+    'SwapTotal',
+    'SwapFree',
+  ].map(kib);
+  const checks: Check[] = [];
+  if (total === undefined || available === undefined) {
+    checks.push(check('runner.memory', 'unknown', 'unreadable', 'cannot read /proc/meminfo'));
+  } else {
+    const value = `${Math.round(available / 1024)} MiB available of ${Math.round(total / 1024)} MiB`;
+    checks.push(
+      available < total / 10
+        ? check(
+            'runner.memory',
+            'warn',
+            value,
+            'little memory left: the page cache and the allocator will behave differently',
+          )
+        : check('runner.memory', 'ok', value, 'memory to spare'),
+    );
+  }
+  if (swapTotal === undefined || swapFree === undefined) {
+    checks.push(check('runner.swap', 'unknown', 'unreadable', 'cannot read /proc/meminfo'));
+  } else {
+    const used = Math.round((swapTotal - swapFree) / 1024);
+    checks.push(
+      used > 0
+        ? check(
+            'runner.swap',
+            'warn',
+            `${used} MiB in use`,
+            'pages were swapped out: a trial that touches them waits for the disk',
+          )
+        : check('runner.swap', 'ok', 'none in use', 'nothing is swapped out'),
+    );
+  }
+  return checks;
+}
+
+async function disk(dir: string): Promise<Check> {
+  const stats = await statfs(dir).catch(() => undefined);
+  if (!stats)
+    return check('runner.disk', 'unknown', 'unreadable', `cannot read the file system of ${dir}`);
+  const free = (stats.bavail * stats.bsize) / 1024 ** 3;
+  const value = `${free.toFixed(1)} GiB free`;
+  return free < 1
+    ? check(
+        'runner.disk',
+        'warn',
+        value,
+        'less than 1 GiB free: worktrees, logs and results need room',
+      )
+    : check('runner.disk', 'ok', value, 'room for worktrees, logs and results');
+}
+
+/** nvidia-smi's CSV values; `[N/A]` and `[Not Supported]` are read as unknown. */
+const known = (value: string | undefined) =>
+  value === undefined || /^\[.*\]$/.test(value) ? undefined : value;
+
+const GPU_FIELDS = [
+  'index',
+  'persistence_mode',
+  'clocks.sm',
+  'clocks.applications.graphics',
+  'clocks_throttle_reasons.active',
+] as const;
+
+/** Throttle reasons nvbench and DCGM treat as noise (nvml's clocksThrottleReasons bits). */
+const THROTTLES: [number, string][] = [
+  [0x4, 'SW power cap'],
+  [0x8, 'HW slowdown'],
+  [0x20, 'SW thermal slowdown'],
+  [0x40, 'HW thermal slowdown'],
+  [0x80, 'HW power brake'],
+];
+
+async function gpus(sources: DoctorSources): Promise<Check[]> {
+  const run = (args: string[]) =>
+    exec(sources.nvidiaSmi, args, { env: sources.env, timeout: 10_000 }).then(
+      ({ stdout }) => stdout,
+    );
+  let stdout: string;
+  try {
+    stdout = await run([`--query-gpu=${GPU_FIELDS.join(',')}`, '--format=csv,noheader,nounits']);
+  } catch {
+    return [
+      check(
+        'gpu',
+        'unknown',
+        'no nvidia-smi answer',
+        'no NVIDIA GPU here, or its driver does not answer: no GPU checks',
+      ),
+    ];
+  }
+  const checks: Check[] = [];
+  for (const line of stdout.split('\n').filter((l) => l.trim())) {
+    const [index, persistence, sm, app, throttle] = line.split(',').map((f) => known(f.trim()));
+    const gpu = `gpu${index ?? '?'}`;
+    checks.push(
+      persistence === undefined
+        ? check(
+            `${gpu}.persistence`,
+            'unknown',
+            'not reported',
+            'cannot tell whether the driver stays loaded',
+          )
+        : persistence === 'Enabled'
+          ? check(`${gpu}.persistence`, 'ok', 'on', 'the driver stays loaded between jobs')
+          : check(
+              `${gpu}.persistence`,
+              'warn',
+              'off',
+              'the first trial pays for loading the driver: nvidia-smi -pm 1',
+            ),
+    );
+    const [smMhz, appMhz] = [Number(sm), Number(app)];
+    if (!Number.isFinite(smMhz) || !Number.isFinite(appMhz)) {
+      checks.push(
+        check(
+          `${gpu}.clocks`,
+          'unknown',
+          `SM ${sm ?? 'not reported'}`,
+          'cannot compare the SM clock with the application clock',
+        ),
+      );
+    } else {
+      checks.push(
+        smMhz < appMhz * 0.9
+          ? check(
+              `${gpu}.clocks`,
+              'warn',
+              `SM ${smMhz} MHz, set ${appMhz} MHz`,
+              'the SM clock does not hold the clock set for it: a power or thermal limit, or an idle GPU',
+            )
+          : check(
+              `${gpu}.clocks`,
+              'ok',
+              `SM ${smMhz} MHz, set ${appMhz} MHz`,
+              'the SM clock holds',
+            ),
+      );
+    }
+    const bits = throttle === undefined ? NaN : Number.parseInt(throttle, 16);
+    const active = Number.isFinite(bits) ? THROTTLES.filter(([bit]) => (bits & bit) !== 0) : [];
+    checks.push(
+      !Number.isFinite(bits)
+        ? check(`${gpu}.throttle`, 'unknown', 'not reported', 'cannot read the throttle reasons')
+        : active.length > 0
+          ? check(
+              `${gpu}.throttle`,
+              'fail',
+              active.map(([, why]) => why).join(', '),
+              'the GPU is being slowed down now: numbers measured like this are not comparable',
+            )
+          : check(`${gpu}.throttle`, 'ok', 'none', 'nothing slows the GPU down'),
+    );
+  }
+  const apps = await run([
+    '--query-compute-apps=gpu_uuid,pid,process_name',
+    '--format=csv,noheader',
+  ]).catch(() => undefined);
+  const foreign = apps?.split('\n').filter((l) => l.trim()) ?? [];
+  checks.push(
+    apps === undefined
+      ? check('gpu.processes', 'unknown', 'not reported', 'cannot list the processes on the GPUs')
+      : foreign.length > 0
+        ? check(
+            'gpu.processes',
+            'fail',
+            foreign.map((l) => l.split(',')[2]?.trim() ?? '?').join(', '),
+            'another process computes on the GPU: stop it, or its work lands in the trials',
+          )
+        : check('gpu.processes', 'ok', 'none', 'no other process computes on the GPUs'),
+  );
+  return checks;
+}
+
+/** Every check, in a stable order: CPU, runner, GPU. */
+export async function doctorChecks(sources: DoctorSources): Promise<Check[]> {
+  const cpu = await Promise.all([
+    governor(sources.sys),
+    turbo(sources.sys),
+    smt(sources.sys),
+    isolated(sources.sys),
+  ]);
+  const runner = [
+    await load(sources.proc),
+    ...(await memory(sources.proc)),
+    await disk(sources.workDir),
+  ];
+  return [...cpu, ...runner, ...(await gpus(sources))];
+}

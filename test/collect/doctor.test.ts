@@ -1,0 +1,148 @@
+// `perfgate doctor` against fixture roots: sysfs and procfs trees whose files hold exactly what
+// Linux writes there (one value and a newline; /proc/loadavg, /proc/cpuinfo and /proc/meminfo in
+// their formats), and a stand-in for nvidia-smi (not NVIDIA code) that prints the CSV the real one
+// prints for perfgate's two queries, `[N/A]` included. Then the real /sys and /proc of this machine.
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { doctorChecks, type Check } from '../../src/collect/doctor.js';
+import { runCli } from '../helpers/cli.js';
+
+async function tree(files: Record<string, string>): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'perfgate-doctor-'));
+  for (const [file, text] of Object.entries(files)) {
+    await mkdir(dirname(join(root, file)), { recursive: true });
+    await writeFile(join(root, file), text);
+  }
+  return root;
+}
+
+const cpuinfo =
+  'processor\t: 0\nmodel name\t: AMD EPYC\n\nprocessor\t: 1\nmodel name\t: AMD EPYC\n';
+const meminfo = (availableKb: number, swapFreeKb: number) =>
+  `MemTotal:       24683748 kB\nMemFree:        20000000 kB\nMemAvailable:   ${availableKb} kB\n` +
+  `SwapTotal:       2097148 kB\nSwapFree:        ${swapFreeKb} kB\n`;
+
+/** nvidia-smi for the GPU query and the compute-apps query; `apps` lines as the real one prints. */
+async function nvidiaSmi(gpuLine: string, apps: string[]): Promise<string> {
+  const bin = await mkdtemp(join(tmpdir(), 'perfgate-smi-'));
+  const file = join(bin, 'nvidia-smi');
+  await writeFile(
+    file,
+    [
+      '#!/usr/bin/env bash',
+      'case "$1" in',
+      `  --query-gpu=*) echo '${gpuLine}' ;;`,
+      `  --query-compute-apps=*) printf '%b' '${apps.map((a) => `${a}\\n`).join('')}' ;;`,
+      '  *) exit 2 ;;',
+      'esac',
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
+  return file;
+}
+
+const quietSys = {
+  'devices/system/cpu/cpu0/cpufreq/scaling_governor': 'performance\n',
+  'devices/system/cpu/cpu1/cpufreq/scaling_governor': 'performance\n',
+  'devices/system/cpu/intel_pstate/no_turbo': '1\n',
+  'devices/system/cpu/smt/active': '0\n',
+  'devices/system/cpu/isolated': '\n',
+};
+const quietProc = {
+  loadavg: '0.10 0.20 0.30 1/200 12345\n',
+  cpuinfo,
+  meminfo: meminfo(20_000_000, 2_097_148),
+};
+
+/** Every check of a machine with one GPU, in the order doctor gives them. */
+const CHECKS = [
+  ...['cpu.governor', 'cpu.turbo', 'cpu.smt', 'cpu.isolated'],
+  ...['runner.load', 'runner.memory', 'runner.swap', 'runner.disk'],
+  ...['gpu0.persistence', 'gpu0.clocks', 'gpu0.throttle', 'gpu.processes'],
+];
+
+const byName = (checks: Check[]) => Object.fromEntries(checks.map((c) => [c.name, c]));
+
+describe('perfgate doctor', () => {
+  it('finds a quiet machine all ok', async () => {
+    const checks = await doctorChecks({
+      sys: await tree(quietSys),
+      proc: await tree(quietProc),
+      nvidiaSmi: await nvidiaSmi('0, Enabled, 1980, 1980, 0x0000000000000000', []),
+      env: { PATH: process.env.PATH },
+      workDir: tmpdir(),
+    });
+    expect(checks.filter((c) => c.status !== 'ok')).toEqual([]);
+    expect(checks.map((c) => c.name)).toEqual(CHECKS);
+  });
+
+  it('names powersave, turbo, a foreign GPU process and an SM clock below its setting, with advice', async () => {
+    const checks = byName(
+      await doctorChecks({
+        sys: await tree({
+          ...quietSys,
+          'devices/system/cpu/cpu1/cpufreq/scaling_governor': 'powersave\n',
+          'devices/system/cpu/intel_pstate/no_turbo': '0\n',
+        }),
+        proc: await tree({ ...quietProc, meminfo: meminfo(20_000_000, 1_000_000) }),
+        nvidiaSmi: await nvidiaSmi('0, Disabled, 1410, 1980, 0x0000000000000004', [
+          'GPU-5f3c9e1a-2b7d-4c8e-9f01-23456789abcd, 4242, python3',
+        ]),
+        env: { PATH: process.env.PATH },
+        workDir: tmpdir(),
+      }),
+    );
+    expect(checks['cpu.governor']).toMatchObject({
+      status: 'warn',
+      value: 'performance, powersave',
+    });
+    expect(checks['cpu.governor']?.advice).toMatch(/performance governor/);
+    expect(checks['cpu.turbo']).toMatchObject({ status: 'warn', value: 'on' });
+    expect(checks['gpu.processes']).toMatchObject({ status: 'fail', value: 'python3' });
+    expect(checks['gpu0.clocks']).toMatchObject({
+      status: 'warn',
+      value: 'SM 1410 MHz, set 1980 MHz',
+    });
+    expect(checks['gpu0.throttle']).toMatchObject({ status: 'fail', value: 'SW power cap' });
+    expect(checks['gpu0.persistence']).toMatchObject({ status: 'warn', value: 'off' });
+    expect(checks['runner.swap']).toMatchObject({ status: 'warn', value: '1071 MiB in use' });
+  });
+
+  it('says unknown for what it cannot read, never fails on it', async () => {
+    const checks = await doctorChecks({
+      sys: await tree({}),
+      proc: await tree({}),
+      nvidiaSmi: await nvidiaSmi('0, [N/A], [N/A], [N/A], [Not Supported]', []),
+      env: { PATH: process.env.PATH },
+      workDir: join(tmpdir(), 'no-such-folder-here'),
+    });
+    const unknown = checks.filter((c) => c.status === 'unknown').map((c) => c.name);
+    // Everything but the process list, which the stand-in answers (empty).
+    expect(unknown).toEqual(CHECKS.filter((name) => name !== 'gpu.processes'));
+  });
+
+  it('prints JSON, and exits 1 with --strict when a check failed', async () => {
+    const bin = dirname(await nvidiaSmi('0, Enabled, 1980, 1980, 0x0000000000000040', []));
+    const args = ['doctor', '--sys', await tree(quietSys), '--proc', await tree(quietProc)];
+    const env = { PATH: `${bin}:${process.env.PATH}` };
+    const json = await runCli([...args, '--format', 'json'], tmpdir(), env);
+    expect(json.code).toBe(0);
+    const { checks } = JSON.parse(json.stdout) as { checks: Check[] };
+    expect(byName(checks)['gpu0.throttle']).toMatchObject({
+      status: 'fail',
+      value: 'HW thermal slowdown',
+    });
+    expect((await runCli([...args, '--strict'], tmpdir(), env)).code).toBe(1);
+  });
+
+  it("reads this machine's /sys and /proc, and says what it could not read", async () => {
+    const run = await runCli(['doctor'], process.cwd(), { PATH: '/usr/bin:/bin' });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^runner\.load +(ok|WARN|FAIL) +[\d.]+ over \d+ CPUs/m);
+    // No nvidia-smi on this PATH: the GPU checks are said to be missing, not guessed.
+    expect(run.stdout).toMatch(/could not read: .*\bgpu\b/);
+  });
+});
