@@ -36,9 +36,11 @@ const yamlString = (text: string) => JSON.stringify(text);
 /** The service's command with its port as perfgate's variable, where the command names it. */
 function servicePart(workload: Extract<Workload, { kind: 'service' }>): string[] {
   const port = String(workload.port);
-  const named = new RegExp(`(^|[^0-9])${port}(?![0-9])`).test(workload.command);
+  // The port as a whole number in the command (`--port 8080`, `:8080`), not inside another one.
+  const written = new RegExp(`(^|[^0-9])${port}(?![0-9])`, 'g');
+  const named = written.test(workload.command);
   const command = named
-    ? workload.command.replace(new RegExp(`(^|[^0-9])${port}(?![0-9])`, 'g'), `$1${PORT_REFERENCE}`)
+    ? workload.command.replace(written, `$1${PORT_REFERENCE}`)
     : workload.command;
   const where = named ? PORT_REFERENCE : port;
   return [

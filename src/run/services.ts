@@ -5,7 +5,6 @@
  * not fit on the GPUs turns the rest of the run into one at a time, with the reason recorded.
  */
 import { gpuMemory, type GpuMemory } from '../collect/gpuMemory.js';
-import { escapeTerminal } from '../report/escape.js';
 import { gpuShortfall, type AliveDecision } from './alive.js';
 import type { Progress } from './progress.js';
 import type { RunningService } from './service.js';
@@ -50,7 +49,8 @@ export function armServices(
         const shortfall = gpuShortfall(gpuBefore, await gpuMemory(env));
         if (shortfall) {
           decision = { mode: 'one-at-a-time', why: shortfall };
-          progress.note(escapeTerminal(shortfall));
+          // progress escapes what it prints (run/progress.ts).
+          progress.note(shortfall);
           await stopAll();
         }
       }
