@@ -200,7 +200,7 @@ function sum(x) {
  * @example
  * mean([0, 10]); // => 5
  */
-function mean(x) {
+function mean$1(x) {
     if (x.length === 0) {
         throw new Error("mean requires at least one data point");
     }
@@ -224,7 +224,7 @@ function mean(x) {
  * sumNthPowerDeviations(input, 2) / input.length;
  */
 function sumNthPowerDeviations(x, n) {
-    var meanValue = mean(x);
+    var meanValue = mean$1(x);
     var sum = 0;
     var tempValue;
     var i;
@@ -612,7 +612,7 @@ function describe$2(xs) {
     const sorted = [...xs].sort((a, b) => a - b);
     const q1 = quantileSorted(sorted, 0.25);
     const q3 = quantileSorted(sorted, 0.75);
-    const average = mean(sorted);
+    const average = mean$1(sorted);
     // simple-statistics throws for the sample sd of fewer than two values; a single trial has no
     // observed spread, so 0 is the honest value there.
     const sd = xs.length < 2 ? 0 : sampleStandardDeviation(sorted);
@@ -11261,12 +11261,12 @@ function requireSpace_pad () {
 * limitations under the License.
 */
 
-var main$1r;
-var hasRequiredMain$1r;
+var main$1w;
+var hasRequiredMain$1w;
 
-function requireMain$1r () {
-	if (hasRequiredMain$1r) return main$1r;
-	hasRequiredMain$1r = 1;
+function requireMain$1w () {
+	if (hasRequiredMain$1w) return main$1w;
+	hasRequiredMain$1w = 1;
 
 	// MODULES //
 
@@ -11490,8 +11490,8 @@ function requireMain$1r () {
 
 	// EXPORTS //
 
-	main$1r = formatInterpolate;
-	return main$1r;
+	main$1w = formatInterpolate;
+	return main$1w;
 }
 
 /**
@@ -11512,12 +11512,12 @@ function requireMain$1r () {
 * limitations under the License.
 */
 
-var lib$25;
-var hasRequiredLib$25;
+var lib$2b;
+var hasRequiredLib$2b;
 
-function requireLib$25 () {
-	if (hasRequiredLib$25) return lib$25;
-	hasRequiredLib$25 = 1;
+function requireLib$2b () {
+	if (hasRequiredLib$2b) return lib$2b;
+	hasRequiredLib$2b = 1;
 
 	/**
 	* Generate string from a token array by interpolating values.
@@ -11534,13 +11534,13 @@ function requireLib$25 () {
 
 	// MODULES //
 
-	var main = requireMain$1r();
+	var main = requireMain$1w();
 
 
 	// EXPORTS //
 
-	lib$25 = main;
-	return lib$25;
+	lib$2b = main;
+	return lib$2b;
 }
 
 /**
@@ -11561,12 +11561,12 @@ function requireLib$25 () {
 * limitations under the License.
 */
 
-var main$1q;
-var hasRequiredMain$1q;
+var main$1v;
+var hasRequiredMain$1v;
 
-function requireMain$1q () {
-	if (hasRequiredMain$1q) return main$1q;
-	hasRequiredMain$1q = 1;
+function requireMain$1v () {
+	if (hasRequiredMain$1v) return main$1v;
+	hasRequiredMain$1v = 1;
 
 	// VARIABLES //
 
@@ -11642,8 +11642,8 @@ function requireMain$1q () {
 
 	// EXPORTS //
 
-	main$1q = formatTokenize;
-	return main$1q;
+	main$1v = formatTokenize;
+	return main$1v;
 }
 
 /**
@@ -11664,12 +11664,12 @@ function requireMain$1q () {
 * limitations under the License.
 */
 
-var lib$24;
-var hasRequiredLib$24;
+var lib$2a;
+var hasRequiredLib$2a;
 
-function requireLib$24 () {
-	if (hasRequiredLib$24) return lib$24;
-	hasRequiredLib$24 = 1;
+function requireLib$2a () {
+	if (hasRequiredLib$2a) return lib$2a;
+	hasRequiredLib$2a = 1;
 
 	/**
 	* Tokenize a string into an array of string parts and format identifier objects.
@@ -11686,13 +11686,13 @@ function requireLib$24 () {
 
 	// MODULES //
 
-	var main = requireMain$1q();
+	var main = requireMain$1v();
 
 
 	// EXPORTS //
 
-	lib$24 = main;
-	return lib$24;
+	lib$2a = main;
+	return lib$2a;
 }
 
 /**
@@ -11763,17 +11763,17 @@ function requireIs_string () {
 * limitations under the License.
 */
 
-var main$1p;
-var hasRequiredMain$1p;
+var main$1u;
+var hasRequiredMain$1u;
 
-function requireMain$1p () {
-	if (hasRequiredMain$1p) return main$1p;
-	hasRequiredMain$1p = 1;
+function requireMain$1u () {
+	if (hasRequiredMain$1u) return main$1u;
+	hasRequiredMain$1u = 1;
 
 	// MODULES //
 
-	var interpolate = requireLib$25();
-	var tokenize = requireLib$24();
+	var interpolate = requireLib$2b();
+	var tokenize = requireLib$2a();
 	var isString = requireIs_string();
 
 
@@ -11813,8 +11813,8 @@ function requireMain$1p () {
 
 	// EXPORTS //
 
-	main$1p = format;
-	return main$1p;
+	main$1u = format;
+	return main$1u;
 }
 
 /**
@@ -11835,12 +11835,12 @@ function requireMain$1p () {
 * limitations under the License.
 */
 
-var lib$23;
-var hasRequiredLib$23;
+var lib$29;
+var hasRequiredLib$29;
 
-function requireLib$23 () {
-	if (hasRequiredLib$23) return lib$23;
-	hasRequiredLib$23 = 1;
+function requireLib$29 () {
+	if (hasRequiredLib$29) return lib$29;
+	hasRequiredLib$29 = 1;
 
 	/**
 	* Insert supplied variable values into a format string.
@@ -11859,13 +11859,13 @@ function requireLib$23 () {
 
 	// MODULES //
 
-	var main = requireMain$1p();
+	var main = requireMain$1u();
 
 
 	// EXPORTS //
 
-	lib$23 = main;
-	return lib$23;
+	lib$29 = main;
+	return lib$29;
 }
 
 /**
@@ -11895,7 +11895,7 @@ function requirePolyfill$5 () {
 
 	// MODULES //
 
-	var format = requireLib$23();
+	var format = requireLib$29();
 
 
 	// VARIABLES //
@@ -12014,12 +12014,12 @@ function requirePolyfill$5 () {
 * limitations under the License.
 */
 
-var lib$22;
-var hasRequiredLib$22;
+var lib$28;
+var hasRequiredLib$28;
 
-function requireLib$22 () {
-	if (hasRequiredLib$22) return lib$22;
-	hasRequiredLib$22 = 1;
+function requireLib$28 () {
+	if (hasRequiredLib$28) return lib$28;
+	hasRequiredLib$28 = 1;
 
 	/**
 	* Define (or modify) an object property.
@@ -12058,8 +12058,8 @@ function requireLib$22 () {
 
 	// EXPORTS //
 
-	lib$22 = defineProperty;
-	return lib$22;
+	lib$28 = defineProperty;
+	return lib$28;
 }
 
 /**
@@ -12080,16 +12080,16 @@ function requireLib$22 () {
 * limitations under the License.
 */
 
-var main$1o;
-var hasRequiredMain$1o;
+var main$1t;
+var hasRequiredMain$1t;
 
-function requireMain$1o () {
-	if (hasRequiredMain$1o) return main$1o;
-	hasRequiredMain$1o = 1;
+function requireMain$1t () {
+	if (hasRequiredMain$1t) return main$1t;
+	hasRequiredMain$1t = 1;
 
 	// MODULES //
 
-	var defineProperty = requireLib$22();
+	var defineProperty = requireLib$28();
 
 
 	// MAIN //
@@ -12124,8 +12124,8 @@ function requireMain$1o () {
 
 	// EXPORTS //
 
-	main$1o = setNonEnumerableReadOnly;
-	return main$1o;
+	main$1t = setNonEnumerableReadOnly;
+	return main$1t;
 }
 
 /**
@@ -12146,12 +12146,12 @@ function requireMain$1o () {
 * limitations under the License.
 */
 
-var lib$21;
-var hasRequiredLib$21;
+var lib$27;
+var hasRequiredLib$27;
 
-function requireLib$21 () {
-	if (hasRequiredLib$21) return lib$21;
-	hasRequiredLib$21 = 1;
+function requireLib$27 () {
+	if (hasRequiredLib$27) return lib$27;
+	hasRequiredLib$27 = 1;
 
 	/**
 	* Define a non-enumerable read-only property.
@@ -12174,13 +12174,13 @@ function requireLib$21 () {
 
 	// MODULES //
 
-	var main = requireMain$1o();
+	var main = requireMain$1t();
 
 
 	// EXPORTS //
 
-	lib$21 = main;
-	return lib$21;
+	lib$27 = main;
+	return lib$27;
 }
 
 /**
@@ -12201,12 +12201,12 @@ function requireLib$21 () {
 * limitations under the License.
 */
 
-var main$1n;
-var hasRequiredMain$1n;
+var main$1s;
+var hasRequiredMain$1s;
 
-function requireMain$1n () {
-	if (hasRequiredMain$1n) return main$1n;
-	hasRequiredMain$1n = 1;
+function requireMain$1s () {
+	if (hasRequiredMain$1s) return main$1s;
+	hasRequiredMain$1s = 1;
 
 	// MAIN //
 
@@ -12231,8 +12231,8 @@ function requireMain$1n () {
 
 	// EXPORTS //
 
-	main$1n = isnan;
-	return main$1n;
+	main$1s = isnan;
+	return main$1s;
 }
 
 /**
@@ -12253,12 +12253,12 @@ function requireMain$1n () {
 * limitations under the License.
 */
 
-var lib$20;
-var hasRequiredLib$20;
+var lib$26;
+var hasRequiredLib$26;
 
-function requireLib$20 () {
-	if (hasRequiredLib$20) return lib$20;
-	hasRequiredLib$20 = 1;
+function requireLib$26 () {
+	if (hasRequiredLib$26) return lib$26;
+	hasRequiredLib$26 = 1;
 
 	/**
 	* Test if a double-precision floating-point numeric value is `NaN`.
@@ -12277,13 +12277,13 @@ function requireLib$20 () {
 
 	// MODULES //
 
-	var main = requireMain$1n();
+	var main = requireMain$1s();
 
 
 	// EXPORTS //
 
-	lib$20 = main;
-	return lib$20;
+	lib$26 = main;
+	return lib$26;
 }
 
 /**
@@ -12304,12 +12304,12 @@ function requireLib$20 () {
 * limitations under the License.
 */
 
-var main$1m;
-var hasRequiredMain$1m;
+var main$1r;
+var hasRequiredMain$1r;
 
-function requireMain$1m () {
-	if (hasRequiredMain$1m) return main$1m;
-	hasRequiredMain$1m = 1;
+function requireMain$1r () {
+	if (hasRequiredMain$1r) return main$1r;
+	hasRequiredMain$1r = 1;
 
 	// MAIN //
 
@@ -12332,8 +12332,8 @@ function requireMain$1m () {
 
 	// EXPORTS //
 
-	main$1m = hasSymbolSupport;
-	return main$1m;
+	main$1r = hasSymbolSupport;
+	return main$1r;
 }
 
 /**
@@ -12354,12 +12354,12 @@ function requireMain$1m () {
 * limitations under the License.
 */
 
-var lib$1$;
-var hasRequiredLib$1$;
+var lib$25;
+var hasRequiredLib$25;
 
-function requireLib$1$ () {
-	if (hasRequiredLib$1$) return lib$1$;
-	hasRequiredLib$1$ = 1;
+function requireLib$25 () {
+	if (hasRequiredLib$25) return lib$25;
+	hasRequiredLib$25 = 1;
 
 	/**
 	* Test for native `Symbol` support.
@@ -12375,13 +12375,13 @@ function requireLib$1$ () {
 
 	// MODULES //
 
-	var main = requireMain$1m();
+	var main = requireMain$1r();
 
 
 	// EXPORTS //
 
-	lib$1$ = main;
-	return lib$1$;
+	lib$25 = main;
+	return lib$25;
 }
 
 /**
@@ -12402,16 +12402,16 @@ function requireLib$1$ () {
 * limitations under the License.
 */
 
-var main$1l;
-var hasRequiredMain$1l;
+var main$1q;
+var hasRequiredMain$1q;
 
-function requireMain$1l () {
-	if (hasRequiredMain$1l) return main$1l;
-	hasRequiredMain$1l = 1;
+function requireMain$1q () {
+	if (hasRequiredMain$1q) return main$1q;
+	hasRequiredMain$1q = 1;
 
 	// MODULES //
 
-	var hasSymbols = requireLib$1$();
+	var hasSymbols = requireLib$25();
 
 
 	// VARIABLES //
@@ -12437,8 +12437,8 @@ function requireMain$1l () {
 
 	// EXPORTS //
 
-	main$1l = hasToStringTagSupport;
-	return main$1l;
+	main$1q = hasToStringTagSupport;
+	return main$1q;
 }
 
 /**
@@ -12459,12 +12459,12 @@ function requireMain$1l () {
 * limitations under the License.
 */
 
-var lib$1_;
-var hasRequiredLib$1_;
+var lib$24;
+var hasRequiredLib$24;
 
-function requireLib$1_ () {
-	if (hasRequiredLib$1_) return lib$1_;
-	hasRequiredLib$1_ = 1;
+function requireLib$24 () {
+	if (hasRequiredLib$24) return lib$24;
+	hasRequiredLib$24 = 1;
 
 	/**
 	* Test for native `toStringTag` support.
@@ -12480,13 +12480,13 @@ function requireLib$1_ () {
 
 	// MODULES //
 
-	var main = requireMain$1l();
+	var main = requireMain$1q();
 
 
 	// EXPORTS //
 
-	lib$1_ = main;
-	return lib$1_;
+	lib$24 = main;
+	return lib$24;
 }
 
 /**
@@ -12543,12 +12543,12 @@ function requireTostring () {
 * limitations under the License.
 */
 
-var main$1k;
-var hasRequiredMain$1k;
+var main$1p;
+var hasRequiredMain$1p;
 
-function requireMain$1k () {
-	if (hasRequiredMain$1k) return main$1k;
-	hasRequiredMain$1k = 1;
+function requireMain$1p () {
+	if (hasRequiredMain$1p) return main$1p;
+	hasRequiredMain$1p = 1;
 
 	// MODULES //
 
@@ -12585,8 +12585,8 @@ function requireMain$1k () {
 
 	// EXPORTS //
 
-	main$1k = nativeClass;
-	return main$1k;
+	main$1p = nativeClass;
+	return main$1p;
 }
 
 /**
@@ -12607,12 +12607,12 @@ function requireMain$1k () {
 * limitations under the License.
 */
 
-var main$1j;
-var hasRequiredMain$1j;
+var main$1o;
+var hasRequiredMain$1o;
 
-function requireMain$1j () {
-	if (hasRequiredMain$1j) return main$1j;
-	hasRequiredMain$1j = 1;
+function requireMain$1o () {
+	if (hasRequiredMain$1o) return main$1o;
+	hasRequiredMain$1o = 1;
 
 	// FUNCTIONS //
 
@@ -12657,8 +12657,8 @@ function requireMain$1j () {
 
 	// EXPORTS //
 
-	main$1j = hasOwnProp;
-	return main$1j;
+	main$1o = hasOwnProp;
+	return main$1o;
 }
 
 /**
@@ -12679,12 +12679,12 @@ function requireMain$1j () {
 * limitations under the License.
 */
 
-var lib$1Z;
-var hasRequiredLib$1Z;
+var lib$23;
+var hasRequiredLib$23;
 
-function requireLib$1Z () {
-	if (hasRequiredLib$1Z) return lib$1Z;
-	hasRequiredLib$1Z = 1;
+function requireLib$23 () {
+	if (hasRequiredLib$23) return lib$23;
+	hasRequiredLib$23 = 1;
 
 	/**
 	* Test whether an object has a specified property.
@@ -12707,13 +12707,13 @@ function requireLib$1Z () {
 
 	// MODULES //
 
-	var main = requireMain$1j();
+	var main = requireMain$1o();
 
 
 	// EXPORTS //
 
-	lib$1Z = main;
-	return lib$1Z;
+	lib$23 = main;
+	return lib$23;
 }
 
 /**
@@ -12734,12 +12734,12 @@ function requireLib$1Z () {
 * limitations under the License.
 */
 
-var main$1i;
-var hasRequiredMain$1i;
+var main$1n;
+var hasRequiredMain$1n;
 
-function requireMain$1i () {
-	if (hasRequiredMain$1i) return main$1i;
-	hasRequiredMain$1i = 1;
+function requireMain$1n () {
+	if (hasRequiredMain$1n) return main$1n;
+	hasRequiredMain$1n = 1;
 
 	// MAIN //
 
@@ -12748,8 +12748,8 @@ function requireMain$1i () {
 
 	// EXPORTS //
 
-	main$1i = Sym;
-	return main$1i;
+	main$1n = Sym;
+	return main$1n;
 }
 
 /**
@@ -12770,12 +12770,12 @@ function requireMain$1i () {
 * limitations under the License.
 */
 
-var lib$1Y;
-var hasRequiredLib$1Y;
+var lib$22;
+var hasRequiredLib$22;
 
-function requireLib$1Y () {
-	if (hasRequiredLib$1Y) return lib$1Y;
-	hasRequiredLib$1Y = 1;
+function requireLib$22 () {
+	if (hasRequiredLib$22) return lib$22;
+	hasRequiredLib$22 = 1;
 
 	/**
 	* Symbol factory.
@@ -12791,13 +12791,13 @@ function requireLib$1Y () {
 
 	// MODULES //
 
-	var main = requireMain$1i();
+	var main = requireMain$1n();
 
 
 	// EXPORTS //
 
-	lib$1Y = main;
-	return lib$1Y;
+	lib$22 = main;
+	return lib$22;
 }
 
 /**
@@ -12827,7 +12827,7 @@ function requireTostringtag () {
 
 	// MODULES //
 
-	var Symbol = requireLib$1Y();
+	var Symbol = requireLib$22();
 
 
 	// MAIN //
@@ -12868,7 +12868,7 @@ function requirePolyfill$4 () {
 
 	// MODULES //
 
-	var hasOwnProp = requireLib$1Z();
+	var hasOwnProp = requireLib$23();
 	var toStringTag = requireTostringtag();
 	var toStr = requireTostring();
 
@@ -12948,12 +12948,12 @@ function requirePolyfill$4 () {
 * limitations under the License.
 */
 
-var lib$1X;
-var hasRequiredLib$1X;
+var lib$21;
+var hasRequiredLib$21;
 
-function requireLib$1X () {
-	if (hasRequiredLib$1X) return lib$1X;
-	hasRequiredLib$1X = 1;
+function requireLib$21 () {
+	if (hasRequiredLib$21) return lib$21;
+	hasRequiredLib$21 = 1;
 
 	/**
 	* Return a string value indicating a specification defined classification of an object.
@@ -12978,8 +12978,8 @@ function requireLib$1X () {
 
 	// MODULES //
 
-	var hasToStringTag = requireLib$1_();
-	var builtin = requireMain$1k();
+	var hasToStringTag = requireLib$24();
+	var builtin = requireMain$1p();
 	var polyfill = requirePolyfill$4();
 
 
@@ -12995,8 +12995,8 @@ function requireLib$1X () {
 
 	// EXPORTS //
 
-	lib$1X = main;
-	return lib$1X;
+	lib$21 = main;
+	return lib$21;
 }
 
 /**
@@ -13017,16 +13017,16 @@ function requireLib$1X () {
 * limitations under the License.
 */
 
-var main$1h;
-var hasRequiredMain$1h;
+var main$1m;
+var hasRequiredMain$1m;
 
-function requireMain$1h () {
-	if (hasRequiredMain$1h) return main$1h;
-	hasRequiredMain$1h = 1;
+function requireMain$1m () {
+	if (hasRequiredMain$1m) return main$1m;
+	hasRequiredMain$1m = 1;
 
 	// MODULES //
 
-	var nativeClass = requireLib$1X();
+	var nativeClass = requireLib$21();
 
 
 	// VARIABLES //
@@ -13062,8 +13062,8 @@ function requireMain$1h () {
 
 	// EXPORTS //
 
-	main$1h = isUint32Array;
-	return main$1h;
+	main$1m = isUint32Array;
+	return main$1m;
 }
 
 /**
@@ -13084,12 +13084,12 @@ function requireMain$1h () {
 * limitations under the License.
 */
 
-var lib$1W;
-var hasRequiredLib$1W;
+var lib$20;
+var hasRequiredLib$20;
 
-function requireLib$1W () {
-	if (hasRequiredLib$1W) return lib$1W;
-	hasRequiredLib$1W = 1;
+function requireLib$20 () {
+	if (hasRequiredLib$20) return lib$20;
+	hasRequiredLib$20 = 1;
 
 	/**
 	* Test if a value is a Uint32Array.
@@ -13109,13 +13109,13 @@ function requireLib$1W () {
 
 	// MODULES //
 
-	var isUint32Array = requireMain$1h();
+	var isUint32Array = requireMain$1m();
 
 
 	// EXPORTS //
 
-	lib$1W = isUint32Array;
-	return lib$1W;
+	lib$20 = isUint32Array;
+	return lib$20;
 }
 
 /**
@@ -13136,12 +13136,12 @@ function requireLib$1W () {
 * limitations under the License.
 */
 
-var lib$1V;
-var hasRequiredLib$1V;
+var lib$1$;
+var hasRequiredLib$1$;
 
-function requireLib$1V () {
-	if (hasRequiredLib$1V) return lib$1V;
-	hasRequiredLib$1V = 1;
+function requireLib$1$ () {
+	if (hasRequiredLib$1$) return lib$1$;
+	hasRequiredLib$1$ = 1;
 
 	/**
 	* Maximum unsigned 32-bit integer.
@@ -13183,8 +13183,8 @@ function requireLib$1V () {
 
 	// EXPORTS //
 
-	lib$1V = UINT32_MAX;
-	return lib$1V;
+	lib$1$ = UINT32_MAX;
+	return lib$1$;
 }
 
 /**
@@ -13241,17 +13241,17 @@ function requireUint32array () {
 * limitations under the License.
 */
 
-var main$1g;
-var hasRequiredMain$1g;
+var main$1l;
+var hasRequiredMain$1l;
 
-function requireMain$1g () {
-	if (hasRequiredMain$1g) return main$1g;
-	hasRequiredMain$1g = 1;
+function requireMain$1l () {
+	if (hasRequiredMain$1l) return main$1l;
+	hasRequiredMain$1l = 1;
 
 	// MODULES //
 
-	var isUint32Array = requireLib$1W();
-	var UINT32_MAX = requireLib$1V();
+	var isUint32Array = requireLib$20();
+	var UINT32_MAX = requireLib$1$();
 	var GlobalUint32Array = requireUint32array();
 
 
@@ -13294,8 +13294,8 @@ function requireMain$1g () {
 
 	// EXPORTS //
 
-	main$1g = hasUint32ArraySupport;
-	return main$1g;
+	main$1l = hasUint32ArraySupport;
+	return main$1l;
 }
 
 /**
@@ -13316,12 +13316,12 @@ function requireMain$1g () {
 * limitations under the License.
 */
 
-var lib$1U;
-var hasRequiredLib$1U;
+var lib$1_;
+var hasRequiredLib$1_;
 
-function requireLib$1U () {
-	if (hasRequiredLib$1U) return lib$1U;
-	hasRequiredLib$1U = 1;
+function requireLib$1_ () {
+	if (hasRequiredLib$1_) return lib$1_;
+	hasRequiredLib$1_ = 1;
 
 	/**
 	* Test for native `Uint32Array` support.
@@ -13337,13 +13337,13 @@ function requireLib$1U () {
 
 	// MODULES //
 
-	var hasUint32ArraySupport = requireMain$1g();
+	var hasUint32ArraySupport = requireMain$1l();
 
 
 	// EXPORTS //
 
-	lib$1U = hasUint32ArraySupport;
-	return lib$1U;
+	lib$1_ = hasUint32ArraySupport;
+	return lib$1_;
 }
 
 /**
@@ -13364,12 +13364,12 @@ function requireLib$1U () {
 * limitations under the License.
 */
 
-var main$1f;
-var hasRequiredMain$1f;
+var main$1k;
+var hasRequiredMain$1k;
 
-function requireMain$1f () {
-	if (hasRequiredMain$1f) return main$1f;
-	hasRequiredMain$1f = 1;
+function requireMain$1k () {
+	if (hasRequiredMain$1k) return main$1k;
+	hasRequiredMain$1k = 1;
 
 	// MAIN //
 
@@ -13378,8 +13378,8 @@ function requireMain$1f () {
 
 	// EXPORTS //
 
-	main$1f = ctor;
-	return main$1f;
+	main$1k = ctor;
+	return main$1k;
 }
 
 /**
@@ -13445,12 +13445,12 @@ function requirePolyfill$3 () {
 * limitations under the License.
 */
 
-var lib$1T;
-var hasRequiredLib$1T;
+var lib$1Z;
+var hasRequiredLib$1Z;
 
-function requireLib$1T () {
-	if (hasRequiredLib$1T) return lib$1T;
-	hasRequiredLib$1T = 1;
+function requireLib$1Z () {
+	if (hasRequiredLib$1Z) return lib$1Z;
+	hasRequiredLib$1Z = 1;
 
 	/**
 	* Typed array constructor which returns a typed array representing an array of 32-bit unsigned integers in the platform byte order.
@@ -13466,8 +13466,8 @@ function requireLib$1T () {
 
 	// MODULES //
 
-	var hasUint32ArraySupport = requireLib$1U();
-	var builtin = requireMain$1f();
+	var hasUint32ArraySupport = requireLib$1_();
+	var builtin = requireMain$1k();
 	var polyfill = requirePolyfill$3();
 
 
@@ -13483,8 +13483,8 @@ function requireLib$1T () {
 
 	// EXPORTS //
 
-	lib$1T = ctor;
-	return lib$1T;
+	lib$1Z = ctor;
+	return lib$1Z;
 }
 
 /**
@@ -13505,16 +13505,16 @@ function requireLib$1T () {
 * limitations under the License.
 */
 
-var main$1e;
-var hasRequiredMain$1e;
+var main$1j;
+var hasRequiredMain$1j;
 
-function requireMain$1e () {
-	if (hasRequiredMain$1e) return main$1e;
-	hasRequiredMain$1e = 1;
+function requireMain$1j () {
+	if (hasRequiredMain$1j) return main$1j;
+	hasRequiredMain$1j = 1;
 
 	// MODULES //
 
-	var nativeClass = requireLib$1X();
+	var nativeClass = requireLib$21();
 
 
 	// VARIABLES //
@@ -13550,8 +13550,8 @@ function requireMain$1e () {
 
 	// EXPORTS //
 
-	main$1e = isFloat64Array;
-	return main$1e;
+	main$1j = isFloat64Array;
+	return main$1j;
 }
 
 /**
@@ -13572,12 +13572,12 @@ function requireMain$1e () {
 * limitations under the License.
 */
 
-var lib$1S;
-var hasRequiredLib$1S;
+var lib$1Y;
+var hasRequiredLib$1Y;
 
-function requireLib$1S () {
-	if (hasRequiredLib$1S) return lib$1S;
-	hasRequiredLib$1S = 1;
+function requireLib$1Y () {
+	if (hasRequiredLib$1Y) return lib$1Y;
+	hasRequiredLib$1Y = 1;
 
 	/**
 	* Test if a value is a Float64Array.
@@ -13597,13 +13597,13 @@ function requireLib$1S () {
 
 	// MODULES //
 
-	var isFloat64Array = requireMain$1e();
+	var isFloat64Array = requireMain$1j();
 
 
 	// EXPORTS //
 
-	lib$1S = isFloat64Array;
-	return lib$1S;
+	lib$1Y = isFloat64Array;
+	return lib$1Y;
 }
 
 /**
@@ -13660,16 +13660,16 @@ function requireFloat64array () {
 * limitations under the License.
 */
 
-var main$1d;
-var hasRequiredMain$1d;
+var main$1i;
+var hasRequiredMain$1i;
 
-function requireMain$1d () {
-	if (hasRequiredMain$1d) return main$1d;
-	hasRequiredMain$1d = 1;
+function requireMain$1i () {
+	if (hasRequiredMain$1i) return main$1i;
+	hasRequiredMain$1i = 1;
 
 	// MODULES //
 
-	var isFloat64Array = requireLib$1S();
+	var isFloat64Array = requireLib$1Y();
 	var GlobalFloat64Array = requireFloat64array();
 
 
@@ -13710,8 +13710,8 @@ function requireMain$1d () {
 
 	// EXPORTS //
 
-	main$1d = hasFloat64ArraySupport;
-	return main$1d;
+	main$1i = hasFloat64ArraySupport;
+	return main$1i;
 }
 
 /**
@@ -13732,12 +13732,12 @@ function requireMain$1d () {
 * limitations under the License.
 */
 
-var lib$1R;
-var hasRequiredLib$1R;
+var lib$1X;
+var hasRequiredLib$1X;
 
-function requireLib$1R () {
-	if (hasRequiredLib$1R) return lib$1R;
-	hasRequiredLib$1R = 1;
+function requireLib$1X () {
+	if (hasRequiredLib$1X) return lib$1X;
+	hasRequiredLib$1X = 1;
 
 	/**
 	* Test for native `Float64Array` support.
@@ -13753,13 +13753,13 @@ function requireLib$1R () {
 
 	// MODULES //
 
-	var hasFloat64ArraySupport = requireMain$1d();
+	var hasFloat64ArraySupport = requireMain$1i();
 
 
 	// EXPORTS //
 
-	lib$1R = hasFloat64ArraySupport;
-	return lib$1R;
+	lib$1X = hasFloat64ArraySupport;
+	return lib$1X;
 }
 
 /**
@@ -13780,12 +13780,12 @@ function requireLib$1R () {
 * limitations under the License.
 */
 
-var main$1c;
-var hasRequiredMain$1c;
+var main$1h;
+var hasRequiredMain$1h;
 
-function requireMain$1c () {
-	if (hasRequiredMain$1c) return main$1c;
-	hasRequiredMain$1c = 1;
+function requireMain$1h () {
+	if (hasRequiredMain$1h) return main$1h;
+	hasRequiredMain$1h = 1;
 
 	// MAIN //
 
@@ -13794,8 +13794,8 @@ function requireMain$1c () {
 
 	// EXPORTS //
 
-	main$1c = ctor;
-	return main$1c;
+	main$1h = ctor;
+	return main$1h;
 }
 
 /**
@@ -13861,12 +13861,12 @@ function requirePolyfill$2 () {
 * limitations under the License.
 */
 
-var lib$1Q;
-var hasRequiredLib$1Q;
+var lib$1W;
+var hasRequiredLib$1W;
 
-function requireLib$1Q () {
-	if (hasRequiredLib$1Q) return lib$1Q;
-	hasRequiredLib$1Q = 1;
+function requireLib$1W () {
+	if (hasRequiredLib$1W) return lib$1W;
+	hasRequiredLib$1W = 1;
 
 	/**
 	* Typed array constructor which returns a typed array representing an array of double-precision floating-point numbers in the platform byte order.
@@ -13882,8 +13882,8 @@ function requireLib$1Q () {
 
 	// MODULES //
 
-	var hasFloat64ArraySupport = requireLib$1R();
-	var builtin = requireMain$1c();
+	var hasFloat64ArraySupport = requireLib$1X();
+	var builtin = requireMain$1h();
 	var polyfill = requirePolyfill$2();
 
 
@@ -13899,8 +13899,8 @@ function requireLib$1Q () {
 
 	// EXPORTS //
 
-	lib$1Q = ctor;
-	return lib$1Q;
+	lib$1W = ctor;
+	return lib$1W;
 }
 
 /**
@@ -13921,16 +13921,16 @@ function requireLib$1Q () {
 * limitations under the License.
 */
 
-var main$1b;
-var hasRequiredMain$1b;
+var main$1g;
+var hasRequiredMain$1g;
 
-function requireMain$1b () {
-	if (hasRequiredMain$1b) return main$1b;
-	hasRequiredMain$1b = 1;
+function requireMain$1g () {
+	if (hasRequiredMain$1g) return main$1g;
+	hasRequiredMain$1g = 1;
 
 	// MODULES //
 
-	var nativeClass = requireLib$1X();
+	var nativeClass = requireLib$21();
 
 
 	// VARIABLES //
@@ -13966,8 +13966,8 @@ function requireMain$1b () {
 
 	// EXPORTS //
 
-	main$1b = isUint8Array;
-	return main$1b;
+	main$1g = isUint8Array;
+	return main$1g;
 }
 
 /**
@@ -13988,12 +13988,12 @@ function requireMain$1b () {
 * limitations under the License.
 */
 
-var lib$1P;
-var hasRequiredLib$1P;
+var lib$1V;
+var hasRequiredLib$1V;
 
-function requireLib$1P () {
-	if (hasRequiredLib$1P) return lib$1P;
-	hasRequiredLib$1P = 1;
+function requireLib$1V () {
+	if (hasRequiredLib$1V) return lib$1V;
+	hasRequiredLib$1V = 1;
 
 	/**
 	* Test if a value is a Uint8Array.
@@ -14013,13 +14013,13 @@ function requireLib$1P () {
 
 	// MODULES //
 
-	var isUint8Array = requireMain$1b();
+	var isUint8Array = requireMain$1g();
 
 
 	// EXPORTS //
 
-	lib$1P = isUint8Array;
-	return lib$1P;
+	lib$1V = isUint8Array;
+	return lib$1V;
 }
 
 /**
@@ -14040,12 +14040,12 @@ function requireLib$1P () {
 * limitations under the License.
 */
 
-var lib$1O;
-var hasRequiredLib$1O;
+var lib$1U;
+var hasRequiredLib$1U;
 
-function requireLib$1O () {
-	if (hasRequiredLib$1O) return lib$1O;
-	hasRequiredLib$1O = 1;
+function requireLib$1U () {
+	if (hasRequiredLib$1U) return lib$1U;
+	hasRequiredLib$1U = 1;
 
 	/**
 	* Maximum unsigned 8-bit integer.
@@ -14087,8 +14087,8 @@ function requireLib$1O () {
 
 	// EXPORTS //
 
-	lib$1O = UINT8_MAX;
-	return lib$1O;
+	lib$1U = UINT8_MAX;
+	return lib$1U;
 }
 
 /**
@@ -14145,17 +14145,17 @@ function requireUint8array () {
 * limitations under the License.
 */
 
-var main$1a;
-var hasRequiredMain$1a;
+var main$1f;
+var hasRequiredMain$1f;
 
-function requireMain$1a () {
-	if (hasRequiredMain$1a) return main$1a;
-	hasRequiredMain$1a = 1;
+function requireMain$1f () {
+	if (hasRequiredMain$1f) return main$1f;
+	hasRequiredMain$1f = 1;
 
 	// MODULES //
 
-	var isUint8Array = requireLib$1P();
-	var UINT8_MAX = requireLib$1O();
+	var isUint8Array = requireLib$1V();
+	var UINT8_MAX = requireLib$1U();
 	var GlobalUint8Array = requireUint8array();
 
 
@@ -14198,8 +14198,8 @@ function requireMain$1a () {
 
 	// EXPORTS //
 
-	main$1a = hasUint8ArraySupport;
-	return main$1a;
+	main$1f = hasUint8ArraySupport;
+	return main$1f;
 }
 
 /**
@@ -14220,12 +14220,12 @@ function requireMain$1a () {
 * limitations under the License.
 */
 
-var lib$1N;
-var hasRequiredLib$1N;
+var lib$1T;
+var hasRequiredLib$1T;
 
-function requireLib$1N () {
-	if (hasRequiredLib$1N) return lib$1N;
-	hasRequiredLib$1N = 1;
+function requireLib$1T () {
+	if (hasRequiredLib$1T) return lib$1T;
+	hasRequiredLib$1T = 1;
 
 	/**
 	* Test for native `Uint8Array` support.
@@ -14241,13 +14241,13 @@ function requireLib$1N () {
 
 	// MODULES //
 
-	var hasUint8ArraySupport = requireMain$1a();
+	var hasUint8ArraySupport = requireMain$1f();
 
 
 	// EXPORTS //
 
-	lib$1N = hasUint8ArraySupport;
-	return lib$1N;
+	lib$1T = hasUint8ArraySupport;
+	return lib$1T;
 }
 
 /**
@@ -14268,12 +14268,12 @@ function requireLib$1N () {
 * limitations under the License.
 */
 
-var main$19;
-var hasRequiredMain$19;
+var main$1e;
+var hasRequiredMain$1e;
 
-function requireMain$19 () {
-	if (hasRequiredMain$19) return main$19;
-	hasRequiredMain$19 = 1;
+function requireMain$1e () {
+	if (hasRequiredMain$1e) return main$1e;
+	hasRequiredMain$1e = 1;
 
 	// MAIN //
 
@@ -14282,8 +14282,8 @@ function requireMain$19 () {
 
 	// EXPORTS //
 
-	main$19 = ctor;
-	return main$19;
+	main$1e = ctor;
+	return main$1e;
 }
 
 /**
@@ -14349,12 +14349,12 @@ function requirePolyfill$1 () {
 * limitations under the License.
 */
 
-var lib$1M;
-var hasRequiredLib$1M;
+var lib$1S;
+var hasRequiredLib$1S;
 
-function requireLib$1M () {
-	if (hasRequiredLib$1M) return lib$1M;
-	hasRequiredLib$1M = 1;
+function requireLib$1S () {
+	if (hasRequiredLib$1S) return lib$1S;
+	hasRequiredLib$1S = 1;
 
 	/**
 	* Typed array constructor which returns a typed array representing an array of 8-bit unsigned integers in the platform byte order.
@@ -14370,8 +14370,8 @@ function requireLib$1M () {
 
 	// MODULES //
 
-	var hasUint8ArraySupport = requireLib$1N();
-	var builtin = requireMain$19();
+	var hasUint8ArraySupport = requireLib$1T();
+	var builtin = requireMain$1e();
 	var polyfill = requirePolyfill$1();
 
 
@@ -14387,8 +14387,8 @@ function requireLib$1M () {
 
 	// EXPORTS //
 
-	lib$1M = ctor;
-	return lib$1M;
+	lib$1S = ctor;
+	return lib$1S;
 }
 
 /**
@@ -14409,16 +14409,16 @@ function requireLib$1M () {
 * limitations under the License.
 */
 
-var main$18;
-var hasRequiredMain$18;
+var main$1d;
+var hasRequiredMain$1d;
 
-function requireMain$18 () {
-	if (hasRequiredMain$18) return main$18;
-	hasRequiredMain$18 = 1;
+function requireMain$1d () {
+	if (hasRequiredMain$1d) return main$1d;
+	hasRequiredMain$1d = 1;
 
 	// MODULES //
 
-	var nativeClass = requireLib$1X();
+	var nativeClass = requireLib$21();
 
 
 	// VARIABLES //
@@ -14454,8 +14454,8 @@ function requireMain$18 () {
 
 	// EXPORTS //
 
-	main$18 = isUint16Array;
-	return main$18;
+	main$1d = isUint16Array;
+	return main$1d;
 }
 
 /**
@@ -14476,12 +14476,12 @@ function requireMain$18 () {
 * limitations under the License.
 */
 
-var lib$1L;
-var hasRequiredLib$1L;
+var lib$1R;
+var hasRequiredLib$1R;
 
-function requireLib$1L () {
-	if (hasRequiredLib$1L) return lib$1L;
-	hasRequiredLib$1L = 1;
+function requireLib$1R () {
+	if (hasRequiredLib$1R) return lib$1R;
+	hasRequiredLib$1R = 1;
 
 	/**
 	* Test if a value is a Uint16Array.
@@ -14501,13 +14501,13 @@ function requireLib$1L () {
 
 	// MODULES //
 
-	var isUint16Array = requireMain$18();
+	var isUint16Array = requireMain$1d();
 
 
 	// EXPORTS //
 
-	lib$1L = isUint16Array;
-	return lib$1L;
+	lib$1R = isUint16Array;
+	return lib$1R;
 }
 
 /**
@@ -14528,12 +14528,12 @@ function requireLib$1L () {
 * limitations under the License.
 */
 
-var lib$1K;
-var hasRequiredLib$1K;
+var lib$1Q;
+var hasRequiredLib$1Q;
 
-function requireLib$1K () {
-	if (hasRequiredLib$1K) return lib$1K;
-	hasRequiredLib$1K = 1;
+function requireLib$1Q () {
+	if (hasRequiredLib$1Q) return lib$1Q;
+	hasRequiredLib$1Q = 1;
 
 	/**
 	* Maximum unsigned 16-bit integer.
@@ -14575,8 +14575,8 @@ function requireLib$1K () {
 
 	// EXPORTS //
 
-	lib$1K = UINT16_MAX;
-	return lib$1K;
+	lib$1Q = UINT16_MAX;
+	return lib$1Q;
 }
 
 /**
@@ -14633,17 +14633,17 @@ function requireUint16array () {
 * limitations under the License.
 */
 
-var main$17;
-var hasRequiredMain$17;
+var main$1c;
+var hasRequiredMain$1c;
 
-function requireMain$17 () {
-	if (hasRequiredMain$17) return main$17;
-	hasRequiredMain$17 = 1;
+function requireMain$1c () {
+	if (hasRequiredMain$1c) return main$1c;
+	hasRequiredMain$1c = 1;
 
 	// MODULES //
 
-	var isUint16Array = requireLib$1L();
-	var UINT16_MAX = requireLib$1K();
+	var isUint16Array = requireLib$1R();
+	var UINT16_MAX = requireLib$1Q();
 	var GlobalUint16Array = requireUint16array();
 
 
@@ -14686,8 +14686,8 @@ function requireMain$17 () {
 
 	// EXPORTS //
 
-	main$17 = hasUint16ArraySupport;
-	return main$17;
+	main$1c = hasUint16ArraySupport;
+	return main$1c;
 }
 
 /**
@@ -14708,12 +14708,12 @@ function requireMain$17 () {
 * limitations under the License.
 */
 
-var lib$1J;
-var hasRequiredLib$1J;
+var lib$1P;
+var hasRequiredLib$1P;
 
-function requireLib$1J () {
-	if (hasRequiredLib$1J) return lib$1J;
-	hasRequiredLib$1J = 1;
+function requireLib$1P () {
+	if (hasRequiredLib$1P) return lib$1P;
+	hasRequiredLib$1P = 1;
 
 	/**
 	* Test for native `Uint16Array` support.
@@ -14729,13 +14729,13 @@ function requireLib$1J () {
 
 	// MODULES //
 
-	var hasUint16ArraySupport = requireMain$17();
+	var hasUint16ArraySupport = requireMain$1c();
 
 
 	// EXPORTS //
 
-	lib$1J = hasUint16ArraySupport;
-	return lib$1J;
+	lib$1P = hasUint16ArraySupport;
+	return lib$1P;
 }
 
 /**
@@ -14756,12 +14756,12 @@ function requireLib$1J () {
 * limitations under the License.
 */
 
-var main$16;
-var hasRequiredMain$16;
+var main$1b;
+var hasRequiredMain$1b;
 
-function requireMain$16 () {
-	if (hasRequiredMain$16) return main$16;
-	hasRequiredMain$16 = 1;
+function requireMain$1b () {
+	if (hasRequiredMain$1b) return main$1b;
+	hasRequiredMain$1b = 1;
 
 	// MAIN //
 
@@ -14770,8 +14770,8 @@ function requireMain$16 () {
 
 	// EXPORTS //
 
-	main$16 = ctor;
-	return main$16;
+	main$1b = ctor;
+	return main$1b;
 }
 
 /**
@@ -14837,12 +14837,12 @@ function requirePolyfill () {
 * limitations under the License.
 */
 
-var lib$1I;
-var hasRequiredLib$1I;
+var lib$1O;
+var hasRequiredLib$1O;
 
-function requireLib$1I () {
-	if (hasRequiredLib$1I) return lib$1I;
-	hasRequiredLib$1I = 1;
+function requireLib$1O () {
+	if (hasRequiredLib$1O) return lib$1O;
+	hasRequiredLib$1O = 1;
 
 	/**
 	* Typed array constructor which returns a typed array representing an array of 16-bit unsigned integers in the platform byte order.
@@ -14858,8 +14858,8 @@ function requireLib$1I () {
 
 	// MODULES //
 
-	var hasUint16ArraySupport = requireLib$1J();
-	var builtin = requireMain$16();
+	var hasUint16ArraySupport = requireLib$1P();
+	var builtin = requireMain$1b();
 	var polyfill = requirePolyfill();
 
 
@@ -14875,8 +14875,8 @@ function requireLib$1I () {
 
 	// EXPORTS //
 
-	lib$1I = ctor;
-	return lib$1I;
+	lib$1O = ctor;
+	return lib$1O;
 }
 
 /**
@@ -14906,8 +14906,8 @@ function requireCtors () {
 
 	// MODULES //
 
-	var Uint8Array = requireLib$1M();
-	var Uint16Array = requireLib$1I();
+	var Uint8Array = requireLib$1S();
+	var Uint16Array = requireLib$1O();
 
 
 	// MAIN //
@@ -14942,12 +14942,12 @@ function requireCtors () {
 * limitations under the License.
 */
 
-var main$15;
-var hasRequiredMain$15;
+var main$1a;
+var hasRequiredMain$1a;
 
-function requireMain$15 () {
-	if (hasRequiredMain$15) return main$15;
-	hasRequiredMain$15 = 1;
+function requireMain$1a () {
+	if (hasRequiredMain$1a) return main$1a;
+	hasRequiredMain$1a = 1;
 
 	// MODULES //
 
@@ -14999,8 +14999,8 @@ function requireMain$15 () {
 
 	// EXPORTS //
 
-	main$15 = bool;
-	return main$15;
+	main$1a = bool;
+	return main$1a;
 }
 
 /**
@@ -15021,12 +15021,12 @@ function requireMain$15 () {
 * limitations under the License.
 */
 
-var lib$1H;
-var hasRequiredLib$1H;
+var lib$1N;
+var hasRequiredLib$1N;
 
-function requireLib$1H () {
-	if (hasRequiredLib$1H) return lib$1H;
-	hasRequiredLib$1H = 1;
+function requireLib$1N () {
+	if (hasRequiredLib$1N) return lib$1N;
+	hasRequiredLib$1N = 1;
 
 	/**
 	* Return a boolean indicating if an environment is little endian.
@@ -15042,13 +15042,13 @@ function requireLib$1H () {
 
 	// MODULES //
 
-	var IS_LITTLE_ENDIAN = requireMain$15();
+	var IS_LITTLE_ENDIAN = requireMain$1a();
 
 
 	// EXPORTS //
 
-	lib$1H = IS_LITTLE_ENDIAN;
-	return lib$1H;
+	lib$1N = IS_LITTLE_ENDIAN;
+	return lib$1N;
 }
 
 /**
@@ -15078,7 +15078,7 @@ function requireHigh$1 () {
 
 	// MODULES //
 
-	var isLittleEndian = requireLib$1H();
+	var isLittleEndian = requireLib$1N();
 
 
 	// MAIN //
@@ -15115,17 +15115,17 @@ function requireHigh$1 () {
 * limitations under the License.
 */
 
-var main$14;
-var hasRequiredMain$14;
+var main$19;
+var hasRequiredMain$19;
 
-function requireMain$14 () {
-	if (hasRequiredMain$14) return main$14;
-	hasRequiredMain$14 = 1;
+function requireMain$19 () {
+	if (hasRequiredMain$19) return main$19;
+	hasRequiredMain$19 = 1;
 
 	// MODULES //
 
-	var Uint32Array = requireLib$1T();
-	var Float64Array = requireLib$1Q();
+	var Uint32Array = requireLib$1Z();
+	var Float64Array = requireLib$1W();
 	var HIGH = requireHigh$1();
 
 
@@ -15192,8 +15192,8 @@ function requireMain$14 () {
 
 	// EXPORTS //
 
-	main$14 = getHighWord;
-	return main$14;
+	main$19 = getHighWord;
+	return main$19;
 }
 
 /**
@@ -15214,12 +15214,12 @@ function requireMain$14 () {
 * limitations under the License.
 */
 
-var lib$1G;
-var hasRequiredLib$1G;
+var lib$1M;
+var hasRequiredLib$1M;
 
-function requireLib$1G () {
-	if (hasRequiredLib$1G) return lib$1G;
-	hasRequiredLib$1G = 1;
+function requireLib$1M () {
+	if (hasRequiredLib$1M) return lib$1M;
+	hasRequiredLib$1M = 1;
 
 	/**
 	* Return an unsigned 32-bit integer corresponding to the more significant 32 bits of a double-precision floating-point number.
@@ -15235,13 +15235,13 @@ function requireLib$1G () {
 
 	// MODULES //
 
-	var main = requireMain$14();
+	var main = requireMain$19();
 
 
 	// EXPORTS //
 
-	lib$1G = main;
-	return lib$1G;
+	lib$1M = main;
+	return lib$1M;
 }
 
 /**
@@ -15271,7 +15271,7 @@ function requireHigh () {
 
 	// MODULES //
 
-	var isLittleEndian = requireLib$1H();
+	var isLittleEndian = requireLib$1N();
 
 
 	// MAIN //
@@ -15308,17 +15308,17 @@ function requireHigh () {
 * limitations under the License.
 */
 
-var main$13;
-var hasRequiredMain$13;
+var main$18;
+var hasRequiredMain$18;
 
-function requireMain$13 () {
-	if (hasRequiredMain$13) return main$13;
-	hasRequiredMain$13 = 1;
+function requireMain$18 () {
+	if (hasRequiredMain$18) return main$18;
+	hasRequiredMain$18 = 1;
 
 	// MODULES //
 
-	var Uint32Array = requireLib$1T();
-	var Float64Array = requireLib$1Q();
+	var Uint32Array = requireLib$1Z();
+	var Float64Array = requireLib$1W();
 	var HIGH = requireHigh();
 
 
@@ -15398,8 +15398,8 @@ function requireMain$13 () {
 
 	// EXPORTS //
 
-	main$13 = setHighWord;
-	return main$13;
+	main$18 = setHighWord;
+	return main$18;
 }
 
 /**
@@ -15420,12 +15420,12 @@ function requireMain$13 () {
 * limitations under the License.
 */
 
-var lib$1F;
-var hasRequiredLib$1F;
+var lib$1L;
+var hasRequiredLib$1L;
 
-function requireLib$1F () {
-	if (hasRequiredLib$1F) return lib$1F;
-	hasRequiredLib$1F = 1;
+function requireLib$1L () {
+	if (hasRequiredLib$1L) return lib$1L;
+	hasRequiredLib$1L = 1;
 
 	/**
 	* Set the more significant 32 bits of a double-precision floating-point number.
@@ -15453,13 +15453,13 @@ function requireLib$1F () {
 
 	// MODULES //
 
-	var main = requireMain$13();
+	var main = requireMain$18();
 
 
 	// EXPORTS //
 
-	lib$1F = main;
-	return lib$1F;
+	lib$1L = main;
+	return lib$1L;
 }
 
 /**
@@ -15489,7 +15489,7 @@ function requireIndices$1 () {
 
 	// MODULES //
 
-	var isLittleEndian = requireLib$1H();
+	var isLittleEndian = requireLib$1N();
 
 
 	// MAIN //
@@ -15535,17 +15535,17 @@ function requireIndices$1 () {
 * limitations under the License.
 */
 
-var main$12;
-var hasRequiredMain$12;
+var main$17;
+var hasRequiredMain$17;
 
-function requireMain$12 () {
-	if (hasRequiredMain$12) return main$12;
-	hasRequiredMain$12 = 1;
+function requireMain$17 () {
+	if (hasRequiredMain$17) return main$17;
+	hasRequiredMain$17 = 1;
 
 	// MODULES //
 
-	var Uint32Array = requireLib$1T();
-	var Float64Array = requireLib$1Q();
+	var Uint32Array = requireLib$1Z();
+	var Float64Array = requireLib$1W();
 	var indices = requireIndices$1();
 
 
@@ -15641,8 +15641,8 @@ function requireMain$12 () {
 
 	// EXPORTS //
 
-	main$12 = fromWords;
-	return main$12;
+	main$17 = fromWords;
+	return main$17;
 }
 
 /**
@@ -15663,12 +15663,12 @@ function requireMain$12 () {
 * limitations under the License.
 */
 
-var lib$1E;
-var hasRequiredLib$1E;
+var lib$1K;
+var hasRequiredLib$1K;
 
-function requireLib$1E () {
-	if (hasRequiredLib$1E) return lib$1E;
-	hasRequiredLib$1E = 1;
+function requireLib$1K () {
+	if (hasRequiredLib$1K) return lib$1K;
+	hasRequiredLib$1K = 1;
 
 	/**
 	* Create a double-precision floating-point number from a higher order word (unsigned 32-bit integer) and a lower order word (unsigned 32-bit integer).
@@ -15702,13 +15702,13 @@ function requireLib$1E () {
 
 	// MODULES //
 
-	var main = requireMain$12();
+	var main = requireMain$17();
 
 
 	// EXPORTS //
 
-	lib$1E = main;
-	return lib$1E;
+	lib$1K = main;
+	return lib$1K;
 }
 
 /**
@@ -15729,12 +15729,12 @@ function requireLib$1E () {
 * limitations under the License.
 */
 
-var lib$1D;
-var hasRequiredLib$1D;
+var lib$1J;
+var hasRequiredLib$1J;
 
-function requireLib$1D () {
-	if (hasRequiredLib$1D) return lib$1D;
-	hasRequiredLib$1D = 1;
+function requireLib$1J () {
+	if (hasRequiredLib$1J) return lib$1J;
+	hasRequiredLib$1J = 1;
 
 	/**
 	* Double-precision floating-point positive infinity.
@@ -15771,8 +15771,8 @@ function requireLib$1D () {
 
 	// EXPORTS //
 
-	lib$1D = FLOAT64_PINF;
-	return lib$1D;
+	lib$1J = FLOAT64_PINF;
+	return lib$1J;
 }
 
 /**
@@ -15793,17 +15793,17 @@ function requireLib$1D () {
 * limitations under the License.
 */
 
-var main$11;
-var hasRequiredMain$11;
+var main$16;
+var hasRequiredMain$16;
 
-function requireMain$11 () {
-	if (hasRequiredMain$11) return main$11;
-	hasRequiredMain$11 = 1;
+function requireMain$16 () {
+	if (hasRequiredMain$16) return main$16;
+	hasRequiredMain$16 = 1;
 
 	// EXPORTS //
 
-	main$11 = Number; // eslint-disable-line stdlib/require-globals
-	return main$11;
+	main$16 = Number; // eslint-disable-line stdlib/require-globals
+	return main$16;
 }
 
 /**
@@ -15824,12 +15824,12 @@ function requireMain$11 () {
 * limitations under the License.
 */
 
-var lib$1C;
-var hasRequiredLib$1C;
+var lib$1I;
+var hasRequiredLib$1I;
 
-function requireLib$1C () {
-	if (hasRequiredLib$1C) return lib$1C;
-	hasRequiredLib$1C = 1;
+function requireLib$1I () {
+	if (hasRequiredLib$1I) return lib$1I;
+	hasRequiredLib$1I = 1;
 
 	/**
 	* Constructor which returns a `Number` object.
@@ -15845,13 +15845,13 @@ function requireLib$1C () {
 
 	// MODULES //
 
-	var main = requireMain$11();
+	var main = requireMain$16();
 
 
 	// EXPORTS //
 
-	lib$1C = main;
-	return lib$1C;
+	lib$1I = main;
+	return lib$1I;
 }
 
 /**
@@ -15872,12 +15872,12 @@ function requireLib$1C () {
 * limitations under the License.
 */
 
-var lib$1B;
-var hasRequiredLib$1B;
+var lib$1H;
+var hasRequiredLib$1H;
 
-function requireLib$1B () {
-	if (hasRequiredLib$1B) return lib$1B;
-	hasRequiredLib$1B = 1;
+function requireLib$1H () {
+	if (hasRequiredLib$1H) return lib$1H;
+	hasRequiredLib$1H = 1;
 
 	/**
 	* Double-precision floating-point negative infinity.
@@ -15892,7 +15892,7 @@ function requireLib$1B () {
 
 	// MODULES //
 
-	var Number = requireLib$1C();
+	var Number = requireLib$1I();
 
 
 	// MAIN //
@@ -15918,8 +15918,8 @@ function requireLib$1B () {
 
 	// EXPORTS //
 
-	lib$1B = FLOAT64_NINF;
-	return lib$1B;
+	lib$1H = FLOAT64_NINF;
+	return lib$1H;
 }
 
 /**
@@ -15940,12 +15940,12 @@ function requireLib$1B () {
 * limitations under the License.
 */
 
-var lib$1A;
-var hasRequiredLib$1A;
+var lib$1G;
+var hasRequiredLib$1G;
 
-function requireLib$1A () {
-	if (hasRequiredLib$1A) return lib$1A;
-	hasRequiredLib$1A = 1;
+function requireLib$1G () {
+	if (hasRequiredLib$1G) return lib$1G;
+	hasRequiredLib$1G = 1;
 
 	/**
 	* The bias of a double-precision floating-point number's exponent.
@@ -15984,8 +15984,8 @@ function requireLib$1A () {
 
 	// EXPORTS //
 
-	lib$1A = FLOAT64_EXPONENT_BIAS;
-	return lib$1A;
+	lib$1G = FLOAT64_EXPONENT_BIAS;
+	return lib$1G;
 }
 
 /**
@@ -16006,12 +16006,12 @@ function requireLib$1A () {
 * limitations under the License.
 */
 
-var lib$1z;
-var hasRequiredLib$1z;
+var lib$1F;
+var hasRequiredLib$1F;
 
-function requireLib$1z () {
-	if (hasRequiredLib$1z) return lib$1z;
-	hasRequiredLib$1z = 1;
+function requireLib$1F () {
+	if (hasRequiredLib$1F) return lib$1F;
+	hasRequiredLib$1F = 1;
 
 	/**
 	* One half times the natural logarithm of 2.
@@ -16042,8 +16042,8 @@ function requireLib$1z () {
 
 	// EXPORTS //
 
-	lib$1z = HALF_LN2;
-	return lib$1z;
+	lib$1F = HALF_LN2;
+	return lib$1F;
 }
 
 /**
@@ -16132,23 +16132,23 @@ function requirePolyval_q$1 () {
 * ```
 */
 
-var main$10;
-var hasRequiredMain$10;
+var main$15;
+var hasRequiredMain$15;
 
-function requireMain$10 () {
-	if (hasRequiredMain$10) return main$10;
-	hasRequiredMain$10 = 1;
+function requireMain$15 () {
+	if (hasRequiredMain$15) return main$15;
+	hasRequiredMain$15 = 1;
 
 	// MODULES //
 
-	var isnan = requireLib$20();
-	var getHighWord = requireLib$1G();
-	var setHighWord = requireLib$1F();
-	var fromWords = requireLib$1E();
-	var PINF = requireLib$1D();
-	var NINF = requireLib$1B();
-	var FLOAT64_EXPONENT_BIAS = requireLib$1A();
-	var HALF_LN2 = requireLib$1z();
+	var isnan = requireLib$26();
+	var getHighWord = requireLib$1M();
+	var setHighWord = requireLib$1L();
+	var fromWords = requireLib$1K();
+	var PINF = requireLib$1J();
+	var NINF = requireLib$1H();
+	var FLOAT64_EXPONENT_BIAS = requireLib$1G();
+	var HALF_LN2 = requireLib$1F();
 	var polyval = requirePolyval_q$1();
 
 
@@ -16463,8 +16463,8 @@ function requireMain$10 () {
 
 	// EXPORTS //
 
-	main$10 = expm1;
-	return main$10;
+	main$15 = expm1;
+	return main$15;
 }
 
 /**
@@ -16485,12 +16485,12 @@ function requireMain$10 () {
 * limitations under the License.
 */
 
-var lib$1y;
-var hasRequiredLib$1y;
+var lib$1E;
+var hasRequiredLib$1E;
 
-function requireLib$1y () {
-	if (hasRequiredLib$1y) return lib$1y;
-	hasRequiredLib$1y = 1;
+function requireLib$1E () {
+	if (hasRequiredLib$1E) return lib$1E;
+	hasRequiredLib$1E = 1;
 
 	/**
 	* Compute `exp(x) - 1`.
@@ -16515,13 +16515,13 @@ function requireLib$1y () {
 
 	// MODULES //
 
-	var expm1 = requireMain$10();
+	var expm1 = requireMain$15();
 
 
 	// EXPORTS //
 
-	lib$1y = expm1;
-	return lib$1y;
+	lib$1E = expm1;
+	return lib$1E;
 }
 
 /**
@@ -16542,12 +16542,12 @@ function requireLib$1y () {
 * limitations under the License.
 */
 
-var main$$;
-var hasRequiredMain$$;
+var main$14;
+var hasRequiredMain$14;
 
-function requireMain$$ () {
-	if (hasRequiredMain$$) return main$$;
-	hasRequiredMain$$ = 1;
+function requireMain$14 () {
+	if (hasRequiredMain$14) return main$14;
+	hasRequiredMain$14 = 1;
 
 	// TODO: implementation (?)
 
@@ -16578,8 +16578,8 @@ function requireMain$$ () {
 
 	// EXPORTS //
 
-	main$$ = floor;
-	return main$$;
+	main$14 = floor;
+	return main$14;
 }
 
 /**
@@ -16600,12 +16600,12 @@ function requireMain$$ () {
 * limitations under the License.
 */
 
-var lib$1x;
-var hasRequiredLib$1x;
+var lib$1D;
+var hasRequiredLib$1D;
 
-function requireLib$1x () {
-	if (hasRequiredLib$1x) return lib$1x;
-	hasRequiredLib$1x = 1;
+function requireLib$1D () {
+	if (hasRequiredLib$1D) return lib$1D;
+	hasRequiredLib$1D = 1;
 
 	/**
 	* Round a double-precision floating-point number toward negative infinity.
@@ -16630,13 +16630,13 @@ function requireLib$1x () {
 
 	// MODULES //
 
-	var main = requireMain$$();
+	var main = requireMain$14();
 
 
 	// EXPORTS //
 
-	lib$1x = main;
-	return lib$1x;
+	lib$1D = main;
+	return lib$1D;
 }
 
 /**
@@ -16725,21 +16725,21 @@ function requirePolyval_lp () {
 * ```
 */
 
-var main$_;
-var hasRequiredMain$_;
+var main$13;
+var hasRequiredMain$13;
 
-function requireMain$_ () {
-	if (hasRequiredMain$_) return main$_;
-	hasRequiredMain$_ = 1;
+function requireMain$13 () {
+	if (hasRequiredMain$13) return main$13;
+	hasRequiredMain$13 = 1;
 
 	// MODULES //
 
-	var isnan = requireLib$20();
-	var getHighWord = requireLib$1G();
-	var setHighWord = requireLib$1F();
-	var PINF = requireLib$1D();
-	var NINF = requireLib$1B();
-	var FLOAT64_EXPONENT_BIAS = requireLib$1A();
+	var isnan = requireLib$26();
+	var getHighWord = requireLib$1M();
+	var setHighWord = requireLib$1L();
+	var PINF = requireLib$1J();
+	var NINF = requireLib$1H();
+	var FLOAT64_EXPONENT_BIAS = requireLib$1G();
 	var polyval = requirePolyval_lp();
 
 
@@ -17054,8 +17054,8 @@ function requireMain$_ () {
 
 	// EXPORTS //
 
-	main$_ = log1p;
-	return main$_;
+	main$13 = log1p;
+	return main$13;
 }
 
 /**
@@ -17076,12 +17076,12 @@ function requireMain$_ () {
 * limitations under the License.
 */
 
-var lib$1w;
-var hasRequiredLib$1w;
+var lib$1C;
+var hasRequiredLib$1C;
 
-function requireLib$1w () {
-	if (hasRequiredLib$1w) return lib$1w;
-	hasRequiredLib$1w = 1;
+function requireLib$1C () {
+	if (hasRequiredLib$1C) return lib$1C;
+	hasRequiredLib$1C = 1;
 
 	/**
 	* Evaluate the natural logarithm of \\(1+x\\).
@@ -17112,13 +17112,13 @@ function requireLib$1w () {
 
 	// MODULES //
 
-	var log1p = requireMain$_();
+	var log1p = requireMain$13();
 
 
 	// EXPORTS //
 
-	lib$1w = log1p;
-	return lib$1w;
+	lib$1C = log1p;
+	return lib$1C;
 }
 
 /**
@@ -17139,12 +17139,12 @@ function requireLib$1w () {
 * limitations under the License.
 */
 
-var main$Z;
-var hasRequiredMain$Z;
+var main$12;
+var hasRequiredMain$12;
 
-function requireMain$Z () {
-	if (hasRequiredMain$Z) return main$Z;
-	hasRequiredMain$Z = 1;
+function requireMain$12 () {
+	if (hasRequiredMain$12) return main$12;
+	hasRequiredMain$12 = 1;
 
 	// MAIN //
 
@@ -17176,8 +17176,8 @@ function requireMain$Z () {
 
 	// EXPORTS //
 
-	main$Z = sqrt;
-	return main$Z;
+	main$12 = sqrt;
+	return main$12;
 }
 
 /**
@@ -17198,12 +17198,12 @@ function requireMain$Z () {
 * limitations under the License.
 */
 
-var lib$1v;
-var hasRequiredLib$1v;
+var lib$1B;
+var hasRequiredLib$1B;
 
-function requireLib$1v () {
-	if (hasRequiredLib$1v) return lib$1v;
-	hasRequiredLib$1v = 1;
+function requireLib$1B () {
+	if (hasRequiredLib$1B) return lib$1B;
+	hasRequiredLib$1B = 1;
 
 	/**
 	* Compute the principal square root of a double-precision floating-point number.
@@ -17231,13 +17231,13 @@ function requireLib$1v () {
 
 	// MODULES //
 
-	var main = requireMain$Z();
+	var main = requireMain$12();
 
 
 	// EXPORTS //
 
-	lib$1v = main;
-	return lib$1v;
+	lib$1B = main;
+	return lib$1B;
 }
 
 /**
@@ -17258,12 +17258,12 @@ function requireLib$1v () {
 * limitations under the License.
 */
 
-var lib$1u;
-var hasRequiredLib$1u;
+var lib$1A;
+var hasRequiredLib$1A;
 
-function requireLib$1u () {
-	if (hasRequiredLib$1u) return lib$1u;
-	hasRequiredLib$1u = 1;
+function requireLib$1A () {
+	if (hasRequiredLib$1A) return lib$1A;
+	hasRequiredLib$1A = 1;
 
 	/**
 	* One fourth times the mathematical constant `π`.
@@ -17292,8 +17292,8 @@ function requireLib$1u () {
 
 	// EXPORTS //
 
-	lib$1u = FOURTH_PI;
-	return lib$1u;
+	lib$1A = FOURTH_PI;
+	return lib$1A;
 }
 
 /**
@@ -17314,12 +17314,12 @@ function requireLib$1u () {
 * limitations under the License.
 */
 
-var rational_pq$3;
-var hasRequiredRational_pq$3;
+var rational_pq$4;
+var hasRequiredRational_pq$4;
 
-function requireRational_pq$3 () {
-	if (hasRequiredRational_pq$3) return rational_pq$3;
-	hasRequiredRational_pq$3 = 1;
+function requireRational_pq$4 () {
+	if (hasRequiredRational_pq$4) return rational_pq$4;
+	hasRequiredRational_pq$4 = 1;
 
 	// MAIN //
 
@@ -17363,8 +17363,8 @@ function requireRational_pq$3 () {
 
 	// EXPORTS //
 
-	rational_pq$3 = evalrational;
-	return rational_pq$3;
+	rational_pq$4 = evalrational;
+	return rational_pq$4;
 }
 
 /**
@@ -17470,19 +17470,19 @@ function requireRational_rs () {
 * ```
 */
 
-var main$Y;
-var hasRequiredMain$Y;
+var main$11;
+var hasRequiredMain$11;
 
-function requireMain$Y () {
-	if (hasRequiredMain$Y) return main$Y;
-	hasRequiredMain$Y = 1;
+function requireMain$11 () {
+	if (hasRequiredMain$11) return main$11;
+	hasRequiredMain$11 = 1;
 
 	// MODULES //
 
-	var isnan = requireLib$20();
-	var sqrt = requireLib$1v();
-	var PIO4 = requireLib$1u();
-	var ratevalPQ = requireRational_pq$3();
+	var isnan = requireLib$26();
+	var sqrt = requireLib$1B();
+	var PIO4 = requireLib$1A();
+	var ratevalPQ = requireRational_pq$4();
 	var ratevalRS = requireRational_rs();
 
 
@@ -17580,8 +17580,8 @@ function requireMain$Y () {
 
 	// EXPORTS //
 
-	main$Y = asin;
-	return main$Y;
+	main$11 = asin;
+	return main$11;
 }
 
 /**
@@ -17602,12 +17602,12 @@ function requireMain$Y () {
 * limitations under the License.
 */
 
-var lib$1t;
-var hasRequiredLib$1t;
+var lib$1z;
+var hasRequiredLib$1z;
 
-function requireLib$1t () {
-	if (hasRequiredLib$1t) return lib$1t;
-	hasRequiredLib$1t = 1;
+function requireLib$1z () {
+	if (hasRequiredLib$1z) return lib$1z;
+	hasRequiredLib$1z = 1;
 
 	/**
 	* Compute the arcsine of a double-precision floating-point number.
@@ -17632,13 +17632,13 @@ function requireLib$1t () {
 
 	// MODULES //
 
-	var main = requireMain$Y();
+	var main = requireMain$11();
 
 
 	// EXPORTS //
 
-	lib$1t = main;
-	return lib$1t;
+	lib$1z = main;
+	return lib$1z;
 }
 
 /**
@@ -17659,12 +17659,12 @@ function requireLib$1t () {
 * limitations under the License.
 */
 
-var main$X;
-var hasRequiredMain$X;
+var main$10;
+var hasRequiredMain$10;
 
-function requireMain$X () {
-	if (hasRequiredMain$X) return main$X;
-	hasRequiredMain$X = 1;
+function requireMain$10 () {
+	if (hasRequiredMain$10) return main$10;
+	hasRequiredMain$10 = 1;
 
 	// MAIN //
 
@@ -17701,8 +17701,8 @@ function requireMain$X () {
 
 	// EXPORTS //
 
-	main$X = abs;
-	return main$X;
+	main$10 = abs;
+	return main$10;
 }
 
 /**
@@ -17723,12 +17723,12 @@ function requireMain$X () {
 * limitations under the License.
 */
 
-var lib$1s;
-var hasRequiredLib$1s;
+var lib$1y;
+var hasRequiredLib$1y;
 
-function requireLib$1s () {
-	if (hasRequiredLib$1s) return lib$1s;
-	hasRequiredLib$1s = 1;
+function requireLib$1y () {
+	if (hasRequiredLib$1y) return lib$1y;
+	hasRequiredLib$1y = 1;
 
 	/**
 	* Compute an absolute value of a double-precision floating-point number.
@@ -17756,13 +17756,13 @@ function requireLib$1s () {
 
 	// MODULES //
 
-	var main = requireMain$X();
+	var main = requireMain$10();
 
 
 	// EXPORTS //
 
-	lib$1s = main;
-	return lib$1s;
+	lib$1y = main;
+	return lib$1y;
 }
 
 /**
@@ -17783,12 +17783,12 @@ function requireLib$1s () {
 * limitations under the License.
 */
 
-var main$W;
-var hasRequiredMain$W;
+var main$$;
+var hasRequiredMain$$;
 
-function requireMain$W () {
-	if (hasRequiredMain$W) return main$W;
-	hasRequiredMain$W = 1;
+function requireMain$$ () {
+	if (hasRequiredMain$$) return main$$;
+	hasRequiredMain$$ = 1;
 
 	// TODO: implementation (?)
 
@@ -17819,8 +17819,8 @@ function requireMain$W () {
 
 	// EXPORTS //
 
-	main$W = ceil;
-	return main$W;
+	main$$ = ceil;
+	return main$$;
 }
 
 /**
@@ -17841,12 +17841,12 @@ function requireMain$W () {
 * limitations under the License.
 */
 
-var lib$1r;
-var hasRequiredLib$1r;
+var lib$1x;
+var hasRequiredLib$1x;
 
-function requireLib$1r () {
-	if (hasRequiredLib$1r) return lib$1r;
-	hasRequiredLib$1r = 1;
+function requireLib$1x () {
+	if (hasRequiredLib$1x) return lib$1x;
+	hasRequiredLib$1x = 1;
 
 	/**
 	* Round a double-precision floating-point number toward positive infinity.
@@ -17871,13 +17871,13 @@ function requireLib$1r () {
 
 	// MODULES //
 
-	var main = requireMain$W();
+	var main = requireMain$$();
 
 
 	// EXPORTS //
 
-	lib$1r = main;
-	return lib$1r;
+	lib$1x = main;
+	return lib$1x;
 }
 
 /**
@@ -17898,17 +17898,17 @@ function requireLib$1r () {
 * limitations under the License.
 */
 
-var main$V;
-var hasRequiredMain$V;
+var main$_;
+var hasRequiredMain$_;
 
-function requireMain$V () {
-	if (hasRequiredMain$V) return main$V;
-	hasRequiredMain$V = 1;
+function requireMain$_ () {
+	if (hasRequiredMain$_) return main$_;
+	hasRequiredMain$_ = 1;
 
 	// MODULES //
 
-	var floor = requireLib$1x();
-	var ceil = requireLib$1r();
+	var floor = requireLib$1D();
+	var ceil = requireLib$1x();
 
 
 	// MAIN //
@@ -17957,8 +17957,8 @@ function requireMain$V () {
 
 	// EXPORTS //
 
-	main$V = trunc;
-	return main$V;
+	main$_ = trunc;
+	return main$_;
 }
 
 /**
@@ -17979,12 +17979,12 @@ function requireMain$V () {
 * limitations under the License.
 */
 
-var lib$1q;
-var hasRequiredLib$1q;
+var lib$1w;
+var hasRequiredLib$1w;
 
-function requireLib$1q () {
-	if (hasRequiredLib$1q) return lib$1q;
-	hasRequiredLib$1q = 1;
+function requireLib$1w () {
+	if (hasRequiredLib$1w) return lib$1w;
+	hasRequiredLib$1w = 1;
 
 	/**
 	* Round a double-precision floating-point number toward zero.
@@ -18018,13 +18018,13 @@ function requireLib$1q () {
 
 	// MODULES //
 
-	var main = requireMain$V();
+	var main = requireMain$_();
 
 
 	// EXPORTS //
 
-	lib$1q = main;
-	return lib$1q;
+	lib$1w = main;
+	return lib$1w;
 }
 
 /**
@@ -18045,12 +18045,12 @@ function requireLib$1q () {
 * limitations under the License.
 */
 
-var lib$1p;
-var hasRequiredLib$1p;
+var lib$1v;
+var hasRequiredLib$1v;
 
-function requireLib$1p () {
-	if (hasRequiredLib$1p) return lib$1p;
-	hasRequiredLib$1p = 1;
+function requireLib$1v () {
+	if (hasRequiredLib$1v) return lib$1v;
+	hasRequiredLib$1v = 1;
 
 	/**
 	* The maximum biased base 2 exponent for a double-precision floating-point number.
@@ -18085,8 +18085,8 @@ function requireLib$1p () {
 
 	// EXPORTS //
 
-	lib$1p = FLOAT64_MAX_BASE2_EXPONENT;
-	return lib$1p;
+	lib$1v = FLOAT64_MAX_BASE2_EXPONENT;
+	return lib$1v;
 }
 
 /**
@@ -18107,12 +18107,12 @@ function requireLib$1p () {
 * limitations under the License.
 */
 
-var lib$1o;
-var hasRequiredLib$1o;
+var lib$1u;
+var hasRequiredLib$1u;
 
-function requireLib$1o () {
-	if (hasRequiredLib$1o) return lib$1o;
-	hasRequiredLib$1o = 1;
+function requireLib$1u () {
+	if (hasRequiredLib$1u) return lib$1u;
+	hasRequiredLib$1u = 1;
 
 	/**
 	* The maximum biased base 2 exponent for a subnormal double-precision floating-point number.
@@ -18147,8 +18147,8 @@ function requireLib$1o () {
 
 	// EXPORTS //
 
-	lib$1o = FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL;
-	return lib$1o;
+	lib$1u = FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL;
+	return lib$1u;
 }
 
 /**
@@ -18169,12 +18169,12 @@ function requireLib$1o () {
 * limitations under the License.
 */
 
-var lib$1n;
-var hasRequiredLib$1n;
+var lib$1t;
+var hasRequiredLib$1t;
 
-function requireLib$1n () {
-	if (hasRequiredLib$1n) return lib$1n;
-	hasRequiredLib$1n = 1;
+function requireLib$1t () {
+	if (hasRequiredLib$1t) return lib$1t;
+	hasRequiredLib$1t = 1;
 
 	/**
 	* The minimum biased base 2 exponent for a subnormal double-precision floating-point number.
@@ -18209,8 +18209,8 @@ function requireLib$1n () {
 
 	// EXPORTS //
 
-	lib$1n = FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL;
-	return lib$1n;
+	lib$1t = FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL;
+	return lib$1t;
 }
 
 /**
@@ -18231,17 +18231,17 @@ function requireLib$1n () {
 * limitations under the License.
 */
 
-var main$U;
-var hasRequiredMain$U;
+var main$Z;
+var hasRequiredMain$Z;
 
-function requireMain$U () {
-	if (hasRequiredMain$U) return main$U;
-	hasRequiredMain$U = 1;
+function requireMain$Z () {
+	if (hasRequiredMain$Z) return main$Z;
+	hasRequiredMain$Z = 1;
 
 	// MODULES //
 
-	var PINF = requireLib$1D();
-	var NINF = requireLib$1B();
+	var PINF = requireLib$1J();
+	var NINF = requireLib$1H();
 
 
 	// MAIN //
@@ -18275,8 +18275,8 @@ function requireMain$U () {
 
 	// EXPORTS //
 
-	main$U = isInfinite;
-	return main$U;
+	main$Z = isInfinite;
+	return main$Z;
 }
 
 /**
@@ -18297,12 +18297,12 @@ function requireMain$U () {
 * limitations under the License.
 */
 
-var lib$1m;
-var hasRequiredLib$1m;
+var lib$1s;
+var hasRequiredLib$1s;
 
-function requireLib$1m () {
-	if (hasRequiredLib$1m) return lib$1m;
-	hasRequiredLib$1m = 1;
+function requireLib$1s () {
+	if (hasRequiredLib$1s) return lib$1s;
+	hasRequiredLib$1s = 1;
 
 	/**
 	* Test if a double-precision floating-point numeric value is infinite.
@@ -18327,13 +18327,13 @@ function requireLib$1m () {
 
 	// MODULES //
 
-	var main = requireMain$U();
+	var main = requireMain$Z();
 
 
 	// EXPORTS //
 
-	lib$1m = main;
-	return lib$1m;
+	lib$1s = main;
+	return lib$1s;
 }
 
 /**
@@ -18354,12 +18354,12 @@ function requireLib$1m () {
 * limitations under the License.
 */
 
-var lib$1l;
-var hasRequiredLib$1l;
+var lib$1r;
+var hasRequiredLib$1r;
 
-function requireLib$1l () {
-	if (hasRequiredLib$1l) return lib$1l;
-	hasRequiredLib$1l = 1;
+function requireLib$1r () {
+	if (hasRequiredLib$1r) return lib$1r;
+	hasRequiredLib$1r = 1;
 
 	/**
 	* High word mask for the sign bit of a double-precision floating-point number.
@@ -18396,8 +18396,8 @@ function requireLib$1l () {
 
 	// EXPORTS //
 
-	lib$1l = FLOAT64_HIGH_WORD_SIGN_MASK;
-	return lib$1l;
+	lib$1r = FLOAT64_HIGH_WORD_SIGN_MASK;
+	return lib$1r;
 }
 
 /**
@@ -18418,12 +18418,12 @@ function requireLib$1l () {
 * limitations under the License.
 */
 
-var lib$1k;
-var hasRequiredLib$1k;
+var lib$1q;
+var hasRequiredLib$1q;
 
-function requireLib$1k () {
-	if (hasRequiredLib$1k) return lib$1k;
-	hasRequiredLib$1k = 1;
+function requireLib$1q () {
+	if (hasRequiredLib$1q) return lib$1q;
+	hasRequiredLib$1q = 1;
 
 	/**
 	* High word mask for excluding the sign bit of a double-precision floating-point number.
@@ -18460,8 +18460,8 @@ function requireLib$1k () {
 
 	// EXPORTS //
 
-	lib$1k = FLOAT64_HIGH_WORD_ABS_MASK;
-	return lib$1k;
+	lib$1q = FLOAT64_HIGH_WORD_ABS_MASK;
+	return lib$1q;
 }
 
 /**
@@ -18491,7 +18491,7 @@ function requireIndices () {
 
 	// MODULES //
 
-	var isLittleEndian = requireLib$1H();
+	var isLittleEndian = requireLib$1N();
 
 
 	// MAIN //
@@ -18546,8 +18546,8 @@ function requireAssign$2 () {
 
 	// MODULES //
 
-	var Uint32Array = requireLib$1T();
-	var Float64Array = requireLib$1Q();
+	var Uint32Array = requireLib$1Z();
+	var Float64Array = requireLib$1W();
 	var indices = requireIndices();
 
 
@@ -18652,12 +18652,12 @@ function requireAssign$2 () {
 * limitations under the License.
 */
 
-var main$T;
-var hasRequiredMain$T;
+var main$Y;
+var hasRequiredMain$Y;
 
-function requireMain$T () {
-	if (hasRequiredMain$T) return main$T;
-	hasRequiredMain$T = 1;
+function requireMain$Y () {
+	if (hasRequiredMain$Y) return main$Y;
+	hasRequiredMain$Y = 1;
 
 	// MODULES //
 
@@ -18683,8 +18683,8 @@ function requireMain$T () {
 
 	// EXPORTS //
 
-	main$T = toWords;
-	return main$T;
+	main$Y = toWords;
+	return main$Y;
 }
 
 /**
@@ -18705,12 +18705,12 @@ function requireMain$T () {
 * limitations under the License.
 */
 
-var lib$1j;
-var hasRequiredLib$1j;
+var lib$1p;
+var hasRequiredLib$1p;
 
-function requireLib$1j () {
-	if (hasRequiredLib$1j) return lib$1j;
-	hasRequiredLib$1j = 1;
+function requireLib$1p () {
+	if (hasRequiredLib$1p) return lib$1p;
+	hasRequiredLib$1p = 1;
 
 	/**
 	* Split a double-precision floating-point number into a higher order word (unsigned 32-bit integer) and a lower order word (unsigned 32-bit integer).
@@ -18738,8 +18738,8 @@ function requireLib$1j () {
 
 	// MODULES //
 
-	var setReadOnly = requireLib$21();
-	var main = requireMain$T();
+	var setReadOnly = requireLib$27();
+	var main = requireMain$Y();
 	var assign = requireAssign$2();
 
 
@@ -18750,8 +18750,8 @@ function requireLib$1j () {
 
 	// EXPORTS //
 
-	lib$1j = main;
-	return lib$1j;
+	lib$1p = main;
+	return lib$1p;
 }
 
 /**
@@ -18772,20 +18772,20 @@ function requireLib$1j () {
 * limitations under the License.
 */
 
-var main$S;
-var hasRequiredMain$S;
+var main$X;
+var hasRequiredMain$X;
 
-function requireMain$S () {
-	if (hasRequiredMain$S) return main$S;
-	hasRequiredMain$S = 1;
+function requireMain$X () {
+	if (hasRequiredMain$X) return main$X;
+	hasRequiredMain$X = 1;
 
 	// MODULES //
 
-	var SIGN_MASK = requireLib$1l();
-	var ABS_MASK = requireLib$1k();
-	var toWords = requireLib$1j();
-	var getHighWord = requireLib$1G();
-	var fromWords = requireLib$1E();
+	var SIGN_MASK = requireLib$1r();
+	var ABS_MASK = requireLib$1q();
+	var toWords = requireLib$1p();
+	var getHighWord = requireLib$1M();
+	var fromWords = requireLib$1K();
 
 
 	// VARIABLES //
@@ -18850,8 +18850,8 @@ function requireMain$S () {
 
 	// EXPORTS //
 
-	main$S = copysign;
-	return main$S;
+	main$X = copysign;
+	return main$X;
 }
 
 /**
@@ -18872,12 +18872,12 @@ function requireMain$S () {
 * limitations under the License.
 */
 
-var lib$1i;
-var hasRequiredLib$1i;
+var lib$1o;
+var hasRequiredLib$1o;
 
-function requireLib$1i () {
-	if (hasRequiredLib$1i) return lib$1i;
-	hasRequiredLib$1i = 1;
+function requireLib$1o () {
+	if (hasRequiredLib$1o) return lib$1o;
+	hasRequiredLib$1o = 1;
 
 	/**
 	* Return a double-precision floating-point number with the magnitude of `x` and the sign of `y`.
@@ -18905,13 +18905,13 @@ function requireLib$1i () {
 
 	// MODULES //
 
-	var main = requireMain$S();
+	var main = requireMain$X();
 
 
 	// EXPORTS //
 
-	lib$1i = main;
-	return lib$1i;
+	lib$1o = main;
+	return lib$1o;
 }
 
 /**
@@ -18932,12 +18932,12 @@ function requireLib$1i () {
 * limitations under the License.
 */
 
-var lib$1h;
-var hasRequiredLib$1h;
+var lib$1n;
+var hasRequiredLib$1n;
 
-function requireLib$1h () {
-	if (hasRequiredLib$1h) return lib$1h;
-	hasRequiredLib$1h = 1;
+function requireLib$1n () {
+	if (hasRequiredLib$1n) return lib$1n;
+	hasRequiredLib$1n = 1;
 
 	/**
 	* Smallest positive double-precision floating-point normal number.
@@ -18980,8 +18980,8 @@ function requireLib$1h () {
 
 	// EXPORTS //
 
-	lib$1h = FLOAT64_SMALLEST_NORMAL;
-	return lib$1h;
+	lib$1n = FLOAT64_SMALLEST_NORMAL;
+	return lib$1n;
 }
 
 /**
@@ -19011,10 +19011,10 @@ function requireAssign$1 () {
 
 	// MODULES //
 
-	var FLOAT64_SMALLEST_NORMAL = requireLib$1h();
-	var isInfinite = requireLib$1m();
-	var isnan = requireLib$20();
-	var abs = requireLib$1s();
+	var FLOAT64_SMALLEST_NORMAL = requireLib$1n();
+	var isInfinite = requireLib$1s();
+	var isnan = requireLib$26();
+	var abs = requireLib$1y();
 
 
 	// VARIABLES //
@@ -19107,12 +19107,12 @@ function requireAssign$1 () {
 * limitations under the License.
 */
 
-var main$R;
-var hasRequiredMain$R;
+var main$W;
+var hasRequiredMain$W;
 
-function requireMain$R () {
-	if (hasRequiredMain$R) return main$R;
-	hasRequiredMain$R = 1;
+function requireMain$W () {
+	if (hasRequiredMain$W) return main$W;
+	hasRequiredMain$W = 1;
 
 	// MODULES //
 
@@ -19166,8 +19166,8 @@ function requireMain$R () {
 
 	// EXPORTS //
 
-	main$R = normalize;
-	return main$R;
+	main$W = normalize;
+	return main$W;
 }
 
 /**
@@ -19188,12 +19188,12 @@ function requireMain$R () {
 * limitations under the License.
 */
 
-var lib$1g;
-var hasRequiredLib$1g;
+var lib$1m;
+var hasRequiredLib$1m;
 
-function requireLib$1g () {
-	if (hasRequiredLib$1g) return lib$1g;
-	hasRequiredLib$1g = 1;
+function requireLib$1m () {
+	if (hasRequiredLib$1m) return lib$1m;
+	hasRequiredLib$1m = 1;
 
 	/**
 	* Return a normal number `y` and exponent `exp` satisfying \\(x = y \cdot 2^\mathrm{exp}\\).
@@ -19228,8 +19228,8 @@ function requireLib$1g () {
 
 	// MODULES //
 
-	var setReadOnly = requireLib$21();
-	var main = requireMain$R();
+	var setReadOnly = requireLib$27();
+	var main = requireMain$W();
 	var assign = requireAssign$1();
 
 
@@ -19240,8 +19240,8 @@ function requireLib$1g () {
 
 	// EXPORTS //
 
-	lib$1g = main;
-	return lib$1g;
+	lib$1m = main;
+	return lib$1m;
 }
 
 /**
@@ -19262,12 +19262,12 @@ function requireLib$1g () {
 * limitations under the License.
 */
 
-var lib$1f;
-var hasRequiredLib$1f;
+var lib$1l;
+var hasRequiredLib$1l;
 
-function requireLib$1f () {
-	if (hasRequiredLib$1f) return lib$1f;
-	hasRequiredLib$1f = 1;
+function requireLib$1l () {
+	if (hasRequiredLib$1l) return lib$1l;
+	hasRequiredLib$1l = 1;
 
 	/**
 	* High word mask for the exponent of a double-precision floating-point number.
@@ -19304,8 +19304,8 @@ function requireLib$1f () {
 
 	// EXPORTS //
 
-	lib$1f = FLOAT64_HIGH_WORD_EXPONENT_MASK;
-	return lib$1f;
+	lib$1l = FLOAT64_HIGH_WORD_EXPONENT_MASK;
+	return lib$1l;
 }
 
 /**
@@ -19326,18 +19326,18 @@ function requireLib$1f () {
 * limitations under the License.
 */
 
-var main$Q;
-var hasRequiredMain$Q;
+var main$V;
+var hasRequiredMain$V;
 
-function requireMain$Q () {
-	if (hasRequiredMain$Q) return main$Q;
-	hasRequiredMain$Q = 1;
+function requireMain$V () {
+	if (hasRequiredMain$V) return main$V;
+	hasRequiredMain$V = 1;
 
 	// MODULES //
 
-	var getHighWord = requireLib$1G();
-	var EXP_MASK = requireLib$1f();
-	var BIAS = requireLib$1A();
+	var getHighWord = requireLib$1M();
+	var EXP_MASK = requireLib$1l();
+	var BIAS = requireLib$1G();
 
 
 	// MAIN //
@@ -19378,8 +19378,8 @@ function requireMain$Q () {
 
 	// EXPORTS //
 
-	main$Q = exponent;
-	return main$Q;
+	main$V = exponent;
+	return main$V;
 }
 
 /**
@@ -19400,12 +19400,12 @@ function requireMain$Q () {
 * limitations under the License.
 */
 
-var lib$1e;
-var hasRequiredLib$1e;
+var lib$1k;
+var hasRequiredLib$1k;
 
-function requireLib$1e () {
-	if (hasRequiredLib$1e) return lib$1e;
-	hasRequiredLib$1e = 1;
+function requireLib$1k () {
+	if (hasRequiredLib$1k) return lib$1k;
+	hasRequiredLib$1k = 1;
 
 	/**
 	* Return an integer corresponding to the unbiased exponent of a double-precision floating-point number.
@@ -19430,13 +19430,13 @@ function requireLib$1e () {
 
 	// MODULES //
 
-	var main = requireMain$Q();
+	var main = requireMain$V();
 
 
 	// EXPORTS //
 
-	lib$1e = main;
-	return lib$1e;
+	lib$1k = main;
+	return lib$1k;
 }
 
 /**
@@ -19457,12 +19457,12 @@ function requireLib$1e () {
 * limitations under the License.
 */
 
-var main$P;
-var hasRequiredMain$P;
+var main$U;
+var hasRequiredMain$U;
 
-function requireMain$P () {
-	if (hasRequiredMain$P) return main$P;
-	hasRequiredMain$P = 1;
+function requireMain$U () {
+	if (hasRequiredMain$U) return main$U;
+	hasRequiredMain$U = 1;
 
 	// NOTES //
 
@@ -19473,19 +19473,19 @@ function requireMain$P () {
 
 	// MODULES //
 
-	var PINF = requireLib$1D();
-	var NINF = requireLib$1B();
-	var BIAS = requireLib$1A();
-	var MAX_EXPONENT = requireLib$1p();
-	var MAX_SUBNORMAL_EXPONENT = requireLib$1o();
-	var MIN_SUBNORMAL_EXPONENT = requireLib$1n();
-	var isnan = requireLib$20();
-	var isInfinite = requireLib$1m();
-	var copysign = requireLib$1i();
-	var normalize = requireLib$1g().assign;
-	var floatExp = requireLib$1e();
-	var toWords = requireLib$1j();
-	var fromWords = requireLib$1E();
+	var PINF = requireLib$1J();
+	var NINF = requireLib$1H();
+	var BIAS = requireLib$1G();
+	var MAX_EXPONENT = requireLib$1v();
+	var MAX_SUBNORMAL_EXPONENT = requireLib$1u();
+	var MIN_SUBNORMAL_EXPONENT = requireLib$1t();
+	var isnan = requireLib$26();
+	var isInfinite = requireLib$1s();
+	var copysign = requireLib$1o();
+	var normalize = requireLib$1m().assign;
+	var floatExp = requireLib$1k();
+	var toWords = requireLib$1p();
+	var fromWords = requireLib$1K();
 
 
 	// VARIABLES //
@@ -19593,8 +19593,8 @@ function requireMain$P () {
 
 	// EXPORTS //
 
-	main$P = ldexp;
-	return main$P;
+	main$U = ldexp;
+	return main$U;
 }
 
 /**
@@ -19615,12 +19615,12 @@ function requireMain$P () {
 * limitations under the License.
 */
 
-var lib$1d;
-var hasRequiredLib$1d;
+var lib$1j;
+var hasRequiredLib$1j;
 
-function requireLib$1d () {
-	if (hasRequiredLib$1d) return lib$1d;
-	hasRequiredLib$1d = 1;
+function requireLib$1j () {
+	if (hasRequiredLib$1j) return lib$1j;
+	hasRequiredLib$1j = 1;
 
 	/**
 	* Multiply a double-precision floating-point number by an integer power of two.
@@ -19654,13 +19654,13 @@ function requireLib$1d () {
 
 	// MODULES //
 
-	var main = requireMain$P();
+	var main = requireMain$U();
 
 
 	// EXPORTS //
 
-	lib$1d = main;
-	return lib$1d;
+	lib$1j = main;
+	return lib$1j;
 }
 
 /**
@@ -19681,12 +19681,12 @@ function requireLib$1d () {
 * limitations under the License.
 */
 
-var polyval_p$2;
-var hasRequiredPolyval_p$2;
+var polyval_p$3;
+var hasRequiredPolyval_p$3;
 
-function requirePolyval_p$2 () {
-	if (hasRequiredPolyval_p$2) return polyval_p$2;
-	hasRequiredPolyval_p$2 = 1;
+function requirePolyval_p$3 () {
+	if (hasRequiredPolyval_p$3) return polyval_p$3;
+	hasRequiredPolyval_p$3 = 1;
 
 	// MAIN //
 
@@ -19713,8 +19713,8 @@ function requirePolyval_p$2 () {
 
 	// EXPORTS //
 
-	polyval_p$2 = evalpoly;
-	return polyval_p$2;
+	polyval_p$3 = evalpoly;
+	return polyval_p$3;
 }
 
 /**
@@ -19788,8 +19788,8 @@ function requireExpmulti () {
 
 	// MODULES //
 
-	var ldexp = requireLib$1d();
-	var polyvalP = requirePolyval_p$2();
+	var ldexp = requireLib$1j();
+	var polyvalP = requirePolyval_p$3();
 
 
 	// MAIN //
@@ -19886,19 +19886,19 @@ function requireExpmulti () {
 * ```
 */
 
-var main$O;
-var hasRequiredMain$O;
+var main$T;
+var hasRequiredMain$T;
 
-function requireMain$O () {
-	if (hasRequiredMain$O) return main$O;
-	hasRequiredMain$O = 1;
+function requireMain$T () {
+	if (hasRequiredMain$T) return main$T;
+	hasRequiredMain$T = 1;
 
 	// MODULES //
 
-	var isnan = requireLib$20();
-	var trunc = requireLib$1q();
-	var NINF = requireLib$1B();
-	var PINF = requireLib$1D();
+	var isnan = requireLib$26();
+	var trunc = requireLib$1w();
+	var NINF = requireLib$1H();
+	var PINF = requireLib$1J();
 	var expmulti = requireExpmulti();
 
 
@@ -20062,8 +20062,8 @@ function requireMain$O () {
 
 	// EXPORTS //
 
-	main$O = exp;
-	return main$O;
+	main$T = exp;
+	return main$T;
 }
 
 /**
@@ -20084,12 +20084,12 @@ function requireMain$O () {
 * limitations under the License.
 */
 
-var lib$1c;
-var hasRequiredLib$1c;
+var lib$1i;
+var hasRequiredLib$1i;
 
-function requireLib$1c () {
-	if (hasRequiredLib$1c) return lib$1c;
-	hasRequiredLib$1c = 1;
+function requireLib$1i () {
+	if (hasRequiredLib$1i) return lib$1i;
+	hasRequiredLib$1i = 1;
 
 	/**
 	* Evaluate the natural exponential function.
@@ -20114,13 +20114,13 @@ function requireLib$1c () {
 
 	// MODULES //
 
-	var main = requireMain$O();
+	var main = requireMain$T();
 
 
 	// EXPORTS //
 
-	lib$1c = main;
-	return lib$1c;
+	lib$1i = main;
+	return lib$1i;
 }
 
 /**
@@ -20141,16 +20141,16 @@ function requireLib$1c () {
 * limitations under the License.
 */
 
-var main$N;
-var hasRequiredMain$N;
+var main$S;
+var hasRequiredMain$S;
 
-function requireMain$N () {
-	if (hasRequiredMain$N) return main$N;
-	hasRequiredMain$N = 1;
+function requireMain$S () {
+	if (hasRequiredMain$S) return main$S;
+	hasRequiredMain$S = 1;
 
 	// MODULES //
 
-	var floor = requireLib$1x();
+	var floor = requireLib$1D();
 
 
 	// MAIN //
@@ -20176,8 +20176,8 @@ function requireMain$N () {
 
 	// EXPORTS //
 
-	main$N = isInteger;
-	return main$N;
+	main$S = isInteger;
+	return main$S;
 }
 
 /**
@@ -20198,12 +20198,12 @@ function requireMain$N () {
 * limitations under the License.
 */
 
-var lib$1b;
-var hasRequiredLib$1b;
+var lib$1h;
+var hasRequiredLib$1h;
 
-function requireLib$1b () {
-	if (hasRequiredLib$1b) return lib$1b;
-	hasRequiredLib$1b = 1;
+function requireLib$1h () {
+	if (hasRequiredLib$1h) return lib$1h;
+	hasRequiredLib$1h = 1;
 
 	/**
 	* Test if a finite double-precision floating-point number is an integer.
@@ -20222,13 +20222,13 @@ function requireLib$1b () {
 
 	// MODULES //
 
-	var main = requireMain$N();
+	var main = requireMain$S();
 
 
 	// EXPORTS //
 
-	lib$1b = main;
-	return lib$1b;
+	lib$1h = main;
+	return lib$1h;
 }
 
 /**
@@ -20249,16 +20249,16 @@ function requireLib$1b () {
 * limitations under the License.
 */
 
-var main$M;
-var hasRequiredMain$M;
+var main$R;
+var hasRequiredMain$R;
 
-function requireMain$M () {
-	if (hasRequiredMain$M) return main$M;
-	hasRequiredMain$M = 1;
+function requireMain$R () {
+	if (hasRequiredMain$R) return main$R;
+	hasRequiredMain$R = 1;
 
 	// MODULES //
 
-	var isInteger = requireLib$1b();
+	var isInteger = requireLib$1h();
 
 
 	// MAIN //
@@ -20292,8 +20292,8 @@ function requireMain$M () {
 
 	// EXPORTS //
 
-	main$M = isEven;
-	return main$M;
+	main$R = isEven;
+	return main$R;
 }
 
 /**
@@ -20314,12 +20314,12 @@ function requireMain$M () {
 * limitations under the License.
 */
 
-var lib$1a;
-var hasRequiredLib$1a;
+var lib$1g;
+var hasRequiredLib$1g;
 
-function requireLib$1a () {
-	if (hasRequiredLib$1a) return lib$1a;
-	hasRequiredLib$1a = 1;
+function requireLib$1g () {
+	if (hasRequiredLib$1g) return lib$1g;
+	hasRequiredLib$1g = 1;
 
 	/**
 	* Test if a finite numeric value is an even number.
@@ -20344,13 +20344,13 @@ function requireLib$1a () {
 
 	// MODULES //
 
-	var main = requireMain$M();
+	var main = requireMain$R();
 
 
 	// EXPORTS //
 
-	lib$1a = main;
-	return lib$1a;
+	lib$1g = main;
+	return lib$1g;
 }
 
 /**
@@ -20371,16 +20371,16 @@ function requireLib$1a () {
 * limitations under the License.
 */
 
-var main$L;
-var hasRequiredMain$L;
+var main$Q;
+var hasRequiredMain$Q;
 
-function requireMain$L () {
-	if (hasRequiredMain$L) return main$L;
-	hasRequiredMain$L = 1;
+function requireMain$Q () {
+	if (hasRequiredMain$Q) return main$Q;
+	hasRequiredMain$Q = 1;
 
 	// MODULES //
 
-	var isEven = requireLib$1a();
+	var isEven = requireLib$1g();
 
 
 	// MAIN //
@@ -20418,8 +20418,8 @@ function requireMain$L () {
 
 	// EXPORTS //
 
-	main$L = isOdd;
-	return main$L;
+	main$Q = isOdd;
+	return main$Q;
 }
 
 /**
@@ -20440,12 +20440,12 @@ function requireMain$L () {
 * limitations under the License.
 */
 
-var lib$19;
-var hasRequiredLib$19;
+var lib$1f;
+var hasRequiredLib$1f;
 
-function requireLib$19 () {
-	if (hasRequiredLib$19) return lib$19;
-	hasRequiredLib$19 = 1;
+function requireLib$1f () {
+	if (hasRequiredLib$1f) return lib$1f;
+	hasRequiredLib$1f = 1;
 
 	/**
 	* Test if a finite double-precision floating-point number is an odd number.
@@ -20470,13 +20470,13 @@ function requireLib$19 () {
 
 	// MODULES //
 
-	var main = requireMain$L();
+	var main = requireMain$Q();
 
 
 	// EXPORTS //
 
-	lib$19 = main;
-	return lib$19;
+	lib$1f = main;
+	return lib$1f;
 }
 
 /**
@@ -20506,7 +20506,7 @@ function requireLow$1 () {
 
 	// MODULES //
 
-	var isLittleEndian = requireLib$1H();
+	var isLittleEndian = requireLib$1N();
 
 
 	// MAIN //
@@ -20543,17 +20543,17 @@ function requireLow$1 () {
 * limitations under the License.
 */
 
-var main$K;
-var hasRequiredMain$K;
+var main$P;
+var hasRequiredMain$P;
 
-function requireMain$K () {
-	if (hasRequiredMain$K) return main$K;
-	hasRequiredMain$K = 1;
+function requireMain$P () {
+	if (hasRequiredMain$P) return main$P;
+	hasRequiredMain$P = 1;
 
 	// MODULES //
 
-	var Uint32Array = requireLib$1T();
-	var Float64Array = requireLib$1Q();
+	var Uint32Array = requireLib$1Z();
+	var Float64Array = requireLib$1W();
 	var LOW = requireLow$1();
 
 
@@ -20641,8 +20641,8 @@ function requireMain$K () {
 
 	// EXPORTS //
 
-	main$K = setLowWord;
-	return main$K;
+	main$P = setLowWord;
+	return main$P;
 }
 
 /**
@@ -20663,12 +20663,12 @@ function requireMain$K () {
 * limitations under the License.
 */
 
-var lib$18;
-var hasRequiredLib$18;
+var lib$1e;
+var hasRequiredLib$1e;
 
-function requireLib$18 () {
-	if (hasRequiredLib$18) return lib$18;
-	hasRequiredLib$18 = 1;
+function requireLib$1e () {
+	if (hasRequiredLib$1e) return lib$1e;
+	hasRequiredLib$1e = 1;
 
 	/**
 	* Set the less significant 32 bits of a double-precision floating-point number.
@@ -20704,13 +20704,13 @@ function requireLib$18 () {
 
 	// MODULES //
 
-	var main = requireMain$K();
+	var main = requireMain$P();
 
 
 	// EXPORTS //
 
-	lib$18 = main;
-	return lib$18;
+	lib$1e = main;
+	return lib$1e;
 }
 
 /**
@@ -20731,12 +20731,12 @@ function requireLib$18 () {
 * limitations under the License.
 */
 
-var main$J;
-var hasRequiredMain$J;
+var main$O;
+var hasRequiredMain$O;
 
-function requireMain$J () {
-	if (hasRequiredMain$J) return main$J;
-	hasRequiredMain$J = 1;
+function requireMain$O () {
+	if (hasRequiredMain$O) return main$O;
+	hasRequiredMain$O = 1;
 
 	// MAIN //
 
@@ -20764,8 +20764,8 @@ function requireMain$J () {
 
 	// EXPORTS //
 
-	main$J = uint32ToInt32;
-	return main$J;
+	main$O = uint32ToInt32;
+	return main$O;
 }
 
 /**
@@ -20786,12 +20786,12 @@ function requireMain$J () {
 * limitations under the License.
 */
 
-var lib$17;
-var hasRequiredLib$17;
+var lib$1d;
+var hasRequiredLib$1d;
 
-function requireLib$17 () {
-	if (hasRequiredLib$17) return lib$17;
-	hasRequiredLib$17 = 1;
+function requireLib$1d () {
+	if (hasRequiredLib$1d) return lib$1d;
+	hasRequiredLib$1d = 1;
 
 	/**
 	* Convert an unsigned 32-bit integer to a signed 32-bit integer.
@@ -20811,13 +20811,13 @@ function requireLib$17 () {
 
 	// MODULES //
 
-	var uint32ToInt32 = requireMain$J();
+	var uint32ToInt32 = requireMain$O();
 
 
 	// EXPORTS //
 
-	lib$17 = uint32ToInt32;
-	return lib$17;
+	lib$1d = uint32ToInt32;
+	return lib$1d;
 }
 
 /**
@@ -20861,10 +20861,10 @@ function requireX_is_zero () {
 
 	// MODULES //
 
-	var isOdd = requireLib$19();
-	var copysign = requireLib$1i();
-	var NINF = requireLib$1B();
-	var PINF = requireLib$1D();
+	var isOdd = requireLib$1f();
+	var copysign = requireLib$1o();
+	var NINF = requireLib$1H();
+	var PINF = requireLib$1J();
 
 
 	// MAIN //
@@ -20969,8 +20969,8 @@ function requireY_is_huge () {
 
 	// MODULES //
 
-	var ABS_MASK = requireLib$1k();
-	var getHighWord = requireLib$1G();
+	var ABS_MASK = requireLib$1q();
+	var getHighWord = requireLib$1M();
 
 
 	// VARIABLES //
@@ -21059,8 +21059,8 @@ function requireY_is_infinite () {
 
 	// MODULES //
 
-	var abs = requireLib$1s();
-	var PINF = requireLib$1D();
+	var abs = requireLib$1y();
+	var PINF = requireLib$1J();
 
 
 	// MAIN //
@@ -21146,12 +21146,12 @@ function requireY_is_infinite () {
 * limitations under the License.
 */
 
-var lib$16;
-var hasRequiredLib$16;
+var lib$1c;
+var hasRequiredLib$1c;
 
-function requireLib$16 () {
-	if (hasRequiredLib$16) return lib$16;
-	hasRequiredLib$16 = 1;
+function requireLib$1c () {
+	if (hasRequiredLib$1c) return lib$1c;
+	hasRequiredLib$1c = 1;
 
 	/**
 	* Number of significand bits in the high word of a double-precision floating-point number.
@@ -21179,8 +21179,8 @@ function requireLib$16 () {
 
 	// EXPORTS //
 
-	lib$16 = FLOAT64_NUM_HIGH_WORD_SIGNIFICAND_BITS;
-	return lib$16;
+	lib$1c = FLOAT64_NUM_HIGH_WORD_SIGNIFICAND_BITS;
+	return lib$1c;
 }
 
 /**
@@ -21278,11 +21278,11 @@ function requireLog2ax () {
 
 	// MODULES //
 
-	var getHighWord = requireLib$1G();
-	var setLowWord = requireLib$18();
-	var setHighWord = requireLib$1F();
-	var BIAS = requireLib$1A();
-	var HIGH_NUM_SIGNIFICAND_BITS = requireLib$16();
+	var getHighWord = requireLib$1M();
+	var setLowWord = requireLib$1e();
+	var setHighWord = requireLib$1L();
+	var BIAS = requireLib$1G();
+	var HIGH_NUM_SIGNIFICAND_BITS = requireLib$1c();
 	var polyvalL = requirePolyval_l();
 
 
@@ -21552,7 +21552,7 @@ function requireLogx () {
 
 	// MODULES //
 
-	var setLowWord = requireLib$18();
+	var setLowWord = requireLib$1e();
 	var polyvalW = requirePolyval_w$1();
 
 
@@ -21628,12 +21628,12 @@ function requireLogx () {
 * limitations under the License.
 */
 
-var lib$15;
-var hasRequiredLib$15;
+var lib$1b;
+var hasRequiredLib$1b;
 
-function requireLib$15 () {
-	if (hasRequiredLib$15) return lib$15;
-	hasRequiredLib$15 = 1;
+function requireLib$1b () {
+	if (hasRequiredLib$1b) return lib$1b;
+	hasRequiredLib$1b = 1;
 
 	/**
 	* Natural logarithm of `2`.
@@ -21665,8 +21665,8 @@ function requireLib$15 () {
 
 	// EXPORTS //
 
-	lib$15 = LN2;
-	return lib$15;
+	lib$1b = LN2;
+	return lib$1b;
 }
 
 /**
@@ -21687,12 +21687,12 @@ function requireLib$15 () {
 * limitations under the License.
 */
 
-var lib$14;
-var hasRequiredLib$14;
+var lib$1a;
+var hasRequiredLib$1a;
 
-function requireLib$14 () {
-	if (hasRequiredLib$14) return lib$14;
-	hasRequiredLib$14 = 1;
+function requireLib$1a () {
+	if (hasRequiredLib$1a) return lib$1a;
+	hasRequiredLib$1a = 1;
 
 	/**
 	* High word mask for the significand of a double-precision floating-point number.
@@ -21729,8 +21729,8 @@ function requireLib$14 () {
 
 	// EXPORTS //
 
-	lib$14 = FLOAT64_HIGH_WORD_SIGNIFICAND_MASK;
-	return lib$14;
+	lib$1a = FLOAT64_HIGH_WORD_SIGNIFICAND_MASK;
+	return lib$1a;
 }
 
 /**
@@ -21751,12 +21751,12 @@ function requireLib$14 () {
 * limitations under the License.
 */
 
-var polyval_p$1;
-var hasRequiredPolyval_p$1;
+var polyval_p$2;
+var hasRequiredPolyval_p$2;
 
-function requirePolyval_p$1 () {
-	if (hasRequiredPolyval_p$1) return polyval_p$1;
-	hasRequiredPolyval_p$1 = 1;
+function requirePolyval_p$2 () {
+	if (hasRequiredPolyval_p$2) return polyval_p$2;
+	hasRequiredPolyval_p$2 = 1;
 
 	// MAIN //
 
@@ -21783,8 +21783,8 @@ function requirePolyval_p$1 () {
 
 	// EXPORTS //
 
-	polyval_p$1 = evalpoly;
-	return polyval_p$1;
+	polyval_p$2 = evalpoly;
+	return polyval_p$2;
 }
 
 /**
@@ -21828,17 +21828,17 @@ function requirePow2 () {
 
 	// MODULES //
 
-	var getHighWord = requireLib$1G();
-	var setHighWord = requireLib$1F();
-	var setLowWord = requireLib$18();
-	var uint32ToInt32 = requireLib$17();
-	var ldexp = requireLib$1d();
-	var LN2 = requireLib$15();
-	var BIAS = requireLib$1A();
-	var ABS_MASK = requireLib$1k();
-	var HIGH_SIGNIFICAND_MASK = requireLib$14();
-	var HIGH_NUM_SIGNIFICAND_BITS = requireLib$16();
-	var polyvalP = requirePolyval_p$1();
+	var getHighWord = requireLib$1M();
+	var setHighWord = requireLib$1L();
+	var setLowWord = requireLib$1e();
+	var uint32ToInt32 = requireLib$1d();
+	var ldexp = requireLib$1j();
+	var LN2 = requireLib$1b();
+	var BIAS = requireLib$1G();
+	var ABS_MASK = requireLib$1q();
+	var HIGH_SIGNIFICAND_MASK = requireLib$1a();
+	var HIGH_NUM_SIGNIFICAND_BITS = requireLib$1c();
+	var polyvalP = requirePolyval_p$2();
 
 
 	// VARIABLES //
@@ -21962,27 +21962,27 @@ function requirePow2 () {
 * ```
 */
 
-var main$I;
-var hasRequiredMain$I;
+var main$N;
+var hasRequiredMain$N;
 
-function requireMain$I () {
-	if (hasRequiredMain$I) return main$I;
-	hasRequiredMain$I = 1;
+function requireMain$N () {
+	if (hasRequiredMain$N) return main$N;
+	hasRequiredMain$N = 1;
 
 	// MODULES //
 
-	var isnan = requireLib$20();
-	var isOdd = requireLib$19();
-	var isInfinite = requireLib$1m();
-	var isInteger = requireLib$1b();
-	var sqrt = requireLib$1v();
-	var abs = requireLib$1s();
-	var toWords = requireLib$1j();
-	var setLowWord = requireLib$18();
-	var uint32ToInt32 = requireLib$17();
-	var NINF = requireLib$1B();
-	var PINF = requireLib$1D();
-	var ABS_MASK = requireLib$1k();
+	var isnan = requireLib$26();
+	var isOdd = requireLib$1f();
+	var isInfinite = requireLib$1s();
+	var isInteger = requireLib$1h();
+	var sqrt = requireLib$1B();
+	var abs = requireLib$1y();
+	var toWords = requireLib$1p();
+	var setLowWord = requireLib$1e();
+	var uint32ToInt32 = requireLib$1d();
+	var NINF = requireLib$1H();
+	var PINF = requireLib$1J();
+	var ABS_MASK = requireLib$1q();
 	var xIsZero = requireX_is_zero();
 	var yIsHuge = requireY_is_huge();
 	var yIsInfinite = requireY_is_infinite();
@@ -22318,8 +22318,8 @@ function requireMain$I () {
 
 	// EXPORTS //
 
-	main$I = pow;
-	return main$I;
+	main$N = pow;
+	return main$N;
 }
 
 /**
@@ -22340,12 +22340,12 @@ function requireMain$I () {
 * limitations under the License.
 */
 
-var lib$13;
-var hasRequiredLib$13;
+var lib$19;
+var hasRequiredLib$19;
 
-function requireLib$13 () {
-	if (hasRequiredLib$13) return lib$13;
-	hasRequiredLib$13 = 1;
+function requireLib$19 () {
+	if (hasRequiredLib$19) return lib$19;
+	hasRequiredLib$19 = 1;
 
 	/**
 	* Evaluate the exponential function.
@@ -22382,13 +22382,13 @@ function requireLib$13 () {
 
 	// MODULES //
 
-	var main = requireMain$I();
+	var main = requireMain$N();
 
 
 	// EXPORTS //
 
-	lib$13 = main;
-	return lib$13;
+	lib$19 = main;
+	return lib$19;
 }
 
 /**
@@ -22409,12 +22409,12 @@ function requireLib$13 () {
 * limitations under the License.
 */
 
-var lib$12;
-var hasRequiredLib$12;
+var lib$18;
+var hasRequiredLib$18;
 
-function requireLib$12 () {
-	if (hasRequiredLib$12) return lib$12;
-	hasRequiredLib$12 = 1;
+function requireLib$18 () {
+	if (hasRequiredLib$18) return lib$18;
+	hasRequiredLib$18 = 1;
 
 	/**
 	* Euler's number.
@@ -22444,8 +22444,8 @@ function requireLib$12 () {
 
 	// EXPORTS //
 
-	lib$12 = E;
-	return lib$12;
+	lib$18 = E;
+	return lib$18;
 }
 
 /**
@@ -22466,12 +22466,12 @@ function requireLib$12 () {
 * limitations under the License.
 */
 
-var lib$11;
-var hasRequiredLib$11;
+var lib$17;
+var hasRequiredLib$17;
 
-function requireLib$11 () {
-	if (hasRequiredLib$11) return lib$11;
-	hasRequiredLib$11 = 1;
+function requireLib$17 () {
+	if (hasRequiredLib$17) return lib$17;
+	hasRequiredLib$17 = 1;
 
 	/**
 	* Difference between one and the smallest value greater than one that can be represented as a double-precision floating-point number.
@@ -22509,8 +22509,8 @@ function requireLib$11 () {
 
 	// EXPORTS //
 
-	lib$11 = FLOAT64_EPSILON;
-	return lib$11;
+	lib$17 = FLOAT64_EPSILON;
+	return lib$17;
 }
 
 /**
@@ -22615,23 +22615,23 @@ function requireLanczos_sum_expg_scaled () {
 * ```
 */
 
-var main$H;
-var hasRequiredMain$H;
+var main$M;
+var hasRequiredMain$M;
 
-function requireMain$H () {
-	if (hasRequiredMain$H) return main$H;
-	hasRequiredMain$H = 1;
+function requireMain$M () {
+	if (hasRequiredMain$M) return main$M;
+	hasRequiredMain$M = 1;
 
 	// MODULES //
 
-	var isnan = requireLib$20();
-	var log1p = requireLib$1w();
-	var sqrt = requireLib$1v();
-	var abs = requireLib$1s();
-	var exp = requireLib$1c();
-	var pow = requireLib$13();
-	var E = requireLib$12();
-	var EPSILON = requireLib$11();
+	var isnan = requireLib$26();
+	var log1p = requireLib$1C();
+	var sqrt = requireLib$1B();
+	var abs = requireLib$1y();
+	var exp = requireLib$1i();
+	var pow = requireLib$19();
+	var E = requireLib$18();
+	var EPSILON = requireLib$17();
 	var lanczosSumExpGScaled = requireLanczos_sum_expg_scaled(); // Lanczos approximation scaled by exp(G)
 
 
@@ -22741,8 +22741,8 @@ function requireMain$H () {
 
 	// EXPORTS //
 
-	main$H = beta;
-	return main$H;
+	main$M = beta;
+	return main$M;
 }
 
 /**
@@ -22763,12 +22763,12 @@ function requireMain$H () {
 * limitations under the License.
 */
 
-var lib$10;
-var hasRequiredLib$10;
+var lib$16;
+var hasRequiredLib$16;
 
-function requireLib$10 () {
-	if (hasRequiredLib$10) return lib$10;
-	hasRequiredLib$10 = 1;
+function requireLib$16 () {
+	if (hasRequiredLib$16) return lib$16;
+	hasRequiredLib$16 = 1;
 
 	/**
 	* Evaluate the beta function.
@@ -22799,13 +22799,13 @@ function requireLib$10 () {
 
 	// MODULES //
 
-	var main = requireMain$H();
+	var main = requireMain$M();
 
 
 	// EXPORTS //
 
-	lib$10 = main;
-	return lib$10;
+	lib$16 = main;
+	return lib$16;
 }
 
 /**
@@ -22826,16 +22826,16 @@ function requireLib$10 () {
 * limitations under the License.
 */
 
-var main$G;
-var hasRequiredMain$G;
+var main$L;
+var hasRequiredMain$L;
 
-function requireMain$G () {
-	if (hasRequiredMain$G) return main$G;
-	hasRequiredMain$G = 1;
+function requireMain$L () {
+	if (hasRequiredMain$L) return main$L;
+	hasRequiredMain$L = 1;
 
 	// MODULES //
 
-	var PINF = requireLib$1D();
+	var PINF = requireLib$1J();
 
 
 	// MAIN //
@@ -22861,8 +22861,8 @@ function requireMain$G () {
 
 	// EXPORTS //
 
-	main$G = isPositiveZero;
-	return main$G;
+	main$L = isPositiveZero;
+	return main$L;
 }
 
 /**
@@ -22883,12 +22883,12 @@ function requireMain$G () {
 * limitations under the License.
 */
 
-var lib$$;
-var hasRequiredLib$$;
+var lib$15;
+var hasRequiredLib$15;
 
-function requireLib$$ () {
-	if (hasRequiredLib$$) return lib$$;
-	hasRequiredLib$$ = 1;
+function requireLib$15 () {
+	if (hasRequiredLib$15) return lib$15;
+	hasRequiredLib$15 = 1;
 
 	/**
 	* Test if a double-precision floating-point numeric value is positive zero.
@@ -22907,13 +22907,13 @@ function requireLib$$ () {
 
 	// MODULES //
 
-	var main = requireMain$G();
+	var main = requireMain$L();
 
 
 	// EXPORTS //
 
-	lib$$ = main;
-	return lib$$;
+	lib$15 = main;
+	return lib$15;
 }
 
 /**
@@ -22934,18 +22934,18 @@ function requireLib$$ () {
 * limitations under the License.
 */
 
-var main$F;
-var hasRequiredMain$F;
+var main$K;
+var hasRequiredMain$K;
 
-function requireMain$F () {
-	if (hasRequiredMain$F) return main$F;
-	hasRequiredMain$F = 1;
+function requireMain$K () {
+	if (hasRequiredMain$K) return main$K;
+	hasRequiredMain$K = 1;
 
 	// MODULES //
 
-	var isPositiveZero = requireLib$$();
-	var isnan = requireLib$20();
-	var PINF = requireLib$1D();
+	var isPositiveZero = requireLib$15();
+	var isnan = requireLib$26();
+	var PINF = requireLib$1J();
 
 
 	// MAIN //
@@ -22991,8 +22991,8 @@ function requireMain$F () {
 
 	// EXPORTS //
 
-	main$F = max;
-	return main$F;
+	main$K = max;
+	return main$K;
 }
 
 /**
@@ -23013,12 +23013,12 @@ function requireMain$F () {
 * limitations under the License.
 */
 
-var lib$_;
-var hasRequiredLib$_;
+var lib$14;
+var hasRequiredLib$14;
 
-function requireLib$_ () {
-	if (hasRequiredLib$_) return lib$_;
-	hasRequiredLib$_ = 1;
+function requireLib$14 () {
+	if (hasRequiredLib$14) return lib$14;
+	hasRequiredLib$14 = 1;
 
 	/**
 	* Return the maximum value.
@@ -23040,13 +23040,13 @@ function requireLib$_ () {
 
 	// MODULES //
 
-	var max = requireMain$F();
+	var max = requireMain$K();
 
 
 	// EXPORTS //
 
-	lib$_ = max;
-	return lib$_;
+	lib$14 = max;
+	return lib$14;
 }
 
 /**
@@ -23067,16 +23067,16 @@ function requireLib$_ () {
 * limitations under the License.
 */
 
-var main$E;
-var hasRequiredMain$E;
+var main$J;
+var hasRequiredMain$J;
 
-function requireMain$E () {
-	if (hasRequiredMain$E) return main$E;
-	hasRequiredMain$E = 1;
+function requireMain$J () {
+	if (hasRequiredMain$J) return main$J;
+	hasRequiredMain$J = 1;
 
 	// MODULES //
 
-	var NINF = requireLib$1B();
+	var NINF = requireLib$1H();
 
 
 	// MAIN //
@@ -23102,8 +23102,8 @@ function requireMain$E () {
 
 	// EXPORTS //
 
-	main$E = isNegativeZero;
-	return main$E;
+	main$J = isNegativeZero;
+	return main$J;
 }
 
 /**
@@ -23124,12 +23124,12 @@ function requireMain$E () {
 * limitations under the License.
 */
 
-var lib$Z;
-var hasRequiredLib$Z;
+var lib$13;
+var hasRequiredLib$13;
 
-function requireLib$Z () {
-	if (hasRequiredLib$Z) return lib$Z;
-	hasRequiredLib$Z = 1;
+function requireLib$13 () {
+	if (hasRequiredLib$13) return lib$13;
+	hasRequiredLib$13 = 1;
 
 	/**
 	* Test if a double-precision floating-point numeric value is negative zero.
@@ -23148,13 +23148,13 @@ function requireLib$Z () {
 
 	// MODULES //
 
-	var main = requireMain$E();
+	var main = requireMain$J();
 
 
 	// EXPORTS //
 
-	lib$Z = main;
-	return lib$Z;
+	lib$13 = main;
+	return lib$13;
 }
 
 /**
@@ -23175,18 +23175,18 @@ function requireLib$Z () {
 * limitations under the License.
 */
 
-var main$D;
-var hasRequiredMain$D;
+var main$I;
+var hasRequiredMain$I;
 
-function requireMain$D () {
-	if (hasRequiredMain$D) return main$D;
-	hasRequiredMain$D = 1;
+function requireMain$I () {
+	if (hasRequiredMain$I) return main$I;
+	hasRequiredMain$I = 1;
 
 	// MODULES //
 
-	var isNegativeZero = requireLib$Z();
-	var isnan = requireLib$20();
-	var NINF = requireLib$1B();
+	var isNegativeZero = requireLib$13();
+	var isnan = requireLib$26();
+	var NINF = requireLib$1H();
 
 
 	// MAIN //
@@ -23232,8 +23232,8 @@ function requireMain$D () {
 
 	// EXPORTS //
 
-	main$D = min;
-	return main$D;
+	main$I = min;
+	return main$I;
 }
 
 /**
@@ -23254,12 +23254,12 @@ function requireMain$D () {
 * limitations under the License.
 */
 
-var lib$Y;
-var hasRequiredLib$Y;
+var lib$12;
+var hasRequiredLib$12;
 
-function requireLib$Y () {
-	if (hasRequiredLib$Y) return lib$Y;
-	hasRequiredLib$Y = 1;
+function requireLib$12 () {
+	if (hasRequiredLib$12) return lib$12;
+	hasRequiredLib$12 = 1;
 
 	/**
 	* Return the minimum value.
@@ -23281,13 +23281,13 @@ function requireLib$Y () {
 
 	// MODULES //
 
-	var min = requireMain$D();
+	var min = requireMain$I();
 
 
 	// EXPORTS //
 
-	lib$Y = min;
-	return lib$Y;
+	lib$12 = min;
+	return lib$12;
 }
 
 /**
@@ -23308,12 +23308,12 @@ function requireLib$Y () {
 * limitations under the License.
 */
 
-var lib$X;
-var hasRequiredLib$X;
+var lib$11;
+var hasRequiredLib$11;
 
-function requireLib$X () {
-	if (hasRequiredLib$X) return lib$X;
-	hasRequiredLib$X = 1;
+function requireLib$11 () {
+	if (hasRequiredLib$11) return lib$11;
+	hasRequiredLib$11 = 1;
 
 	/**
 	* Maximum double-precision floating-point number.
@@ -23350,8 +23350,8 @@ function requireLib$X () {
 
 	// EXPORTS //
 
-	lib$X = FLOAT64_MAX;
-	return lib$X;
+	lib$11 = FLOAT64_MAX;
+	return lib$11;
 }
 
 /**
@@ -23372,12 +23372,12 @@ function requireLib$X () {
 * limitations under the License.
 */
 
-var lib$W;
-var hasRequiredLib$W;
+var lib$10;
+var hasRequiredLib$10;
 
-function requireLib$W () {
-	if (hasRequiredLib$W) return lib$W;
-	hasRequiredLib$W = 1;
+function requireLib$10 () {
+	if (hasRequiredLib$10) return lib$10;
+	hasRequiredLib$10 = 1;
 
 	/**
 	* Maximum signed 32-bit integer.
@@ -23419,8 +23419,8 @@ function requireLib$W () {
 
 	// EXPORTS //
 
-	lib$W = INT32_MAX;
-	return lib$W;
+	lib$10 = INT32_MAX;
+	return lib$10;
 }
 
 /**
@@ -23441,12 +23441,12 @@ function requireLib$W () {
 * limitations under the License.
 */
 
-var lib$V;
-var hasRequiredLib$V;
+var lib$$;
+var hasRequiredLib$$;
 
-function requireLib$V () {
-	if (hasRequiredLib$V) return lib$V;
-	hasRequiredLib$V = 1;
+function requireLib$$ () {
+	if (hasRequiredLib$$) return lib$$;
+	hasRequiredLib$$ = 1;
 
 	/**
 	* One half times the mathematical constant `π`.
@@ -23475,8 +23475,8 @@ function requireLib$V () {
 
 	// EXPORTS //
 
-	lib$V = HALF_PI;
-	return lib$V;
+	lib$$ = HALF_PI;
+	return lib$$;
 }
 
 /**
@@ -23497,12 +23497,12 @@ function requireLib$V () {
 * limitations under the License.
 */
 
-var lib$U;
-var hasRequiredLib$U;
+var lib$_;
+var hasRequiredLib$_;
 
-function requireLib$U () {
-	if (hasRequiredLib$U) return lib$U;
-	hasRequiredLib$U = 1;
+function requireLib$_ () {
+	if (hasRequiredLib$_) return lib$_;
+	hasRequiredLib$_ = 1;
 
 	/**
 	* The mathematical constant `π`.
@@ -23531,8 +23531,8 @@ function requireLib$U () {
 
 	// EXPORTS //
 
-	lib$U = PI;
-	return lib$U;
+	lib$_ = PI;
+	return lib$_;
 }
 
 /**
@@ -23675,12 +23675,12 @@ function requirePolyval_c46 () {
 * ```
 */
 
-var main$C;
-var hasRequiredMain$C;
+var main$H;
+var hasRequiredMain$H;
 
-function requireMain$C () {
-	if (hasRequiredMain$C) return main$C;
-	hasRequiredMain$C = 1;
+function requireMain$H () {
+	if (hasRequiredMain$H) return main$H;
+	hasRequiredMain$H = 1;
 
 	// MODULES //
 
@@ -23775,8 +23775,8 @@ function requireMain$C () {
 
 	// EXPORTS //
 
-	main$C = kernelCos;
-	return main$C;
+	main$H = kernelCos;
+	return main$H;
 }
 
 /**
@@ -23797,12 +23797,12 @@ function requireMain$C () {
 * limitations under the License.
 */
 
-var lib$T;
-var hasRequiredLib$T;
+var lib$Z;
+var hasRequiredLib$Z;
 
-function requireLib$T () {
-	if (hasRequiredLib$T) return lib$T;
-	hasRequiredLib$T = 1;
+function requireLib$Z () {
+	if (hasRequiredLib$Z) return lib$Z;
+	hasRequiredLib$Z = 1;
 
 	/**
 	* Compute the cosine of a number on `[-π/4, π/4]`.
@@ -23827,13 +23827,13 @@ function requireLib$T () {
 
 	// MODULES //
 
-	var main = requireMain$C();
+	var main = requireMain$H();
 
 
 	// EXPORTS //
 
-	lib$T = main;
-	return lib$T;
+	lib$Z = main;
+	return lib$Z;
 }
 
 /**
@@ -23868,12 +23868,12 @@ function requireLib$T () {
 * ```
 */
 
-var main$B;
-var hasRequiredMain$B;
+var main$G;
+var hasRequiredMain$G;
 
-function requireMain$B () {
-	if (hasRequiredMain$B) return main$B;
-	hasRequiredMain$B = 1;
+function requireMain$G () {
+	if (hasRequiredMain$G) return main$G;
+	hasRequiredMain$G = 1;
 
 	// VARIABLES //
 
@@ -23973,8 +23973,8 @@ function requireMain$B () {
 
 	// EXPORTS //
 
-	main$B = kernelSin;
-	return main$B;
+	main$G = kernelSin;
+	return main$G;
 }
 
 /**
@@ -23995,12 +23995,12 @@ function requireMain$B () {
 * limitations under the License.
 */
 
-var lib$S;
-var hasRequiredLib$S;
+var lib$Y;
+var hasRequiredLib$Y;
 
-function requireLib$S () {
-	if (hasRequiredLib$S) return lib$S;
-	hasRequiredLib$S = 1;
+function requireLib$Y () {
+	if (hasRequiredLib$Y) return lib$Y;
+	hasRequiredLib$Y = 1;
 
 	/**
 	* Compute the sine of a number on `[-π/4, π/4]`.
@@ -24031,13 +24031,13 @@ function requireLib$S () {
 
 	// MODULES //
 
-	var main = requireMain$B();
+	var main = requireMain$G();
 
 
 	// EXPORTS //
 
-	lib$S = main;
-	return lib$S;
+	lib$Y = main;
+	return lib$Y;
 }
 
 /**
@@ -24067,7 +24067,7 @@ function requireLow () {
 
 	// MODULES //
 
-	var isLittleEndian = requireLib$1H();
+	var isLittleEndian = requireLib$1N();
 
 
 	// MAIN //
@@ -24104,17 +24104,17 @@ function requireLow () {
 * limitations under the License.
 */
 
-var main$A;
-var hasRequiredMain$A;
+var main$F;
+var hasRequiredMain$F;
 
-function requireMain$A () {
-	if (hasRequiredMain$A) return main$A;
-	hasRequiredMain$A = 1;
+function requireMain$F () {
+	if (hasRequiredMain$F) return main$F;
+	hasRequiredMain$F = 1;
 
 	// MODULES //
 
-	var Uint32Array = requireLib$1T();
-	var Float64Array = requireLib$1Q();
+	var Uint32Array = requireLib$1Z();
+	var Float64Array = requireLib$1W();
 	var LOW = requireLow();
 
 
@@ -24181,8 +24181,8 @@ function requireMain$A () {
 
 	// EXPORTS //
 
-	main$A = getLowWord;
-	return main$A;
+	main$F = getLowWord;
+	return main$F;
 }
 
 /**
@@ -24203,12 +24203,12 @@ function requireMain$A () {
 * limitations under the License.
 */
 
-var lib$R;
-var hasRequiredLib$R;
+var lib$X;
+var hasRequiredLib$X;
 
-function requireLib$R () {
-	if (hasRequiredLib$R) return lib$R;
-	hasRequiredLib$R = 1;
+function requireLib$X () {
+	if (hasRequiredLib$X) return lib$X;
+	hasRequiredLib$X = 1;
 
 	/**
 	* Return an unsigned 32-bit integer corresponding to the less significant 32 bits of a double-precision floating-point number.
@@ -24224,13 +24224,13 @@ function requireLib$R () {
 
 	// MODULES //
 
-	var main = requireMain$A();
+	var main = requireMain$F();
 
 
 	// EXPORTS //
 
-	lib$R = main;
-	return lib$R;
+	lib$X = main;
+	return lib$X;
 }
 
 /**
@@ -24251,12 +24251,12 @@ function requireLib$R () {
 * limitations under the License.
 */
 
-var main$z;
-var hasRequiredMain$z;
+var main$E;
+var hasRequiredMain$E;
 
-function requireMain$z () {
-	if (hasRequiredMain$z) return main$z;
-	hasRequiredMain$z = 1;
+function requireMain$E () {
+	if (hasRequiredMain$E) return main$E;
+	hasRequiredMain$E = 1;
 
 	// MAIN //
 
@@ -24290,8 +24290,8 @@ function requireMain$z () {
 
 	// EXPORTS //
 
-	main$z = filled;
-	return main$z;
+	main$E = filled;
+	return main$E;
 }
 
 /**
@@ -24312,12 +24312,12 @@ function requireMain$z () {
 * limitations under the License.
 */
 
-var lib$Q;
-var hasRequiredLib$Q;
+var lib$W;
+var hasRequiredLib$W;
 
-function requireLib$Q () {
-	if (hasRequiredLib$Q) return lib$Q;
-	hasRequiredLib$Q = 1;
+function requireLib$W () {
+	if (hasRequiredLib$W) return lib$W;
+	hasRequiredLib$W = 1;
 
 	/**
 	* Create a filled "generic" array.
@@ -24339,13 +24339,13 @@ function requireLib$Q () {
 
 	// MODULES //
 
-	var main = requireMain$z();
+	var main = requireMain$E();
 
 
 	// EXPORTS //
 
-	lib$Q = main;
-	return lib$Q;
+	lib$W = main;
+	return lib$W;
 }
 
 /**
@@ -24366,16 +24366,16 @@ function requireLib$Q () {
 * limitations under the License.
 */
 
-var main$y;
-var hasRequiredMain$y;
+var main$D;
+var hasRequiredMain$D;
 
-function requireMain$y () {
-	if (hasRequiredMain$y) return main$y;
-	hasRequiredMain$y = 1;
+function requireMain$D () {
+	if (hasRequiredMain$D) return main$D;
+	hasRequiredMain$D = 1;
 
 	// MODULES //
 
-	var filled = requireLib$Q();
+	var filled = requireLib$W();
 
 
 	// MAIN //
@@ -24397,8 +24397,8 @@ function requireMain$y () {
 
 	// EXPORTS //
 
-	main$y = zeros;
-	return main$y;
+	main$D = zeros;
+	return main$D;
 }
 
 /**
@@ -24419,12 +24419,12 @@ function requireMain$y () {
 * limitations under the License.
 */
 
-var lib$P;
-var hasRequiredLib$P;
+var lib$V;
+var hasRequiredLib$V;
 
-function requireLib$P () {
-	if (hasRequiredLib$P) return lib$P;
-	hasRequiredLib$P = 1;
+function requireLib$V () {
+	if (hasRequiredLib$V) return lib$V;
+	hasRequiredLib$V = 1;
 
 	/**
 	* Create a zero-filled "generic" array.
@@ -24440,13 +24440,13 @@ function requireLib$P () {
 
 	// MODULES //
 
-	var main = requireMain$y();
+	var main = requireMain$D();
 
 
 	// EXPORTS //
 
-	lib$P = main;
-	return lib$P;
+	lib$V = main;
+	return lib$V;
 }
 
 /**
@@ -24490,9 +24490,9 @@ function requireKernel_rempio2 () {
 
 	// MODULES //
 
-	var floor = requireLib$1x();
-	var ldexp = requireLib$1d();
-	var zeros = requireLib$P();
+	var floor = requireLib$1D();
+	var ldexp = requireLib$1j();
+	var zeros = requireLib$V();
 
 
 	// VARIABLES //
@@ -24901,12 +24901,12 @@ function requireKernel_rempio2 () {
 * limitations under the License.
 */
 
-var main$x;
-var hasRequiredMain$x;
+var main$C;
+var hasRequiredMain$C;
 
-function requireMain$x () {
-	if (hasRequiredMain$x) return main$x;
-	hasRequiredMain$x = 1;
+function requireMain$C () {
+	if (hasRequiredMain$C) return main$C;
+	hasRequiredMain$C = 1;
 
 	// MAIN //
 
@@ -24965,8 +24965,8 @@ function requireMain$x () {
 
 	// EXPORTS //
 
-	main$x = round;
-	return main$x;
+	main$C = round;
+	return main$C;
 }
 
 /**
@@ -24987,12 +24987,12 @@ function requireMain$x () {
 * limitations under the License.
 */
 
-var lib$O;
-var hasRequiredLib$O;
+var lib$U;
+var hasRequiredLib$U;
 
-function requireLib$O () {
-	if (hasRequiredLib$O) return lib$O;
-	hasRequiredLib$O = 1;
+function requireLib$U () {
+	if (hasRequiredLib$U) return lib$U;
+	hasRequiredLib$U = 1;
 
 	// TODO: implementation
 
@@ -25040,13 +25040,13 @@ function requireLib$O () {
 
 	// MODULES //
 
-	var main = requireMain$x();
+	var main = requireMain$C();
 
 
 	// EXPORTS //
 
-	lib$O = main;
-	return lib$O;
+	lib$U = main;
+	return lib$U;
 }
 
 /**
@@ -25090,8 +25090,8 @@ function requireRempio2_medium () {
 
 	// MODULES //
 
-	var round = requireLib$O();
-	var getHighWord = requireLib$1G();
+	var round = requireLib$U();
+	var getHighWord = requireLib$1M();
 
 
 	// VARIABLES //
@@ -25215,21 +25215,21 @@ function requireRempio2_medium () {
 * ```
 */
 
-var main$w;
-var hasRequiredMain$w;
+var main$B;
+var hasRequiredMain$B;
 
-function requireMain$w () {
-	if (hasRequiredMain$w) return main$w;
-	hasRequiredMain$w = 1;
+function requireMain$B () {
+	if (hasRequiredMain$B) return main$B;
+	hasRequiredMain$B = 1;
 
 	// MODULES //
 
-	var ABS_MASK = requireLib$1k();
-	var EXPONENT_MASK = requireLib$1f();
-	var SIGNIFICAND_MASK = requireLib$14();
-	var getHighWord = requireLib$1G();
-	var getLowWord = requireLib$R();
-	var fromWords = requireLib$1E();
+	var ABS_MASK = requireLib$1q();
+	var EXPONENT_MASK = requireLib$1l();
+	var SIGNIFICAND_MASK = requireLib$1a();
+	var getHighWord = requireLib$1M();
+	var getLowWord = requireLib$X();
+	var fromWords = requireLib$1K();
 	var rempio2Kernel = requireKernel_rempio2();
 	var rempio2Medium = requireRempio2_medium();
 
@@ -25437,8 +25437,8 @@ function requireMain$w () {
 
 	// EXPORTS //
 
-	main$w = rempio2;
-	return main$w;
+	main$B = rempio2;
+	return main$B;
 }
 
 /**
@@ -25459,12 +25459,12 @@ function requireMain$w () {
 * limitations under the License.
 */
 
-var lib$N;
-var hasRequiredLib$N;
+var lib$T;
+var hasRequiredLib$T;
 
-function requireLib$N () {
-	if (hasRequiredLib$N) return lib$N;
-	hasRequiredLib$N = 1;
+function requireLib$T () {
+	if (hasRequiredLib$T) return lib$T;
+	hasRequiredLib$T = 1;
 
 	/**
 	* Compute `x - nπ/2 = r`.
@@ -25487,13 +25487,13 @@ function requireLib$N () {
 
 	// MODULES //
 
-	var rempio2 = requireMain$w();
+	var rempio2 = requireMain$B();
 
 
 	// EXPORTS //
 
-	lib$N = rempio2;
-	return lib$N;
+	lib$T = rempio2;
+	return lib$T;
 }
 
 /**
@@ -25528,21 +25528,21 @@ function requireLib$N () {
 * ```
 */
 
-var main$v;
-var hasRequiredMain$v;
+var main$A;
+var hasRequiredMain$A;
 
-function requireMain$v () {
-	if (hasRequiredMain$v) return main$v;
-	hasRequiredMain$v = 1;
+function requireMain$A () {
+	if (hasRequiredMain$A) return main$A;
+	hasRequiredMain$A = 1;
 
 	// MODULES //
 
-	var HIGH_WORD_ABS_MASK = requireLib$1k();
-	var HIGH_WORD_EXPONENT_MASK = requireLib$1f();
-	var getHighWord = requireLib$1G();
-	var kernelCos = requireLib$T();
-	var kernelSin = requireLib$S();
-	var rempio2 = requireLib$N();
+	var HIGH_WORD_ABS_MASK = requireLib$1q();
+	var HIGH_WORD_EXPONENT_MASK = requireLib$1l();
+	var getHighWord = requireLib$1M();
+	var kernelCos = requireLib$Z();
+	var kernelSin = requireLib$Y();
+	var rempio2 = requireLib$T();
 
 
 	// VARIABLES //
@@ -25632,8 +25632,8 @@ function requireMain$v () {
 
 	// EXPORTS //
 
-	main$v = sin;
-	return main$v;
+	main$A = sin;
+	return main$A;
 }
 
 /**
@@ -25654,12 +25654,12 @@ function requireMain$v () {
 * limitations under the License.
 */
 
-var lib$M;
-var hasRequiredLib$M;
+var lib$S;
+var hasRequiredLib$S;
 
-function requireLib$M () {
-	if (hasRequiredLib$M) return lib$M;
-	hasRequiredLib$M = 1;
+function requireLib$S () {
+	if (hasRequiredLib$S) return lib$S;
+	hasRequiredLib$S = 1;
 
 	/**
 	* Compute the sine of a number.
@@ -25684,13 +25684,13 @@ function requireLib$M () {
 
 	// MODULES //
 
-	var main = requireMain$v();
+	var main = requireMain$A();
 
 
 	// EXPORTS //
 
-	lib$M = main;
-	return lib$M;
+	lib$S = main;
+	return lib$S;
 }
 
 /**
@@ -25711,12 +25711,12 @@ function requireLib$M () {
 * limitations under the License.
 */
 
-var lib$L;
-var hasRequiredLib$L;
+var lib$R;
+var hasRequiredLib$R;
 
-function requireLib$L () {
-	if (hasRequiredLib$L) return lib$L;
-	hasRequiredLib$L = 1;
+function requireLib$R () {
+	if (hasRequiredLib$R) return lib$R;
+	hasRequiredLib$R = 1;
 
 	/**
 	* Square root of the mathematical constant `π` times `2`.
@@ -25745,8 +25745,8 @@ function requireLib$L () {
 
 	// EXPORTS //
 
-	lib$L = SQRT_TWO_PI;
-	return lib$L;
+	lib$R = SQRT_TWO_PI;
+	return lib$R;
 }
 
 /**
@@ -25844,9 +25844,9 @@ function requireStirling_approximation () {
 
 	// MODULES //
 
-	var SQRT_TWO_PI = requireLib$L();
-	var pow = requireLib$13();
-	var exp = requireLib$1c();
+	var SQRT_TWO_PI = requireLib$R();
+	var pow = requireLib$19();
+	var exp = requireLib$1i();
 	var polyval = requirePolyval_s$1();
 
 
@@ -25908,12 +25908,12 @@ function requireStirling_approximation () {
 * limitations under the License.
 */
 
-var lib$K;
-var hasRequiredLib$K;
+var lib$Q;
+var hasRequiredLib$Q;
 
-function requireLib$K () {
-	if (hasRequiredLib$K) return lib$K;
-	hasRequiredLib$K = 1;
+function requireLib$Q () {
+	if (hasRequiredLib$Q) return lib$Q;
+	hasRequiredLib$Q = 1;
 
 	/**
 	* The Euler-Mascheroni constant.
@@ -25943,8 +25943,8 @@ function requireLib$K () {
 
 	// EXPORTS //
 
-	lib$K = EULERGAMMA;
-	return lib$K;
+	lib$Q = EULERGAMMA;
+	return lib$Q;
 }
 
 /**
@@ -25988,7 +25988,7 @@ function requireSmall_approximation () {
 
 	// MODULES //
 
-	var EULER = requireLib$K();
+	var EULER = requireLib$Q();
 
 
 	// MAIN //
@@ -26030,12 +26030,12 @@ function requireSmall_approximation () {
 * limitations under the License.
 */
 
-var rational_pq$2;
-var hasRequiredRational_pq$2;
+var rational_pq$3;
+var hasRequiredRational_pq$3;
 
-function requireRational_pq$2 () {
-	if (hasRequiredRational_pq$2) return rational_pq$2;
-	hasRequiredRational_pq$2 = 1;
+function requireRational_pq$3 () {
+	if (hasRequiredRational_pq$3) return rational_pq$3;
+	hasRequiredRational_pq$3 = 1;
 
 	// MAIN //
 
@@ -26079,8 +26079,8 @@ function requireRational_pq$2 () {
 
 	// EXPORTS //
 
-	rational_pq$2 = evalrational;
-	return rational_pq$2;
+	rational_pq$3 = evalrational;
+	return rational_pq$3;
 }
 
 /**
@@ -26115,27 +26115,27 @@ function requireRational_pq$2 () {
 * ```
 */
 
-var main$u;
-var hasRequiredMain$u;
+var main$z;
+var hasRequiredMain$z;
 
-function requireMain$u () {
-	if (hasRequiredMain$u) return main$u;
-	hasRequiredMain$u = 1;
+function requireMain$z () {
+	if (hasRequiredMain$z) return main$z;
+	hasRequiredMain$z = 1;
 
 	// MODULES //
 
-	var isnan = requireLib$20();
-	var isInteger = requireLib$1b();
-	var isNegativeZero = requireLib$Z();
-	var abs = requireLib$1s();
-	var floor = requireLib$1x();
-	var sin = requireLib$M();
-	var PINF = requireLib$1D();
-	var NINF = requireLib$1B();
-	var PI = requireLib$U();
+	var isnan = requireLib$26();
+	var isInteger = requireLib$1h();
+	var isNegativeZero = requireLib$13();
+	var abs = requireLib$1y();
+	var floor = requireLib$1D();
+	var sin = requireLib$S();
+	var PINF = requireLib$1J();
+	var NINF = requireLib$1H();
+	var PI = requireLib$_();
 	var stirlingApprox = requireStirling_approximation();
 	var smallApprox = requireSmall_approximation();
-	var rateval = requireRational_pq$2();
+	var rateval = requireRational_pq$3();
 
 
 	// MAIN //
@@ -26268,8 +26268,8 @@ function requireMain$u () {
 
 	// EXPORTS //
 
-	main$u = gamma;
-	return main$u;
+	main$z = gamma;
+	return main$z;
 }
 
 /**
@@ -26290,12 +26290,12 @@ function requireMain$u () {
 * limitations under the License.
 */
 
-var lib$J;
-var hasRequiredLib$J;
+var lib$P;
+var hasRequiredLib$P;
 
-function requireLib$J () {
-	if (hasRequiredLib$J) return lib$J;
-	hasRequiredLib$J = 1;
+function requireLib$P () {
+	if (hasRequiredLib$P) return lib$P;
+	hasRequiredLib$P = 1;
 
 	/**
 	* Evaluate the gamma function.
@@ -26329,13 +26329,13 @@ function requireLib$J () {
 
 	// MODULES //
 
-	var main = requireMain$u();
+	var main = requireMain$z();
 
 
 	// EXPORTS //
 
-	lib$J = main;
-	return lib$J;
+	lib$P = main;
+	return lib$P;
 }
 
 /**
@@ -26356,12 +26356,12 @@ function requireLib$J () {
 * limitations under the License.
 */
 
-var lib$I;
-var hasRequiredLib$I;
+var lib$O;
+var hasRequiredLib$O;
 
-function requireLib$I () {
-	if (hasRequiredLib$I) return lib$I;
-	hasRequiredLib$I = 1;
+function requireLib$O () {
+	if (hasRequiredLib$O) return lib$O;
+	hasRequiredLib$O = 1;
 
 	/**
 	* Maximum nth factorial when stored in double-precision floating-point format.
@@ -26391,8 +26391,8 @@ function requireLib$I () {
 
 	// EXPORTS //
 
-	lib$I = FLOAT64_MAX_NTH_FACTORIAL;
-	return lib$I;
+	lib$O = FLOAT64_MAX_NTH_FACTORIAL;
+	return lib$O;
 }
 
 var require$$5 = [
@@ -26587,20 +26587,20 @@ var require$$5 = [
 * limitations under the License.
 */
 
-var main$t;
-var hasRequiredMain$t;
+var main$y;
+var hasRequiredMain$y;
 
-function requireMain$t () {
-	if (hasRequiredMain$t) return main$t;
-	hasRequiredMain$t = 1;
+function requireMain$y () {
+	if (hasRequiredMain$y) return main$y;
+	hasRequiredMain$y = 1;
 
 	// MODULES //
 
-	var isnan = requireLib$20();
-	var isInteger = requireLib$1b();
-	var gamma = requireLib$J();
-	var PINF = requireLib$1D();
-	var FLOAT64_MAX_NTH_FACTORIAL = requireLib$I();
+	var isnan = requireLib$26();
+	var isInteger = requireLib$1h();
+	var gamma = requireLib$P();
+	var PINF = requireLib$1J();
+	var FLOAT64_MAX_NTH_FACTORIAL = requireLib$O();
 	var FACTORIALS = require$$5;
 
 
@@ -26659,8 +26659,8 @@ function requireMain$t () {
 
 	// EXPORTS //
 
-	main$t = factorial;
-	return main$t;
+	main$y = factorial;
+	return main$y;
 }
 
 /**
@@ -26681,12 +26681,12 @@ function requireMain$t () {
 * limitations under the License.
 */
 
-var lib$H;
-var hasRequiredLib$H;
+var lib$N;
+var hasRequiredLib$N;
 
-function requireLib$H () {
-	if (hasRequiredLib$H) return lib$H;
-	hasRequiredLib$H = 1;
+function requireLib$N () {
+	if (hasRequiredLib$N) return lib$N;
+	hasRequiredLib$N = 1;
 
 	/**
 	* Evaluate the factorial function.
@@ -26720,13 +26720,13 @@ function requireLib$H () {
 
 	// MODULES //
 
-	var main = requireMain$t();
+	var main = requireMain$y();
 
 
 	// EXPORTS //
 
-	lib$H = main;
-	return lib$H;
+	lib$N = main;
+	return lib$N;
 }
 
 /**
@@ -26747,12 +26747,12 @@ function requireLib$H () {
 * limitations under the License.
 */
 
-var rational_pq$1;
-var hasRequiredRational_pq$1;
+var rational_pq$2;
+var hasRequiredRational_pq$2;
 
-function requireRational_pq$1 () {
-	if (hasRequiredRational_pq$1) return rational_pq$1;
-	hasRequiredRational_pq$1 = 1;
+function requireRational_pq$2 () {
+	if (hasRequiredRational_pq$2) return rational_pq$2;
+	hasRequiredRational_pq$2 = 1;
 
 	// MAIN //
 
@@ -26796,8 +26796,8 @@ function requireRational_pq$1 () {
 
 	// EXPORTS //
 
-	rational_pq$1 = evalrational;
-	return rational_pq$1;
+	rational_pq$2 = evalrational;
+	return rational_pq$2;
 }
 
 /**
@@ -26831,12 +26831,12 @@ function requireRational_pq$1 () {
 * ```
 */
 
-var main$s;
-var hasRequiredMain$s;
+var main$x;
+var hasRequiredMain$x;
 
-function requireMain$s () {
-	if (hasRequiredMain$s) return main$s;
-	hasRequiredMain$s = 1;
+function requireMain$x () {
+	if (hasRequiredMain$x) return main$x;
+	hasRequiredMain$x = 1;
 
 	// MAIN //
 
@@ -26872,13 +26872,13 @@ function requireMain$s () {
 	* var v = gammaLanczosSum( NaN );
 	* // returns NaN
 	*/
-	var gammaLanczosSum = requireRational_pq$1();
+	var gammaLanczosSum = requireRational_pq$2();
 
 
 	// EXPORTS //
 
-	main$s = gammaLanczosSum;
-	return main$s;
+	main$x = gammaLanczosSum;
+	return main$x;
 }
 
 /**
@@ -26899,12 +26899,12 @@ function requireMain$s () {
 * limitations under the License.
 */
 
-var lib$G;
-var hasRequiredLib$G;
+var lib$M;
+var hasRequiredLib$M;
 
-function requireLib$G () {
-	if (hasRequiredLib$G) return lib$G;
-	hasRequiredLib$G = 1;
+function requireLib$M () {
+	if (hasRequiredLib$M) return lib$M;
+	hasRequiredLib$M = 1;
 
 	/**
 	* Calculate the Lanczos sum for the approximation of the gamma function.
@@ -26935,13 +26935,13 @@ function requireLib$G () {
 
 	// MODULES //
 
-	var main = requireMain$s();
+	var main = requireMain$x();
 
 
 	// EXPORTS //
 
-	lib$G = main;
-	return lib$G;
+	lib$M = main;
+	return lib$M;
 }
 
 /**
@@ -26962,12 +26962,12 @@ function requireLib$G () {
 * limitations under the License.
 */
 
-var lib$F;
-var hasRequiredLib$F;
+var lib$L;
+var hasRequiredLib$L;
 
-function requireLib$F () {
-	if (hasRequiredLib$F) return lib$F;
-	hasRequiredLib$F = 1;
+function requireLib$L () {
+	if (hasRequiredLib$L) return lib$L;
+	hasRequiredLib$L = 1;
 
 	/**
 	* Arbitrary constant `g` to be used in Lanczos approximation functions.
@@ -26996,8 +26996,8 @@ function requireLib$F () {
 
 	// EXPORTS //
 
-	lib$F = FLOAT64_GAMMA_LANCZOS_G;
-	return lib$F;
+	lib$L = FLOAT64_GAMMA_LANCZOS_G;
+	return lib$L;
 }
 
 /**
@@ -27043,16 +27043,16 @@ function requireGamma_delta_ratio_lanczos () {
 
 	// MODULES //
 
-	var lanczosSum = requireLib$G();
-	var gamma = requireLib$J();
-	var log1p = requireLib$1w();
-	var abs = requireLib$1s();
-	var exp = requireLib$1c();
-	var pow = requireLib$13();
-	var EPSILON = requireLib$11();
-	var E = requireLib$12();
-	var G = requireLib$F();
-	var FLOAT64_MAX_NTH_FACTORIAL = requireLib$I();
+	var lanczosSum = requireLib$M();
+	var gamma = requireLib$P();
+	var log1p = requireLib$1C();
+	var abs = requireLib$1y();
+	var exp = requireLib$1i();
+	var pow = requireLib$19();
+	var EPSILON = requireLib$17();
+	var E = requireLib$18();
+	var G = requireLib$L();
+	var FLOAT64_MAX_NTH_FACTORIAL = requireLib$O();
 
 
 	// VARIABLES //
@@ -27156,20 +27156,20 @@ function requireGamma_delta_ratio_lanczos () {
 * ```
 */
 
-var main$r;
-var hasRequiredMain$r;
+var main$w;
+var hasRequiredMain$w;
 
-function requireMain$r () {
-	if (hasRequiredMain$r) return main$r;
-	hasRequiredMain$r = 1;
+function requireMain$w () {
+	if (hasRequiredMain$w) return main$w;
+	hasRequiredMain$w = 1;
 
 	// MODULES //
 
-	var abs = requireLib$1s();
-	var floor = requireLib$1x();
-	var gamma = requireLib$J();
-	var factorial = requireLib$H();
-	var FLOAT64_MAX_NTH_FACTORIAL = requireLib$I();
+	var abs = requireLib$1y();
+	var floor = requireLib$1D();
+	var gamma = requireLib$P();
+	var factorial = requireLib$N();
+	var FLOAT64_MAX_NTH_FACTORIAL = requireLib$O();
 	var gammaDeltaRatioLanczos = requireGamma_delta_ratio_lanczos();
 
 
@@ -27252,8 +27252,8 @@ function requireMain$r () {
 
 	// EXPORTS //
 
-	main$r = gammaDeltaRatio;
-	return main$r;
+	main$w = gammaDeltaRatio;
+	return main$w;
 }
 
 /**
@@ -27274,12 +27274,12 @@ function requireMain$r () {
 * limitations under the License.
 */
 
-var lib$E;
-var hasRequiredLib$E;
+var lib$K;
+var hasRequiredLib$K;
 
-function requireLib$E () {
-	if (hasRequiredLib$E) return lib$E;
-	hasRequiredLib$E = 1;
+function requireLib$K () {
+	if (hasRequiredLib$K) return lib$K;
+	hasRequiredLib$K = 1;
 
 	/**
 	* Calculate the ratio of two gamma functions.
@@ -27301,13 +27301,13 @@ function requireLib$E () {
 
 	// MODULES //
 
-	var main = requireMain$r();
+	var main = requireMain$w();
 
 
 	// EXPORTS //
 
-	lib$E = main;
-	return lib$E;
+	lib$K = main;
+	return lib$K;
 }
 
 /**
@@ -27328,12 +27328,12 @@ function requireLib$E () {
 * limitations under the License.
 */
 
-var polyval_p;
-var hasRequiredPolyval_p;
+var polyval_p$1;
+var hasRequiredPolyval_p$1;
 
-function requirePolyval_p () {
-	if (hasRequiredPolyval_p) return polyval_p;
-	hasRequiredPolyval_p = 1;
+function requirePolyval_p$1 () {
+	if (hasRequiredPolyval_p$1) return polyval_p$1;
+	hasRequiredPolyval_p$1 = 1;
 
 	// MAIN //
 
@@ -27360,8 +27360,8 @@ function requirePolyval_p () {
 
 	// EXPORTS //
 
-	polyval_p = evalpoly;
-	return polyval_p;
+	polyval_p$1 = evalpoly;
+	return polyval_p$1;
 }
 
 /**
@@ -27450,21 +27450,21 @@ function requirePolyval_q () {
 * ```
 */
 
-var main$q;
-var hasRequiredMain$q;
+var main$v;
+var hasRequiredMain$v;
 
-function requireMain$q () {
-	if (hasRequiredMain$q) return main$q;
-	hasRequiredMain$q = 1;
+function requireMain$v () {
+	if (hasRequiredMain$v) return main$v;
+	hasRequiredMain$v = 1;
 
 	// MODULES //
 
-	var getHighWord = requireLib$1G();
-	var setHighWord = requireLib$1F();
-	var isnan = requireLib$20();
-	var BIAS = requireLib$1A();
-	var NINF = requireLib$1B();
-	var polyvalP = requirePolyval_p();
+	var getHighWord = requireLib$1M();
+	var setHighWord = requireLib$1L();
+	var isnan = requireLib$26();
+	var BIAS = requireLib$1G();
+	var NINF = requireLib$1H();
+	var polyvalP = requirePolyval_p$1();
 	var polyvalQ = requirePolyval_q();
 
 
@@ -27596,8 +27596,8 @@ function requireMain$q () {
 
 	// EXPORTS //
 
-	main$q = ln;
-	return main$q;
+	main$v = ln;
+	return main$v;
 }
 
 /**
@@ -27618,12 +27618,12 @@ function requireMain$q () {
 * limitations under the License.
 */
 
-var lib$D;
-var hasRequiredLib$D;
+var lib$J;
+var hasRequiredLib$J;
 
-function requireLib$D () {
-	if (hasRequiredLib$D) return lib$D;
-	hasRequiredLib$D = 1;
+function requireLib$J () {
+	if (hasRequiredLib$J) return lib$J;
+	hasRequiredLib$J = 1;
 
 	/**
 	* Evaluate the natural logarithm of a double-precision floating-point number.
@@ -27651,13 +27651,13 @@ function requireLib$D () {
 
 	// MODULES //
 
-	var main = requireMain$q();
+	var main = requireMain$v();
 
 
 	// EXPORTS //
 
-	lib$D = main;
-	return lib$D;
+	lib$J = main;
+	return lib$J;
 }
 
 /**
@@ -27692,21 +27692,21 @@ function requireLib$D () {
 * ```
 */
 
-var main$p;
-var hasRequiredMain$p;
+var main$u;
+var hasRequiredMain$u;
 
-function requireMain$p () {
-	if (hasRequiredMain$p) return main$p;
-	hasRequiredMain$p = 1;
+function requireMain$u () {
+	if (hasRequiredMain$u) return main$u;
+	hasRequiredMain$u = 1;
 
 	// MODULES //
 
-	var getHighWord = requireLib$1G();
-	var kernelCos = requireLib$T();
-	var kernelSin = requireLib$S();
-	var rempio2 = requireLib$N();
-	var ABS_MASK = requireLib$1k();
-	var EXPONENT_MASK = requireLib$1f();
+	var getHighWord = requireLib$1M();
+	var kernelCos = requireLib$Z();
+	var kernelSin = requireLib$Y();
+	var rempio2 = requireLib$T();
+	var ABS_MASK = requireLib$1q();
+	var EXPONENT_MASK = requireLib$1l();
 
 
 	// VARIABLES //
@@ -27796,8 +27796,8 @@ function requireMain$p () {
 
 	// EXPORTS //
 
-	main$p = cos;
-	return main$p;
+	main$u = cos;
+	return main$u;
 }
 
 /**
@@ -27818,12 +27818,12 @@ function requireMain$p () {
 * limitations under the License.
 */
 
-var lib$C;
-var hasRequiredLib$C;
+var lib$I;
+var hasRequiredLib$I;
 
-function requireLib$C () {
-	if (hasRequiredLib$C) return lib$C;
-	hasRequiredLib$C = 1;
+function requireLib$I () {
+	if (hasRequiredLib$I) return lib$I;
+	hasRequiredLib$I = 1;
 
 	/**
 	* Compute the cosine of a number.
@@ -27845,13 +27845,13 @@ function requireLib$C () {
 
 	// MODULES //
 
-	var main = requireMain$p();
+	var main = requireMain$u();
 
 
 	// EXPORTS //
 
-	lib$C = main;
-	return lib$C;
+	lib$I = main;
+	return lib$I;
 }
 
 /**
@@ -27872,22 +27872,22 @@ function requireLib$C () {
 * limitations under the License.
 */
 
-var main$o;
-var hasRequiredMain$o;
+var main$t;
+var hasRequiredMain$t;
 
-function requireMain$o () {
-	if (hasRequiredMain$o) return main$o;
-	hasRequiredMain$o = 1;
+function requireMain$t () {
+	if (hasRequiredMain$t) return main$t;
+	hasRequiredMain$t = 1;
 
 	// MODULES //
 
-	var isnan = requireLib$20();
-	var isInfinite = requireLib$1m();
-	var cos = requireLib$C();
-	var sin = requireLib$M();
-	var abs = requireLib$1s();
-	var copysign = requireLib$1i();
-	var PI = requireLib$U();
+	var isnan = requireLib$26();
+	var isInfinite = requireLib$1s();
+	var cos = requireLib$I();
+	var sin = requireLib$S();
+	var abs = requireLib$1y();
+	var copysign = requireLib$1o();
+	var PI = requireLib$_();
 
 
 	// MAIN //
@@ -27958,8 +27958,8 @@ function requireMain$o () {
 
 	// EXPORTS //
 
-	main$o = sinpi;
-	return main$o;
+	main$t = sinpi;
+	return main$t;
 }
 
 /**
@@ -27980,12 +27980,12 @@ function requireMain$o () {
 * limitations under the License.
 */
 
-var lib$B;
-var hasRequiredLib$B;
+var lib$H;
+var hasRequiredLib$H;
 
-function requireLib$B () {
-	if (hasRequiredLib$B) return lib$B;
-	hasRequiredLib$B = 1;
+function requireLib$H () {
+	if (hasRequiredLib$H) return lib$H;
+	hasRequiredLib$H = 1;
 
 	/**
 	* Compute the value of `sin(πx)`.
@@ -28010,13 +28010,13 @@ function requireLib$B () {
 
 	// MODULES //
 
-	var main = requireMain$o();
+	var main = requireMain$t();
 
 
 	// EXPORTS //
 
-	lib$B = main;
-	return lib$B;
+	lib$H = main;
+	return lib$H;
 }
 
 /**
@@ -28591,23 +28591,23 @@ function requirePolyval_w () {
 * ```
 */
 
-var main$n;
-var hasRequiredMain$n;
+var main$s;
+var hasRequiredMain$s;
 
-function requireMain$n () {
-	if (hasRequiredMain$n) return main$n;
-	hasRequiredMain$n = 1;
+function requireMain$s () {
+	if (hasRequiredMain$s) return main$s;
+	hasRequiredMain$s = 1;
 
 	// MODULES //
 
-	var isnan = requireLib$20();
-	var isInfinite = requireLib$1m();
-	var abs = requireLib$1s();
-	var ln = requireLib$D();
-	var trunc = requireLib$1q();
-	var sinpi = requireLib$B();
-	var PI = requireLib$U();
-	var PINF = requireLib$1D();
+	var isnan = requireLib$26();
+	var isInfinite = requireLib$1s();
+	var abs = requireLib$1y();
+	var ln = requireLib$J();
+	var trunc = requireLib$1w();
+	var sinpi = requireLib$H();
+	var PI = requireLib$_();
+	var PINF = requireLib$1J();
 	var polyvalA1 = requirePolyval_a1();
 	var polyvalA2 = requirePolyval_a2();
 	var polyvalR = requirePolyval_r();
@@ -28968,8 +28968,8 @@ function requireMain$n () {
 
 	// EXPORTS //
 
-	main$n = gammaln;
-	return main$n;
+	main$s = gammaln;
+	return main$s;
 }
 
 /**
@@ -28990,12 +28990,12 @@ function requireMain$n () {
 * limitations under the License.
 */
 
-var lib$A;
-var hasRequiredLib$A;
+var lib$G;
+var hasRequiredLib$G;
 
-function requireLib$A () {
-	if (hasRequiredLib$A) return lib$A;
-	hasRequiredLib$A = 1;
+function requireLib$G () {
+	if (hasRequiredLib$G) return lib$G;
+	hasRequiredLib$G = 1;
 
 	/**
 	* Evaluate the natural logarithm of the gamma function.
@@ -29029,13 +29029,13 @@ function requireLib$A () {
 
 	// MODULES //
 
-	var main = requireMain$n();
+	var main = requireMain$s();
 
 
 	// EXPORTS //
 
-	lib$A = main;
-	return lib$A;
+	lib$G = main;
+	return lib$G;
 }
 
 /**
@@ -29056,12 +29056,12 @@ function requireLib$A () {
 * limitations under the License.
 */
 
-var lib$z;
-var hasRequiredLib$z;
+var lib$F;
+var hasRequiredLib$F;
 
-function requireLib$z () {
-	if (hasRequiredLib$z) return lib$z;
-	hasRequiredLib$z = 1;
+function requireLib$F () {
+	if (hasRequiredLib$F) return lib$F;
+	hasRequiredLib$F = 1;
 
 	/**
 	* Natural logarithm of the maximum double-precision floating-point number.
@@ -29098,8 +29098,8 @@ function requireLib$z () {
 
 	// EXPORTS //
 
-	lib$z = FLOAT64_MAX_LN;
-	return lib$z;
+	lib$F = FLOAT64_MAX_LN;
+	return lib$F;
 }
 
 /**
@@ -29120,12 +29120,12 @@ function requireLib$z () {
 * limitations under the License.
 */
 
-var lib$y;
-var hasRequiredLib$y;
+var lib$E;
+var hasRequiredLib$E;
 
-function requireLib$y () {
-	if (hasRequiredLib$y) return lib$y;
-	hasRequiredLib$y = 1;
+function requireLib$E () {
+	if (hasRequiredLib$E) return lib$E;
+	hasRequiredLib$E = 1;
 
 	/**
 	* Square root of double-precision floating-point epsilon.
@@ -29159,8 +29159,8 @@ function requireLib$y () {
 
 	// EXPORTS //
 
-	lib$y = FLOAT64_SQRT_EPSILON;
-	return lib$y;
+	lib$E = FLOAT64_SQRT_EPSILON;
+	return lib$E;
 }
 
 /**
@@ -29181,12 +29181,12 @@ function requireLib$y () {
 * limitations under the License.
 */
 
-var lib$x;
-var hasRequiredLib$x;
+var lib$D;
+var hasRequiredLib$D;
 
-function requireLib$x () {
-	if (hasRequiredLib$x) return lib$x;
-	hasRequiredLib$x = 1;
+function requireLib$D () {
+	if (hasRequiredLib$D) return lib$D;
+	hasRequiredLib$D = 1;
 
 	/**
 	* Alias for `eval` global.
@@ -29207,8 +29207,8 @@ function requireLib$x () {
 
 	// EXPORTS //
 
-	lib$x = evil;
-	return lib$x;
+	lib$D = evil;
+	return lib$D;
 }
 
 /**
@@ -29229,16 +29229,16 @@ function requireLib$x () {
 * limitations under the License.
 */
 
-var main$m;
-var hasRequiredMain$m;
+var main$r;
+var hasRequiredMain$r;
 
-function requireMain$m () {
-	if (hasRequiredMain$m) return main$m;
-	hasRequiredMain$m = 1;
+function requireMain$r () {
+	if (hasRequiredMain$r) return main$r;
+	hasRequiredMain$r = 1;
 
 	// MODULES //
 
-	var evil = requireLib$x();
+	var evil = requireLib$D();
 
 
 	// MAIN //
@@ -29266,8 +29266,8 @@ function requireMain$m () {
 
 	// EXPORTS //
 
-	main$m = hasGeneratorSupport;
-	return main$m;
+	main$r = hasGeneratorSupport;
+	return main$r;
 }
 
 /**
@@ -29288,12 +29288,12 @@ function requireMain$m () {
 * limitations under the License.
 */
 
-var lib$w;
-var hasRequiredLib$w;
+var lib$C;
+var hasRequiredLib$C;
 
-function requireLib$w () {
-	if (hasRequiredLib$w) return lib$w;
-	hasRequiredLib$w = 1;
+function requireLib$C () {
+	if (hasRequiredLib$C) return lib$C;
+	hasRequiredLib$C = 1;
 
 	/**
 	* Test for native `function*()` support.
@@ -29309,13 +29309,13 @@ function requireLib$w () {
 
 	// MODULES //
 
-	var main = requireMain$m();
+	var main = requireMain$r();
 
 
 	// EXPORTS //
 
-	lib$w = main;
-	return lib$w;
+	lib$C = main;
+	return lib$C;
 }
 
 /**
@@ -29345,8 +29345,8 @@ function requireGenerators$1 () {
 
 	// MODULES //
 
-	var abs = requireLib$1s();
-	var EPS = requireLib$11();
+	var abs = requireLib$1y();
+	var EPS = requireLib$17();
 
 
 	// VARIABLES //
@@ -29452,8 +29452,8 @@ function requireBasic$1 () {
 
 	// MODULES //
 
-	var abs = requireLib$1s();
-	var EPS = requireLib$11();
+	var abs = requireLib$1y();
+	var EPS = requireLib$17();
 
 
 	// VARIABLES //
@@ -29537,12 +29537,12 @@ function requireBasic$1 () {
 * limitations under the License.
 */
 
-var lib$v;
-var hasRequiredLib$v;
+var lib$B;
+var hasRequiredLib$B;
 
-function requireLib$v () {
-	if (hasRequiredLib$v) return lib$v;
-	hasRequiredLib$v = 1;
+function requireLib$B () {
+	if (hasRequiredLib$B) return lib$B;
+	hasRequiredLib$B = 1;
 
 	/**
 	* Sum the elements of the series given by the supplied function.
@@ -29567,7 +29567,7 @@ function requireLib$v () {
 
 	// MODULES //
 
-	var hasGeneratorSupport = requireLib$w();
+	var hasGeneratorSupport = requireLib$C();
 	var generator = requireGenerators$1();
 	var basic = requireBasic$1();
 
@@ -29584,8 +29584,8 @@ function requireLib$v () {
 
 	// EXPORTS //
 
-	lib$v = sumSeries;
-	return lib$v;
+	lib$B = sumSeries;
+	return lib$B;
 }
 
 /**
@@ -29705,7 +29705,7 @@ function requireTgamma_i_large_x () {
 
 	// MODULES //
 
-	var sumSeries = requireLib$v();
+	var sumSeries = requireLib$B();
 	var tgammaILargeXSeries = requireTgamma_i_large_x_series();
 
 
@@ -29776,7 +29776,7 @@ function requireFinite_gamma_q () {
 
 	// MODULES //
 
-	var exp = requireLib$1c();
+	var exp = requireLib$1i();
 
 
 	// MAIN //
@@ -30279,20 +30279,20 @@ function requirePolyval_sb () {
 * ```
 */
 
-var main$l;
-var hasRequiredMain$l;
+var main$q;
+var hasRequiredMain$q;
 
-function requireMain$l () {
-	if (hasRequiredMain$l) return main$l;
-	hasRequiredMain$l = 1;
+function requireMain$q () {
+	if (hasRequiredMain$q) return main$q;
+	hasRequiredMain$q = 1;
 
 	// MODULES //
 
-	var isnan = requireLib$20();
-	var exp = requireLib$1c();
-	var setLowWord = requireLib$18();
-	var PINF = requireLib$1D();
-	var NINF = requireLib$1B();
+	var isnan = requireLib$26();
+	var exp = requireLib$1i();
+	var setLowWord = requireLib$1e();
+	var PINF = requireLib$1J();
+	var NINF = requireLib$1H();
 	var polyvalPP = requirePolyval_pp();
 	var polyvalQQ = requirePolyval_qq();
 	var polyvalPA = requirePolyval_pa();
@@ -30661,8 +30661,8 @@ function requireMain$l () {
 
 	// EXPORTS //
 
-	main$l = erfc;
-	return main$l;
+	main$q = erfc;
+	return main$q;
 }
 
 /**
@@ -30683,12 +30683,12 @@ function requireMain$l () {
 * limitations under the License.
 */
 
-var lib$u;
-var hasRequiredLib$u;
+var lib$A;
+var hasRequiredLib$A;
 
-function requireLib$u () {
-	if (hasRequiredLib$u) return lib$u;
-	hasRequiredLib$u = 1;
+function requireLib$A () {
+	if (hasRequiredLib$A) return lib$A;
+	hasRequiredLib$A = 1;
 
 	/**
 	* Evaluate the complementary error function.
@@ -30719,13 +30719,13 @@ function requireLib$u () {
 
 	// MODULES //
 
-	var main = requireMain$l();
+	var main = requireMain$q();
 
 
 	// EXPORTS //
 
-	lib$u = main;
-	return lib$u;
+	lib$A = main;
+	return lib$A;
 }
 
 /**
@@ -30769,10 +30769,10 @@ function requireFinite_half_gamma_q () {
 
 	// MODULES //
 
-	var erfc = requireLib$u();
-	var sqrt = requireLib$1v();
-	var exp = requireLib$1c();
-	var PI = requireLib$U();
+	var erfc = requireLib$A();
+	var sqrt = requireLib$1B();
+	var exp = requireLib$1i();
+	var PI = requireLib$_();
 
 
 	// MAIN //
@@ -30834,12 +30834,12 @@ function requireFinite_half_gamma_q () {
 * limitations under the License.
 */
 
-var lib$t;
-var hasRequiredLib$t;
+var lib$z;
+var hasRequiredLib$z;
 
-function requireLib$t () {
-	if (hasRequiredLib$t) return lib$t;
-	hasRequiredLib$t = 1;
+function requireLib$z () {
+	if (hasRequiredLib$z) return lib$z;
+	hasRequiredLib$z = 1;
 
 	/**
 	* Natural logarithm of the smallest normalized double-precision floating-point number.
@@ -30876,8 +30876,8 @@ function requireLib$t () {
 
 	// EXPORTS //
 
-	lib$t = FLOAT64_MIN_LN;
-	return lib$t;
+	lib$z = FLOAT64_MIN_LN;
+	return lib$z;
 }
 
 /**
@@ -30921,11 +30921,11 @@ function requireFull_igamma_prefix$1 () {
 
 	// MODULES //
 
-	var exp = requireLib$1c();
-	var pow = requireLib$13();
-	var ln = requireLib$D();
-	var MAX_LN = requireLib$z();
-	var MIN_LN = requireLib$t();
+	var exp = requireLib$1i();
+	var pow = requireLib$19();
+	var ln = requireLib$J();
+	var MAX_LN = requireLib$F();
+	var MIN_LN = requireLib$z();
 
 
 	// MAIN //
@@ -30989,12 +30989,12 @@ function requireFull_igamma_prefix$1 () {
 * limitations under the License.
 */
 
-var main$k;
-var hasRequiredMain$k;
+var main$p;
+var hasRequiredMain$p;
 
-function requireMain$k () {
-	if (hasRequiredMain$k) return main$k;
-	hasRequiredMain$k = 1;
+function requireMain$p () {
+	if (hasRequiredMain$p) return main$p;
+	hasRequiredMain$p = 1;
 
 	// MAIN //
 
@@ -31039,8 +31039,8 @@ function requireMain$k () {
 
 	// EXPORTS //
 
-	main$k = evalpoly;
-	return main$k;
+	main$p = evalpoly;
+	return main$p;
 }
 
 /**
@@ -31061,12 +31061,12 @@ function requireMain$k () {
 * limitations under the License.
 */
 
-var main$j;
-var hasRequiredMain$j;
+var main$o;
+var hasRequiredMain$o;
 
-function requireMain$j () {
-	if (hasRequiredMain$j) return main$j;
-	hasRequiredMain$j = 1;
+function requireMain$o () {
+	if (hasRequiredMain$o) return main$o;
+	hasRequiredMain$o = 1;
 
 	// MAIN //
 
@@ -31091,8 +31091,8 @@ function requireMain$j () {
 
 	// EXPORTS //
 
-	main$j = Fcn;
-	return main$j;
+	main$o = Fcn;
+	return main$o;
 }
 
 /**
@@ -31113,12 +31113,12 @@ function requireMain$j () {
 * limitations under the License.
 */
 
-var lib$s;
-var hasRequiredLib$s;
+var lib$y;
+var hasRequiredLib$y;
 
-function requireLib$s () {
-	if (hasRequiredLib$s) return lib$s;
-	hasRequiredLib$s = 1;
+function requireLib$y () {
+	if (hasRequiredLib$y) return lib$y;
+	hasRequiredLib$y = 1;
 
 	/**
 	* Function constructor.
@@ -31136,13 +31136,13 @@ function requireLib$s () {
 
 	// MODULES //
 
-	var main = requireMain$j();
+	var main = requireMain$o();
 
 
 	// EXPORTS //
 
-	lib$s = main;
-	return lib$s;
+	lib$y = main;
+	return lib$y;
 }
 
 /**
@@ -31163,17 +31163,17 @@ function requireLib$s () {
 * limitations under the License.
 */
 
-var factory_1$2;
-var hasRequiredFactory$2;
+var factory_1$3;
+var hasRequiredFactory$3;
 
-function requireFactory$2 () {
-	if (hasRequiredFactory$2) return factory_1$2;
-	hasRequiredFactory$2 = 1;
+function requireFactory$3 () {
+	if (hasRequiredFactory$3) return factory_1$3;
+	hasRequiredFactory$3 = 1;
 
 	// MODULES //
 
-	var Fcn = requireLib$s();
-	var evalpoly = requireMain$k();
+	var Fcn = requireLib$y();
+	var evalpoly = requireMain$p();
 
 
 	// MAIN //
@@ -31277,8 +31277,8 @@ function requireFactory$2 () {
 
 	// EXPORTS //
 
-	factory_1$2 = factory;
-	return factory_1$2;
+	factory_1$3 = factory;
+	return factory_1$3;
 }
 
 /**
@@ -31299,12 +31299,12 @@ function requireFactory$2 () {
 * limitations under the License.
 */
 
-var lib$r;
-var hasRequiredLib$r;
+var lib$x;
+var hasRequiredLib$x;
 
-function requireLib$r () {
-	if (hasRequiredLib$r) return lib$r;
-	hasRequiredLib$r = 1;
+function requireLib$x () {
+	if (hasRequiredLib$x) return lib$x;
+	hasRequiredLib$x = 1;
 
 	/**
 	* Evaluate a polynomial using double-precision floating-point arithmetic.
@@ -31331,9 +31331,9 @@ function requireLib$r () {
 
 	// MODULES //
 
-	var setReadOnly = requireLib$21();
-	var main = requireMain$k();
-	var factory = requireFactory$2();
+	var setReadOnly = requireLib$27();
+	var main = requireMain$p();
+	var factory = requireFactory$3();
 
 
 	// MAIN //
@@ -31343,8 +31343,8 @@ function requireLib$r () {
 
 	// EXPORTS //
 
-	lib$r = main;
-	return lib$r;
+	lib$x = main;
+	return lib$x;
 }
 
 /**
@@ -31451,19 +31451,19 @@ function requireLog1p_series () {
 * ```
 */
 
-var main$i;
-var hasRequiredMain$i;
+var main$n;
+var hasRequiredMain$n;
 
-function requireMain$i () {
-	if (hasRequiredMain$i) return main$i;
-	hasRequiredMain$i = 1;
+function requireMain$n () {
+	if (hasRequiredMain$n) return main$n;
+	hasRequiredMain$n = 1;
 
 	// MODULES //
 
-	var abs = requireLib$1s();
-	var ln = requireLib$D();
-	var FLOAT_EPS = requireLib$11();
-	var sumSeries = requireLib$v();
+	var abs = requireLib$1y();
+	var ln = requireLib$J();
+	var FLOAT_EPS = requireLib$17();
+	var sumSeries = requireLib$B();
 	var log1pSeries = requireLog1p_series();
 
 
@@ -31517,8 +31517,8 @@ function requireMain$i () {
 
 	// EXPORTS //
 
-	main$i = log1pmx;
-	return main$i;
+	main$n = log1pmx;
+	return main$n;
 }
 
 /**
@@ -31539,12 +31539,12 @@ function requireMain$i () {
 * limitations under the License.
 */
 
-var lib$q;
-var hasRequiredLib$q;
+var lib$w;
+var hasRequiredLib$w;
 
-function requireLib$q () {
-	if (hasRequiredLib$q) return lib$q;
-	hasRequiredLib$q = 1;
+function requireLib$w () {
+	if (hasRequiredLib$w) return lib$w;
+	hasRequiredLib$w = 1;
 
 	/**
 	* Evaluate \\( \operatorname{log1pmx}(x) = \ln(1+x) - x \\).
@@ -31569,13 +31569,13 @@ function requireLib$q () {
 
 	// MODULES //
 
-	var log1pmx = requireMain$i();
+	var log1pmx = requireMain$n();
 
 
 	// EXPORTS //
 
-	lib$q = log1pmx;
-	return lib$q;
+	lib$w = log1pmx;
+	return lib$w;
 }
 
 /**
@@ -31596,12 +31596,12 @@ function requireLib$q () {
 * limitations under the License.
 */
 
-var lib$p;
-var hasRequiredLib$p;
+var lib$v;
+var hasRequiredLib$v;
 
-function requireLib$p () {
-	if (hasRequiredLib$p) return lib$p;
-	hasRequiredLib$p = 1;
+function requireLib$v () {
+	if (hasRequiredLib$v) return lib$v;
+	hasRequiredLib$v = 1;
 
 	/**
 	* The mathematical constant `π` times `2`.
@@ -31630,8 +31630,8 @@ function requireLib$p () {
 
 	// EXPORTS //
 
-	lib$p = TWO_PI;
-	return lib$p;
+	lib$v = TWO_PI;
+	return lib$v;
 }
 
 /**
@@ -32161,12 +32161,12 @@ function requireIgamma_temme_large () {
 
 	// MODULES //
 
-	var evalpoly = requireLib$r();
-	var log1pmx = requireLib$q();
-	var erfc = requireLib$u();
-	var sqrt = requireLib$1v();
-	var exp = requireLib$1c();
-	var TWO_PI = requireLib$p();
+	var evalpoly = requireLib$x();
+	var log1pmx = requireLib$w();
+	var erfc = requireLib$A();
+	var sqrt = requireLib$1B();
+	var exp = requireLib$1i();
+	var TWO_PI = requireLib$v();
 	var polyvalC0 = requirePolyval_c0();
 	var polyvalC1 = requirePolyval_c1();
 	var polyvalC2 = requirePolyval_c2();
@@ -32351,7 +32351,7 @@ function requireLower_gamma_series () {
 
 	// MODULES //
 
-	var sumSeries = requireLib$v();
+	var sumSeries = requireLib$B();
 	var lowerIncompleteGammaSeries = requireLower_incomplete_gamma_series();
 
 
@@ -32408,12 +32408,12 @@ function requireLower_gamma_series () {
 * limitations under the License.
 */
 
-var rational_pq;
-var hasRequiredRational_pq;
+var rational_pq$1;
+var hasRequiredRational_pq$1;
 
-function requireRational_pq () {
-	if (hasRequiredRational_pq) return rational_pq;
-	hasRequiredRational_pq = 1;
+function requireRational_pq$1 () {
+	if (hasRequiredRational_pq$1) return rational_pq$1;
+	hasRequiredRational_pq$1 = 1;
 
 	// MAIN //
 
@@ -32457,8 +32457,8 @@ function requireRational_pq () {
 
 	// EXPORTS //
 
-	rational_pq = evalrational;
-	return rational_pq;
+	rational_pq$1 = evalrational;
+	return rational_pq$1;
 }
 
 /**
@@ -32492,12 +32492,12 @@ function requireRational_pq () {
 * ```
 */
 
-var main$h;
-var hasRequiredMain$h;
+var main$m;
+var hasRequiredMain$m;
 
-function requireMain$h () {
-	if (hasRequiredMain$h) return main$h;
-	hasRequiredMain$h = 1;
+function requireMain$m () {
+	if (hasRequiredMain$m) return main$m;
+	hasRequiredMain$m = 1;
 
 	// MAIN //
 
@@ -32533,13 +32533,13 @@ function requireMain$h () {
 	* var v = gammaLanczosSumExpGScaled( NaN );
 	* // returns NaN
 	*/
-	var gammaLanczosSumExpGScaled = requireRational_pq();
+	var gammaLanczosSumExpGScaled = requireRational_pq$1();
 
 
 	// EXPORTS //
 
-	main$h = gammaLanczosSumExpGScaled;
-	return main$h;
+	main$m = gammaLanczosSumExpGScaled;
+	return main$m;
 }
 
 /**
@@ -32560,12 +32560,12 @@ function requireMain$h () {
 * limitations under the License.
 */
 
-var lib$o;
-var hasRequiredLib$o;
+var lib$u;
+var hasRequiredLib$u;
 
-function requireLib$o () {
-	if (hasRequiredLib$o) return lib$o;
-	hasRequiredLib$o = 1;
+function requireLib$u () {
+	if (hasRequiredLib$u) return lib$u;
+	hasRequiredLib$u = 1;
 
 	/**
 	* Calculate the Lanczos sum for the approximation of the gamma function (scaled by `exp(-g)`, where `g = 10.900511`.
@@ -32596,13 +32596,13 @@ function requireLib$o () {
 
 	// MODULES //
 
-	var main = requireMain$h();
+	var main = requireMain$m();
 
 
 	// EXPORTS //
 
-	lib$o = main;
-	return lib$o;
+	lib$u = main;
+	return lib$u;
 }
 
 /**
@@ -32648,22 +32648,22 @@ function requireRegularised_gamma_prefix () {
 
 	// MODULES //
 
-	var lanczosSumExpGScaled = requireLib$o();
-	var gammaln = requireLib$A();
-	var gamma = requireLib$J();
-	var log1pmx = requireLib$q();
-	var sqrt = requireLib$1v();
-	var abs = requireLib$1s();
-	var exp = requireLib$1c();
-	var pow = requireLib$13();
-	var max = requireLib$_();
-	var min = requireLib$Y();
-	var ln = requireLib$D();
-	var FLOAT64_MAX = requireLib$X();
-	var MAX_LN = requireLib$z();
-	var MIN_LN = requireLib$t();
-	var G = requireLib$F();
-	var E = requireLib$12();
+	var lanczosSumExpGScaled = requireLib$u();
+	var gammaln = requireLib$G();
+	var gamma = requireLib$P();
+	var log1pmx = requireLib$w();
+	var sqrt = requireLib$1B();
+	var abs = requireLib$1y();
+	var exp = requireLib$1i();
+	var pow = requireLib$19();
+	var max = requireLib$14();
+	var min = requireLib$12();
+	var ln = requireLib$J();
+	var FLOAT64_MAX = requireLib$11();
+	var MAX_LN = requireLib$F();
+	var MIN_LN = requireLib$z();
+	var G = requireLib$L();
+	var E = requireLib$18();
 
 
 	// MAIN //
@@ -32779,22 +32779,22 @@ function requireRegularised_gamma_prefix () {
 * ```
 */
 
-var main$g;
-var hasRequiredMain$g;
+var main$l;
+var hasRequiredMain$l;
 
-function requireMain$g () {
-	if (hasRequiredMain$g) return main$g;
-	hasRequiredMain$g = 1;
+function requireMain$l () {
+	if (hasRequiredMain$l) return main$l;
+	hasRequiredMain$l = 1;
 
 	// MODULES //
 
-	var isnan = requireLib$20();
-	var isinfinite = requireLib$1m();
-	var abs = requireLib$1s();
-	var expm1 = requireLib$1y();
-	var ln = requireLib$D();
-	var pow = requireLib$13();
-	var trunc = requireLib$1q();
+	var isnan = requireLib$26();
+	var isinfinite = requireLib$1s();
+	var abs = requireLib$1y();
+	var expm1 = requireLib$1E();
+	var ln = requireLib$J();
+	var pow = requireLib$19();
+	var trunc = requireLib$1w();
 
 
 	// MAIN //
@@ -32884,8 +32884,8 @@ function requireMain$g () {
 
 	// EXPORTS //
 
-	main$g = powm1;
-	return main$g;
+	main$l = powm1;
+	return main$l;
 }
 
 /**
@@ -32906,12 +32906,12 @@ function requireMain$g () {
 * limitations under the License.
 */
 
-var lib$n;
-var hasRequiredLib$n;
+var lib$t;
+var hasRequiredLib$t;
 
-function requireLib$n () {
-	if (hasRequiredLib$n) return lib$n;
-	hasRequiredLib$n = 1;
+function requireLib$t () {
+	if (hasRequiredLib$t) return lib$t;
+	hasRequiredLib$t = 1;
 
 	/**
 	* Evaluate `bˣ - 1`.
@@ -32948,13 +32948,13 @@ function requireLib$n () {
 
 	// MODULES //
 
-	var powm1 = requireMain$g();
+	var powm1 = requireMain$l();
 
 
 	// EXPORTS //
 
-	lib$n = powm1;
-	return lib$n;
+	lib$t = powm1;
+	return lib$t;
 }
 
 /**
@@ -33213,8 +33213,8 @@ function requireLgamma_small_imp () {
 
 	// MODULES //
 
-	var ln = requireLib$D();
-	var EPS = requireLib$11();
+	var ln = requireLib$J();
+	var EPS = requireLib$17();
 	var rateval1 = requireRational_p1q1$1();
 	var rateval2 = requireRational_p2q2$1();
 	var rateval3 = requireRational_p3q3$1();
@@ -33363,19 +33363,19 @@ function requireLgamma_small_imp () {
 * ```
 */
 
-var main$f;
-var hasRequiredMain$f;
+var main$k;
+var hasRequiredMain$k;
 
-function requireMain$f () {
-	if (hasRequiredMain$f) return main$f;
-	hasRequiredMain$f = 1;
+function requireMain$k () {
+	if (hasRequiredMain$k) return main$k;
+	hasRequiredMain$k = 1;
 
 	// MODULES //
 
-	var gamma = requireLib$J();
-	var expm1 = requireLib$1y();
-	var log1p = requireLib$1w();
-	var isnan = requireLib$20();
+	var gamma = requireLib$P();
+	var expm1 = requireLib$1E();
+	var log1p = requireLib$1C();
+	var isnan = requireLib$26();
 	var lgammaSmallImp = requireLgamma_small_imp();
 
 
@@ -33430,8 +33430,8 @@ function requireMain$f () {
 
 	// EXPORTS //
 
-	main$f = gamma1pm1;
-	return main$f;
+	main$k = gamma1pm1;
+	return main$k;
 }
 
 /**
@@ -33452,12 +33452,12 @@ function requireMain$f () {
 * limitations under the License.
 */
 
-var lib$m;
-var hasRequiredLib$m;
+var lib$s;
+var hasRequiredLib$s;
 
-function requireLib$m () {
-	if (hasRequiredLib$m) return lib$m;
-	hasRequiredLib$m = 1;
+function requireLib$s () {
+	if (hasRequiredLib$s) return lib$s;
+	hasRequiredLib$s = 1;
 
 	/**
 	* Compute `gamma(x+1) - 1` without cancellation errors.
@@ -33482,13 +33482,13 @@ function requireLib$m () {
 
 	// MODULES //
 
-	var gamma1pm1 = requireMain$f();
+	var gamma1pm1 = requireMain$k();
 
 
 	// EXPORTS //
 
-	lib$m = gamma1pm1;
-	return lib$m;
+	lib$s = gamma1pm1;
+	return lib$s;
 }
 
 /**
@@ -33614,9 +33614,9 @@ function requireTgamma_small_upper_part () {
 
 	// MODULES //
 
-	var powm1 = requireLib$n();
-	var sumSeries = requireLib$v();
-	var gamma1pm1 = requireLib$m();
+	var powm1 = requireLib$t();
+	var sumSeries = requireLib$B();
+	var gamma1pm1 = requireLib$s();
 	var smallGamma2Series = requireSmall_gamma2_series();
 
 
@@ -33680,12 +33680,12 @@ function requireTgamma_small_upper_part () {
 * limitations under the License.
 */
 
-var lib$l;
-var hasRequiredLib$l;
+var lib$r;
+var hasRequiredLib$r;
 
-function requireLib$l () {
-	if (hasRequiredLib$l) return lib$l;
-	hasRequiredLib$l = 1;
+function requireLib$r () {
+	if (hasRequiredLib$r) return lib$r;
+	hasRequiredLib$r = 1;
 
 	/**
 	* Smallest positive single-precision floating-point normal number.
@@ -33728,8 +33728,8 @@ function requireLib$l () {
 
 	// EXPORTS //
 
-	lib$l = FLOAT32_SMALLEST_NORMAL;
-	return lib$l;
+	lib$r = FLOAT32_SMALLEST_NORMAL;
+	return lib$r;
 }
 
 /**
@@ -33759,9 +33759,9 @@ function requireGenerators () {
 
 	// MODULES //
 
-	var abs = requireLib$1s();
-	var FLOAT32_SMALLEST_NORMAL = requireLib$l();
-	var EPS = requireLib$11();
+	var abs = requireLib$1y();
+	var FLOAT32_SMALLEST_NORMAL = requireLib$r();
+	var EPS = requireLib$17();
 
 
 	// VARIABLES //
@@ -34002,9 +34002,9 @@ function requireBasic () {
 
 	// MODULES //
 
-	var abs = requireLib$1s();
-	var EPS = requireLib$11();
-	var FLOAT32_SMALLEST_NORMAL = requireLib$l();
+	var abs = requireLib$1y();
+	var EPS = requireLib$17();
+	var FLOAT32_SMALLEST_NORMAL = requireLib$r();
 
 
 	// VARIABLES //
@@ -34196,12 +34196,12 @@ function requireBasic () {
 * limitations under the License.
 */
 
-var lib$k;
-var hasRequiredLib$k;
+var lib$q;
+var hasRequiredLib$q;
 
-function requireLib$k () {
-	if (hasRequiredLib$k) return lib$k;
-	hasRequiredLib$k = 1;
+function requireLib$q () {
+	if (hasRequiredLib$q) return lib$q;
+	hasRequiredLib$q = 1;
 
 	/**
 	* Calculate a continued fraction approximation.
@@ -34227,7 +34227,7 @@ function requireLib$k () {
 
 	// MODULES //
 
-	var hasGeneratorSupport = requireLib$w();
+	var hasGeneratorSupport = requireLib$C();
 	var generator = requireGenerators();
 	var basic = requireBasic();
 
@@ -34244,8 +34244,8 @@ function requireLib$k () {
 
 	// EXPORTS //
 
-	lib$k = continuedFraction;
-	return lib$k;
+	lib$q = continuedFraction;
+	return lib$q;
 }
 
 /**
@@ -34367,7 +34367,7 @@ function requireUpper_gamma_fraction () {
 
 	// MODULES //
 
-	var continuedFraction = requireLib$k();
+	var continuedFraction = requireLib$q();
 	var upperIncompleteGammaFract = requireUpper_incomplete_gamma_fract();
 
 
@@ -34434,14 +34434,14 @@ function requireIgamma_final () {
 
 	// MODULES //
 
-	var floor = requireLib$1x();
-	var gamma = requireLib$J();
-	var abs = requireLib$1s();
-	var pow = requireLib$13();
-	var ln = requireLib$D();
-	var SQRT_EPSILON = requireLib$y();
-	var FLOAT64_MAX = requireLib$X();
-	var MAX_LN = requireLib$z();
+	var floor = requireLib$1D();
+	var gamma = requireLib$P();
+	var abs = requireLib$1y();
+	var pow = requireLib$19();
+	var ln = requireLib$J();
+	var SQRT_EPSILON = requireLib$E();
+	var FLOAT64_MAX = requireLib$11();
+	var MAX_LN = requireLib$F();
 	var tgammaILargeX = requireTgamma_i_large_x();
 	var finiteGammaQ = requireFinite_gamma_q();
 	var finiteHalfGammaQ = requireFinite_half_gamma_q();
@@ -34693,22 +34693,22 @@ function requireIgamma_final () {
 * ```
 */
 
-var main$e;
-var hasRequiredMain$e;
+var main$j;
+var hasRequiredMain$j;
 
-function requireMain$e () {
-	if (hasRequiredMain$e) return main$e;
-	hasRequiredMain$e = 1;
+function requireMain$j () {
+	if (hasRequiredMain$j) return main$j;
+	hasRequiredMain$j = 1;
 
 	// MODULES //
 
-	var gammaln = requireLib$A();
-	var exp = requireLib$1c();
-	var ln = requireLib$D();
-	var SQRT_TWO_PI = requireLib$L();
-	var MAX_LN = requireLib$z();
-	var PINF = requireLib$1D();
-	var FLOAT64_MAX_NTH_FACTORIAL = requireLib$I();
+	var gammaln = requireLib$G();
+	var exp = requireLib$1i();
+	var ln = requireLib$J();
+	var SQRT_TWO_PI = requireLib$R();
+	var MAX_LN = requireLib$F();
+	var PINF = requireLib$1J();
+	var FLOAT64_MAX_NTH_FACTORIAL = requireLib$O();
 	var igammaFinal = requireIgamma_final();
 	var lowerGammaSeries = requireLower_gamma_series();
 	var upperGammaFraction = requireUpper_gamma_fraction();
@@ -34805,8 +34805,8 @@ function requireMain$e () {
 
 	// EXPORTS //
 
-	main$e = gammainc;
-	return main$e;
+	main$j = gammainc;
+	return main$j;
 }
 
 /**
@@ -34827,12 +34827,12 @@ function requireMain$e () {
 * limitations under the License.
 */
 
-var lib$j;
-var hasRequiredLib$j;
+var lib$p;
+var hasRequiredLib$p;
 
-function requireLib$j () {
-	if (hasRequiredLib$j) return lib$j;
-	hasRequiredLib$j = 1;
+function requireLib$p () {
+	if (hasRequiredLib$p) return lib$p;
+	hasRequiredLib$p = 1;
 
 	/**
 	* Evaluate the incomplete gamma function.
@@ -34863,13 +34863,13 @@ function requireLib$j () {
 
 	// MODULES //
 
-	var main = requireMain$e();
+	var main = requireMain$j();
 
 
 	// EXPORTS //
 
-	lib$j = main;
-	return lib$j;
+	lib$p = main;
+	return lib$p;
 }
 
 /**
@@ -34913,11 +34913,11 @@ function requireFull_igamma_prefix () {
 
 	// MODULES //
 
-	var exp = requireLib$1c();
-	var pow = requireLib$13();
-	var ln = requireLib$D();
-	var MAX_LN = requireLib$z();
-	var MIN_LN = requireLib$t();
+	var exp = requireLib$1i();
+	var pow = requireLib$19();
+	var ln = requireLib$J();
+	var MAX_LN = requireLib$F();
+	var MIN_LN = requireLib$z();
 
 
 	// MAIN //
@@ -35008,21 +35008,21 @@ function requireRegularized_gamma_prefix () {
 
 	// MODULES //
 
-	var lanczosSumExpGScaled = requireLib$o();
-	var gammaln = requireLib$A();
-	var gamma = requireLib$J();
-	var log1p = requireLib$1w();
-	var sqrt = requireLib$1v();
-	var abs = requireLib$1s();
-	var exp = requireLib$1c();
-	var pow = requireLib$13();
-	var max = requireLib$_();
-	var min = requireLib$Y();
-	var ln = requireLib$D();
-	var MAX_LN = requireLib$z();
-	var MIN_LN = requireLib$t();
-	var G = requireLib$F();
-	var E = requireLib$12();
+	var lanczosSumExpGScaled = requireLib$u();
+	var gammaln = requireLib$G();
+	var gamma = requireLib$P();
+	var log1p = requireLib$1C();
+	var sqrt = requireLib$1B();
+	var abs = requireLib$1y();
+	var exp = requireLib$1i();
+	var pow = requireLib$19();
+	var max = requireLib$14();
+	var min = requireLib$12();
+	var ln = requireLib$J();
+	var MAX_LN = requireLib$F();
+	var MIN_LN = requireLib$z();
+	var G = requireLib$L();
+	var E = requireLib$18();
 
 
 	// MAIN //
@@ -35153,15 +35153,15 @@ function requireBeta_small_b_large_a_series () {
 
 	// MODULES //
 
-	var gammaDeltaRatio = requireLib$E();
-	var factorial = requireLib$H();
-	var gammainc = requireLib$j();
-	var log1p = requireLib$1w();
-	var abs = requireLib$1s();
-	var pow = requireLib$13();
-	var ln = requireLib$D();
-	var MIN_VALUE = requireLib$1h();
-	var EPSILON = requireLib$11();
+	var gammaDeltaRatio = requireLib$K();
+	var factorial = requireLib$N();
+	var gammainc = requireLib$p();
+	var log1p = requireLib$1C();
+	var abs = requireLib$1y();
+	var pow = requireLib$19();
+	var ln = requireLib$J();
+	var MIN_VALUE = requireLib$1n();
+	var EPSILON = requireLib$17();
 	var fullIGammaPrefix = requireFull_igamma_prefix();
 	var regularizedGammaPrefix = requireRegularized_gamma_prefix();
 
@@ -35383,17 +35383,17 @@ function requireRising_factorial_ratio () {
 * limitations under the License.
 */
 
-var main$d;
-var hasRequiredMain$d;
+var main$i;
+var hasRequiredMain$i;
 
-function requireMain$d () {
-	if (hasRequiredMain$d) return main$d;
-	hasRequiredMain$d = 1;
+function requireMain$i () {
+	if (hasRequiredMain$i) return main$i;
+	hasRequiredMain$i = 1;
 
 	// MODULES //
 
-	var abs = requireLib$1s();
-	var max = requireLib$_();
+	var abs = requireLib$1y();
+	var max = requireLib$14();
 
 
 	// MAIN //
@@ -35424,8 +35424,8 @@ function requireMain$d () {
 
 	// EXPORTS //
 
-	main$d = maxabs;
-	return main$d;
+	main$i = maxabs;
+	return main$i;
 }
 
 /**
@@ -35446,12 +35446,12 @@ function requireMain$d () {
 * limitations under the License.
 */
 
-var lib$i;
-var hasRequiredLib$i;
+var lib$o;
+var hasRequiredLib$o;
 
-function requireLib$i () {
-	if (hasRequiredLib$i) return lib$i;
-	hasRequiredLib$i = 1;
+function requireLib$o () {
+	if (hasRequiredLib$o) return lib$o;
+	hasRequiredLib$o = 1;
 
 	/**
 	* Return the maximum absolute value.
@@ -35473,13 +35473,13 @@ function requireLib$i () {
 
 	// MODULES //
 
-	var maxabs = requireMain$d();
+	var maxabs = requireMain$i();
 
 
 	// EXPORTS //
 
-	lib$i = maxabs;
-	return lib$i;
+	lib$o = maxabs;
+	return lib$o;
 }
 
 /**
@@ -35500,17 +35500,17 @@ function requireLib$i () {
 * limitations under the License.
 */
 
-var main$c;
-var hasRequiredMain$c;
+var main$h;
+var hasRequiredMain$h;
 
-function requireMain$c () {
-	if (hasRequiredMain$c) return main$c;
-	hasRequiredMain$c = 1;
+function requireMain$h () {
+	if (hasRequiredMain$h) return main$h;
+	hasRequiredMain$h = 1;
 
 	// MODULES //
 
-	var abs = requireLib$1s();
-	var min = requireLib$Y();
+	var abs = requireLib$1y();
+	var min = requireLib$12();
 
 
 	// MAIN //
@@ -35541,8 +35541,8 @@ function requireMain$c () {
 
 	// EXPORTS //
 
-	main$c = minabs;
-	return main$c;
+	main$h = minabs;
+	return main$h;
 }
 
 /**
@@ -35563,12 +35563,12 @@ function requireMain$c () {
 * limitations under the License.
 */
 
-var lib$h;
-var hasRequiredLib$h;
+var lib$n;
+var hasRequiredLib$n;
 
-function requireLib$h () {
-	if (hasRequiredLib$h) return lib$h;
-	hasRequiredLib$h = 1;
+function requireLib$n () {
+	if (hasRequiredLib$n) return lib$n;
+	hasRequiredLib$n = 1;
 
 	/**
 	* Return the minimum absolute value.
@@ -35590,13 +35590,13 @@ function requireLib$h () {
 
 	// MODULES //
 
-	var minabs = requireMain$c();
+	var minabs = requireMain$h();
 
 
 	// EXPORTS //
 
-	lib$h = minabs;
-	return lib$h;
+	lib$n = minabs;
+	return lib$n;
 }
 
 /**
@@ -35639,21 +35639,21 @@ function requireIbeta_power_terms () {
 
 	// MODULES //
 
-	var lanczosSumExpGScaled = requireLib$o();
-	var maxabs = requireLib$i();
-	var minabs = requireLib$h();
-	var expm1 = requireLib$1y();
-	var log1p = requireLib$1w();
-	var sqrt = requireLib$1v();
-	var abs = requireLib$1s();
-	var exp = requireLib$1c();
-	var pow = requireLib$13();
-	var min = requireLib$Y();
-	var ln = requireLib$D();
-	var MAX_LN = requireLib$z();
-	var MIN_LN = requireLib$t();
-	var G = requireLib$F();
-	var E = requireLib$12();
+	var lanczosSumExpGScaled = requireLib$u();
+	var maxabs = requireLib$o();
+	var minabs = requireLib$n();
+	var expm1 = requireLib$1E();
+	var log1p = requireLib$1C();
+	var sqrt = requireLib$1B();
+	var abs = requireLib$1y();
+	var exp = requireLib$1i();
+	var pow = requireLib$19();
+	var min = requireLib$12();
+	var ln = requireLib$J();
+	var MAX_LN = requireLib$F();
+	var MIN_LN = requireLib$z();
+	var G = requireLib$L();
+	var E = requireLib$18();
 
 
 	// MAIN //
@@ -35895,7 +35895,7 @@ function requireIbeta_fraction2 () {
 
 	// MODULES //
 
-	var continuedFraction = requireLib$k();
+	var continuedFraction = requireLib$q();
 	var ibetaPowerTerms = requireIbeta_power_terms();
 
 
@@ -36002,12 +36002,12 @@ function requireIbeta_fraction2 () {
 * limitations under the License.
 */
 
-var lib$g;
-var hasRequiredLib$g;
+var lib$m;
+var hasRequiredLib$m;
 
-function requireLib$g () {
-	if (hasRequiredLib$g) return lib$g;
-	hasRequiredLib$g = 1;
+function requireLib$m () {
+	if (hasRequiredLib$m) return lib$m;
+	hasRequiredLib$m = 1;
 
 	/**
 	* Maximum safe double-precision floating-point integer.
@@ -36045,8 +36045,8 @@ function requireLib$g () {
 
 	// EXPORTS //
 
-	lib$g = FLOAT64_MAX_SAFE_INTEGER;
-	return lib$g;
+	lib$m = FLOAT64_MAX_SAFE_INTEGER;
+	return lib$m;
 }
 
 /**
@@ -36245,20 +36245,20 @@ function requireBinary_gcd () {
 * limitations under the License.
 */
 
-var main$b;
-var hasRequiredMain$b;
+var main$g;
+var hasRequiredMain$g;
 
-function requireMain$b () {
-	if (hasRequiredMain$b) return main$b;
-	hasRequiredMain$b = 1;
+function requireMain$g () {
+	if (hasRequiredMain$g) return main$g;
+	hasRequiredMain$g = 1;
 
 	// MODULES //
 
-	var isnan = requireLib$20();
-	var isInteger = requireLib$1b();
-	var PINF = requireLib$1D();
-	var NINF = requireLib$1B();
-	var INT32_MAX = requireLib$W();
+	var isnan = requireLib$26();
+	var isInteger = requireLib$1h();
+	var PINF = requireLib$1J();
+	var NINF = requireLib$1H();
+	var INT32_MAX = requireLib$10();
 	var bitwise = requireBitwise_binary_gcd();
 	var largeIntegers = requireBinary_gcd();
 
@@ -36314,8 +36314,8 @@ function requireMain$b () {
 
 	// EXPORTS //
 
-	main$b = gcd;
-	return main$b;
+	main$g = gcd;
+	return main$g;
 }
 
 /**
@@ -36336,12 +36336,12 @@ function requireMain$b () {
 * limitations under the License.
 */
 
-var lib$f;
-var hasRequiredLib$f;
+var lib$l;
+var hasRequiredLib$l;
 
-function requireLib$f () {
-	if (hasRequiredLib$f) return lib$f;
-	hasRequiredLib$f = 1;
+function requireLib$l () {
+	if (hasRequiredLib$l) return lib$l;
+	hasRequiredLib$l = 1;
 
 	/**
 	* Compute the greatest common divisor (gcd).
@@ -36357,13 +36357,13 @@ function requireLib$f () {
 
 	// MODULES //
 
-	var main = requireMain$b();
+	var main = requireMain$g();
 
 
 	// EXPORTS //
 
-	lib$f = main;
-	return lib$f;
+	lib$l = main;
+	return lib$l;
 }
 
 /**
@@ -36384,22 +36384,22 @@ function requireLib$f () {
 * limitations under the License.
 */
 
-var main$a;
-var hasRequiredMain$a;
+var main$f;
+var hasRequiredMain$f;
 
-function requireMain$a () {
-	if (hasRequiredMain$a) return main$a;
-	hasRequiredMain$a = 1;
+function requireMain$f () {
+	if (hasRequiredMain$f) return main$f;
+	hasRequiredMain$f = 1;
 
 	// MODULES //
 
-	var MAX_SAFE_INTEGER = requireLib$g();
-	var PINF = requireLib$1D();
-	var isInteger = requireLib$1b();
-	var isnan = requireLib$20();
-	var isOdd = requireLib$19();
-	var floor = requireLib$1x();
-	var gcd = requireLib$f();
+	var MAX_SAFE_INTEGER = requireLib$m();
+	var PINF = requireLib$1J();
+	var isInteger = requireLib$1h();
+	var isnan = requireLib$26();
+	var isOdd = requireLib$1f();
+	var floor = requireLib$1D();
+	var gcd = requireLib$l();
 
 
 	// MAIN //
@@ -36526,8 +36526,8 @@ function requireMain$a () {
 
 	// EXPORTS //
 
-	main$a = binomcoef;
-	return main$a;
+	main$f = binomcoef;
+	return main$f;
 }
 
 /**
@@ -36548,12 +36548,12 @@ function requireMain$a () {
 * limitations under the License.
 */
 
-var lib$e;
-var hasRequiredLib$e;
+var lib$k;
+var hasRequiredLib$k;
 
-function requireLib$e () {
-	if (hasRequiredLib$e) return lib$e;
-	hasRequiredLib$e = 1;
+function requireLib$k () {
+	if (hasRequiredLib$k) return lib$k;
+	hasRequiredLib$k = 1;
 
 	/**
 	* Compute the binomial coefficient.
@@ -36587,13 +36587,13 @@ function requireLib$e () {
 
 	// MODULES //
 
-	var main = requireMain$a();
+	var main = requireMain$f();
 
 
 	// EXPORTS //
 
-	lib$e = main;
-	return lib$e;
+	lib$k = main;
+	return lib$k;
 }
 
 /**
@@ -36636,10 +36636,10 @@ function requireBinomial_ccdf () {
 
 	// MODULES //
 
-	var binomcoef = requireLib$e();
-	var floor = requireLib$1x();
-	var pow = requireLib$13();
-	var MIN_VALUE = requireLib$1h();
+	var binomcoef = requireLib$k();
+	var floor = requireLib$1D();
+	var pow = requireLib$19();
+	var MIN_VALUE = requireLib$1n();
 
 
 	// MAIN //
@@ -36837,18 +36837,18 @@ function requireIbeta_series () {
 
 	// MODULES //
 
-	var lanczosSumExpGScaled = requireLib$o();
-	var sumSeries = requireLib$v();
-	var log1p = requireLib$1w();
-	var sqrt = requireLib$1v();
-	var exp = requireLib$1c();
-	var pow = requireLib$13();
-	var ln = requireLib$D();
-	var MIN_VALUE = requireLib$1h();
-	var MAX_LN = requireLib$z();
-	var MIN_LN = requireLib$t();
-	var G = requireLib$F();
-	var E = requireLib$12();
+	var lanczosSumExpGScaled = requireLib$u();
+	var sumSeries = requireLib$B();
+	var log1p = requireLib$1C();
+	var sqrt = requireLib$1B();
+	var exp = requireLib$1i();
+	var pow = requireLib$19();
+	var ln = requireLib$J();
+	var MIN_VALUE = requireLib$1n();
+	var MAX_LN = requireLib$F();
+	var MIN_LN = requireLib$z();
+	var G = requireLib$L();
+	var E = requireLib$18();
 
 
 	// VARIABLES //
@@ -36987,22 +36987,22 @@ function requireAssign () {
 
 	// MODULES //
 
-	var isnan = requireLib$20();
-	var expm1 = requireLib$1y();
-	var floor = requireLib$1x();
-	var log1p = requireLib$1w();
-	var asin = requireLib$1t();
-	var beta = requireLib$10();
-	var sqrt = requireLib$1v();
-	var exp = requireLib$1c();
-	var pow = requireLib$13();
-	var max = requireLib$_();
-	var min = requireLib$Y();
-	var MAX_FLOAT64 = requireLib$X();
-	var MIN_FLOAT64 = requireLib$1h();
-	var MAX_INT32 = requireLib$W();
-	var HALF_PI = requireLib$V();
-	var PI = requireLib$U();
+	var isnan = requireLib$26();
+	var expm1 = requireLib$1E();
+	var floor = requireLib$1D();
+	var log1p = requireLib$1C();
+	var asin = requireLib$1z();
+	var beta = requireLib$16();
+	var sqrt = requireLib$1B();
+	var exp = requireLib$1i();
+	var pow = requireLib$19();
+	var max = requireLib$14();
+	var min = requireLib$12();
+	var MAX_FLOAT64 = requireLib$11();
+	var MIN_FLOAT64 = requireLib$1n();
+	var MAX_INT32 = requireLib$10();
+	var HALF_PI = requireLib$$();
+	var PI = requireLib$_();
 	var betaSmallBLargeASeries = requireBeta_small_b_large_a_series();
 	var risingFactorialRatio = requireRising_factorial_ratio();
 	var ibetaPowerTerms = requireIbeta_power_terms();
@@ -37401,12 +37401,12 @@ function requireAssign () {
 * limitations under the License.
 */
 
-var main$9;
-var hasRequiredMain$9;
+var main$e;
+var hasRequiredMain$e;
 
-function requireMain$9 () {
-	if (hasRequiredMain$9) return main$9;
-	hasRequiredMain$9 = 1;
+function requireMain$e () {
+	if (hasRequiredMain$e) return main$e;
+	hasRequiredMain$e = 1;
 
 	// MODULES //
 
@@ -37440,8 +37440,8 @@ function requireMain$9 () {
 
 	// EXPORTS //
 
-	main$9 = kernelBetainc;
-	return main$9;
+	main$e = kernelBetainc;
+	return main$e;
 }
 
 /**
@@ -37462,12 +37462,12 @@ function requireMain$9 () {
 * limitations under the License.
 */
 
-var lib$d;
-var hasRequiredLib$d;
+var lib$j;
+var hasRequiredLib$j;
 
-function requireLib$d () {
-	if (hasRequiredLib$d) return lib$d;
-	hasRequiredLib$d = 1;
+function requireLib$j () {
+	if (hasRequiredLib$j) return lib$j;
+	hasRequiredLib$j = 1;
 
 	/**
 	* Evaluate the incomplete beta function and its first derivative.
@@ -37496,8 +37496,8 @@ function requireLib$d () {
 
 	// MODULES //
 
-	var setReadOnly = requireLib$21();
-	var main = requireMain$9();
+	var setReadOnly = requireLib$27();
+	var main = requireMain$e();
 	var assign = requireAssign();
 
 
@@ -37508,8 +37508,8 @@ function requireLib$d () {
 
 	// EXPORTS //
 
-	lib$d = main;
-	return lib$d;
+	lib$j = main;
+	return lib$j;
 }
 
 /**
@@ -37530,16 +37530,16 @@ function requireLib$d () {
 * limitations under the License.
 */
 
-var main$8;
-var hasRequiredMain$8;
+var main$d;
+var hasRequiredMain$d;
 
-function requireMain$8 () {
-	if (hasRequiredMain$8) return main$8;
-	hasRequiredMain$8 = 1;
+function requireMain$d () {
+	if (hasRequiredMain$d) return main$d;
+	hasRequiredMain$d = 1;
 
 	// MODULES //
 
-	var kernelBetainc = requireLib$d().assign;
+	var kernelBetainc = requireLib$j().assign;
 
 
 	// MAIN //
@@ -37577,8 +37577,8 @@ function requireMain$8 () {
 
 	// EXPORTS //
 
-	main$8 = betainc;
-	return main$8;
+	main$d = betainc;
+	return main$d;
 }
 
 /**
@@ -37599,12 +37599,12 @@ function requireMain$8 () {
 * limitations under the License.
 */
 
-var lib$c;
-var hasRequiredLib$c;
+var lib$i;
+var hasRequiredLib$i;
 
-function requireLib$c () {
-	if (hasRequiredLib$c) return lib$c;
-	hasRequiredLib$c = 1;
+function requireLib$i () {
+	if (hasRequiredLib$i) return lib$i;
+	hasRequiredLib$i = 1;
 
 	/**
 	* Evaluate the incomplete beta function.
@@ -37629,13 +37629,13 @@ function requireLib$c () {
 
 	// MODULES //
 
-	var main = requireMain$8();
+	var main = requireMain$d();
 
 
 	// EXPORTS //
 
-	lib$c = main;
-	return lib$c;
+	lib$i = main;
+	return lib$i;
 }
 
 /**
@@ -37656,18 +37656,18 @@ function requireLib$c () {
 * limitations under the License.
 */
 
-var main$7;
-var hasRequiredMain$7;
+var main$c;
+var hasRequiredMain$c;
 
-function requireMain$7 () {
-	if (hasRequiredMain$7) return main$7;
-	hasRequiredMain$7 = 1;
+function requireMain$c () {
+	if (hasRequiredMain$c) return main$c;
+	hasRequiredMain$c = 1;
 
 	// MODULES //
 
-	var betainc = requireLib$c();
-	var isnan = requireLib$20();
-	var pow = requireLib$13();
+	var betainc = requireLib$i();
+	var isnan = requireLib$26();
+	var pow = requireLib$19();
 
 
 	// MAIN //
@@ -37731,8 +37731,8 @@ function requireMain$7 () {
 
 	// EXPORTS //
 
-	main$7 = cdf;
-	return main$7;
+	main$c = cdf;
+	return main$c;
 }
 
 /**
@@ -37753,12 +37753,12 @@ function requireMain$7 () {
 * limitations under the License.
 */
 
-var main$6;
-var hasRequiredMain$6;
+var main$b;
+var hasRequiredMain$b;
 
-function requireMain$6 () {
-	if (hasRequiredMain$6) return main$6;
-	hasRequiredMain$6 = 1;
+function requireMain$b () {
+	if (hasRequiredMain$b) return main$b;
+	hasRequiredMain$b = 1;
 
 	/**
 	* Creates a function which always returns the same value.
@@ -37795,8 +37795,8 @@ function requireMain$6 () {
 
 	// EXPORTS //
 
-	main$6 = wrap;
-	return main$6;
+	main$b = wrap;
+	return main$b;
 }
 
 /**
@@ -37817,12 +37817,12 @@ function requireMain$6 () {
 * limitations under the License.
 */
 
-var lib$b;
-var hasRequiredLib$b;
+var lib$h;
+var hasRequiredLib$h;
 
-function requireLib$b () {
-	if (hasRequiredLib$b) return lib$b;
-	hasRequiredLib$b = 1;
+function requireLib$h () {
+	if (hasRequiredLib$h) return lib$h;
+	hasRequiredLib$h = 1;
 
 	/**
 	* Create a constant function.
@@ -37846,13 +37846,13 @@ function requireLib$b () {
 
 	// MODULES //
 
-	var main = requireMain$6();
+	var main = requireMain$b();
 
 
 	// EXPORTS //
 
-	lib$b = main;
-	return lib$b;
+	lib$h = main;
+	return lib$h;
 }
 
 /**
@@ -37873,19 +37873,19 @@ function requireLib$b () {
 * limitations under the License.
 */
 
-var factory_1$1;
-var hasRequiredFactory$1;
+var factory_1$2;
+var hasRequiredFactory$2;
 
-function requireFactory$1 () {
-	if (hasRequiredFactory$1) return factory_1$1;
-	hasRequiredFactory$1 = 1;
+function requireFactory$2 () {
+	if (hasRequiredFactory$2) return factory_1$2;
+	hasRequiredFactory$2 = 1;
 
 	// MODULES //
 
-	var constantFunction = requireLib$b();
-	var betainc = requireLib$c();
-	var isnan = requireLib$20();
-	var pow = requireLib$13();
+	var constantFunction = requireLib$h();
+	var betainc = requireLib$i();
+	var isnan = requireLib$26();
+	var pow = requireLib$19();
 
 
 	// MAIN //
@@ -37946,8 +37946,8 @@ function requireFactory$1 () {
 
 	// EXPORTS //
 
-	factory_1$1 = factory;
-	return factory_1$1;
+	factory_1$2 = factory;
+	return factory_1$2;
 }
 
 /**
@@ -37968,12 +37968,12 @@ function requireFactory$1 () {
 * limitations under the License.
 */
 
-var lib$a;
-var hasRequiredLib$a;
+var lib$g;
+var hasRequiredLib$g;
 
-function requireLib$a () {
-	if (hasRequiredLib$a) return lib$a;
-	hasRequiredLib$a = 1;
+function requireLib$g () {
+	if (hasRequiredLib$g) return lib$g;
+	hasRequiredLib$g = 1;
 
 	/**
 	* Student's t distribution cumulative distribution function (CDF).
@@ -38002,9 +38002,9 @@ function requireLib$a () {
 
 	// MODULES //
 
-	var setReadOnly = requireLib$21();
-	var main = requireMain$7();
-	var factory = requireFactory$1();
+	var setReadOnly = requireLib$27();
+	var main = requireMain$c();
+	var factory = requireFactory$2();
 
 
 	// MAIN //
@@ -38014,12 +38014,12 @@ function requireLib$a () {
 
 	// EXPORTS //
 
-	lib$a = main;
-	return lib$a;
+	lib$g = main;
+	return lib$g;
 }
 
-var libExports$1 = requireLib$a();
-var tCdf = /*@__PURE__*/getDefaultExportFromCjs(libExports$1);
+var libExports$4 = requireLib$g();
+var tCdf = /*@__PURE__*/getDefaultExportFromCjs(libExports$4);
 
 /**
 * @license Apache-2.0
@@ -38407,20 +38407,20 @@ function requireRational_p5q5 () {
 * ```
 */
 
-var main$5;
-var hasRequiredMain$5;
+var main$a;
+var hasRequiredMain$a;
 
-function requireMain$5 () {
-	if (hasRequiredMain$5) return main$5;
-	hasRequiredMain$5 = 1;
+function requireMain$a () {
+	if (hasRequiredMain$a) return main$a;
+	hasRequiredMain$a = 1;
 
 	// MODULES //
 
-	var isnan = requireLib$20();
-	var sqrt = requireLib$1v();
-	var ln = requireLib$D();
-	var PINF = requireLib$1D();
-	var NINF = requireLib$1B();
+	var isnan = requireLib$26();
+	var sqrt = requireLib$1B();
+	var ln = requireLib$J();
+	var PINF = requireLib$1J();
+	var NINF = requireLib$1H();
 	var rationalFcnR1 = requireRational_p1q1();
 	var rationalFcnR2 = requireRational_p2q2();
 	var rationalFcnR3 = requireRational_p3q3();
@@ -38605,8 +38605,8 @@ function requireMain$5 () {
 
 	// EXPORTS //
 
-	main$5 = erfcinv;
-	return main$5;
+	main$a = erfcinv;
+	return main$a;
 }
 
 /**
@@ -38627,12 +38627,12 @@ function requireMain$5 () {
 * limitations under the License.
 */
 
-var lib$9;
-var hasRequiredLib$9;
+var lib$f;
+var hasRequiredLib$f;
 
-function requireLib$9 () {
-	if (hasRequiredLib$9) return lib$9;
-	hasRequiredLib$9 = 1;
+function requireLib$f () {
+	if (hasRequiredLib$f) return lib$f;
+	hasRequiredLib$f = 1;
 
 	/**
 	* Evaluate the inverse complementary error function.
@@ -38660,13 +38660,13 @@ function requireLib$9 () {
 
 	// MODULES //
 
-	var main = requireMain$5();
+	var main = requireMain$a();
 
 
 	// EXPORTS //
 
-	lib$9 = main;
-	return lib$9;
+	lib$f = main;
+	return lib$f;
 }
 
 /**
@@ -38701,19 +38701,19 @@ function requireLib$9 () {
 * ```
 */
 
-var main$4;
-var hasRequiredMain$4;
+var main$9;
+var hasRequiredMain$9;
 
-function requireMain$4 () {
-	if (hasRequiredMain$4) return main$4;
-	hasRequiredMain$4 = 1;
+function requireMain$9 () {
+	if (hasRequiredMain$9) return main$9;
+	hasRequiredMain$9 = 1;
 
 	// MODULES //
 
-	var isnan = requireLib$20();
-	var asin = requireLib$1t();
-	var sqrt = requireLib$1v();
-	var PIO4 = requireLib$1u();
+	var isnan = requireLib$26();
+	var asin = requireLib$1z();
+	var sqrt = requireLib$1B();
+	var PIO4 = requireLib$1A();
 
 
 	// VARIABLES //
@@ -38790,8 +38790,8 @@ function requireMain$4 () {
 
 	// EXPORTS //
 
-	main$4 = acos;
-	return main$4;
+	main$9 = acos;
+	return main$9;
 }
 
 /**
@@ -38812,12 +38812,12 @@ function requireMain$4 () {
 * limitations under the License.
 */
 
-var lib$8;
-var hasRequiredLib$8;
+var lib$e;
+var hasRequiredLib$e;
 
-function requireLib$8 () {
-	if (hasRequiredLib$8) return lib$8;
-	hasRequiredLib$8 = 1;
+function requireLib$e () {
+	if (hasRequiredLib$e) return lib$e;
+	hasRequiredLib$e = 1;
 
 	/**
 	* Compute the arccosine of a double-precision floating-point number.
@@ -38839,13 +38839,13 @@ function requireLib$8 () {
 
 	// MODULES //
 
-	var main = requireMain$4();
+	var main = requireMain$9();
 
 
 	// EXPORTS //
 
-	lib$8 = main;
-	return lib$8;
+	lib$e = main;
+	return lib$e;
 }
 
 /**
@@ -38866,12 +38866,12 @@ function requireLib$8 () {
 * limitations under the License.
 */
 
-var lib$7;
-var hasRequiredLib$7;
+var lib$d;
+var hasRequiredLib$d;
 
-function requireLib$7 () {
-	if (hasRequiredLib$7) return lib$7;
-	hasRequiredLib$7 = 1;
+function requireLib$d () {
+	if (hasRequiredLib$d) return lib$d;
+	hasRequiredLib$d = 1;
 
 	/**
 	* Square root of `2`.
@@ -38903,8 +38903,8 @@ function requireLib$7 () {
 
 	// EXPORTS //
 
-	lib$7 = SQRT2;
-	return lib$7;
+	lib$d = SQRT2;
+	return lib$d;
 }
 
 /**
@@ -39434,10 +39434,10 @@ function requireInverse_students_t_body_series () {
 
 	// MODULES //
 
-	var gammaDeltaRatio = requireLib$E();
-	var evalpoly = requireLib$r();
-	var sqrt = requireLib$1v();
-	var PI = requireLib$U();
+	var gammaDeltaRatio = requireLib$K();
+	var evalpoly = requireLib$x();
+	var sqrt = requireLib$1B();
+	var PI = requireLib$_();
 	var polyval1 = requirePolyval_co14();
 	var polyval2 = requirePolyval_co15();
 	var polyval3 = requirePolyval_co16();
@@ -39542,11 +39542,11 @@ function requireInverse_students_t_tail_series () {
 
 	// MODULES //
 
-	var gammaDeltaRatio = requireLib$E();
-	var evalpoly = requireLib$r();
-	var sqrt = requireLib$1v();
-	var pow = requireLib$13();
-	var PI = requireLib$U();
+	var gammaDeltaRatio = requireLib$K();
+	var evalpoly = requireLib$x();
+	var sqrt = requireLib$1B();
+	var pow = requireLib$19();
+	var PI = requireLib$_();
 
 
 	// VARIABLES //
@@ -39661,12 +39661,12 @@ function requireInverse_students_t_hill () {
 
 	// MODULES //
 
-	var erfcinv = requireLib$9();
-	var expm1 = requireLib$1y();
-	var sqrt = requireLib$1v();
-	var pow = requireLib$13();
-	var HALF_PI = requireLib$V();
-	var SQRT2 = requireLib$7();
+	var erfcinv = requireLib$f();
+	var expm1 = requireLib$1E();
+	var sqrt = requireLib$1B();
+	var pow = requireLib$19();
+	var HALF_PI = requireLib$$();
+	var SQRT2 = requireLib$d();
 
 
 	// MAIN //
@@ -39769,18 +39769,18 @@ function requireInverse_students_t () {
 
 	// MODULES //
 
-	var erfcinv = requireLib$9();
-	var floor = requireLib$1x();
-	var ldexp = requireLib$1d();
-	var round = requireLib$O();
-	var acos = requireLib$8();
-	var sqrt = requireLib$1v();
-	var abs = requireLib$1s();
-	var cos = requireLib$C();
-	var pow = requireLib$13();
-	var sin = requireLib$M();
-	var SQRT2 = requireLib$7();
-	var PI = requireLib$U();
+	var erfcinv = requireLib$f();
+	var floor = requireLib$1D();
+	var ldexp = requireLib$1j();
+	var round = requireLib$U();
+	var acos = requireLib$e();
+	var sqrt = requireLib$1B();
+	var abs = requireLib$1y();
+	var cos = requireLib$I();
+	var pow = requireLib$19();
+	var sin = requireLib$S();
+	var SQRT2 = requireLib$d();
+	var PI = requireLib$_();
 	var inverseStudentsTBodySeries = requireInverse_students_t_body_series();
 	var inverseStudentsTTailSeries = requireInverse_students_t_tail_series();
 	var inverseStudentsTHill = requireInverse_students_t_hill();
@@ -40051,11 +40051,11 @@ function requireTemme1 () {
 
 	// MODULES //
 
-	var evalpoly = requireLib$r();
-	var erfcinv = requireLib$9();
-	var sqrt = requireLib$1v();
-	var exp = requireLib$1c();
-	var SQRT2 = requireLib$7();
+	var evalpoly = requireLib$x();
+	var erfcinv = requireLib$f();
+	var sqrt = requireLib$1B();
+	var exp = requireLib$1i();
+	var SQRT2 = requireLib$d();
 
 
 	// VARIABLES //
@@ -40192,8 +40192,8 @@ function requireRoot_finder () {
 
 	// MODULES //
 
-	var ln = requireLib$D();
-	var MAX_VALUE = requireLib$X();
+	var ln = requireLib$J();
+	var MAX_VALUE = requireLib$11();
 
 
 	// VARIABLES //
@@ -40264,16 +40264,16 @@ function requireRoot_finder () {
 * limitations under the License.
 */
 
-var main$3;
-var hasRequiredMain$3;
+var main$8;
+var hasRequiredMain$8;
 
-function requireMain$3 () {
-	if (hasRequiredMain$3) return main$3;
-	hasRequiredMain$3 = 1;
+function requireMain$8 () {
+	if (hasRequiredMain$8) return main$8;
+	hasRequiredMain$8 = 1;
 
 	// MODULES //
 
-	var isnan = requireLib$20();
+	var isnan = requireLib$26();
 
 
 	// MAIN //
@@ -40314,8 +40314,8 @@ function requireMain$3 () {
 
 	// EXPORTS //
 
-	main$3 = signum;
-	return main$3;
+	main$8 = signum;
+	return main$8;
 }
 
 /**
@@ -40336,12 +40336,12 @@ function requireMain$3 () {
 * limitations under the License.
 */
 
-var lib$6;
-var hasRequiredLib$6;
+var lib$c;
+var hasRequiredLib$c;
 
-function requireLib$6 () {
-	if (hasRequiredLib$6) return lib$6;
-	hasRequiredLib$6 = 1;
+function requireLib$c () {
+	if (hasRequiredLib$c) return lib$c;
+	hasRequiredLib$c = 1;
 
 	/**
 	* Evaluate the signum function for a double-precision floating-point number.
@@ -40369,13 +40369,13 @@ function requireLib$6 () {
 
 	// MODULES //
 
-	var main = requireMain$3();
+	var main = requireMain$8();
 
 
 	// EXPORTS //
 
-	lib$6 = main;
-	return lib$6;
+	lib$c = main;
+	return lib$c;
 }
 
 /**
@@ -40418,10 +40418,10 @@ function requireNewton_raphson () {
 
 	// MODULES //
 
-	var sign = requireLib$6();
-	var abs = requireLib$1s();
-	var ldexp = requireLib$1d();
-	var MAX_VALUE = requireLib$X();
+	var sign = requireLib$c();
+	var abs = requireLib$1y();
+	var ldexp = requireLib$1j();
+	var MAX_VALUE = requireLib$11();
 
 
 	// MAIN //
@@ -41279,14 +41279,14 @@ function requireTemme2 () {
 
 	// MODULES //
 
-	var evalpoly = requireLib$r();
-	var erfcinv = requireLib$9();
-	var abs = requireLib$1s();
-	var exp = requireLib$1c();
-	var ln = requireLib$D();
-	var sqrt = requireLib$1v();
-	var sin = requireLib$M();
-	var cos = requireLib$C();
+	var evalpoly = requireLib$x();
+	var erfcinv = requireLib$f();
+	var abs = requireLib$1y();
+	var exp = requireLib$1i();
+	var ln = requireLib$J();
+	var sqrt = requireLib$1B();
+	var sin = requireLib$S();
+	var cos = requireLib$I();
 	var temmeRootFinder = requireRoot_finder();
 	var newtonRaphsonIterate = requireNewton_raphson();
 	var polyval1 = requirePolyval_co1();
@@ -42324,12 +42324,12 @@ function requireSrc () {
 * limitations under the License.
 */
 
-var lib$5;
-var hasRequiredLib$5;
+var lib$b;
+var hasRequiredLib$b;
 
-function requireLib$5 () {
-	if (hasRequiredLib$5) return lib$5;
-	hasRequiredLib$5 = 1;
+function requireLib$b () {
+	if (hasRequiredLib$b) return lib$b;
+	hasRequiredLib$b = 1;
 
 	/**
 	* Maximum single-precision floating-point number.
@@ -42366,8 +42366,8 @@ function requireLib$5 () {
 
 	// EXPORTS //
 
-	lib$5 = FLOAT32_MAX;
-	return lib$5;
+	lib$b = FLOAT32_MAX;
+	return lib$b;
 }
 
 /**
@@ -42398,11 +42398,11 @@ function requireHigher_newton () {
 	// MODULES //
 
 	var logger = requireSrc();
-	var gammainc = requireLib$j();
-	var abs = requireLib$1s();
-	var exp = requireLib$1c();
-	var ln = requireLib$D();
-	var MAX_FLOAT32 = requireLib$5();
+	var gammainc = requireLib$p();
+	var abs = requireLib$1y();
+	var exp = requireLib$1i();
+	var ln = requireLib$J();
+	var MAX_FLOAT32 = requireLib$b();
 
 
 	// VARIABLES //
@@ -42635,10 +42635,10 @@ function requireLambdaeta () {
 
 	// MODULES //
 
-	var abs = requireLib$1s();
-	var exp = requireLib$1c();
-	var ln = requireLib$D();
-	var evalpoly = requireLib$r();
+	var abs = requireLib$1y();
+	var exp = requireLib$1i();
+	var ln = requireLib$J();
+	var evalpoly = requireLib$x();
 	var polyvalAK1 = requirePolyval_ak1();
 	var polyvalAK2 = requirePolyval_ak2();
 
@@ -42742,12 +42742,12 @@ function requireLambdaeta () {
 * limitations under the License.
 */
 
-var lib$4;
-var hasRequiredLib$4;
+var lib$a;
+var hasRequiredLib$a;
 
-function requireLib$4 () {
-	if (hasRequiredLib$4) return lib$4;
-	hasRequiredLib$4 = 1;
+function requireLib$a () {
+	if (hasRequiredLib$a) return lib$a;
+	hasRequiredLib$a = 1;
 
 	/**
 	* Natural logarithm of the square root of `2π`.
@@ -42779,8 +42779,8 @@ function requireLib$4 () {
 
 	// EXPORTS //
 
-	lib$4 = LN_SQRT_TWO_PI;
-	return lib$4;
+	lib$a = LN_SQRT_TWO_PI;
+	return lib$a;
 }
 
 /**
@@ -43005,11 +43005,11 @@ function requireStirling () {
 
 	// MODULES //
 
-	var gammaln = requireLib$A();
-	var ln = requireLib$D();
-	var LN_SQRT_TWO_PI = requireLib$4();
-	var SMALLEST_FLOAT32 = requireLib$l();
-	var MAX_FLOAT32 = requireLib$5();
+	var gammaln = requireLib$G();
+	var ln = requireLib$J();
+	var LN_SQRT_TWO_PI = requireLib$a();
+	var SMALLEST_FLOAT32 = requireLib$r();
+	var MAX_FLOAT32 = requireLib$b();
 	var chepolsum = requireChepolsum();
 	var polyvalC = requirePolyval_c();
 	var polyvalD = requirePolyval_d();
@@ -43092,11 +43092,11 @@ function requireGamstar () {
 
 	// MODULES //
 
-	var exp = requireLib$1c();
-	var gamma = requireLib$J();
-	var ln = requireLib$D();
-	var FLOAT32_MAX = requireLib$5();
-	var SQRT_TWO_PI = requireLib$L();
+	var exp = requireLib$1i();
+	var gamma = requireLib$P();
+	var ln = requireLib$J();
+	var FLOAT32_MAX = requireLib$b();
+	var SQRT_TWO_PI = requireLib$R();
 	var stirling = requireStirling();
 
 
@@ -43225,8 +43225,8 @@ function requireEps1 () {
 
 	// MODULES //
 
-	var abs = requireLib$1s();
-	var ln = requireLib$D();
+	var abs = requireLib$1y();
+	var ln = requireLib$J();
 	var lambdaeta = requireLambdaeta();
 	var rateval = requireRational_ak0bk0();
 
@@ -43496,7 +43496,7 @@ function requireEps2 () {
 
 	// MODULES //
 
-	var ln = requireLib$D();
+	var ln = requireLib$J();
 	var rateval1 = requireRational_ak1bk1();
 	var rateval2 = requireRational_ak2bk2();
 	var rateval3 = requireRational_ak3bk3();
@@ -43921,7 +43921,7 @@ function requireEps3 () {
 
 	// MODULES //
 
-	var ln = requireLib$D();
+	var ln = requireLib$J();
 	var rational1 = requireRational_ak4bk4();
 	var rational2 = requireRational_ak5bk5();
 	var rational3 = requireRational_ak6bk6();
@@ -44002,19 +44002,19 @@ function requireCompute () {
 	// MODULES //
 
 	var logger = requireSrc();
-	var evalpoly = requireLib$r();
-	var gammaln = requireLib$A();
-	var erfcinv = requireLib$9();
-	var gamma = requireLib$J();
-	var sqrt = requireLib$1v();
-	var abs = requireLib$1s();
-	var exp = requireLib$1c();
-	var min = requireLib$Y();
-	var pow = requireLib$13();
-	var ln = requireLib$D();
-	var SQRT_TWO_PI = requireLib$L();
-	var MAX_FLOAT32 = requireLib$5();
-	var TWO_PI = requireLib$p();
+	var evalpoly = requireLib$x();
+	var gammaln = requireLib$G();
+	var erfcinv = requireLib$f();
+	var gamma = requireLib$P();
+	var sqrt = requireLib$1B();
+	var abs = requireLib$1y();
+	var exp = requireLib$1i();
+	var min = requireLib$12();
+	var pow = requireLib$19();
+	var ln = requireLib$J();
+	var SQRT_TWO_PI = requireLib$R();
+	var MAX_FLOAT32 = requireLib$b();
+	var TWO_PI = requireLib$v();
 	var higherNewton = requireHigher_newton();
 	var lambdaeta = requireLambdaeta();
 	var gamstar = requireGamstar();
@@ -44276,12 +44276,12 @@ function requireCompute () {
 * limitations under the License.
 */
 
-var main$2;
-var hasRequiredMain$2;
+var main$7;
+var hasRequiredMain$7;
 
-function requireMain$2 () {
-	if (hasRequiredMain$2) return main$2;
-	hasRequiredMain$2 = 1;
+function requireMain$7 () {
+	if (hasRequiredMain$7) return main$7;
+	hasRequiredMain$7 = 1;
 
 	/*
 	* Translated from the Fortran module by
@@ -44298,9 +44298,9 @@ function requireMain$2 () {
 
 	// MODULES //
 
-	var isnan = requireLib$20();
-	var FLOAT32_SMALLEST = requireLib$l();
-	var PINF = requireLib$1D();
+	var isnan = requireLib$26();
+	var FLOAT32_SMALLEST = requireLib$r();
+	var PINF = requireLib$1J();
 	var compute = requireCompute();
 
 
@@ -44360,8 +44360,8 @@ function requireMain$2 () {
 
 	// EXPORTS //
 
-	main$2 = gammaincinv;
-	return main$2;
+	main$7 = gammaincinv;
+	return main$7;
 }
 
 /**
@@ -44382,12 +44382,12 @@ function requireMain$2 () {
 * limitations under the License.
 */
 
-var lib$3;
-var hasRequiredLib$3;
+var lib$9;
+var hasRequiredLib$9;
 
-function requireLib$3 () {
-	if (hasRequiredLib$3) return lib$3;
-	hasRequiredLib$3 = 1;
+function requireLib$9 () {
+	if (hasRequiredLib$9) return lib$9;
+	hasRequiredLib$9 = 1;
 
 	/**
 	* Compute the inverse of the lower incomplete gamma function.
@@ -44418,13 +44418,13 @@ function requireLib$3 () {
 
 	// MODULES //
 
-	var main = requireMain$2();
+	var main = requireMain$7();
 
 
 	// EXPORTS //
 
-	lib$3 = main;
-	return lib$3;
+	lib$9 = main;
+	return lib$9;
 }
 
 /**
@@ -44445,12 +44445,12 @@ function requireLib$3 () {
 * limitations under the License.
 */
 
-var lib$2;
-var hasRequiredLib$2;
+var lib$8;
+var hasRequiredLib$8;
 
-function requireLib$2 () {
-	if (hasRequiredLib$2) return lib$2;
-	hasRequiredLib$2 = 1;
+function requireLib$8 () {
+	if (hasRequiredLib$8) return lib$8;
+	hasRequiredLib$8 = 1;
 
 	/**
 	* Smallest positive double-precision floating-point subnormal number.
@@ -44493,8 +44493,8 @@ function requireLib$2 () {
 
 	// EXPORTS //
 
-	lib$2 = FLOAT64_SMALLEST_SUBNORMAL;
-	return lib$2;
+	lib$8 = FLOAT64_SMALLEST_SUBNORMAL;
+	return lib$8;
 }
 
 /**
@@ -44538,10 +44538,10 @@ function requireTemme3 () {
 
 	// MODULES //
 
-	var gammaincinv = requireLib$3();
-	var ln = requireLib$D();
-	var sqrt = requireLib$1v();
-	var SMALLEST_SUBNORMAL = requireLib$2();
+	var gammaincinv = requireLib$9();
+	var ln = requireLib$J();
+	var sqrt = requireLib$1B();
+	var SMALLEST_SUBNORMAL = requireLib$8();
 	var temmeRootFinder = requireRoot_finder();
 	var newtonRaphsonIterate = requireNewton_raphson();
 
@@ -44714,11 +44714,11 @@ function requireHalley_iterate () {
 
 	// MODULES //
 
-	var abs = requireLib$1s();
-	var ldexp = requireLib$1d();
-	var sign = requireLib$6();
-	var max = requireLib$_();
-	var MAX_VALUE = requireLib$X();
+	var abs = requireLib$1y();
+	var ldexp = requireLib$1j();
+	var sign = requireLib$c();
+	var max = requireLib$14();
+	var MAX_VALUE = requireLib$11();
 
 
 	// MAIN //
@@ -44944,10 +44944,10 @@ function requireIbeta_roots () {
 
 	// MODULES //
 
-	var kernelBetainc = requireLib$d().assign;
-	var abs = requireLib$1s();
-	var FLOAT64_MAX = requireLib$X();
-	var FLOAT64_MIN_NORM = requireLib$1h();
+	var kernelBetainc = requireLib$j().assign;
+	var abs = requireLib$1y();
+	var FLOAT64_MAX = requireLib$11();
+	var FLOAT64_MIN_NORM = requireLib$1n();
 
 
 	// MAIN //
@@ -45018,32 +45018,32 @@ function requireIbeta_roots () {
 
 /* eslint-disable max-statements, max-lines */
 
-var main$1;
-var hasRequiredMain$1;
+var main$6;
+var hasRequiredMain$6;
 
-function requireMain$1 () {
-	if (hasRequiredMain$1) return main$1;
-	hasRequiredMain$1 = 1;
+function requireMain$6 () {
+	if (hasRequiredMain$6) return main$6;
+	hasRequiredMain$6 = 1;
 
 	// MODULES //
 
-	var evalpoly = requireLib$r();
-	var betainc = requireLib$c();
-	var expm1 = requireLib$1y();
-	var log1p = requireLib$1w();
-	var asin = requireLib$1t();
-	var beta = requireLib$10();
-	var sqrt = requireLib$1v();
-	var abs = requireLib$1s();
-	var exp = requireLib$1c();
-	var pow = requireLib$13();
-	var sin = requireLib$M();
-	var max = requireLib$_();
-	var min = requireLib$Y();
-	var ln = requireLib$D();
-	var FLOAT64_MIN_NORM = requireLib$1h();
-	var HALF_PI = requireLib$V();
-	var EPSILON = requireLib$11();
+	var evalpoly = requireLib$x();
+	var betainc = requireLib$i();
+	var expm1 = requireLib$1E();
+	var log1p = requireLib$1C();
+	var asin = requireLib$1z();
+	var beta = requireLib$16();
+	var sqrt = requireLib$1B();
+	var abs = requireLib$1y();
+	var exp = requireLib$1i();
+	var pow = requireLib$19();
+	var sin = requireLib$S();
+	var max = requireLib$14();
+	var min = requireLib$12();
+	var ln = requireLib$J();
+	var FLOAT64_MIN_NORM = requireLib$1n();
+	var HALF_PI = requireLib$$();
+	var EPSILON = requireLib$17();
 	var findIBetaInvFromTDist = requireFind_ibeta_inv_from_t_dist();
 	var temme1 = requireTemme1();
 	var temme2 = requireTemme2();
@@ -45421,8 +45421,8 @@ function requireMain$1 () {
 
 	// EXPORTS //
 
-	main$1 = ibetaInvImp;
-	return main$1;
+	main$6 = ibetaInvImp;
+	return main$6;
 }
 
 /**
@@ -45443,12 +45443,12 @@ function requireMain$1 () {
 * limitations under the License.
 */
 
-var lib$1;
-var hasRequiredLib$1;
+var lib$7;
+var hasRequiredLib$7;
 
-function requireLib$1 () {
-	if (hasRequiredLib$1) return lib$1;
-	hasRequiredLib$1 = 1;
+function requireLib$7 () {
+	if (hasRequiredLib$7) return lib$7;
+	hasRequiredLib$7 = 1;
 
 	/**
 	* Evaluate the inverse of the incomplete beta function.
@@ -45473,13 +45473,13 @@ function requireLib$1 () {
 
 	// MODULES //
 
-	var main = requireMain$1();
+	var main = requireMain$6();
 
 
 	// EXPORTS //
 
-	lib$1 = main;
-	return lib$1;
+	lib$7 = main;
+	return lib$7;
 }
 
 /**
@@ -45500,19 +45500,19 @@ function requireLib$1 () {
 * limitations under the License.
 */
 
-var main;
-var hasRequiredMain;
+var main$5;
+var hasRequiredMain$5;
 
-function requireMain () {
-	if (hasRequiredMain) return main;
-	hasRequiredMain = 1;
+function requireMain$5 () {
+	if (hasRequiredMain$5) return main$5;
+	hasRequiredMain$5 = 1;
 
 	// MODULES //
 
-	var kernelBetaincinv = requireLib$1();
-	var isnan = requireLib$20();
-	var sign = requireLib$6();
-	var sqrt = requireLib$1v();
+	var kernelBetaincinv = requireLib$7();
+	var isnan = requireLib$26();
+	var sign = requireLib$c();
+	var sqrt = requireLib$1B();
 
 
 	// MAIN //
@@ -45572,8 +45572,8 @@ function requireMain () {
 
 	// EXPORTS //
 
-	main = quantile;
-	return main;
+	main$5 = quantile;
+	return main$5;
 }
 
 /**
@@ -45594,20 +45594,20 @@ function requireMain () {
 * limitations under the License.
 */
 
-var factory_1;
-var hasRequiredFactory;
+var factory_1$1;
+var hasRequiredFactory$1;
 
-function requireFactory () {
-	if (hasRequiredFactory) return factory_1;
-	hasRequiredFactory = 1;
+function requireFactory$1 () {
+	if (hasRequiredFactory$1) return factory_1$1;
+	hasRequiredFactory$1 = 1;
 
 	// MODULES //
 
-	var constantFunction = requireLib$b();
-	var kernelBetaincinv = requireLib$1();
-	var isnan = requireLib$20();
-	var sign = requireLib$6();
-	var sqrt = requireLib$1v();
+	var constantFunction = requireLib$h();
+	var kernelBetaincinv = requireLib$7();
+	var isnan = requireLib$26();
+	var sign = requireLib$c();
+	var sqrt = requireLib$1B();
 
 
 	// MAIN //
@@ -45662,6 +45662,1954 @@ function requireFactory () {
 
 	// EXPORTS //
 
+	factory_1$1 = factory;
+	return factory_1$1;
+}
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+var lib$6;
+var hasRequiredLib$6;
+
+function requireLib$6 () {
+	if (hasRequiredLib$6) return lib$6;
+	hasRequiredLib$6 = 1;
+
+	/**
+	* Evaluate the quantile function for a Student's t distribution.
+	*
+	* @module @stdlib/stats-base-dists-t-quantile
+	*
+	* @example
+	* var quantile = require( '@stdlib/stats-base-dists-t-quantile' );
+	*
+	* var y = quantile( 0.8, 1.0 );
+	* // returns ~1.376
+	*
+	* y = quantile( 0.1, 1.0 );
+	* // returns ~-3.078
+	*
+	* y = quantile( 0.5, 0.1 );
+	* // returns 0.0
+	*
+	* var myquantile = quantile.factory( 4.0 );
+	*
+	* y = myquantile( 0.2 );
+	* // returns ~-0.941
+	*
+	* y = myquantile( 0.9 );
+	* // returns ~1.533
+	*/
+
+	// MODULES //
+
+	var setReadOnly = requireLib$27();
+	var main = requireMain$5();
+	var factory = requireFactory$1();
+
+
+	// MAIN //
+
+	setReadOnly( main, 'factory', factory );
+
+
+	// EXPORTS //
+
+	lib$6 = main;
+	return lib$6;
+}
+
+var libExports$3 = requireLib$6();
+var tQuantile = /*@__PURE__*/getDefaultExportFromCjs(libExports$3);
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2022 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+var polyval_t_odd;
+var hasRequiredPolyval_t_odd;
+
+function requirePolyval_t_odd () {
+	if (hasRequiredPolyval_t_odd) return polyval_t_odd;
+	hasRequiredPolyval_t_odd = 1;
+
+	// MAIN //
+
+	/**
+	* Evaluates a polynomial.
+	*
+	* ## Notes
+	*
+	* -   The implementation uses [Horner's rule][horners-method] for efficient computation.
+	*
+	* [horners-method]: https://en.wikipedia.org/wiki/Horner%27s_method
+	*
+	* @private
+	* @param {number} x - value at which to evaluate the polynomial
+	* @returns {number} evaluated polynomial
+	*/
+	function evalpoly( x ) {
+		if ( x === 0.0 ) {
+			return 0.13333333333320124;
+		}
+		return 0.13333333333320124 + (x * (0.021869488294859542 + (x * (0.0035920791075913124 + (x * (0.0005880412408202641 + (x * (0.00007817944429395571 + (x * -18558637485527546e-21))))))))); // eslint-disable-line max-len
+	}
+
+
+	// EXPORTS //
+
+	polyval_t_odd = evalpoly;
+	return polyval_t_odd;
+}
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2022 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+var polyval_t_even;
+var hasRequiredPolyval_t_even;
+
+function requirePolyval_t_even () {
+	if (hasRequiredPolyval_t_even) return polyval_t_even;
+	hasRequiredPolyval_t_even = 1;
+
+	// MAIN //
+
+	/**
+	* Evaluates a polynomial.
+	*
+	* ## Notes
+	*
+	* -   The implementation uses [Horner's rule][horners-method] for efficient computation.
+	*
+	* [horners-method]: https://en.wikipedia.org/wiki/Horner%27s_method
+	*
+	* @private
+	* @param {number} x - value at which to evaluate the polynomial
+	* @returns {number} evaluated polynomial
+	*/
+	function evalpoly( x ) {
+		if ( x === 0.0 ) {
+			return 0.05396825397622605;
+		}
+		return 0.05396825397622605 + (x * (0.0088632398235993 + (x * (0.0014562094543252903 + (x * (0.0002464631348184699 + (x * (0.00007140724913826082 + (x * 0.00002590730518636337))))))))); // eslint-disable-line max-len
+	}
+
+
+	// EXPORTS //
+
+	polyval_t_even = evalpoly;
+	return polyval_t_even;
+}
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*
+*
+* ## Notice
+*
+* The following copyright, license, and long comment were part of the original implementation available as part of [FreeBSD]{@link https://svnweb.freebsd.org/base/release/12.2.0/lib/msun/src/k_tan.c}. The implementation follows the original, but has been modified for JavaScript.
+*
+* ```text
+* Copyright (C) 2004 by Sun Microsystems, Inc. All rights reserved.
+*
+* Developed at SunPro, a Sun Microsystems, Inc. business.
+* Permission to use, copy, modify, and distribute this
+* software is freely granted, provided that this notice
+* is preserved.
+* ```
+*/
+
+var main$4;
+var hasRequiredMain$4;
+
+function requireMain$4 () {
+	if (hasRequiredMain$4) return main$4;
+	hasRequiredMain$4 = 1;
+
+	// MODULES //
+
+	var getHighWord = requireLib$1M();
+	var setLowWord = requireLib$1e();
+	var polyvalOdd = requirePolyval_t_odd();
+	var polyvalEven = requirePolyval_t_even();
+
+
+	// VARIABLES //
+
+	var PIO4 = 7.85398163397448278999e-01;
+	var PIO4LO = 3.06161699786838301793e-17;
+	var T0 = 3.33333333333334091986e-01; // 3FD55555, 55555563
+
+	// Absolute value mask: 2147483647 => 0x7fffffff => 01111111111111111111111111111111
+	var HIGH_WORD_ABS_MASK = 0x7fffffff|0; // asm type annotation
+
+
+	// MAIN //
+
+	/**
+	* Computes the tangent on \\( \approx\[-\pi/4, \pi/4] \\) (except on -0), \\( \pi/4 \approx 0.7854 \\).
+	*
+	* ## Method
+	*
+	* -   Since \\( \tan(-x) = -\tan(x) \\), we need only to consider positive \\( x \\).
+	*
+	* -   Callers must return \\( \tan(-0) = -0 \\) without calling here since our odd polynomial is not evaluated in a way that preserves \\( -0 \\). Callers may do the optimization \\( \tan(x) \approx x \\) for tiny \\( x \\).
+	*
+	* -   \\( \tan(x) \\) is approximated by a odd polynomial of degree 27 on \\( \[0, 0.67434] \\)
+	*
+	*     ```tex
+	*     \tan(x) \approx x + T_1 x^3 + \ldots + T_{13} x^{27}
+	*     ```
+	*     where
+	*
+	*     ```tex
+	*     \left| \frac{\tan(x)}{x} - \left( 1 + T_1 x^2 + T_2 x^4 + \ldots + T_{13} x^{26} \right) \right|  \le 2^{-59.2}
+	*     ```
+	*
+	* -   Note: \\( \tan(x+y) = \tan(x) + \tan'(x) \cdot y \approx \tan(x) + ( 1 + x \cdot x ) \cdot y \\). Therefore, for better accuracy in computing \\( \tan(x+y) \\), let
+	*
+	*     ```tex
+	*     r = x^3 \cdot \left( T_2+x^2 \cdot (T_3+x^2 \cdot (\ldots+x^2 \cdot (T_{12}+x^2 \cdot T_{13}))) \right)
+	*     ```
+	*
+	*     then
+	*
+	*     ```tex
+	*     \tan(x+y) = x^3 + \left( T_1 \cdot x^2 + (x \cdot (r+y)+y) \right)
+	*     ```
+	*
+	* -   For \\( x \\) in \\( \[0.67434, \pi/4] \\),  let \\( y = \pi/4 - x \\), then
+	*
+	*     ```tex
+	*     \tan(x) = \tan\left(\tfrac{\pi}{4}-y\right) = \frac{1-\tan(y)}{1+\tan(y)} \\
+	*     = 1 - 2 \cdot \left( \tan(y) - \tfrac{\tan(y)^2}{1+\tan(y)} \right)
+	*     ```
+	*
+	* @param {number} x - input value (in radians, assumed to be bounded by ~π/4 in magnitude)
+	* @param {number} y - tail of `x`
+	* @param {integer} k - indicates whether tan (if k = 1) or -1/tan (if k = -1) is returned
+	* @returns {number} tangent
+	*
+	* @example
+	* var out = kernelTan( 3.141592653589793/4.0, 0.0, 1 );
+	* // returns ~1.0
+	*
+	* @example
+	* var out = kernelTan( 3.141592653589793/4.0, 0.0, -1 );
+	* // returns ~-1.0
+	*
+	* @example
+	* var out = kernelTan( 3.141592653589793/6.0, 0.0, 1 );
+	* // returns ~0.577
+	*
+	* @example
+	* var out = kernelTan( 0.664, 5.288e-17, 1 );
+	* // returns ~0.783
+	*
+	* @example
+	* var out = kernelTan( NaN, 0.0, 1 );
+	* // returns NaN
+	*
+	* @example
+	* var out = kernelTan( 3.0, NaN, 1 );
+	* // returns NaN
+	*
+	* @example
+	* var out = kernelTan( NaN, NaN, 1 );
+	* // returns NaN
+	*/
+	function kernelTan( x, y, k ) {
+		var hx;
+		var ix;
+		var a;
+		var r;
+		var s;
+		var t;
+		var v;
+		var w;
+		var z;
+
+		hx = getHighWord( x );
+
+		// High word of |x|:
+		ix = (hx & HIGH_WORD_ABS_MASK)|0; // asm type annotation
+
+		// Case: |x| >= 0.6744
+		if ( ix >= 0x3FE59428 ) {
+			if ( x < 0 ) {
+				x = -x;
+				y = -y;
+			}
+			z = PIO4 - x;
+			w = PIO4LO - y;
+			x = z + w;
+			y = 0.0;
+		}
+		z = x * x;
+		w = z * z;
+
+		// Break x^5*(T[1]+x^2*T[2]+...) into x^5(T[1]+x^4*T[3]+...+x^20*T[11]) + x^5(x^2*(T[2]+x^4*T[4]+...+x^22*T[12]))...
+		r = polyvalOdd( w );
+		v = z * polyvalEven( w );
+		s = z * x;
+		r = y + (z * ((s * (r + v)) + y));
+		r += T0 * s;
+		w = x + r;
+		if ( ix >= 0x3FE59428 ) {
+			v = k;
+			return ( 1.0 - ( (hx >> 30) & 2 ) ) * ( v - (2.0 * (x - ((w * w / (w + v)) - r)) )); // eslint-disable-line max-len
+		}
+		if ( k === 1 ) {
+			return w;
+		}
+		// Compute -1/(x+r) accurately...
+		z = setLowWord( w, 0 );
+		v = r - (z - x); // z + v = r + x
+		a = -1 / w; // a = -1/w
+		t = setLowWord( a, 0 );
+		s = 1.0 + (t * z);
+		return t + (a * (s + (t * v)));
+	}
+
+
+	// EXPORTS //
+
+	main$4 = kernelTan;
+	return main$4;
+}
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+var lib$5;
+var hasRequiredLib$5;
+
+function requireLib$5 () {
+	if (hasRequiredLib$5) return lib$5;
+	hasRequiredLib$5 = 1;
+
+	/**
+	* Compute the tangent of a double-precision floating-point number on `[-π/4, π/4]`.
+	*
+	* @module @stdlib/math-base-special-kernel-tan
+	*
+	* @example
+	* var kernelTan = require( '@stdlib/math-base-special-kernel-tan' );
+	*
+	* var out = kernelTan( 3.141592653589793/4.0, 0.0, 1 );
+	* // returns ~1.0
+	*
+	* out = kernelTan( 3.141592653589793/4.0, 0.0, -1 );
+	* // returns ~-1.0
+	*
+	* out = kernelTan( 3.141592653589793/6.0, 0.0, 1 );
+	* // returns ~0.577
+	*
+	* out = kernelTan( 0.664, 5.288e-17, 1 );
+	* // returns ~0.783
+	*/
+
+	// MODULES //
+
+	var main = requireMain$4();
+
+
+	// EXPORTS //
+
+	lib$5 = main;
+	return lib$5;
+}
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*
+*
+* ## Notice
+*
+* The following copyright, license, and long comment were part of the original implementation available as part of [FreeBSD]{@link https://svnweb.freebsd.org/base/release/9.3.0/lib/msun/src/s_tan.c}. The implementation follows the original, but has been modified for JavaScript.
+*
+* ```text
+* Copyright (C) 1993 by Sun Microsystems, Inc. All rights reserved.
+*
+* Developed at SunPro, a Sun Microsystems, Inc. business.
+* Permission to use, copy, modify, and distribute this
+* software is freely granted, provided that this notice
+* is preserved.
+* ```
+*/
+
+var main$3;
+var hasRequiredMain$3;
+
+function requireMain$3 () {
+	if (hasRequiredMain$3) return main$3;
+	hasRequiredMain$3 = 1;
+
+	// MODULES //
+
+	var getHighWord = requireLib$1M();
+	var kernelTan = requireLib$5();
+	var rempio2 = requireLib$T();
+	var HIGH_WORD_ABS_MASK = requireLib$1q();
+	var HIGH_WORD_EXPONENT_MASK = requireLib$1l();
+
+
+	// VARIABLES //
+
+	// Scratch buffer:
+	var buffer = [ 0.0, 0.0 ]; // WARNING: not thread safe
+
+	// High word for pi/4: 0x3fe921fb => 00111111111010010010000111111011
+	var HIGH_WORD_PIO4 = 0x3fe921fb|0; // asm type annotation
+
+	// High word for a small value: 2^-27 = 7.450580596923828e-9 => high word => 0x3e400000 => 00111110010000000000000000000000
+	var HIGH_WORD_TWO_NEG_27 = 0x3e400000|0; // asm type annotation
+
+
+	// MAIN //
+
+	/**
+	* Evaluates the tangent of a number.
+	*
+	* ## Method
+	*
+	* -   Let \\(S\\), \\(C\\), and \\(T\\) denote the \\(\sin\\), \\(\cos\\), and \\(\tan\\), respectively, on \\(\[-\pi/4, +\pi/4\]\\).
+	*
+	* -   Reduce the argument \\(x\\) to \\(y1+y2 = x-k\pi/2\\) in \\(\[-\pi/4, +\pi/4\]\\), and let \\(n = k \mod 4\\).
+	*
+	* -   We have
+	*
+	*     | n | sin(x) | cos(x) | tan(x) |
+	*     | - | ------ | ------ | ------ |
+	*     | 0 |    S   |    C   |   T    |
+	*     | 1 |    C   |   -S   |  -1/T  |
+	*     | 2 |   -S   |   -C   |   T    |
+	*     | 3 |   -C   |    S   |  -1/T  |
+	*
+	* @param {number} x - input value (in radians)
+	* @returns {number} tangent
+	*
+	* @example
+	* var v = tan( 0.0 );
+	* // returns ~0.0
+	*
+	* @example
+	* var v = tan( -3.141592653589793/4.0 );
+	* // returns ~-1.0
+	*
+	* @example
+	* var v = tan( 3.141592653589793/4.0 );
+	* // returns ~1.0
+	*
+	* @example
+	* var v = tan( NaN );
+	* // returns NaN
+	*/
+	function tan( x ) {
+		var ix;
+		var n;
+
+		ix = getHighWord( x );
+		ix &= HIGH_WORD_ABS_MASK;
+
+		// Case: |x| ~< π/4
+		if ( ix <= HIGH_WORD_PIO4 ) {
+			// Case: |x| < 2**-27
+			if ( ix < HIGH_WORD_TWO_NEG_27 ) {
+				return x;
+			}
+			return kernelTan( x, 0.0, 1 );
+		}
+		// Case: tan(Inf or NaN) is NaN
+		if ( ix >= HIGH_WORD_EXPONENT_MASK ) {
+			return NaN;
+		}
+		// Argument reduction needed...
+		n = rempio2( x, buffer );
+		return kernelTan( buffer[ 0 ], buffer[ 1 ], 1-((n&1)<<1) );
+	}
+
+
+	// EXPORTS //
+
+	main$3 = tan;
+	return main$3;
+}
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+var lib$4;
+var hasRequiredLib$4;
+
+function requireLib$4 () {
+	if (hasRequiredLib$4) return lib$4;
+	hasRequiredLib$4 = 1;
+
+	/**
+	* Evaluate the tangent of a number.
+	*
+	* @module @stdlib/math-base-special-tan
+	*
+	* @example
+	* var tan = require( '@stdlib/math-base-special-tan' );
+	*
+	* var v = tan( 0.0 );
+	* // returns ~0.0
+	*
+	* v = tan( -3.141592653589793/4.0 );
+	* // returns ~-1.0
+	*
+	* v = tan( 3.141592653589793/4.0 );
+	* // returns ~1.0
+	*
+	* v = tan( NaN );
+	* // returns NaN
+	*/
+
+	// MODULES //
+
+	var main = requireMain$3();
+
+
+	// EXPORTS //
+
+	lib$4 = main;
+	return lib$4;
+}
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2024 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+var polyval_p;
+var hasRequiredPolyval_p;
+
+function requirePolyval_p () {
+	if (hasRequiredPolyval_p) return polyval_p;
+	hasRequiredPolyval_p = 1;
+
+	// MAIN //
+
+	/**
+	* Evaluates a polynomial.
+	*
+	* ## Notes
+	*
+	* -   The implementation uses [Horner's rule][horners-method] for efficient computation.
+	*
+	* [horners-method]: https://en.wikipedia.org/wiki/Horner%27s_method
+	*
+	* @private
+	* @param {number} x - value at which to evaluate the polynomial
+	* @returns {number} evaluated polynomial
+	*/
+	function evalpoly( x ) {
+		if ( x === 0.0 ) {
+			return 0.08333333333333333;
+		}
+		return 0.08333333333333333 + (x * (-0.008333333333333333 + (x * (0.003968253968253968 + (x * (-0.004166666666666667 + (x * (0.007575757575757576 + (x * (-0.021092796092796094 + (x * (0.08333333333333333 + (x * -0.4432598039215686))))))))))))); // eslint-disable-line max-len
+	}
+
+
+	// EXPORTS //
+
+	polyval_p = evalpoly;
+	return polyval_p;
+}
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*
+*
+* ## Notice
+*
+* The original C++ code and copyright notice are from the [Boost library]{@link http://www.boost.org/doc/libs/1_53_0/libs/math/doc/sf_and_dist/html/math_toolkit/special/sf_gamma/digamma.html}. The implementation follows the original but has been modified for JavaScript.
+*
+* ```text
+* (C) Copyright John Maddock 2006.
+*
+* Use, modification and distribution are subject to the
+* Boost Software License, Version 1.0. (See accompanying file
+* LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+* ```
+*/
+
+var asymptotic_expansion;
+var hasRequiredAsymptotic_expansion;
+
+function requireAsymptotic_expansion () {
+	if (hasRequiredAsymptotic_expansion) return asymptotic_expansion;
+	hasRequiredAsymptotic_expansion = 1;
+
+	// MODULES //
+
+	var ln = requireLib$J();
+	var polyval = requirePolyval_p();
+
+
+	// MAIN //
+
+	/**
+	* Evaluates the digamma function via asymptotic expansion.
+	*
+	* @private
+	* @param {number} x - input value
+	* @returns {number} function value
+	*/
+	function digamma( x ) {
+		var y;
+		var z;
+		x -= 1.0;
+		y = ln(x) + ( 1.0 / (2.0*x) );
+		z = 1.0 / (x*x);
+		return y - ( z*polyval( z ) );
+	}
+
+
+	// EXPORTS //
+
+	asymptotic_expansion = digamma;
+	return asymptotic_expansion;
+}
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2024 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+var rational_pq;
+var hasRequiredRational_pq;
+
+function requireRational_pq () {
+	if (hasRequiredRational_pq) return rational_pq;
+	hasRequiredRational_pq = 1;
+
+	// MAIN //
+
+	/**
+	* Evaluates a rational function (i.e., the ratio of two polynomials described by the coefficients stored in \\(P\\) and \\(Q\\)).
+	*
+	* ## Notes
+	*
+	* -   Coefficients should be sorted in ascending degree.
+	* -   The implementation uses [Horner's rule][horners-method] for efficient computation.
+	*
+	* [horners-method]: https://en.wikipedia.org/wiki/Horner%27s_method
+	*
+	* @private
+	* @param {number} x - value at which to evaluate the rational function
+	* @returns {number} evaluated rational function
+	*/
+	function evalrational( x ) {
+		var ax;
+		var s1;
+		var s2;
+		if ( x === 0.0 ) {
+			return 0.25479851061131553;
+		}
+		if ( x < 0.0 ) {
+			ax = -x;
+		} else {
+			ax = x;
+		}
+		if ( ax <= 1.0 ) {
+			s1 = 0.25479851061131553 + (x * (-0.3255503118680449 + (x * (-0.6503185377089651 + (x * (-0.28919126444774784 + (x * (-0.04525132144873906 + (x * (-0.002071332116774595 + (x * 0.0))))))))))); // eslint-disable-line max-len
+			s2 = 1.0 + (x * (2.076711702373047 + (x * (1.4606242909763516 + (x * (0.43593529692665967 + (x * (0.054151797245674226 + (x * (0.0021284987017821146 + (x * -5.578984132167551e-7))))))))))); // eslint-disable-line max-len
+		} else {
+			x = 1.0 / x;
+			s1 = 0.0 + (x * (-0.002071332116774595 + (x * (-0.04525132144873906 + (x * (-0.28919126444774784 + (x * (-0.6503185377089651 + (x * (-0.3255503118680449 + (x * 0.25479851061131553))))))))))); // eslint-disable-line max-len
+			s2 = -5.578984132167551e-7 + (x * (0.0021284987017821146 + (x * (0.054151797245674226 + (x * (0.43593529692665967 + (x * (1.4606242909763516 + (x * (2.076711702373047 + (x * 1.0))))))))))); // eslint-disable-line max-len
+		}
+		return s1 / s2;
+	}
+
+
+	// EXPORTS //
+
+	rational_pq = evalrational;
+	return rational_pq;
+}
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+var rational_approximation;
+var hasRequiredRational_approximation;
+
+function requireRational_approximation () {
+	if (hasRequiredRational_approximation) return rational_approximation;
+	hasRequiredRational_approximation = 1;
+
+	// MODULES //
+
+	var rateval = requireRational_pq();
+
+
+	// VARIABLES //
+
+	var root1 = 1569415565.0 / 1073741824.0;
+	var root2 = ( 381566830.0 / 1073741824.0 ) / 1073741824.0;
+	var root3 = 0.9016312093258695918615325266959189453125e-19;
+	var Y = 0.99558162689208984;
+
+
+	// MAIN //
+
+	/**
+	* Evaluates the digamma function over interval `[1,2]`.
+	*
+	* @private
+	* @param {number} x - input value
+	* @returns {number} function value
+	*/
+	function digamma( x ) {
+		var g;
+		var r;
+		g = x - root1;
+		g -= root2;
+		g -= root3;
+		r = rateval( x-1.0 );
+		return (g*Y) + (g*r);
+	}
+
+
+	// EXPORTS //
+
+	rational_approximation = digamma;
+	return rational_approximation;
+}
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*
+*
+* ## Notice
+*
+* The original C++ code and copyright notice are from the [Boost library]{@link https://www.boost.org/doc/libs/1_85_0/boost/math/special_functions/digamma.hpp}. The implementation follows the original but has been modified for JavaScript.
+*
+* ```text
+* (C) Copyright John Maddock 2006.
+*
+* Use, modification and distribution are subject to the
+* Boost Software License, Version 1.0. (See accompanying file
+* LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+* ```
+*/
+
+var main$2;
+var hasRequiredMain$2;
+
+function requireMain$2 () {
+	if (hasRequiredMain$2) return main$2;
+	hasRequiredMain$2 = 1;
+
+	// MODULES //
+
+	var isnan = requireLib$26();
+	var floor = requireLib$1D();
+	var tan = requireLib$4();
+	var PI = requireLib$_();
+	var asymptoticApprox = requireAsymptotic_expansion();
+	var rationalApprox = requireRational_approximation();
+
+
+	// VARIABLES //
+
+	var MIN_SAFE_ASYMPTOTIC = 10.0; // BIG!
+
+
+	// MAIN //
+
+	/**
+	* Evaluates the digamma function.
+	*
+	* ## Method
+	*
+	* 1.  For \\(x < 0\\), we use the reflection formula
+	*
+	*     ```tex
+	*     \psi(1-x) = \psi(x) + \frac{\pi}{\tan(\pi x)}
+	*     ```
+	*
+	*     to make \\(x\\) positive.
+	*
+	* 2.  For \\(x \in \[0,1]\\), we use the recurrence relation
+	*
+	*     ```tex
+	*     \psi(x) = \psi(x+1) - \frac{1}{x}
+	*     ```
+	*
+	*     to shift the evaluation range to \\(\[1,2]\\).
+	*
+	* 3.  For \\(x \in \[1,2]\\), we use a rational approximation of the form
+	*
+	*     ```tex
+	*     \psi(x) = (x - \mathrm{root})(Y + \operatorname{R}(x-1))
+	*     ```
+	*
+	*     where \\(\mathrm{root}\\) is the location of the positive root of \\(\psi\\), \\(Y\\) is a constant, and \\(R\\) is optimized for low absolute error compared to \\(Y\\).
+	*
+	*     <!-- <note>-->
+	*
+	*     Note that, since \\(\mathrm{root}\\) is irrational, we need twice as many digits in \\(\mathrm{root}\\) as in \\(x\\) in order to avoid cancellation error during subtraction, assuming \\(x\\) has an exact value. This means that, even if \\(x\\) is rounded to the next representable value, the result of \\(\psi(x)\\) will not be zero.
+	*
+	*     <!-- </note> -->
+	*
+	*     <!-- <note> -->
+	*
+	*     This approach gives 17-digit precision.
+	*
+	*     <!-- </note> -->
+	*
+	* 4.  For \\(x \in \[2,\mathrm{BIG}]\\), we use the recurrence relation
+	*
+	*     ```tex
+	*     \psi(x+1) = \psi(x) + \frac{1}{x}
+	*     ```
+	*
+	*     to shift the evaluation range to \\(\[1,2]\\).
+	*
+	* 5.  For \\(x > \mathrm{BIG}\\), we use the asymptotic expression
+	*
+	*     ```tex
+	*     \psi(x) = \ln(x) + \frac{1}{2x} - \biggl( \frac{B_{21}}{2x^2} + \frac{B_{22}}{4x^4} + \frac{B_{23}}{6x^6} + \ldots \biggr)
+	*     ```
+	*
+	*     This expansion, however, is divergent after a few terms. The number of terms depends on \\(x\\). Accordingly, we must choose a value of \\(\mathrm{BIG}\\) which allows us to truncate the series at a term that is too small to have an effect on the result. Setting \\(\mathrm{BIG} = 10\\), allows us to truncate the series early and evaluate as \\(1/x^2\\).
+	*
+	*     <!-- <note> -->
+	*
+	*     This approach gives 17-digit precision for \\(x \geq 10\\).
+	*
+	*     <!-- </note> -->
+	*
+	* ## Notes
+	*
+	* -   Maximum deviation found: \\(1.466\\mbox{e-}18\\)
+	* -   Max error found: \\(2.452\mbox{e-}17\\) (double precision)
+	*
+	* @param {number} x - input value
+	* @returns {number} function value
+	*
+	* @example
+	* var v = digamma( -2.5 );
+	* // returns ~1.103
+	*
+	* @example
+	* var v = digamma( 1.0 );
+	* // returns ~-0.577
+	*
+	* @example
+	* var v = digamma( 10.0 );
+	* // returns ~2.252
+	*
+	* @example
+	* var v = digamma( NaN );
+	* // returns NaN
+	*
+	* @example
+	* var v = digamma( -1.0 );
+	* // returns NaN
+	*/
+	function digamma( x ) {
+		var rem;
+		var tmp;
+		if ( isnan( x ) || x === 0.0 ) {
+			return NaN;
+		}
+		// If `x` is negative, use reflection...
+		if ( x <= -1 ) {
+			// Reflect:
+			x = 1.0 - x;
+
+			// Argument reduction for tan:
+			rem = x - floor(x);
+
+			// Shift to negative if > 0.5:
+			if ( rem > 0.5 ) {
+				rem -= 1.0;
+			}
+			// Check for evaluation at a negative pole:
+			if ( rem === 0.0 ) {
+				return NaN;
+			}
+			tmp = PI / tan( PI * rem );
+		} else {
+			tmp = 0.0;
+		}
+		// If we're above the lower-limit for the asymptotic expansion, then use it...
+		if ( x >= MIN_SAFE_ASYMPTOTIC ) {
+			tmp += asymptoticApprox( x );
+			return tmp;
+		}
+		// If x > 2, reduce to the interval [1,2]...
+		while ( x > 2.0 ) {
+			x -= 1.0;
+			tmp += 1.0/x;
+		}
+		// If x < 1, use recurrence to shift to > 1..
+		while ( x < 1.0 ) {
+			tmp -= 1.0/x;
+			x += 1.0;
+		}
+		tmp += rationalApprox( x );
+		return tmp;
+	}
+
+
+	// EXPORTS //
+
+	main$2 = digamma;
+	return main$2;
+}
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+var lib$3;
+var hasRequiredLib$3;
+
+function requireLib$3 () {
+	if (hasRequiredLib$3) return lib$3;
+	hasRequiredLib$3 = 1;
+
+	/**
+	* Evaluate the digamma function.
+	*
+	* @module @stdlib/math-base-special-digamma
+	*
+	* @example
+	* var digamma = require( '@stdlib/math-base-special-digamma' );
+	*
+	* var v = digamma( -2.5 );
+	* // returns ~1.103
+	*
+	* v = digamma( 1.0 );
+	* // returns ~-0.577
+	*
+	* v = digamma( 10.0 );
+	* // returns ~2.252
+	*
+	* v = digamma( NaN );
+	* // returns NaN
+	*
+	* v = digamma( -1.0 );
+	* // returns NaN
+	*/
+
+	// MODULES //
+
+	var main = requireMain$2();
+
+
+	// EXPORTS //
+
+	lib$3 = main;
+	return lib$3;
+}
+
+var libExports$2 = requireLib$3();
+var digamma = /*@__PURE__*/getDefaultExportFromCjs(libExports$2);
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+var lib$2;
+var hasRequiredLib$2;
+
+function requireLib$2 () {
+	if (hasRequiredLib$2) return lib$2;
+	hasRequiredLib$2 = 1;
+
+	/**
+	* Square of the mathematical constant `π`.
+	*
+	* @module @stdlib/constants-float64-pi-squared
+	* @type {number}
+	*
+	* @example
+	* var PI_SQUARED = require( '@stdlib/constants-float64-pi-squared' );
+	* // returns 9.869604401089358
+	*/
+
+
+	// MAIN //
+
+	/**
+	* Square of the mathematical constant `π`.
+	*
+	* @constant
+	* @type {number}
+	* @default 9.869604401089358
+	* @see [Wikipedia]{@link https://en.wikipedia.org/wiki/Pi}
+	*/
+	var PI_SQUARED = 9.86960440108935861883449099987615113531369940724079062641334937622004482241920524300177340371855223182402591377; // eslint-disable-line max-len
+
+
+	// EXPORTS //
+
+	lib$2 = PI_SQUARED;
+	return lib$2;
+}
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2024 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+var rational_p12q12;
+var hasRequiredRational_p12q12;
+
+function requireRational_p12q12 () {
+	if (hasRequiredRational_p12q12) return rational_p12q12;
+	hasRequiredRational_p12q12 = 1;
+
+	// MAIN //
+
+	/**
+	* Evaluates a rational function (i.e., the ratio of two polynomials described by the coefficients stored in \\(P\\) and \\(Q\\)).
+	*
+	* ## Notes
+	*
+	* -   Coefficients should be sorted in ascending degree.
+	* -   The implementation uses [Horner's rule][horners-method] for efficient computation.
+	*
+	* [horners-method]: https://en.wikipedia.org/wiki/Horner%27s_method
+	*
+	* @private
+	* @param {number} x - value at which to evaluate the rational function
+	* @returns {number} evaluated rational function
+	*/
+	function evalrational( x ) {
+		var ax;
+		var s1;
+		var s2;
+		if ( x === 0.0 ) {
+			return -0.9999999999999991;
+		}
+		if ( x < 0.0 ) {
+			ax = -x;
+		} else {
+			ax = x;
+		}
+		if ( ax <= 1.0 ) {
+			s1 = -0.9999999999999991 + (x * (-4.712373111208652 + (x * (-7.94125711970499 + (x * (-5.746577466976647 + (x * (-0.4042133494563989 + (x * (2.4787778117864288 + (x * (2.0771415170245513 + (x * (0.8588778991623601 + (x * (0.20499222604410033 + (x * (0.027210314034819473 + (x * 0.001576484902087695))))))))))))))))))); // eslint-disable-line max-len
+			s2 = 1.0 + (x * (4.712373111208634 + (x * (9.586191186553398 + (x * (11.094006726982938 + (x * (8.090754247493278 + (x * (3.877058901598914 + (x * (1.2275867870191448 + (x * (0.249092040606385 + (x * (0.02957504139006556 + (x * (0.0015764849020049815 + (x * 1.6126405034405948e-15))))))))))))))))))); // eslint-disable-line max-len
+		} else {
+			x = 1.0 / x;
+			s1 = 0.001576484902087695 + (x * (0.027210314034819473 + (x * (0.20499222604410033 + (x * (0.8588778991623601 + (x * (2.0771415170245513 + (x * (2.4787778117864288 + (x * (-0.4042133494563989 + (x * (-5.746577466976647 + (x * (-7.94125711970499 + (x * (-4.712373111208652 + (x * -0.9999999999999991))))))))))))))))))); // eslint-disable-line max-len
+			s2 = 1.6126405034405948e-15 + (x * (0.0015764849020049815 + (x * (0.02957504139006556 + (x * (0.249092040606385 + (x * (1.2275867870191448 + (x * (3.877058901598914 + (x * (8.090754247493278 + (x * (11.094006726982938 + (x * (9.586191186553398 + (x * (4.712373111208634 + (x * 1.0))))))))))))))))))); // eslint-disable-line max-len
+		}
+		return s1 / s2;
+	}
+
+
+	// EXPORTS //
+
+	rational_p12q12 = evalrational;
+	return rational_p12q12;
+}
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2024 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+var rational_p24q24;
+var hasRequiredRational_p24q24;
+
+function requireRational_p24q24 () {
+	if (hasRequiredRational_p24q24) return rational_p24q24;
+	hasRequiredRational_p24q24 = 1;
+
+	// MAIN //
+
+	/**
+	* Evaluates a rational function (i.e., the ratio of two polynomials described by the coefficients stored in \\(P\\) and \\(Q\\)).
+	*
+	* ## Notes
+	*
+	* -   Coefficients should be sorted in ascending degree.
+	* -   The implementation uses [Horner's rule][horners-method] for efficient computation.
+	*
+	* [horners-method]: https://en.wikipedia.org/wiki/Horner%27s_method
+	*
+	* @private
+	* @param {number} x - value at which to evaluate the rational function
+	* @returns {number} evaluated rational function
+	*/
+	function evalrational( x ) {
+		var ax;
+		var s1;
+		var s2;
+		if ( x === 0.0 ) {
+			return -2.5584373473990794;
+		}
+		if ( x < 0.0 ) {
+			ax = -x;
+		} else {
+			ax = x;
+		}
+		if ( ax <= 1.0 ) {
+			s1 = -2.5584373473990794 + (x * (-12.283020824054201 + (x * (-23.9195022162768 + (x * (-24.925643150482347 + (x * (-14.797912276547878 + (x * (-4.466544539286106 + (x * (-0.01914390334056497 + (x * (0.5154120525543513 + (x * (0.1953783487860643 + (x * (0.03347612826241743 + (x * (0.0023736652059422065 + (x * 0.0))))))))))))))))))))); // eslint-disable-line max-len
+			s2 = 1.0 + (x * (4.800985584544199 + (x * (9.992207278431701 + (x * (11.889614616763133 + (x * (8.966132566838091 + (x * (4.4725413614962415 + (x * (1.4860098202819654 + (x * (0.31957073576676426 + (x * (0.040735834578768094 + (x * (0.0023736652059327163 + (x * (2.3955488790352614e-16 + (x * -29474924474061867e-34))))))))))))))))))))); // eslint-disable-line max-len
+		} else {
+			x = 1.0 / x;
+			s1 = 0.0 + (x * (0.0023736652059422065 + (x * (0.03347612826241743 + (x * (0.1953783487860643 + (x * (0.5154120525543513 + (x * (-0.01914390334056497 + (x * (-4.466544539286106 + (x * (-14.797912276547878 + (x * (-24.925643150482347 + (x * (-23.9195022162768 + (x * (-12.283020824054201 + (x * -2.5584373473990794))))))))))))))))))))); // eslint-disable-line max-len
+			s2 = -29474924474061867e-34 + (x * (2.3955488790352614e-16 + (x * (0.0023736652059327163 + (x * (0.040735834578768094 + (x * (0.31957073576676426 + (x * (1.4860098202819654 + (x * (4.4725413614962415 + (x * (8.966132566838091 + (x * (11.889614616763133 + (x * (9.992207278431701 + (x * (4.800985584544199 + (x * 1.0))))))))))))))))))))); // eslint-disable-line max-len
+		}
+		return s1 / s2;
+	}
+
+
+	// EXPORTS //
+
+	rational_p24q24 = evalrational;
+	return rational_p24q24;
+}
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2024 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+var rational_p48q48;
+var hasRequiredRational_p48q48;
+
+function requireRational_p48q48 () {
+	if (hasRequiredRational_p48q48) return rational_p48q48;
+	hasRequiredRational_p48q48 = 1;
+
+	// MAIN //
+
+	/**
+	* Evaluates a rational function (i.e., the ratio of two polynomials described by the coefficients stored in \\(P\\) and \\(Q\\)).
+	*
+	* ## Notes
+	*
+	* -   Coefficients should be sorted in ascending degree.
+	* -   The implementation uses [Horner's rule][horners-method] for efficient computation.
+	*
+	* [horners-method]: https://en.wikipedia.org/wiki/Horner%27s_method
+	*
+	* @private
+	* @param {number} x - value at which to evaluate the rational function
+	* @returns {number} evaluated rational function
+	*/
+	function evalrational( x ) {
+		var ax;
+		var s1;
+		var s2;
+		if ( x === 0.0 ) {
+			return 1.6662611269702147e-17;
+		}
+		if ( x < 0.0 ) {
+			ax = -x;
+		} else {
+			ax = x;
+		}
+		if ( ax <= 1.0 ) {
+			s1 = 1.6662611269702147e-17 + (x * (0.4999999999999977 + (x * (6.402709450190538 + (x * (41.38333741550006 + (x * (166.8033418545628 + (x * (453.39964786925367 + (x * (851.153712317697 + (x * (1097.7065756728507 + (x * (938.4312324784553 + (x * (487.26800160465194 + (x * 119.95344524233573))))))))))))))))))); // eslint-disable-line max-len
+			s2 = 1.0 + (x * (12.472085567047449 + (x * (78.60931297532986 + (x * (307.47024605031834 + (x * (805.1406861011516 + (x * (1439.1201976029215 + (x * (1735.6105285756048 + (x * (1348.3250071285634 + (x * (607.2259858605709 + (x * (119.95231785727705 + (x * 0.00014016591835503607))))))))))))))))))); // eslint-disable-line max-len
+		} else {
+			x = 1.0 / x;
+			s1 = 119.95344524233573 + (x * (487.26800160465194 + (x * (938.4312324784553 + (x * (1097.7065756728507 + (x * (851.153712317697 + (x * (453.39964786925367 + (x * (166.8033418545628 + (x * (41.38333741550006 + (x * (6.402709450190538 + (x * (0.4999999999999977 + (x * 1.6662611269702147e-17))))))))))))))))))); // eslint-disable-line max-len
+			s2 = 0.00014016591835503607 + (x * (119.95231785727705 + (x * (607.2259858605709 + (x * (1348.3250071285634 + (x * (1735.6105285756048 + (x * (1439.1201976029215 + (x * (805.1406861011516 + (x * (307.47024605031834 + (x * (78.60931297532986 + (x * (12.472085567047449 + (x * 1.0))))))))))))))))))); // eslint-disable-line max-len
+		}
+		return s1 / s2;
+	}
+
+
+	// EXPORTS //
+
+	rational_p48q48 = evalrational;
+	return rational_p48q48;
+}
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2024 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+var rational_p816q816;
+var hasRequiredRational_p816q816;
+
+function requireRational_p816q816 () {
+	if (hasRequiredRational_p816q816) return rational_p816q816;
+	hasRequiredRational_p816q816 = 1;
+
+	// MAIN //
+
+	/**
+	* Evaluates a rational function (i.e., the ratio of two polynomials described by the coefficients stored in \\(P\\) and \\(Q\\)).
+	*
+	* ## Notes
+	*
+	* -   Coefficients should be sorted in ascending degree.
+	* -   The implementation uses [Horner's rule][horners-method] for efficient computation.
+	*
+	* [horners-method]: https://en.wikipedia.org/wiki/Horner%27s_method
+	*
+	* @private
+	* @param {number} x - value at which to evaluate the rational function
+	* @returns {number} evaluated rational function
+	*/
+	function evalrational( x ) {
+		var ax;
+		var s1;
+		var s2;
+		if ( x === 0.0 ) {
+			return -1848283152741466e-35;
+		}
+		if ( x < 0.0 ) {
+			ax = -x;
+		} else {
+			ax = x;
+		}
+		if ( ax <= 1.0 ) {
+			s1 = -1848283152741466e-35 + (x * (0.5 + (x * (3.0253386524731334 + (x * (13.599592751745737 + (x * (35.31322242830879 + (x * (67.16394245507142 + (x * (83.5767733658514 + (x * (71.07349121223571 + (x * (35.86215156147256 + (x * 8.721522316399835))))))))))))))))); // eslint-disable-line max-len
+			s2 = 1.0 + (x * (5.717343971612935 + (x * (25.29340417962044 + (x * (62.26197679674682 + (x * (113.955048909239 + (x * (130.80713832893898 + (x * (102.42314690233765 + (x * (44.04247728052452 + (x * (8.89898032477904 + (x * -0.029662733687204))))))))))))))))); // eslint-disable-line max-len
+		} else {
+			x = 1.0 / x;
+			s1 = 8.721522316399835 + (x * (35.86215156147256 + (x * (71.07349121223571 + (x * (83.5767733658514 + (x * (67.16394245507142 + (x * (35.31322242830879 + (x * (13.599592751745737 + (x * (3.0253386524731334 + (x * (0.5 + (x * -1848283152741466e-35))))))))))))))))); // eslint-disable-line max-len
+			s2 = -0.029662733687204 + (x * (8.89898032477904 + (x * (44.04247728052452 + (x * (102.42314690233765 + (x * (130.80713832893898 + (x * (113.955048909239 + (x * (62.26197679674682 + (x * (25.29340417962044 + (x * (5.717343971612935 + (x * 1.0))))))))))))))))); // eslint-disable-line max-len
+		}
+		return s1 / s2;
+	}
+
+
+	// EXPORTS //
+
+	rational_p816q816 = evalrational;
+	return rational_p816q816;
+}
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2024 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+var rational_p16infq16inf;
+var hasRequiredRational_p16infq16inf;
+
+function requireRational_p16infq16inf () {
+	if (hasRequiredRational_p16infq16inf) return rational_p16infq16inf;
+	hasRequiredRational_p16infq16inf = 1;
+
+	// MAIN //
+
+	/**
+	* Evaluates a rational function (i.e., the ratio of two polynomials described by the coefficients stored in \\(P\\) and \\(Q\\)).
+	*
+	* ## Notes
+	*
+	* -   Coefficients should be sorted in ascending degree.
+	* -   The implementation uses [Horner's rule][horners-method] for efficient computation.
+	*
+	* [horners-method]: https://en.wikipedia.org/wiki/Horner%27s_method
+	*
+	* @private
+	* @param {number} x - value at which to evaluate the rational function
+	* @returns {number} evaluated rational function
+	*/
+	function evalrational( x ) {
+		var ax;
+		var s1;
+		var s2;
+		if ( x === 0.0 ) {
+			return 0.0;
+		}
+		if ( x < 0.0 ) {
+			ax = -x;
+		} else {
+			ax = x;
+		}
+		if ( ax <= 1.0 ) {
+			s1 = 0.0 + (x * (0.5 + (x * (0.34562566988545623 + (x * (9.628954993608422 + (x * (3.5936085382439025 + (x * (49.45959911843888 + (x * (7.775192373218939 + (x * (74.4536074488178 + (x * (2.7520934039706906 + (x * (23.92923597114717 + (x * 0.0))))))))))))))))))); // eslint-disable-line max-len
+			s2 = 1.0 + (x * (0.3579180064375791 + (x * (19.138603985070986 + (x * (0.8743490814641436 + (x * (98.65160974348555 + (x * (-16.10519728333829 + (x * (154.31686021625373 + (x * (-40.2026880424379 + (x * (60.167913667426475 + (x * (-13.341484462225642 + (x * 2.537956362006499))))))))))))))))))); // eslint-disable-line max-len
+		} else {
+			x = 1.0 / x;
+			s1 = 0.0 + (x * (23.92923597114717 + (x * (2.7520934039706906 + (x * (74.4536074488178 + (x * (7.775192373218939 + (x * (49.45959911843888 + (x * (3.5936085382439025 + (x * (9.628954993608422 + (x * (0.34562566988545623 + (x * (0.5 + (x * 0.0))))))))))))))))))); // eslint-disable-line max-len
+			s2 = 2.537956362006499 + (x * (-13.341484462225642 + (x * (60.167913667426475 + (x * (-40.2026880424379 + (x * (154.31686021625373 + (x * (-16.10519728333829 + (x * (98.65160974348555 + (x * (0.8743490814641436 + (x * (19.138603985070986 + (x * (0.3579180064375791 + (x * 1.0))))))))))))))))))); // eslint-disable-line max-len
+		}
+		return s1 / s2;
+	}
+
+
+	// EXPORTS //
+
+	rational_p16infq16inf = evalrational;
+	return rational_p16infq16inf;
+}
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*
+*
+* ## Notice
+*
+* The original C++ code and copyright notice are from the [Boost library]{@link http://www.boost.org/doc/libs/1_85_0/boost/math/special_functions/trigamma.hpp}. The implementation follows the original but has been reformatted and modified for JavaScript.
+*
+* ```text
+* (C) Copyright John Maddock 2006.
+*
+* Use, modification and distribution are subject to the
+* Boost Software License, Version 1.0. (See accompanying file
+* LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+* ```
+*/
+
+var main$1;
+var hasRequiredMain$1;
+
+function requireMain$1 () {
+	if (hasRequiredMain$1) return main$1;
+	hasRequiredMain$1 = 1;
+
+	// MODULES //
+
+	var floor = requireLib$1D();
+	var sinpi = requireLib$H();
+	var PI_SQUARED = requireLib$2();
+	var rateval12 = requireRational_p12q12();
+	var rateval24 = requireRational_p24q24();
+	var rateval48 = requireRational_p48q48();
+	var rateval816 = requireRational_p816q816();
+	var rateval16INF = requireRational_p16infq16inf();
+
+
+	// VARIABLES //
+
+	var YOFFSET24 = 3.558437347412109375;
+
+
+	// MAIN //
+
+	/**
+	* Evaluates the trigamma function.
+	*
+	* @param {number} x - input value
+	* @returns {number} function value
+	*
+	* @example
+	* var v = trigamma( -2.5 );
+	* // returns ~9.539
+	*
+	* @example
+	* var v = trigamma( 1.0 );
+	* // returns ~1.645
+	*
+	* @example
+	* var v = trigamma( 10.0 );
+	* // returns ~0.105
+	*
+	* @example
+	* var v = trigamma( NaN );
+	* // returns NaN
+	*
+	* @example
+	* var v = trigamma( -1.0 );
+	* // returns NaN
+	*/
+	function trigamma( x ) {
+		var result;
+		var s;
+		var y;
+		var z;
+
+		result = 0.0;
+
+		// Check for negative arguments and use reflection:
+		if ( x <= 0 ) {
+			if ( floor( x ) === x ) {
+				return NaN;
+			}
+			s = sinpi( x );
+			z = 1.0 - x;
+			return -trigamma( z ) + ( PI_SQUARED / ( s*s ) );
+		}
+		if ( x < 1.0 ) {
+			result = 1.0 / ( x*x );
+			x += 1.0;
+		}
+		if ( x <= 2.0 ) {
+			result += ( 2.0+rateval12( x ) ) / ( x*x );
+		}
+		else if ( x <= 4.0 ) {
+			result += ( YOFFSET24+rateval24( x ) ) / ( x*x );
+		}
+		else if ( x <= 8.0 ) {
+			y = 1.0 / x;
+			result += ( 1.0+rateval48( y ) ) / x;
+		}
+		else if ( x <= 16.0 ) {
+			y = 1.0 / x;
+			result += ( 1.0+rateval816( y ) ) / x;
+		}
+		else {
+			y = 1.0 / x;
+			result += ( 1.0+rateval16INF( y ) ) / x;
+		}
+		return result;
+	}
+
+
+	// EXPORTS //
+
+	main$1 = trigamma;
+	return main$1;
+}
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+var lib$1;
+var hasRequiredLib$1;
+
+function requireLib$1 () {
+	if (hasRequiredLib$1) return lib$1;
+	hasRequiredLib$1 = 1;
+
+	/**
+	* Evaluate the trigamma function.
+	*
+	* @module @stdlib/math-base-special-trigamma
+	*
+	* @example
+	* var trigamma = require( '@stdlib/math-base-special-trigamma' );
+	*
+	* var v = trigamma( -2.5 );
+	* // returns ~9.539
+	*
+	* v = trigamma( 1.0 );
+	* // returns ~1.645
+	*
+	* v = trigamma( 10.0 );
+	* // returns ~0.105
+	*
+	* v = trigamma( NaN );
+	* // returns NaN
+	*
+	* v = trigamma( -1.0 );
+	* // returns NaN
+	*/
+
+	// MODULES //
+
+	var main = requireMain$1();
+
+
+	// EXPORTS //
+
+	lib$1 = main;
+	return lib$1;
+}
+
+var libExports$1 = requireLib$1();
+var trigamma = /*@__PURE__*/getDefaultExportFromCjs(libExports$1);
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+var main;
+var hasRequiredMain;
+
+function requireMain () {
+	if (hasRequiredMain) return main;
+	hasRequiredMain = 1;
+
+	// MODULES //
+
+	var betainc = requireLib$i();
+	var isnan = requireLib$26();
+	var PINF = requireLib$1J();
+
+
+	// MAIN //
+
+	/**
+	* Evaluates the cumulative distribution function (CDF) for an F distribution with numerator degrees of freedom `d1` and denominator degrees of freedom `d2` at a value `x`.
+	*
+	* @param {number} x - input value
+	* @param {PositiveNumber} d1 - numerator degrees of freedom
+	* @param {PositiveNumber} d2 - denominator degrees of freedom
+	* @returns {Probability} evaluated CDF
+	*
+	* @example
+	* var y = cdf( 2.0, 1.0, 1.0 );
+	* // returns ~0.608
+	*
+	* @example
+	* var y = cdf( 2.0, 8.0, 4.0 );
+	* // returns ~0.737
+	*
+	* @example
+	* var y = cdf( -1.0, 2.0, 2.0 );
+	* // returns 0.0
+	*
+	* @example
+	* var y = cdf( +Infinity, 4.0, 2.0 );
+	* // returns 1.0
+	*
+	* @example
+	* var y = cdf( -Infinity, 4.0, 2.0 );
+	* // returns 0.0
+	*
+	* @example
+	* var y = cdf( NaN, 1.0, 1.0 );
+	* // returns NaN
+	*
+	* @example
+	* var y = cdf( 0.0, NaN, 1.0 );
+	* // returns NaN
+	*
+	* @example
+	* var y = cdf( 0.0, 1.0, NaN );
+	* // returns NaN
+	*
+	* @example
+	* var y = cdf( 2.0, 1.0, -1.0 );
+	* // returns NaN
+	*
+	* @example
+	* var y = cdf( 2.0, -1.0, 1.0 );
+	* // returns NaN
+	*/
+	function cdf( x, d1, d2 ) {
+		if (
+			isnan( x ) ||
+			isnan( d1 ) ||
+			isnan( d2 ) ||
+			d1 <= 0.0 ||
+			d2 <= 0.0
+		) {
+			return NaN;
+		}
+		if ( x <= 0.0 ) {
+			return 0.0;
+		}
+		if ( x === PINF ) {
+			return 1.0;
+		}
+		if ( d1 * x > d2 ) {
+			return betainc( (d1*x)/(d2+(d1*x)), d1/2.0, d2 /2.0, true, false );
+		}
+		return betainc( d2/(d2+(d1*x)), d2/2.0, d1/2.0, true, true );
+	}
+
+
+	// EXPORTS //
+
+	main = cdf;
+	return main;
+}
+
+/**
+* @license Apache-2.0
+*
+* Copyright (c) 2018 The Stdlib Authors.
+*
+* Licensed under the Apache License, Version 2.0 (the "License");
+* you may not use this file except in compliance with the License.
+* You may obtain a copy of the License at
+*
+*    http://www.apache.org/licenses/LICENSE-2.0
+*
+* Unless required by applicable law or agreed to in writing, software
+* distributed under the License is distributed on an "AS IS" BASIS,
+* WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+* See the License for the specific language governing permissions and
+* limitations under the License.
+*/
+
+var factory_1;
+var hasRequiredFactory;
+
+function requireFactory () {
+	if (hasRequiredFactory) return factory_1;
+	hasRequiredFactory = 1;
+
+	// MODULES //
+
+	var constantFunction = requireLib$h();
+	var betainc = requireLib$i();
+	var isnan = requireLib$26();
+	var PINF = requireLib$1J();
+
+
+	// MAIN //
+
+	/**
+	* Returns a function for evaluating the cumulative distribution function (CDF) for an F distribution with numerator degrees of freedom `d1` and denominator degrees of freedom `d2`.
+	*
+	* @param {PositiveNumber} d1 - numerator degrees of freedom
+	* @param {PositiveNumber} d2 - denominator degrees of freedom
+	* @returns {Function} CDF
+	*
+	* @example
+	* var cdf = factory( 10.0, 2.0 );
+	*
+	* var y = cdf( 10.0 );
+	* // returns ~0.906
+	*
+	* y = cdf( 8.0 );
+	* // returns ~0.884
+	*/
+	function factory( d1, d2 ) {
+		if (
+			isnan( d1 ) ||
+			isnan( d2 ) ||
+			d1 <= 0.0 ||
+			d2 <= 0.0
+		) {
+			return constantFunction( NaN );
+		}
+		return cdf;
+
+		/**
+		* Evaluates the cumulative distribution function (CDF) for an F distribution.
+		*
+		* @private
+		* @param {number} x - input value
+		* @returns {Probability} evaluated CDF
+		*
+		* @example
+		* var y = cdf( 10.0 );
+		* // returns <number>
+		*/
+		function cdf( x ) {
+			if ( isnan( x ) ) {
+				return NaN;
+			}
+			if ( x <= 0.0 ) {
+				return 0.0;
+			}
+			if ( x === PINF ) {
+				return 1.0;
+			}
+			if ( d1 * x > d2 ) {
+				return betainc( (d1*x)/(d2+(d1*x)), d1/2.0, d2/2.0, true, false );
+			}
+			return betainc( d2/(d2+(d1*x)), d2/2.0, d1/2.0, true, true );
+		}
+	}
+
+
+	// EXPORTS //
+
 	factory_1 = factory;
 	return factory_1;
 }
@@ -45692,34 +47640,34 @@ function requireLib () {
 	hasRequiredLib = 1;
 
 	/**
-	* Evaluate the quantile function for a Student's t distribution.
+	* Evaluate the cumulative distribution function (CDF) for an F distribution.
 	*
-	* @module @stdlib/stats-base-dists-t-quantile
+	* @module @stdlib/stats-base-dists-f-cdf
 	*
 	* @example
-	* var quantile = require( '@stdlib/stats-base-dists-t-quantile' );
+	* var cdf = require( '@stdlib/stats-base-dists-f-cdf' );
 	*
-	* var y = quantile( 0.8, 1.0 );
-	* // returns ~1.376
+	* var y = cdf( 2.0, 1.0, 1.0 );
+	* // returns ~0.608
 	*
-	* y = quantile( 0.1, 1.0 );
-	* // returns ~-3.078
+	* y = cdf( 2.0, 8.0, 4.0 );
+	* // returns ~0.737
 	*
-	* y = quantile( 0.5, 0.1 );
+	* y = cdf( -1.0, 2.0, 2.0 );
 	* // returns 0.0
 	*
-	* var myquantile = quantile.factory( 4.0 );
+	* var mycdf = cdf.factory( 10.0, 2.0 );
 	*
-	* y = myquantile( 0.2 );
-	* // returns ~-0.941
+	* y = mycdf( 10.0 );
+	* // returns ~0.906
 	*
-	* y = myquantile( 0.9 );
-	* // returns ~1.533
+	* y = mycdf( 8.0 );
+	* // returns ~0.884
 	*/
 
 	// MODULES //
 
-	var setReadOnly = requireLib$21();
+	var setReadOnly = requireLib$27();
 	var main = requireMain();
 	var factory = requireFactory();
 
@@ -45736,7 +47684,111 @@ function requireLib () {
 }
 
 var libExports = requireLib();
-var tQuantile = /*@__PURE__*/getDefaultExportFromCjs(libExports);
+var fCdf = /*@__PURE__*/getDefaultExportFromCjs(libExports);
+
+/**
+ * Moderated variances: many metrics' spreads, each estimated from few runs, shrunk towards what
+ * they share (Smyth 2004, "Linear models and empirical Bayes methods for assessing differential
+ * expression in microarray experiments"; limma's fitFDist and squeezeVar, without covariates).
+ *
+ * Model: each metric's true variance σ²ᵢ is drawn from a scaled inverse χ² prior with d₀ degrees
+ * of freedom around s₀²; its sample variance s²ᵢ has dᵢ degrees of freedom. Then the posterior
+ * variance (d₀ s₀² + dᵢ s²ᵢ) / (d₀ + dᵢ) makes t = difference / se have Student's t with d₀ + dᵢ
+ * degrees of freedom. d₀ and s₀² are estimated by moments of log s²ᵢ: the more alike the spreads,
+ * the larger d₀, and a metric whose spread is its own keeps most of it (d₀ small).
+ *
+ * Written here because no maintained JavaScript library fits the prior (limma is R only);
+ * checked against limma::squeezeVar in test/fixtures/stats/moderated.R.
+ */
+/**
+ * The most the pool may weigh against a metric's own runs: d₀ ≤ this × the largest dᵢ. With twenty
+ * metrics limma's moment estimate of d₀ is often infinite by chance; believed, it would make the
+ * test as sure as a known spread when the spreads merely looked alike. At four times, twenty
+ * metrics of one spread stay at or below the false alarms of each metric on its own, and keep most
+ * of the power a known spread has (benchmarks/run-to-run.ts).
+ */
+const PRIOR_WEIGHT_CAP = 4;
+/**
+ * limma's fitFDist by moments, without covariates: null below three positive variances (the
+ * spread of the spreads is then unknowable). Zero variances are left out rather than offset as
+ * limma does: a metric that never moved (a count) says nothing about how the others spread.
+ *
+ * Unlike limma, d₀ is capped (PRIOR_WEIGHT_CAP), and never above the other metrics' degrees of
+ * freedom, Σdᵢ − max dᵢ. At the cap the spreads look alike, and s₀² is their pooled variance
+ * Σdᵢs²ᵢ / Σdᵢ (limma's choice for an infinite d₀).
+ */
+function fitVariancePrior(samples) {
+    const used = samples.filter((s) => s.variance > 0 && Number.isFinite(s.variance) && s.df > 0);
+    if (used.length < 3)
+        return null;
+    const e = used.map((s) => Math.log(s.variance) - digamma(s.df / 2) + Math.log(s.df / 2));
+    const eMean = e.reduce((a, b) => a + b, 0) / e.length;
+    const eVar = e.reduce((a, b) => a + (b - eMean) ** 2, 0) / (e.length - 1) -
+        used.reduce((a, s) => a + trigamma(s.df / 2), 0) / used.length;
+    const dfs = used.map((s) => s.df);
+    const total = dfs.reduce((a, b) => a + b, 0);
+    const cap = Math.min(total - Math.max(...dfs), PRIOR_WEIGHT_CAP * Math.max(...dfs));
+    const uncapped = eVar > 0 ? 2 * trigammaInverse(eVar) : Infinity;
+    if (uncapped >= cap) {
+        const pooled = used.reduce((a, s) => a + s.df * s.variance, 0) / total;
+        return { df: cap, variance: pooled };
+    }
+    return {
+        df: uncapped,
+        variance: Math.exp(eMean + digamma(uncapped / 2) - Math.log(uncapped / 2)),
+    };
+}
+/**
+ * Under the prior a spread's ratio to s₀² has the F(dᵢ, d₀) distribution: a spread beyond its
+ * upper `level` quantile is a metric's own, not the pool's.
+ */
+function aboveThePool(sample, prior, level) {
+    return 1 - fCdf(sample.variance / prior.variance, sample.df, prior.df) < level;
+}
+/** Where a spread of its own is told apart from the pool's (aboveThePool). */
+const OWN_SPREAD_LEVEL = 0.05;
+/**
+ * The prior the spreads share, and which spreads keep their own: a metric's spread is its own
+ * when it lies above what the other metrics' prior predicts (aboveThePool). Shrinking such a
+ * spread towards the pool would make its test too eager, and since the spread is the metric's
+ * own, eager in every run. The prior stays the one fitted on all: refitted without the largest
+ * spreads it would lean low whenever a spread looked large by chance.
+ */
+function shareSpreads(samples) {
+    const prior = fitVariancePrior(samples);
+    if (!prior)
+        return null;
+    const own = samples.map((sample, i) => {
+        if (sample.variance <= 0)
+            return false;
+        const others = fitVariancePrior(samples.filter((_, j) => j !== i));
+        return others !== null && aboveThePool(sample, others, OWN_SPREAD_LEVEL);
+    });
+    return { prior, own };
+}
+/** limma's squeezeVar for one metric: its posterior variance and the t statistic's df. */
+function moderate(sample, prior) {
+    const df = prior.df + sample.df;
+    return { variance: (prior.df * prior.variance + sample.df * sample.variance) / df, df };
+}
+/**
+ * The x > 0 with trigamma(x) = y. Bisection on log x (trigamma is strictly decreasing), since
+ * stdlib has no tetragamma for limma's Newton step; 200 halvings reach the last bit.
+ */
+function trigammaInverse(y) {
+    if (!(y > 0))
+        throw new RangeError(`trigammaInverse needs y > 0, got ${y}`);
+    let low = Math.log(1e-8);
+    let high = Math.log(1e12);
+    for (let i = 0; i < 200 && high - low > 1e-15; i++) {
+        const middle = (low + high) / 2;
+        if (trigamma(Math.exp(middle)) > y)
+            low = middle;
+        else
+            high = middle;
+    }
+    return Math.exp((low + high) / 2);
+}
 
 /**
  * Is a new run like the stored ones? The unit is the run, not the trial: each stored run gives one
@@ -45751,20 +47803,25 @@ var tQuantile = /*@__PURE__*/getDefaultExportFromCjs(libExports);
  * a future observation (Hahn and Meeker, "Statistical Intervals", 1991, §4.7). σ is estimated from
  * the history alone, so a noisy new run cannot widen its own interval.
  *
+ * With a prior for the spread (stats/moderated.ts: what the other metrics of the suite share),
+ * s² is the moderated variance and the degrees of freedom are the prior's plus k − 1.
+ *
  * Student's t comes from stdlib (@stdlib/stats-base-dists-t-*), checked against scipy in
  * test/fixtures/stats/prediction.py.
  */
 /** Needs at least two reference values (one degree of freedom) and one observed value. */
-function predictionTest(reference, observed, confLevel = 0.95) {
+function predictionTest(reference, observed, confLevel = 0.95, prior) {
     if (reference.length < 2 || observed.length < 1)
         throw new RangeError('a prediction test needs at least 2 reference values and 1 observed');
-    const df = reference.length - 1;
-    const difference = mean([...observed]) - mean([...reference]);
-    const se = sampleStandardDeviation([...reference]) * Math.sqrt(1 / reference.length + 1 / observed.length);
+    const own = { variance: sampleVariance([...reference]), df: reference.length - 1 };
+    const { variance, df } = prior ? moderate(own, prior) : own;
+    const difference = mean$1([...observed]) - mean$1([...reference]);
+    const spread = Math.sqrt(variance);
+    const se = spread * Math.sqrt(1 / reference.length + 1 / observed.length);
     const half = tQuantile(1 - (1 - confLevel) / 2, df) * se;
     // No spread in the history: any difference at all is outside it, none is inside.
     const p = se === 0 ? (difference === 0 ? 1 : 0) : 2 * tCdf(-Math.abs(difference) / se, df);
-    return { difference, lower: difference - half, upper: difference + half, p, df };
+    return { difference, lower: difference - half, upper: difference + half, p, spread, df };
 }
 
 /**
@@ -45793,30 +47850,35 @@ function runMedians(runs, label) {
 }
 /**
  * Run medians of the head against the stored runs' medians: the prediction test of
- * stats/prediction.ts on the log scale, where a slower machine moves every metric by a factor;
- * on the linear scale when some value is not positive (a rate of 0 errors).
+ * stats/prediction.ts on the log scale, where a slower machine moves every metric by a factor,
+ * with the spread leaning on `prior` (a log-scale variance prior, runModel.ts) where given;
+ * on the linear scale, on its own spread, when some value is not positive (a rate of 0 errors).
  */
-function runTest(base, head, confLevel) {
+function runTest(base, head, confLevel, prior) {
     const positive = [...base, ...head].every((v) => v > 0);
     if (positive) {
-        const t = predictionTest(base.map(Math.log), head.map(Math.log), confLevel);
-        const baseCenter = Math.exp(mean(base.map((v) => Math.log(v))));
+        const t = predictionTest(base.map(Math.log), head.map(Math.log), confLevel, prior);
+        const baseCenter = Math.exp(mean$1(base.map((v) => Math.log(v))));
         return {
             shift: baseCenter * Math.expm1(t.difference),
             change: Math.expm1(t.difference),
             changeLower: Math.expm1(t.lower),
             changeUpper: Math.expm1(t.upper),
             p: t.p,
+            logSpread: t.spread,
+            df: t.df,
         };
     }
     const t = predictionTest(base, head, confLevel);
-    const scale = Math.abs(mean([...base]));
+    const scale = Math.abs(mean$1([...base]));
     return {
         shift: t.difference,
         change: scale === 0 ? null : t.difference / scale,
         changeLower: scale === 0 ? null : t.lower / scale,
         changeUpper: scale === 0 ? null : t.upper / scale,
         p: t.p,
+        logSpread: null,
+        df: t.df,
     };
 }
 
@@ -47517,11 +49579,11 @@ function trialsToSee(threshold, dispersion, level, direction) {
 /**
  * The change a history gate (runLevel.ts: one run's median against k stored runs' medians, the
  * prediction test on log medians) detects with 80 % power at two-sided `level`, when runs move as
- * a whole with log spread `runToRun`: (t_{1−level/2} + t_{0.8}) · σ · √(1 + 1/k), k − 1 degrees
- * of freedom, the usual approximation of the noncentral t's power.
+ * a whole with log spread `runToRun`: (t_{1−level/2} + t_{0.8}) · σ · √(1 + 1/k) with `df`
+ * degrees of freedom (k − 1, plus the spread prior's where the spread is moderated), the usual
+ * approximation of the noncentral t's power.
  */
-function runLevelDetectable(runToRun, storedRuns, level, direction) {
-    const df = storedRuns - 1;
+function runLevelDetectable(runToRun, storedRuns, df, level, direction) {
     const quantiles = tQuantile(1 - level / 2, df) + tQuantile(DETECTION_POWER, df);
     return changeOf(quantiles * runToRun * Math.sqrt(1 + 1 / storedRuns), direction);
 }
@@ -47619,6 +49681,198 @@ function environmentDifference(was, is) {
     return field && { was: a[field], is: b[field] };
 }
 
+/**
+ * What a run-level comparison knows beyond one metric (issue #26): metrics of one suite on one
+ * runner share a run's fortunes. Two pure steps, both on run medians (runLevel.ts):
+ *  - the run factor: a run that is slower as a whole (a busier host, a slower machine of the same
+ *    kind) moves every metric of a suite alike. Its size is read off the suite's metrics, each
+ *    metric's own change is what is left, and the factor itself is judged as one more metric,
+ *    `(whole run)`, so that a change that slows everything alike still fails.
+ *  - the spread prior: each metric's run-to-run spread, estimated from few stored runs, is shrunk
+ *    towards the spread the suite's metrics share (stats/moderated.ts).
+ */
+/** The row that judges a suite's run factor; parentheses keep it apart from measured names. */
+const WHOLE_RUN_METRIC = '(whole run)';
+/** Fewer metrics than this cannot tell a run's shared slowdown from one metric's own change. */
+const MIN_FACTOR_METRICS = 3;
+/** The metrics that cost more on a slower run, with the sign that turns each into a cost. */
+function costSign(metric) {
+    if (metric.informational || metric.name === WHOLE_RUN_METRIC)
+        return null;
+    if (metric.direction === 'lower')
+        return 1;
+    if (metric.direction === 'higher')
+        return -1;
+    return null;
+}
+/**
+ * The metrics whose run-to-run spreads are pooled and moderated: gating, with a direction (the
+ * whole-run row has a machine's spread, its own), on the log scale (all values positive).
+ */
+function sharesSpread(metric) {
+    return costSign(metric) !== null && metric.samples.every((v) => v > 0);
+}
+const keyOf = (suite) => suiteLabel(suite.name, suite.variant);
+/**
+ * Metrics that take part in the factor: gating, with a direction, positive, and one sample per
+ * run on both sides. Samples are run medians in run order, so a metric with as many samples as
+ * the suite's fullest is known to be aligned with the others run by run; one that missed a run
+ * cannot be aligned and keeps its values.
+ */
+function factorMetrics(base, head) {
+    const runs = (suite) => Math.max(0, ...suite.metrics.map((m) => m.samples.length));
+    const [baseRuns, headRuns] = [runs(base), runs(head)];
+    const headByName = new Map(head.metrics.map((m) => [m.name, m]));
+    const used = new Map();
+    for (const metric of base.metrics) {
+        const other = headByName.get(metric.name);
+        const sign = costSign(metric);
+        if (!other || sign === null || other.direction !== metric.direction)
+            continue;
+        if (metric.samples.length !== baseRuns || other.samples.length !== headRuns)
+            continue;
+        if (![...metric.samples, ...other.samples].every((v) => v > 0))
+            continue;
+        used.set(metric.name, sign);
+    }
+    return used;
+}
+function deviations(suites, used) {
+    const [base, head] = suites;
+    const cost = (suite, name) => {
+        const metric = suite.metrics.find((m) => m.name === name);
+        return metric.samples.map((v) => used.get(name) * Math.log(v));
+    };
+    const result = new Map();
+    for (const name of used.keys()) {
+        const center = mean(cost(base, name));
+        result.set(name, {
+            base: cost(base, name).map((v) => v - center),
+            head: cost(head, name).map((v) => v - center),
+        });
+    }
+    return result;
+}
+/**
+ * Each run's factor on the log cost scale, read off the metrics in `names`: the median of how far
+ * the run lies from each metric's mean over the stored runs. The median, so that a change in
+ * fewer than half of them does not move it.
+ */
+function factorsOf(deviations, names, side) {
+    const columns = names.map((n) => deviations.get(n)?.[side]);
+    const runs = columns[0]?.length ?? 0;
+    return Array.from({ length: runs }, (_, r) => median(columns.map((c) => c[r])));
+}
+/**
+ * How much of the read factor to take out: the share of its spread over the stored runs that is
+ * shared (σ²_f / var(c), the regression of the true factor on the read one). A median of G − 1
+ * metrics' independent noise has a variance of about (π/2) σ²_e / (G − 1), which, taken out
+ * where runs share nothing, adds to every metric's spread for nothing.
+ */
+function factorWeight(deviations, names) {
+    const factors = factorsOf(deviations, names, 'base');
+    if (factors.length < 3)
+        return 1;
+    const read = sampleVariance(factors);
+    const raw = mean(names.map((n) => sampleVariance(deviations.get(n)?.base)));
+    const noise = Math.PI / 2 / (names.length - 1);
+    // raw = σ²_f + σ²_e and read = σ²_f + noise·σ²_e, solved for σ²_f.
+    const shared = (read - noise * raw) / (1 - noise);
+    return read > 0 ? Math.min(1, Math.max(0, shared / read)) : 0;
+}
+function mean(values) {
+    return values.reduce((a, b) => a + b, 0) / values.length;
+}
+/**
+ * The suite with the run factor divided out of each factor metric, and the factor as a row. A
+ * metric's own factor is read off the other metrics: read off all of them it would hold a part of
+ * the metric's own noise, and the stored runs' spread would then understate the head's (a
+ * prediction test's p too small in the tail by half, benchmarks/run-to-run.ts).
+ */
+function withoutFactor(suite, side, deviations, used, weight) {
+    const names = [...used.keys()];
+    const metrics = suite.metrics.map((m) => {
+        const sign = used.get(m.name);
+        if (sign === undefined)
+            return m;
+        const others = factorsOf(deviations, names.filter((n) => n !== m.name), side);
+        return {
+            ...m,
+            samples: m.samples.map((v, r) => v * Math.exp(-sign * weight * others[r])),
+        };
+    });
+    const row = {
+        name: WHOLE_RUN_METRIC,
+        unit: '×',
+        direction: 'lower',
+        samples: factorsOf(deviations, names, side).map(Math.exp),
+    };
+    return { ...suite, metrics: [...metrics, row] };
+}
+/**
+ * Both sides with each suite's run factor taken out, where a suite has enough metrics to read it
+ * from (and none already named like the factor's row). Pure.
+ */
+function removeRunFactors(base, head) {
+    const headSuites = new Map(head.suites.map((s) => [keyOf(s), s]));
+    const removed = new Map();
+    const factors = [];
+    for (const baseSuite of base.suites) {
+        const headSuite = headSuites.get(keyOf(baseSuite));
+        if (!headSuite)
+            continue;
+        const named = [...baseSuite.metrics, ...headSuite.metrics].some((m) => m.name === WHOLE_RUN_METRIC);
+        const used = factorMetrics(baseSuite, headSuite);
+        if (named || used.size < MIN_FACTOR_METRICS)
+            continue;
+        const found = deviations([baseSuite, headSuite], used);
+        const names = [...used.keys()];
+        const weight = factorWeight(found, names);
+        removed.set(keyOf(baseSuite), {
+            base: withoutFactor(baseSuite, 'base', found, used, weight),
+            head: withoutFactor(headSuite, 'head', found, used, weight),
+        });
+        const change = mean(factorsOf(found, names, 'head')) - mean(factorsOf(found, names, 'base'));
+        factors.push({
+            suite: keyOf(baseSuite),
+            metrics: used.size,
+            change: Math.expm1(change),
+            weight,
+        });
+    }
+    const side = (results, which) => ({
+        ...results,
+        suites: results.suites.map((s) => removed.get(keyOf(s))?.[which] ?? s),
+    });
+    return { base: side(base, 'base'), head: side(head, 'head'), factors };
+}
+/**
+ * Per suite, the prior its metrics' run-to-run spreads lean on: fitted from the stored runs'
+ * log-scale variances of the metrics that share it (sharesSpread); none where fewer than three
+ * of them spread at all (a metric that never moved says nothing about how the others spread).
+ */
+function spreadPriors(base) {
+    return base.suites.flatMap((suite) => {
+        const metrics = suite.metrics.filter((m) => sharesSpread(m) && m.samples.length >= 2);
+        const spreads = metrics.map((m) => ({
+            variance: sampleVariance(m.samples.map(Math.log)),
+            df: m.samples.length - 1,
+        }));
+        const shared = shareSpreads(spreads);
+        if (!shared)
+            return [];
+        const own = metrics.filter((_, i) => shared.own[i]).map((m) => m.name);
+        const pooled = spreads.filter((s, i) => s.variance > 0 && !shared.own[i]).length;
+        return [{ suite: keyOf(suite), metrics: pooled, prior: shared.prior, own }];
+    });
+}
+/** Both sides as the run-level test sees them, and what was done to them. Pure. */
+function modelRuns(base, head, options) {
+    const sides = options.runFactor === 'suite' ? removeRunFactors(base, head) : { base, head, factors: [] };
+    const spreads = options.runSpread === 'pooled' ? spreadPriors(sides.base) : [];
+    return { base: sides.base, head: sides.head, model: { factors: sides.factors, spreads } };
+}
+
 function trialAdvice(measured, policy) {
     const family = measured.filter((m) => m.role === 'gated' || m.role === 'short').length;
     const adjustedFamily = policy.adjustment === 'none' ? 1 : Math.max(1, family);
@@ -47666,6 +49920,31 @@ function untestedRunNotes(measured) {
             `least ${MIN_STORED_RUNS} to know the run-to-run spread before it can fail a build; ` +
             'record more runs, or measure the base revision beside the head (baseline: interleaved)',
     ];
+}
+/**
+ * Run by run, what the test leaned on: per suite, the spread its metrics share and how much it
+ * weighs, and the run factor taken out, with the one thing history cannot tell apart.
+ */
+function runModelNotes(model) {
+    const spreads = model.spreads.map(({ suite, metrics, prior }) => `${suite}: run-to-run spread pooled across ${metrics} metrics (about ` +
+        `${percentOf(Math.sqrt(prior.variance))}, worth ${+prior.df.toFixed(1)} runs), each ` +
+        "metric's own shrunk towards it (compare.runSpread)");
+    const factors = model.factors.map(({ suite, metrics, change, weight }) => `${suite}: as a whole this run was ${wholeChange(change)} (read off ${metrics} metrics, ` +
+        `row "${WHOLE_RUN_METRIC}"); ` +
+        (weight > 0
+            ? `the stored runs share such a factor, and ${percentOf(weight)} of it is taken out of ` +
+                'each metric, whose change is then its own (compare.runFactor)'
+            : 'the stored runs share no such factor, so none is taken out (compare.runFactor)'));
+    return [...spreads, ...factors];
+}
+function wholeChange(change) {
+    const size = percentOf(Math.abs(change));
+    if (size === '0 %')
+        return 'as fast as the stored runs';
+    return `${size} ${change > 0 ? 'slower' : 'faster'} than the stored runs`;
+}
+function percentOf(fraction) {
+    return `${+(fraction * 100).toFixed(1)} %`;
 }
 /** Results from different machines differ for reasons no test can separate from the code's. */
 function environmentNotes(base, head) {
@@ -48350,6 +50629,14 @@ const CompareSchema = strict({
     threshold: threshold.default(0.05),
     thresholds: array(ThresholdRuleSchema).default([]),
     failOn: _enum(FAIL_ON).default('regression'),
+    /**
+     * Run by run (history check, runs per side): take each suite's shared run factor out of its
+     * metrics and judge it as the row `(whole run)` (`suite`), or judge each metric as measured
+     * (`none`). benchmarks/run-to-run.ts chose the default (docs/statistics.md).
+     */
+    runFactor: _enum(['none', 'suite']).default('suite'),
+    /** Run by run: lean each metric's run-to-run spread on its suite's (`pooled`), or not (`own`). */
+    runSpread: _enum(['pooled', 'own']).default('pooled'),
 });
 /**
  * Sequential trials: the PR gate's interleaved run looks after every ABBA block (two trials per
@@ -48534,10 +50821,12 @@ function metricRefs(results) {
 }
 function compareResults(base, head, options = {}, unit = 'trial') {
     const policy = resolvePolicy(options);
-    const baseRefs = metricRefs(base);
-    const headRefs = metricRefs(head);
+    const modelled = unit === 'run' ? modelRuns(base, head, policy) : undefined;
+    const baseRefs = metricRefs(modelled?.base ?? base);
+    const headRefs = metricRefs(modelled?.head ?? head);
+    const spreads = new Map(modelled?.model.spreads.map((s) => [s.suite, s]));
     const keys = [...new Set([...baseRefs.keys(), ...headRefs.keys()])];
-    const measured = keys.map((key) => measure$2(baseRefs.get(key), headRefs.get(key), policy, unit));
+    const measured = keys.map((key) => measure$2(baseRefs.get(key), headRefs.get(key), policy, unit, spreads));
     // Adjust only across gated metrics that can reach alpha: others would dilute the correction.
     const testable = measured.filter((m) => m.role === 'gated');
     const adjusted = adjustPValues(testable.map((m) => m.comparison.p ?? 1), policy.adjustment);
@@ -48553,7 +50842,9 @@ function compareResults(base, head, options = {}, unit = 'trial') {
         geomeanChange: geomeanCostChange(gated),
         counts: countVerdicts(metrics),
         tested: testable.length,
+        ...(modelled ? { runModel: modelled.model } : {}),
         notes: [
+            ...(modelled ? runModelNotes(modelled.model) : []),
             ...(unit === 'run' ? untestedRunNotes(measured) : untestedNotes(measured, advice, policy)),
             ...environmentNotes(base, head),
             // Run by run the test is a prediction interval from the stored runs, not a rank test of
@@ -48597,7 +50888,7 @@ function emptyComparison(ref, policy) {
         notes: [],
     };
 }
-function measure$2(baseRef, headRef, policy, unit) {
+function measure$2(baseRef, headRef, policy, unit, spreads) {
     const ref = (headRef ?? baseRef);
     const comparison = emptyComparison(ref, policy);
     const baseSamples = baseRef?.metric.samples ?? [];
@@ -48614,9 +50905,12 @@ function measure$2(baseRef, headRef, policy, unit) {
         comparison.notes.push(`direction differs: baseline says ${baseRef.metric.direction}, candidate says ${headRef.metric.direction}`);
         return { comparison, role: 'untestable', ...UNJUDGED };
     }
-    return unit === 'run'
-        ? testRuns(comparison, baseSamples, headSamples, policy)
-        : testTrials(comparison, baseSamples, headSamples, policy);
+    if (unit === 'trial')
+        return testTrials(comparison, baseSamples, headSamples, policy);
+    const spread = spreads.get(suiteLabel(ref.suite, ref.variant));
+    const shared = baseRef && sharesSpread(baseRef.metric) && !spread?.own.includes(ref.metric.name);
+    const prior = shared ? spread?.prior : undefined;
+    return testRuns(comparison, baseSamples, headSamples, policy, prior);
 }
 /** What a metric that takes no part in the gate carries for judge(). */
 const NOTHING_DETECTABLE = { detectable: null, trialsForThreshold: null };
@@ -48648,13 +50942,16 @@ function testTrials(comparison, baseSamples, headSamples, policy) {
     const testable = canReachAlpha(baseSamples.length, headSamples.length, policy.alpha, 'two-sided');
     return { comparison, role: testable ? 'gated' : 'short', inside, sees };
 }
-/** Samples are run medians: the head's run(s) against the stored runs' spread (runLevel.ts). */
-function testRuns(comparison, baseSamples, headSamples, policy) {
+/**
+ * Samples are run medians: the head's run(s) against the stored runs' spread (runLevel.ts),
+ * leaning on the suite's spread prior where the metric shares it.
+ */
+function testRuns(comparison, baseSamples, headSamples, policy, prior) {
     if (baseSamples.length < 2) {
         comparison.notes.push('one stored run has no run-to-run spread to judge by');
         return { comparison, role: 'untestable', ...UNJUDGED };
     }
-    const test = runTest(baseSamples, headSamples, policy.confLevel);
+    const { logSpread, df, ...test } = runTest(baseSamples, headSamples, policy.confLevel, prior);
     Object.assign(comparison, { ...test, confLevel: policy.confLevel });
     if (comparison.informational)
         return { comparison, role: 'informational', ...UNJUDGED };
@@ -48662,23 +50959,20 @@ function testRuns(comparison, baseSamples, headSamples, policy) {
         comparison.notes.push(`${baseSamples.length} stored runs; a history check fails a build only with ${MIN_STORED_RUNS} or more`);
         return { comparison, role: 'untestable', ...UNJUDGED };
     }
-    const equivalence = runTest(baseSamples, headSamples, 1 - 2 * policy.alpha);
+    const equivalence = runTest(baseSamples, headSamples, 1 - 2 * policy.alpha, prior);
     const inside = equivalence.changeLower !== null && equivalence.changeUpper !== null
         ? -comparison.threshold < equivalence.changeLower &&
             equivalence.changeUpper < comparison.threshold
         : false;
-    // The stored runs' spread on the log scale, as the prediction test reads it.
-    const runToRun = baseSamples.every((v) => v > 0)
-        ? sampleStandardDeviation(baseSamples.map(Math.log))
-        : null;
     const sees = (level) => ({
-        detectable: runToRun === null
+        detectable: logSpread === null
             ? null
-            : runLevelDetectable(runToRun, baseSamples.length, level, comparison.direction),
+            : runLevelDetectable(logSpread, baseSamples.length, df, level, comparison.direction),
         // More trials of this run do not narrow the stored runs' spread.
         trialsForThreshold: null,
     });
-    return { comparison, role: 'gated', inside, sees };
+    const role = comparison.metric === WHOLE_RUN_METRIC ? 'whole-run' : 'gated';
+    return { comparison, role, inside, sees };
 }
 /**
  * How much worse a metric at `from` gets when it moves by `shift`: positive when it moves the
@@ -48709,13 +51003,17 @@ function judge({ comparison: m, role, inside, sees }, policy, level, advice) {
         const notes = [...m.notes, shortNote(m, advice, policy)];
         return { ...m, verdict: 'unseen', trialsForThreshold: advice.trials, notes };
     }
-    const { detectable, trialsForThreshold } = sees(level);
-    const significant = (m.pAdjusted ?? 1) < policy.alpha;
+    // The run as a whole is a family of one: tested at alpha, not adjusted with the metrics.
+    const whole = role === 'whole-run';
+    const { detectable, trialsForThreshold } = sees(whole ? policy.alpha : level);
+    const significant = ((whole ? m.p : m.pAdjusted) ?? 1) < policy.alpha;
     // A move away from a zero baseline (e.g. errors 0 → 2 %) has no relative size: any move counts.
     const beyondThreshold = m.change === null ? m.shift !== 0 : Math.abs(m.change) > m.threshold;
     const direction = Math.sign(worseness(m));
     const judged = { ...m, detectable, trialsForThreshold, significant };
     if (significant && beyondThreshold && direction !== 0) {
+        if (whole)
+            return { ...judged, verdict: 'unseen', notes: [...m.notes, WHOLE_RUN_NOTE] };
         return { ...judged, verdict: direction > 0 ? 'regression' : 'improvement' };
     }
     const within = significant && direction !== 0
@@ -48726,6 +51024,14 @@ function judge({ comparison: m, role, inside, sees }, policy, level, advice) {
         return { ...judged, verdict: 'unchanged', notes: [...m.notes, ...within] };
     return { ...judged, verdict: 'unseen', notes: [...m.notes, ...within, UNSEEN_NOTE] };
 }
+/**
+ * Why a run that moved as a whole is neither red nor green: history sees the move, not its cause.
+ * Failing it would fail every build on a busier runner; passing it would pass a change that slows
+ * everything alike.
+ */
+const WHOLE_RUN_NOTE = "not seen: the run as a whole moved beyond the stored runs' spread, and a slower (or faster) " +
+    'machine moves every metric just as a change that slows (or speeds) everything does; the ' +
+    'same-run A/B (baseline: interleaved) tells them apart';
 /** One wording for every unseen metric, so the report says it once for all of them. */
 const UNSEEN_NOTE = 'not seen: its interval reaches past the threshold, which these trials cannot see at this noise (column "sees")';
 function formatPercent(fraction) {
@@ -100293,7 +102599,7 @@ const GPU_METRICS = [
         unit: '%',
         direction: 'higher',
         pick: (s) => s.utilization,
-        reduce: mean,
+        reduce: mean$1,
         informational: true,
     },
     {
@@ -100301,7 +102607,7 @@ const GPU_METRICS = [
         unit: '%',
         direction: 'higher',
         pick: (s) => s.memoryUtilization,
-        reduce: mean,
+        reduce: mean$1,
         informational: true,
     },
     {
@@ -100316,7 +102622,7 @@ const GPU_METRICS = [
         unit: 'W',
         direction: 'lower',
         pick: (s) => s.powerW,
-        reduce: mean,
+        reduce: mean$1,
         informational: true,
     },
     {
@@ -100334,7 +102640,7 @@ const GPU_METRICS = [
         unit: 'MHz',
         direction: 'higher',
         pick: (s) => s.smClockMHz,
-        reduce: mean,
+        reduce: mean$1,
         informational: true,
     },
 ];
@@ -102569,7 +104875,7 @@ function calibrateMetric(o, options, policy, level) {
         const d = relativeDispersion(a, b);
         return d === null ? [] : [d];
     });
-    const withinRun = dispersions.length > 0 ? Math.sqrt(mean(dispersions.map((d) => d * d))) : null;
+    const withinRun = dispersions.length > 0 ? Math.sqrt(mean$1(dispersions.map((d) => d * d))) : null;
     const runToRun = runSpread(o.runs.map(({ sides }) => sides));
     const comparisons = o.runs.flatMap((r) => (r.comparison ? [r.comparison] : []));
     const aa = comparisons.length > 0;
@@ -102581,7 +104887,9 @@ function calibrateMetric(o, options, policy, level) {
     const sees = (sigma) => sigma === null || sigma === 0
         ? null
         : detectability(trials, trials, sigma, level, threshold, direction).detectable;
-    const runLevel = runToRun === null ? null : runLevelDetectable(runToRun, options.window, level, direction);
+    const runLevel = runToRun === null
+        ? null
+        : runLevelDetectable(runToRun, options.window, options.window - 1, level, direction);
     const history = options.baseline === 'history';
     const detectable = history ? runLevel : sees(withinRun);
     return {
@@ -102608,7 +104916,7 @@ function recommend$1(detectable, largestChange) {
 function runSpread(runs) {
     const logs = runs.flatMap((sides) => {
         const medians = sides.map((s) => s.median);
-        return medians.every((m) => m > 0) ? [Math.log(mean(medians))] : [];
+        return medians.every((m) => m > 0) ? [Math.log(mean$1(medians))] : [];
     });
     if (logs.length < MIN_RUNS_FOR_SPREAD)
         return null;

@@ -194,7 +194,9 @@ function calibrateMetric(
       ? null
       : detectability(trials, trials, sigma, level, threshold, direction).detectable;
   const runLevel =
-    runToRun === null ? null : runLevelDetectable(runToRun, options.window, level, direction);
+    runToRun === null
+      ? null
+      : runLevelDetectable(runToRun, options.window, options.window - 1, level, direction);
   const history = options.baseline === 'history';
   const detectable = history ? runLevel : sees(withinRun);
   return {

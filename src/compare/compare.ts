@@ -15,7 +15,6 @@ import { describe, type Summary } from '../stats/describe.js';
 import { mannWhitneyU } from '../stats/mannWhitney.js';
 import { canReachAlpha } from '../stats/minTrials.js';
 import { adjustPValues } from '../stats/multipleTesting.js';
-import { sampleStandardDeviation } from 'simple-statistics';
 import {
   detectability,
   relativeDispersion,
@@ -27,6 +26,7 @@ import {
   confoundingNotes,
   environmentNotes,
   familyNotes,
+  runModelNotes,
   shortNote,
   trialAdvice,
   untestedNotes,
@@ -36,6 +36,8 @@ import {
 } from './notes.js';
 import { insideThreshold, shiftsOf, type Shift } from './shift.js';
 import { MIN_STORED_RUNS, runTest } from './runLevel.js';
+import { modelRuns, sharesSpread, WHOLE_RUN_METRIC, type SuiteSpread } from './runModel.js';
+import type { VariancePrior } from '../stats/moderated.js';
 import {
   loneRegressionLevel,
   resolvePolicy,
@@ -73,10 +75,14 @@ export function compareResults(
   unit: SampleUnit = 'trial',
 ): Comparison {
   const policy = resolvePolicy(options);
-  const baseRefs = metricRefs(base);
-  const headRefs = metricRefs(head);
+  const modelled = unit === 'run' ? modelRuns(base, head, policy) : undefined;
+  const baseRefs = metricRefs(modelled?.base ?? base);
+  const headRefs = metricRefs(modelled?.head ?? head);
+  const spreads = new Map(modelled?.model.spreads.map((s) => [s.suite, s]));
   const keys = [...new Set([...baseRefs.keys(), ...headRefs.keys()])];
-  const measured = keys.map((key) => measure(baseRefs.get(key), headRefs.get(key), policy, unit));
+  const measured = keys.map((key) =>
+    measure(baseRefs.get(key), headRefs.get(key), policy, unit, spreads),
+  );
 
   // Adjust only across gated metrics that can reach alpha: others would dilute the correction.
   const testable = measured.filter((m) => m.role === 'gated');
@@ -103,7 +109,9 @@ export function compareResults(
     geomeanChange: geomeanCostChange(gated),
     counts: countVerdicts(metrics),
     tested: testable.length,
+    ...(modelled ? { runModel: modelled.model } : {}),
     notes: [
+      ...(modelled ? runModelNotes(modelled.model) : []),
       ...(unit === 'run' ? untestedRunNotes(measured) : untestedNotes(measured, advice, policy)),
       ...environmentNotes(base, head),
       // Run by run the test is a prediction interval from the stored runs, not a rank test of
@@ -154,6 +162,7 @@ function measure(
   headRef: MetricRef | undefined,
   policy: ComparePolicy,
   unit: SampleUnit,
+  spreads: ReadonlyMap<string, SuiteSpread>,
 ): Measured {
   const ref = (headRef ?? baseRef) as MetricRef;
   const comparison = emptyComparison(ref, policy);
@@ -174,9 +183,11 @@ function measure(
     return { comparison, role: 'untestable', ...UNJUDGED };
   }
 
-  return unit === 'run'
-    ? testRuns(comparison, baseSamples, headSamples, policy)
-    : testTrials(comparison, baseSamples, headSamples, policy);
+  if (unit === 'trial') return testTrials(comparison, baseSamples, headSamples, policy);
+  const spread = spreads.get(suiteLabel(ref.suite, ref.variant));
+  const shared = baseRef && sharesSpread(baseRef.metric) && !spread?.own.includes(ref.metric.name);
+  const prior = shared ? spread?.prior : undefined;
+  return testRuns(comparison, baseSamples, headSamples, policy, prior);
 }
 
 /** What a metric that takes no part in the gate carries for judge(). */
@@ -223,18 +234,22 @@ function testTrials(
   return { comparison, role: testable ? 'gated' : 'short', inside, sees };
 }
 
-/** Samples are run medians: the head's run(s) against the stored runs' spread (runLevel.ts). */
+/**
+ * Samples are run medians: the head's run(s) against the stored runs' spread (runLevel.ts),
+ * leaning on the suite's spread prior where the metric shares it.
+ */
 function testRuns(
   comparison: MetricComparison,
   baseSamples: readonly number[],
   headSamples: readonly number[],
   policy: ComparePolicy,
+  prior: VariancePrior | undefined,
 ): Measured {
   if (baseSamples.length < 2) {
     comparison.notes.push('one stored run has no run-to-run spread to judge by');
     return { comparison, role: 'untestable', ...UNJUDGED };
   }
-  const test = runTest(baseSamples, headSamples, policy.confLevel);
+  const { logSpread, df, ...test } = runTest(baseSamples, headSamples, policy.confLevel, prior);
   Object.assign(comparison, { ...test, confLevel: policy.confLevel });
   if (comparison.informational) return { comparison, role: 'informational', ...UNJUDGED };
   if (baseSamples.length < MIN_STORED_RUNS) {
@@ -243,25 +258,22 @@ function testRuns(
     );
     return { comparison, role: 'untestable', ...UNJUDGED };
   }
-  const equivalence = runTest(baseSamples, headSamples, 1 - 2 * policy.alpha);
+  const equivalence = runTest(baseSamples, headSamples, 1 - 2 * policy.alpha, prior);
   const inside =
     equivalence.changeLower !== null && equivalence.changeUpper !== null
       ? -comparison.threshold < equivalence.changeLower &&
         equivalence.changeUpper < comparison.threshold
       : false;
-  // The stored runs' spread on the log scale, as the prediction test reads it.
-  const runToRun = baseSamples.every((v) => v > 0)
-    ? sampleStandardDeviation(baseSamples.map(Math.log))
-    : null;
   const sees = (level: number): Detectability => ({
     detectable:
-      runToRun === null
+      logSpread === null
         ? null
-        : runLevelDetectable(runToRun, baseSamples.length, level, comparison.direction),
+        : runLevelDetectable(logSpread, baseSamples.length, df, level, comparison.direction),
     // More trials of this run do not narrow the stored runs' spread.
     trialsForThreshold: null,
   });
-  return { comparison, role: 'gated', inside, sees };
+  const role = comparison.metric === WHOLE_RUN_METRIC ? 'whole-run' : 'gated';
+  return { comparison, role, inside, sees };
 }
 
 /**
@@ -301,13 +313,16 @@ function judge(
     const notes = [...m.notes, shortNote(m, advice, policy)];
     return { ...m, verdict: 'unseen', trialsForThreshold: advice.trials, notes };
   }
-  const { detectable, trialsForThreshold } = sees(level);
-  const significant = (m.pAdjusted ?? 1) < policy.alpha;
+  // The run as a whole is a family of one: tested at alpha, not adjusted with the metrics.
+  const whole = role === 'whole-run';
+  const { detectable, trialsForThreshold } = sees(whole ? policy.alpha : level);
+  const significant = ((whole ? m.p : m.pAdjusted) ?? 1) < policy.alpha;
   // A move away from a zero baseline (e.g. errors 0 → 2 %) has no relative size: any move counts.
   const beyondThreshold = m.change === null ? m.shift !== 0 : Math.abs(m.change) > m.threshold;
   const direction = Math.sign(worseness(m));
   const judged = { ...m, detectable, trialsForThreshold, significant };
   if (significant && beyondThreshold && direction !== 0) {
+    if (whole) return { ...judged, verdict: 'unseen', notes: [...m.notes, WHOLE_RUN_NOTE] };
     return { ...judged, verdict: direction > 0 ? 'regression' : 'improvement' };
   }
   const within =
@@ -318,6 +333,16 @@ function judge(
   if (seen) return { ...judged, verdict: 'unchanged', notes: [...m.notes, ...within] };
   return { ...judged, verdict: 'unseen', notes: [...m.notes, ...within, UNSEEN_NOTE] };
 }
+
+/**
+ * Why a run that moved as a whole is neither red nor green: history sees the move, not its cause.
+ * Failing it would fail every build on a busier runner; passing it would pass a change that slows
+ * everything alike.
+ */
+export const WHOLE_RUN_NOTE =
+  "not seen: the run as a whole moved beyond the stored runs' spread, and a slower (or faster) " +
+  'machine moves every metric just as a change that slows (or speeds) everything does; the ' +
+  'same-run A/B (baseline: interleaved) tells them apart';
 
 /** One wording for every unseen metric, so the report says it once for all of them. */
 export const UNSEEN_NOTE =

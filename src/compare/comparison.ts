@@ -5,6 +5,7 @@
 import type { Direction } from '../results/schema.js';
 import type { Summary } from '../stats/describe.js';
 import type { ComparePolicy } from './policy.js';
+import type { RunModel } from './runModel.js';
 
 /**
  * Per gating metric, what the comparison can say (DESIGN.md, "Statistics"): worse or better
@@ -80,5 +81,7 @@ export interface Comparison {
   counts: Record<MetricVerdict, number>;
   /** Gating metrics that were tested: measured on both sides with enough trials to reach alpha. */
   tested: number;
+  /** Run by run: the run factors taken out and the spread priors leaned on (runModel.ts). */
+  runModel?: RunModel;
   notes: string[];
 }

@@ -109,16 +109,17 @@ export function trialsToSee(
 /**
  * The change a history gate (runLevel.ts: one run's median against k stored runs' medians, the
  * prediction test on log medians) detects with 80 % power at two-sided `level`, when runs move as
- * a whole with log spread `runToRun`: (t_{1−level/2} + t_{0.8}) · σ · √(1 + 1/k), k − 1 degrees
- * of freedom, the usual approximation of the noncentral t's power.
+ * a whole with log spread `runToRun`: (t_{1−level/2} + t_{0.8}) · σ · √(1 + 1/k) with `df`
+ * degrees of freedom (k − 1, plus the spread prior's where the spread is moderated), the usual
+ * approximation of the noncentral t's power.
  */
 export function runLevelDetectable(
   runToRun: number,
   storedRuns: number,
+  df: number,
   level: number,
   direction: Direction,
 ): number {
-  const df = storedRuns - 1;
   const quantiles = tQuantile(1 - level / 2, df) + tQuantile(DETECTION_POWER, df);
   return changeOf(quantiles * runToRun * Math.sqrt(1 + 1 / storedRuns), direction);
 }

@@ -13,6 +13,7 @@ import { blindSpotNote, type BlindSpot, type Detectability } from './detectable.
 import { environmentDifference } from './environment.js';
 import type { ComparePolicy } from './policy.js';
 import { MIN_STORED_RUNS } from './runLevel.js';
+import { WHOLE_RUN_METRIC, type RunModel } from './runModel.js';
 
 /**
  * The trials per side that let a lone regression be flagged once every gating metric measured on
@@ -82,6 +83,39 @@ export function untestedRunNotes(measured: readonly Measured[]): string[] {
   ];
 }
 
+/**
+ * Run by run, what the test leaned on: per suite, the spread its metrics share and how much it
+ * weighs, and the run factor taken out, with the one thing history cannot tell apart.
+ */
+export function runModelNotes(model: RunModel): string[] {
+  const spreads = model.spreads.map(
+    ({ suite, metrics, prior }) =>
+      `${suite}: run-to-run spread pooled across ${metrics} metrics (about ` +
+      `${percentOf(Math.sqrt(prior.variance))}, worth ${+prior.df.toFixed(1)} runs), each ` +
+      "metric's own shrunk towards it (compare.runSpread)",
+  );
+  const factors = model.factors.map(
+    ({ suite, metrics, change, weight }) =>
+      `${suite}: as a whole this run was ${wholeChange(change)} (read off ${metrics} metrics, ` +
+      `row "${WHOLE_RUN_METRIC}"); ` +
+      (weight > 0
+        ? `the stored runs share such a factor, and ${percentOf(weight)} of it is taken out of ` +
+          'each metric, whose change is then its own (compare.runFactor)'
+        : 'the stored runs share no such factor, so none is taken out (compare.runFactor)'),
+  );
+  return [...spreads, ...factors];
+}
+
+function wholeChange(change: number): string {
+  const size = percentOf(Math.abs(change));
+  if (size === '0 %') return 'as fast as the stored runs';
+  return `${size} ${change > 0 ? 'slower' : 'faster'} than the stored runs`;
+}
+
+function percentOf(fraction: number): string {
+  return `${+(fraction * 100).toFixed(1)} %`;
+}
+
 /** Results from different machines differ for reasons no test can separate from the code's. */
 export function environmentNotes(base: Results, head: Results): string[] {
   if (!base.environment || !head.environment) return [];
@@ -146,9 +180,10 @@ export function blindSpotNotes(
 
 /**
  * How a metric takes part: in the gate, as context only, not yet (too few trials to ever reach
- * alpha), or not at all (missing on a side, or the sides disagree on its direction).
+ * alpha), or not at all (missing on a side, or the sides disagree on its direction). The run
+ * factor's row (runModel.ts) is its own family: the run as a whole, tested on its own.
  */
-export type Role = 'gated' | 'informational' | 'short' | 'untestable';
+export type Role = 'gated' | 'whole-run' | 'informational' | 'short' | 'untestable';
 
 export interface Measured {
   comparison: MetricComparison;

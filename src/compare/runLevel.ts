@@ -7,6 +7,7 @@
 import { mean, median } from 'simple-statistics';
 import { poolResults } from '../results/pool.js';
 import type { Results } from '../results/schema.js';
+import type { VariancePrior } from '../stats/moderated.js';
 import { predictionTest } from '../stats/prediction.js';
 
 /**
@@ -40,21 +41,27 @@ export interface RunTest {
   changeLower: number | null;
   changeUpper: number | null;
   p: number;
+  /** The run-to-run spread on the log scale (≈ the relative spread); null on the linear scale. */
+  logSpread: number | null;
+  /** The prediction test's degrees of freedom. */
+  df: number;
 }
 
 /**
  * Run medians of the head against the stored runs' medians: the prediction test of
- * stats/prediction.ts on the log scale, where a slower machine moves every metric by a factor;
- * on the linear scale when some value is not positive (a rate of 0 errors).
+ * stats/prediction.ts on the log scale, where a slower machine moves every metric by a factor,
+ * with the spread leaning on `prior` (a log-scale variance prior, runModel.ts) where given;
+ * on the linear scale, on its own spread, when some value is not positive (a rate of 0 errors).
  */
 export function runTest(
   base: readonly number[],
   head: readonly number[],
   confLevel: number,
+  prior?: VariancePrior,
 ): RunTest {
   const positive = [...base, ...head].every((v) => v > 0);
   if (positive) {
-    const t = predictionTest(base.map(Math.log), head.map(Math.log), confLevel);
+    const t = predictionTest(base.map(Math.log), head.map(Math.log), confLevel, prior);
     const baseCenter = Math.exp(mean(base.map((v) => Math.log(v))));
     return {
       shift: baseCenter * Math.expm1(t.difference),
@@ -62,6 +69,8 @@ export function runTest(
       changeLower: Math.expm1(t.lower),
       changeUpper: Math.expm1(t.upper),
       p: t.p,
+      logSpread: t.spread,
+      df: t.df,
     };
   }
   const t = predictionTest(base, head, confLevel);
@@ -72,5 +81,7 @@ export function runTest(
     changeLower: scale === 0 ? null : t.lower / scale,
     changeUpper: scale === 0 ? null : t.upper / scale,
     p: t.p,
+    logSpread: null,
+    df: t.df,
   };
 }

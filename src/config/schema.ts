@@ -230,6 +230,14 @@ export const CompareSchema = strict({
   threshold: threshold.default(0.05),
   thresholds: z.array(ThresholdRuleSchema).default([]),
   failOn: z.enum(FAIL_ON).default('regression'),
+  /**
+   * Run by run (history check, runs per side): take each suite's shared run factor out of its
+   * metrics and judge it as the row `(whole run)` (`suite`), or judge each metric as measured
+   * (`none`). benchmarks/run-to-run.ts chose the default (docs/statistics.md).
+   */
+  runFactor: z.enum(['none', 'suite']).default('suite'),
+  /** Run by run: lean each metric's run-to-run spread on its suite's (`pooled`), or not (`own`). */
+  runSpread: z.enum(['pooled', 'own']).default('pooled'),
 });
 export type CompareOptions = z.infer<typeof CompareSchema>;
 

@@ -11,12 +11,16 @@
  * a future observation (Hahn and Meeker, "Statistical Intervals", 1991, §4.7). σ is estimated from
  * the history alone, so a noisy new run cannot widen its own interval.
  *
+ * With a prior for the spread (stats/moderated.ts: what the other metrics of the suite share),
+ * s² is the moderated variance and the degrees of freedom are the prior's plus k − 1.
+ *
  * Student's t comes from stdlib (@stdlib/stats-base-dists-t-*), checked against scipy in
  * test/fixtures/stats/prediction.py.
  */
 import tCdf from '@stdlib/stats-base-dists-t-cdf';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
-import { mean, sampleStandardDeviation } from 'simple-statistics';
+import { mean, sampleVariance } from 'simple-statistics';
+import { moderate, type VariancePrior } from './moderated.js';
 
 export interface PredictionTest {
   /** mean(observed) − mean(reference). */
@@ -26,7 +30,9 @@ export interface PredictionTest {
   upper: number;
   /** Two-sided p of the t statistic; 1 when both spread and difference are 0. */
   p: number;
-  /** Degrees of freedom, k − 1. */
+  /** The run-to-run standard deviation the test used (moderated where a prior was given). */
+  spread: number;
+  /** Degrees of freedom: k − 1, plus the prior's. */
   df: number;
 }
 
@@ -35,15 +41,17 @@ export function predictionTest(
   reference: readonly number[],
   observed: readonly number[],
   confLevel = 0.95,
+  prior?: VariancePrior,
 ): PredictionTest {
   if (reference.length < 2 || observed.length < 1)
     throw new RangeError('a prediction test needs at least 2 reference values and 1 observed');
-  const df = reference.length - 1;
+  const own = { variance: sampleVariance([...reference]), df: reference.length - 1 };
+  const { variance, df } = prior ? moderate(own, prior) : own;
   const difference = mean([...observed]) - mean([...reference]);
-  const se =
-    sampleStandardDeviation([...reference]) * Math.sqrt(1 / reference.length + 1 / observed.length);
+  const spread = Math.sqrt(variance);
+  const se = spread * Math.sqrt(1 / reference.length + 1 / observed.length);
   const half = tQuantile(1 - (1 - confLevel) / 2, df) * se;
   // No spread in the history: any difference at all is outside it, none is inside.
   const p = se === 0 ? (difference === 0 ? 1 : 0) : 2 * tCdf(-Math.abs(difference) / se, df);
-  return { difference, lower: difference - half, upper: difference + half, p, df };
+  return { difference, lower: difference - half, upper: difference + half, p, spread, df };
 }

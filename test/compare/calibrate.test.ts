@@ -112,7 +112,7 @@ describe('calibrate', () => {
     expect(q?.falseAlarms).toBeNull();
     expect(q?.largestChange).toBeNull();
     expect(q?.detectable).toBeCloseTo(
-      runLevelDetectable(q?.runToRun as number, 20, 0.05 / 2, 'lower'),
+      runLevelDetectable(q?.runToRun as number, 20, 19, 0.05 / 2, 'lower'),
       12,
     );
     expect(history.notes).toEqual([]);
@@ -134,8 +134,8 @@ describe('runLevelDetectable', () => {
     [0.06, 10, 0.05, 0.21889600358784916, 0.17958546335661418],
     [0.02, 5, 0.01, 0.1291737444976782, 0.11439669504106488],
   ])('σ %s, %s stored runs, level %s', (s, k, level, lower, higher) => {
-    expect(runLevelDetectable(s, k, level, 'lower')).toBeCloseTo(lower, 8);
-    expect(runLevelDetectable(s, k, level, 'higher')).toBeCloseTo(higher, 8);
+    expect(runLevelDetectable(s, k, k - 1, level, 'lower')).toBeCloseTo(lower, 8);
+    expect(runLevelDetectable(s, k, k - 1, level, 'higher')).toBeCloseTo(higher, 8);
   });
 });
 
