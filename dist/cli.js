@@ -25,6 +25,7 @@ import require$$8 from 'crypto';
 import require$$3$2 from 'tls';
 import require$$0$7 from 'os';
 import { pathToFileURL } from 'node:url';
+import { performance as performance$1 } from 'node:perf_hooks';
 import 'node:module';
 
 /**
@@ -60886,7 +60887,7 @@ class Service {
         const deadline = Date.now() + startTimeoutSeconds * 1000;
         for (let wait = FIRST_POLL_MS;; wait = Math.min(POLL_MS, 2 * wait)) {
             const timeoutMs = Math.max(1, Math.min(PROBE_TIMEOUT_MS, deadline - Date.now()));
-            const problem = await probe(healthUrl, timeoutMs);
+            const problem = await probe$1(healthUrl, timeoutMs);
             if (problem === undefined)
                 return;
             // Waiting also lets the exit event of a service that just died arrive before we look.
@@ -60903,7 +60904,7 @@ class Service {
         }
     }
     async assertAlive() {
-        const problem = this.exit ? 'exited' : await probe(this.options.healthUrl, PROBE_TIMEOUT_MS);
+        const problem = this.exit ? 'exited' : await probe$1(this.options.healthUrl, PROBE_TIMEOUT_MS);
         if (problem === undefined)
             return;
         // A refused probe is often a crash whose exit event is a moment behind: report the crash.
@@ -60968,7 +60969,7 @@ class Service {
     }
 }
 /** Why `url` is not healthy right now, or undefined when it answers 2xx within `timeoutMs`. */
-async function probe(url, timeoutMs) {
+async function probe$1(url, timeoutMs) {
     try {
         // A fresh connection per probe: a pooled one to a restarted service would fail spuriously.
         const response = await fetch(url, {
@@ -104782,644 +104783,401 @@ const analyzeCommand = {
 };
 
 /**
- * Calibration (`perfgate calibrate`): what each metric's noise lets the gate see, measured from
- * A/A runs (one tree on both sides, interleaved, so every difference is noise) or read from the
- * stored runs of a branch, and the thresholds and trials that fit it. Pure.
- *
- * Per gating metric:
- * - noise within a run: the trials' robust relative σ (detectable.ts), pooled over the runs as a
- *   root mean square (a pooled variance): a noisier run weighs in, as the gate's noisier days
- *   will, without one disturbed run deciding alone;
- * - noise between runs: the sd of the log run medians, what a history gate judges by;
- * - A/A: in how many runs the gate flagged it, and the largest change it estimated;
- * - the smallest regression the current design detects with 80 % power after the adjustment
- *   across the metrics (as the PR table's "sees" column), and the trials that would see the
- *   current threshold;
- * - a threshold that fits: at least that detectable change (a gate should see a regression of its
- *   threshold's size), at least 1.5 × the largest A/A change (the runs measured here must not be
- *   flagged, with room for the ones not measured), never below 1 %, rounded up to 0.5 %. For a
- *   history baseline the detectable change is the run-level one, which the trials cannot shrink.
+ * Bisection of a regression across commits (issue #27), as Chromium's Pinpoint does it: confirm
+ * the regression between a good and a bad commit, then a binary search over the first-parent
+ * commits between them, each step a same-run A/B of one commit against the good one answered
+ * "same", "different" or "unknown". Pure: the search is a state and the answers it is given;
+ * pipeline/bisect.ts measures, benchmarks/bisect.ts simulates, both through this code.
  */
-/** The run-to-run spread needs a few runs to mean anything: two give one difference. */
-const MIN_RUNS_FOR_SPREAD = 3;
-/** How far above the largest A/A change a recommended threshold stays. */
-const AA_MARGIN = 1.5;
-/** The lowest threshold recommended: below it, a gate chases effects no one acts on. */
-const FLOOR = 0.01;
-/** Thresholds are recommended in steps of half a percent. */
-const STEP = 0.005;
-function calibrate(source, options) {
-    const policy = resolvePolicy(options.policy);
-    const observations = observe(source, policy);
-    const gating = [...observations.values()].filter((o) => !o.informational);
-    const family = policy.adjustment === 'none' ? 1 : Math.max(1, gating.length);
-    const level = policy.alpha / family;
-    const metrics = gating.map((o) => calibrateMetric(o, options, policy, level));
-    const needs = metrics.map((m) => m.trialsForThreshold ?? (m.detectable === null ? 0 : null));
+/**
+ * The metrics a bisection follows: the confirmation's regressions, among the named metrics
+ * (globs on `<suite>/<metric>`) when some are named.
+ */
+function confirmedRegressions(comparison, named) {
+    return comparison.metrics.filter((m) => m.verdict === 'regression' &&
+        (named.length === 0 || named.some((glob) => matchesGlob(m.key, glob))));
+}
+/** Only the metrics `keep` accepts: a step tests those alone, a family of their own. */
+function onlyMetrics(results, keep) {
     return {
-        source: source.kind,
-        runs: source.runs.length,
-        baseline: options.baseline,
-        family,
-        metrics,
-        trialsForThresholds: needs.includes(null) ? null : Math.max(0, ...needs),
-        notes: calibrationNotes(metrics, source.runs.length),
+        ...results,
+        suites: results.suites.map((suite) => ({
+            ...suite,
+            metrics: suite.metrics.filter((m) => keep(metricKey(suite.name, suite.variant, m.name))),
+        })),
     };
 }
-/** Each metric's per-run summaries (and A/A comparisons), in first-seen order. */
-function observe(source, policy) {
-    const runs = source.kind === 'history'
-        ? source.runs.map((r) => [r])
-        : source.runs.map((r) => [r.base, r.head]);
-    const observations = new Map();
-    runs.forEach((sides, index) => {
-        const [base, head] = sides;
-        const comparisons = head && new Map(compareResults(base, head, policy).metrics.map((m) => [m.key, m]));
-        for (const results of sides) {
-            for (const suite of results.suites) {
-                for (const metric of suite.metrics) {
-                    if (metric.samples.length === 0)
-                        continue;
-                    const key = metricKey(suite.name, suite.variant, metric.name);
-                    let seen = observations.get(key);
-                    if (!seen) {
-                        const ref = {
-                            key,
-                            suite: suite.name,
-                            ...(suite.variant ? { variant: suite.variant } : {}),
-                            metric: metric.name,
-                            unit: metric.unit,
-                            direction: metric.direction,
-                        };
-                        seen = { ref, informational: metric.informational === true, runs: [] };
-                        observations.set(key, seen);
-                    }
-                    const comparison = comparisons?.get(key);
-                    const run = (seen.runs[index] ??= { sides: [], ...(comparison ? { comparison } : {}) });
-                    run.sides.push(describe$2(metric.samples));
-                }
-            }
-        }
-    });
-    // A metric missing from some runs has holes there.
-    for (const o of observations.values())
-        o.runs = o.runs.filter(Boolean);
-    return observations;
-}
-function calibrateMetric(o, options, policy, level) {
-    const { direction, key } = o.ref;
-    const threshold = thresholdFor(policy, key);
-    const trials = options.trials(o.ref.suite);
-    const dispersions = o.runs.flatMap(({ sides }) => {
-        const [a, b = a] = sides;
-        const d = relativeDispersion(a, b);
-        return d === null ? [] : [d];
-    });
-    const withinRun = dispersions.length > 0 ? Math.sqrt(mean$1(dispersions.map((d) => d * d))) : null;
-    const runToRun = runSpread(o.runs.map(({ sides }) => sides));
-    const comparisons = o.runs.flatMap((r) => (r.comparison ? [r.comparison] : []));
-    const aa = comparisons.length > 0;
-    const falseAlarms = aa
-        ? comparisons.filter((c) => c.verdict === 'regression' || c.verdict === 'improvement').length
-        : null;
-    const changes = comparisons.flatMap((c) => (c.change === null ? [] : [Math.abs(c.change)]));
-    const largestChange = changes.length > 0 ? Math.max(...changes) : null;
-    const sees = (sigma) => sigma === null || sigma === 0
-        ? null
-        : detectability(trials, trials, sigma, level, threshold, direction).detectable;
-    const runLevel = runToRun === null
-        ? null
-        : runLevelDetectable(runToRun, options.window, options.window - 1, level, direction);
-    const history = options.baseline === 'history';
-    const detectable = history ? runLevel : sees(withinRun);
-    return {
-        ...o.ref,
-        withinRun,
-        runToRun,
-        falseAlarms,
-        largestChange,
-        trials,
-        threshold,
-        detectable,
-        trialsForThreshold: withinRun === null || withinRun === 0
-            ? null
-            : trialsToSee(threshold, withinRun, level, direction),
-        recommended: detectable === null ? null : recommend$1(detectable, largestChange),
-    };
-}
-function recommend$1(detectable, largestChange) {
-    const needed = Math.max(detectable, AA_MARGIN * (largestChange ?? 0), FLOOR);
-    // Rounded up in whole steps; the epsilon keeps 0.03 at 3 %, not 3.5 %.
-    return Math.ceil(needed / STEP - 1e-9) * STEP;
-}
-/** sd of the log medians of the runs (a run's sides pooled: they measured the same tree). */
-function runSpread(runs) {
-    const logs = runs.flatMap((sides) => {
-        const medians = sides.map((s) => s.median);
-        return medians.every((m) => m > 0) ? [Math.log(mean$1(medians))] : [];
-    });
-    if (logs.length < MIN_RUNS_FOR_SPREAD)
-        return null;
-    return sampleStandardDeviation(logs);
-}
-function calibrationNotes(metrics, runs) {
-    const notes = [];
-    const flagged = metrics.filter((m) => (m.falseAlarms ?? 0) > 0);
-    for (const m of flagged) {
-        notes.push(`${m.key} was flagged in ${m.falseAlarms} of ${runs} A/A runs: the two sides of one run are ` +
-            'not alike (a warm-up, a cache or an order effect the interleaving does not cancel); the ' +
-            'recommended threshold keeps clear of the changes seen, but look for the cause');
+/** A step's answer from its comparison, on the metrics the confirmation found regressed. */
+function stepAnswer(comparison, followed) {
+    const metrics = comparison.metrics.filter((m) => followed.includes(m.key));
+    if (metrics.some((m) => m.verdict === 'regression'))
+        return 'different';
+    if (metrics.length === followed.length && metrics.every((m) => m.verdict === 'unchanged')) {
+        return 'same';
     }
-    if (runs < MIN_RUNS_FOR_SPREAD) {
-        notes.push(`${runs} run(s) cannot show how much a whole run moves: calibrate with ${MIN_RUNS_FOR_SPREAD} or more for the run-to-run spread`);
-    }
-    return notes;
+    return 'unknown';
+}
+function startBisect(size) {
+    if (!Number.isInteger(size) || size < 2)
+        throw new RangeError('a bisection needs two commits');
+    return { size, good: 0, bad: size - 1, answers: new Map() };
 }
 /**
- * The rules `perfgate calibrate --write` puts into compare.thresholds: one per `<suite>/<metric>`
- * (rules match every variant of it), the largest of its variants' recommendations, where that is
- * above the threshold in force. A lower recommendation is shown but never written: a threshold
- * the user chose looser (`latency_max`, the single slowest request) stays their call, and in the
- * demo's A/A checks a calibrated 19 % for latency_max, below the user's 50 %, was the one false
- * alarm of ten.
+ * The commit to measure next: the middle of the open range, or where the middle was unknown or
+ * skipped, its nearest untried neighbour (after, then before); null when the range is closed or
+ * nothing untried is left in it.
  */
-function recommendedRules(metrics) {
-    const byName = new Map();
-    for (const m of metrics) {
-        if (m.recommended === null || m.recommended <= m.threshold)
-            continue;
-        const name = literalGlob(`${m.suite}/${m.metric}`);
-        byName.set(name, Math.max(byName.get(name) ?? 0, m.recommended));
+function nextProbe(state) {
+    const { good, bad, answers } = state;
+    const middle = Math.floor((good + bad) / 2);
+    for (let distance = 0; distance < bad - good; distance++) {
+        for (const index of [middle + distance, middle - distance]) {
+            if (index > good && index < bad && !answers.has(index))
+                return index;
+        }
     }
-    // toFixed: 0.035 rather than 0.035000000000000003 in the user's file.
-    return [...byName].map(([metric, threshold]) => ({ metric, threshold: +threshold.toFixed(4) }));
+    return null;
+}
+function withAnswer(state, index, answer) {
+    const answers = new Map(state.answers).set(index, answer);
+    return {
+        ...state,
+        answers,
+        good: answer === 'same' ? Math.max(state.good, index) : state.good,
+        bad: answer === 'different' ? Math.min(state.bad, index) : state.bad,
+    };
+}
+/**
+ * The whole search: probe, answer, narrow, until the range closes or nothing untried is left.
+ * `answerOf` measures (pipeline/bisect.ts) or simulates (benchmarks/bisect.ts) one commit.
+ */
+async function search(size, answerOf) {
+    let state = startBisect(size);
+    for (let index = nextProbe(state); index !== null; index = nextProbe(state)) {
+        state = withAnswer(state, index, await answerOf(index, state));
+    }
+    return state;
+}
+/**
+ * The first bad commit when the range closed on one; otherwise null, and the commits the answer
+ * lies among (the bad one and those between that were unknown or skipped).
+ */
+function bisectResult(state) {
+    if (state.bad - state.good === 1)
+        return { culprit: state.bad, among: [state.bad] };
+    const among = [];
+    for (let i = state.good + 1; i <= state.bad; i++)
+        among.push(i);
+    return { culprit: null, among };
 }
 
 /**
- * Writing threshold rules back into a config file (`perfgate calibrate --write`). The YAML is
- * edited as a document, in place: the rules list keeps its node (so comments on it and on the
- * rules kept stay), nothing is re-folded (no line width), line endings and a byte-order mark are
- * kept, and a JSON config stays JSON. What cannot be edited safely is refused before measuring
- * (assertThresholdsEditable). The result is validated as a config before anything is written.
+ * A small runner for the git commands of the history store, and the retry that concurrent
+ * writers to one data branch need. Git's messages are kept whole in errors: they are what a
+ * user needs to fix a remote, a token or a branch protection rule.
  */
-const BOM = '\uFEFF';
-function parse(text, file) {
-    const doc = distExports.parseDocument(text.replace(/^\uFEFF/, ''));
-    if (doc.errors.length > 0 || !distExports.isMap(doc.contents)) {
-        throw new InputError('is not a YAML mapping: fix it before writing thresholds into it', {
-            file,
-        });
-    }
-    const existing = doc.getIn(['compare', 'thresholds'], true);
-    if (existing !== undefined && !distExports.isSeq(existing)) {
-        throw new InputError('expected a list of { metric, threshold } rules', {
-            file,
-            field: 'compare.thresholds',
-        });
-    }
-    return doc;
-}
-/**
- * Refuse, before minutes of measuring, a config `--write` could not edit safely: one that is not a
- * mapping, or whose rules list defines anchors (`metric: &m api/x`): a replaced rule's anchor used
- * elsewhere (`targets: [{ metric: *m }]`) would leave an alias to nothing.
- */
-function assertThresholdsEditable(text, file) {
-    if (file.endsWith('.json'))
-        return;
-    const rules = parse(text, file).getIn(['compare', 'thresholds'], true);
-    let anchored = false;
-    if (distExports.isSeq(rules)) {
-        distExports.visit(rules, (_key, node) => {
-            if (!node?.anchor)
-                return undefined;
-            anchored = true;
-            return distExports.visit.BREAK;
-        });
-    }
-    if (anchored) {
-        throw new InputError('a rule here carries a YAML anchor (&name), which --write cannot keep if it replaces the rule: ' +
-            'remove the anchor, or write the thresholds calibrate prints yourself', { file, field: 'compare.thresholds' });
+/** A git command that failed: `stderr` is git's own message. */
+class GitError extends RunError {
+    command;
+    stderr;
+    constructor(command, stderr) {
+        super(`git ${command} failed: ${stderr.trim() || '(no message)'}`);
+        this.command = command;
+        this.stderr = stderr;
     }
 }
-/**
- * `text` with `rules` first in `compare.thresholds` (the first matching rule wins, so they take
- * precedence), replacing the rules already there for exactly the same metric names.
- */
-function withThresholdRules(text, rules, file) {
-    if (file.endsWith('.json'))
-        return withJsonThresholdRules(text, rules, file);
-    const doc = parse(text, file);
-    const replaced = new Set(rules.map((rule) => rule.metric));
-    const written = rules.map((rule) => {
-        const node = doc.createNode({ metric: rule.metric, threshold: rule.threshold });
-        node.flow = true;
-        return node;
+/** ls-tree of a long history and `cat-file` of large results exceed execFile's 1 MiB default. */
+const MAX_OUTPUT = 256 * 1024 * 1024;
+/** Run `git -C cwd ...args`; resolves to stdout, rejects with a GitError. */
+async function git(args, options) {
+    return (await gitBytes(args, options)).toString('utf8');
+}
+/** `git` for output that is measured in bytes, such as `cat-file --batch`'s. */
+function gitBytes(args, options) {
+    const inherited = { ...process.env, ...options.env };
+    const env = {
+        ...inherited,
+        ...configEnv(options.config ?? [], inherited),
+        // English messages, so that a rejected push can be recognised whatever the user's locale.
+        LC_ALL: 'C',
+        // A CI job must fail on missing credentials, not wait for a password until it times out.
+        GIT_TERMINAL_PROMPT: '0',
+    };
+    return new Promise((resolve, reject) => {
+        const child = execFile('git', ['-C', options.cwd, ...args], { env, maxBuffer: MAX_OUTPUT, encoding: 'buffer' }, (error, stdout, stderr) => {
+            // Only the subcommand is named: other arguments may hold a URL with a token.
+            if (error)
+                reject(new GitError(args[0] ?? '', stderr.toString() || error.message));
+            else
+                resolve(stdout);
+        });
+        // A git that exits before reading all of its input reports why itself; EPIPE adds nothing.
+        child.stdin?.on('error', () => undefined);
+        child.stdin?.end(options.input ?? '');
     });
-    const existing = doc.getIn(['compare', 'thresholds'], true);
-    if (distExports.isSeq(existing)) {
-        existing.items = [
-            ...written,
-            ...existing.items.filter((item) => !(distExports.isMap(item) && replaced.has(String(item.get('metric'))))),
-        ];
-    }
-    else {
-        doc.setIn(['compare', 'thresholds'], doc.createNode(written));
-    }
-    const out = doc.toString({ lineWidth: 0 });
-    const crlf = text.includes('\r\n');
-    return `${text.startsWith(BOM) ? BOM : ''}${crlf ? out.replace(/\r?\n/g, '\r\n') : out}`;
 }
-/** A JSON config stays JSON: the rules put first, indentation and line endings as they were. */
-function withJsonThresholdRules(text, rules, file) {
-    let config;
+/**
+ * Git (2.31+) reads GIT_CONFIG_COUNT, GIT_CONFIG_KEY_<n> and GIT_CONFIG_VALUE_<n> as config. A job
+ * may already pass config this way (its credentials, say): ours is numbered after it, so that both
+ * apply, and ours wins where a key takes one value.
+ */
+function configEnv(config, inherited) {
+    if (config.length === 0)
+        return {};
+    const first = inheritedConfigCount(inherited);
+    return Object.fromEntries([
+        ['GIT_CONFIG_COUNT', String(first + config.length)],
+        ...config.flatMap(([key, value], n) => [
+            [`GIT_CONFIG_KEY_${first + n}`, key],
+            [`GIT_CONFIG_VALUE_${first + n}`, value],
+        ]),
+    ]);
+}
+/** How many GIT_CONFIG_* entries the environment holds; git itself rejects a count it cannot read. */
+function inheritedConfigCount(env) {
+    const count = Number(env.GIT_CONFIG_COUNT ?? 0);
+    return Number.isSafeInteger(count) && count > 0 ? count : 0;
+}
+/**
+ * A push that lost a race: the branch moved since we fetched it (`[rejected]`, "fetch first" or
+ * "non-fast-forward"), or another push held the ref's lock at that moment. Fetching and trying
+ * again can succeed; anything else (credentials, branch protection) cannot.
+ */
+function lostRace(error) {
+    return (error instanceof GitError &&
+        /\[rejected\]|cannot lock ref|failed to update ref|incorrect old value/.test(error.stderr));
+}
+/**
+ * The remote refused who we are rather than what we did: HTTP 401 or 403, a username git would
+ * have to prompt for (no credentials at all), or a server's "Permission to … denied".
+ */
+const AUTHENTICATION_FAILURES = [
+    /could not read (Username|Password)/,
+    /Authentication failed/,
+    /Permission to .* denied/,
+    /Permission denied \(publickey/,
+    /returned error: 40[13]\b/,
+];
+function authenticationFailed(error) {
+    return (error instanceof GitError &&
+        AUTHENTICATION_FAILURES.some((failure) => failure.test(error.stderr)));
+}
+/**
+ * git's message, and for a refused credential what to check in the workflow. Only git's words
+ * and fixed text: the token itself is never part of it (git strips it from URLs it prints).
+ */
+function explainFailure(error) {
+    if (!authenticationFailed(error))
+        return error.message;
+    return (`${error.message}\nThe remote refused the credentials. In a workflow, check that ` +
+        'actions/checkout keeps them (`persist-credentials` left on, its default), that the job ' +
+        'may push (`permissions: contents: write`), or use a token with write access to the repository.');
+}
+/**
+ * Call `attempt` until it succeeds, `retryable` says its error is final, or the time budget is
+ * spent; rethrows the last error. Waits are "full jitter" (uniform up to an exponentially
+ * growing bound), so writers that collided once do not collide again in lockstep.
+ */
+async function retry(attempt, retryable, policy) {
+    const deadline = Date.now() + policy.budgetMs;
+    for (let index = 0;; index++) {
+        try {
+            return await attempt(index);
+        }
+        catch (error) {
+            if (!retryable(error) || Date.now() >= deadline)
+                throw error;
+        }
+        const bound = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** index);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * bound));
+    }
+}
+
+/**
+ * The base revision as a second tree beside the head's checkout, for a same-runner A/B run:
+ * `git worktree add` into a temporary folder, removed in every case (success, failure, an error
+ * in the middle, SIGINT or SIGTERM), so `git worktree list` never keeps an entry of ours.
+ */
+/** The repository's top folder, or undefined when `dir` is not inside a git work tree. */
+async function repositoryRoot(dir) {
     try {
-        config = JSON.parse(text.replace(/^\uFEFF/, ''));
+        return (await git(['rev-parse', '--show-toplevel'], { cwd: dir })).trim();
     }
     catch {
-        throw new InputError('is not valid JSON: fix it before writing thresholds into it', { file });
+        return undefined;
     }
-    if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-        throw new InputError('is not a JSON object: fix it before writing thresholds into it', {
-            file,
-        });
-    }
-    const root = config;
-    const compare = root.compare ?? {};
-    const existing = compare.thresholds ?? [];
-    if (!Array.isArray(existing)) {
-        throw new InputError('expected a list of { metric, threshold } rules', {
-            file,
-            field: 'compare.thresholds',
-        });
-    }
-    const replaced = new Set(rules.map((rule) => rule.metric));
-    const kept = existing.filter((rule) => !replaced.has(String(rule?.metric)));
-    root.compare = { ...compare, thresholds: [...rules.map((r) => ({ ...r })), ...kept] };
-    const indent = /^[ \t]+(?=")/m.exec(text)?.[0] ?? '  ';
-    const out = `${JSON.stringify(root, null, indent)}\n`;
-    const crlf = text.includes('\r\n');
-    return `${text.startsWith(BOM) ? BOM : ''}${crlf ? out.replace(/\n/g, '\r\n') : out}`;
 }
-
-/**
- * Choosing the baseline a run is compared with, from the stored history of its base branch.
- * Pure: the store lists, this decides, compare judges.
- *
- * Only like is compared with like (DESIGN.md, "Compare like with like"): a stored result is a
- * candidate only if it measured the same setup (config hash) on the same kind of machine (the
- * environment fingerprint below). Among candidates, those of the merge base come first (they
- * lack exactly the pull request's changes), then the newest; up to `window` runs are kept. They
- * stay separate runs: trials of different runs are not exchangeable, so the gate compares run
- * medians (compare/runLevel.ts), never pooled trials.
- */
-function selectBaseline(entries, head, window) {
-    if (!Number.isInteger(window) || window < 1) {
-        throw new InputError(`must be a whole number of at least 1, got ${window}`, {
-            field: 'baseline window',
-        });
+async function commitOf(repo, revision) {
+    try {
+        return (await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`], {
+            cwd: repo,
+        })).trim();
     }
-    const newest = [...entries].sort(newestFirst);
-    if (!newest[0])
-        return { used: [], mergeBaseStored: false, notes: ['nothing is stored yet'] };
-    const matching = newest.filter((entry) => !difference(entry.results, head));
-    if (!matching.length) {
-        const why = difference(newest[0].results, head);
-        const count = plural(newest.length, 'stored result');
-        return {
-            used: [],
-            mergeBaseStored: false,
-            notes: [`none of the ${count} matches this run (newest: ${why})`],
-        };
+    catch {
+        return undefined;
     }
-    const atMergeBase = matching.filter((entry) => isMergeBase(entry, head));
-    const used = [...atMergeBase, ...matching.filter((e) => !atMergeBase.includes(e))].slice(0, window);
-    return {
-        used,
-        mergeBaseStored: atMergeBase.length > 0,
-        notes: selectionNotes(newest.length, matching.length, used, head),
-    };
 }
 /**
- * What `selectBaseline` needs of the store: the newest `window` matching runs and the merge
- * base's. Given to `HistoryStore.list`, it spares reading a long history to pick a few runs, and
- * the selection over what is read is the selection over everything.
+ * Refuse what is not a revision name before git sees it. A name reaches `git fetch` as a refspec,
+ * so `main:refs/heads/x` would create a branch and `+main:refs/tags/v1` force-move a tag; a
+ * leading `-` would be an option. Revision expressions that git resolves locally (`HEAD~1`,
+ * `main^`) are fine; only plain ref names and SHAs are ever fetched (see fetchable).
  */
-function baselineQuery(head, window) {
-    return {
-        newest: window,
-        accept: (stored) => !difference(stored, head),
-        ...(head.mergeBase ? { commits: [head.mergeBase] } : {}),
-    };
+function checkRevisionName(revision, field) {
+    const why = revision.trim() === ''
+        ? 'an empty revision names nothing (is the variable that should hold it unset?)'
+        : revision.startsWith('-')
+            ? 'a revision cannot start with "-"'
+            : revision.startsWith('+') || revision.includes(':')
+                ? 'a revision cannot hold ":" or start with "+" (that is a refspec, not a revision)'
+                : // eslint-disable-next-line no-control-regex
+                    /[\u0000-\u0020\u007f]/.test(revision)
+                        ? 'a revision cannot hold spaces or control characters'
+                        : undefined;
+    if (why)
+        throw new InputError(`not a revision: ${JSON.stringify(revision)}: ${why}`, { field });
 }
-function isMergeBase(entry, head) {
-    return head.mergeBase !== undefined && entry.results.commit === head.mergeBase;
+/** A full or abbreviated SHA, or a name `git check-ref-format --allow-onelevel` accepts. */
+async function fetchable(repo, revision) {
+    if (/^[0-9a-f]{7,64}$/i.test(revision))
+        return true;
+    try {
+        await git(['check-ref-format', '--allow-onelevel', revision], { cwd: repo });
+        return true;
+    }
+    catch {
+        return false;
+    }
 }
-function selectionNotes(stored, matching, used, head) {
-    // How many runs were used is the report's baseline label (pipeline/gate.ts historyLabel), not a note: said once.
-    const notes = [];
-    if (head.mergeBase) {
-        const short = shortRevision(head.mergeBase);
-        notes.push(used.some((entry) => isMergeBase(entry, head))
-            ? `the merge base ${short} has a stored result and comes first`
-            : `no stored result for the merge base ${short}: using the newest`);
-    }
-    if (matching < stored) {
-        const skipped = plural(stored - matching, 'stored result');
-        notes.push(`${skipped} skipped: another config or environment`);
-    }
-    return notes;
+async function isShallow(repo) {
+    return (await git(['rev-parse', '--is-shallow-repository'], { cwd: repo })).trim() === 'true';
 }
-/** What, of the things that must agree, a stored result and this run differ in. */
-function difference(stored, head) {
-    if (stored.configHash !== head.configHash) {
-        const hash = (value) => (value ? `config ${value.slice(0, 12)}` : 'no config hash');
-        return `stored results used ${hash(stored.configHash)} but this run uses ${hash(head.configHash)}`;
+/** "a tree", "a blob": what an object is when it is not a commit; undefined when it is none. */
+async function objectType(repo, revision) {
+    try {
+        return (await git(['cat-file', '-t', '--end-of-options', revision], { cwd: repo })).trim();
     }
-    const differs = environmentDifference(stored.environment, head.environment);
-    return differs && `stored results ran on ${differs.was} but this run is on ${differs.is}`;
-}
-
-/**
- * `perfgate calibrate`: measure the noise the gate works against, and the thresholds that fit it.
- * Two sources: A/A runs, this tree as both sides with trials interleaved exactly as a PR check
- * runs them (so every difference is noise, and run-to-run moves show between the runs); or the
- * stored runs of a branch, which cost nothing to read but show no A/A false alarms.
- */
-/** The gate the config runs: auto measures interleaved whenever it can, so calibrate for that. */
-const gateOf = (config) => (config.baseline === 'history' ? 'history' : 'interleaved');
-/** `runs` A/A runs of the config's full trials (a sequential design's max), then calibrate. */
-async function calibrateAa(input) {
-    const tree = { label: 'calibration', config: input.config };
-    for (const note of await runSetup(tree, input))
-        input.progress.note(note);
-    const { trials } = input;
-    const measured = trials === undefined
-        ? input.config
-        : {
-            ...input.config,
-            trials,
-            suites: input.config.suites.map((suite) => ({ ...suite, trials })),
-        };
-    const side = { config: measured, ...input.revision };
-    const seed = input.seed ?? randomInt(2 ** 31 - input.runs);
-    const runs = [];
-    for (let i = 0; i < input.runs; i++) {
-        input.progress.section(`A/A run ${i + 1} of ${input.runs}`);
-        const [base, head] = await runInterleaved({
-            sides: [
-                { name: 'base', ...side },
-                { name: 'head', ...side },
-            ],
-            seed: seed + i,
-            env: input.env,
-            progress: input.progress,
-        });
-        runs.push({ base, head });
+    catch {
+        return undefined;
     }
-    return calibrate({ kind: 'aa', runs }, options(input));
 }
 /**
- * The newest `window` stored runs of `branch` that measured this config, on the kind of machine
- * of the newest of them (runs of other machines are never mixed in), calibrated. It reads the
- * history from anywhere: a laptop can calibrate what the GPU runner recorded. `warnings` are
- * unreadable files the store skipped.
+ * The full commit a revision names. A CI checkout is shallow (actions/checkout fetches depth 1),
+ * so a commit it lacks is fetched from origin by name once; GitHub serves reachable SHAs. The
+ * fetch writes no local ref (an empty `--refmap`, the name after `--end-of-options`: only
+ * FETCH_HEAD), and deepens nothing: a full clone stays full (`--depth` only where it is shallow).
  */
-async function calibrateHistory(input) {
-    const hash = configHash(input.config);
-    const { entries, warnings } = await input.store.list(input.branch, {
-        newest: input.window,
-        accept: (results) => results.configHash === hash,
+async function resolveRevision(repo, revision, field) {
+    checkRevisionName(revision, field);
+    const local = await commitOf(repo, revision);
+    if (local)
+        return local;
+    const type = await objectType(repo, revision);
+    if (type && type !== 'commit') {
+        throw new InputError(`revision '${revision}' is a ${type}, not a commit`, { field });
+    }
+    if (await fetchable(repo, revision)) {
+        try {
+            const depth = (await isShallow(repo)) ? ['--depth=1'] : [];
+            const options = ['--no-tags', '--refmap=', ...depth, '--end-of-options'];
+            await git(['fetch', ...options, 'origin', revision], { cwd: repo });
+            const fetched = await commitOf(repo, 'FETCH_HEAD');
+            if (fetched)
+                return fetched;
+        }
+        catch {
+            // Not on origin either (or no origin): the message below names the revision.
+        }
+    }
+    throw new InputError(`revision '${revision}' does not exist in ${repo} (nor on its origin)`, {
+        field,
     });
-    const newest = entries.find((entry) => entry.results.configHash === hash)?.results;
-    const { used, notes } = selectBaseline(entries, { configHash: hash, environment: newest?.environment }, input.window);
-    if (newest)
-        notes.unshift(`stored runs on ${environmentLabel(newest.environment)}`);
-    const calibration = calibrate({ kind: 'history', runs: used.map((entry) => entry.results) }, options(input));
-    return { calibration, used: used.length, notes, warnings };
 }
-function options(input) {
-    return {
-        policy: policyIn(input.config, input.overrides),
-        trials: (name) => input.config.suites.find((suite) => suite.name === name)?.trials ?? input.config.trials,
-        baseline: gateOf(input.config),
-        window: input.window,
-    };
+/** Files that differ from HEAD (staged, unstaged or untracked): the head side is the tree as it is. */
+async function uncommittedChanges(repo) {
+    const status = await git(['status', '--porcelain', '--untracked-files=normal'], { cwd: repo });
+    return status.split('\n').filter(Boolean).length;
 }
-
-const dash = '–';
-/** Beyond this many trials per side, a run takes longer than anyone waits for a pull request. */
-const PRACTICAL_TRIALS = 100;
-const share = (value) => (value === null ? dash : percent(value));
-function calibrationGrid(calibration) {
-    const aa = calibration.source === 'aa';
-    const rows = calibration.metrics.map((m) => [
-        suiteLabel(m.suite, m.variant),
-        m.metric,
-        share(m.withinRun),
-        share(m.runToRun),
-        ...(aa ? [`${m.falseAlarms} of ${calibration.runs}`, share(m.largestChange)] : []),
-        share(m.detectable),
-        percent(m.threshold),
-        m.trialsForThreshold === null ? dash : String(m.trialsForThreshold),
-        // In the half-percent steps it is written into the config with: 26.5 %, not 27 %.
-        m.recommended === null ? dash : `${+(m.recommended * 100).toFixed(1)} %`,
-    ]);
-    return {
-        columns: [
-            'suite',
-            'metric',
-            'noise in a run',
-            'run to run',
-            ...(aa ? ['A/A flagged', 'largest A/A change'] : []),
-            'sees now',
-            'threshold',
-            'trials to see it',
-            'recommended threshold',
-        ],
-        align: ['l', 'l', 'r', 'r', ...(aa ? ['r', 'r'] : []), 'r', 'r', 'r', 'r'],
-        rows,
-    };
-}
-/** What the table's columns mean, and the two ways to act on it. */
-function calibrationSummary(calibration) {
-    const { runs, family, baseline } = calibration;
-    const source = calibration.source === 'aa'
-        ? `${plural(runs, 'A/A run')} (this tree as both sides, trials interleaved)`
-        : `${plural(runs, 'stored run')} of this config on one kind of machine`;
-    const lines = [
-        `calibrated from ${source}; ${plural(family, 'gating metric')} tested together.`,
-        `"sees now": the smallest regression the ${baseline} gate detects with 80 % power ` +
-            (baseline === 'history'
-                ? 'from run medians (more trials do not shrink it: runs move as a whole).'
-                : 'at the current trials per side.'),
+/**
+ * The commit that a pull request changes relative to. In a pull request's CI (GITHUB_BASE_REF set)
+ * the checkout is `refs/pull/N/merge`, whose first parent is the base branch's tip; a shallow
+ * checkout lacks that parent, and then `known` (the event's base SHA) names it. Elsewhere: the
+ * merge base of HEAD with the default branch of origin (or a local main/master).
+ */
+async function defaultBaseRevision(repo, env, known) {
+    const head = await commitOf(repo, 'HEAD');
+    if (!head)
+        return known;
+    if (env.GITHUB_BASE_REF) {
+        const firstParent = await commitOf(repo, 'HEAD^1');
+        const secondParent = await commitOf(repo, 'HEAD^2');
+        if (firstParent && secondParent)
+            return firstParent;
+    }
+    if (known)
+        return known;
+    const candidates = [
+        ...(env.GITHUB_BASE_REF ? [`origin/${env.GITHUB_BASE_REF}`] : []),
+        'origin/HEAD',
+        'origin/main',
+        'origin/master',
+        'main',
+        'master',
     ];
-    const trials = calibration.trialsForThresholds;
-    if (baseline === 'interleaved' && trials !== null && trials > 0) {
-        const hardest = calibration.metrics.find((m) => m.trialsForThreshold === trials);
-        lines.push(trials <= PRACTICAL_TRIALS
-            ? `keep the thresholds: run ${trials} trials per side (trials: ${trials}, or trials: { min: 4, max: ${trials} }).`
-            : `no practical number of trials keeps every threshold (${hardest?.key} would need ${trials} per side): ` +
-                'use the recommended thresholds, or quiet the runner.');
+    for (const candidate of candidates) {
+        if (!(await commitOf(repo, candidate)))
+            continue;
+        try {
+            return (await git(['merge-base', 'HEAD', candidate], { cwd: repo })).trim();
+        }
+        catch {
+            // Unrelated histories: try the next candidate.
+        }
     }
-    lines.push('or keep the trials and use the recommended thresholds: perfgate calibrate --write raises the thresholds below them; it leaves lower ones to you.');
-    return lines;
+    return undefined;
 }
-
-/** `perfgate calibrate`: the noise of each metric, what the gate sees, and thresholds that fit. */
-const RUNS_DEFAULT = 5;
-const USAGE$8 = `usage: perfgate calibrate --config perfgate.yml [--runs N] [--trials N] [--seed N] [--suite NAME]...
-                          [--from-history [--store DIR] [--branch NAME] [--window N]]
-                          [--format text|markdown|json] [--write]
-
-Measures the noise each metric has and what the gate can see through it. By default it runs N
-(default ${RUNS_DEFAULT}) A/A checks: this tree as both sides, trials interleaved as a pull request's
-check runs them, so every difference is noise. --from-history reads the stored runs of the branch
-instead (measures nothing, but shows no A/A false alarms). --trials sets the trials per side of
-each A/A run (default: the config's, a sequential design's max); what the gate sees is always
-stated for the config's design.
-
-Per metric: the noise within a run and from run to run, how often A/A runs were flagged, the
-smallest regression the current design sees with 80 % power, the trials per side that would see
-the current threshold, and a recommended threshold. --write puts the recommendations that are
-above the threshold in force into the config's compare.thresholds (comments kept; validated
-before it is written); it never tightens a threshold.`;
-const calibrateCommand = {
-    summary: 'measure A/A noise (or read the history) and recommend thresholds and trials',
-    usage: USAGE$8,
-    options: {
-        ...STORE_OPTIONS,
-        runs: { type: 'string' },
-        trials: { type: 'string' },
-        seed: { type: 'string' },
-        window: { type: 'string' },
-        'from-history': { type: 'boolean' },
-        format: { type: 'string', default: 'text' },
-        write: { type: 'boolean' },
-        ...POLICY_OPTIONS,
-    },
-    async run({ values }, io) {
-        // Every option is checked before anything is measured.
-        const runs = wholeOption(values.runs, '--runs', { min: 1, max: 100 }) ?? RUNS_DEFAULT;
-        const trials = wholeOption(values.trials, '--trials', { min: 2, max: 1000 });
-        const seed = wholeOption(values.seed, '--seed', { min: 0, max: 2 ** 31 - 101 });
-        const window = wholeOption(values.window, '--window', { min: 2, max: 1000 }) ?? HISTORY_WINDOW;
-        const format = formatOption(values);
-        const config = await configFrom(values, io);
-        // Refused before measuring: minutes of A/A runs must not end in "cannot write".
-        if (values.write === true) {
-            await assertEditable(config.file, '--config');
-            assertThresholdsEditable(await readFile(config.file, 'utf8'), config.file);
-        }
-        const common = {
-            config,
-            env: io.env,
-            progress: progressOf(io),
-            overrides: optionPolicy(values),
-            window,
-        };
-        let calibration;
-        const notes = [];
-        if (values['from-history'] === true) {
-            const branch = await readBranch(values, io, config.file);
-            const read = await calibrateHistory({ ...common, store: storeAt(values, io), branch });
-            calibration = read.calibration;
-            notes.push(...read.warnings, ...read.notes);
-        }
-        else {
-            const revision = await currentRevision(path.dirname(config.file), io.env);
-            calibration = await calibrateAa({
-                ...common,
-                revision,
-                runs,
-                ...(trials === undefined ? {} : { trials }),
-                ...(seed === undefined ? {} : { seed }),
-            });
-        }
-        notes.push(...calibration.notes);
-        io.stdout(render(calibration, notes, format));
-        if (values.write === true)
-            await writeRecommended(calibration, config.file, io);
-        return EXIT.ok;
-    },
-};
-function render(calibration, notes, format) {
-    if (format === 'json')
-        return `${JSON.stringify({ ...calibration, notes }, null, 2)}\n`;
-    const grid = calibrationGrid(calibration);
-    const summary = calibrationSummary(calibration);
-    if (format === 'markdown') {
-        const listed = [...summary, ...notes].map((line) => `- ${escapeMarkdown(line)}`).join('\n');
-        return `## perfgate calibration\n\n${layoutMarkdown(grid)}\n\n${listed}\n`;
-    }
-    const lines = [...summary, ...notes.map((n) => `note: ${n}`)].map(escapeTerminal);
-    return `${layoutText(grid)}\n\n${lines.join('\n')}\n`;
-}
-/** The recommended thresholds into the config file, which must still load as a config. */
-async function writeRecommended(calibration, file, io) {
-    const rules = recommendedRules(calibration.metrics);
-    const shown = escapeTerminal(displayPath(io.cwd, file));
-    if (rules.length === 0) {
-        io.stdout(`nothing to write into ${shown}: every threshold is at or above its recommendation\n`);
+/** Worktrees of this process still on disk, removed synchronously if it is killed by a signal. */
+const live = new Map();
+function removeSync(tree) {
+    const entry = live.get(tree);
+    if (!entry)
         return;
+    live.delete(tree);
+    try {
+        execFileSync('git', ['-C', entry.repo, 'worktree', 'remove', '--force', tree], {
+            stdio: 'ignore',
+        });
     }
-    const text = withThresholdRules(await readFile(file, 'utf8'), rules, file);
-    parseConfig(text, file, io.env);
-    await writeTextAtomic(file, text, '--config');
-    io.stdout(`wrote ${rules.length} threshold rule(s) into ${shown} (compare.thresholds), raising the ` +
-        'thresholds the noise exceeds; lower recommendations are left to you\n');
-}
-
-const gating = (comparison) => comparison.metrics.filter((m) => !m.informational);
-function overallVerdict(comparison) {
-    const { counts } = comparison;
-    if (counts.regression > 0)
-        return 'regression';
-    if (comparison.tested === 0)
-        return 'insufficient';
-    if (counts.unseen > 0)
-        return 'unseen';
-    return counts.improvement > 0 ? 'improvement' : 'unchanged';
-}
-/** The gating metrics that could not be seen (tested, but blind to their threshold). */
-function unseenMetrics(comparison) {
-    return gating(comparison).filter((m) => m.verdict === 'unseen');
+    catch {
+        // Already gone, or locked: the folder is removed below and prune forgets the entry.
+    }
+    rmSync(entry.folder, { recursive: true, force: true });
+    try {
+        execFileSync('git', ['-C', entry.repo, 'worktree', 'prune'], { stdio: 'ignore' });
+    }
+    catch {
+        // Nothing left to prune.
+    }
 }
 /**
- * Why the gate fails this comparison under its policy's `failOn`; empty when it passes. By
- * default only a regression fails: a runner too noisy to see a threshold is not the pull
- * request's fault, and the report says it loudly instead (🟡, never 🟢). Teams that want
- * blindness to block a merge set `failOn: regression-or-unseen`.
+ * Run `use` with `commit` checked out (detached) in a temporary worktree of `repo`; the worktree
+ * is removed afterwards whatever happens.
  */
-function gateFailures(comparison) {
-    const regressed = comparison.metrics.filter((m) => m.verdict === 'regression');
-    const failures = regressed.length > 0
-        ? [`${regressed.length} metric(s) regressed: ${regressed.map((m) => m.key).join(', ')}`]
-        : [];
-    if (comparison.policy.failOn !== 'regression-or-unseen')
-        return failures;
-    const verdict = overallVerdict(comparison);
-    if (verdict === 'insufficient')
-        return [...failures, 'nothing could be tested (fail-on: regression-or-unseen)'];
-    const unseen = unseenMetrics(comparison);
-    return unseen.length > 0
-        ? [
-            ...failures,
-            `${unseen.length} metric(s) not seen (fail-on: regression-or-unseen): ${unseen.map((m) => m.key).join(', ')}`,
-        ]
-        : failures;
-}
-
-/**
- * Hidden markers let perfgate find its own comment or issue again. They are HTML comments, so
- * GitHub renders nothing for them; the name must not be able to close the comment early.
- */
-const NAME = /^[\w.-]+$/;
-function markerFor(name) {
-    if (!NAME.test(name)) {
-        throw new Error(`marker name ${JSON.stringify(name)}: use only letters, digits, '.', '_' and '-'`);
+async function withWorktree(repo, commit, use) {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'perfgate-base-'));
+    const tree = path.join(folder, 'tree');
+    live.set(tree, { repo, folder });
+    // Removed if perfgate is interrupted or exits while it runs (shutdown.ts).
+    const remove = () => removeSync(tree);
+    const release = onShutdown({ what: 'worktree', interrupted: remove, exiting: remove });
+    try {
+        await git(['worktree', 'add', '--detach', '--quiet', tree, commit], { cwd: repo });
+        return await use(tree);
     }
-    return `<!-- perfgate:${name} -->`;
+    finally {
+        release();
+        removeSync(tree);
+    }
 }
 
 /**
@@ -105813,312 +105571,81 @@ function sequentialComparison(look, design) {
 }
 
 /**
- * A small runner for the git commands of the history store, and the retry that concurrent
- * writers to one data branch need. Git's messages are kept whole in errors: they are what a
- * user needs to fix a remote, a token or a branch protection rule.
+ * Choosing the baseline a run is compared with, from the stored history of its base branch.
+ * Pure: the store lists, this decides, compare judges.
+ *
+ * Only like is compared with like (DESIGN.md, "Compare like with like"): a stored result is a
+ * candidate only if it measured the same setup (config hash) on the same kind of machine (the
+ * environment fingerprint below). Among candidates, those of the merge base come first (they
+ * lack exactly the pull request's changes), then the newest; up to `window` runs are kept. They
+ * stay separate runs: trials of different runs are not exchangeable, so the gate compares run
+ * medians (compare/runLevel.ts), never pooled trials.
  */
-/** A git command that failed: `stderr` is git's own message. */
-class GitError extends RunError {
-    command;
-    stderr;
-    constructor(command, stderr) {
-        super(`git ${command} failed: ${stderr.trim() || '(no message)'}`);
-        this.command = command;
-        this.stderr = stderr;
+function selectBaseline(entries, head, window) {
+    if (!Number.isInteger(window) || window < 1) {
+        throw new InputError(`must be a whole number of at least 1, got ${window}`, {
+            field: 'baseline window',
+        });
     }
-}
-/** ls-tree of a long history and `cat-file` of large results exceed execFile's 1 MiB default. */
-const MAX_OUTPUT = 256 * 1024 * 1024;
-/** Run `git -C cwd ...args`; resolves to stdout, rejects with a GitError. */
-async function git(args, options) {
-    return (await gitBytes(args, options)).toString('utf8');
-}
-/** `git` for output that is measured in bytes, such as `cat-file --batch`'s. */
-function gitBytes(args, options) {
-    const inherited = { ...process.env, ...options.env };
-    const env = {
-        ...inherited,
-        ...configEnv(options.config ?? [], inherited),
-        // English messages, so that a rejected push can be recognised whatever the user's locale.
-        LC_ALL: 'C',
-        // A CI job must fail on missing credentials, not wait for a password until it times out.
-        GIT_TERMINAL_PROMPT: '0',
+    const newest = [...entries].sort(newestFirst);
+    if (!newest[0])
+        return { used: [], mergeBaseStored: false, notes: ['nothing is stored yet'] };
+    const matching = newest.filter((entry) => !difference(entry.results, head));
+    if (!matching.length) {
+        const why = difference(newest[0].results, head);
+        const count = plural(newest.length, 'stored result');
+        return {
+            used: [],
+            mergeBaseStored: false,
+            notes: [`none of the ${count} matches this run (newest: ${why})`],
+        };
+    }
+    const atMergeBase = matching.filter((entry) => isMergeBase(entry, head));
+    const used = [...atMergeBase, ...matching.filter((e) => !atMergeBase.includes(e))].slice(0, window);
+    return {
+        used,
+        mergeBaseStored: atMergeBase.length > 0,
+        notes: selectionNotes(newest.length, matching.length, used, head),
     };
-    return new Promise((resolve, reject) => {
-        const child = execFile('git', ['-C', options.cwd, ...args], { env, maxBuffer: MAX_OUTPUT, encoding: 'buffer' }, (error, stdout, stderr) => {
-            // Only the subcommand is named: other arguments may hold a URL with a token.
-            if (error)
-                reject(new GitError(args[0] ?? '', stderr.toString() || error.message));
-            else
-                resolve(stdout);
-        });
-        // A git that exits before reading all of its input reports why itself; EPIPE adds nothing.
-        child.stdin?.on('error', () => undefined);
-        child.stdin?.end(options.input ?? '');
-    });
 }
 /**
- * Git (2.31+) reads GIT_CONFIG_COUNT, GIT_CONFIG_KEY_<n> and GIT_CONFIG_VALUE_<n> as config. A job
- * may already pass config this way (its credentials, say): ours is numbered after it, so that both
- * apply, and ours wins where a key takes one value.
+ * What `selectBaseline` needs of the store: the newest `window` matching runs and the merge
+ * base's. Given to `HistoryStore.list`, it spares reading a long history to pick a few runs, and
+ * the selection over what is read is the selection over everything.
  */
-function configEnv(config, inherited) {
-    if (config.length === 0)
-        return {};
-    const first = inheritedConfigCount(inherited);
-    return Object.fromEntries([
-        ['GIT_CONFIG_COUNT', String(first + config.length)],
-        ...config.flatMap(([key, value], n) => [
-            [`GIT_CONFIG_KEY_${first + n}`, key],
-            [`GIT_CONFIG_VALUE_${first + n}`, value],
-        ]),
-    ]);
+function baselineQuery(head, window) {
+    return {
+        newest: window,
+        accept: (stored) => !difference(stored, head),
+        ...(head.mergeBase ? { commits: [head.mergeBase] } : {}),
+    };
 }
-/** How many GIT_CONFIG_* entries the environment holds; git itself rejects a count it cannot read. */
-function inheritedConfigCount(env) {
-    const count = Number(env.GIT_CONFIG_COUNT ?? 0);
-    return Number.isSafeInteger(count) && count > 0 ? count : 0;
+function isMergeBase(entry, head) {
+    return head.mergeBase !== undefined && entry.results.commit === head.mergeBase;
 }
-/**
- * A push that lost a race: the branch moved since we fetched it (`[rejected]`, "fetch first" or
- * "non-fast-forward"), or another push held the ref's lock at that moment. Fetching and trying
- * again can succeed; anything else (credentials, branch protection) cannot.
- */
-function lostRace(error) {
-    return (error instanceof GitError &&
-        /\[rejected\]|cannot lock ref|failed to update ref|incorrect old value/.test(error.stderr));
+function selectionNotes(stored, matching, used, head) {
+    // How many runs were used is the report's baseline label (pipeline/gate.ts historyLabel), not a note: said once.
+    const notes = [];
+    if (head.mergeBase) {
+        const short = shortRevision(head.mergeBase);
+        notes.push(used.some((entry) => isMergeBase(entry, head))
+            ? `the merge base ${short} has a stored result and comes first`
+            : `no stored result for the merge base ${short}: using the newest`);
+    }
+    if (matching < stored) {
+        const skipped = plural(stored - matching, 'stored result');
+        notes.push(`${skipped} skipped: another config or environment`);
+    }
+    return notes;
 }
-/**
- * The remote refused who we are rather than what we did: HTTP 401 or 403, a username git would
- * have to prompt for (no credentials at all), or a server's "Permission to … denied".
- */
-const AUTHENTICATION_FAILURES = [
-    /could not read (Username|Password)/,
-    /Authentication failed/,
-    /Permission to .* denied/,
-    /Permission denied \(publickey/,
-    /returned error: 40[13]\b/,
-];
-function authenticationFailed(error) {
-    return (error instanceof GitError &&
-        AUTHENTICATION_FAILURES.some((failure) => failure.test(error.stderr)));
-}
-/**
- * git's message, and for a refused credential what to check in the workflow. Only git's words
- * and fixed text: the token itself is never part of it (git strips it from URLs it prints).
- */
-function explainFailure(error) {
-    if (!authenticationFailed(error))
-        return error.message;
-    return (`${error.message}\nThe remote refused the credentials. In a workflow, check that ` +
-        'actions/checkout keeps them (`persist-credentials` left on, its default), that the job ' +
-        'may push (`permissions: contents: write`), or use a token with write access to the repository.');
-}
-/**
- * Call `attempt` until it succeeds, `retryable` says its error is final, or the time budget is
- * spent; rethrows the last error. Waits are "full jitter" (uniform up to an exponentially
- * growing bound), so writers that collided once do not collide again in lockstep.
- */
-async function retry(attempt, retryable, policy) {
-    const deadline = Date.now() + policy.budgetMs;
-    for (let index = 0;; index++) {
-        try {
-            return await attempt(index);
-        }
-        catch (error) {
-            if (!retryable(error) || Date.now() >= deadline)
-                throw error;
-        }
-        const bound = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** index);
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * bound));
+/** What, of the things that must agree, a stored result and this run differ in. */
+function difference(stored, head) {
+    if (stored.configHash !== head.configHash) {
+        const hash = (value) => (value ? `config ${value.slice(0, 12)}` : 'no config hash');
+        return `stored results used ${hash(stored.configHash)} but this run uses ${hash(head.configHash)}`;
     }
-}
-
-/**
- * The base revision as a second tree beside the head's checkout, for a same-runner A/B run:
- * `git worktree add` into a temporary folder, removed in every case (success, failure, an error
- * in the middle, SIGINT or SIGTERM), so `git worktree list` never keeps an entry of ours.
- */
-/** The repository's top folder, or undefined when `dir` is not inside a git work tree. */
-async function repositoryRoot(dir) {
-    try {
-        return (await git(['rev-parse', '--show-toplevel'], { cwd: dir })).trim();
-    }
-    catch {
-        return undefined;
-    }
-}
-async function commitOf(repo, revision) {
-    try {
-        return (await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`], {
-            cwd: repo,
-        })).trim();
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Refuse what is not a revision name before git sees it. A name reaches `git fetch` as a refspec,
- * so `main:refs/heads/x` would create a branch and `+main:refs/tags/v1` force-move a tag; a
- * leading `-` would be an option. Revision expressions that git resolves locally (`HEAD~1`,
- * `main^`) are fine; only plain ref names and SHAs are ever fetched (see fetchable).
- */
-function checkRevisionName(revision, field) {
-    const why = revision.trim() === ''
-        ? 'an empty revision names nothing (is the variable that should hold it unset?)'
-        : revision.startsWith('-')
-            ? 'a revision cannot start with "-"'
-            : revision.startsWith('+') || revision.includes(':')
-                ? 'a revision cannot hold ":" or start with "+" (that is a refspec, not a revision)'
-                : // eslint-disable-next-line no-control-regex
-                    /[\u0000-\u0020\u007f]/.test(revision)
-                        ? 'a revision cannot hold spaces or control characters'
-                        : undefined;
-    if (why)
-        throw new InputError(`not a revision: ${JSON.stringify(revision)}: ${why}`, { field });
-}
-/** A full or abbreviated SHA, or a name `git check-ref-format --allow-onelevel` accepts. */
-async function fetchable(repo, revision) {
-    if (/^[0-9a-f]{7,64}$/i.test(revision))
-        return true;
-    try {
-        await git(['check-ref-format', '--allow-onelevel', revision], { cwd: repo });
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-async function isShallow(repo) {
-    return (await git(['rev-parse', '--is-shallow-repository'], { cwd: repo })).trim() === 'true';
-}
-/** "a tree", "a blob": what an object is when it is not a commit; undefined when it is none. */
-async function objectType(repo, revision) {
-    try {
-        return (await git(['cat-file', '-t', '--end-of-options', revision], { cwd: repo })).trim();
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * The full commit a revision names. A CI checkout is shallow (actions/checkout fetches depth 1),
- * so a commit it lacks is fetched from origin by name once; GitHub serves reachable SHAs. The
- * fetch writes no local ref (an empty `--refmap`, the name after `--end-of-options`: only
- * FETCH_HEAD), and deepens nothing: a full clone stays full (`--depth` only where it is shallow).
- */
-async function resolveRevision(repo, revision, field) {
-    checkRevisionName(revision, field);
-    const local = await commitOf(repo, revision);
-    if (local)
-        return local;
-    const type = await objectType(repo, revision);
-    if (type && type !== 'commit') {
-        throw new InputError(`revision '${revision}' is a ${type}, not a commit`, { field });
-    }
-    if (await fetchable(repo, revision)) {
-        try {
-            const depth = (await isShallow(repo)) ? ['--depth=1'] : [];
-            const options = ['--no-tags', '--refmap=', ...depth, '--end-of-options'];
-            await git(['fetch', ...options, 'origin', revision], { cwd: repo });
-            const fetched = await commitOf(repo, 'FETCH_HEAD');
-            if (fetched)
-                return fetched;
-        }
-        catch {
-            // Not on origin either (or no origin): the message below names the revision.
-        }
-    }
-    throw new InputError(`revision '${revision}' does not exist in ${repo} (nor on its origin)`, {
-        field,
-    });
-}
-/** Files that differ from HEAD (staged, unstaged or untracked): the head side is the tree as it is. */
-async function uncommittedChanges(repo) {
-    const status = await git(['status', '--porcelain', '--untracked-files=normal'], { cwd: repo });
-    return status.split('\n').filter(Boolean).length;
-}
-/**
- * The commit that a pull request changes relative to. In a pull request's CI (GITHUB_BASE_REF set)
- * the checkout is `refs/pull/N/merge`, whose first parent is the base branch's tip; a shallow
- * checkout lacks that parent, and then `known` (the event's base SHA) names it. Elsewhere: the
- * merge base of HEAD with the default branch of origin (or a local main/master).
- */
-async function defaultBaseRevision(repo, env, known) {
-    const head = await commitOf(repo, 'HEAD');
-    if (!head)
-        return known;
-    if (env.GITHUB_BASE_REF) {
-        const firstParent = await commitOf(repo, 'HEAD^1');
-        const secondParent = await commitOf(repo, 'HEAD^2');
-        if (firstParent && secondParent)
-            return firstParent;
-    }
-    if (known)
-        return known;
-    const candidates = [
-        ...(env.GITHUB_BASE_REF ? [`origin/${env.GITHUB_BASE_REF}`] : []),
-        'origin/HEAD',
-        'origin/main',
-        'origin/master',
-        'main',
-        'master',
-    ];
-    for (const candidate of candidates) {
-        if (!(await commitOf(repo, candidate)))
-            continue;
-        try {
-            return (await git(['merge-base', 'HEAD', candidate], { cwd: repo })).trim();
-        }
-        catch {
-            // Unrelated histories: try the next candidate.
-        }
-    }
-    return undefined;
-}
-/** Worktrees of this process still on disk, removed synchronously if it is killed by a signal. */
-const live = new Map();
-function removeSync(tree) {
-    const entry = live.get(tree);
-    if (!entry)
-        return;
-    live.delete(tree);
-    try {
-        execFileSync('git', ['-C', entry.repo, 'worktree', 'remove', '--force', tree], {
-            stdio: 'ignore',
-        });
-    }
-    catch {
-        // Already gone, or locked: the folder is removed below and prune forgets the entry.
-    }
-    rmSync(entry.folder, { recursive: true, force: true });
-    try {
-        execFileSync('git', ['-C', entry.repo, 'worktree', 'prune'], { stdio: 'ignore' });
-    }
-    catch {
-        // Nothing left to prune.
-    }
-}
-/**
- * Run `use` with `commit` checked out (detached) in a temporary worktree of `repo`; the worktree
- * is removed afterwards whatever happens.
- */
-async function withWorktree(repo, commit, use) {
-    const folder = await mkdtemp(path.join(os.tmpdir(), 'perfgate-base-'));
-    const tree = path.join(folder, 'tree');
-    live.set(tree, { repo, folder });
-    // Removed if perfgate is interrupted or exits while it runs (shutdown.ts).
-    const remove = () => removeSync(tree);
-    const release = onShutdown({ what: 'worktree', interrupted: remove, exiting: remove });
-    try {
-        await git(['worktree', 'add', '--detach', '--quiet', tree, commit], { cwd: repo });
-        return await use(tree);
-    }
-    finally {
-        release();
-        removeSync(tree);
-    }
+    const differs = environmentDifference(stored.environment, head.environment);
+    return differs && `stored results ran on ${differs.was} but this run is on ${differs.is}`;
 }
 
 /**
@@ -106222,15 +105749,18 @@ function assertSetupInside(config, repo) {
         }
     });
 }
-async function assertPresent(baseConfig, headRoot, baseRoot, commit) {
+/** Refuses a tree (the base's, or a commit's to bisect) that lacks a path the config needs. */
+async function assertPresent(baseConfig, headRoot, baseRoot, commit, tree = 'base') {
     for (const needed of neededPaths(baseConfig)) {
         if (!needed.startsWith(baseRoot))
             continue;
         const present = await lstat(needed).then(() => true, () => false);
         if (!present) {
             const shown = path.relative(baseRoot, needed);
-            throw new InputError(`the base revision ${shortRevision(commit)} has no ${shown}, which the head's config needs; ` +
-                `measure against a revision that has it (--against), or use the stored history (--baseline history)`, { file: path.join(headRoot, shown) });
+            throw new InputError(tree === 'base'
+                ? `the base revision ${shortRevision(commit)} has no ${shown}, which the head's config needs; ` +
+                    `measure against a revision that has it (--against), or use the stored history (--baseline history)`
+                : `revision ${shortRevision(commit)} has no ${shown}, which the config needs`, { file: path.join(headRoot, shown) });
         }
     }
 }
@@ -106271,6 +105801,24 @@ async function measureInterleaved(input) {
             notes.push(`the services ran one at a time: ${alive.why}`);
         }
         return { base, head, baseCommit: commit, notes };
+    });
+}
+/**
+ * Two commits measured beside each other, each in its own worktree, with this checkout's config
+ * mapped into both as the PR gate maps it into the base's (bisect: a commit against the good one).
+ */
+async function measureCommits(input) {
+    const { repo, head } = input;
+    return withWorktree(repo, head, async (tree) => {
+        const move = inTree(repo, tree);
+        const config = { ...mapPaths(input.config, move), file: move(input.config.file) };
+        await assertPresent(config, repo, tree, head, 'commit');
+        return measureInterleaved({
+            ...input,
+            config,
+            base: { repo: tree, commit: input.base, uncommitted: 0 },
+            revision: { commit: head },
+        });
     });
 }
 
@@ -106410,6 +105958,864 @@ function sequentialGate(trials, policy) {
         stopAfterBlock: (count, [base, head]) => planned.has(count) && at(count, base, head).stop,
         finish: (base, head) => sequentialComparison(look?.stop ? look : at(design.max, base, head), design),
     };
+}
+
+/**
+ * `perfgate bisect` (issue #27): confirm a regression between a good and a bad commit in one
+ * same-run A/B, then search the first-parent commits between them (compare/bisect.ts), each step
+ * one commit measured against the good one in its own interleaved run with sequential trials,
+ * both in worktrees, this checkout's config mapped into each.
+ */
+async function commitInfo(repo, sha) {
+    const [full, subject, date] = (await git(['show', '-s', '--format=%H%x00%s%x00%aI', sha], { cwd: repo }))
+        .trim()
+        .split('\0');
+    return { sha: full ?? sha, subject: subject ?? '', date: date ?? '' };
+}
+/** Good's first-parent descendants up to bad, oldest first, bad last; refuses a bad range. */
+async function firstParentRange(repo, good, bad) {
+    const ancestor = await git(['merge-base', '--is-ancestor', good, bad], { cwd: repo }).then(() => true, () => false);
+    if (!ancestor || good === bad) {
+        throw new InputError(`--good ${shortRevision(good)} is not an ancestor of --bad ${shortRevision(bad)}: a bisection needs good before bad on one history`, { field: '--good' });
+    }
+    const listed = await git(['rev-list', '--first-parent', '--reverse', `${good}..${bad}`], {
+        cwd: repo,
+    });
+    const commits = listed.split('\n').filter(Boolean);
+    if (commits.at(-1) !== bad) {
+        throw new InputError(`--bad ${shortRevision(bad)} is not on the first-parent history after --good ${shortRevision(good)}`, { field: '--bad' });
+    }
+    return commits;
+}
+/** One same-run A/B of `head` against `base`, judged on the metrics `keep` accepts. */
+async function measureStep(input, repo, [base, head], keep) {
+    const policy = policyIn(input.config, input.overrides);
+    const sequential = input.config.sequential && sequentialGate(input.config.sequential, policy);
+    const run = await measureCommits({
+        config: input.config,
+        repo,
+        base,
+        head,
+        env: input.env,
+        progress: input.progress,
+        ...(input.seed === undefined ? {} : { seed: input.seed }),
+        ...(sequential
+            ? {
+                stopAfterBlock: (count, [b, h]) => sequential.stopAfterBlock(count, [onlyMetrics(b, keep), onlyMetrics(h, keep)]),
+            }
+            : {}),
+    });
+    const [b, h] = [onlyMetrics(run.base, keep), onlyMetrics(run.head, keep)];
+    return sequential ? sequential.finish(b, h) : compareResults(b, h, policy);
+}
+const changesOf = (comparison, followed) => comparison.metrics
+    .filter((m) => followed.includes(m.key))
+    .map((m) => ({ metric: m.key, change: m.change, lower: m.changeLower, upper: m.changeUpper }));
+const gatingKeys = (comparison) => comparison.metrics.filter((m) => !m.informational).map((m) => m.key);
+const trialsOf = (comparison) => Math.max(0, ...comparison.metrics.map((m) => m.head?.n ?? 0));
+async function bisect(input) {
+    const started = performance$1.now();
+    const repo = await repositoryRoot(path.dirname(input.config.file));
+    if (!repo)
+        throw new InputError(`${input.config.file} is not inside a git checkout`);
+    const [good, bad] = [
+        await resolveRevision(repo, input.good, '--good'),
+        await resolveRevision(repo, input.bad, '--bad'),
+    ];
+    const range = await firstParentRange(repo, good, bad);
+    const commits = [good, ...range];
+    const infos = new Map();
+    const info = async (sha) => {
+        const known = infos.get(sha) ?? (await commitInfo(repo, sha));
+        infos.set(sha, known);
+        return known;
+    };
+    const named = (key) => input.metrics.length === 0 || input.metrics.some((glob) => matchesGlob(key, glob));
+    input.progress.note(`bisect: confirming ${shortRevision(bad)} against ${shortRevision(good)}`);
+    let confirmation;
+    try {
+        confirmation = await measureStep(input, repo, [good, bad], named);
+    }
+    catch (error) {
+        if (error instanceof InputError)
+            throw error;
+        throw new RunError(`measuring --bad against --good failed, so nothing can be bisected: ${error.message}`);
+    }
+    const followed = confirmedRegressions(confirmation, input.metrics).map((m) => m.key);
+    const steps = [
+        {
+            commit: await info(bad),
+            kind: 'confirm',
+            answer: stepAnswer(confirmation, followed.length > 0 ? followed : gatingKeys(confirmation)),
+            trials: trialsOf(confirmation),
+            changes: changesOf(confirmation, followed),
+        },
+    ];
+    const outcome = async (culprit, among) => {
+        const culpritStep = steps.findLast((s) => s.commit.sha === culprit && s.answer === 'different');
+        return {
+            good: await info(good),
+            bad: await info(bad),
+            commits: range.length,
+            named: [...input.metrics],
+            followed,
+            culprit: culprit === null ? null : await info(culprit),
+            step: culpritStep?.changes ?? [],
+            among: await Promise.all(among.map(info)),
+            steps,
+            seconds: (performance$1.now() - started) / 1000,
+        };
+    };
+    if (followed.length === 0)
+        return outcome(null, []);
+    const state = await search(commits.length, async (index, { good: from, bad: to }) => {
+        const sha = commits[index];
+        input.progress.note(`bisect: ${shortRevision(sha)} against ${shortRevision(good)} ` +
+            `(${plural(to - from - 1, 'commit')} left between)`);
+        const step = await probe(input, repo, [good, sha], followed);
+        steps.push({ commit: await info(sha), kind: 'probe', ...step });
+        return step.answer;
+    });
+    const result = bisectResult(state);
+    return outcome(result.culprit === null ? null : commits[result.culprit], result.among.map((i) => commits[i]));
+}
+/** One probe; a commit that cannot be measured is skipped, with the reason. */
+async function probe(input, repo, pair, followed) {
+    try {
+        const comparison = await measureStep(input, repo, pair, (key) => followed.includes(key));
+        return {
+            answer: stepAnswer(comparison, followed),
+            trials: trialsOf(comparison),
+            changes: changesOf(comparison, followed),
+        };
+    }
+    catch (error) {
+        // The first line names what failed; the rest (a command's output) is for the log.
+        const reason = error.message.split('\n')[0] ?? '';
+        return { answer: 'skipped', trials: 0, changes: [], reason };
+    }
+}
+
+const ANSWERS = {
+    same: 'same as good',
+    different: 'different (regressed)',
+    unknown: 'unknown (not decided by the maximum of trials)',
+    skipped: 'skipped',
+};
+function changeText(changes) {
+    return changes
+        .map(({ metric, change, lower, upper }) => change === null
+        ? `${metric} —`
+        : `${metric} ${formatChange(change)}` +
+            (lower !== null && upper !== null
+                ? ` (${formatChange(lower)} … ${formatChange(upper)})`
+                : ''))
+        .join(', ');
+}
+const commitLine = (c) => `${shortRevision(c.sha)} ${c.subject}`;
+function stepsGrid(outcome) {
+    return {
+        columns: ['step', 'commit', 'trials', 'answer', 'change against good'],
+        align: ['r', 'l', 'r', 'l', 'l'],
+        rows: outcome.steps.map((s, i) => [
+            s.kind === 'confirm' ? 'confirm' : String(i),
+            commitLine(s.commit),
+            String(s.trials),
+            s.kind === 'confirm' && s.answer === 'different' ? 'regressed: confirmed' : ANSWERS[s.answer],
+            s.reason ? `skipped: ${s.reason}` : changeText(s.changes),
+        ]),
+    };
+}
+/** The conclusion in words, one line per fact; escape is the face's. */
+function conclusion(outcome, escape) {
+    const range = `${shortRevision(outcome.good.sha)}..${shortRevision(outcome.bad.sha)}: ` +
+        `${plural(outcome.commits, 'first-parent commit')}`;
+    if (outcome.followed.length === 0) {
+        return [
+            `No culprit: measured beside each other, bad did not regress against good on any ` +
+                `${outcome.named.length > 0 ? `metric named (${escape(outcome.named.join(', '))})` : 'gating metric'} (${range}), so there is nothing to bisect.`,
+        ];
+    }
+    const followed = `followed: ${escape(outcome.followed.join(', '))}`;
+    if (outcome.culprit) {
+        const c = outcome.culprit;
+        return [
+            `First bad commit: ${c.sha}`,
+            `  ${escape(c.subject)} (${c.date})`,
+            `  step: ${escape(changeText(outcome.step))}`,
+            `${range}; ${followed}`,
+        ];
+    }
+    const among = outcome.among.map((c) => escape(commitLine(c))).join('; ');
+    return [
+        `No single culprit: the regression lies among ${plural(outcome.among.length, 'commit')} ` +
+            `(${among}): the commits between were unknown or skipped, or the change is spread over several`,
+        `${range}; ${followed}`,
+    ];
+}
+function totals(outcome) {
+    const trials = outcome.steps.reduce((sum, s) => sum + s.trials, 0);
+    return (`${plural(outcome.steps.length, 'step')}, ${plural(trials, 'trial')} per side in all, ` +
+        `${Math.round(outcome.seconds)} s`);
+}
+function renderBisectText(outcome) {
+    return [
+        ...conclusion(outcome, escapeTerminal),
+        '',
+        layoutText(stepsGrid(outcome)),
+        '',
+        totals(outcome),
+        '',
+    ].join('\n');
+}
+function renderBisectMarkdown(outcome) {
+    const [first = '', ...rest] = conclusion(outcome, escapeMarkdown);
+    return [
+        `### perfgate bisect`,
+        '',
+        `**${first}**`,
+        ...rest.map((line) => `${line.trim()}  `),
+        '',
+        layoutMarkdown(stepsGrid(outcome)),
+        '',
+        totals(outcome),
+        '',
+    ].join('\n');
+}
+function renderBisectJson(outcome) {
+    const { culprit, ...rest } = outcome;
+    return `${JSON.stringify({ culprit: culprit?.sha ?? null, culpritCommit: culprit, ...rest }, null, 2)}\n`;
+}
+
+/** `perfgate bisect`: the first commit between a good and a bad one that made a metric worse. */
+const USAGE$9 = `usage: perfgate bisect --config perfgate.yml --good REV --bad REV [--metric SUITE/METRIC]...
+                       [--suite NAME]... [--seed N] [--alpha A] [--threshold T]
+                       [--format text|markdown|json]
+
+Finds the first commit between GOOD and BAD (on BAD's first-parent history) that made a metric
+worse. First it measures BAD against GOOD beside each other, as a pull request's check does; if
+no gating metric (or none of those --metric names, globs on <suite>/<metric>) regressed, there is
+no culprit and it stops. Then it searches the commits between, about log2 of their number steps:
+each step measures one commit against GOOD in one interleaved run with sequential trials and
+answers same, different (regressed again, beyond the threshold) or unknown (then the neighbouring
+commit is tried). A commit whose setup fails or whose tree cannot run the config is skipped and
+named. Both sides are checked out in temporary worktrees; this checkout's config is used for
+every commit. Exit 0 with or without a culprit, 2 on bad input, 3 when GOOD against BAD cannot
+be measured (docs/bisect.md).`;
+const bisectCommand = {
+    summary: 'find the first commit between a good and a bad one that made a metric worse',
+    usage: USAGE$9,
+    options: {
+        config: { type: 'string' },
+        suite: { type: 'string', multiple: true },
+        good: { type: 'string' },
+        bad: { type: 'string' },
+        metric: { type: 'string', multiple: true },
+        seed: { type: 'string' },
+        format: { type: 'string' },
+        ...POLICY_OPTIONS,
+    },
+    async run({ positionals, values }, io) {
+        if (positionals.length > 0) {
+            throw new InputError(`takes no arguments, got ${JSON.stringify(positionals.join(' '))}`);
+        }
+        const good = stringOption(values, 'good');
+        const bad = stringOption(values, 'bad');
+        if (good === undefined)
+            throw new InputError('is required', { field: '--good' });
+        if (bad === undefined)
+            throw new InputError('is required', { field: '--bad' });
+        const metrics = values.metric ?? [];
+        const badGlob = metrics.find((m) => !m.includes('/'));
+        if (badGlob !== undefined) {
+            throw new InputError(`expected <suite>/<metric> (a glob), got '${badGlob}'`, {
+                field: '--metric',
+            });
+        }
+        const seed = wholeOption(values.seed, '--seed', { min: 0, max: 2 ** 31 - 1 });
+        const format = formatOption(values);
+        const overrides = optionPolicy(values);
+        const config = await configFrom(values, io);
+        const outcome = await bisect({
+            config,
+            good,
+            bad,
+            metrics,
+            overrides,
+            env: io.env,
+            progress: progressOf(io),
+            ...(seed === undefined ? {} : { seed }),
+        });
+        io.stdout(renderAs(format, {
+            text: () => renderBisectText(outcome),
+            markdown: () => renderBisectMarkdown(outcome),
+            json: () => renderBisectJson(outcome),
+        }));
+        return EXIT.ok;
+    },
+};
+
+/**
+ * Calibration (`perfgate calibrate`): what each metric's noise lets the gate see, measured from
+ * A/A runs (one tree on both sides, interleaved, so every difference is noise) or read from the
+ * stored runs of a branch, and the thresholds and trials that fit it. Pure.
+ *
+ * Per gating metric:
+ * - noise within a run: the trials' robust relative σ (detectable.ts), pooled over the runs as a
+ *   root mean square (a pooled variance): a noisier run weighs in, as the gate's noisier days
+ *   will, without one disturbed run deciding alone;
+ * - noise between runs: the sd of the log run medians, what a history gate judges by;
+ * - A/A: in how many runs the gate flagged it, and the largest change it estimated;
+ * - the smallest regression the current design detects with 80 % power after the adjustment
+ *   across the metrics (as the PR table's "sees" column), and the trials that would see the
+ *   current threshold;
+ * - a threshold that fits: at least that detectable change (a gate should see a regression of its
+ *   threshold's size), at least 1.5 × the largest A/A change (the runs measured here must not be
+ *   flagged, with room for the ones not measured), never below 1 %, rounded up to 0.5 %. For a
+ *   history baseline the detectable change is the run-level one, which the trials cannot shrink.
+ */
+/** The run-to-run spread needs a few runs to mean anything: two give one difference. */
+const MIN_RUNS_FOR_SPREAD = 3;
+/** How far above the largest A/A change a recommended threshold stays. */
+const AA_MARGIN = 1.5;
+/** The lowest threshold recommended: below it, a gate chases effects no one acts on. */
+const FLOOR = 0.01;
+/** Thresholds are recommended in steps of half a percent. */
+const STEP = 0.005;
+function calibrate(source, options) {
+    const policy = resolvePolicy(options.policy);
+    const observations = observe(source, policy);
+    const gating = [...observations.values()].filter((o) => !o.informational);
+    const family = policy.adjustment === 'none' ? 1 : Math.max(1, gating.length);
+    const level = policy.alpha / family;
+    const metrics = gating.map((o) => calibrateMetric(o, options, policy, level));
+    const needs = metrics.map((m) => m.trialsForThreshold ?? (m.detectable === null ? 0 : null));
+    return {
+        source: source.kind,
+        runs: source.runs.length,
+        baseline: options.baseline,
+        family,
+        metrics,
+        trialsForThresholds: needs.includes(null) ? null : Math.max(0, ...needs),
+        notes: calibrationNotes(metrics, source.runs.length),
+    };
+}
+/** Each metric's per-run summaries (and A/A comparisons), in first-seen order. */
+function observe(source, policy) {
+    const runs = source.kind === 'history'
+        ? source.runs.map((r) => [r])
+        : source.runs.map((r) => [r.base, r.head]);
+    const observations = new Map();
+    runs.forEach((sides, index) => {
+        const [base, head] = sides;
+        const comparisons = head && new Map(compareResults(base, head, policy).metrics.map((m) => [m.key, m]));
+        for (const results of sides) {
+            for (const suite of results.suites) {
+                for (const metric of suite.metrics) {
+                    if (metric.samples.length === 0)
+                        continue;
+                    const key = metricKey(suite.name, suite.variant, metric.name);
+                    let seen = observations.get(key);
+                    if (!seen) {
+                        const ref = {
+                            key,
+                            suite: suite.name,
+                            ...(suite.variant ? { variant: suite.variant } : {}),
+                            metric: metric.name,
+                            unit: metric.unit,
+                            direction: metric.direction,
+                        };
+                        seen = { ref, informational: metric.informational === true, runs: [] };
+                        observations.set(key, seen);
+                    }
+                    const comparison = comparisons?.get(key);
+                    const run = (seen.runs[index] ??= { sides: [], ...(comparison ? { comparison } : {}) });
+                    run.sides.push(describe$2(metric.samples));
+                }
+            }
+        }
+    });
+    // A metric missing from some runs has holes there.
+    for (const o of observations.values())
+        o.runs = o.runs.filter(Boolean);
+    return observations;
+}
+function calibrateMetric(o, options, policy, level) {
+    const { direction, key } = o.ref;
+    const threshold = thresholdFor(policy, key);
+    const trials = options.trials(o.ref.suite);
+    const dispersions = o.runs.flatMap(({ sides }) => {
+        const [a, b = a] = sides;
+        const d = relativeDispersion(a, b);
+        return d === null ? [] : [d];
+    });
+    const withinRun = dispersions.length > 0 ? Math.sqrt(mean$1(dispersions.map((d) => d * d))) : null;
+    const runToRun = runSpread(o.runs.map(({ sides }) => sides));
+    const comparisons = o.runs.flatMap((r) => (r.comparison ? [r.comparison] : []));
+    const aa = comparisons.length > 0;
+    const falseAlarms = aa
+        ? comparisons.filter((c) => c.verdict === 'regression' || c.verdict === 'improvement').length
+        : null;
+    const changes = comparisons.flatMap((c) => (c.change === null ? [] : [Math.abs(c.change)]));
+    const largestChange = changes.length > 0 ? Math.max(...changes) : null;
+    const sees = (sigma) => sigma === null || sigma === 0
+        ? null
+        : detectability(trials, trials, sigma, level, threshold, direction).detectable;
+    const runLevel = runToRun === null
+        ? null
+        : runLevelDetectable(runToRun, options.window, options.window - 1, level, direction);
+    const history = options.baseline === 'history';
+    const detectable = history ? runLevel : sees(withinRun);
+    return {
+        ...o.ref,
+        withinRun,
+        runToRun,
+        falseAlarms,
+        largestChange,
+        trials,
+        threshold,
+        detectable,
+        trialsForThreshold: withinRun === null || withinRun === 0
+            ? null
+            : trialsToSee(threshold, withinRun, level, direction),
+        recommended: detectable === null ? null : recommend$1(detectable, largestChange),
+    };
+}
+function recommend$1(detectable, largestChange) {
+    const needed = Math.max(detectable, AA_MARGIN * (largestChange ?? 0), FLOOR);
+    // Rounded up in whole steps; the epsilon keeps 0.03 at 3 %, not 3.5 %.
+    return Math.ceil(needed / STEP - 1e-9) * STEP;
+}
+/** sd of the log medians of the runs (a run's sides pooled: they measured the same tree). */
+function runSpread(runs) {
+    const logs = runs.flatMap((sides) => {
+        const medians = sides.map((s) => s.median);
+        return medians.every((m) => m > 0) ? [Math.log(mean$1(medians))] : [];
+    });
+    if (logs.length < MIN_RUNS_FOR_SPREAD)
+        return null;
+    return sampleStandardDeviation(logs);
+}
+function calibrationNotes(metrics, runs) {
+    const notes = [];
+    const flagged = metrics.filter((m) => (m.falseAlarms ?? 0) > 0);
+    for (const m of flagged) {
+        notes.push(`${m.key} was flagged in ${m.falseAlarms} of ${runs} A/A runs: the two sides of one run are ` +
+            'not alike (a warm-up, a cache or an order effect the interleaving does not cancel); the ' +
+            'recommended threshold keeps clear of the changes seen, but look for the cause');
+    }
+    if (runs < MIN_RUNS_FOR_SPREAD) {
+        notes.push(`${runs} run(s) cannot show how much a whole run moves: calibrate with ${MIN_RUNS_FOR_SPREAD} or more for the run-to-run spread`);
+    }
+    return notes;
+}
+/**
+ * The rules `perfgate calibrate --write` puts into compare.thresholds: one per `<suite>/<metric>`
+ * (rules match every variant of it), the largest of its variants' recommendations, where that is
+ * above the threshold in force. A lower recommendation is shown but never written: a threshold
+ * the user chose looser (`latency_max`, the single slowest request) stays their call, and in the
+ * demo's A/A checks a calibrated 19 % for latency_max, below the user's 50 %, was the one false
+ * alarm of ten.
+ */
+function recommendedRules(metrics) {
+    const byName = new Map();
+    for (const m of metrics) {
+        if (m.recommended === null || m.recommended <= m.threshold)
+            continue;
+        const name = literalGlob(`${m.suite}/${m.metric}`);
+        byName.set(name, Math.max(byName.get(name) ?? 0, m.recommended));
+    }
+    // toFixed: 0.035 rather than 0.035000000000000003 in the user's file.
+    return [...byName].map(([metric, threshold]) => ({ metric, threshold: +threshold.toFixed(4) }));
+}
+
+/**
+ * Writing threshold rules back into a config file (`perfgate calibrate --write`). The YAML is
+ * edited as a document, in place: the rules list keeps its node (so comments on it and on the
+ * rules kept stay), nothing is re-folded (no line width), line endings and a byte-order mark are
+ * kept, and a JSON config stays JSON. What cannot be edited safely is refused before measuring
+ * (assertThresholdsEditable). The result is validated as a config before anything is written.
+ */
+const BOM = '\uFEFF';
+function parse(text, file) {
+    const doc = distExports.parseDocument(text.replace(/^\uFEFF/, ''));
+    if (doc.errors.length > 0 || !distExports.isMap(doc.contents)) {
+        throw new InputError('is not a YAML mapping: fix it before writing thresholds into it', {
+            file,
+        });
+    }
+    const existing = doc.getIn(['compare', 'thresholds'], true);
+    if (existing !== undefined && !distExports.isSeq(existing)) {
+        throw new InputError('expected a list of { metric, threshold } rules', {
+            file,
+            field: 'compare.thresholds',
+        });
+    }
+    return doc;
+}
+/**
+ * Refuse, before minutes of measuring, a config `--write` could not edit safely: one that is not a
+ * mapping, or whose rules list defines anchors (`metric: &m api/x`): a replaced rule's anchor used
+ * elsewhere (`targets: [{ metric: *m }]`) would leave an alias to nothing.
+ */
+function assertThresholdsEditable(text, file) {
+    if (file.endsWith('.json'))
+        return;
+    const rules = parse(text, file).getIn(['compare', 'thresholds'], true);
+    let anchored = false;
+    if (distExports.isSeq(rules)) {
+        distExports.visit(rules, (_key, node) => {
+            if (!node?.anchor)
+                return undefined;
+            anchored = true;
+            return distExports.visit.BREAK;
+        });
+    }
+    if (anchored) {
+        throw new InputError('a rule here carries a YAML anchor (&name), which --write cannot keep if it replaces the rule: ' +
+            'remove the anchor, or write the thresholds calibrate prints yourself', { file, field: 'compare.thresholds' });
+    }
+}
+/**
+ * `text` with `rules` first in `compare.thresholds` (the first matching rule wins, so they take
+ * precedence), replacing the rules already there for exactly the same metric names.
+ */
+function withThresholdRules(text, rules, file) {
+    if (file.endsWith('.json'))
+        return withJsonThresholdRules(text, rules, file);
+    const doc = parse(text, file);
+    const replaced = new Set(rules.map((rule) => rule.metric));
+    const written = rules.map((rule) => {
+        const node = doc.createNode({ metric: rule.metric, threshold: rule.threshold });
+        node.flow = true;
+        return node;
+    });
+    const existing = doc.getIn(['compare', 'thresholds'], true);
+    if (distExports.isSeq(existing)) {
+        existing.items = [
+            ...written,
+            ...existing.items.filter((item) => !(distExports.isMap(item) && replaced.has(String(item.get('metric'))))),
+        ];
+    }
+    else {
+        doc.setIn(['compare', 'thresholds'], doc.createNode(written));
+    }
+    const out = doc.toString({ lineWidth: 0 });
+    const crlf = text.includes('\r\n');
+    return `${text.startsWith(BOM) ? BOM : ''}${crlf ? out.replace(/\r?\n/g, '\r\n') : out}`;
+}
+/** A JSON config stays JSON: the rules put first, indentation and line endings as they were. */
+function withJsonThresholdRules(text, rules, file) {
+    let config;
+    try {
+        config = JSON.parse(text.replace(/^\uFEFF/, ''));
+    }
+    catch {
+        throw new InputError('is not valid JSON: fix it before writing thresholds into it', { file });
+    }
+    if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+        throw new InputError('is not a JSON object: fix it before writing thresholds into it', {
+            file,
+        });
+    }
+    const root = config;
+    const compare = root.compare ?? {};
+    const existing = compare.thresholds ?? [];
+    if (!Array.isArray(existing)) {
+        throw new InputError('expected a list of { metric, threshold } rules', {
+            file,
+            field: 'compare.thresholds',
+        });
+    }
+    const replaced = new Set(rules.map((rule) => rule.metric));
+    const kept = existing.filter((rule) => !replaced.has(String(rule?.metric)));
+    root.compare = { ...compare, thresholds: [...rules.map((r) => ({ ...r })), ...kept] };
+    const indent = /^[ \t]+(?=")/m.exec(text)?.[0] ?? '  ';
+    const out = `${JSON.stringify(root, null, indent)}\n`;
+    const crlf = text.includes('\r\n');
+    return `${text.startsWith(BOM) ? BOM : ''}${crlf ? out.replace(/\n/g, '\r\n') : out}`;
+}
+
+/**
+ * `perfgate calibrate`: measure the noise the gate works against, and the thresholds that fit it.
+ * Two sources: A/A runs, this tree as both sides with trials interleaved exactly as a PR check
+ * runs them (so every difference is noise, and run-to-run moves show between the runs); or the
+ * stored runs of a branch, which cost nothing to read but show no A/A false alarms.
+ */
+/** The gate the config runs: auto measures interleaved whenever it can, so calibrate for that. */
+const gateOf = (config) => (config.baseline === 'history' ? 'history' : 'interleaved');
+/** `runs` A/A runs of the config's full trials (a sequential design's max), then calibrate. */
+async function calibrateAa(input) {
+    const tree = { label: 'calibration', config: input.config };
+    for (const note of await runSetup(tree, input))
+        input.progress.note(note);
+    const { trials } = input;
+    const measured = trials === undefined
+        ? input.config
+        : {
+            ...input.config,
+            trials,
+            suites: input.config.suites.map((suite) => ({ ...suite, trials })),
+        };
+    const side = { config: measured, ...input.revision };
+    const seed = input.seed ?? randomInt(2 ** 31 - input.runs);
+    const runs = [];
+    for (let i = 0; i < input.runs; i++) {
+        input.progress.section(`A/A run ${i + 1} of ${input.runs}`);
+        const [base, head] = await runInterleaved({
+            sides: [
+                { name: 'base', ...side },
+                { name: 'head', ...side },
+            ],
+            seed: seed + i,
+            env: input.env,
+            progress: input.progress,
+        });
+        runs.push({ base, head });
+    }
+    return calibrate({ kind: 'aa', runs }, options(input));
+}
+/**
+ * The newest `window` stored runs of `branch` that measured this config, on the kind of machine
+ * of the newest of them (runs of other machines are never mixed in), calibrated. It reads the
+ * history from anywhere: a laptop can calibrate what the GPU runner recorded. `warnings` are
+ * unreadable files the store skipped.
+ */
+async function calibrateHistory(input) {
+    const hash = configHash(input.config);
+    const { entries, warnings } = await input.store.list(input.branch, {
+        newest: input.window,
+        accept: (results) => results.configHash === hash,
+    });
+    const newest = entries.find((entry) => entry.results.configHash === hash)?.results;
+    const { used, notes } = selectBaseline(entries, { configHash: hash, environment: newest?.environment }, input.window);
+    if (newest)
+        notes.unshift(`stored runs on ${environmentLabel(newest.environment)}`);
+    const calibration = calibrate({ kind: 'history', runs: used.map((entry) => entry.results) }, options(input));
+    return { calibration, used: used.length, notes, warnings };
+}
+function options(input) {
+    return {
+        policy: policyIn(input.config, input.overrides),
+        trials: (name) => input.config.suites.find((suite) => suite.name === name)?.trials ?? input.config.trials,
+        baseline: gateOf(input.config),
+        window: input.window,
+    };
+}
+
+const dash = '–';
+/** Beyond this many trials per side, a run takes longer than anyone waits for a pull request. */
+const PRACTICAL_TRIALS = 100;
+const share = (value) => (value === null ? dash : percent(value));
+function calibrationGrid(calibration) {
+    const aa = calibration.source === 'aa';
+    const rows = calibration.metrics.map((m) => [
+        suiteLabel(m.suite, m.variant),
+        m.metric,
+        share(m.withinRun),
+        share(m.runToRun),
+        ...(aa ? [`${m.falseAlarms} of ${calibration.runs}`, share(m.largestChange)] : []),
+        share(m.detectable),
+        percent(m.threshold),
+        m.trialsForThreshold === null ? dash : String(m.trialsForThreshold),
+        // In the half-percent steps it is written into the config with: 26.5 %, not 27 %.
+        m.recommended === null ? dash : `${+(m.recommended * 100).toFixed(1)} %`,
+    ]);
+    return {
+        columns: [
+            'suite',
+            'metric',
+            'noise in a run',
+            'run to run',
+            ...(aa ? ['A/A flagged', 'largest A/A change'] : []),
+            'sees now',
+            'threshold',
+            'trials to see it',
+            'recommended threshold',
+        ],
+        align: ['l', 'l', 'r', 'r', ...(aa ? ['r', 'r'] : []), 'r', 'r', 'r', 'r'],
+        rows,
+    };
+}
+/** What the table's columns mean, and the two ways to act on it. */
+function calibrationSummary(calibration) {
+    const { runs, family, baseline } = calibration;
+    const source = calibration.source === 'aa'
+        ? `${plural(runs, 'A/A run')} (this tree as both sides, trials interleaved)`
+        : `${plural(runs, 'stored run')} of this config on one kind of machine`;
+    const lines = [
+        `calibrated from ${source}; ${plural(family, 'gating metric')} tested together.`,
+        `"sees now": the smallest regression the ${baseline} gate detects with 80 % power ` +
+            (baseline === 'history'
+                ? 'from run medians (more trials do not shrink it: runs move as a whole).'
+                : 'at the current trials per side.'),
+    ];
+    const trials = calibration.trialsForThresholds;
+    if (baseline === 'interleaved' && trials !== null && trials > 0) {
+        const hardest = calibration.metrics.find((m) => m.trialsForThreshold === trials);
+        lines.push(trials <= PRACTICAL_TRIALS
+            ? `keep the thresholds: run ${trials} trials per side (trials: ${trials}, or trials: { min: 4, max: ${trials} }).`
+            : `no practical number of trials keeps every threshold (${hardest?.key} would need ${trials} per side): ` +
+                'use the recommended thresholds, or quiet the runner.');
+    }
+    lines.push('or keep the trials and use the recommended thresholds: perfgate calibrate --write raises the thresholds below them; it leaves lower ones to you.');
+    return lines;
+}
+
+/** `perfgate calibrate`: the noise of each metric, what the gate sees, and thresholds that fit. */
+const RUNS_DEFAULT = 5;
+const USAGE$8 = `usage: perfgate calibrate --config perfgate.yml [--runs N] [--trials N] [--seed N] [--suite NAME]...
+                          [--from-history [--store DIR] [--branch NAME] [--window N]]
+                          [--format text|markdown|json] [--write]
+
+Measures the noise each metric has and what the gate can see through it. By default it runs N
+(default ${RUNS_DEFAULT}) A/A checks: this tree as both sides, trials interleaved as a pull request's
+check runs them, so every difference is noise. --from-history reads the stored runs of the branch
+instead (measures nothing, but shows no A/A false alarms). --trials sets the trials per side of
+each A/A run (default: the config's, a sequential design's max); what the gate sees is always
+stated for the config's design.
+
+Per metric: the noise within a run and from run to run, how often A/A runs were flagged, the
+smallest regression the current design sees with 80 % power, the trials per side that would see
+the current threshold, and a recommended threshold. --write puts the recommendations that are
+above the threshold in force into the config's compare.thresholds (comments kept; validated
+before it is written); it never tightens a threshold.`;
+const calibrateCommand = {
+    summary: 'measure A/A noise (or read the history) and recommend thresholds and trials',
+    usage: USAGE$8,
+    options: {
+        ...STORE_OPTIONS,
+        runs: { type: 'string' },
+        trials: { type: 'string' },
+        seed: { type: 'string' },
+        window: { type: 'string' },
+        'from-history': { type: 'boolean' },
+        format: { type: 'string', default: 'text' },
+        write: { type: 'boolean' },
+        ...POLICY_OPTIONS,
+    },
+    async run({ values }, io) {
+        // Every option is checked before anything is measured.
+        const runs = wholeOption(values.runs, '--runs', { min: 1, max: 100 }) ?? RUNS_DEFAULT;
+        const trials = wholeOption(values.trials, '--trials', { min: 2, max: 1000 });
+        const seed = wholeOption(values.seed, '--seed', { min: 0, max: 2 ** 31 - 101 });
+        const window = wholeOption(values.window, '--window', { min: 2, max: 1000 }) ?? HISTORY_WINDOW;
+        const format = formatOption(values);
+        const config = await configFrom(values, io);
+        // Refused before measuring: minutes of A/A runs must not end in "cannot write".
+        if (values.write === true) {
+            await assertEditable(config.file, '--config');
+            assertThresholdsEditable(await readFile(config.file, 'utf8'), config.file);
+        }
+        const common = {
+            config,
+            env: io.env,
+            progress: progressOf(io),
+            overrides: optionPolicy(values),
+            window,
+        };
+        let calibration;
+        const notes = [];
+        if (values['from-history'] === true) {
+            const branch = await readBranch(values, io, config.file);
+            const read = await calibrateHistory({ ...common, store: storeAt(values, io), branch });
+            calibration = read.calibration;
+            notes.push(...read.warnings, ...read.notes);
+        }
+        else {
+            const revision = await currentRevision(path.dirname(config.file), io.env);
+            calibration = await calibrateAa({
+                ...common,
+                revision,
+                runs,
+                ...(trials === undefined ? {} : { trials }),
+                ...(seed === undefined ? {} : { seed }),
+            });
+        }
+        notes.push(...calibration.notes);
+        io.stdout(render(calibration, notes, format));
+        if (values.write === true)
+            await writeRecommended(calibration, config.file, io);
+        return EXIT.ok;
+    },
+};
+function render(calibration, notes, format) {
+    if (format === 'json')
+        return `${JSON.stringify({ ...calibration, notes }, null, 2)}\n`;
+    const grid = calibrationGrid(calibration);
+    const summary = calibrationSummary(calibration);
+    if (format === 'markdown') {
+        const listed = [...summary, ...notes].map((line) => `- ${escapeMarkdown(line)}`).join('\n');
+        return `## perfgate calibration\n\n${layoutMarkdown(grid)}\n\n${listed}\n`;
+    }
+    const lines = [...summary, ...notes.map((n) => `note: ${n}`)].map(escapeTerminal);
+    return `${layoutText(grid)}\n\n${lines.join('\n')}\n`;
+}
+/** The recommended thresholds into the config file, which must still load as a config. */
+async function writeRecommended(calibration, file, io) {
+    const rules = recommendedRules(calibration.metrics);
+    const shown = escapeTerminal(displayPath(io.cwd, file));
+    if (rules.length === 0) {
+        io.stdout(`nothing to write into ${shown}: every threshold is at or above its recommendation\n`);
+        return;
+    }
+    const text = withThresholdRules(await readFile(file, 'utf8'), rules, file);
+    parseConfig(text, file, io.env);
+    await writeTextAtomic(file, text, '--config');
+    io.stdout(`wrote ${rules.length} threshold rule(s) into ${shown} (compare.thresholds), raising the ` +
+        'thresholds the noise exceeds; lower recommendations are left to you\n');
+}
+
+const gating = (comparison) => comparison.metrics.filter((m) => !m.informational);
+function overallVerdict(comparison) {
+    const { counts } = comparison;
+    if (counts.regression > 0)
+        return 'regression';
+    if (comparison.tested === 0)
+        return 'insufficient';
+    if (counts.unseen > 0)
+        return 'unseen';
+    return counts.improvement > 0 ? 'improvement' : 'unchanged';
+}
+/** The gating metrics that could not be seen (tested, but blind to their threshold). */
+function unseenMetrics(comparison) {
+    return gating(comparison).filter((m) => m.verdict === 'unseen');
+}
+/**
+ * Why the gate fails this comparison under its policy's `failOn`; empty when it passes. By
+ * default only a regression fails: a runner too noisy to see a threshold is not the pull
+ * request's fault, and the report says it loudly instead (🟡, never 🟢). Teams that want
+ * blindness to block a merge set `failOn: regression-or-unseen`.
+ */
+function gateFailures(comparison) {
+    const regressed = comparison.metrics.filter((m) => m.verdict === 'regression');
+    const failures = regressed.length > 0
+        ? [`${regressed.length} metric(s) regressed: ${regressed.map((m) => m.key).join(', ')}`]
+        : [];
+    if (comparison.policy.failOn !== 'regression-or-unseen')
+        return failures;
+    const verdict = overallVerdict(comparison);
+    if (verdict === 'insufficient')
+        return [...failures, 'nothing could be tested (fail-on: regression-or-unseen)'];
+    const unseen = unseenMetrics(comparison);
+    return unseen.length > 0
+        ? [
+            ...failures,
+            `${unseen.length} metric(s) not seen (fail-on: regression-or-unseen): ${unseen.map((m) => m.key).join(', ')}`,
+        ]
+        : failures;
+}
+
+/**
+ * Hidden markers let perfgate find its own comment or issue again. They are HTML comments, so
+ * GitHub renders nothing for them; the name must not be able to close the comment early.
+ */
+const NAME = /^[\w.-]+$/;
+function markerFor(name) {
+    if (!NAME.test(name)) {
+        throw new Error(`marker name ${JSON.stringify(name)}: use only letters, digits, '.', '_' and '-'`);
+    }
+    return `<!-- perfgate:${name} -->`;
 }
 
 /**
@@ -110086,6 +110492,7 @@ const COMMANDS = {
     history: historyCommand,
     dashboard: dashboardCommand,
     calibrate: calibrateCommand,
+    bisect: bisectCommand,
     shards: shardsCommand,
     merge: mergeCommand,
     doctor: doctorCommand,

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { InputError, RunError, EXIT } from './errors.js';
 import { escapeLogLine } from './report/escape.js';
 import { analyzeCommand } from './commands/analyze.js';
+import { bisectCommand } from './commands/bisect.js';
 import { calibrateCommand } from './commands/calibrate.js';
 import { checkCommand } from './commands/check.js';
 import { compareCommand } from './commands/compare.js';
@@ -33,6 +34,7 @@ const COMMANDS: Record<string, Command> = {
   history: historyCommand,
   dashboard: dashboardCommand,
   calibrate: calibrateCommand,
+  bisect: bisectCommand,
   shards: shardsCommand,
   merge: mergeCommand,
   doctor: doctorCommand,

@@ -223,7 +223,7 @@ export async function prGate(input: PrGateInput): Promise<GateOutcome> {
  * every gating metric is decided or out of reach; `finish` is the comparison of the last look
  * (the maximum's, when the run went that far).
  */
-function sequentialGate(trials: SequentialTrials, policy: Partial<ComparePolicy>) {
+export function sequentialGate(trials: SequentialTrials, policy: Partial<ComparePolicy>) {
   const design = {
     min: trials.min,
     max: trials.max,

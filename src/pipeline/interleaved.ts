@@ -90,11 +90,13 @@ function assertSetupInside(config: Config, repo: string): void {
   });
 }
 
+/** Refuses a tree (the base's, or a commit's to bisect) that lacks a path the config needs. */
 async function assertPresent(
   baseConfig: Config,
   headRoot: string,
   baseRoot: string,
   commit: string,
+  tree: 'base' | 'commit' = 'base',
 ): Promise<void> {
   for (const needed of neededPaths(baseConfig)) {
     if (!needed.startsWith(baseRoot)) continue;
@@ -105,8 +107,10 @@ async function assertPresent(
     if (!present) {
       const shown = path.relative(baseRoot, needed);
       throw new InputError(
-        `the base revision ${shortRevision(commit)} has no ${shown}, which the head's config needs; ` +
-          `measure against a revision that has it (--against), or use the stored history (--baseline history)`,
+        tree === 'base'
+          ? `the base revision ${shortRevision(commit)} has no ${shown}, which the head's config needs; ` +
+              `measure against a revision that has it (--against), or use the stored history (--baseline history)`
+          : `revision ${shortRevision(commit)} has no ${shown}, which the config needs`,
         { file: path.join(headRoot, shown) },
       );
     }
@@ -149,5 +153,26 @@ export async function measureInterleaved(input: InterleavedInput): Promise<Inter
       notes.push(`the services ran one at a time: ${alive.why}`);
     }
     return { base, head, baseCommit: commit, notes };
+  });
+}
+
+/**
+ * Two commits measured beside each other, each in its own worktree, with this checkout's config
+ * mapped into both as the PR gate maps it into the base's (bisect: a commit against the good one).
+ */
+export async function measureCommits(
+  input: Omit<InterleavedInput, 'base' | 'revision'> & { repo: string; base: string; head: string },
+): Promise<InterleavedRun> {
+  const { repo, head } = input;
+  return withWorktree(repo, head, async (tree) => {
+    const move = inTree(repo, tree);
+    const config = { ...mapPaths(input.config, move), file: move(input.config.file) };
+    await assertPresent(config, repo, tree, head, 'commit');
+    return measureInterleaved({
+      ...input,
+      config,
+      base: { repo: tree, commit: input.base, uncommitted: 0 },
+      revision: { commit: head },
+    });
   });
 }
