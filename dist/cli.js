@@ -106168,13 +106168,15 @@ function renderBisectText(outcome) {
         '',
     ].join('\n');
 }
-function renderBisectMarkdown(outcome) {
+function renderBisectMarkdown(outcome, pullRequest) {
     const [first = '', ...rest] = conclusion(outcome, escapeMarkdown);
+    // Named as a fact, with a link: no @-mention, nothing asked of its author.
+    const brought = [];
     return [
         `### perfgate bisect`,
         '',
         `**${first}**`,
-        ...rest.map((line) => `${line.trim()}  `),
+        ...[...rest, ...brought].map((line) => `${line.trim()}  `),
         '',
         layoutMarkdown(stepsGrid(outcome)),
         '',

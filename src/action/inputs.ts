@@ -22,6 +22,7 @@ const MODES = [
   'dashboard',
   'shards',
   'merge',
+  'bisect',
 ] as const;
 export type Mode = (typeof MODES)[number];
 const COMMENT_POLICIES = ['always', 'on-change', 'never'] as const;
@@ -53,6 +54,10 @@ export const INPUT = {
   shardCount: 'shard-count',
   runsOn: 'runs-on',
   results: 'results',
+  good: 'good',
+  bad: 'bad',
+  metric: 'metric',
+  issue: 'issue',
 } as const;
 
 export interface ActionInputs {
@@ -93,6 +98,11 @@ export interface ActionInputs {
   runsOn?: string[];
   /** merge mode: the shard artifacts, files or folders, one per line (default perfgate-shards). */
   results?: string[];
+  /** bisect mode: the range, the metrics to follow (globs) and the tracking issue to comment on. */
+  good?: string;
+  bad?: string;
+  metric?: string[];
+  issue?: number;
 }
 
 function optional(name: string): string | undefined {
@@ -142,6 +152,29 @@ export function readInputs(): ActionInputs {
     base: optional(INPUT.base),
     head: optional(INPUT.head),
     ...shardInputs(),
+    ...bisectInputs(),
+  };
+}
+
+const lines = (text: string | undefined): string[] =>
+  (text ?? '')
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+function bisectInputs(): Pick<ActionInputs, 'good' | 'bad' | 'metric' | 'issue'> {
+  const good = optional(INPUT.good);
+  const bad = optional(INPUT.bad);
+  const issue = wholeOption(optional(INPUT.issue), field(INPUT.issue), {
+    min: 1,
+    max: 2 ** 31 - 1,
+  });
+  const metric = lines(optional(INPUT.metric));
+  return {
+    ...(good ? { good } : {}),
+    ...(bad ? { bad } : {}),
+    ...(metric.length > 0 ? { metric } : {}),
+    ...(issue === undefined ? {} : { issue }),
   };
 }
 
@@ -153,11 +186,11 @@ function shardInputs(): Pick<ActionInputs, 'shard' | 'shardCount' | 'runsOn' | '
     max: MAX_SHARDS,
   });
   const runsOn = labelsOption(optional(INPUT.runsOn), field(INPUT.runsOn));
-  const results = (optional(INPUT.results) ?? '').split('\n').map((s) => s.trim());
+  const results = lines(optional(INPUT.results));
   return {
     ...(shard ? { shard: parseShardSpec(shard, field(INPUT.shard)) } : {}),
     ...(count === undefined ? {} : { shardCount: count }),
     ...(runsOn ? { runsOn } : {}),
-    ...(results.some(Boolean) ? { results: results.filter(Boolean) } : {}),
+    ...(results.length > 0 ? { results } : {}),
   };
 }

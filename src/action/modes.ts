@@ -30,6 +30,7 @@ import {
   recordIfTrusted,
   regressionFailures,
 } from './shared.js';
+import { bisectMode } from './bisect.js';
 import { driftAfter } from './drift.js';
 import { gateShardJob, measureShardJob, merge, shards } from './shardModes.js';
 import type { ActionEnv, ModeResult } from './types.js';
@@ -241,4 +242,5 @@ export const MODES_BY_NAME: Record<Mode, (action: ActionEnv) => Promise<ModeResu
   dashboard,
   shards,
   merge,
+  bisect: bisectMode,
 };

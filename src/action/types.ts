@@ -27,7 +27,9 @@ export type ModeVerdict =
   | 'built'
   /** shards mode: the matrix is planned. A shard job: measured, for the merge to judge. */
   | 'planned'
-  | 'sharded';
+  | 'sharded'
+  /** bisect mode: the search is done, with or without a culprit (output culprit). */
+  | 'bisected';
 
 export interface ModeResult {
   verdict: ModeVerdict;

@@ -93,13 +93,29 @@ export function renderBisectText(outcome: BisectOutcome): string {
   ].join('\n');
 }
 
-export function renderBisectMarkdown(outcome: BisectOutcome): string {
+/** The merged pull request that brought the culprit in, when the action found one. */
+export interface CulpritPullRequest {
+  number: number;
+  url: string;
+  title: string;
+}
+
+export function renderBisectMarkdown(
+  outcome: BisectOutcome,
+  pullRequest?: CulpritPullRequest,
+): string {
   const [first = '', ...rest] = conclusion(outcome, escapeMarkdown);
+  // Named as a fact, with a link: no @-mention, nothing asked of its author.
+  const brought = pullRequest
+    ? [
+        `brought in by pull request [${pullRequest.number}](${pullRequest.url}): ${escapeMarkdown(pullRequest.title)}`,
+      ]
+    : [];
   return [
     `### perfgate bisect`,
     '',
     `**${first}**`,
-    ...rest.map((line) => `${line.trim()}  `),
+    ...[...rest, ...brought].map((line) => `${line.trim()}  `),
     '',
     layoutMarkdown(stepsGrid(outcome)),
     '',

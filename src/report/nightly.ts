@@ -53,11 +53,30 @@ export function trackingIssueBody(drift: Drift, repoUrl?: string): string {
     '',
     `First suspect commit range: ${range} (last good run ${lastGood.createdAt}, first bad run ${firstBad.createdAt}).`,
     `Change point found by E-divisive means with a permutation test (p = ${changePoint.pValue.toFixed(3)}).`,
+    ...bisectHint(drift),
     '',
     trendChart(drift.series),
     '',
     'perfgate updates this issue on each nightly run while the regression lasts; close it once fixed.',
   ].join('\n');
+}
+
+/**
+ * How to find the commit: the bisect workflow with the range filled in (docs/bisect.md). The
+ * metric goes in only when it needs no quoting, since the line is meant to be pasted into a shell.
+ */
+function bisectHint({ lastGood, firstBad, series }: Drift): string[] {
+  const sha = /^[0-9a-f]{7,64}$/;
+  if (!sha.test(lastGood.commit ?? '') || !sha.test(firstBad.commit ?? '')) return [];
+  const metric = /^[A-Za-z0-9_.#/-]+$/.test(series.key) ? ` -f metric=${series.key}` : '';
+  return [
+    '',
+    "Find the commit that did it: run the bisect workflow (perf-bisect.yml) on this range, with this issue's number:",
+    '',
+    '```sh',
+    `gh workflow run perf-bisect.yml -f good=${lastGood.commit ?? ''} -f bad=${firstBad.commit ?? ''}${metric} -f issue=<this issue's number>`,
+    '```',
+  ];
 }
 
 export function nightlySummary(

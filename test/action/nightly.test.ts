@@ -107,6 +107,9 @@ describe('nightly mode', () => {
     expect(issues).toHaveLength(1);
     expect(issues[0]?.title).toMatch(/^perfgate: api latency_p50 regressed \+\d/);
     expect(issues[0]?.body).toContain(`/compare/${'15'.repeat(20)}...${'16'.repeat(20)}`);
+    expect(issues[0]?.body).toContain(
+      `gh workflow run perf-bisect.yml -f good=${'15'.repeat(20)} -f bad=${'16'.repeat(20)} -f metric=api/latency_p50 -f issue=`,
+    );
     const stored = (await readdir(join(storeDir, 'main'), { recursive: true })).filter((f) =>
       f.endsWith('.json'),
     );

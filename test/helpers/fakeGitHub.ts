@@ -7,8 +7,9 @@
  *   <url>; rel="first"`, only the relations that apply); comments in ascending id order.
  * - `POST .../issues/{n}/comments` (201; bodies over 65,536 characters get GitHub's 422) and
  *   `PATCH .../issues/comments/{id}`; the author is the user the token belongs to.
- * - `GET .../commits/{sha}/pulls`: like GitHub, it does not find a fork's pull request by its
- *   head commit (the commit lives in the fork), and answers GitHub's 422 "No commit found for SHA"
+ * - `GET .../commits/{sha}/pulls`: like GitHub, it finds a merged pull request by the commit its
+ *   merge put on the base branch, does not find a fork's pull request by its head commit (the
+ *   commit lives in the fork), and answers GitHub's 422 "No commit found for SHA"
  *   for a commit it does not know (the head and base of every pull request, and those given to
  *   `addCommit`); `GET .../pulls?state=` and `GET .../pulls/{n}`.
  * - `GET .../issues?labels=&state=&creator=` (pull requests are issues too, as on GitHub: they
@@ -64,6 +65,9 @@ export interface FakePull {
   user: FakeUser;
   head: FakeBranch;
   base: FakeBranch;
+  /** A merged pull request's time and the commit its merge put on the base branch. */
+  merged_at: string | null;
+  merge_commit_sha: string | null;
 }
 export type Fault = 'secondary-rate-limit' | 500 | 502;
 export interface LoggedRequest {
@@ -147,14 +151,17 @@ export async function startFakeGitHub(fullName = 'octo-org/octo-repo') {
     headRepo?: string | null;
     baseRef?: string;
     state?: 'open' | 'closed';
+    /** Merged (and so closed), with this commit on the base branch. */
+    mergeCommit?: string;
+    title?: string;
   }): FakePull {
     const number = nextNumber();
     const headRepo = fields.headRepo === undefined ? fullName : fields.headRepo;
     const pull: FakePull = {
       id: nextId++,
       number,
-      state: fields.state ?? 'open',
-      title: `PR ${number}`,
+      state: fields.mergeCommit ? 'closed' : (fields.state ?? 'open'),
+      title: fields.title ?? `PR ${number}`,
       html_url: `${web}/pull/${number}`,
       user: { login: 'octocat', id: 583231, type: 'User' },
       head: {
@@ -163,6 +170,8 @@ export async function startFakeGitHub(fullName = 'octo-org/octo-repo') {
         repo: headRepo === null ? null : { full_name: headRepo },
       },
       base: { ref: fields.baseRef ?? 'main', sha: 'b'.repeat(40), repo: { full_name: fullName } },
+      merged_at: fields.mergeCommit ? now() : null,
+      merge_commit_sha: fields.mergeCommit ?? null,
     };
     pulls.push(pull);
     return pull;
@@ -252,7 +261,9 @@ export async function startFakeGitHub(fullName = 'octo-org/octo-repo') {
     }
     if ((m = rest.match(/^\/commits\/([0-9a-f]{40})\/pulls$/)) && method === 'GET') {
       const sha = m[1] ?? '';
-      const known = commits.has(sha) || pulls.some((p) => p.head.sha === sha || p.base.sha === sha);
+      const known =
+        commits.has(sha) ||
+        pulls.some((p) => p.head.sha === sha || p.base.sha === sha || p.merge_commit_sha === sha);
       // GitHub's answer for a SHA the repository (or its forks' network) does not have.
       if (!known) {
         const message = `No commit found for SHA: ${sha}`;
@@ -260,7 +271,12 @@ export async function startFakeGitHub(fullName = 'octo-org/octo-repo') {
       }
       return [
         200,
-        pulls.filter((p) => p.head.sha === m?.[1] && p.head.repo?.full_name === fullName),
+        // A merged pull request is found by the commit its merge put on the base branch too.
+        pulls.filter(
+          (p) =>
+            (p.head.sha === sha && p.head.repo?.full_name === fullName) ||
+            p.merge_commit_sha === sha,
+        ),
       ];
     }
     if (rest === '/pulls' && method === 'GET') {
