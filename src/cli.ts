@@ -9,6 +9,7 @@ import { analyzeCommand } from './commands/analyze.js';
 import { bisectCommand } from './commands/bisect.js';
 import { calibrateCommand } from './commands/calibrate.js';
 import { checkCommand } from './commands/check.js';
+import { commentCommand } from './commands/comment.js';
 import { compareCommand } from './commands/compare.js';
 import { dashboardCommand } from './commands/dashboard.js';
 import { doctorCommand } from './commands/doctor.js';
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   run: runCommand,
   compare: compareCommand,
   check: checkCommand,
+  comment: commentCommand,
   record: recordCommand,
   analyze: analyzeCommand,
   validate: validateCommand,

@@ -10,13 +10,12 @@ import { readInputs } from './action/inputs.js';
 import { MODES_BY_NAME } from './action/modes.js';
 import type { ActionEnv, ModeResult } from './action/types.js';
 import { createClient } from './github/client.js';
-import { upsertComment } from './github/comment.js';
 import { readEventContext, type EventContext } from './github/context.js';
-import { markerFor } from './github/marker.js';
 import { escapeLogLine, escapeTerminal } from './report/escape.js';
 import { formatChange } from './report/format.js';
 import { metricLabel } from './report/table.js';
-import { COMMENT_LIMIT, SUMMARY_LIMIT, truncateMarkdown } from './report/truncate.js';
+import { postReport } from './pipeline/comment.js';
+import { SUMMARY_LIMIT, truncateMarkdown } from './report/truncate.js';
 import { gitStore } from './store/gitStore.js';
 
 /**
@@ -105,12 +104,11 @@ async function comment(action: ActionEnv, result: ModeResult): Promise<string | 
   // up to date, so a fixed regression does not leave a stale red comment behind.
   // A metric not seen is news too: the reviewer must not read the silence as a pass.
   const changed = ['regression', 'improvement', 'unseen'].includes(result.verdict);
-  const posted = await upsertComment(action.github, {
+  const posted = await postReport(action.github, result.pullRequest, {
     owner: action.context.owner,
     repo: action.context.repo,
-    issueNumber: result.pullRequest,
-    marker: markerFor(inputs.name),
-    body: truncateMarkdown(result.markdown, COMMENT_LIMIT),
+    name: inputs.name,
+    markdown: result.markdown,
     botLogin: inputs.commentAuthor,
     create: inputs.comment === 'always' || changed,
   });

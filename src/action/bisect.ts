@@ -4,12 +4,10 @@
  * brought it in. It names facts only: nobody is mentioned or asked anything.
  */
 import { InputError } from '../errors.js';
-import { upsertComment } from '../github/comment.js';
-import { markerFor } from '../github/marker.js';
 import { mergedPullRequestOf } from '../github/pulls.js';
 import { bisect } from '../pipeline/bisect.js';
+import { postReport } from '../pipeline/comment.js';
 import { renderBisectMarkdown } from '../report/bisect.js';
-import { COMMENT_LIMIT, truncateMarkdown } from '../report/truncate.js';
 import { INPUT } from './inputs.js';
 import { actionProgress, loadActionConfig } from './shared.js';
 import type { ActionEnv, ModeResult } from './types.js';
@@ -41,11 +39,10 @@ export async function bisectMode(action: ActionEnv): Promise<ModeResult> {
   if (inputs.issue !== undefined && github) {
     // One comment per issue and range: a rerun of the same bisection updates it.
     const range = `${outcome.good.sha.slice(0, 12)}.${outcome.bad.sha.slice(0, 12)}`;
-    const posted = await upsertComment(github, {
+    const posted = await postReport(github, inputs.issue, {
       ...repo,
-      issueNumber: inputs.issue,
-      marker: markerFor(`${inputs.name}.bisect.${range}`),
-      body: truncateMarkdown(markdown, COMMENT_LIMIT),
+      name: `${inputs.name}.bisect.${range}`,
+      markdown,
       botLogin: inputs.commentAuthor,
     });
     if ('url' in posted) notes.push(`issue comment ${posted.action}: ${posted.url}`);

@@ -6,10 +6,18 @@
 import path from 'node:path';
 import type { ComparePolicy } from '../compare/policy.js';
 import { loadConfig, selectSuites, type Config } from '../config/index.js';
-import { InputError } from '../errors.js';
 import { checkoutBranch, HISTORY_FOLDER, historyBranch } from '../pipeline/defaults.js';
 import { measure } from '../pipeline/measure.js';
-import { choiceOption, policyOverrides } from '../pipeline/options.js';
+import { REPORT_NAME } from '../constants.js';
+import { InputError, RunError } from '../errors.js';
+import { createRestClient } from '../github/client.js';
+import { authenticatedLogin, explainGitHubError } from '../github/errors.js';
+import { findPullRequestsBySha } from '../github/pulls.js';
+import type { RepoRef } from '../github/types.js';
+import { postReport } from '../pipeline/comment.js';
+import { choiceOption, policyOverrides, wholeOption } from '../pipeline/options.js';
+import { pullRequestOf } from '../pipeline/pullRequest.js';
+import { escapeTerminal } from '../report/escape.js';
 import { layoutMarkdown, layoutText, type Grid } from '../report/grid.js';
 import type { Results } from '../results/schema.js';
 import { progressFor, type Progress } from '../run/progress.js';
@@ -142,4 +150,124 @@ export async function targetConfig(values: Values, io: CliIO): Promise<Config> {
     });
   }
   return config;
+}
+
+export interface CommentTarget extends RepoRef {
+  /** The pull request, or the head SHA of the open one(s) to find. */
+  pr?: number;
+  sha?: string;
+  /** The report's name: its comment's marker. */
+  name: string;
+  token: string;
+  /** Whose earlier comment is ours; default: the token's user. */
+  author?: string;
+  apiUrl?: string;
+}
+
+/** The options that post a report as the sticky pull request comment: comment, check --comment. */
+export const COMMENT_OPTIONS = {
+  repo: { type: 'string' },
+  pr: { type: 'string' },
+  sha: { type: 'string' },
+  name: { type: 'string' },
+  author: { type: 'string' },
+  'token-env': { type: 'string' },
+} as const;
+
+/**
+ * Where the report goes: --repo and --pr (or --sha, the head of an open pull request), else the
+ * pull request of this CI run's event; the token from $GITHUB_TOKEN or the variable --token-env
+ * names; GitHub Enterprise from $GITHUB_API_URL. Checked before anything is measured.
+ */
+export function commentTarget(values: Values, io: CliIO): CommentTarget {
+  const repoText = stringOption(values, 'repo') ?? io.env.GITHUB_REPOSITORY ?? '';
+  const [owner, repo, ...extra] = repoText.split('/');
+  if (!owner || !repo || extra.length > 0) {
+    throw new InputError(`expected OWNER/NAME, got '${repoText}'`, { field: '--repo' });
+  }
+  const pull = pullRequestOf(io.env);
+  const pr = wholeOption(values.pr, '--pr', { min: 1, max: 2 ** 31 - 1 });
+  const sha = stringOption(values, 'sha');
+  if (pr !== undefined && sha !== undefined) {
+    throw new InputError('give --pr or --sha, not both', { field: '--sha' });
+  }
+  if (sha !== undefined && !/^[0-9a-f]{40}$/.test(sha)) {
+    throw new InputError(`expected a full 40-character commit SHA, got '${sha}'`, {
+      field: '--sha',
+    });
+  }
+  const number = pr ?? (sha === undefined ? pull?.number : undefined);
+  if (number === undefined && sha === undefined) {
+    throw new InputError('name the pull request: --pr N or --sha SHA', { field: '--pr' });
+  }
+  const tokenEnv = stringOption(values, 'token-env') ?? 'GITHUB_TOKEN';
+  const token = io.env[tokenEnv];
+  if (!token) {
+    throw new InputError(`no token in $${tokenEnv}: set it, or name another variable`, {
+      field: '--token-env',
+    });
+  }
+  const author = stringOption(values, 'author');
+  const name = stringOption(values, 'name') ?? REPORT_NAME;
+  if (!/^[\w.-]+$/.test(name)) {
+    throw new InputError(`expected letters, digits, '.', '_' and '-', got '${name}'`, {
+      field: '--name',
+    });
+  }
+  return {
+    owner,
+    repo,
+    ...(number === undefined ? { sha: sha as string } : { pr: number }),
+    name,
+    token,
+    ...(author ? { author } : {}),
+    ...(io.env.GITHUB_API_URL ? { apiUrl: io.env.GITHUB_API_URL } : {}),
+  };
+}
+
+/** Post or update the report comment; what was done, one line per pull request. */
+export async function postComment(
+  target: CommentTarget,
+  markdown: string,
+  io: CliIO,
+): Promise<string[]> {
+  const warn = (message: string) => io.stderr(`warning: ${escapeTerminal(message)}\n`);
+  const client = createRestClient(target.token, {
+    ...(target.apiUrl ? { baseUrl: target.apiUrl } : {}),
+    warn,
+  });
+  const repo = { owner: target.owner, repo: target.repo };
+  const where = `${target.owner}/${target.repo}`;
+  try {
+    const numbers =
+      target.pr !== undefined
+        ? [target.pr]
+        : (await findPullRequestsBySha(client, { ...repo, sha: target.sha as string })).map(
+            (p) => p.number,
+          );
+    if (numbers.length === 0) {
+      throw new RunError(
+        `no open pull request in ${where} has head ${target.sha}: push the branch and open it, or name it with --pr`,
+      );
+    }
+    const author = target.author ?? (await authenticatedLogin(client));
+    const done: string[] = [];
+    for (const number of numbers) {
+      const posted = await postReport(client, number, {
+        ...repo,
+        name: target.name,
+        markdown,
+        ...(author ? { botLogin: author } : {}),
+      });
+      if ('skipped' in posted) {
+        throw new RunError(
+          `the token may not comment on ${where}#${number} (read-only); it needs pull-requests: write`,
+        );
+      }
+      done.push('url' in posted ? `comment ${posted.action}: ${posted.url}` : 'comment unchanged');
+    }
+    return done;
+  } catch (error) {
+    throw explainGitHubError(error, where, target.pr);
+  }
 }

@@ -21,11 +21,14 @@ import { parseShardSpec, shardName, type ShardSpec } from '../shard/plan.js';
 import { currentRevision } from '../store/revision.js';
 import { shortRevision } from '../text.js';
 import {
+  COMMENT_OPTIONS,
+  commentTarget,
   configFrom,
   displayPath,
   formatOption,
   optionPolicy,
   POLICY_OPTIONS,
+  postComment,
   progressOf,
   readBranch,
   renderAs,
@@ -37,7 +40,8 @@ import {
 const USAGE = `usage: perfgate check --config perfgate.yml [--against REV] [--baseline auto|interleaved|history]
                       [--store DIR] [--branch NAME] [--window N] [--seed N] [--suite NAME]...
                       [--alpha A] [--threshold T] [--adjustment bh|holm|none] [--fail-on regression|regression-or-unseen]
-                      [--format text|markdown|json] [--out FILE] [--shard K/N [--out FILE] [--runs-on LABEL,LABEL]]
+                      [--format text|markdown|json] [--out FILE] [--comment [--repo OWNER/NAME] (--pr N | --sha SHA)]
+                      [--shard K/N [--out FILE] [--runs-on LABEL,LABEL]]
 
 interleaved: checks out REV (default: the merge base with origin's default branch, or in a pull
 request's CI the base it merges into) in a temporary git worktree, runs the config's setup there,
@@ -49,7 +53,8 @@ GITHUB_BASE_REF, origin's HEAD, else main or master); it fails a build only with
 auto (default, or the config's 'baseline'): interleaved when REV can be checked out, else history.
 Exit 1 on a regression; with no baseline yet it prints the numbers and passes.
 --format markdown prints the report the GitHub Action posts on the pull request (json: the
-comparison with its verdict); --out FILE writes the results of both sides, { base, head }.
+comparison with its verdict); --comment posts it there from any CI, as 'perfgate comment' does
+(its options --repo, --pr or --sha, --name, --token-env, --author); --out FILE writes the results of both sides, { base, head }.
 --shard K/N: run only shard K of the plan 'perfgate shards' prints (the same config, store and
 --branch) and write a shard artifact to FILE (default ${SHARD_PATH}) for 'perfgate merge'
 instead of judging; a failed run writes its error there too (docs/scaling.md). --shard may also be
@@ -69,6 +74,8 @@ export const checkCommand: Command = {
     out: { type: 'string' },
     format: { type: 'string' },
     'runs-on': { type: 'string' },
+    comment: { type: 'boolean' },
+    ...COMMENT_OPTIONS,
   },
   async run({ positionals, values }, io) {
     if (positionals.length > 0) {
@@ -83,6 +90,7 @@ export const checkCommand: Command = {
     const shard = shardText === undefined ? undefined : parseShardSpec(shardText, '--shard');
     refuseIgnored(values, shard !== undefined);
     const format = formatOption(values);
+    const commentTo = values.comment === true ? commentTarget(values, io) : undefined;
     const out = path.resolve(io.cwd, stringOption(values, 'out') ?? SHARD_PATH);
     if (shard || values.out !== undefined) await assertWritable(out, '--out');
     const config = await configFrom(values, io);
@@ -123,19 +131,25 @@ export const checkCommand: Command = {
       : commit
         ? shortRevision(commit)
         : 'the working tree';
+    // Byte for byte the action's PR comment (report/gate.ts), as the action names a head.
+    const markdown = () =>
+      renderGateMarkdown(outcome, {
+        marker: markerFor(REPORT_NAME),
+        title: REPORT_NAME,
+        headLabel: head,
+      });
     io.stdout(
       renderAs(format, {
         text: () => renderGateText(outcome),
-        // Byte for byte the action's PR comment (report/gate.ts), as the action names a head.
-        markdown: () =>
-          renderGateMarkdown(outcome, {
-            marker: markerFor(REPORT_NAME),
-            title: REPORT_NAME,
-            headLabel: head,
-          }),
+        markdown,
         json: () => renderGateJson(outcome),
       }),
     );
+    if (commentTo) {
+      for (const line of await postComment(commentTo, markdown(), io)) {
+        io.stderr(`${escapeTerminal(line)}\n`);
+      }
+    }
     return outcome.comparison && gateFailures(outcome.comparison).length > 0
       ? EXIT.regression
       : EXIT.ok;
@@ -144,6 +158,15 @@ export const checkCommand: Command = {
 
 /** Options that only one of the two uses of check reads: given to the other, they are refused. */
 function refuseIgnored(values: ParsedArgs['values'], sharded: boolean): void {
+  const commenting = Object.keys(COMMENT_OPTIONS).find((name) => values[name] !== undefined);
+  if (commenting !== undefined && values.comment !== true) {
+    throw new InputError('is read only with --comment', { field: `--${commenting}` });
+  }
+  if (sharded && values.comment === true) {
+    throw new InputError('is not read with --shard: perfgate merge reports', {
+      field: '--comment',
+    });
+  }
   const ignored = sharded ? ['format'] : ['runs-on'];
   const given = ignored.find((name) => values[name] !== undefined);
   if (given === undefined) return;

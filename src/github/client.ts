@@ -1,9 +1,10 @@
 /**
- * The one place an Octokit is made: @actions/github's client with the retry and throttling
- * plugins (DESIGN.md, "GitHub facts"). Secondary rate limits and 5xx answers are retried a few
+ * The one place an Octokit is made: @actions/github's client for the action, @octokit/rest's for
+ * the CLI, both with the retry and throttling plugins (DESIGN.md, "GitHub facts"). Secondary rate limits and 5xx answers are retried a few
  * times with the server's retry-after; nothing global is configured.
  */
 import { getOctokit } from '@actions/github';
+import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import type { GitHubClient } from './types.js';
@@ -21,7 +22,8 @@ export const CLIENT_DEFAULTS = {
   rateLimitRetries: 3,
 } as const satisfies Record<string, number>;
 
-export function createClient(token: string, options: ClientOptions = {}): GitHubClient {
+/** The retry and throttling options of every client: a few retries, each limit said out loud. */
+function pluginOptions(options: ClientOptions) {
   const warn = options.warn ?? (() => undefined);
   const onLimit =
     (kind: string) =>
@@ -41,18 +43,32 @@ export function createClient(token: string, options: ClientOptions = {}): GitHub
     options.retryAfterBaseValue === undefined
       ? {}
       : { retryAfterBaseValue: options.retryAfterBaseValue };
-  return getOctokit(
-    token,
-    {
-      ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-      retry: { retries: CLIENT_DEFAULTS.retries, ...retryTiming },
-      throttle: {
-        onRateLimit: onLimit('primary'),
-        onSecondaryRateLimit: onLimit('secondary'),
-        ...retryTiming,
-      },
+  return {
+    ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+    retry: { retries: CLIENT_DEFAULTS.retries, ...retryTiming },
+    throttle: {
+      onRateLimit: onLimit('primary'),
+      onSecondaryRateLimit: onLimit('secondary'),
+      ...retryTiming,
     },
-    retry,
-    throttling,
-  ) as unknown as GitHubClient;
+  };
+}
+
+/** The action's client: @actions/github's, which reads the runner's proxy settings. */
+export function createClient(token: string, options: ClientOptions = {}): GitHubClient {
+  return getOctokit(token, pluginOptions(options), retry, throttling) as unknown as GitHubClient;
+}
+
+const RestWithPlugins = Octokit.plugin(retry, throttling);
+
+/**
+ * The CLI's client, for `perfgate comment` from any CI: @octokit/rest (no Actions runtime), with
+ * the same plugins and options. The same REST methods, so github/ takes either.
+ */
+export function createRestClient(token: string, options: ClientOptions = {}): GitHubClient {
+  return new RestWithPlugins({
+    auth: token,
+    userAgent: 'perfgate',
+    ...pluginOptions(options),
+  }) as unknown as GitHubClient;
 }

@@ -12,6 +12,7 @@
  *   commit lives in the fork), and answers GitHub's 422 "No commit found for SHA"
  *   for a commit it does not know (the head and base of every pull request, and those given to
  *   `addCommit`); `GET .../pulls?state=` and `GET .../pulls/{n}`.
+ * - `GET /user`: the user the token belongs to.
  * - `GET .../issues?labels=&state=&creator=` (pull requests are issues too, as on GitHub: they
  *   carry a `pull_request` key), `POST .../issues`, `PATCH .../issues/{n}`.
  * Faults, per test: `failNext(n, 'secondary-rate-limit')` answers 403 with `retry-after: 1` and
@@ -232,6 +233,8 @@ export async function startFakeGitHub(fullName = 'octo-org/octo-repo') {
     input: Record<string, unknown>,
     user: FakeUser,
   ): Reply {
+    // The token's own user, as GitHub answers it for a user's token.
+    if (path === '/user' && method === 'GET') return [200, user];
     const prefix = `/repos/${fullName}`;
     if (!path.startsWith(`${prefix}/`)) return notFound;
     const rest = path.slice(prefix.length);
