@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { RunnerWarning } from '../results/schema.js';
 
 const exec = promisify(execFile);
 
@@ -31,6 +32,21 @@ export interface DoctorSources {
   env: NodeJS.ProcessEnv;
   /** Where the runner writes (free disk): the working folder. */
   workDir: string;
+}
+
+/** This machine's sources; the roots can be moved (`perfgate doctor --sys --proc`, tests). */
+export function hostSources(
+  env: NodeJS.ProcessEnv,
+  workDir: string,
+  roots: { sys?: string; proc?: string } = {},
+): DoctorSources {
+  return {
+    sys: roots.sys ?? '/sys',
+    proc: roots.proc ?? '/proc',
+    nvidiaSmi: 'nvidia-smi',
+    env,
+    workDir,
+  };
 }
 
 const read = (file: string) =>
@@ -345,4 +361,18 @@ export async function doctorChecks(sources: DoctorSources): Promise<Check[]> {
     await disk(sources.workDir),
   ];
   return [...cpu, ...runner, ...(await gpus(sources))];
+}
+
+/**
+ * The checks a report should name: those that warn or fail (an unreadable value is no news). The
+ * runner's own sysfs, procfs and nvidia-smi, read where the run happens.
+ */
+export async function runnerWarnings(
+  env: NodeJS.ProcessEnv,
+  workDir: string,
+): Promise<RunnerWarning[]> {
+  const checks = await doctorChecks(hostSources(env, workDir)).catch(() => []);
+  return checks.flatMap(({ name, status, value }) =>
+    status === 'warn' || status === 'fail' ? [{ name, status, value }] : [],
+  );
 }

@@ -1,7 +1,7 @@
 /** `perfgate doctor`: what on this runner makes numbers noisy, each with one line of advice. */
 import path from 'node:path';
 import type { Command } from './types.js';
-import { doctorChecks } from '../collect/doctor.js';
+import { doctorChecks, hostSources } from '../collect/doctor.js';
 import { EXIT, InputError } from '../errors.js';
 import { renderDoctorJson, renderDoctorText } from '../report/doctor.js';
 import { formatOption, renderAs, stringOption } from './args.js';
@@ -28,13 +28,14 @@ export const doctorCommand: Command = {
       throw new InputError(`takes no arguments, got ${JSON.stringify(positionals.join(' '))}`);
     }
     const format = formatOption(values, ['text', 'json']);
-    const checks = await doctorChecks({
-      sys: path.resolve(io.cwd, stringOption(values, 'sys') ?? '/sys'),
-      proc: path.resolve(io.cwd, stringOption(values, 'proc') ?? '/proc'),
-      nvidiaSmi: 'nvidia-smi',
-      env: io.env,
-      workDir: io.cwd,
-    });
+    const root = (name: string) => {
+      const given = stringOption(values, name);
+      return given === undefined ? undefined : path.resolve(io.cwd, given);
+    };
+    const roots = { sys: root('sys'), proc: root('proc') };
+    const checks = await doctorChecks(
+      hostSources(io.env, io.cwd, Object.fromEntries(Object.entries(roots).filter(([, v]) => v))),
+    );
     io.stdout(
       renderAs(format, {
         text: () => renderDoctorText(checks),

@@ -121,8 +121,30 @@ export function calibrate(source: CalibrationSource, options: CalibrationOptions
     family,
     metrics,
     trialsForThresholds: needs.includes(null) ? null : Math.max(0, ...(needs as number[])),
-    notes: calibrationNotes(metrics, source.runs.length),
+    notes: [...calibrationNotes(metrics, source.runs.length), ...runnerConditions(source)],
   };
+}
+
+/**
+ * What `perfgate doctor` found on the runner during the runs calibrated (results' runnerWarnings),
+ * beside the noise they measured: a threshold fitted to a noisy runner's noise is wider than a
+ * quiet one needs.
+ */
+function runnerConditions(source: CalibrationSource): string[] {
+  const runs = source.kind === 'aa' ? source.runs.map((r) => r.head) : source.runs;
+  const seen = new Map<string, { value: string; runs: number }>();
+  for (const run of runs) {
+    for (const w of run.environment?.runnerWarnings ?? []) {
+      seen.set(w.name, { value: w.value, runs: (seen.get(w.name)?.runs ?? 0) + 1 });
+    }
+  }
+  if (seen.size === 0) return [];
+  const listed = [...seen].map(
+    ([name, { value, runs: count }]) => `${name} (${value}) in ${count} of ${runs.length} runs`,
+  );
+  return [
+    `runner: ${listed.join(', ')}: the noise measured here includes theirs; a quieter runner would need less (see perfgate doctor)`,
+  ];
 }
 
 /** Each metric's per-run summaries (and A/A comparisons), in first-seen order. */

@@ -3,7 +3,7 @@
  * trials that would test it, metrics that cannot see their threshold, sides from different
  * machines, and conditions that differed between the sides. Pure; compare.ts adds them.
  */
-import type { Results } from '../results/schema.js';
+import type { Environment, Results } from '../results/schema.js';
 import { suiteLabel } from '../results/variant.js';
 import type { Summary } from '../stats/describe.js';
 import { canReachAlpha, minTrialsFor } from '../stats/minTrials.js';
@@ -118,13 +118,36 @@ function percentOf(fraction: number): string {
 
 /** Results from different machines differ for reasons no test can separate from the code's. */
 export function environmentNotes(base: Results, head: Results): string[] {
-  if (!base.environment || !head.environment) return [];
+  const runner = runnerNotes(base.environment, head.environment);
+  if (!base.environment || !head.environment) return runner;
   const differs = environmentDifference(base.environment, head.environment);
   return differs
     ? [
         `the sides ran on different machines (baseline: ${differs.was}; candidate: ${differs.is}): a difference may be the machine's, not the code's`,
+        ...runner,
       ]
+    : runner;
+}
+
+const warningList = (environment: Environment | undefined): string =>
+  (environment?.runnerWarnings ?? []).map((w) => `${w.name} ${w.value}`).join(', ');
+
+/**
+ * What `perfgate doctor` found on the runner (results' runnerWarnings): known causes of noise, so
+ * a reader expects more of it; and, where the sides' runners differed (this run against stored
+ * runs that all agree), that the conditions did.
+ */
+function runnerNotes(base: Environment | undefined, head: Environment | undefined): string[] {
+  const [was, is] = [warningList(base), warningList(head)];
+  const notes = is
+    ? [`runner: ${is}: expect more noise than on a quiet runner; see perfgate doctor`]
     : [];
+  if (base?.runnerWarnings !== undefined && was !== is) {
+    notes.push(
+      `the sides ran under different runner conditions (baseline: ${was || 'none found'}; candidate: ${is || 'none found'})`,
+    );
+  }
+  return notes;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { InputError } from '../errors.js';
-import type { Metric, Results, SuiteResult } from './schema.js';
+import type { Environment, Metric, Results, SuiteResult } from './schema.js';
 import { suiteLabel } from './variant.js';
 
 interface PooledSuite {
@@ -40,13 +40,36 @@ export function poolResults(results: readonly Results[], label: string): Results
     createdAt: newest.createdAt,
     suites: [...suites.values()].map((entry) => finishSuite(entry, results.length, label)),
   };
-  for (const key of ['commit', 'ref', 'configHash', 'environment', 'source'] as const) {
+  for (const key of ['commit', 'ref', 'configHash', 'source'] as const) {
     const first = results[0]?.[key];
     if (first !== undefined && results.every((r) => isDeepStrictEqual(r[key], first))) {
       Object.assign(pooled, { [key]: first });
     }
   }
-  return pooled;
+  const environment = pooledEnvironment(results);
+  return environment ? { ...pooled, environment } : pooled;
+}
+
+/**
+ * The machine every result ran on, when they agree on it. The runner's warnings vary from run to
+ * run on one machine (a busy moment, a neighbour on the GPU): they are kept only where every
+ * result has the same, and never make the machines differ.
+ */
+function pooledEnvironment(results: readonly Results[]): Environment | undefined {
+  const machine = (r: Results): Environment | undefined => {
+    if (!r.environment) return undefined;
+    const copy = { ...r.environment };
+    delete copy.runnerWarnings;
+    return copy;
+  };
+  const first = results[0];
+  const firstMachine = first && machine(first);
+  if (!firstMachine || !results.every((r) => isDeepStrictEqual(machine(r), firstMachine))) {
+    return undefined;
+  }
+  const warnings = first.environment?.runnerWarnings;
+  const shared = results.every((r) => isDeepStrictEqual(r.environment?.runnerWarnings, warnings));
+  return shared && warnings ? { ...firstMachine, runnerWarnings: warnings } : firstMachine;
 }
 
 function addSuite(

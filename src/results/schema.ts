@@ -33,6 +33,16 @@ export const SampleSchema = z
     },
   );
 
+export const RunnerWarningSchema = z
+  .object({
+    /** The doctor's check, e.g. `cpu.turbo`, `gpu.processes`. */
+    name: z.string(),
+    status: z.enum(['warn', 'fail']),
+    value: z.string(),
+  })
+  .strict();
+export type RunnerWarning = z.infer<typeof RunnerWarningSchema>;
+
 export const GpuSchema = z
   .object({
     index: z.number().int().nonnegative(),
@@ -55,6 +65,12 @@ export const EnvironmentSchema = z
     nodeVersion: z.string().optional(),
     runner: z.string().optional(),
     gpus: z.array(GpuSchema).optional(),
+    /**
+     * What `perfgate doctor` found not ok on the runner at the start or the end of the run
+     * (collect/doctor.ts): known causes of noise, for the reader. Not part of what makes two
+     * environments alike (compare/environment.ts): a busy runner is still the same machine.
+     */
+    runnerWarnings: z.array(RunnerWarningSchema).optional(),
   })
   .strict();
 export type Environment = z.infer<typeof EnvironmentSchema>;

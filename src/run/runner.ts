@@ -12,8 +12,14 @@ import {
   type Suite,
   type Variant,
 } from '../config/index.js';
-import { RESULTS_SCHEMA, type Environment, type Results } from '../results/schema.js';
+import {
+  RESULTS_SCHEMA,
+  type Environment,
+  type Results,
+  type RunnerWarning,
+} from '../results/schema.js';
 import { hostEnvironment } from './environment.js';
+import { runnerWarnings } from '../collect/doctor.js';
 import { PORT_VARIABLE, usesPort, withPort } from '../config/port.js';
 import { aliveMode, freePort, type AliveDecision } from './alive.js';
 import { BLOCK_ROUNDS, planTrials } from './plan.js';
@@ -168,8 +174,15 @@ async function runArms(
     sides.flatMap((side) => side.config.variants.map((v) => [v.name, v.env])),
   );
   const withVariants = config.variants.length > 1 || config.variants[0]?.name !== 'default';
+  // The runner's known causes of noise, at the start and (in collect) at the end of the run.
+  const atStart = await runnerWarnings(context.env, process.cwd());
+  let warnings = atStart;
   const collect = (): Results[] => {
-    const environment = { ...hostEnvironment(context.env), ...(gpus.length > 0 ? { gpus } : {}) };
+    const environment = {
+      ...hostEnvironment(context.env),
+      ...(gpus.length > 0 ? { gpus } : {}),
+      ...(warnings.length > 0 ? { runnerWarnings: warnings } : {}),
+    };
     const createdAt = (context.now?.() ?? new Date()).toISOString();
     return sides.map((side, index) => ({
       schema: RESULTS_SCHEMA,
@@ -267,7 +280,19 @@ async function runArms(
     progress.end();
   }
   const alive = services.decision();
+  // At the end the runner's load, memory and disk are the run's own doing: only the rest counts.
+  const atEnd = (await runnerWarnings(context.env, process.cwd())).filter(
+    (w) => !w.name.startsWith('runner.'),
+  );
+  warnings = unionByName(atStart, atEnd);
   return { results: collect(), ...(alive ? { alive } : {}) };
+}
+
+/** Each check once, as last seen: a foreign GPU process that appeared mid-run is named. */
+function unionByName(first: RunnerWarning[], last: RunnerWarning[]): RunnerWarning[] {
+  const byName = new Map(first.map((w) => [w.name, w]));
+  for (const w of last) byName.set(w.name, w);
+  return [...byName.values()];
 }
 
 async function skipNotes(

@@ -50,6 +50,32 @@ describe('calibrate', () => {
   const result = calibrate({ kind: 'aa', runs }, options);
   const [quiet, loud] = result.metrics;
 
+  it('says beside the noise what perfgate doctor found on the runner during the runs', () => {
+    expect(result.notes.join('\n')).not.toMatch(/runner:/);
+    const busy = runs.map((run, i) =>
+      i < 2
+        ? {
+            ...run,
+            head: {
+              ...run.head,
+              environment: {
+                runnerWarnings: [
+                  {
+                    name: 'runner.load',
+                    status: 'warn' as const,
+                    value: '1.6 over 2 CPUs (1 min)',
+                  },
+                ],
+              },
+            },
+          }
+        : run,
+    );
+    expect(calibrate({ kind: 'aa', runs: busy }, options).notes).toContain(
+      'runner: runner.load (1.6 over 2 CPUs (1 min)) in 2 of 5 runs: the noise measured here includes theirs; a quieter runner would need less (see perfgate doctor)',
+    );
+  });
+
   it('pools the noise within a run over the runs as a root mean square', () => {
     // One run three times as noisy as the others: the pooled σ sits between, nearer the others
     // than the noisy run, and above their median.

@@ -294,6 +294,31 @@ describe('compareResults', () => {
     expect(compareResults(base, base).notes).toEqual([]);
   });
 
+  it("names what perfgate doctor found on the runner, and when the sides' runners differed", () => {
+    const machine = { cpuModel: 'AMD EPYC 7763', cpuCount: 4 };
+    const busy = {
+      ...machine,
+      runnerWarnings: [
+        { name: 'cpu.turbo', status: 'warn' as const, value: 'on' },
+        { name: 'gpu.processes', status: 'fail' as const, value: 'python3' },
+      ],
+    };
+    const quiet = {
+      ...machine,
+      runnerWarnings: [{ name: 'cpu.turbo', status: 'warn' as const, value: 'on' }],
+    };
+    const base = { ...results([{ name: 'lat', samples: around(100, 5) }]), environment: busy };
+    // One run's runner, both sides (interleaved): named once, no difference.
+    expect(compareResults(base, base).notes).toEqual([
+      'runner: cpu.turbo on, gpu.processes python3: expect more noise than on a quiet runner; see perfgate doctor',
+    ]);
+    // The same machine with a foreign GPU process gone: no "different machines", a different runner.
+    expect(compareResults(base, { ...base, environment: quiet }).notes).toEqual([
+      'runner: cpu.turbo on: expect more noise than on a quiet runner; see perfgate doctor',
+      'the sides ran under different runner conditions (baseline: cpu.turbo on, gpu.processes python3; candidate: cpu.turbo on)',
+    ]);
+  });
+
   it('summarises with a direction-aware geometric mean', () => {
     // latency ×1.21 (cost ×1.21) and throughput ×1.21 (cost ÷1.21): the geomean cost ratio is 1 → 0 %.
     const base = results([
