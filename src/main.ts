@@ -6,7 +6,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { readInputs } from './action/inputs.js';
+import { INPUT, readInputs } from './action/inputs.js';
+import { hostSources } from './collect/doctor.js';
+import { TUNE_STATE_PATH } from './pipeline/defaults.js';
+import { restoreRunner, tuneRunner } from './pipeline/tune.js';
 import { MODES_BY_NAME } from './action/modes.js';
 import type { ActionEnv, ModeResult } from './action/types.js';
 import { createClient } from './github/client.js';
@@ -56,10 +59,23 @@ export async function run(): Promise<void> {
           }
         : {}),
     };
-    const result = await MODES_BY_NAME[inputs.mode](action);
+    const result = await tunedAround(action, () => MODES_BY_NAME[inputs.mode](action));
     await publish(action, result);
   } catch (error) {
     log.failed(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** With input tune, the runner tuned for the mode and put back after it, whatever happened. */
+async function tunedAround<T>(action: ActionEnv, mode: () => Promise<T>): Promise<T> {
+  if (!action.inputs.tune) return mode();
+  const sources = hostSources(action.env, action.workspace);
+  const state = path.resolve(action.workspace, TUNE_STATE_PATH);
+  for (const line of await tuneRunner(sources, state, `input ${INPUT.tune}`)) log.info(line);
+  try {
+    return await mode();
+  } finally {
+    log.info(await restoreRunner(sources, state, `input ${INPUT.tune}`));
   }
 }
 

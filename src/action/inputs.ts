@@ -58,6 +58,7 @@ export const INPUT = {
   bad: 'bad',
   metric: 'metric',
   issue: 'issue',
+  tune: 'tune',
 } as const;
 
 export interface ActionInputs {
@@ -103,6 +104,8 @@ export interface ActionInputs {
   bad?: string;
   metric?: string[];
   issue?: number;
+  /** Tune the runner before the mode and restore it after (perfgate doctor --tune, root only). */
+  tune?: boolean;
 }
 
 function optional(name: string): string | undefined {
@@ -132,6 +135,7 @@ export function readInputs(): ActionInputs {
     baselineRevision: optional(INPUT.baselineRevision),
     baselineWindow: window ?? HISTORY_WINDOW,
     failOnRegression: flag(INPUT.failOnRegression, true),
+    tune: flag(INPUT.tune, false),
     comment:
       choiceOption(optional(INPUT.comment), field(INPUT.comment), COMMENT_POLICIES) ?? 'always',
     policy: policyOverrides(

@@ -16,6 +16,8 @@ export const RESULTS_PATH = 'perfgate-out/results.json';
 
 /** Where a shard job leaves its artifact for the merge (`perfgate check --shard … --out`). */
 export const SHARD_PATH = 'perfgate-out/shard.json';
+/** Where `perfgate doctor --tune` keeps what it changed, for --restore. */
+export const TUNE_STATE_PATH = 'perfgate-out/tune-state.json';
 
 /** Runner labels of the shards whose suites name none (`runsOn`). */
 export const RUNS_ON: readonly string[] = ['ubuntu-latest'];
