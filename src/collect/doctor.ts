@@ -235,6 +235,9 @@ const GPU_FIELDS = [
   'clocks.sm',
   'clocks.applications.graphics',
   'clocks_throttle_reasons.active',
+  'compute_mode',
+  'ecc.errors.uncorrected.volatile.total',
+  'mig.mode.current',
 ] as const;
 
 /** Throttle reasons nvbench and DCGM treat as noise (nvml's clocksThrottleReasons bits). */
@@ -266,7 +269,8 @@ async function gpus(sources: DoctorSources): Promise<Check[]> {
   }
   const checks: Check[] = [];
   for (const line of stdout.split('\n').filter((l) => l.trim())) {
-    const [index, persistence, sm, app, throttle] = line.split(',').map((f) => known(f.trim()));
+    const fields = line.split(',').map((f) => known(f.trim()));
+    const [index, persistence, sm, app, throttle, computeMode, ecc, mig] = fields;
     const gpu = `gpu${index ?? '?'}`;
     checks.push(
       persistence === undefined
@@ -326,6 +330,7 @@ async function gpus(sources: DoctorSources): Promise<Check[]> {
             )
           : check(`${gpu}.throttle`, 'ok', 'none', 'nothing slows the GPU down'),
     );
+    checks.push(computeModeCheck(gpu, computeMode), eccCheck(gpu, ecc), migCheck(gpu, mig));
   }
   const apps = await run([
     '--query-compute-apps=gpu_uuid,pid,process_name',
@@ -345,6 +350,66 @@ async function gpus(sources: DoctorSources): Promise<Check[]> {
         : check('gpu.processes', 'ok', 'none', 'no other process computes on the GPUs'),
   );
   return checks;
+}
+
+function computeModeCheck(gpu: string, mode: string | undefined): Check {
+  if (mode === undefined) {
+    return check(`${gpu}.compute_mode`, 'unknown', 'not reported', 'cannot read the compute mode');
+  }
+  if (mode === 'Prohibited') {
+    return check(
+      `${gpu}.compute_mode`,
+      'fail',
+      mode,
+      'no process may compute on this GPU: nvidia-smi -c 0',
+    );
+  }
+  return mode === 'Exclusive_Process'
+    ? check(`${gpu}.compute_mode`, 'ok', mode, 'one process at a time: no neighbour can join a run')
+    : check(
+        `${gpu}.compute_mode`,
+        'ok',
+        mode,
+        'other processes may share the GPU; Exclusive_Process (nvidia-smi -c 3) keeps them off',
+      );
+}
+
+function eccCheck(gpu: string, errors: string | undefined): Check {
+  const count = Number(errors);
+  if (errors === undefined || !Number.isFinite(count)) {
+    return check(`${gpu}.ecc`, 'unknown', 'not reported', 'no ECC, or its counters cannot be read');
+  }
+  return count > 0
+    ? check(
+        `${gpu}.ecc`,
+        'fail',
+        `${count} uncorrected since the driver loaded`,
+        'uncorrected memory errors: the GPU may be failing and its numbers with it; drain it and reset it',
+      )
+    : check(
+        `${gpu}.ecc`,
+        'ok',
+        'no uncorrected errors',
+        'no uncorrected memory errors since the driver loaded',
+      );
+}
+
+function migCheck(gpu: string, mode: string | undefined): Check {
+  if (mode === 'Enabled') {
+    return check(
+      `${gpu}.mig`,
+      'warn',
+      'on',
+      'the GPU is sliced: a run measures its slice, and other slices share the memory bandwidth; compare like with like',
+    );
+  }
+  // [N/A]: a GPU without MIG, which is as good as off.
+  return check(
+    `${gpu}.mig`,
+    'ok',
+    mode === 'Disabled' ? 'off' : 'not supported',
+    'the whole GPU is one device',
+  );
 }
 
 /** Every check, in a stable order: CPU, runner, GPU. */

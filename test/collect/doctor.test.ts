@@ -61,7 +61,8 @@ const quietProc = {
 const CHECKS = [
   ...['cpu.governor', 'cpu.turbo', 'cpu.smt', 'cpu.isolated'],
   ...['runner.load', 'runner.memory', 'runner.swap', 'runner.disk'],
-  ...['gpu0.persistence', 'gpu0.clocks', 'gpu0.throttle', 'gpu.processes'],
+  ...['gpu0.persistence', 'gpu0.clocks', 'gpu0.throttle'],
+  ...['gpu0.compute_mode', 'gpu0.ecc', 'gpu0.mig', 'gpu.processes'],
 ];
 
 const byName = (checks: Check[]) => Object.fromEntries(checks.map((c) => [c.name, c]));
@@ -71,7 +72,10 @@ describe('perfgate doctor', () => {
     const checks = await doctorChecks({
       sys: await tree(quietSys),
       proc: await tree(quietProc),
-      nvidiaSmi: await nvidiaSmi('0, Enabled, 1980, 1980, 0x0000000000000000', []),
+      nvidiaSmi: await nvidiaSmi(
+        '0, Enabled, 1980, 1980, 0x0000000000000000, Exclusive_Process, 0, Disabled',
+        [],
+      ),
       env: { PATH: process.env.PATH },
       workDir: tmpdir(),
     });
@@ -88,9 +92,10 @@ describe('perfgate doctor', () => {
           'devices/system/cpu/intel_pstate/no_turbo': '0\n',
         }),
         proc: await tree({ ...quietProc, meminfo: meminfo(20_000_000, 1_000_000) }),
-        nvidiaSmi: await nvidiaSmi('0, Disabled, 1410, 1980, 0x0000000000000004', [
-          'GPU-5f3c9e1a-2b7d-4c8e-9f01-23456789abcd, 4242, python3',
-        ]),
+        nvidiaSmi: await nvidiaSmi(
+          '0, Disabled, 1410, 1980, 0x0000000000000004, Default, 3, Enabled',
+          ['GPU-5f3c9e1a-2b7d-4c8e-9f01-23456789abcd, 4242, python3'],
+        ),
         env: { PATH: process.env.PATH },
         workDir: tmpdir(),
       }),
@@ -109,23 +114,38 @@ describe('perfgate doctor', () => {
     expect(checks['gpu0.throttle']).toMatchObject({ status: 'fail', value: 'SW power cap' });
     expect(checks['gpu0.persistence']).toMatchObject({ status: 'warn', value: 'off' });
     expect(checks['runner.swap']).toMatchObject({ status: 'warn', value: '1071 MiB in use' });
+    expect(checks['gpu0.ecc']).toMatchObject({
+      status: 'fail',
+      value: '3 uncorrected since the driver loaded',
+    });
+    expect(checks['gpu0.mig']).toMatchObject({ status: 'warn', value: 'on' });
+    expect(checks['gpu0.compute_mode']).toMatchObject({ status: 'ok', value: 'Default' });
+    expect(checks['gpu0.compute_mode']?.advice).toMatch(/nvidia-smi -c 3/);
   });
 
   it('says unknown for what it cannot read, never fails on it', async () => {
     const checks = await doctorChecks({
       sys: await tree({}),
       proc: await tree({}),
-      nvidiaSmi: await nvidiaSmi('0, [N/A], [N/A], [N/A], [Not Supported]', []),
+      nvidiaSmi: await nvidiaSmi(
+        '0, [N/A], [N/A], [N/A], [Not Supported], [N/A], [N/A], [N/A]',
+        [],
+      ),
       env: { PATH: process.env.PATH },
       workDir: join(tmpdir(), 'no-such-folder-here'),
     });
     const unknown = checks.filter((c) => c.status === 'unknown').map((c) => c.name);
-    // Everything but the process list, which the stand-in answers (empty).
-    expect(unknown).toEqual(CHECKS.filter((name) => name !== 'gpu.processes'));
+    // Everything but the process list, which the stand-in answers (empty), and MIG, whose [N/A]
+    // means a GPU without it.
+    expect(unknown).toEqual(
+      CHECKS.filter((name) => name !== 'gpu.processes' && name !== 'gpu0.mig'),
+    );
   });
 
   it('prints JSON, and exits 1 with --strict when a check failed', async () => {
-    const bin = dirname(await nvidiaSmi('0, Enabled, 1980, 1980, 0x0000000000000040', []));
+    const bin = dirname(
+      await nvidiaSmi('0, Enabled, 1980, 1980, 0x0000000000000040, Default, 0, [N/A]', []),
+    );
     const args = ['doctor', '--sys', await tree(quietSys), '--proc', await tree(quietProc)];
     const env = { PATH: `${bin}:${process.env.PATH}` };
     const json = await runCli([...args, '--format', 'json'], tmpdir(), env);
