@@ -10,6 +10,8 @@ import { readdir, readFile, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { RunnerWarning } from '../results/schema.js';
+import { plural } from '../text.js';
+import { otherRuns } from './runLock.js';
 
 const exec = promisify(execFile);
 
@@ -32,6 +34,8 @@ export interface DoctorSources {
   env: NodeJS.ProcessEnv;
   /** Where the runner writes (free disk): the working folder. */
   workDir: string;
+  /** The folder where measuring runs leave their files (runLock.ts); default RUN_LOCKS. */
+  runLocks?: string;
 }
 
 /** This machine's sources; the roots can be moved (`perfgate doctor --sys --proc`, tests). */
@@ -223,6 +227,26 @@ async function disk(dir: string): Promise<Check> {
         'less than 1 GiB free: worktrees, logs and results need room',
       )
     : check('runner.disk', 'ok', value, 'room for worktrees, logs and results');
+}
+
+async function concurrentRuns(folder: string | undefined): Promise<Check> {
+  const pids = await otherRuns(folder);
+  if (pids === undefined) {
+    return check(
+      'runner.perfgate',
+      'unknown',
+      'unreadable',
+      'cannot see which perfgate runs are measuring',
+    );
+  }
+  return pids.length > 0
+    ? check(
+        'runner.perfgate',
+        'fail',
+        `${plural(pids.length, 'other run')} measuring (pid ${pids.join(', ')})`,
+        "another perfgate run measures on this machine now: each is the other's noise; give each job a runner of its own",
+      )
+    : check('runner.perfgate', 'ok', 'none', 'no other perfgate run measures on this machine');
 }
 
 /** nvidia-smi's CSV values; `[N/A]` and `[Not Supported]` are read as unknown. */
@@ -424,6 +448,7 @@ export async function doctorChecks(sources: DoctorSources): Promise<Check[]> {
     await load(sources.proc),
     ...(await memory(sources.proc)),
     await disk(sources.workDir),
+    await concurrentRuns(sources.runLocks),
   ];
   return [...cpu, ...runner, ...(await gpus(sources))];
 }

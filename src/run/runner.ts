@@ -20,6 +20,7 @@ import {
 } from '../results/schema.js';
 import { hostEnvironment } from './environment.js';
 import { runnerWarnings } from '../collect/doctor.js';
+import { holdRunLock } from '../collect/runLock.js';
 import { PORT_VARIABLE, usesPort, withPort } from '../config/port.js';
 import { aliveMode, freePort, type AliveDecision } from './alive.js';
 import { BLOCK_ROUNDS, planTrials } from './plan.js';
@@ -174,8 +175,10 @@ async function runArms(
     sides.flatMap((side) => side.config.variants.map((v) => [v.name, v.env])),
   );
   const withVariants = config.variants.length > 1 || config.variants[0]?.name !== 'default';
-  // The runner's known causes of noise, at the start and (in collect) at the end of the run.
+  // The runner's known causes of noise, at the start and (in collect) at the end of the run;
+  // while it measures, this run is one of them for any other run here (collect/runLock.ts).
   const atStart = await runnerWarnings(context.env, process.cwd());
+  const releaseLock = await holdRunLock();
   let warnings = atStart;
   const collect = (): Results[] => {
     const environment = {
@@ -277,12 +280,14 @@ async function runArms(
     }
   } finally {
     await services.stopAll();
+    await releaseLock();
     progress.end();
   }
   const alive = services.decision();
-  // At the end the runner's load, memory and disk are the run's own doing: only the rest counts.
+  // At the end the runner's load, memory, swap and disk are the run's own doing: the rest counts.
+  const ownDoing = ['runner.load', 'runner.memory', 'runner.swap', 'runner.disk'];
   const atEnd = (await runnerWarnings(context.env, process.cwd())).filter(
-    (w) => !w.name.startsWith('runner.'),
+    (w) => !ownDoing.includes(w.name),
   );
   warnings = unionByName(atStart, atEnd);
   return { results: collect(), ...(alive ? { alive } : {}) };

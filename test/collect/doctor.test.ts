@@ -6,7 +6,10 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { doctorChecks, type Check } from '../../src/collect/doctor.js';
+import { holdRunLock } from '../../src/collect/runLock.js';
 import { runCli } from '../helpers/cli.js';
 
 async function tree(files: Record<string, string>): Promise<string> {
@@ -60,7 +63,7 @@ const quietProc = {
 /** Every check of a machine with one GPU, in the order doctor gives them. */
 const CHECKS = [
   ...['cpu.governor', 'cpu.turbo', 'cpu.smt', 'cpu.isolated'],
-  ...['runner.load', 'runner.memory', 'runner.swap', 'runner.disk'],
+  ...['runner.load', 'runner.memory', 'runner.swap', 'runner.disk', 'runner.perfgate'],
   ...['gpu0.persistence', 'gpu0.clocks', 'gpu0.throttle'],
   ...['gpu0.compute_mode', 'gpu0.ecc', 'gpu0.mig', 'gpu.processes'],
 ];
@@ -78,6 +81,7 @@ describe('perfgate doctor', () => {
       ),
       env: { PATH: process.env.PATH },
       workDir: tmpdir(),
+      runLocks: await tree({}),
     });
     expect(checks.filter((c) => c.status !== 'ok')).toEqual([]);
     expect(checks.map((c) => c.name)).toEqual(CHECKS);
@@ -98,6 +102,7 @@ describe('perfgate doctor', () => {
         ),
         env: { PATH: process.env.PATH },
         workDir: tmpdir(),
+        runLocks: await tree({}),
       }),
     );
     expect(checks['cpu.governor']).toMatchObject({
@@ -133,6 +138,8 @@ describe('perfgate doctor', () => {
       ),
       env: { PATH: process.env.PATH },
       workDir: join(tmpdir(), 'no-such-folder-here'),
+      // A file where the folder of runs should be: unreadable as a folder.
+      runLocks: join(await tree({ runs: 'not a folder\n' }), 'runs'),
     });
     const unknown = checks.filter((c) => c.status === 'unknown').map((c) => c.name);
     // Everything but the process list, which the stand-in answers (empty), and MIG, whose [N/A]
@@ -140,6 +147,36 @@ describe('perfgate doctor', () => {
     expect(unknown).toEqual(
       CHECKS.filter((name) => name !== 'gpu.processes' && name !== 'gpu0.mig'),
     );
+  });
+
+  it('names another perfgate run measuring on this machine, and ignores one that is gone', async () => {
+    // Real processes this test starts: one alive while the check runs, one already exited.
+    const alive = spawn('sleep', ['30'], { stdio: 'ignore' });
+    const gone = spawn('true', [], { stdio: 'ignore' });
+    await new Promise((resolve) => gone.on('exit', resolve));
+    try {
+      const locks = await tree({ [`${alive.pid}.lock`]: 'x\n', [`${gone.pid}.lock`]: 'x\n' });
+      const release = await holdRunLock(locks);
+      const checks = byName(
+        await doctorChecks({
+          sys: await tree(quietSys),
+          proc: await tree(quietProc),
+          nvidiaSmi: 'no-nvidia-smi-here',
+          env: { PATH: process.env.PATH },
+          workDir: tmpdir(),
+          runLocks: locks,
+        }),
+      );
+      // This process's own lock is not another run.
+      expect(checks['runner.perfgate']).toMatchObject({
+        status: 'fail',
+        value: `1 other run measuring (pid ${alive.pid})`,
+      });
+      await release();
+      expect(existsSync(join(locks, `${process.pid}.lock`))).toBe(false);
+    } finally {
+      alive.kill();
+    }
   });
 
   it('prints JSON, and exits 1 with --strict when a check failed', async () => {
