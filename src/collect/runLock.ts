@@ -21,11 +21,20 @@ const isAlive = (pid: number) => {
   }
 };
 
-/** Mark this process as measuring until the returned function is called. */
+/**
+ * Mark this process as measuring until the returned function is called. Files left by runs that
+ * were killed go first: their pids may be reused by processes that are not perfgate.
+ */
 export async function holdRunLock(folder = RUN_LOCKS): Promise<() => Promise<void>> {
   const file = path.join(folder, `${process.pid}.lock`);
   try {
     await mkdir(folder, { recursive: true });
+    for (const name of await readdir(folder)) {
+      const pid = Number(/^(\d+)\.lock$/.exec(name)?.[1]);
+      if (Number.isInteger(pid) && pid > 0 && !isAlive(pid)) {
+        await rm(path.join(folder, name), { force: true });
+      }
+    }
     await writeFile(file, `${new Date().toISOString()}\n`);
   } catch {
     // A read-only temporary directory: the check cannot see this run, the run goes on.

@@ -156,22 +156,21 @@ describe('perfgate doctor', () => {
     await new Promise((resolve) => gone.on('exit', resolve));
     try {
       const locks = await tree({ [`${alive.pid}.lock`]: 'x\n', [`${gone.pid}.lock`]: 'x\n' });
+      const sources = {
+        sys: await tree(quietSys),
+        proc: await tree(quietProc),
+        nvidiaSmi: 'no-nvidia-smi-here',
+        env: { PATH: process.env.PATH },
+        workDir: tmpdir(),
+        runLocks: locks,
+      };
+      const expected = { status: 'fail', value: `1 other run measuring (pid ${alive.pid})` };
+      // The exited run's file is there, and ignored.
+      expect(byName(await doctorChecks(sources))['runner.perfgate']).toMatchObject(expected);
       const release = await holdRunLock(locks);
-      const checks = byName(
-        await doctorChecks({
-          sys: await tree(quietSys),
-          proc: await tree(quietProc),
-          nvidiaSmi: 'no-nvidia-smi-here',
-          env: { PATH: process.env.PATH },
-          workDir: tmpdir(),
-          runLocks: locks,
-        }),
-      );
-      // This process's own lock is not another run.
-      expect(checks['runner.perfgate']).toMatchObject({
-        status: 'fail',
-        value: `1 other run measuring (pid ${alive.pid})`,
-      });
+      // Holding a lock cleared the exited run's file; this process's own is not another run.
+      expect(existsSync(join(locks, `${gone.pid}.lock`))).toBe(false);
+      expect(byName(await doctorChecks(sources))['runner.perfgate']).toMatchObject(expected);
       await release();
       expect(existsSync(join(locks, `${process.pid}.lock`))).toBe(false);
     } finally {
