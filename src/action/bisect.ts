@@ -28,6 +28,7 @@ export async function bisectMode(action: ActionEnv): Promise<ModeResult> {
     overrides: inputs.policy,
     env: action.env,
     progress: actionProgress(),
+    fields: { good: `input ${INPUT.good}`, bad: `input ${INPUT.bad}` },
   });
   const repo = { owner: context.owner, repo: context.repo };
   const pull =

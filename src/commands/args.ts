@@ -9,12 +9,8 @@ import { loadConfig, selectSuites, type Config } from '../config/index.js';
 import { checkoutBranch, HISTORY_FOLDER, historyBranch } from '../pipeline/defaults.js';
 import { measure } from '../pipeline/measure.js';
 import { REPORT_NAME } from '../constants.js';
-import { InputError, RunError } from '../errors.js';
-import { createRestClient } from '../github/client.js';
-import { authenticatedLogin, explainGitHubError } from '../github/errors.js';
-import { findPullRequestsBySha } from '../github/pulls.js';
-import type { RepoRef } from '../github/types.js';
-import { postReport } from '../pipeline/comment.js';
+import { InputError } from '../errors.js';
+import { postReportFromAnywhere, type CommentTarget } from '../pipeline/comment.js';
 import { choiceOption, policyOverrides, wholeOption } from '../pipeline/options.js';
 import { pullRequestOf } from '../pipeline/pullRequest.js';
 import { escapeTerminal } from '../report/escape.js';
@@ -152,18 +148,6 @@ export async function targetConfig(values: Values, io: CliIO): Promise<Config> {
   return config;
 }
 
-export interface CommentTarget extends RepoRef {
-  /** The pull request, or the head SHA of the open one(s) to find. */
-  pr?: number;
-  sha?: string;
-  /** The report's name: its comment's marker. */
-  name: string;
-  token: string;
-  /** Whose earlier comment is ours; default: the token's user. */
-  author?: string;
-  apiUrl?: string;
-}
-
 /** The options that post a report as the sticky pull request comment: comment, check --comment. */
 export const COMMENT_OPTIONS = {
   repo: { type: 'string' },
@@ -225,49 +209,13 @@ export function commentTarget(values: Values, io: CliIO): CommentTarget {
   };
 }
 
-/** Post or update the report comment; what was done, one line per pull request. */
+/** The report posted as the sticky comment, what was done printed one line per pull request. */
 export async function postComment(
   target: CommentTarget,
   markdown: string,
   io: CliIO,
 ): Promise<string[]> {
-  const warn = (message: string) => io.stderr(`warning: ${escapeTerminal(message)}\n`);
-  const client = createRestClient(target.token, {
-    ...(target.apiUrl ? { baseUrl: target.apiUrl } : {}),
-    warn,
-  });
-  const repo = { owner: target.owner, repo: target.repo };
-  const where = `${target.owner}/${target.repo}`;
-  try {
-    const numbers =
-      target.pr !== undefined
-        ? [target.pr]
-        : (await findPullRequestsBySha(client, { ...repo, sha: target.sha as string })).map(
-            (p) => p.number,
-          );
-    if (numbers.length === 0) {
-      throw new RunError(
-        `no open pull request in ${where} has head ${target.sha}: push the branch and open it, or name it with --pr`,
-      );
-    }
-    const author = target.author ?? (await authenticatedLogin(client));
-    const done: string[] = [];
-    for (const number of numbers) {
-      const posted = await postReport(client, number, {
-        ...repo,
-        name: target.name,
-        markdown,
-        ...(author ? { botLogin: author } : {}),
-      });
-      if ('skipped' in posted) {
-        throw new RunError(
-          `the token may not comment on ${where}#${number} (read-only); it needs pull-requests: write`,
-        );
-      }
-      done.push('url' in posted ? `comment ${posted.action}: ${posted.url}` : 'comment unchanged');
-    }
-    return done;
-  } catch (error) {
-    throw explainGitHubError(error, where, target.pr);
-  }
+  return postReportFromAnywhere(target, markdown, (message) =>
+    io.stderr(`warning: ${escapeTerminal(message)}\n`),
+  );
 }

@@ -70,6 +70,7 @@ export const bisectCommand: Command = {
       env: io.env,
       progress: progressOf(io),
       ...(seed === undefined ? {} : { seed }),
+      fields: { good: '--good', bad: '--bad' },
     });
     io.stdout(
       renderAs(format, {

@@ -124,6 +124,11 @@ export function compareResults(
   };
 }
 
+/** The trials per side a comparison rests on: the most any metric's head side had. */
+export function trialsPerSide(comparison: Comparison): number {
+  return Math.max(0, ...comparison.metrics.map((m) => m.head?.n ?? 0));
+}
+
 export function countVerdicts(metrics: readonly MetricComparison[]): Record<MetricVerdict, number> {
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<MetricVerdict, number>;
   for (const m of metrics) counts[m.verdict]++;

@@ -8,7 +8,7 @@
  *  - the spread prior: each metric's run-to-run spread, estimated from few stored runs, is shrunk
  *    towards the spread the suite's metrics share (stats/moderated.ts).
  */
-import { median, sampleVariance } from 'simple-statistics';
+import { mean, median, sampleVariance } from 'simple-statistics';
 import type { Metric, Results, SuiteResult } from '../results/schema.js';
 import { suiteLabel } from '../results/variant.js';
 import { shareSpreads, type VariancePrior } from '../stats/moderated.js';
@@ -98,9 +98,10 @@ function deviations(suites: readonly [SuiteResult, SuiteResult], used: ReadonlyM
   };
   const result: Deviations = new Map();
   for (const name of used.keys()) {
-    const center = mean(cost(base, name));
+    const stored = cost(base, name);
+    const center = mean(stored);
     result.set(name, {
-      base: cost(base, name).map((v) => v - center),
+      base: stored.map((v) => v - center),
       head: cost(head, name).map((v) => v - center),
     });
   }
@@ -133,10 +134,6 @@ function factorWeight(deviations: Deviations, names: readonly string[]): number 
   // raw = σ²_f + σ²_e and read = σ²_f + noise·σ²_e, solved for σ²_f.
   const shared = (read - noise * raw) / (1 - noise);
   return read > 0 ? Math.min(1, Math.max(0, shared / read)) : 0;
-}
-
-function mean(values: readonly number[]): number {
-  return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   type CommitInfo,
   type StepChange,
 } from '../compare/bisect.js';
-import { compareResults } from '../compare/compare.js';
+import { compareResults, trialsPerSide } from '../compare/compare.js';
 import type { Comparison } from '../compare/comparison.js';
 import type { ComparePolicy } from '../compare/policy.js';
 import { matchesGlob } from '../config/glob.js';
@@ -43,6 +43,8 @@ export interface BisectInput {
   env: NodeJS.ProcessEnv;
   progress: Progress;
   seed?: number;
+  /** How the face names good and bad, for errors: `--good`, `input good`. */
+  fields: { good: string; bad: string };
 }
 
 async function commitInfo(repo: string, sha: string): Promise<CommitInfo> {
@@ -55,15 +57,19 @@ async function commitInfo(repo: string, sha: string): Promise<CommitInfo> {
 }
 
 /** Good's first-parent descendants up to bad, oldest first, bad last; refuses a bad range. */
-async function firstParentRange(repo: string, good: string, bad: string): Promise<string[]> {
+async function firstParentRange(
+  repo: string,
+  [good, bad]: [string, string],
+  fields: BisectInput['fields'],
+): Promise<string[]> {
   const ancestor = await git(['merge-base', '--is-ancestor', good, bad], { cwd: repo }).then(
     () => true,
     () => false,
   );
   if (!ancestor || good === bad) {
     throw new InputError(
-      `--good ${shortRevision(good)} is not an ancestor of --bad ${shortRevision(bad)}: a bisection needs good before bad on one history`,
-      { field: '--good' },
+      `${fields.good} ${shortRevision(good)} is not an ancestor of ${fields.bad} ${shortRevision(bad)}: a bisection needs good before bad on one history`,
+      { field: fields.good },
     );
   }
   const listed = await git(['rev-list', '--first-parent', '--reverse', `${good}..${bad}`], {
@@ -72,8 +78,8 @@ async function firstParentRange(repo: string, good: string, bad: string): Promis
   const commits = listed.split('\n').filter(Boolean);
   if (commits.at(-1) !== bad) {
     throw new InputError(
-      `--bad ${shortRevision(bad)} is not on the first-parent history after --good ${shortRevision(good)}`,
-      { field: '--bad' },
+      `${fields.bad} ${shortRevision(bad)} is not on the first-parent history after ${fields.good} ${shortRevision(good)}`,
+      { field: fields.bad },
     );
   }
   return commits;
@@ -115,18 +121,15 @@ const changesOf = (comparison: Comparison, followed: readonly string[]): StepCha
 const gatingKeys = (comparison: Comparison): string[] =>
   comparison.metrics.filter((m) => !m.informational).map((m) => m.key);
 
-const trialsOf = (comparison: Comparison): number =>
-  Math.max(0, ...comparison.metrics.map((m) => m.head?.n ?? 0));
-
 export async function bisect(input: BisectInput): Promise<BisectOutcome> {
   const started = performance.now();
   const repo = await repositoryRoot(path.dirname(input.config.file));
   if (!repo) throw new InputError(`${input.config.file} is not inside a git checkout`);
   const [good, bad] = [
-    await resolveRevision(repo, input.good, '--good'),
-    await resolveRevision(repo, input.bad, '--bad'),
+    await resolveRevision(repo, input.good, input.fields.good),
+    await resolveRevision(repo, input.bad, input.fields.bad),
   ];
-  const range = await firstParentRange(repo, good, bad);
+  const range = await firstParentRange(repo, [good, bad], input.fields);
   const commits = [good, ...range];
   const infos = new Map<string, CommitInfo>();
   const info = async (sha: string) => {
@@ -153,7 +156,7 @@ export async function bisect(input: BisectInput): Promise<BisectOutcome> {
       commit: await info(bad),
       kind: 'confirm',
       answer: stepAnswer(confirmation, followed.length > 0 ? followed : gatingKeys(confirmation)),
-      trials: trialsOf(confirmation),
+      trials: trialsPerSide(confirmation),
       changes: changesOf(confirmation, followed),
     },
   ];
@@ -205,7 +208,7 @@ async function probe(
     const comparison = await measureStep(input, repo, pair, (key) => followed.includes(key));
     return {
       answer: stepAnswer(comparison, followed),
-      trials: trialsOf(comparison),
+      trials: trialsPerSide(comparison),
       changes: changesOf(comparison, followed),
     };
   } catch (error) {

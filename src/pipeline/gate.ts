@@ -10,7 +10,7 @@
  * With an interleaved baseline the history is still read, as context: a run far outside it says
  * the runner differs from the stored runs, which the same-run comparison is immune to.
  */
-import { compareResults } from '../compare/compare.js';
+import { compareResults, trialsPerSide } from '../compare/compare.js';
 import type { Comparison } from '../compare/comparison.js';
 import type { ComparePolicy } from '../compare/policy.js';
 import { runMedians } from '../compare/runLevel.js';
@@ -201,7 +201,7 @@ export async function prGate(input: PrGateInput): Promise<GateOutcome> {
     ? sequential.finish(run.base, run.head)
     : compareResults(run.base, run.head, policy);
   const { context, warnings } = await historyContext(run.head, input.history, policy);
-  const trials = Math.max(0, ...comparison.metrics.map((m) => m.head?.n ?? 0));
+  const trials = trialsPerSide(comparison);
   return {
     results: run.head,
     comparison,
