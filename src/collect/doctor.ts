@@ -66,13 +66,29 @@ const check = (name: string, status: CheckStatus, value: string, advice: string)
   advice,
 });
 
+const CPU_DIR = 'devices/system/cpu';
+
+/** cpufreq files of every CPU (cpu0, cpu1, …): one row per CPU, in CPU order; none in a VM. */
+async function cpufreq(sys: string, files: readonly string[]): Promise<(string | undefined)[][]> {
+  const cpus = (await readdir(path.join(sys, CPU_DIR)).catch(() => [])).filter((c) =>
+    /^cpu\d+$/.test(c),
+  );
+  cpus.sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
+  return Promise.all(
+    cpus.map((cpu) =>
+      Promise.all(files.map((file) => read(path.join(sys, CPU_DIR, cpu, 'cpufreq', file)))),
+    ),
+  );
+}
+
+/** The governors the CPUs run, each once. */
+async function governors(sys: string): Promise<Set<string>> {
+  const rows = await cpufreq(sys, ['scaling_governor']);
+  return new Set(rows.flatMap(([governor]) => (governor ? [governor] : [])));
+}
+
 async function governor(sys: string): Promise<Check> {
-  const cpus = await readdir(path.join(sys, 'devices/system/cpu')).catch(() => []);
-  const values = new Set<string>();
-  for (const cpu of cpus.filter((c) => /^cpu\d+$/.test(c))) {
-    const value = await read(path.join(sys, 'devices/system/cpu', cpu, 'cpufreq/scaling_governor'));
-    if (value) values.add(value);
-  }
+  const values = await governors(sys);
   if (values.size === 0) {
     return check(
       'cpu.governor',
@@ -92,11 +108,15 @@ async function governor(sys: string): Promise<Check> {
       );
 }
 
+/** Whether turbo is on: intel_pstate's no_turbo, else cpufreq's boost; undefined where neither. */
+async function turboOn(sys: string): Promise<boolean | undefined> {
+  const noTurbo = await read(path.join(sys, CPU_DIR, 'intel_pstate/no_turbo'));
+  const boost = await read(path.join(sys, CPU_DIR, 'cpufreq/boost'));
+  return noTurbo !== undefined ? noTurbo === '0' : boost !== undefined ? boost === '1' : undefined;
+}
+
 async function turbo(sys: string): Promise<Check> {
-  const noTurbo = await read(path.join(sys, 'devices/system/cpu/intel_pstate/no_turbo'));
-  const boost = await read(path.join(sys, 'devices/system/cpu/cpufreq/boost'));
-  const on =
-    noTurbo !== undefined ? noTurbo === '0' : boost !== undefined ? boost === '1' : undefined;
+  const on = await turboOn(sys);
   if (on === undefined)
     return check(
       'cpu.turbo',
@@ -112,6 +132,93 @@ async function turbo(sys: string): Promise<Check> {
         'turbo clocks depend on temperature and the other cores: turn it off for stable numbers',
       )
     : check('cpu.turbo', 'ok', 'off', 'clocks do not depend on temperature and load');
+}
+
+/** One CPU's frequency limits in kHz, as cpufreq writes them: what it may use, what it can. */
+export interface FrequencyLimits {
+  scalingMin: number;
+  scalingMax: number;
+  hardwareMin: number;
+  hardwareMax: number;
+}
+
+const FREQUENCY_FILES = [
+  'scaling_min_freq',
+  'scaling_max_freq',
+  'cpuinfo_min_freq',
+  'cpuinfo_max_freq',
+] as const;
+
+const mhz = (khz: number) => Math.round(khz / 1000);
+
+/** "800–3500 MHz (hardware 800–3500 MHz)"; the CPUs' distinct limits, joined. */
+function limitsText(limits: readonly FrequencyLimits[]): string {
+  const texts = limits.map(
+    (l) =>
+      `${mhz(l.scalingMin)}–${mhz(l.scalingMax)} MHz (hardware ${mhz(l.hardwareMin)}–${mhz(l.hardwareMax)} MHz)`,
+  );
+  return [...new Set(texts)].join(', ');
+}
+
+/**
+ * The frequency range each CPU may use (pyperf's `system show` says when min and max differ, and
+ * when max is below the hardware's): pinned (min = max) is the steady clock benchmarks want; a
+ * range is fine under the performance governor, which stays at its top, and moves with the load
+ * under any other; a cap below the hardware maximum is expected with turbo off (intel_pstate
+ * lowers scaling_max_freq to the base clock) and otherwise set by something, often a thermal or
+ * power daemon that moves it while runs measure. Pure: the values read, in.
+ */
+export function frequencyCheck(
+  limits: readonly FrequencyLimits[],
+  governors: ReadonlySet<string>,
+  turbo: boolean | undefined,
+): Check {
+  const name = 'cpu.frequency';
+  if (limits.length === 0) {
+    return check(name, 'unknown', 'no cpufreq', 'a VM or a fixed-frequency CPU: nothing to pin');
+  }
+  const value = limitsText(limits);
+  if (limits.every((l) => l.scalingMin === l.scalingMax)) {
+    return check(name, 'ok', value, 'the clock is pinned: it cannot move between trials');
+  }
+  if (turbo !== false && limits.some((l) => l.scalingMax < l.hardwareMax)) {
+    return check(
+      name,
+      'warn',
+      value,
+      'capped below the hardware maximum, by a power or thermal setting that may move it between runs: ' +
+        'raise it (cpupower frequency-set -u) or pin min = max',
+    );
+  }
+  return governors.size === 1 && governors.has('performance')
+    ? check(
+        name,
+        'ok',
+        value,
+        'the performance governor holds the top of the range; min = max pins it',
+      )
+    : check(
+        name,
+        'warn',
+        value,
+        'the clock can move within this range with the load: pin it (cpupower frequency-set -d and -u to one frequency)',
+      );
+}
+
+async function frequency(sys: string): Promise<Check> {
+  const [rows, running, on] = await Promise.all([
+    cpufreq(sys, FREQUENCY_FILES),
+    governors(sys),
+    turboOn(sys),
+  ]);
+  // A CPU counts where all four files hold an integer; a half-exposed one is left out.
+  const limits = rows.flatMap((row): FrequencyLimits[] => {
+    const [scalingMin = NaN, scalingMax = NaN, hardwareMin = NaN, hardwareMax = NaN] =
+      row.map(Number);
+    const cpu = { scalingMin, scalingMax, hardwareMin, hardwareMax };
+    return Object.values(cpu).every(Number.isInteger) ? [cpu] : [];
+  });
+  return frequencyCheck(limits, running, on);
 }
 
 async function smt(sys: string): Promise<Check> {
@@ -441,6 +548,7 @@ export async function doctorChecks(sources: DoctorSources): Promise<Check[]> {
   const cpu = await Promise.all([
     governor(sources.sys),
     turbo(sources.sys),
+    frequency(sources.sys),
     smt(sources.sys),
     isolated(sources.sys),
   ]);

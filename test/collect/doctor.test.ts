@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { doctorChecks, type Check } from '../../src/collect/doctor.js';
+import { doctorChecks, frequencyCheck, type Check } from '../../src/collect/doctor.js';
 import { holdRunLock } from '../../src/collect/runLock.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -47,9 +47,20 @@ async function nvidiaSmi(gpuLine: string, apps: string[]): Promise<string> {
   return file;
 }
 
+/** One CPU's cpufreq limits in kHz, one integer and a newline per file, as cpufreq writes them. */
+const limits = (cpu: number, [min, max, hwMin, hwMax]: number[]) => ({
+  [`devices/system/cpu/cpu${cpu}/cpufreq/scaling_min_freq`]: `${min}\n`,
+  [`devices/system/cpu/cpu${cpu}/cpufreq/scaling_max_freq`]: `${max}\n`,
+  [`devices/system/cpu/cpu${cpu}/cpufreq/cpuinfo_min_freq`]: `${hwMin}\n`,
+  [`devices/system/cpu/cpu${cpu}/cpufreq/cpuinfo_max_freq`]: `${hwMax}\n`,
+});
+const fullRange = [800_000, 3_500_000, 800_000, 3_500_000];
+
 const quietSys = {
   'devices/system/cpu/cpu0/cpufreq/scaling_governor': 'performance\n',
   'devices/system/cpu/cpu1/cpufreq/scaling_governor': 'performance\n',
+  ...limits(0, fullRange),
+  ...limits(1, fullRange),
   'devices/system/cpu/intel_pstate/no_turbo': '1\n',
   'devices/system/cpu/smt/active': '0\n',
   'devices/system/cpu/isolated': '\n',
@@ -62,7 +73,7 @@ const quietProc = {
 
 /** Every check of a machine with one GPU, in the order doctor gives them. */
 const CHECKS = [
-  ...['cpu.governor', 'cpu.turbo', 'cpu.smt', 'cpu.isolated'],
+  ...['cpu.governor', 'cpu.turbo', 'cpu.frequency', 'cpu.smt', 'cpu.isolated'],
   ...['runner.load', 'runner.memory', 'runner.swap', 'runner.disk', 'runner.perfgate'],
   ...['gpu0.persistence', 'gpu0.clocks', 'gpu0.throttle'],
   ...['gpu0.compute_mode', 'gpu0.ecc', 'gpu0.mig', 'gpu.processes'],
@@ -126,6 +137,66 @@ describe('perfgate doctor', () => {
     expect(checks['gpu0.mig']).toMatchObject({ status: 'warn', value: 'on' });
     expect(checks['gpu0.compute_mode']).toMatchObject({ status: 'ok', value: 'Default' });
     expect(checks['gpu0.compute_mode']?.advice).toMatch(/nvidia-smi -c 3/);
+  });
+
+  it('reads the CPU frequency limits in MHz, and warns where the clock can move or is capped', async () => {
+    const frequencyOf = async (files: Record<string, string>) =>
+      byName(
+        await doctorChecks({
+          sys: await tree({ ...quietSys, ...files }),
+          proc: await tree(quietProc),
+          nvidiaSmi: 'no-nvidia-smi-here',
+          env: { PATH: process.env.PATH },
+          workDir: tmpdir(),
+          runLocks: await tree({}),
+        }),
+      )['cpu.frequency'];
+    // The performance governor over the whole range: it stays at the top.
+    expect(await frequencyOf({})).toMatchObject({
+      status: 'ok',
+      value: '800–3500 MHz (hardware 800–3500 MHz)',
+    });
+    // The same range under powersave: the clock moves with the load.
+    expect(
+      await frequencyOf({
+        'devices/system/cpu/cpu1/cpufreq/scaling_governor': 'powersave\n',
+      }),
+    ).toMatchObject({ status: 'warn', advice: expect.stringMatching(/pin it/) as unknown });
+    // Turbo on and one CPU capped at 2 GHz: a limit something set, which may move; both named.
+    expect(
+      await frequencyOf({
+        'devices/system/cpu/intel_pstate/no_turbo': '0\n',
+        ...limits(1, [800_000, 2_000_000, 800_000, 3_500_000]),
+      }),
+    ).toMatchObject({
+      status: 'warn',
+      value: '800–3500 MHz (hardware 800–3500 MHz), 800–2000 MHz (hardware 800–3500 MHz)',
+      advice: expect.stringMatching(/capped below the hardware maximum/) as unknown,
+    });
+    // Pinned at 2 GHz on every CPU: the steady clock a benchmark wants, though below the top.
+    const pinned = [2_000_000, 2_000_000, 800_000, 3_500_000];
+    expect(await frequencyOf({ ...limits(0, pinned), ...limits(1, pinned) })).toMatchObject({
+      status: 'ok',
+      value: '2000–2000 MHz (hardware 800–3500 MHz)',
+    });
+  });
+
+  it('judges frequency limits: a cap is expected with turbo off, and nothing read is unknown', () => {
+    const capped = {
+      scalingMin: 800_000,
+      scalingMax: 2_900_000,
+      hardwareMin: 800_000,
+      hardwareMax: 3_500_000,
+    };
+    const performance = new Set(['performance']);
+    // intel_pstate lowers scaling_max_freq to the base clock when turbo is turned off.
+    expect(frequencyCheck([capped], performance, false).status).toBe('ok');
+    expect(frequencyCheck([capped], performance, true).status).toBe('warn');
+    expect(frequencyCheck([capped], performance, undefined).status).toBe('warn');
+    expect(frequencyCheck([], performance, true)).toMatchObject({
+      status: 'unknown',
+      value: 'no cpufreq',
+    });
   });
 
   it('says unknown for what it cannot read, never fails on it', async () => {
