@@ -21,17 +21,17 @@ export type Direction = z.infer<typeof DirectionSchema>;
  */
 export const SAMPLE_MAGNITUDE = { min: 1e-100, max: 1e100 } as const;
 
-export const SampleSchema = z
-  .number()
-  .refine(
-    (v) => v === 0 || (Math.abs(v) >= SAMPLE_MAGNITUDE.min && Math.abs(v) <= SAMPLE_MAGNITUDE.max),
-    {
-      error: (issue) =>
-        // Written out: String(1e100) is "1e+100".
-        'expected 0 or a magnitude from 1e-100 to 1e100 ' +
-        `(beyond that the statistics would overflow), got ${String(issue.input)}`,
-    },
-  );
+/** Whether a number is a sample perfgate can compute with (see SAMPLE_MAGNITUDE). */
+export function isSampleValue(v: number): boolean {
+  return v === 0 || (Math.abs(v) >= SAMPLE_MAGNITUDE.min && Math.abs(v) <= SAMPLE_MAGNITUDE.max);
+}
+
+export const SampleSchema = z.number().refine(isSampleValue, {
+  error: (issue) =>
+    // Written out: String(1e100) is "1e+100".
+    'expected 0 or a magnitude from 1e-100 to 1e100 ' +
+    `(beyond that the statistics would overflow), got ${String(issue.input)}`,
+});
 
 export const RunnerWarningSchema = z
   .object({

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { bmfToResults, parseBmf } from '../../src/formats/bmf.js';
+import { BmfSchema, bmfToResults, parseBmf } from '../../src/formats/bmf.js';
 import { ResultsSchema } from '../../src/results/schema.js';
 
 const fixture = new URL('../fixtures/inputs/bmf/trial-1.json', import.meta.url);
@@ -42,6 +42,40 @@ describe('parseBmf', () => {
     expect(() => parseBmf({ infer: { util: { value: 71.5, target: 85 } } }, 't.json')).toThrow(
       't.json: infer.util.direction: a target needs direction "target" beside it',
     );
+  });
+
+  // parseBmf checks the common shape without zod (for speed): it must accept exactly what the
+  // schema accepts, return what the schema returns, and leave every refusal to the schema.
+  it.each([
+    ['plain', '{"b":{"latency":{"value":1.5,"lower_value":1,"upper_value":2,"unit":"ns"}}}'],
+    ['zero', '{"b":{"m":{"value":0}}}'],
+    ['negative', '{"b":{"m":{"value":-3}}}'],
+    ['a name __proto__', '{"__proto__":{"__proto__":{"value":1}}}'],
+    ['a direction', '{"b":{"m":{"value":1,"direction":"higher"}}}'],
+    ['an unknown field', '{"b":{"m":{"value":1,"note":"x"}}}'],
+    ['a value as text', '{"b":{"m":{"value":"1"}}}'],
+    ['a value too small', '{"b":{"m":{"value":1e-200}}}'],
+    ['a value too large', '{"b":{"m":{"value":1e200}}}'],
+    ['no value', '{"b":{"m":{"unit":"ns"}}}'],
+    ['a bound as text', '{"b":{"m":{"value":1,"lower_value":"0"}}}'],
+    ['a unit as a number', '{"b":{"m":{"value":1,"unit":7}}}'],
+    ['an empty benchmark name', '{"":{"m":{"value":1}}}'],
+    ['an empty measure name', '{"b":{"":{"value":1}}}'],
+    ['no measures', '{"b":{}}'],
+    ['no benchmarks', '{}'],
+    ['a measure as an array', '{"b":{"m":[1]}}'],
+    ['measures as null', '{"b":null}'],
+    ['an array', '[{"b":{"m":{"value":1}}}]'],
+    ['a target without its direction', '{"b":{"m":{"value":1,"target":2}}}'],
+  ])('agrees with the schema on %s', (_, text) => {
+    const schema = BmfSchema.safeParse(JSON.parse(text));
+    if (schema.success) {
+      const parsed = parseBmf(JSON.parse(text), 't.json');
+      expect(parsed).toEqual(schema.data);
+      expect(Object.keys(parsed)).toEqual(Object.keys(schema.data));
+    } else {
+      expect(() => parseBmf(JSON.parse(text), 't.json')).toThrow(/^t\.json: /);
+    }
   });
 
   it('requires a value in every measure', () => {

@@ -133,6 +133,7 @@ describe('exact U distributions', () => {
       [3, 4],
       [7, 2],
       [12, 15],
+      [25, 25], // equal sizes come from one shared table (exactUCounts)
     ] as const) {
       const { counts } = exactUCounts(n, m);
       expect(counts.length).toBe(n * m + 1);
@@ -153,6 +154,7 @@ describe('exact U distributions', () => {
       [4, 4],
       [9, 3],
       [10, 13],
+      [24, 24],
     ] as const) {
       const { ranks } = rankTwoSamples(range(0, n), range(n, n + m));
       const tied = tiedUCounts(ranks, n);
@@ -163,6 +165,17 @@ describe('exact U distributions', () => {
       );
       expect(sum(tied.counts)).toBe(sum(classic.counts));
       expect(uTails(tied, 3)).toEqual(uTails(classic, 3));
+    }
+  });
+
+  it('equal sizes up to 49, read off one shared table, match the subset-sum counts', () => {
+    for (const n of [37, 49]) {
+      const { ranks } = rankTwoSamples(range(0, n), range(n, 2 * n));
+      const tied = Array.from(tiedUCounts(ranks, n).counts).filter((_, i) => i % 2 === 0);
+      // Counts beyond 2^53 round differently in the two recurrences: equal to 1e-12.
+      Array.from(exactUCounts(n, n).counts).forEach((count, u) =>
+        expect(Math.abs(count - tied[u]!)).toBeLessThanOrEqual(1e-12 * tied[u]!),
+      );
     }
   });
 });
