@@ -8,9 +8,18 @@
 import { execFile } from 'node:child_process';
 import { readdir, readFile, statfs } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { RunnerWarning } from '../results/schema.js';
 import { plural } from '../text.js';
+import {
+  busiestProcesses,
+  ownFamily,
+  readProcessSnapshot,
+  type BusyProcess,
+  type ProcessSnapshot,
+} from './busiest.js';
+import { readSysconf } from './procfs.js';
 import { otherRuns } from './runLock.js';
 
 const exec = promisify(execFile);
@@ -36,6 +45,15 @@ export interface DoctorSources {
   workDir: string;
   /** The folder where measuring runs leave their files (runLock.ts); default RUN_LOCKS. */
   runLocks?: string;
+  /**
+   * What happens between the two readings of the processes' CPU time: PROCESS_INTERVAL_MS pass.
+   * A test rewrites its fixture's stat files and /proc/uptime instead, as the kernel would.
+   */
+  processInterval?: () => Promise<void>;
+  /** Clock ticks per second of /proc's CPU times; default `getconf CLK_TCK`. */
+  clockTicks?: number;
+  /** The process whose family is not "other" processes (busiest.ts); default this one. */
+  self?: number;
 }
 
 /** This machine's sources; the roots can be moved (`perfgate doctor --sys --proc`, tests). */
@@ -380,7 +398,11 @@ const THROTTLES: [number, string][] = [
   [0x80, 'HW power brake'],
 ];
 
-async function gpus(sources: DoctorSources): Promise<Check[]> {
+/**
+ * The GPU checks. `own`: perfgate's family (busiest.ts ownFamily), whose processes on the GPU (a
+ * service, a trial, mid-run) are the run's own work, not another's.
+ */
+async function gpus(sources: DoctorSources, own: ReadonlySet<number>): Promise<Check[]> {
   const run = (args: string[]) =>
     exec(sources.nvidiaSmi, args, { env: sources.env, timeout: 10_000 }).then(
       ({ stdout }) => stdout,
@@ -467,7 +489,9 @@ async function gpus(sources: DoctorSources): Promise<Check[]> {
     '--query-compute-apps=gpu_uuid,pid,process_name',
     '--format=csv,noheader',
   ]).catch(() => undefined);
-  const foreign = apps?.split('\n').filter((l) => l.trim()) ?? [];
+  // `GPU-…, 4242, python3`: the pid is nvidia-smi's, the host's where a container hides it.
+  const foreign =
+    apps?.split('\n').filter((l) => l.trim() && !own.has(Number(l.split(',')[1]))) ?? [];
   checks.push(
     apps === undefined
       ? check('gpu.processes', 'unknown', 'not reported', 'cannot list the processes on the GPUs')
@@ -543,23 +567,98 @@ function migCheck(gpu: string, mode: string | undefined): Check {
   );
 }
 
+/** How long the doctor watches the processes' CPU time: long enough for 20 ticks of one CPU. */
+const PROCESS_INTERVAL_MS = 200;
+
+/**
+ * A neighbour using more than half of one CPU over the interval is a job (a build, a training
+ * run, another benchmark), not a daemon's housekeeping: a wake-up shows as a tick or two (at 100
+ * ticks a second, 5 % each over 200 ms), a job holds a CPU. On a two-CPU runner half a CPU is a
+ * quarter of the machine, taken from the trials at random moments.
+ */
+export const BUSY_SHARE = 0.5;
+
+/** Shares under half a percent round to 0 %: not worth a name. */
+const NOTICEABLE_SHARE = 0.005;
+
+/** The busiest other processes (busiest first), or undefined where they could not be read. */
+export function processesCheck(busy: readonly BusyProcess[] | undefined): Check {
+  const name = 'runner.processes';
+  if (busy === undefined) {
+    return check(name, 'unknown', 'unreadable', "cannot read the processes' CPU time in /proc");
+  }
+  const top = busy.filter((p) => p.share >= NOTICEABLE_SHARE).slice(0, 3);
+  // comm is any program's choice of name: the renderers escape it with every other value.
+  const value = top.map((p) => `${p.comm} ${Math.round(p.share * 100)} %`).join(', ') || 'none';
+  return (top[0]?.share ?? 0) > BUSY_SHARE
+    ? check(
+        name,
+        'warn',
+        value,
+        'another process keeps a CPU busy: its work shares the CPUs with the trials; stop it, or give this job a runner of its own',
+      )
+    : check(name, 'ok', value, 'no other process uses more than half a CPU');
+}
+
+const clockTicksOf = async (sources: DoctorSources) =>
+  sources.clockTicks ??
+  (await readSysconf().then(
+    (s) => s.clockTicks,
+    () => undefined,
+  ));
+
+const busiestSince = (
+  before: ProcessSnapshot | undefined,
+  after: ProcessSnapshot | undefined,
+  clockTicks: number | undefined,
+  self: number,
+) =>
+  before && after && clockTicks ? busiestProcesses(before, after, clockTicks, self) : undefined;
+
+/** The CPU each process used from `before` until PROCESS_INTERVAL_MS later. */
+async function busyAfterInterval(
+  sources: DoctorSources,
+  before: ProcessSnapshot | undefined,
+  self: number,
+): Promise<BusyProcess[] | undefined> {
+  const clockTicks = clockTicksOf(sources);
+  await (sources.processInterval ?? (() => sleep(PROCESS_INTERVAL_MS)))();
+  return busiestSince(before, await readProcessSnapshot(sources.proc), await clockTicks, self);
+}
+
+const familyOf = (snapshot: ProcessSnapshot | undefined, self: number) =>
+  snapshot ? ownFamily(snapshot.processes, self) : new Set([self]);
+
 /** Every check, in a stable order: CPU, runner, GPU. */
 export async function doctorChecks(sources: DoctorSources): Promise<Check[]> {
-  const cpu = await Promise.all([
-    governor(sources.sys),
-    turbo(sources.sys),
-    frequency(sources.sys),
-    smt(sources.sys),
-    isolated(sources.sys),
+  const self = sources.self ?? process.pid;
+  const before = await readProcessSnapshot(sources.proc);
+  // The other checks run while the processes' CPU time is sampled: the doctor waits once. Their
+  // own children (nvidia-smi, getconf) are perfgate's family, left out of the sample.
+  const [busy, cpu, runner, gpu] = await Promise.all([
+    busyAfterInterval(sources, before, self),
+    Promise.all([
+      governor(sources.sys),
+      turbo(sources.sys),
+      frequency(sources.sys),
+      smt(sources.sys),
+      isolated(sources.sys),
+    ]),
+    Promise.all([
+      load(sources.proc),
+      memory(sources.proc),
+      disk(sources.workDir),
+      concurrentRuns(sources.runLocks),
+    ]),
+    gpus(sources, familyOf(before, self)),
   ]);
-  const runner = [
-    await load(sources.proc),
-    ...(await memory(sources.proc)),
-    await disk(sources.workDir),
-    await concurrentRuns(sources.runLocks),
-  ];
-  return [...cpu, ...runner, ...(await gpus(sources))];
+  return [...cpu, ...runner.flat(), processesCheck(busy), ...gpu];
 }
+
+const notOk = (checks: readonly Check[]): RunnerWarning[] =>
+  checks.flatMap(({ name, status, value }) =>
+    status === 'warn' || status === 'fail' ? [{ name, status, value }] : [],
+  );
 
 /**
  * The checks a report should name: those that warn or fail (an unreadable value is no news). The
@@ -569,8 +668,5 @@ export async function runnerWarnings(
   env: NodeJS.ProcessEnv,
   workDir: string,
 ): Promise<RunnerWarning[]> {
-  const checks = await doctorChecks(hostSources(env, workDir)).catch(() => []);
-  return checks.flatMap(({ name, status, value }) =>
-    status === 'warn' || status === 'fail' ? [{ name, status, value }] : [],
-  );
+  return notOk(await doctorChecks(hostSources(env, workDir)).catch(() => []));
 }

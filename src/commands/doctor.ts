@@ -12,8 +12,8 @@ import { formatOption, renderAs, stringOption } from './args.js';
 const USAGE = `usage: perfgate doctor [--format text|json] [--strict] [--sys /sys] [--proc /proc]
        perfgate doctor --tune | --restore [--state FILE]
 
-Checks the known causes of noise on this runner: the CPU governor, turbo, SMT, isolated CPUs, the
-load, memory, swap and disk; on NVIDIA GPUs (nvidia-smi) persistence mode, whether the SM clock
+Checks the known causes of noise on this runner: the CPU governor, turbo, frequency limits, SMT,
+isolated CPUs, the load, memory, swap and disk, the busiest other processes; on NVIDIA GPUs (nvidia-smi) persistence mode, whether the SM clock
 holds the application clock, throttle reasons and other processes computing on the GPUs. Each
 check is ok, warn, fail, or unknown where it cannot be read. --sys and --proc read another root
 (a container that mounts the host's). Exit 0; with --strict, 1 when a check failed.

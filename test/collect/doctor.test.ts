@@ -8,7 +8,14 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { doctorChecks, frequencyCheck, type Check } from '../../src/collect/doctor.js';
+import {
+  doctorChecks,
+  frequencyCheck,
+  type Check,
+  type DoctorSources,
+} from '../../src/collect/doctor.js';
+import { busiestProcesses, readProcessSnapshot } from '../../src/collect/busiest.js';
+import { renderDoctorText } from '../../src/report/doctor.js';
 import { holdRunLock } from '../../src/collect/runLock.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -65,16 +72,61 @@ const quietSys = {
   'devices/system/cpu/smt/active': '0\n',
   'devices/system/cpu/isolated': '\n',
 };
+/**
+ * /proc/<pid>/stat as the kernel writes it (proc(5), this machine's own line as the template):
+ * pid, (comm), state, ppid, …, utime and stime (fields 14 and 15, in clock ticks), ….
+ */
+const stat = (pid: number, comm: string, ppid: number, utime: number, stime = 0) =>
+  `${pid} (${comm}) S ${ppid} ${pid} ${ppid} 0 -1 4194304 100 0 0 0 ${utime} ${stime} 0 0 20 0 1 0 ` +
+  '3131116 3133440 411 18446744073709551615 93960287469568 93960287489449 140726640456016 0 0 0 0 0 0 ' +
+  '0 0 0 17 1 0 0 0 0 0 93960287505456 93960287507072 93960572923904 140726640458270 ' +
+  '140726640458290 140726640458290 140726640459755 0\n';
+/** /proc/uptime: seconds since boot, and the idle CPUs' seconds. */
+const uptime = (seconds: number) => `${seconds.toFixed(2)} 18268.93\n`;
+
 const quietProc = {
   loadavg: '0.10 0.20 0.30 1/200 12345\n',
   cpuinfo,
   meminfo: meminfo(20_000_000, 2_097_148),
+  uptime: uptime(31311.18),
+  '1/stat': stat(1, 'systemd', 0, 500),
 };
+
+/** Between the doctor's two readings of a fixture /proc: 200 ms pass, in uptime and in `files`. */
+const passes =
+  (proc: string, files: Record<string, string> = {}) =>
+  async () => {
+    for (const [file, text] of Object.entries({ uptime: uptime(31311.38), ...files })) {
+      await mkdir(dirname(join(proc, file)), { recursive: true });
+      await writeFile(join(proc, file), text);
+    }
+  };
+
+/** Fixture roots for doctorChecks: no GPU unless given, the processes' interval in the files. */
+async function fixture(
+  sysFiles: Record<string, string> = {},
+  procFiles: Record<string, string> = {},
+  more: Partial<DoctorSources> = {},
+): Promise<DoctorSources> {
+  const proc = await tree({ ...quietProc, ...procFiles });
+  return {
+    sys: await tree({ ...quietSys, ...sysFiles }),
+    proc,
+    nvidiaSmi: 'no-nvidia-smi-here',
+    env: { PATH: process.env.PATH },
+    workDir: tmpdir(),
+    runLocks: await tree({}),
+    processInterval: passes(proc),
+    clockTicks: 100,
+    ...more,
+  };
+}
 
 /** Every check of a machine with one GPU, in the order doctor gives them. */
 const CHECKS = [
   ...['cpu.governor', 'cpu.turbo', 'cpu.frequency', 'cpu.smt', 'cpu.isolated'],
   ...['runner.load', 'runner.memory', 'runner.swap', 'runner.disk', 'runner.perfgate'],
+  'runner.processes',
   ...['gpu0.persistence', 'gpu0.clocks', 'gpu0.throttle'],
   ...['gpu0.compute_mode', 'gpu0.ecc', 'gpu0.mig', 'gpu.processes'],
 ];
@@ -83,38 +135,39 @@ const byName = (checks: Check[]) => Object.fromEntries(checks.map((c) => [c.name
 
 describe('perfgate doctor', () => {
   it('finds a quiet machine all ok', async () => {
-    const checks = await doctorChecks({
-      sys: await tree(quietSys),
-      proc: await tree(quietProc),
-      nvidiaSmi: await nvidiaSmi(
-        '0, Enabled, 1980, 1980, 0x0000000000000000, Exclusive_Process, 0, Disabled',
-        [],
+    const checks = await doctorChecks(
+      await fixture(
+        {},
+        {},
+        {
+          nvidiaSmi: await nvidiaSmi(
+            '0, Enabled, 1980, 1980, 0x0000000000000000, Exclusive_Process, 0, Disabled',
+            [],
+          ),
+        },
       ),
-      env: { PATH: process.env.PATH },
-      workDir: tmpdir(),
-      runLocks: await tree({}),
-    });
+    );
     expect(checks.filter((c) => c.status !== 'ok')).toEqual([]);
     expect(checks.map((c) => c.name)).toEqual(CHECKS);
   });
 
   it('names powersave, turbo, a foreign GPU process and an SM clock below its setting, with advice', async () => {
     const checks = byName(
-      await doctorChecks({
-        sys: await tree({
-          ...quietSys,
-          'devices/system/cpu/cpu1/cpufreq/scaling_governor': 'powersave\n',
-          'devices/system/cpu/intel_pstate/no_turbo': '0\n',
-        }),
-        proc: await tree({ ...quietProc, meminfo: meminfo(20_000_000, 1_000_000) }),
-        nvidiaSmi: await nvidiaSmi(
-          '0, Disabled, 1410, 1980, 0x0000000000000004, Default, 3, Enabled',
-          ['GPU-5f3c9e1a-2b7d-4c8e-9f01-23456789abcd, 4242, python3'],
+      await doctorChecks(
+        await fixture(
+          {
+            'devices/system/cpu/cpu1/cpufreq/scaling_governor': 'powersave\n',
+            'devices/system/cpu/intel_pstate/no_turbo': '0\n',
+          },
+          { meminfo: meminfo(20_000_000, 1_000_000) },
+          {
+            nvidiaSmi: await nvidiaSmi(
+              '0, Disabled, 1410, 1980, 0x0000000000000004, Default, 3, Enabled',
+              ['GPU-5f3c9e1a-2b7d-4c8e-9f01-23456789abcd, 4242, python3'],
+            ),
+          },
         ),
-        env: { PATH: process.env.PATH },
-        workDir: tmpdir(),
-        runLocks: await tree({}),
-      }),
+      ),
     );
     expect(checks['cpu.governor']).toMatchObject({
       status: 'warn',
@@ -141,16 +194,7 @@ describe('perfgate doctor', () => {
 
   it('reads the CPU frequency limits in MHz, and warns where the clock can move or is capped', async () => {
     const frequencyOf = async (files: Record<string, string>) =>
-      byName(
-        await doctorChecks({
-          sys: await tree({ ...quietSys, ...files }),
-          proc: await tree(quietProc),
-          nvidiaSmi: 'no-nvidia-smi-here',
-          env: { PATH: process.env.PATH },
-          workDir: tmpdir(),
-          runLocks: await tree({}),
-        }),
-      )['cpu.frequency'];
+      byName(await doctorChecks(await fixture(files)))['cpu.frequency'];
     // The performance governor over the whole range: it stays at the top.
     expect(await frequencyOf({})).toMatchObject({
       status: 'ok',
@@ -199,6 +243,88 @@ describe('perfgate doctor', () => {
     });
   });
 
+  it('names the busiest other processes over the interval, never perfgate, its parents or its children', async () => {
+    // perfgate is 200, started by bash (100) under init (1); 201 is a trial it started. Between
+    // the two readings 200 ms pass (20 ticks of one CPU).
+    const comm = 'a) \x1b[2J *b*';
+    const first = {
+      '100/stat': stat(100, 'bash', 1, 9000),
+      '200/stat': stat(200, 'node', 100, 3000),
+      '201/stat': stat(201, 'sh', 200, 100),
+      '300/stat': stat(300, 'python3', 1, 1000, 2),
+      '301/stat': stat(301, comm, 1, 50),
+      '302/stat': stat(302, 'sshd', 1, 7),
+    };
+    const sources = await fixture({}, first, { self: 200 });
+    sources.processInterval = passes(sources.proc, {
+      // The family keeps a CPU busy and is not counted.
+      '1/stat': stat(1, 'systemd', 0, 520),
+      '100/stat': stat(100, 'bash', 1, 9020),
+      '200/stat': stat(200, 'node', 100, 3020),
+      '201/stat': stat(201, 'sh', 200, 120),
+      // 16 + 2 ticks of 20: 90 % of one CPU.
+      '300/stat': stat(300, 'python3', 1, 1016, 4),
+      '301/stat': stat(301, comm, 1, 55),
+      // Started in between: all its 4 ticks are new.
+      '303/stat': stat(303, 'make', 1, 4),
+    });
+    const checks = await doctorChecks(sources);
+    // systemd (init) is an ancestor too; sshd did not move.
+    const processes = byName(checks)['runner.processes'];
+    expect(processes).toMatchObject({
+      status: 'warn',
+      value: `python3 90 %, ${comm} 25 %, make 20 %`,
+    });
+    // The program's name is printed escaped: no escape sequence reaches the terminal.
+    const text = renderDoctorText(checks);
+    expect(text).toContain('a) \\x1b[2J *b* 25 %');
+    expect(text).not.toContain('\x1b');
+
+    // Under half a CPU: named, and ok.
+    const calm = await fixture({}, first, { self: 200 });
+    calm.processInterval = passes(calm.proc, { '300/stat': stat(300, 'python3', 1, 1004, 2) });
+    expect(byName(await doctorChecks(calm))['runner.processes']).toMatchObject({
+      status: 'ok',
+      value: 'python3 20 %',
+    });
+  });
+
+  it("finds a busy process it started in this machine's /proc, and leaves out its own children", async () => {
+    // A real busy loop, bounded by timeout(1) should this test die before its finally.
+    const busy = spawn('timeout', ['20', 'sh', '-c', 'while :; do :; done'], { stdio: 'ignore' });
+    const stranger = spawn('sleep', ['20'], { stdio: 'ignore' });
+    try {
+      const loop = async () => {
+        // timeout's child: the sh that loops.
+        const snapshot = await readProcessSnapshot('/proc');
+        return [...(snapshot?.processes.values() ?? [])].find((p) => p.ppid === busy.pid)?.pid;
+      };
+      let pid = await loop();
+      for (let tries = 0; pid === undefined && tries < 50; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        pid = await loop();
+      }
+      const before = await readProcessSnapshot('/proc');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const after = await readProcessSnapshot('/proc');
+      if (!before || !after || pid === undefined) throw new Error('cannot read /proc');
+      // Seen from a process that is no kin of the loop (a sibling): it is another's work.
+      const seen = busiestProcesses(before, after, 100, stranger.pid as number);
+      const loopShare = seen?.find((p) => p.pid === pid);
+      expect(loopShare?.comm).toBe('sh');
+      // Two CPUs here, shared with whatever else runs: a loop gets well over a third of one.
+      expect(loopShare?.share).toBeGreaterThan(0.35);
+      // This test's process (an ancestor of the sibling) is family, not a neighbour.
+      expect(seen?.some((p) => p.pid === process.pid)).toBe(false);
+      // Seen from this test's process, the loop is its own child's work.
+      const own = busiestProcesses(before, after, 100, process.pid);
+      expect(own?.some((p) => p.pid === pid || p.pid === busy.pid)).toBe(false);
+    } finally {
+      busy.kill();
+      stranger.kill();
+    }
+  });
+
   it('says unknown for what it cannot read, never fails on it', async () => {
     const checks = await doctorChecks({
       sys: await tree({}),
@@ -211,6 +337,7 @@ describe('perfgate doctor', () => {
       workDir: join(tmpdir(), 'no-such-folder-here'),
       // A file where the folder of runs should be: unreadable as a folder.
       runLocks: join(await tree({ runs: 'not a folder\n' }), 'runs'),
+      processInterval: async () => {},
     });
     const unknown = checks.filter((c) => c.status === 'unknown').map((c) => c.name);
     // Everything but the process list, which the stand-in answers (empty), and MIG, whose [N/A]
@@ -227,14 +354,7 @@ describe('perfgate doctor', () => {
     await new Promise((resolve) => gone.on('exit', resolve));
     try {
       const locks = await tree({ [`${alive.pid}.lock`]: 'x\n', [`${gone.pid}.lock`]: 'x\n' });
-      const sources = {
-        sys: await tree(quietSys),
-        proc: await tree(quietProc),
-        nvidiaSmi: 'no-nvidia-smi-here',
-        env: { PATH: process.env.PATH },
-        workDir: tmpdir(),
-        runLocks: locks,
-      };
+      const sources = await fixture({}, {}, { runLocks: locks });
       const expected = { status: 'fail', value: `1 other run measuring (pid ${alive.pid})` };
       // The exited run's file is there, and ignored.
       expect(byName(await doctorChecks(sources))['runner.perfgate']).toMatchObject(expected);
@@ -269,6 +389,8 @@ describe('perfgate doctor', () => {
     const run = await runCli(['doctor'], process.cwd(), { PATH: '/usr/bin:/bin' });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^runner\.load +(ok|WARN|FAIL) +[\d.]+ over \d+ CPUs/m);
+    // The real /proc and /proc/uptime: the other processes are read ("none" where none is busy).
+    expect(run.stdout).toMatch(/^runner\.processes +(ok|WARN) +(none|.+ \d+ %)/m);
     // No nvidia-smi on this PATH: the GPU checks are said to be missing, not guessed.
     expect(run.stdout).toMatch(/could not read: .*\bgpu\b/);
   });
