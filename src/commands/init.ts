@@ -1,22 +1,26 @@
 /** `perfgate init`: a perfgate.yml and the workflows, for a repository that has never seen perfgate. */
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command, ParsedArgs } from './types.js';
 import { EXIT, InputError } from '../errors.js';
 import { RUNS_ON } from '../pipeline/defaults.js';
-import { initRepository, type Endpoint, type Workload } from '../pipeline/init.js';
+import { actionSource, initRepository, type Endpoint, type Workload } from '../pipeline/init.js';
 import { labelsOption, wholeOption } from '../pipeline/options.js';
 import { escapeTerminal } from '../report/escape.js';
 import { displayPath, stringOption } from './args.js';
 
 const USAGE = `usage: perfgate init (--service CMD --port N [--health PATH] [--endpoint METHOD:PATH]... | --command CMD)
-                     [--runs-on LABEL,LABEL] [--dir .] [--force]
+                     [--runs-on LABEL,LABEL] [--action OWNER/NAME@REF] [--dir .] [--force]
 
 Writes perfgate.yml (an http suite against the service perfgate starts with CMD, or a command
 suite that runs CMD; sequential trials; process and host collectors) and the workflows in
 .github/workflows/: the pull-request gate and its fork commenter, record on pushes, nightly, and
 the sweep, on --runs-on (default ${RUNS_ON.join(',')}). --endpoint: GET:/items/1, POST:/embed, or
 just a path (GET); default GET:/. Where CMD names the port, it becomes \${PERFGATE_PORT}, so both
-sides of a check stay up side by side. Refuses to replace a file (exit 2) unless --force.`;
+sides of a check stay up side by side. --action: what the workflows' \`uses:\` names; by default
+the GitHub repository this perfgate came from (its package.json, or the origin of its clone),
+else OWNER/perfgate@v0 to fill in. Labels of a self-hosted runner that actionlint cannot know
+go into .github/actionlint.yaml. Refuses to replace a file (exit 2) unless --force.`;
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
@@ -65,6 +69,7 @@ export const initCommand: Command = {
     health: { type: 'string' },
     endpoint: { type: 'string', multiple: true },
     'runs-on': { type: 'string' },
+    action: { type: 'string' },
     dir: { type: 'string' },
     force: { type: 'boolean' },
   },
@@ -73,18 +78,34 @@ export const initCommand: Command = {
       throw new InputError(`takes no arguments, got ${JSON.stringify(positionals.join(' '))}`);
     }
     const dir = path.resolve(io.cwd, stringOption(values, 'dir') ?? '.');
-    const written = await initRepository({
+    const workload = workloadFrom(values);
+    const runsOn = labelsOption(values['runs-on'], '--runs-on') ?? RUNS_ON;
+    // Where this copy of perfgate lives: dist/ of a package or a clone (src/commands under tsx).
+    const installedAt = path.dirname(fileURLToPath(import.meta.url));
+    const action = await actionSource(stringOption(values, 'action'), installedAt);
+    const { written, labelsToDeclare } = await initRepository({
       dir,
-      workload: workloadFrom(values),
-      runsOn: labelsOption(values['runs-on'], '--runs-on') ?? RUNS_ON,
+      workload,
+      runsOn,
+      action,
       force: values.force === true,
       env: io.env,
     });
     const shown = written.map((file) => `  ${escapeTerminal(displayPath(io.cwd, file))}`);
+    const show = (text: string) => escapeTerminal(text);
     io.stdout(
       [
         'wrote',
         ...shown,
+        '',
+        action.from === undefined
+          ? `uses: ${action.uses}: replace OWNER in the workflows with the owner of the perfgate action you use (or run init again with --action OWNER/perfgate@v0)`
+          : `uses: ${show(action.uses)} (from ${action.from})`,
+        ...(labelsToDeclare.length > 0
+          ? [
+              `actionlint: add ${labelsToDeclare.map(show).join(', ')} to self-hosted-runner.labels in your actionlint config`,
+            ]
+          : []),
         '',
         'next:',
         '  1. perfgate run --config perfgate.yml        # does it measure what you meant?',

@@ -5,14 +5,88 @@
  * no existing file is replaced unless asked.
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseConfig } from '../config/index.js';
 import { InputError } from '../errors.js';
 import { writeTextAtomic } from '../files.js';
 import { PORT_REFERENCE } from '../config/port.js';
+import { git } from '../store/git.js';
 
-/** Where the action is published: what `uses:` names (docs/releasing.md). */
-export const ACTION = 'perfgate/perfgate@v0';
+/** The major version a workflow pins (docs/releasing.md: the release moves it). */
+const MAJOR = 'v0';
+
+/** What `uses:` names, and how init knew it. */
+export interface ActionSource {
+  uses: string;
+  /** Where the reference came from, for the user; `undefined` when it is a placeholder. */
+  from?: string;
+}
+
+/** `OWNER/NAME@REF` (or `OWNER/NAME/PATH@REF`), as a workflow's `uses:` takes it. */
+const ACTION_REFERENCE = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._/-]+)?@[A-Za-z0-9._/-]+$/;
+
+/** A GitHub repository as package.json or git writes it: an https or SSH URL, or `github:`. */
+const GITHUB_REPOSITORY =
+  /^(?:(?:git\+)?(?:https?|ssh|git):\/\/(?:[^@/]+@)?github\.com[/:]|git@github\.com:|github:)([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+?)(?:\.git)?\/?$/;
+
+export function githubRepository(text: string): string | undefined {
+  const match = GITHUB_REPOSITORY.exec(text.trim());
+  // `.` and `..` are paths, not repository names.
+  return match && !/^\.+$/.test(match[2]!) ? `${match[1]}/${match[2]}` : undefined;
+}
+
+/**
+ * Where the workflows get perfgate's action: the user's `--action`, else the GitHub repository
+ * this copy of perfgate came from (its package.json's `repository`, or the origin of the clone it
+ * runs from: a team that forked perfgate into its organisation gets its fork), else a placeholder
+ * that the workflows and init's output both name. Never a guess at someone else's repository.
+ */
+export async function actionSource(
+  explicit: string | undefined,
+  installedAt: string,
+): Promise<ActionSource> {
+  if (explicit !== undefined) {
+    if (!ACTION_REFERENCE.test(explicit)) {
+      throw new InputError(`expected OWNER/NAME@REF, got ${JSON.stringify(explicit)}`, {
+        field: '--action',
+      });
+    }
+    return { uses: explicit, from: '--action' };
+  }
+  const manifest = await packageRepository(installedAt);
+  if (manifest) return { uses: `${manifest}@${MAJOR}`, from: "perfgate's package.json" };
+  const origin = await git(['remote', 'get-url', '--end-of-options', 'origin'], {
+    cwd: installedAt,
+  }).then(githubRepository, () => undefined);
+  if (origin) return { uses: `${origin}@${MAJOR}`, from: "the origin of perfgate's clone" };
+  return { uses: `OWNER/perfgate@${MAJOR}` };
+}
+
+/** The GitHub repository named by the package.json of perfgate above `dir`, if any. */
+async function packageRepository(dir: string): Promise<string | undefined> {
+  for (let at = dir; ; at = path.dirname(at)) {
+    const manifest = await readFile(path.join(at, 'package.json'), 'utf8').then(
+      (text) => JSON.parse(text) as { name?: unknown; repository?: unknown },
+      () => undefined,
+    );
+    if (manifest?.name === 'perfgate') {
+      const { repository } = manifest;
+      const url =
+        typeof repository === 'object' && repository !== null && 'url' in repository
+          ? repository.url
+          : repository;
+      // npm's shorthand `OWNER/NAME` means GitHub; a git remote of that form would be a path.
+      if (typeof url !== 'string') return undefined;
+      return githubRepository(url.includes(':') ? url : `github:${url}`);
+    }
+    if (path.dirname(at) === at) return undefined;
+  }
+}
+
+/** Labels actionlint knows without being told: a self-hosted runner's own ones need its config. */
+const ACTIONLINT_KNOWN =
+  /^(self-hosted|linux|macos|windows|x64|x86|arm|arm64|(ubuntu|macos|windows)-.+)$/i;
 
 export type Workload =
   | { kind: 'service'; command: string; port: number; health: string; endpoints: Endpoint[] }
@@ -27,8 +101,15 @@ export interface InitInput {
   dir: string;
   workload: Workload;
   runsOn: readonly string[];
+  action: ActionSource;
   force: boolean;
   env: NodeJS.ProcessEnv;
+}
+
+export interface InitOutcome {
+  written: string[];
+  /** Runner labels actionlint cannot know, when .github/actionlint.yaml existed already. */
+  labelsToDeclare: string[];
 }
 
 const yamlString = (text: string) => JSON.stringify(text);
@@ -106,7 +187,10 @@ const runsOnText = (labels: readonly string[]) =>
 const selfHosted = (labels: readonly string[]) => labels.includes('self-hosted');
 
 /** The workflows: the gate and its fork commenter, record, nightly, sweep. */
-export function workflowTexts(runsOn: readonly string[]): Record<string, string> {
+export function workflowTexts(
+  runsOn: readonly string[],
+  action: ActionSource,
+): Record<string, string> {
   const runner = runsOnText(runsOn);
   const forkWarning = selfHosted(runsOn)
     ? [
@@ -115,9 +199,18 @@ export function workflowTexts(runsOn: readonly string[]): Record<string, string>
         '    # for all outside collaborators"), or a fork runs its code on your machine.',
       ]
     : [];
+  const uses = [
+    ...(action.from === undefined
+      ? [
+          '      # OWNER: the GitHub owner of the perfgate action you use; perfgate init could not',
+          '      # tell (perfgate init --action OWNER/perfgate@v0 writes it).',
+        ]
+      : []),
+    `      - uses: ${action.uses}`,
+  ];
   const step = (mode: string, extra: string[] = []) => [
     '      - uses: actions/checkout@v4',
-    `      - uses: ${ACTION}`,
+    ...uses,
     '        with:',
     `          mode: ${mode}`,
     '          config: perfgate.yml',
@@ -177,7 +270,7 @@ export function workflowTexts(runsOn: readonly string[]): Record<string, string>
       '          path: perfgate-out',
       '          run-id: ${{ github.event.workflow_run.id }}',
       '          github-token: ${{ github.token }}',
-      `      - uses: ${ACTION}`,
+      ...uses,
       '        with:',
       '          mode: report',
       '          config: perfgate.yml',
@@ -231,14 +324,36 @@ export function workflowTexts(runsOn: readonly string[]): Record<string, string>
   };
 }
 
-/** Writes the files, after checking the config and that none exists (unless `force`). */
-export async function initRepository(input: InitInput): Promise<string[]> {
+/**
+ * actionlint's config declaring the self-hosted runner's own labels (`gpu`), without which it
+ * fails every workflow init wrote; undefined when every label is one it knows.
+ */
+export function actionlintText(runsOn: readonly string[]): string | undefined {
+  const own = customLabels(runsOn);
+  if (own.length === 0) return undefined;
+  return [
+    "# actionlint checks runs-on against GitHub's runner labels: these are your runner's own.",
+    'self-hosted-runner:',
+    '  labels:',
+    ...own.map((label) => `    - ${yamlString(label)}`),
+    '',
+  ].join('\n');
+}
+
+const customLabels = (runsOn: readonly string[]) =>
+  runsOn.filter((label) => !ACTIONLINT_KNOWN.test(label));
+
+/**
+ * Writes the files, after checking the config and that none exists (unless `force`). An
+ * existing .github/actionlint.yaml is the user's: never replaced, its missing labels named.
+ */
+export async function initRepository(input: InitInput): Promise<InitOutcome> {
   const config = configText(input.workload);
   const configFile = path.join(input.dir, 'perfgate.yml');
   // What init writes must load: a bad --endpoint or --health is refused here, named.
   parseConfig(config, configFile, input.env);
   const files = new Map<string, string>([[configFile, config]]);
-  for (const [name, text] of Object.entries(workflowTexts(input.runsOn))) {
+  for (const [name, text] of Object.entries(workflowTexts(input.runsOn, input.action))) {
     files.set(path.join(input.dir, '.github', 'workflows', name), text);
   }
   const existing = [...files.keys()].filter((file) => existsSync(file));
@@ -247,6 +362,17 @@ export async function initRepository(input: InitInput): Promise<string[]> {
       `would replace ${existing.map((f) => path.relative(input.dir, f)).join(', ')}: move them, or pass --force`,
     );
   }
+  const actionlint = actionlintText(input.runsOn);
+  // actionlint reads either name.
+  const [actionlintFile, otherName] = ['actionlint.yaml', 'actionlint.yml'].map((name) =>
+    path.join(input.dir, '.github', name),
+  ) as [string, string];
+  const declared =
+    actionlint !== undefined && !existsSync(actionlintFile) && !existsSync(otherName);
+  if (declared) files.set(actionlintFile, actionlint);
   for (const [file, text] of files) await writeTextAtomic(file, text);
-  return [...files.keys()];
+  return {
+    written: [...files.keys()],
+    labelsToDeclare: actionlint !== undefined && !declared ? customLabels(input.runsOn) : [],
+  };
 }
