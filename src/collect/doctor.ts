@@ -670,3 +670,46 @@ export async function runnerWarnings(
 ): Promise<RunnerWarning[]> {
   return notOk(await doctorChecks(hostSources(env, workDir)).catch(() => []));
 }
+
+/**
+ * The checks that can change while a run measures and are not the run's own doing: another
+ * process busy on the CPUs or computing on a GPU, a GPU clock that does not hold or is throttled.
+ * The load, memory, swap and disk are left out: during a run they are mostly its own.
+ */
+const CHANGES_MID_RUN = /^(runner\.processes|gpu\.processes|gpu\d+\.(clocks|throttle))$/;
+
+/**
+ * Between two readings less than this apart the processes' CPU time is not judged: at 100 ticks
+ * a second one tick is 5 % of 200 ms and more of less, too coarse to tell a job from a wake-up.
+ */
+const MIN_WATCH_SECONDS = PROCESS_INTERVAL_MS / 1000;
+
+export interface RunnerWatch {
+  /** The mid-run conditions not ok since the previous sample (or since the watch began). */
+  sample(): Promise<RunnerWarning[]>;
+}
+
+/**
+ * The runner's conditions, read again and again within one run (runner.ts: after each side's
+ * trial round). A sample reads /proc once (the processes' CPU time since the previous sample:
+ * no waiting) and, where nvidia-smi answered, asks it twice (about 50 to 100 ms on a real GPU,
+ * small beside a GPU benchmark's trial); where it did not answer it is not asked again, so a
+ * machine without GPUs pays one /proc scan (about 10 ms) per sample.
+ */
+export async function watchRunner(sources: DoctorSources): Promise<RunnerWatch> {
+  const self = sources.self ?? process.pid;
+  const clockTicks = await clockTicksOf(sources);
+  let last = await readProcessSnapshot(sources.proc);
+  let gpuAnswers = true;
+  return {
+    async sample() {
+      const now = await readProcessSnapshot(sources.proc);
+      const long = last && now && now.uptime - last.uptime >= MIN_WATCH_SECONDS;
+      const busy = long ? busiestSince(last, now, clockTicks, self) : undefined;
+      last = now;
+      const gpu = gpuAnswers ? await gpus(sources, familyOf(now, self)) : [];
+      gpuAnswers = !gpu.some((c) => c.name === 'gpu');
+      return notOk([processesCheck(busy), ...gpu].filter((c) => CHANGES_MID_RUN.test(c.name)));
+    },
+  };
+}

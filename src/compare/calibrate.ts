@@ -21,6 +21,7 @@ import { mean, sampleStandardDeviation } from 'simple-statistics';
 import { literalGlob } from '../config/glob.js';
 import type { ThresholdRule } from '../config/schema.js';
 import type { Results } from '../results/schema.js';
+import { countWarnings } from '../results/runnerWarnings.js';
 import { describe, type Summary } from '../stats/describe.js';
 import { compareResults, metricKey } from './compare.js';
 import type { MetricComparison } from './comparison.js';
@@ -132,15 +133,11 @@ export function calibrate(source: CalibrationSource, options: CalibrationOptions
  */
 function runnerConditions(source: CalibrationSource): string[] {
   const runs = source.kind === 'aa' ? source.runs.map((r) => r.head) : source.runs;
-  const seen = new Map<string, { value: string; runs: number }>();
-  for (const run of runs) {
-    for (const w of run.environment?.runnerWarnings ?? []) {
-      seen.set(w.name, { value: w.value, runs: (seen.get(w.name)?.runs ?? 0) + 1 });
-    }
-  }
-  if (seen.size === 0) return [];
-  const listed = [...seen].map(
-    ([name, { value, runs: count }]) => `${name} (${value}) in ${count} of ${runs.length} runs`,
+  const seen = countWarnings(runs.map((run) => run.environment?.runnerWarnings ?? []));
+  if (seen.length === 0) return [];
+  const listed = seen.map(
+    ({ warning: { name, value }, count }) =>
+      `${name} (${value}) in ${count} of ${runs.length} runs`,
   );
   return [
     `runner: ${listed.join(', ')}: the noise measured here includes theirs; a quieter runner would need less (see perfgate doctor)`,

@@ -3,7 +3,7 @@
  * trials that would test it, metrics that cannot see their threshold, sides from different
  * machines, and conditions that differed between the sides. Pure; compare.ts adds them.
  */
-import type { Environment, Results } from '../results/schema.js';
+import type { Environment, Results, RunnerConditions } from '../results/schema.js';
 import { suiteLabel } from '../results/variant.js';
 import type { Summary } from '../stats/describe.js';
 import { canReachAlpha, minTrialsFor } from '../stats/minTrials.js';
@@ -118,7 +118,10 @@ function percentOf(fraction: number): string {
 
 /** Results from different machines differ for reasons no test can separate from the code's. */
 export function environmentNotes(base: Results, head: Results): string[] {
-  const runner = runnerNotes(base.environment, head.environment);
+  const runner = [
+    ...runnerNotes(base.environment, head.environment),
+    ...conditionNotes(base.interleaved?.conditions, head.interleaved?.conditions),
+  ];
   if (!base.environment || !head.environment) return runner;
   const differs = environmentDifference(base.environment, head.environment);
   return differs
@@ -148,6 +151,36 @@ function runnerNotes(base: Environment | undefined, head: Environment | undefine
     );
   }
   return notes;
+}
+
+/**
+ * Within one interleaved run (results' interleaved.conditions): a runner condition seen after
+ * some of one side's trial rounds and none of the other's. The sides shared the runner, yet this
+ * part of it was not shared, so a difference between them may be the runner's. Seen on both
+ * sides, however often, it is noise both shared, which runnerNotes names.
+ */
+export function conditionNotes(
+  base: RunnerConditions | undefined,
+  head: RunnerConditions | undefined,
+): string[] {
+  if (!base || !head) return [];
+  const entry = (side: RunnerConditions, name: string) => side.seen.find((w) => w.name === name);
+  const names = [...new Set([...head.seen, ...base.seen].map((w) => w.name))];
+  const onOneSide = names.flatMap((name) => {
+    const [inHead, inBase] = [entry(head, name), entry(base, name)];
+    const seen = inHead ?? inBase;
+    if (!seen || (inHead && inBase)) return [];
+    return [
+      `${name} ${seen.value} seen during ${inHead?.trials ?? 0} of ${head.trials} candidate ` +
+        `trials, ${inBase?.trials ?? 0} of ${base.trials} baseline trials`,
+    ];
+  });
+  return onOneSide.length > 0
+    ? [
+        `runner conditions differed between the sides: ${onOneSide.join('; ')}: the difference ` +
+          "may be the runner's, not the code's (see perfgate doctor)",
+      ]
+    : [];
 }
 
 /**

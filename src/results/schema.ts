@@ -43,6 +43,21 @@ export const RunnerWarningSchema = z
   .strict();
 export type RunnerWarning = z.infer<typeof RunnerWarningSchema>;
 
+/**
+ * The runner conditions that can change mid-run (collect/doctor.ts watchRunner), read after each
+ * of one side's trial rounds of an interleaved run: how many rounds it had, and each condition
+ * not ok in how many of them (its value as last seen).
+ */
+export const RunnerConditionsSchema = z
+  .object({
+    trials: z.number().int().nonnegative(),
+    seen: z.array(
+      z.object({ ...RunnerWarningSchema.shape, trials: z.number().int().positive() }).strict(),
+    ),
+  })
+  .strict();
+export type RunnerConditions = z.infer<typeof RunnerConditionsSchema>;
+
 export const GpuSchema = z
   .object({
     index: z.number().int().nonnegative(),
@@ -168,7 +183,8 @@ export const ResultsSchema = z
      * the seed of the ABBA/BAAB blocks, the sides in the order their trials ran, and the other
      * side's commit. Trials of such a run are exchangeable with the other side's, not with
      * another run's. `alive`: whether both sides' services stayed up for the whole run, or ran
-     * one at a time, and why (run/alive.ts).
+     * one at a time, and why (run/alive.ts). `conditions`: what the runner was like during this
+     * side's trials, to be set beside the other side's.
      */
     interleaved: z
       .object({
@@ -179,6 +195,7 @@ export const ResultsSchema = z
           .object({ mode: z.enum(['both', 'one-at-a-time']), why: z.string().optional() })
           .strict()
           .optional(),
+        conditions: RunnerConditionsSchema.optional(),
       })
       .strict()
       .optional(),

@@ -16,10 +16,12 @@ import {
   RESULTS_SCHEMA,
   type Environment,
   type Results,
+  type RunnerConditions,
   type RunnerWarning,
 } from '../results/schema.js';
+import { countWarnings } from '../results/runnerWarnings.js';
 import { hostEnvironment } from './environment.js';
-import { runnerWarnings } from '../collect/doctor.js';
+import { hostSources, runnerWarnings, watchRunner } from '../collect/doctor.js';
 import { holdRunLock } from '../collect/runLock.js';
 import { PORT_VARIABLE, usesPort, withPort } from '../config/port.js';
 import { aliveMode, freePort, type AliveDecision } from './alive.js';
@@ -113,21 +115,22 @@ export async function runInterleaved(context: InterleavedContext): Promise<[Resu
     }),
   );
   const order: Side['name'][] = [];
-  const { results, alive } = await runArms(context, [base, head], arms, {
+  const { results, alive, conditions } = await runArms(context, [base, head], arms, {
     seed: context.seed,
     onStep: (arm) => order.push((context.sides[arm.side] as Side).name),
     ...(context.stopAfterBlock ? { stopAfterBlock: context.stopAfterBlock } : {}),
   });
   const [baseResults, headResults] = results;
-  const interleaved = (other: Side) => ({
+  const interleaved = (other: Side, own: number) => ({
     seed: context.seed,
     order,
     ...(other.commit ? { with: other.commit } : {}),
     ...(alive ? { alive } : {}),
+    ...(conditions?.[own] ? { conditions: conditions[own] } : {}),
   });
   return [
-    { ...(baseResults as Results), interleaved: interleaved(head) },
-    { ...(headResults as Results), interleaved: interleaved(base) },
+    { ...(baseResults as Results), interleaved: interleaved(head, 0) },
+    { ...(headResults as Results), interleaved: interleaved(base, 1) },
   ];
 }
 
@@ -143,7 +146,7 @@ async function runArms(
   sides: readonly Side[],
   arms: readonly Arm[],
   plan: PlanHooks = {},
-): Promise<{ results: Results[]; alive?: AliveDecision }> {
+): Promise<{ results: Results[]; alive?: AliveDecision; conditions?: RunnerConditions[] }> {
   const { progress } = context;
   const config = (sides[sides.length - 1] as Side).config;
   const services = armServices(aliveMode(config.service, sides.length), context.env, progress);
@@ -180,6 +183,13 @@ async function runArms(
   const atStart = await runnerWarnings(context.env, process.cwd());
   const releaseLock = await holdRunLock();
   let warnings = atStart;
+  // Two sides: what can change mid-run (a neighbour, a GPU that does not hold its clock) is read
+  // after each step (one arm's trials of a round) and counted for that step's side, so a side
+  // that ran under other conditions can be told (compare/notes.ts). Per step, not per block: a
+  // block holds both sides' steps. A reading costs a /proc scan, plus nvidia-smi on GPU runners.
+  const watch =
+    sides.length > 1 ? await watchRunner(hostSources(context.env, process.cwd())) : undefined;
+  const readings: RunnerWarning[][][] = sides.map(() => []);
   const collect = (): Results[] => {
     const environment = {
       ...hostEnvironment(context.env),
@@ -268,6 +278,7 @@ async function runArms(
         );
         progress.trialFinished(label, trialSummary(outcome.metrics));
       }
+      if (watch) readings[arm.side]?.push(await watch.sample());
       if (steps[index + 1]?.round === step.round) continue;
       progress.roundFinished({
         round: step.round,
@@ -289,15 +300,21 @@ async function runArms(
   const atEnd = (await runnerWarnings(context.env, process.cwd())).filter(
     (w) => !ownDoing.includes(w.name),
   );
-  warnings = unionByName(atStart, atEnd);
-  return { results: collect(), ...(alive ? { alive } : {}) };
+  // Each check once, as last seen: a foreign GPU process that appeared mid-run is named.
+  warnings = countWarnings([atStart, atEnd]).map((c) => c.warning);
+  return {
+    results: collect(),
+    ...(alive ? { alive } : {}),
+    ...(watch ? { conditions: readings.map(conditionsOf) } : {}),
+  };
 }
 
-/** Each check once, as last seen: a foreign GPU process that appeared mid-run is named. */
-function unionByName(first: RunnerWarning[], last: RunnerWarning[]): RunnerWarning[] {
-  const byName = new Map(first.map((w) => [w.name, w]));
-  for (const w of last) byName.set(w.name, w);
-  return [...byName.values()];
+/** One side's readings after each of its steps, counted: its trial rounds, per variant. */
+function conditionsOf(readings: readonly RunnerWarning[][]): RunnerConditions {
+  return {
+    trials: readings.length,
+    seen: countWarnings(readings).map(({ warning, count }) => ({ ...warning, trials: count })),
+  };
 }
 
 async function skipNotes(

@@ -2,7 +2,7 @@
 // Linux writes there (one value and a newline; /proc/loadavg, /proc/cpuinfo and /proc/meminfo in
 // their formats), and a stand-in for nvidia-smi (not NVIDIA code) that prints the CSV the real one
 // prints for perfgate's two queries, `[N/A]` included. Then the real /sys and /proc of this machine.
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import {
   doctorChecks,
   frequencyCheck,
+  watchRunner,
   type Check,
   type DoctorSources,
 } from '../../src/collect/doctor.js';
@@ -34,17 +35,21 @@ const meminfo = (availableKb: number, swapFreeKb: number) =>
   `MemTotal:       24683748 kB\nMemFree:        20000000 kB\nMemAvailable:   ${availableKb} kB\n` +
   `SwapTotal:       2097148 kB\nSwapFree:        ${swapFreeKb} kB\n`;
 
-/** nvidia-smi for the GPU query and the compute-apps query; `apps` lines as the real one prints. */
+/**
+ * nvidia-smi for the GPU query and the compute-apps query; `apps` lines as the real one prints,
+ * kept in a file beside it (appsOf) that a test may rewrite between calls.
+ */
 async function nvidiaSmi(gpuLine: string, apps: string[]): Promise<string> {
   const bin = await mkdtemp(join(tmpdir(), 'perfgate-smi-'));
   const file = join(bin, 'nvidia-smi');
+  await writeFile(appsOf(file), apps.map((a) => `${a}\n`).join(''));
   await writeFile(
     file,
     [
       '#!/usr/bin/env bash',
       'case "$1" in',
       `  --query-gpu=*) echo '${gpuLine}' ;;`,
-      `  --query-compute-apps=*) printf '%b' '${apps.map((a) => `${a}\\n`).join('')}' ;;`,
+      `  --query-compute-apps=*) cat '${appsOf(file)}' ;;`,
       '  *) exit 2 ;;',
       'esac',
       '',
@@ -53,6 +58,8 @@ async function nvidiaSmi(gpuLine: string, apps: string[]): Promise<string> {
   );
   return file;
 }
+
+const appsOf = (nvidiaSmiFile: string) => join(dirname(nvidiaSmiFile), 'apps.csv');
 
 /** One CPU's cpufreq limits in kHz, one integer and a newline per file, as cpufreq writes them. */
 const limits = (cpu: number, [min, max, hwMin, hwMax]: number[]) => ({
@@ -287,6 +294,40 @@ describe('perfgate doctor', () => {
       status: 'ok',
       value: 'python3 20 %',
     });
+  });
+
+  it('watches what can change mid-run: a neighbour over the interval since the last sample, a foreign GPU process', async () => {
+    const quietGpu = '0, Enabled, 1980, 1980, 0x0000000000000000, Default, 0, Disabled';
+    const smi = await nvidiaSmi(quietGpu, []);
+    const sources = await fixture(
+      { 'devices/system/cpu/intel_pstate/no_turbo': '0\n' },
+      { '200/stat': stat(200, 'node', 1, 3000), '201/stat': stat(201, 'python3', 200, 0) },
+      { self: 200, nvidiaSmi: smi },
+    );
+    const at = async (seconds: number, files: Record<string, string>, apps: string[]) => {
+      await passes(sources.proc, { uptime: uptime(seconds), ...files })();
+      await writeFile(appsOf(smi), apps.map((a) => `${a}\n`).join(''));
+    };
+    const watch = await watchRunner(sources);
+    // A neighbour used 40 of the 50 ticks of half a second, and took the GPU; turbo, on all
+    // along, is not a mid-run condition.
+    const gpuApp = (pid: number) => `GPU-5f3c9e1a-2b7d-4c8e-9f01-23456789abcd, ${pid}, python3`;
+    await at(31311.68, { '300/stat': stat(300, 'make', 1, 40) }, [gpuApp(4242)]);
+    expect(await watch.sample()).toEqual([
+      { name: 'runner.processes', status: 'warn', value: 'make 80 %' },
+      { name: 'gpu.processes', status: 'fail', value: 'python3' },
+    ]);
+    // 50 ms later: too short to judge a share by. On the GPU only perfgate's own child (201).
+    await at(31311.73, { '300/stat': stat(300, 'make', 1, 45) }, [gpuApp(201)]);
+    expect(await watch.sample()).toEqual([]);
+    // An nvidia-smi that does not answer (no GPU) is asked once: later samples read /proc alone.
+    const silent = join(await tree({}), 'nvidia-smi');
+    await writeFile(silent, `#!/usr/bin/env bash\necho "$1" >> '${silent}.log'\nexit 9\n`, {
+      mode: 0o755,
+    });
+    const bare = await watchRunner(await fixture({}, {}, { nvidiaSmi: silent }));
+    expect([await bare.sample(), await bare.sample()]).toEqual([[], []]);
+    expect((await readFile(`${silent}.log`, 'utf8')).trim().split('\n')).toHaveLength(1);
   });
 
   it("finds a busy process it started in this machine's /proc, and leaves out its own children", async () => {
