@@ -7,32 +7,59 @@ const LONG = `node bench.mjs --an argument list that goes past eighty columns, w
 
 const COMMENTED = `# perfgate.yml: top comment
 version: 1
-trials: 6 # inline comment
+trials: 6       # inline comment, aligned
 suites:
   - { name: work, kind: command, command: "${LONG}" }
 compare:
   # before thresholds
-  thresholds:
+  thresholds:   # on the key
     # before the first rule
-    - metric: other/*
+    - metric: other/*    # on a kept rule
       threshold: 0.2
-    - { metric: work/jumpy, threshold: 0.1 }
+    - { metric: work/jumpy, threshold: 0.1 }   # on the replaced rule
+
+    # after the last rule
   # at the end of compare
 # at the end of the file
 `;
 
 const rule = { metric: 'work/jumpy', threshold: 0.15 };
-const comments = (text: string) => text.split(/\r?\n/).filter((line) => line.includes('#'));
 
 describe('withThresholdRules', () => {
-  it('keeps every comment and untouched line, and puts the new rule first, replacing the old', () => {
+  it('changes only the lines of the rules: every other byte stays, comments in their columns', () => {
     const text = withThresholdRules(COMMENTED, [rule], 'perfgate.yml');
-    expect(comments(text).map((line) => line.trim())).toEqual(
-      comments(COMMENTED).map((line) => line.trim()),
+    expect(text).toBe(
+      COMMENTED.replace(
+        '    - metric: other/*',
+        '    - { metric: work/jumpy, threshold: 0.15 }\n    - metric: other/*',
+      ).replace('    - { metric: work/jumpy, threshold: 0.1 }   # on the replaced rule\n', ''),
     );
-    expect(text).toContain(`command: "${LONG}"`);
     const config = parseConfig(text, '/repo/perfgate.yml', {});
     expect(config.compare.thresholds).toEqual([rule, { metric: 'other/*', threshold: 0.2 }]);
+  });
+
+  it('adds the list where there is none: after the last entry of compare, or a compare at the end', () => {
+    const base = `version: 1\nsuites: [{ name: work, kind: command, command: 'true' }]\n`;
+    const withCompare = `${base}compare:\n    alpha: 0.01   # strict\n# end\n`;
+    expect(withThresholdRules(withCompare, [rule], 'perfgate.yml')).toBe(
+      `${base}compare:\n    alpha: 0.01   # strict\n    thresholds:\n        - { metric: work/jumpy, threshold: 0.15 }\n# end\n`,
+    );
+    // No final newline: one comes before the new lines. The file's indentation step is kept.
+    expect(withThresholdRules(base.trimEnd(), [rule], 'perfgate.yml')).toBe(
+      `${base}compare:\n  thresholds:\n    - { metric: work/jumpy, threshold: 0.15 }\n`,
+    );
+  });
+
+  it('edits a flow list in place, and renders a flow compare map through the document', () => {
+    const base = `version: 1\nsuites: [{ name: work, kind: command, command: 'true' }]   # one\n`;
+    const flowList = `${base}compare:\n  thresholds: [{ metric: other/*, threshold: 0.2 }, {metric: work/jumpy, threshold: 0.1}]  # rules\n`;
+    expect(withThresholdRules(flowList, [rule], 'perfgate.yml')).toBe(
+      `${base}compare:\n  thresholds: [{ metric: work/jumpy, threshold: 0.15 }, { metric: other/*, threshold: 0.2 }]  # rules\n`,
+    );
+    const flowMap = `${base}compare: { alpha: 0.01 }\n`;
+    const config = parseConfig(withThresholdRules(flowMap, [rule], 'perfgate.yml'), 'p.yml', {});
+    expect(config.compare.thresholds).toEqual([rule]);
+    expect(config.compare.alpha).toBe(0.01);
   });
 
   it('keeps CRLF line endings and a byte-order mark', () => {
