@@ -4,9 +4,10 @@
  * (/proc/uptime). Two readings, not one process's lifetime total: a daemon busy at boot and idle
  * since is no neighbour now. The proc root is an argument, so tests read fixture trees.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseProcPidStat, treePids, type ProcStat } from './proc.js';
+import { treePids, type ProcStat } from './proc.js';
+import { readProcesses } from './procfs.js';
 
 export interface ProcessSnapshot {
   /** Seconds since boot (/proc/uptime): the clock the ticks of /proc/<pid>/stat count along. */
@@ -29,15 +30,7 @@ export async function readProcessSnapshot(proc: string): Promise<ProcessSnapshot
     () => NaN,
   );
   if (!Number.isFinite(uptime)) return undefined;
-  const pids = (await readdir(proc).catch(() => [])).filter((name) => /^\d+$/.test(name));
-  const stats = await Promise.all(
-    pids.map((pid) =>
-      // A process that exits between readdir and read is simply absent.
-      readFile(path.join(proc, pid, 'stat'), 'utf8').then(parseProcPidStat, () => undefined),
-    ),
-  );
-  const processes = new Map<number, ProcStat>();
-  for (const stat of stats) if (stat) processes.set(stat.pid, stat);
+  const processes = await readProcesses(proc).catch(() => new Map<number, ProcStat>());
   return { uptime, processes };
 }
 

@@ -630,13 +630,21 @@ const familyOf = (snapshot: ProcessSnapshot | undefined, self: number) =>
   snapshot ? ownFamily(snapshot.processes, self) : new Set([self]);
 
 /** Every check, in a stable order: CPU, runner, GPU. */
-export async function doctorChecks(sources: DoctorSources): Promise<Check[]> {
+export async function doctorChecks(
+  sources: DoctorSources,
+  since?: ProcessSnapshot,
+): Promise<Check[]> {
   const self = sources.self ?? process.pid;
-  const before = await readProcessSnapshot(sources.proc);
+  const before = since ?? (await readProcessSnapshot(sources.proc));
   // The other checks run while the processes' CPU time is sampled: the doctor waits once. Their
-  // own children (nvidia-smi, getconf) are perfgate's family, left out of the sample.
+  // own children (nvidia-smi, getconf) are perfgate's family, left out of the sample. Given a
+  // reading from earlier (a run's start), the processes are judged over the time since: no wait.
   const [busy, cpu, runner, gpu] = await Promise.all([
-    busyAfterInterval(sources, before, self),
+    since
+      ? clockTicksOf(sources).then(async (ticks) =>
+          busiestSince(since, await readProcessSnapshot(sources.proc), ticks, self),
+        )
+      : busyAfterInterval(sources, before, self),
     Promise.all([
       governor(sources.sys),
       turbo(sources.sys),
@@ -662,14 +670,19 @@ const notOk = (checks: readonly Check[]): RunnerWarning[] =>
 
 /**
  * The checks a report should name: those that warn or fail (an unreadable value is no news). The
- * runner's own sysfs, procfs and nvidia-smi, read where the run happens.
+ * runner's own sysfs, procfs and nvidia-smi, read where the run happens; the other processes over
+ * the time since `since` (a reading of /proc from the run's start) where it is given.
  */
 export async function runnerWarnings(
   env: NodeJS.ProcessEnv,
   workDir: string,
+  since?: ProcessSnapshot,
 ): Promise<RunnerWarning[]> {
-  return notOk(await doctorChecks(hostSources(env, workDir)).catch(() => []));
+  return notOk(await doctorChecks(hostSources(env, workDir), since).catch(() => []));
 }
+
+/** A reading of this machine's processes, for runnerWarnings' `since`. */
+export const processSnapshot = () => readProcessSnapshot('/proc');
 
 /**
  * The checks that can change while a run measures and are not the run's own doing: another

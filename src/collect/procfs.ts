@@ -8,13 +8,13 @@ import { parseProcPidStat, parseProcStatCpu, type CpuTimes, type ProcStat } from
  * Every process's stat, keyed by PID. The whole of /proc is scanned because
  * /proc/<pid>/task/<tid>/children needs CONFIG_PROC_CHILDREN, which some kernels (this CI's
  * included) lack; ppid links from a scan work everywhere. A process that exits between readdir and
- * read is simply absent.
+ * read is simply absent. `proc` is the procfs root (tests give fixture trees).
  */
-export async function readProcesses(): Promise<Map<number, ProcStat>> {
-  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
+export async function readProcesses(proc = '/proc'): Promise<Map<number, ProcStat>> {
+  const pids = (await readdir(proc)).filter((name) => /^\d+$/.test(name));
   const stats = await Promise.all(
     pids.map((pid) =>
-      readFile(`/proc/${pid}/stat`, 'utf8').then(parseProcPidStat, () => undefined),
+      readFile(`${proc}/${pid}/stat`, 'utf8').then(parseProcPidStat, () => undefined),
     ),
   );
   const processes = new Map<number, ProcStat>();

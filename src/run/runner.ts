@@ -21,7 +21,7 @@ import {
 } from '../results/schema.js';
 import { countWarnings } from '../results/runnerWarnings.js';
 import { hostEnvironment } from './environment.js';
-import { hostSources, runnerWarnings, watchRunner } from '../collect/doctor.js';
+import { hostSources, processSnapshot, runnerWarnings, watchRunner } from '../collect/doctor.js';
 import { holdRunLock } from '../collect/runLock.js';
 import { PORT_VARIABLE, usesPort, withPort } from '../config/port.js';
 import { aliveMode, freePort, type AliveDecision } from './alive.js';
@@ -181,6 +181,7 @@ async function runArms(
   // The runner's known causes of noise, at the start and (in collect) at the end of the run;
   // while it measures, this run is one of them for any other run here (collect/runLock.ts).
   const atStart = await runnerWarnings(context.env, process.cwd());
+  const runStart = await processSnapshot();
   const releaseLock = await holdRunLock();
   let warnings = atStart;
   // Two sides: what can change mid-run (a neighbour, a GPU that does not hold its clock) is read
@@ -295,9 +296,10 @@ async function runArms(
     progress.end();
   }
   const alive = services.decision();
-  // At the end the runner's load, memory, swap and disk are the run's own doing: the rest counts.
+  // At the end the runner's load, memory, swap and disk are the run's own doing: the rest counts,
+  // the other processes by the CPU they took over the whole run.
   const ownDoing = ['runner.load', 'runner.memory', 'runner.swap', 'runner.disk'];
-  const atEnd = (await runnerWarnings(context.env, process.cwd())).filter(
+  const atEnd = (await runnerWarnings(context.env, process.cwd(), runStart)).filter(
     (w) => !ownDoing.includes(w.name),
   );
   // Each check once, as last seen: a foreign GPU process that appeared mid-run is named.
