@@ -151,20 +151,24 @@ export function tiedUCounts(ranks: Float64Array, n: number): UDistribution {
 
 /** The number of equally likely assignments, C(n + m, n). */
 function totalCount(dist: UDistribution): number {
-  return dist.counts.reduce((sum, count) => sum + count, 0);
+  return sumOf(dist.counts, 0, dist.counts.length);
+}
+
+/** counts[from] + … + counts[to − 1], in index order. Plain loops: a test per metric runs them. */
+function sumOf(counts: Float64Array, from: number, to: number): number {
+  let sum = 0;
+  for (let i = Math.max(0, from); i < Math.min(to, counts.length); i++) sum += counts[i]!;
+  return sum;
 }
 
 /** P(U <= u) and P(U >= u), each summed from its own tail so that small values stay accurate. */
 export function uTails(dist: UDistribution, u: number): { lower: number; upper: number } {
   const at = Math.round(u / dist.step);
-  let lower = 0;
-  let upper = 0;
-  dist.counts.forEach((count, i) => {
-    if (i <= at) lower += count;
-    if (i >= at) upper += count;
-  });
   const total = totalCount(dist);
-  return { lower: lower / total, upper: upper / total };
+  return {
+    lower: sumOf(dist.counts, 0, at + 1) / total,
+    upper: sumOf(dist.counts, at, dist.counts.length) / total,
+  };
 }
 
 /**
