@@ -30,6 +30,27 @@ const MEASURED = [
   'test/sweep/grid.test.ts',
 ];
 
+/**
+ * Whole runs through the CLI or the bundled action that repeat a check many times to measure what
+ * a user relies on (false alarms, power, bisection's culprit, the A/A gate under load), and the
+ * git store's races: minutes of real measuring, so `npm test` leaves them to `npm run test:e2e`,
+ * which CI runs after it (.ci/run). They run side by side, as the quick files do.
+ */
+const END_TO_END = [
+  'test/action/bisect.test.ts',
+  'test/cli/alive.test.ts',
+  'test/cli/bisect.test.ts',
+  'test/cli/calibrate.test.ts',
+  'test/cli/check.test.ts',
+  'test/cli/historyPower.test.ts',
+  'test/dashboard/browser.test.ts',
+  'test/dist/action.test.ts',
+  'test/dist/shards.test.ts',
+  'test/store/gitStore.compact.test.ts',
+  'test/store/gitStore.concurrency.test.ts',
+  'test/sweep/drift.test.ts',
+];
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -42,10 +63,18 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: 'parallel',
+          name: 'quick',
           include: ['test/**/*.test.ts'],
-          exclude: MEASURED,
+          exclude: [...MEASURED, ...END_TO_END],
           sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'end-to-end',
+          include: END_TO_END,
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -54,7 +83,7 @@ export default defineConfig({
           name: 'measured',
           include: MEASURED,
           fileParallelism: false,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
     ],
