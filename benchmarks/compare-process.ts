@@ -21,7 +21,8 @@ const REPEATS = Number(process.argv[2] ?? 7);
 const TRIALS = 30;
 const BENCHMARKS = 100;
 const MEASURES = 10;
-const CLI = resolve(import.meta.dirname, '../dist/cli.js');
+// BENCH_CLI: another build's bundle, to put its figures beside this one's on the same machine.
+const CLI = resolve(process.env.BENCH_CLI ?? resolve(import.meta.dirname, '../dist/cli.js'));
 
 function writeSide(dir: string, seed: number, shifted: boolean): void {
   mkdirSync(dir);
