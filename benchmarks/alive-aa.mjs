@@ -5,6 +5,9 @@
 // the same sequential design (4 to 8 trials per side, 1 s trials), CHECKS of each. Every flag is
 // a false alarm. Prints per mode: the wall time, false alarms, and the spread of the A/A changes
 // per metric (the median |change|), side by side.
+// ALIVE_AA_MODES picks the modes compared, in turn: `both`, `one-at-a-time`, or `both@S` for both
+// alive with a re-warm of S seconds before each trial after a switch (service.rewarmSeconds;
+// `both` is the default's), e.g. ALIVE_AA_MODES=both@0,both@0.5,both@1 to choose that default.
 import { buildRepository, commitOnBranch, git, timed } from './demo-repo.mjs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,11 +23,15 @@ commitOnBranch(repo, 'aa', 'docs: README only', () =>
 );
 git(repo, 'checkout', '--quiet', 'aa');
 
-const modes = { both: [], 'one-at-a-time': [] };
+const names = (process.env.ALIVE_AA_MODES ?? 'both,one-at-a-time').split(',');
+const modes = Object.fromEntries(names.map((name) => [name, []]));
 for (let i = 0; i < CHECKS; i++) {
-  // Alternating, so that drift of this machine reaches both modes alike.
-  for (const mode of i % 2 === 0 ? ['both', 'one-at-a-time'] : ['one-at-a-time', 'both']) {
-    process.env.DEMO_ALIVE = mode;
+  // In turn, each round in the other order, so that drift of this machine reaches all alike.
+  for (const mode of i % 2 === 0 ? names : [...names].reverse()) {
+    const [alive, rewarm] = mode.split('@');
+    process.env.DEMO_ALIVE = alive;
+    if (rewarm === undefined) delete process.env.DEMO_REWARM;
+    else process.env.DEMO_REWARM = rewarm;
     const args = ['check', '--config', 'perfgate.yml', '--against', base, '--format', 'json'];
     const run = await timed(`A/A check ${i + 1} of ${CHECKS}, ${mode}`, args, repo);
     if (run.code !== 0 && run.code !== 1) throw new Error(`check exited ${run.code}`);
@@ -38,26 +45,28 @@ const median = (values) => {
   const mid = sorted.length / 2;
   return sorted.length % 2 ? sorted[Math.floor(mid)] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
-const gating = modes.both[0].metrics.filter((m) => !m.informational).map((m) => m.key);
-const spread = (mode, key) =>
-  median(
-    modes[mode]
-      .map((c) => c.metrics.find((m) => m.key === key)?.change)
-      .filter((c) => typeof c === 'number')
-      .map(Math.abs),
-  );
+const gating = modes[names[0]][0].metrics.filter((m) => !m.informational).map((m) => m.key);
+const changes = (mode, key) =>
+  modes[mode]
+    .map((c) => c.metrics.find((m) => m.key === key)?.change)
+    .filter((c) => typeof c === 'number');
+// The spread of the A/A changes, and their lean: a mode that biases a metric shifts its median.
+const spread = (mode, key) => median(changes(mode, key).map(Math.abs));
+const lean = (mode, key) => median(changes(mode, key));
 const pct = (x) => (x === undefined ? '—' : `${(x * 100).toFixed(2)} %`);
+const row = (label, cell) => `| ${label} | ${names.map(cell).join(' | ')} |`;
 const lines = [
-  `## A/A checks of the demo, ${CHECKS} per mode, alternating`,
+  `## A/A checks of the demo, ${CHECKS} per mode, in turn`,
   '',
-  '| | both alive | one at a time |',
-  '| --- | ---: | ---: |',
-  `| median wall time | ${median(modes.both.map((c) => c.seconds)).toFixed(1)} s | ${median(modes['one-at-a-time'].map((c) => c.seconds)).toFixed(1)} s |`,
-  `| false alarms (red) | ${modes.both.filter((c) => c.verdict === 'regression').length} of ${CHECKS} | ${modes['one-at-a-time'].filter((c) => c.verdict === 'regression').length} of ${CHECKS} |`,
-  ...gating.map(
-    (key) =>
-      `| median abs A/A change, ${key} | ${pct(spread('both', key))} | ${pct(spread('one-at-a-time', key))} |`,
+  row('', (name) => name),
+  row('---', () => '---:'),
+  row('median wall time', (name) => `${median(modes[name].map((c) => c.seconds)).toFixed(1)} s`),
+  row(
+    'false alarms (red)',
+    (name) => `${modes[name].filter((c) => c.verdict === 'regression').length} of ${CHECKS}`,
   ),
+  ...gating.map((key) => row(`median abs A/A change, ${key}`, (name) => pct(spread(name, key)))),
+  ...gating.map((key) => row(`median A/A change, ${key}`, (name) => pct(lean(name, key)))),
   '',
 ];
 console.log(lines.join('\n'));

@@ -26,6 +26,7 @@ service:
   healthUrl: http://127.0.0.1:\${PERFGATE_PORT}/health
   startTimeoutSeconds: 120
   alive: \${DEMO_ALIVE:-auto}
+  rewarmSeconds: \${DEMO_REWARM:-0.5}
 trials:
   min: 4
   max: \${DEMO_MAX_TRIALS:-12}
