@@ -8,7 +8,7 @@
 // ALIVE_AA_MODES picks the modes compared, in turn: `both`, `one-at-a-time`, or `both@S` for both
 // alive with a re-warm of S seconds before each trial after a switch (service.rewarmSeconds;
 // `both` is the default's), e.g. ALIVE_AA_MODES=both@0,both@0.5,both@1 to choose that default.
-import { buildRepository, commitOnBranch, git, timed } from './demo-repo.mjs';
+import { buildRepository, calibrateOnMain, commitOnBranch, git, timed } from './demo-repo.mjs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -17,6 +17,11 @@ process.env.DEMO_DURATION ??= '1';
 process.env.DEMO_MAX_TRIALS ??= '8';
 
 const repo = buildRepository();
+// ALIVE_AA_CALIBRATE=3: thresholds from 3 A/A runs first, as `npm run demo:pr` sets them (with
+// DEMO_DURATION=3 DEMO_MAX_TRIALS=12, its design): that script's A/A check, CHECKS times per mode.
+if (process.env.ALIVE_AA_CALIBRATE) {
+  await calibrateOnMain(repo, Number(process.env.ALIVE_AA_CALIBRATE));
+}
 const base = git(repo, 'rev-parse', 'HEAD');
 commitOnBranch(repo, 'aa', 'docs: README only', () =>
   writeFileSync(join(repo, 'README.md'), '# demo stack\n\nNothing here changes performance.\n'),
