@@ -34,7 +34,11 @@ export interface SuiteSpread {
   suite: string;
   /** Metrics whose spreads were pooled. */
   metrics: number;
-  /** The prior: its degrees of freedom (weight, in runs) and variance, on the log scale. */
+  /**
+   * The prior: its degrees of freedom (weight, in runs) and variance, on the log scale; fitted
+   * robustly from ten metrics on, where an outlying spread gets a smaller weight of its own
+   * (VariancePrior.tail, stats/moderated.ts).
+   */
   prior: VariancePrior;
   /** Metrics whose spread is well above the pool's: they keep their own (stats/moderated.ts). */
   own: string[];
