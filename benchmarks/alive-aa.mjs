@@ -46,6 +46,8 @@ for (let i = 0; i < CHECKS; i++) {
 }
 
 const median = (values) => {
+  // Rates that moved from 0 have a change in points, not a relative one: none to take.
+  if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length / 2;
   return sorted.length % 2 ? sorted[Math.floor(mid)] : (sorted[mid - 1] + sorted[mid]) / 2;
