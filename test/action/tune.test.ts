@@ -4,11 +4,11 @@
 // stand-in for nvidia-smi (not NVIDIA code) that answers in the real one's CSV and logs its
 // calls. vi.mock points hostSources at them, since this machine's own /sys must not change.
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { ROOT, runActionInProcess } from '../helpers/actionRunner.js';
+import { fileTree, tuningNvidiaSmi } from '../helpers/fixtureMachine.js';
 import { commit, git, workspaceWithOrigin } from '../helpers/gitRepo.js';
 
 vi.mock('../../src/collect/doctor.js', async (importOriginal) => {
@@ -27,30 +27,10 @@ const SYS = {
 };
 
 async function fixtureMachine() {
-  const sys = await mkdtemp(join(tmpdir(), 'perfgate-action-tune-'));
-  for (const [file, text] of Object.entries(SYS)) {
-    await mkdir(dirname(join(sys, file)), { recursive: true });
-    await writeFile(join(sys, file), text);
-  }
-  const bin = await mkdtemp(join(tmpdir(), 'perfgate-action-smi-'));
-  const log = join(bin, 'calls.log');
-  await writeFile(
-    join(bin, 'nvidia-smi'),
-    [
-      '#!/usr/bin/env bash',
-      `echo "$*" >> '${log}'`,
-      'case "$1" in',
-      "  --query-gpu=index,persistence_mode,clocks.default_applications.graphics) echo '0, Disabled, 1410' ;;",
-      "  --query-gpu=index,clocks.sm) echo '0, 1410' ;;",
-      '  -i) exit 0 ;;',
-      '  *) exit 2 ;;',
-      'esac',
-      '',
-    ].join('\n'),
-    { mode: 0o755 },
-  );
-  const env = { FIXTURE_SYS: sys, PATH: `${bin}:${process.env.PATH}` };
-  return { sys, log, env };
+  const sys = await fileTree(SYS);
+  const smi = await tuningNvidiaSmi(1410);
+  const env = { FIXTURE_SYS: sys, PATH: `${smi.bin}:${process.env.PATH}` };
+  return { sys, log: smi.log, env };
 }
 
 /** A workspace whose one command suite notes the governor it ran under, then exits with `code`. */
@@ -69,27 +49,38 @@ const event = (workspace: string) => ({
   sha: git(workspace, 'rev-parse', 'HEAD'),
 });
 
+/** The record mode with input tune on a fixture machine, its trials exiting with `code`. */
+async function recordTuned(code: number) {
+  const machine = await fixtureMachine();
+  const workspace = await workspaceNoting(machine.sys, code);
+  const result = await runActionInProcess({
+    inputs: { mode: 'record', tune: 'true' },
+    event: event(workspace),
+    workspace,
+    env: machine.env,
+  });
+  return { machine, workspace, result };
+}
+
+/** The machine as it was before: the same bytes in every file, no tuning state left behind. */
+async function expectRestored(sys: string, workspace: string): Promise<void> {
+  for (const [file, text] of Object.entries(SYS)) {
+    expect(await readFile(join(sys, file), 'utf8')).toBe(text);
+  }
+  expect(existsSync(join(workspace, 'perfgate-out/tune-state.json'))).toBe(false);
+}
+
 describe('the action with input tune', () => {
   it('measures on the tuned runner, then puts every file and the GPU back', async () => {
-    const machine = await fixtureMachine();
-    const workspace = await workspaceNoting(machine.sys, 0);
-    const result = await runActionInProcess({
-      inputs: { mode: 'record', tune: 'true' },
-      event: event(workspace),
-      workspace,
-      env: machine.env,
-    });
+    const { machine, workspace, result } = await recordTuned(0);
     expect(result.code, result.stdout).toBe(0);
     // Every trial ran under the performance governor...
     const seen = (await readFile(join(workspace, 'governor.log'), 'utf8')).trim().split('\n');
     expect(seen.length).toBeGreaterThanOrEqual(2);
     expect(new Set(seen)).toEqual(new Set(['performance']));
     expect(result.stdout).toMatch(/^tuned: 2 files, 1 GPU; state in /m);
-    // ...and afterwards the machine is as it was: the same bytes, the clock lock and persistence
-    // undone in reverse, no state left behind.
-    for (const [file, text] of Object.entries(SYS)) {
-      expect(await readFile(join(machine.sys, file), 'utf8')).toBe(text);
-    }
+    // ...and afterwards the machine is as it was, the clock lock and persistence undone in reverse.
+    await expectRestored(machine.sys, workspace);
     const calls = (await readFile(machine.log, 'utf8')).split('\n');
     expect(calls.filter((call) => call.startsWith('-i 0 '))).toEqual([
       '-i 0 -pm 1',
@@ -97,23 +88,12 @@ describe('the action with input tune', () => {
       '-i 0 -rgc',
       '-i 0 -pm 0',
     ]);
-    expect(existsSync(join(workspace, 'perfgate-out/tune-state.json'))).toBe(false);
   }, 60_000);
 
   it('puts the runner back when the mode fails', async () => {
-    const machine = await fixtureMachine();
-    const workspace = await workspaceNoting(machine.sys, 3);
-    const result = await runActionInProcess({
-      inputs: { mode: 'record', tune: 'true' },
-      event: event(workspace),
-      workspace,
-      env: machine.env,
-    });
+    const { machine, workspace, result } = await recordTuned(3);
     expect(result.code).not.toBe(0);
     expect(await readFile(join(workspace, 'governor.log'), 'utf8')).toMatch(/^performance$/m);
-    for (const [file, text] of Object.entries(SYS)) {
-      expect(await readFile(join(machine.sys, file), 'utf8')).toBe(text);
-    }
-    expect(existsSync(join(workspace, 'perfgate-out/tune-state.json'))).toBe(false);
+    await expectRestored(machine.sys, workspace);
   }, 60_000);
 });

@@ -19,15 +19,7 @@ import { busiestProcesses, readProcessSnapshot } from '../../src/collect/busiest
 import { renderDoctorText } from '../../src/report/doctor.js';
 import { holdRunLock } from '../../src/collect/runLock.js';
 import { runCli } from '../helpers/cli.js';
-
-async function tree(files: Record<string, string>): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'perfgate-doctor-'));
-  for (const [file, text] of Object.entries(files)) {
-    await mkdir(dirname(join(root, file)), { recursive: true });
-    await writeFile(join(root, file), text);
-  }
-  return root;
-}
+import { fileTree } from '../helpers/fixtureMachine.js';
 
 const cpuinfo =
   'processor\t: 0\nmodel name\t: AMD EPYC\n\nprocessor\t: 1\nmodel name\t: AMD EPYC\n';
@@ -115,14 +107,14 @@ async function fixture(
   procFiles: Record<string, string> = {},
   more: Partial<DoctorSources> = {},
 ): Promise<DoctorSources> {
-  const proc = await tree({ ...quietProc, ...procFiles });
+  const proc = await fileTree({ ...quietProc, ...procFiles });
   return {
-    sys: await tree({ ...quietSys, ...sysFiles }),
+    sys: await fileTree({ ...quietSys, ...sysFiles }),
     proc,
     nvidiaSmi: 'no-nvidia-smi-here',
     env: { PATH: process.env.PATH },
     workDir: tmpdir(),
-    runLocks: await tree({}),
+    runLocks: await fileTree({}),
     processInterval: passes(proc),
     clockTicks: 100,
     ...more,
@@ -321,7 +313,7 @@ describe('perfgate doctor', () => {
     await at(31311.73, { '300/stat': stat(300, 'make', 1, 45) }, [gpuApp(201)]);
     expect(await watch.sample()).toEqual([]);
     // An nvidia-smi that does not answer (no GPU) is asked once: later samples read /proc alone.
-    const silent = join(await tree({}), 'nvidia-smi');
+    const silent = join(await fileTree({}), 'nvidia-smi');
     await writeFile(silent, `#!/usr/bin/env bash\necho "$1" >> '${silent}.log'\nexit 9\n`, {
       mode: 0o755,
     });
@@ -368,8 +360,8 @@ describe('perfgate doctor', () => {
 
   it('says unknown for what it cannot read, never fails on it', async () => {
     const checks = await doctorChecks({
-      sys: await tree({}),
-      proc: await tree({}),
+      sys: await fileTree({}),
+      proc: await fileTree({}),
       nvidiaSmi: await nvidiaSmi(
         '0, [N/A], [N/A], [N/A], [Not Supported], [N/A], [N/A], [N/A]',
         [],
@@ -377,7 +369,7 @@ describe('perfgate doctor', () => {
       env: { PATH: process.env.PATH },
       workDir: join(tmpdir(), 'no-such-folder-here'),
       // A file where the folder of runs should be: unreadable as a folder.
-      runLocks: join(await tree({ runs: 'not a folder\n' }), 'runs'),
+      runLocks: join(await fileTree({ runs: 'not a folder\n' }), 'runs'),
       processInterval: async () => {},
     });
     const unknown = checks.filter((c) => c.status === 'unknown').map((c) => c.name);
@@ -394,7 +386,7 @@ describe('perfgate doctor', () => {
     const gone = spawn('true', [], { stdio: 'ignore' });
     await new Promise((resolve) => gone.on('exit', resolve));
     try {
-      const locks = await tree({ [`${alive.pid}.lock`]: 'x\n', [`${gone.pid}.lock`]: 'x\n' });
+      const locks = await fileTree({ [`${alive.pid}.lock`]: 'x\n', [`${gone.pid}.lock`]: 'x\n' });
       const sources = await fixture({}, {}, { runLocks: locks });
       const expected = { status: 'fail', value: `1 other run measuring (pid ${alive.pid})` };
       // The exited run's file is there, and ignored.
@@ -414,7 +406,7 @@ describe('perfgate doctor', () => {
     const bin = dirname(
       await nvidiaSmi('0, Enabled, 1980, 1980, 0x0000000000000040, Default, 0, [N/A]', []),
     );
-    const args = ['doctor', '--sys', await tree(quietSys), '--proc', await tree(quietProc)];
+    const args = ['doctor', '--sys', await fileTree(quietSys), '--proc', await fileTree(quietProc)];
     const env = { PATH: `${bin}:${process.env.PATH}` };
     const json = await runCli([...args, '--format', 'json'], tmpdir(), env);
     expect(json.code).toBe(0);

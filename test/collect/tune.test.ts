@@ -3,12 +3,12 @@
 // code) that answers perfgate's queries in the real one's CSV and logs every call, so the test
 // sees what would have been set. Then, as the user nobody, the refusal to touch the real /sys.
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { fileTree, tuningNvidiaSmi } from '../helpers/fixtureMachine.js';
 import { ROOT } from '../helpers/readme.js';
 
 const SYS = {
@@ -17,38 +17,6 @@ const SYS = {
   'devices/system/cpu/intel_pstate/no_turbo': '0\n',
   'devices/system/cpu/smt/active': '0\n',
 };
-
-async function tree(files: Record<string, string>): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'perfgate-tune-'));
-  for (const [file, text] of Object.entries(files)) {
-    await mkdir(dirname(join(root, file)), { recursive: true });
-    await writeFile(join(root, file), text);
-  }
-  return root;
-}
-
-/** nvidia-smi with one GPU, persistence off, base clock 1410 MHz, the SM clock at `sm`. */
-async function nvidiaSmi(sm: number): Promise<{ bin: string; log: string }> {
-  const bin = await mkdtemp(join(tmpdir(), 'perfgate-smi-'));
-  const log = join(bin, 'calls.log');
-  await writeFile(
-    join(bin, 'nvidia-smi'),
-    [
-      '#!/usr/bin/env bash',
-      `echo "$*" >> '${log}'`,
-      'case "$1" in',
-      "  --query-gpu=index,persistence_mode,clocks.default_applications.graphics) echo '0, Disabled, 1410' ;;",
-      `  --query-gpu=index,clocks.sm) echo '0, ${sm}' ;;`,
-      '  --query-gpu=*) exit 2 ;;',
-      '  -i) exit 0 ;;',
-      '  *) exit 2 ;;',
-      'esac',
-      '',
-    ].join('\n'),
-    { mode: 0o755 },
-  );
-  return { bin, log };
-}
 
 const snapshot = async (root: string) =>
   Object.fromEntries(
@@ -59,9 +27,9 @@ const snapshot = async (root: string) =>
 
 describe('perfgate doctor --tune and --restore', () => {
   it('sets the governor, turbo, persistence and a clock lock, then puts every byte back', async () => {
-    const sys = await tree(SYS);
+    const sys = await fileTree(SYS);
     const before = await snapshot(sys);
-    const smi = await nvidiaSmi(1400);
+    const smi = await tuningNvidiaSmi(1400);
     const state = join(sys, 'state.json');
     const env = { PATH: `${smi.bin}:${process.env.PATH}` };
     const args = ['doctor', '--sys', sys, '--proc', sys, '--state', state];
@@ -89,8 +57,8 @@ describe('perfgate doctor --tune and --restore', () => {
   });
 
   it('says when the SM clock does not hold the lock', async () => {
-    const sys = await tree(SYS);
-    const smi = await nvidiaSmi(1100);
+    const sys = await fileTree(SYS);
+    const smi = await tuningNvidiaSmi(1100);
     const state = join(sys, 'state.json');
     const env = { PATH: `${smi.bin}:${process.env.PATH}` };
     const tuned = await runCli(
@@ -104,7 +72,7 @@ describe('perfgate doctor --tune and --restore', () => {
   });
 
   it('refuses --restore without a state file, and both flags at once (exit 2)', async () => {
-    const sys = await tree(SYS);
+    const sys = await fileTree(SYS);
     const missing = await runCli(
       ['doctor', '--sys', sys, '--state', join(sys, 'none.json'), '--restore'],
       ROOT,
