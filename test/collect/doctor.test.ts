@@ -345,8 +345,10 @@ describe('perfgate doctor', () => {
       const seen = busiestProcesses(before, after, 100, stranger.pid as number);
       const loopShare = seen?.find((p) => p.pid === pid);
       expect(loopShare?.comm).toBe('sh');
-      // Two CPUs here, shared with whatever else runs: a loop gets well over a third of one.
-      expect(loopShare?.share).toBeGreaterThan(0.35);
+      // Two CPUs here, shared with whatever else runs: in the quick suite three test files and
+      // their children run beside it (a third of a CPU once measured 0.33), so the loop's share
+      // is held to a tenth of a CPU, which an idle process (0) does not reach.
+      expect(loopShare?.share).toBeGreaterThan(0.1);
       // This test's process (an ancestor of the sibling) is family, not a neighbour.
       expect(seen?.some((p) => p.pid === process.pid)).toBe(false);
       // Seen from this test's process, the loop is its own child's work.
