@@ -88,12 +88,18 @@ export function untestedRunNotes(measured: readonly Measured[]): string[] {
  * weighs, and the run factor taken out, with the one thing history cannot tell apart.
  */
 export function runModelNotes(model: RunModel): string[] {
-  const spreads = model.spreads.map(
-    ({ suite, metrics, prior }) =>
-      `${suite}: run-to-run spread pooled across ${metrics} metrics (about ` +
+  const spreads = model.spreads.flatMap(({ suite, metrics, prior, own }) => [
+    `${suite}: run-to-run spread pooled across ${metrics} metrics (about ` +
       `${percentOf(Math.sqrt(prior.variance))}, worth ${+prior.df.toFixed(1)} runs), each ` +
       "metric's own shrunk towards it (compare.runSpread)",
-  );
+    // A metric left out of the pool is tested on its own few runs: the reviewer should know why.
+    ...(own.length > 0
+      ? [
+          `${suite}: ${own.join(', ')} ${own.length === 1 ? 'keeps its' : 'keep their'} own ` +
+            "run-to-run spread, well above what the suite's other metrics share",
+        ]
+      : []),
+  ]);
   const factors = model.factors.map(
     ({ suite, metrics, change, weight }) =>
       `${suite}: as a whole this run was ${wholeChange(change)} (read off ${metrics} metrics, ` +

@@ -137,6 +137,33 @@ describe('pooled spreads', () => {
     expect(verdictOf(result, 'm2')?.verdict).toBe('regression');
   });
 
+  it('say which metric keeps its own spread: one five times noisier than the rest', () => {
+    const z = normal(mulberry32(3));
+    const noisier = stored.map((r) => ({
+      ...r,
+      suites: r.suites.map((suite) => ({
+        ...suite,
+        metrics: suite.metrics.map((m) =>
+          m.name === 'm5' ? { ...m, samples: m.samples.map((v) => v * Math.exp(0.3 * z())) } : m,
+        ),
+      })),
+    }));
+    const result = compare(
+      noisier,
+      run(1, () => 1, 20),
+    );
+    expect(result.runModel?.spreads[0]?.own).toEqual(['m5']);
+    expect(result.notes).toContain(
+      "api: m5 keeps its own run-to-run spread, well above what the suite's other metrics share",
+    );
+    expect(
+      compare(
+        stored,
+        run(1, () => 1, 20),
+      ).notes.join('\n'),
+    ).not.toMatch(/own run-to-run/);
+  });
+
   it("are the prediction test's own spreads with runSpread: own", () => {
     const own = compare(
       stored,
