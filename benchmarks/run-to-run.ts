@@ -11,7 +11,7 @@
  * the metric's own part of the run effect. 20 lower-is-better metrics, 6 trials per side and run.
  * Scenarios (the run effects): shared by all metrics at CV 3 % and 6 %; each metric's own at 6 %;
  * each metric's own at 6 % but one metric's (not the shifted one) at 18 %; each metric's own at a
- * CV of its own, log-uniform between 3 % and 12 %.
+ * CV of its own, log-uniform between 4.2 % and 8.5 % (twofold) or between 3 % and 12 % (fourfold).
  *
  * Designs, all through perfgate's own code (compareResults):
  *  - history run by run: run medians of 10 stored runs against the head run's median, the
@@ -56,8 +56,14 @@ interface Scenario {
   targets: { shift?: (typeof SHIFTS)[number]; detected?: number };
 }
 
-/** Log-uniform between 3 % and 12 %, evenly spread over the metrics (fixed, not drawn). */
-const ownSpread = (metric: number) => 0.03 * 4 ** (metric / (METRICS - 1));
+/**
+ * Each metric a spread of its own, log-uniform from `low` to `high`, evenly spread over the
+ * metrics (fixed, not drawn).
+ */
+const spreadsFrom =
+  (low: number, high: number) =>
+  (metric: number): number =>
+    low * (high / low) ** (metric / (METRICS - 1));
 
 const SCENARIOS: Scenario[] = [
   { label: 'shared, CV 3 %', machineCv: 0.03, ownCv: () => 0, targets: {} },
@@ -79,7 +85,13 @@ const SCENARIOS: Scenario[] = [
     ownCv: (i) => (i === ODD_METRIC ? 0.18 : 0.06),
     targets: {},
   },
-  { label: 'own, CV 3-12 % by metric', machineCv: 0, ownCv: ownSpread, targets: {} },
+  {
+    label: 'own, CV 4.2-8.5 % by metric',
+    machineCv: 0,
+    ownCv: spreadsFrom(0.06 / Math.SQRT2, 0.06 * Math.SQRT2),
+    targets: {},
+  },
+  { label: 'own, CV 3-12 % by metric', machineCv: 0, ownCv: spreadsFrom(0.03, 0.12), targets: {} },
 ];
 
 /** Samples of one side of one run: one array of trial values per metric. */

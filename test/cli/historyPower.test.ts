@@ -5,11 +5,11 @@
 // from one seeded stream and written where bench.mjs reads it, so the test is repeatable.
 // Before issue #26 a +25 % change of one metric was found in 2 of 10 such checks. Issue #26 asks
 // for a +30 % metric flagged in 7 of 10; the simulation of this case (benchmarks/run-to-run.ts's
-// model, 3 trials, +30 %) finds it in 79 % of checks. Through the CLI, 10 checks against each of
-// five stored histories flagged it in 31 of 50 (6, 9, 1, 5 and 10): in the third history the
-// metric's stored spread lay in the others' upper 5 % tail, so it kept its own spread and its
-// 9 degrees of freedom (compare/runModel.ts), as it must for a metric whose spread is its own.
-// The assertion is 60 %, what these draws show, not the issue's 70 %.
+// model, 3 trials, +30 %) finds it in 80 % of checks, and a history lets 7 or more of 10 checks
+// find it in 81 % of histories. Through the CLI, 10 checks against each of five stored histories
+// flagged it in 37 of 50 (6, 9, 7, 5 and 10 per history). When a metric's spread keeps its own
+// (stats/moderated.ts, OWN_SPREAD_LEVEL) was the others' upper 5 % tail, the third history's
+// metric kept its own spread by chance, and its 9 degrees of freedom found the change once in 10.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,13 +82,13 @@ beforeAll(async () => {
 }, 180_000);
 
 describe('perfgate check --baseline history, 20 metrics of their own 6 % run-to-run spread', () => {
-  it('flags a +30 % metric in at least 60 % of checks, saying which spread it leaned on', async () => {
+  it('flags a +30 % metric in at least 70 % of checks, saying which spread it leaned on', async () => {
     const results = [];
     for (const store of stores) for (let i = 0; i < 10; i++) results.push(await check(store, 1.3));
     const flagged = results.filter(
       (r) => r.code === 1 && /work m0 .* REGRESSION/.test(r.stdout),
     ).length;
-    expect(flagged).toBeGreaterThanOrEqual(0.6 * results.length);
+    expect(flagged).toBeGreaterThanOrEqual(0.7 * results.length);
     expect(results[0]?.stdout).toMatch(
       /baseline: main: 10 stored runs \(.*\), compared run by run/,
     );
