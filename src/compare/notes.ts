@@ -90,8 +90,11 @@ export function untestedRunNotes(measured: readonly Measured[]): string[] {
 export function runModelNotes(model: RunModel): string[] {
   const spreads = model.spreads.flatMap(({ suite, metrics, prior, own }) => [
     `${suite}: run-to-run spread pooled across ${metrics} metrics (about ` +
-      `${percentOf(Math.sqrt(prior.variance))}, worth ${+prior.df.toFixed(1)} runs), each ` +
-      "metric's own shrunk towards it (compare.runSpread)",
+      `${percentOf(Math.sqrt(prior.variance))}, worth ${runsOf(prior.df)} runs` +
+      (prior.dfAbove !== undefined && prior.dfAbove < prior.df
+        ? `, ${runsOf(prior.dfAbove)} for a metric above it`
+        : '') +
+      "), each metric's own shrunk towards it (compare.runSpread)",
     // A metric left out of the pool is tested on its own few runs: the reviewer should know why.
     ...(own.length > 0
       ? [
@@ -111,6 +114,8 @@ export function runModelNotes(model: RunModel): string[] {
   );
   return [...spreads, ...factors];
 }
+
+const runsOf = (df: number): string => `${+df.toFixed(1)}`;
 
 function wholeChange(change: number): string {
   const size = percentOf(Math.abs(change));

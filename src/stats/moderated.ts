@@ -28,6 +28,12 @@ export interface VariancePrior {
   df: number;
   variance: number;
   /**
+   * shareSpreads only: the weight for a spread above s₀², at most d₀ (priorDfOf). Shrinking a
+   * spread down is what makes a test eager, so there the prior weighs no more than the spreads
+   * support at the lower end of its confidence (smallestSupportedDf).
+   */
+  dfAbove?: number;
+  /**
    * Robust fits only (shareSpreads): the smaller weights of spreads that lie above the pool.
    * Steps in order of their upper tail probability under F(dᵢ, d₀) (aboveThePool's), the weight
    * not decreasing: a spread as far out as a step's or further has at most that step's weight.
@@ -51,11 +57,14 @@ export interface SampleVariance {
 /**
  * The most the pool may weigh against a metric's own runs: d₀ ≤ this × the largest dᵢ. With twenty
  * metrics limma's moment estimate of d₀ is often infinite by chance; believed, it would make the
- * test as sure as a known spread when the spreads merely looked alike. At four times, twenty
- * metrics of one spread stay at or below the false alarms of each metric on its own, and keep most
- * of the power a known spread has (benchmarks/run-to-run.ts).
+ * test as sure as a known spread when the spreads merely looked alike. A spread above the pool
+ * is held to the weight the spreads support (VariancePrior.dfAbove), so the cap weighs mostly on
+ * spreads shrunk up: at eight times, twenty metrics of one spread stay below the false alarms of
+ * each metric on its own, and keep most of the power a known spread has (at four, before the
+ * bound, a +25 % change was found in 62.0 % of checks; at eight with it, 61.4 %:
+ * benchmarks/run-to-run.ts).
  */
-const PRIOR_WEIGHT_CAP = 4;
+const PRIOR_WEIGHT_CAP = 8;
 
 /**
  * limma's fitFDist by moments, without covariates: null below three positive variances (the
@@ -67,7 +76,7 @@ const PRIOR_WEIGHT_CAP = 4;
  * Σdᵢs²ᵢ / Σdᵢ (limma's choice for an infinite d₀).
  */
 export function fitVariancePrior(samples: readonly SampleVariance[]): VariancePrior | null {
-  const used = samples.filter((s) => s.variance > 0 && Number.isFinite(s.variance) && s.df > 0);
+  const used = samples.filter(isPositive);
   if (used.length < 3) return null;
   const fit = fitFDist(used);
   const dfs = used.map((s) => s.df);
@@ -80,19 +89,36 @@ export function fitVariancePrior(samples: readonly SampleVariance[]): VariancePr
   return fit;
 }
 
+/** A spread that says how the metrics spread: a positive, finite variance with degrees of freedom. */
+function isPositive(sample: SampleVariance): boolean {
+  return sample.variance > 0 && Number.isFinite(sample.variance) && sample.df > 0;
+}
+
 /** PRIOR_WEIGHT_CAP and the other metrics' degrees of freedom, Σdᵢ − max dᵢ. */
 function capOf(dfs: readonly number[]): number {
   const total = dfs.reduce((a, b) => a + b, 0);
   return Math.min(total - Math.max(...dfs), PRIOR_WEIGHT_CAP * Math.max(...dfs));
 }
 
+/**
+ * limma's moments of the log spreads: their mean and sample variance after the log χ² bias is
+ * taken out, and the part of that variance that sampling alone gives (mean trigamma(dᵢ / 2)).
+ */
+function logSpreadMoments(used: readonly SampleVariance[]) {
+  const e = used.map((s) => Math.log(s.variance) - digamma(s.df / 2) + Math.log(s.df / 2));
+  const mean = e.reduce((a, b) => a + b, 0) / e.length;
+  return {
+    mean,
+    variance: e.reduce((a, b) => a + (b - mean) ** 2, 0) / (e.length - 1),
+    sampling: used.reduce((a, s) => a + trigamma(s.df / 2), 0) / used.length,
+  };
+}
+
 /** limma's fitFDist without covariates, on positive variances: d₀ may be infinite. */
 function fitFDist(used: readonly SampleVariance[]): VariancePrior {
-  const e = used.map((s) => Math.log(s.variance) - digamma(s.df / 2) + Math.log(s.df / 2));
-  const eMean = e.reduce((a, b) => a + b, 0) / e.length;
-  const eVar =
-    e.reduce((a, b) => a + (b - eMean) ** 2, 0) / (e.length - 1) -
-    used.reduce((a, s) => a + trigamma(s.df / 2), 0) / used.length;
+  const moments = logSpreadMoments(used);
+  const eMean = moments.mean;
+  const eVar = moments.variance - moments.sampling;
   if (!(eVar > 0)) {
     return { df: Infinity, variance: used.reduce((a, s) => a + s.variance, 0) / used.length };
   }
@@ -134,11 +160,15 @@ const OWN_SPREAD_LEVEL = 0.02;
  * The robust weights alone leave such a spread part of the pool often enough to show: with one
  * metric at three times the others' run-to-run spread, its false alarms were five times its
  * share without this switch, three times with it (OWN_SPREAD_LEVEL).
+ *
+ * The prior's weight above s₀² (dfAbove): what the pooled spreads, the own ones left out, support
+ * at their bound (smallestSupportedDf), so that spreads which merely look alike do not shrink a
+ * noisier metric's spread down with a weight they cannot vouch for.
  */
 export function shareSpreads(
   samples: readonly SampleVariance[],
 ): { prior: VariancePrior; own: boolean[] } | null {
-  const positive = samples.filter((s) => s.variance > 0 && Number.isFinite(s.variance) && s.df > 0);
+  const positive = samples.filter(isPositive);
   const robust = positive.length >= ROBUST_MIN_METRICS;
   const prior = robust ? fitSpreadsRobustly(samples) : fitVariancePrior(samples);
   if (!prior) return null;
@@ -148,14 +178,44 @@ export function shareSpreads(
     const others = fitVariancePrior(samples.filter((_, j) => j !== i));
     return others !== null && aboveThePool(sample, others, OWN_SPREAD_LEVEL);
   });
-  return { prior, own };
+  const pooled = samples.filter((s, i) => !own[i] && isPositive(s));
+  return { prior: { ...prior, dfAbove: Math.min(prior.df, smallestSupportedDf(pooled)) }, own };
 }
 
-/** The prior weight for one metric's spread: d₀, or less where a robust prior finds it outlying. */
+/**
+ * The one-sided confidence with which smallestSupportedDf bounds the spread of the spreads: z of
+ * the normal at 90 %. Twenty metrics of ten runs cannot tell spreads that differ twofold from
+ * alike ones drawn by chance, and where they differ, a spread above the pool shrunk with limma's
+ * d₀ makes its test eager (benchmarks/run-to-run.ts: 3.3 % of A/A pull requests alarmed with
+ * spreads from 4.2 % to 8.5 %, 2.8 % at this bound, as many as with each metric's own spread).
+ */
+const SUPPORTED_DF_Z = 1.2815515655446004;
+
+/**
+ * The smallest prior weight the spreads support: limma's moment estimate of d₀ with the excess
+ * variance of the log spreads at its upper confidence bound (SUPPORTED_DF_Z; the sample
+ * variance's standard error taken as √(2 / (n − 1)) times itself, its normal-theory value).
+ * 0 below three spreads, where the spread of the spreads is unknowable; infinite where even the
+ * bound finds no excess.
+ */
+export function smallestSupportedDf(samples: readonly SampleVariance[]): number {
+  if (samples.length < 3) return 0;
+  const moments = logSpreadMoments(samples);
+  const bound =
+    moments.variance * (1 + SUPPORTED_DF_Z * Math.sqrt(2 / (samples.length - 1))) -
+    moments.sampling;
+  return bound > 0 ? 2 * trigammaInverse(bound) : Infinity;
+}
+
+/**
+ * The prior weight for one metric's spread: d₀, or less where a robust prior finds it outlying,
+ * and no more than dfAbove where it lies above s₀².
+ */
 export function priorDfOf(sample: SampleVariance, prior: VariancePrior): number {
-  if (!prior.tail || prior.tail.length === 0) return prior.df;
+  const above = sample.variance > prior.variance ? (prior.dfAbove ?? Infinity) : Infinity;
+  if (!prior.tail || prior.tail.length === 0) return Math.min(prior.df, above);
   const p = upperTail(sample, prior);
-  return prior.tail.find((step) => step.p >= p)?.df ?? prior.df;
+  return Math.min(prior.tail.find((step) => step.p >= p)?.df ?? prior.df, above);
 }
 
 /** A spread's upper tail probability under the prior: its ratio to s₀² against F(dᵢ, d₀). */
@@ -210,7 +270,7 @@ export interface RobustFit {
  * spreads' weights as steps (VariancePrior.tail). Null below three positive spreads.
  */
 export function fitSpreadsRobustly(samples: readonly SampleVariance[]): VariancePrior | null {
-  const used = samples.filter((s) => s.variance > 0 && Number.isFinite(s.variance) && s.df > 0);
+  const used = samples.filter(isPositive);
   if (used.length < 3) return null;
   const fit = fitFDistRobustly(used);
   const cap = capOf(used.map((s) => s.df));

@@ -5,11 +5,11 @@
 // from one seeded stream and written where bench.mjs reads it, so the test is repeatable.
 // Before issue #26 a +25 % change of one metric was found in 2 of 10 such checks. Issue #26 asks
 // for a +30 % metric flagged in 7 of 10; the simulation of this case (benchmarks/run-to-run.ts's
-// model, 3 trials, +30 %) finds it in 80 % of checks, and a history lets 7 or more of 10 checks
-// find it in 81 % of histories. Through the CLI, 10 checks against each of five stored histories
-// flagged it in 37 of 50 (6, 9, 7, 5 and 10 per history). When a metric's spread keeps its own
-// (stats/moderated.ts, OWN_SPREAD_LEVEL) was the others' upper 5 % tail, the third history's
-// metric kept its own spread by chance, and its 9 degrees of freedom found the change once in 10.
+// model, 3 trials, +30 %) finds it in 79 % of checks, and 7 or more of 10 in 80 % of histories.
+// Through the CLI, 10 checks against each of five stored histories flagged it in 37 of 50 (6, 9,
+// 8, 5 and 9 per history). When a spread kept its own at the others' upper 5 % tail
+// (stats/moderated.ts, OWN_SPREAD_LEVEL), the third history's metric kept its own by chance, and
+// its 9 degrees of freedom found the change once in 10.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,7 +93,7 @@ describe('perfgate check --baseline history, 20 metrics of their own 6 % run-to-
       /baseline: main: 10 stored runs \(.*\), compared run by run/,
     );
     expect(results[0]?.stdout).toMatch(
-      /work: run-to-run spread pooled across \d+ metrics \(about [\d.]+ %, worth [\d.]+ runs\)/,
+      /work: run-to-run spread pooled across \d+ metrics \(about [\d.]+ %, worth [\d.]+ runs(, [\d.]+ for a metric above it)?\)/,
     );
     expect(results[0]?.stdout).toMatch(/work: as a whole this run was /);
   }, 180_000);

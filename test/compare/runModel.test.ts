@@ -35,18 +35,25 @@ function run(machine: number, own: (i: number) => number, day: number): Results 
 const normal = (random: () => number) => () =>
   Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 
-/** Ten stored runs whose machine factor spreads 6 % and each metric's own part 0.5 %. */
-function storedRuns(seed: number, machineCv = 0.06, ownCv = 0.005): Results[] {
+/** Ten stored runs whose machine factor spreads 6 % and each metric's own part 0.5 % (or ownCv(i)). */
+function storedRuns(
+  seed: number,
+  machineCv = 0.06,
+  ownCv: number | ((i: number) => number) = 0.005,
+): Results[] {
   const z = normal(mulberry32(seed));
+  const cv = typeof ownCv === 'number' ? () => ownCv : ownCv;
   return Array.from({ length: 10 }, (_, r) => {
     const machine = Math.exp(machineCv * z());
-    const own = Array.from({ length: METRICS }, () => Math.exp(ownCv * z()));
+    const own = Array.from({ length: METRICS }, (_, i) => Math.exp(cv(i) * z()));
     return run(machine, (i) => own[i] as number, r + 1);
   });
 }
 
 const compare = (stored: Results[], head: Results, policy = {}) =>
   compareResults(runMedians(stored, 'stored'), runMedians([head], 'head'), policy, 'run');
+/** A log-scale variance as the notes give it: its standard deviation in percent. */
+const percent = (variance: number) => `${+(100 * Math.sqrt(variance)).toFixed(1)} %`;
 const verdictOf = (c: ReturnType<typeof compare>, metric: string) =>
   c.metrics.find((m) => m.metric === metric);
 
@@ -131,10 +138,31 @@ describe('pooled spreads', () => {
     const [spread] = result.runModel?.spreads ?? [];
     expect(spread?.suite).toBe('api');
     expect(spread?.prior.df).toBeGreaterThan(0);
-    expect(result.notes.join('\n')).toMatch(
-      /api: run-to-run spread pooled across \d+ metrics \(about [\d.]+ %, worth [\d.]+ runs\), each metric's own shrunk towards it/,
+    // Twelve spreads this alike leave no room for spreads that differ, even at the bound: a
+    // spread above the pool leans on it with the same weight, and the note gives one.
+    const { df, dfAbove } = spread!.prior;
+    expect(dfAbove).toBe(df);
+    expect(result.notes).toContain(
+      `api: run-to-run spread pooled across 12 metrics (about ${percent(spread!.prior.variance)}, ` +
+        `worth ${+df.toFixed(1)} runs), each metric's own shrunk towards it (compare.runSpread)`,
     );
     expect(verdictOf(result, 'm2')?.verdict).toBe('regression');
+  });
+
+  it('lean on the pool with less weight above it where the spreads differ, and say both', () => {
+    // Own spreads from 3 % to 9 %, log-uniform over the metrics.
+    const differ = storedRuns(11, 0, (i) => 0.03 * 3 ** (i / (METRICS - 1)));
+    const result = compare(
+      differ,
+      run(1, () => 1, 20),
+    );
+    const { df, dfAbove, variance } = result.runModel!.spreads[0]!.prior;
+    expect(dfAbove).toBeLessThan(df);
+    expect(result.notes).toContain(
+      `api: run-to-run spread pooled across 12 metrics (about ${percent(variance)}, ` +
+        `worth ${+df.toFixed(1)} runs, ${+dfAbove!.toFixed(1)} for a metric above it), each ` +
+        "metric's own shrunk towards it (compare.runSpread)",
+    );
   });
 
   it('say which metric keeps its own spread: one five times noisier than the rest', () => {
