@@ -7,6 +7,7 @@ import type { Environment, Results, RunnerConditions } from '../results/schema.j
 import { suiteLabel } from '../results/variant.js';
 import type { Summary } from '../stats/describe.js';
 import { canReachAlpha, minTrialsFor } from '../stats/minTrials.js';
+import type { VariancePrior } from '../stats/moderated.js';
 import { plural } from '../text.js';
 import type { MetricComparison } from './comparison.js';
 import { blindSpotNote, type BlindSpot, type Detectability } from './detectable.js';
@@ -91,9 +92,7 @@ export function runModelNotes(model: RunModel): string[] {
   const spreads = model.spreads.flatMap(({ suite, metrics, prior, own }) => [
     `${suite}: run-to-run spread pooled across ${metrics} metrics (about ` +
       `${percentOf(Math.sqrt(prior.variance))}, worth ${runsOf(prior.df)} runs` +
-      (prior.dfAbove !== undefined && prior.dfAbove < prior.df
-        ? `, ${runsOf(prior.dfAbove)} for a metric above it`
-        : '') +
+      aboveNote(prior) +
       "), each metric's own shrunk towards it (compare.runSpread)",
     // A metric left out of the pool is tested on its own few runs: the reviewer should know why.
     ...(own.length > 0
@@ -116,6 +115,14 @@ export function runModelNotes(model: RunModel): string[] {
 }
 
 const runsOf = (df: number): string => `${+df.toFixed(1)}`;
+
+/** The prior's weight for a spread above it, where less than its own (VariancePrior.dfAbove). */
+function aboveNote(prior: VariancePrior): string {
+  if (prior.dfAbove === undefined || prior.dfAbove >= prior.df) return '';
+  // Too few pooled spreads to bound how they differ: a spread above the pool keeps its own runs.
+  if (prior.dfAbove === 0) return ', none for a metric above it';
+  return `, ${runsOf(prior.dfAbove)} for a metric above it`;
+}
 
 function wholeChange(change: number): string {
   const size = percentOf(Math.abs(change));

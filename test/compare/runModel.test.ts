@@ -5,8 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { compareResults } from '../../src/compare/compare.js';
 import { runMedians } from '../../src/compare/runLevel.js';
+import { runModelNotes } from '../../src/compare/notes.js';
 import { WHOLE_RUN_METRIC } from '../../src/compare/runModel.js';
 import type { Results } from '../../src/results/schema.js';
+import type { VariancePrior } from '../../src/stats/moderated.js';
 import { mulberry32 } from '../../src/stats/random.js';
 
 const METRICS = 12;
@@ -200,5 +202,21 @@ describe('pooled spreads', () => {
     );
     expect(own.runModel?.spreads).toEqual([]);
     expect(own.notes.join('\n')).not.toMatch(/pooled across/);
+  });
+});
+
+describe('runModelNotes', () => {
+  const noted = (prior: VariancePrior) =>
+    runModelNotes({ factors: [], spreads: [{ suite: 'api', metrics: 4, prior, own: [] }] })[0];
+
+  it('gives the weight above the pool only where it is less, and says when it is none', () => {
+    const pool = { df: 36, variance: 0.0036 };
+    expect(noted({ ...pool, dfAbove: 36 })).toContain('(about 6 %, worth 36 runs), each');
+    expect(noted({ ...pool, dfAbove: 12.34 })).toContain(
+      '(about 6 %, worth 36 runs, 12.3 for a metric above it), each',
+    );
+    expect(noted({ ...pool, dfAbove: 0 })).toContain(
+      '(about 6 %, worth 36 runs, none for a metric above it), each',
+    );
   });
 });
