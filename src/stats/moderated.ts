@@ -61,7 +61,7 @@ export interface SampleVariance {
  * is held to the weight the spreads support (VariancePrior.dfAbove), so the cap weighs mostly on
  * spreads shrunk up: at eight times, twenty metrics of one spread stay below the false alarms of
  * each metric on its own, and keep most of the power a known spread has (at four, before the
- * bound, a +25 % change was found in 62.0 % of checks; at eight with it, 61.4 %:
+ * bound, a +25 % change was found in 62.5 % of 10,000 simulated checks; at eight with it, 61.7 %:
  * benchmarks/run-to-run.ts).
  */
 const PRIOR_WEIGHT_CAP = 8;
@@ -137,11 +137,11 @@ export function aboveThePool(sample: SampleVariance, prior: VariancePrior, level
 /**
  * Where a spread of its own is told apart from the pool's (aboveThePool). Each level trades one
  * error for the other: a metric of the pool's spread that lies this far out by chance keeps its
- * own (9 degrees of freedom instead of 45: in a suite of alike spreads it loses most of its power
- * to see a change), while an odd metric whose spread happens to look ordinary is pooled (its test
- * too eager). With 20 metrics of 10 stored runs (benchmarks/run-to-run.ts, 10,000 PRs, seeds 1–5):
- * at 5 % one metric in every suite kept its own by chance and a +25 % change was found in 61.6 %
- * of checks; at 2 %, 62.5 %. With one metric at three times the others' spread, A/A pull requests
+ * own (9 degrees of freedom instead of up to 81: in a suite of alike spreads it loses most of its
+ * power to see a change), while an odd metric whose spread happens to look ordinary is pooled
+ * (its test too eager). With 20 metrics of 10 stored runs (benchmarks/run-to-run.ts, 10,000 PRs,
+ * seeds 1–5, with the cap at 4× and before dfAbove): at 5 % one metric in every suite kept its
+ * own by chance and a +25 % change was found in 61.6 % of checks; at 2 %, 62.5 %. With one metric at three times the others' spread, A/A pull requests
  * alarmed in 1.9 % at 5 %, 2.1 % at 2 %, 2.2 % at 1 % and 2.3 % without the switch: at 2 % the
  * odd metric's false alarms are three times its share, and the suite's stay below alpha / 2.
  */
