@@ -13,10 +13,11 @@ const USAGE = `usage: perfgate doctor [--format text|json] [--strict] [--sys /sy
        perfgate doctor --tune | --restore [--state FILE]
 
 Checks the known causes of noise on this runner: the CPU governor, turbo, frequency limits, SMT,
-isolated CPUs, the load, memory, swap and disk, the busiest other processes; on NVIDIA GPUs (nvidia-smi) persistence mode, whether the SM clock
-holds the application clock, throttle reasons and other processes computing on the GPUs. Each
-check is ok, warn, fail, or unknown where it cannot be read. --sys and --proc read another root
-(a container that mounts the host's). Exit 0; with --strict, 1 when a check failed.
+isolated CPUs, the load, memory, swap and disk, the busiest other processes; on NVIDIA GPUs
+(nvidia-smi) persistence mode, whether the SM clock holds the application clock, throttle reasons
+and other processes computing on the GPUs. Each check is ok, warn, fail, or unknown where it
+cannot be read. --sys and --proc read another root (a container that mounts the host's). Exit 0;
+with --strict, 1 when a check failed.
 --tune (root only) sets the performance governor, turns turbo off, sets GPU persistence mode and
 locks the GPU clocks at their base clock (read back: it says when they do not hold), and writes
 what it changed to FILE (default ${TUNE_STATE_PATH}); --restore puts every value back, byte for
